@@ -1,0 +1,3 @@
+"""ownit: make ownership of AI-written code explicit."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""The `ownit` command line (DESIGN §7). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
+
+Each verb lives in ``ownit/commands/<verb>.py`` with ``add_parser(subparsers)``; modules
+import their heavy dependencies inside their handlers so `ownit lsp` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ownit import __version__
+
+EXIT_OK = 0
+EXIT_POLICY = 1
+EXIT_USAGE = 2
+
+# Module names under ownit.commands, in the order `ownit --help` lists them.
+COMMAND_MODULES = (
+    "lsp",
+    "status",
+    "mark",
+    "claim",
+    "dismiss",
+    "demo",
+)
+
+
+class UsageError(Exception):
+    """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"ownit: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ownit", description="Own the AI-written code you ship.")
+    parser.add_argument("--version", action="version", version=f"ownit {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"ownit.commands.{name}")
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        result: int = handler(args)
+    except UsageError as error:
+        print(f"ownit: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    return result

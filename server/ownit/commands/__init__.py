@@ -1,0 +1,1 @@
+"""One module per `ownit` verb; see ownit.cli."""

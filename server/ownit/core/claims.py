@@ -1,0 +1,94 @@
+"""What a rationale must be before a claim is accepted (defaults; policy may change them)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+DEFAULT_MIN_CHARS = 20
+DEFAULT_MAX_CHARS = 300
+DEFAULT_REJECT = (
+    "lgtm",
+    "ok",
+    "okay",
+    "looks good",
+    "looks good to me",
+    "ai wrote it",
+    "the ai wrote it",
+    "n/a",
+    "na",
+    "todo",
+    "fixme",
+    "tbd",
+    "wip",
+    "fine",
+    "done",
+    "yes",
+    "trust me",
+    "whatever",
+    "test",
+    "asdf",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RationaleRules:
+    min_chars: int = DEFAULT_MIN_CHARS
+    max_chars: int = DEFAULT_MAX_CHARS
+    reject: tuple[str, ...] = DEFAULT_REJECT
+
+
+class RationaleRejected(ValueError):
+    """The rationale does not say why the code is right; the message says what is missing."""
+
+
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def normalize_rationale(text: str) -> str:
+    """One line: control and format characters removed, whitespace collapsed, trimmed.
+
+    Line and paragraph separators (U+2028/9, U+0085) are whitespace here, so they collapse
+    into a single space instead of starting a new line anywhere downstream.
+    """
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace() or category in ("Zl", "Zp"):
+            kept.append(" ")
+        elif category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            continue
+        else:
+            kept.append(char)
+    return _WHITESPACE.sub(" ", "".join(kept)).strip()
+
+
+def _strip_phrases(text: str, phrases: tuple[str, ...]) -> str:
+    lowered = text.casefold()
+    for phrase in sorted(phrases, key=len, reverse=True):
+        lowered = re.sub(rf"(?<!\w){re.escape(phrase.casefold())}(?!\w)", " ", lowered)
+    return lowered
+
+
+def validate_rationale(text: str, rules: RationaleRules = RationaleRules()) -> str:
+    """The normalized rationale, or ``RationaleRejected`` saying why it is not enough."""
+    rationale = normalize_rationale(text)
+    if len(rationale) < rules.min_chars:
+        raise RationaleRejected(
+            f"rationale too short: {len(rationale)} characters, at least {rules.min_chars} "
+            "needed — say why this code is correct and safe"
+        )
+    if len(rationale) > rules.max_chars:
+        raise RationaleRejected(
+            f"rationale too long: {len(rationale)} characters, at most {rules.max_chars} "
+            "— keep it to the one reason that matters"
+        )
+    remaining_words = set(_WORD.findall(_strip_phrases(rationale, rules.reject)))
+    if len(remaining_words) < 3:
+        raise RationaleRejected(
+            "rationale is placeholder text (e.g. 'lgtm', 'looks good', 'ai wrote it') — "
+            "say what you checked and why the code is right"
+        )
+    return rationale

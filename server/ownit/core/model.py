@@ -1,0 +1,117 @@
+"""The data model shared by every part of ownit (DESIGN §1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    """How we learned that a region is AI-written, most certain first."""
+
+    AGENT_HOOK = "agent-hook"
+    INLINE_COMPLETION = "inline-completion"
+    CHAT_EDIT = "chat-edit"
+    MANUAL = "manual"
+    COMMIT_TRAILER = "commit-trailer"
+    HEURISTIC = "heuristic"
+
+
+CONFIDENCE: dict[Source, float] = {
+    Source.AGENT_HOOK: 1.0,
+    Source.INLINE_COMPLETION: 0.95,
+    Source.CHAT_EDIT: 0.9,
+    Source.MANUAL: 0.9,
+    Source.COMMIT_TRAILER: 0.7,
+    Source.HEURISTIC: 0.4,
+}
+
+KNOWN_TOOLS = ("copilot", "claude-code", "cursor", "aider", "codex", "gemini", "manual", "unknown")
+
+
+class RegionStatus(StrEnum):
+    ACTIVE = "active"
+    REMOVED = "removed"  # its text was deleted; kept as a record
+    LOST = "lost"  # could not be found again after the file changed while closed
+
+
+class Ownership(StrEnum):
+    UNOWNED = "unowned"
+    OWNED = "owned"
+    STALE = "stale"  # claimed, but the code changed since
+    DISMISSED = "dismissed"
+
+
+@dataclass(slots=True)
+class Region:
+    """Lines ``first_line`` .. ``end_line - 1`` (0-based, half-open) of ``path``."""
+
+    id: str
+    path: str
+    first_line: int
+    end_line: int
+    tool: str
+    source: Source
+    created_at: float
+    fingerprint: str
+    model: str | None = None
+    confidence: float = 1.0
+    status: RegionStatus = RegionStatus.ACTIVE
+    session: str | None = None
+
+    @property
+    def tool_label(self) -> str:
+        """``tool`` or ``tool:model`` as trailers and messages show it."""
+        return f"{self.tool}:{self.model}" if self.model else self.tool
+
+    @property
+    def line_count(self) -> int:
+        return self.end_line - self.first_line
+
+    def display_lines(self) -> str:
+        """1-based inclusive ``first-last`` as people and trailers count lines."""
+        return f"{self.first_line + 1}-{self.end_line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    region_id: str
+    owner_name: str
+    owner_email: str
+    rationale: str
+    fingerprint: str
+    created_at: float
+
+    @property
+    def owner(self) -> str:
+        return f"{self.owner_name} <{self.owner_email}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Dismissal:
+    region_id: str
+    by: str
+    reason: str
+    created_at: float
+
+
+@dataclass(slots=True)
+class RegionState:
+    """A region with what people said about it: the latest claim and dismissal."""
+
+    region: Region
+    claim: Claim | None = None
+    dismissal: Dismissal | None = None
+    history: list[Claim] = field(default_factory=list)
+
+    @property
+    def ownership(self) -> Ownership:
+        return ownership_of(self.region, self.claim, self.dismissal)
+
+
+def ownership_of(region: Region, claim: Claim | None, dismissal: Dismissal | None) -> Ownership:
+    if dismissal is not None:
+        return Ownership.DISMISSED
+    if claim is None:
+        return Ownership.UNOWNED
+    return Ownership.OWNED if claim.fingerprint == region.fingerprint else Ownership.STALE
