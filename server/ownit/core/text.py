@@ -146,9 +146,10 @@ class TextBuffer:
             start, end = end, start
         chunk_first = max(0, start.line - 1)
         old_chunk = self.lines[chunk_first : end.line + 1]
-        before = "".join(old_chunk[: start.line - chunk_first]) + old_chunk[
-            start.line - chunk_first
-        ][: start.col]
+        before = (
+            "".join(old_chunk[: start.line - chunk_first])
+            + old_chunk[start.line - chunk_first][: start.col]
+        )
         after = old_chunk[-1][end.col :]
         new_chunk = split_lines(before + new_text + after)
         if end.line + 1 < len(self.lines) and new_chunk[-1] == "":

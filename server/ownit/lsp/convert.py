@@ -1,0 +1,76 @@
+"""Conversion between LSP positions (client code units) and core positions (code points).
+
+This is the only module that knows about position encodings. pygls's PositionCodec counts
+units per character; the clamping rules are LSP's: a column past the end of a line means
+the end of the line, a line past the end of the document means the end of the document,
+and a column that falls inside a character (half a surrogate pair, part of a UTF-8
+sequence) moves to the start of that character.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+
+from ownit.core.text import Pos, TextBuffer, content_length
+
+UTF8 = types.PositionEncodingKind.Utf8
+UTF16 = types.PositionEncodingKind.Utf16
+UTF32 = types.PositionEncodingKind.Utf32
+
+_CODECS: dict[str, PositionCodec] = {
+    str(encoding): PositionCodec(encoding) for encoding in (UTF8, UTF16, UTF32)
+}
+
+
+def codec(encoding: str | None) -> PositionCodec:
+    return _CODECS.get(str(encoding or UTF16), _CODECS[str(UTF16)])
+
+
+def to_core_position(buffer: TextBuffer, line: int, character: int, encoding: str | None) -> Pos:
+    """A client position in ``encoding`` units as a clamped code-point position."""
+    if line < 0:
+        return Pos(0, 0)
+    character = max(character, 0)
+    if line >= buffer.line_count():
+        return buffer.clamp(Pos(line, 0))
+    text = buffer.lines[line]
+    length = content_length(text)
+    if encoding == UTF32:
+        return Pos(line, min(character, length))
+    units = codec(encoding).impl
+    consumed = 0
+    for index in range(length):
+        width = units.code_units_for_char(text[index])
+        if consumed + width > character:
+            return Pos(line, index)
+        consumed += width
+    return Pos(line, length)
+
+
+def to_client_position(buffer: TextBuffer, pos: Pos, encoding: str | None) -> types.Position:
+    """A core position as a client position in ``encoding`` units."""
+    pos = buffer.clamp(pos)
+    if encoding == UTF32:
+        return types.Position(line=pos.line, character=pos.col)
+    prefix = buffer.lines[pos.line][: pos.col]
+    return types.Position(line=pos.line, character=codec(encoding).client_num_units(prefix))
+
+
+def to_core_range(
+    buffer: TextBuffer, lsp_range: types.Range, encoding: str | None
+) -> tuple[Pos, Pos]:
+    start = to_core_position(buffer, lsp_range.start.line, lsp_range.start.character, encoding)
+    end = to_core_position(buffer, lsp_range.end.line, lsp_range.end.character, encoding)
+    return (start, end) if start <= end else (end, start)
+
+
+def line_range_to_client(
+    buffer: TextBuffer, first_line: int, end_line: int, encoding: str | None
+) -> types.Range:
+    """Lines ``first_line`` .. ``end_line - 1`` as a range from the first line's start to the
+    last line's end (not the next line's start: editors then underline only those lines)."""
+    last = max(first_line, min(end_line, buffer.line_count()) - 1)
+    start = types.Position(line=min(first_line, buffer.line_count() - 1), character=0)
+    end = to_client_position(buffer, Pos(last, content_length(buffer.lines[last])), encoding)
+    return types.Range(start=start, end=end)
