@@ -1,0 +1,245 @@
+"""The repository a file belongs to, where its store lives, and who the user is.
+
+Everything here runs ``git`` itself (argument lists, never a shell) so that importing this
+module stays cheap for the language server. Discovery depends only on the path asked
+about: ``GIT_DIR``, ``GIT_WORK_TREE`` and the like (which git sets while running hooks)
+are removed from the environment of the ``git`` calls made here.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STORE_ENV = "OWNIT_STORE"
+USER_NAME_ENV = "OWNIT_USER_NAME"
+USER_EMAIL_ENV = "OWNIT_USER_EMAIL"
+
+# Variables that would make git answer about another repository than the path's.
+_LOCATION_ENV = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+)
+
+
+class GitError(Exception):
+    """git failed, or is not installed; the message says what to do."""
+
+
+class GitNotFoundError(GitError):
+    """The ``git`` executable is not on ``PATH``."""
+
+
+class NotARepositoryError(GitError):
+    """The path is not inside a git working tree."""
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _LOCATION_ENV}
+    env["LC_ALL"] = "C"  # stable messages to recognise "not a git repository"
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def _git_executable() -> str:
+    exe = shutil.which("git")
+    if exe is None:
+        raise GitNotFoundError(
+            "git is not installed or not on PATH; ownit needs git to find repositories"
+            " (install git, or work outside a repository)"
+        )
+    return exe
+
+
+def run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``git <args>`` in ``cwd`` (no shell, no prompt) and return the result unchecked."""
+    try:
+        return subprocess.run(
+            [_git_executable(), *args],
+            cwd=cwd,
+            env=_git_env(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitNotFoundError(f"cannot run git: {exc}") from exc
+    except NotADirectoryError as exc:
+        raise GitError(f"cannot run git in {cwd}: not a directory") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    """A git working tree: its top level and its own (per-worktree) git directory."""
+
+    toplevel: Path
+    git_dir: Path
+    common_dir: Path = field(compare=False)
+
+    def relpath(self, path: Path | str) -> str:
+        """``path`` relative to the top level, with ``/``.
+
+        Symlinks and ``..`` are resolved first, so no spelling of a path can escape the
+        working tree; a relative ``path`` is taken from the current directory. Raises
+        :class:`ValueError` for a path outside the working tree or inside the git
+        directory.
+        """
+        resolved = Path(os.path.abspath(path)).resolve()
+        try:
+            rel = resolved.relative_to(self.toplevel)
+        except ValueError:
+            raise ValueError(f"{path} is outside the repository {self.toplevel}") from None
+        for git_dir in (self.git_dir, self.common_dir, self.toplevel / ".git"):
+            if resolved == git_dir or git_dir in resolved.parents:
+                raise ValueError(f"{path} is inside the git directory {git_dir}")
+        return rel.as_posix()
+
+    def identity(self) -> Identity | None:
+        """``user.name`` and ``user.email`` from git config, or ``None`` if either is unset."""
+        result = run_git(["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel)
+        if result.returncode not in (0, 1):  # 1: no such key
+            raise GitError(f"git config failed in {self.toplevel}: {result.stderr.strip()}")
+        values: dict[str, str] = {}
+        for entry in result.stdout.split("\0"):
+            key, _, value = entry.partition("\n")
+            if key:
+                values[key.lower()] = value.strip()  # the last one wins, as in git
+        name, email = values.get("user.name", ""), values.get("user.email", "")
+        if not name or not email:
+            return None
+        return Identity(name, email)
+
+
+def _discover(directory: Path) -> Repository | None:
+    result = run_git(
+        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], directory
+    )
+    if result.returncode != 0:
+        message = result.stderr.strip()
+        if "not a git repository" in message or "must be run in a work tree" in message:
+            return None
+        raise GitError(f"git cannot read the repository at {directory}: {message}")
+    lines = result.stdout.splitlines()
+    if len(lines) != 3 or not lines[0]:
+        return None  # inside a .git directory or a bare repository: no working tree
+    toplevel = Path(lines[0]).resolve()
+    git_dir = Path(lines[1]).resolve()
+    common = Path(lines[2])
+    common_dir = (common if common.is_absolute() else directory / common).resolve()
+    return Repository(toplevel=toplevel, git_dir=git_dir, common_dir=common_dir)
+
+
+def _nearest_directory(path: Path) -> Path:
+    path = Path(os.path.abspath(path))
+    if path.is_dir():
+        return path
+    for parent in path.parents:
+        if parent.is_dir():
+            return parent
+    return Path(path.anchor)
+
+
+class RepositoryCache:
+    """Repository lookups remembered per directory (the server asks once per file)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_dir: dict[Path, Repository | None] = {}
+
+    def find(self, path: Path | str, *, refresh: bool = False) -> Repository | None:
+        directory = _nearest_directory(Path(path))
+        with self._lock:
+            if not refresh and directory in self._by_dir:
+                return self._by_dir[directory]
+        repo = _discover(directory)
+        with self._lock:
+            self._by_dir[directory] = repo
+        return repo
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_dir.clear()
+
+
+_default_cache = RepositoryCache()
+
+
+def find_repository(
+    path: Path | str, *, cache: RepositoryCache | None = None, refresh: bool = False
+) -> Repository | None:
+    """The working tree holding ``path`` (a file or a directory, existing or not), or
+    ``None`` outside any repository.
+
+    Lookups are cached per directory (in ``cache``, else a process-wide cache; pass
+    ``refresh=True`` to look again, e.g. after ``git init``). Raises
+    :class:`GitNotFoundError` if git is missing and :class:`GitError` if git refuses the
+    repository (e.g. "dubious ownership").
+    """
+    return (cache or _default_cache).find(path, refresh=refresh)
+
+
+def require_repository(path: Path | str) -> Repository:
+    """Like :func:`find_repository`, but raises :class:`NotARepositoryError` outside git."""
+    repo = find_repository(path)
+    if repo is None:
+        raise NotARepositoryError(f"{path} is not inside a git repository (run `git init`?)")
+    return repo
+
+
+def clear_repository_cache() -> None:
+    _default_cache.clear()
+
+
+def store_path(repo: Repository | None) -> Path:
+    """Where the store lives: ``$OWNIT_STORE`` if set, else ``<git-dir>/ownit/state.db``
+    (one per worktree), else ``$XDG_DATA_HOME/ownit/state.db`` (default
+    ``~/.local/share/ownit/state.db``) for files outside any repository."""
+    override = os.environ.get(STORE_ENV)
+    if override:
+        return Path(override).expanduser()
+    if repo is not None:
+        return repo.git_dir / "ownit" / "state.db"
+    data_home = os.environ.get("XDG_DATA_HOME", "")
+    # The XDG spec: a relative value is invalid and must be ignored.
+    base = Path(data_home) if os.path.isabs(data_home) else Path.home() / ".local" / "share"
+    return base / "ownit" / "state.db"
+
+
+def _login_name() -> str:
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no USER/LOGNAME and no passwd entry (containers)
+        name = ""
+    return name or "unknown"
+
+
+def fallback_identity() -> Identity:
+    """The identity outside git: ``$OWNIT_USER_NAME`` / ``$OWNIT_USER_EMAIL``, else the
+    login name and ``<login>@localhost``."""
+    login = _login_name()
+    name = os.environ.get(USER_NAME_ENV, "").strip() or login
+    email = os.environ.get(USER_EMAIL_ENV, "").strip() or f"{login}@localhost"
+    return Identity(name, email)

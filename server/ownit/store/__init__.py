@@ -1,0 +1,23 @@
+"""SQLite persistence of regions, claims, dismissals and events (DESIGN §4)."""
+
+from ownit.store.schema import SCHEMA_VERSION
+from ownit.store.store import (
+    Store,
+    StoreError,
+    StoreEvent,
+    StoreVersionError,
+    UnknownRegionError,
+    new_region_id,
+    snapshot_hash,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Store",
+    "StoreError",
+    "StoreEvent",
+    "StoreVersionError",
+    "UnknownRegionError",
+    "new_region_id",
+    "snapshot_hash",
+]

@@ -1,0 +1,697 @@
+"""SQLite persistence of regions, claims, dismissals and events (DESIGN §4).
+
+One :class:`Store` wraps one connection. Several processes (editors' servers, git hooks,
+the CLI) share the same file: WAL lets readers run beside a writer, every write is one
+``BEGIN IMMEDIATE`` transaction committed before the method returns, and the busy
+timeout makes writers queue instead of failing.
+
+Opening never loses data silently:
+
+- a file that is not a readable ownit database (garbage, truncated or corrupt, another
+  program's SQLite file) is moved aside to ``state.db.unreadable-<UTC timestamp>`` (with
+  its ``-wal``/``-shm``) and a fresh store is created; :attr:`Store.recovered_from` and
+  :attr:`Store.recovery_message` say so;
+- an empty file is simply initialised (it holds nothing to lose);
+- a database written by a *newer* ownit (a schema version we do not know) is left
+  untouched and :class:`StoreVersionError` is raised: moving it aside would hide the newer
+  tool's claims from it, and an older hook or CLI must not do that to a running newer
+  editor;
+- a path we cannot use at all (a directory, no permission) raises :class:`StoreError`
+  with a sentence that says what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ownit.core.model import (
+    CONFIDENCE,
+    Claim,
+    Dismissal,
+    Region,
+    RegionState,
+    RegionStatus,
+    Source,
+)
+from ownit.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_S = 10.0
+
+_REGION_COLUMNS = (
+    "id, path, first_line, end_line, tool, model, source, confidence, created_at,"
+    " fingerprint, status, session"
+)
+
+# SQLite result codes (primary code = extended code & 0xFF) meaning "this file is not a
+# usable database": its content is broken, not our access to it.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+class StoreVersionError(StoreError):
+    """The database was written by a newer ownit; it is left untouched."""
+
+
+class UnknownRegionError(StoreError, LookupError):
+    """No region with that id exists in this store."""
+
+
+class _Unreadable(Exception):
+    """Internal: the file is not a readable ownit database (it will be moved aside)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """Something that happened to a region: ``added``, ``removed``, ``lost``, ``reanchored``…"""
+
+    id: int
+    region_id: str
+    kind: str
+    detail: str
+    at: float
+
+
+def new_region_id() -> str:
+    """A fresh region id: 12 random hex digits (48 bits from :mod:`secrets`).
+
+    Collisions are astronomically unlikely, and :meth:`Store.add_region` refuses a
+    duplicate id rather than overwrite, so one can never silently replace another.
+    """
+    return secrets.token_hex(6)
+
+
+def snapshot_hash(text: str) -> str:
+    """The content hash a basis snapshot is stored under."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _source(value: str) -> Source:
+    try:
+        return Source(value)
+    except ValueError:
+        # Only a newer writer can produce this; degrade to the least certain source.
+        return Source.HEURISTIC
+
+
+def _is_unreadable(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return (code & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    message = str(exc).lower()
+    return "not a database" in message or "malformed" in message
+
+
+class Store:
+    """The ownit state database. Create with :meth:`Store.open`.
+
+    Thread-safe: one lock serialises the use of the connection. Not fork-safe: open a new
+    store in a child process.
+    """
+
+    path: Path
+    recovered_from: Path | None
+    recovery_message: str | None
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.recovered_from = None
+        self.recovery_message = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        """Open (creating or migrating as needed) the store at ``path``.
+
+        Raises :class:`StoreError` only when the path cannot hold a store at all (a
+        directory, no permission, a full disk) and :class:`StoreVersionError` when the
+        database is newer than this ownit. An unreadable file is moved aside instead;
+        see the module docstring.
+        """
+        path = Path(path)
+        if path.is_dir():
+            raise StoreError(
+                f"cannot open the ownit store: {path} is a directory, not a database file;"
+                " move it away (ownit will create a fresh store there)"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder for the ownit store {path}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            return cls(_connect_valid(path), path)
+        except _Unreadable as first:
+            return cls._recover(path, str(first))
+
+    @classmethod
+    def _recover(cls, path: Path, reason: str) -> Store:
+        # Another process may be recovering the same file right now: take a lock, look
+        # again, and move aside only what is still unreadable.
+        with _recovery_lock(path):
+            try:
+                return cls(_connect_valid(path), path)
+            except _Unreadable as again:
+                reason = str(again)
+            aside = _move_aside(path)
+            try:
+                store = cls(_connect_valid(path), path)
+            except _Unreadable as exc:  # pragma: no cover - a fresh file is always valid
+                raise StoreError(f"cannot create a fresh ownit store at {path}: {exc}") from exc
+        store.recovered_from = aside
+        store.recovery_message = (
+            f"The ownit store {path} could not be read ({reason}). It was moved aside to"
+            f" {aside} and a new, empty store was created; regions and claims recorded"
+            " before are in the old file."
+        )
+        return store
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"the ownit store {self.path} is closed")
+        return self._conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One committed write transaction (``BEGIN IMMEDIATE`` queues behind other writers)."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(
+                    f"the ownit store {self.path} stayed locked by another process for"
+                    f" {BUSY_TIMEOUT_S:g} s: {exc}"
+                ) from exc
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: several queries see one consistent snapshot."""
+        with self._lock:
+            conn = self._connection()
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """``PRAGMA data_version``: changes when *another* connection commits.
+
+        Cheap enough to poll; a server compares it with the last value it saw to notice
+        marks and claims written by the CLI, a hook or another editor.
+        """
+        with self._lock:
+            row = self._connection().execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
+    # ------------------------------------------------------------------ snapshots
+
+    @staticmethod
+    def _put_snapshot(conn: sqlite3.Connection, text: str | None) -> str | None:
+        if text is None:
+            return None
+        digest = snapshot_hash(text)
+        conn.execute(
+            "INSERT OR IGNORE INTO snapshots (hash, text, created_at) VALUES (?, ?, ?)",
+            (digest, text, time.time()),
+        )
+        return digest
+
+    @staticmethod
+    def _drop_unreferenced(conn: sqlite3.Connection, hashes: set[str]) -> None:
+        for digest in hashes:
+            conn.execute(
+                "DELETE FROM snapshots WHERE hash = ?"
+                " AND NOT EXISTS (SELECT 1 FROM regions WHERE basis = ?)",
+                (digest, digest),
+            )
+
+    def gc_snapshots(self) -> int:
+        """Delete every snapshot no region refers to; returns how many went.
+
+        Writes already collect the snapshots they stop using; this sweeps anything left.
+        """
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM snapshots WHERE hash NOT IN"
+                " (SELECT basis FROM regions WHERE basis IS NOT NULL)"
+            )
+            return cur.rowcount
+
+    def basis_text(self, region_id: str) -> str | None:
+        """The text the region's stored line numbers refer to, if it was recorded."""
+        with self._lock:
+            row = (
+                self._connection()
+                .execute(
+                    "SELECT s.text FROM regions r JOIN snapshots s ON s.hash = r.basis"
+                    " WHERE r.id = ?",
+                    (region_id,),
+                )
+                .fetchone()
+            )
+        return None if row is None else str(row[0])
+
+    # ------------------------------------------------------------------ regions
+
+    def add_region(self, region: Region, basis_text: str | None) -> None:
+        """Record a new region; ``basis_text`` is the file text its lines refer to.
+
+        Raises :class:`ValueError` if a region with that id already exists.
+        """
+        now = time.time()
+        try:
+            with self._write() as conn:
+                basis = self._put_snapshot(conn, basis_text)
+                conn.execute(
+                    f"INSERT INTO regions ({_REGION_COLUMNS}, basis, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        region.id,
+                        region.path,
+                        region.first_line,
+                        region.end_line,
+                        region.tool,
+                        region.model,
+                        str(region.source),
+                        region.confidence,
+                        region.created_at,
+                        region.fingerprint,
+                        str(region.status),
+                        region.session,
+                        basis,
+                        now,
+                    ),
+                )
+                _insert_event(conn, region.id, "added", str(region.source), now)
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+                raise ValueError(f"a region with id {region.id!r} already exists") from exc
+            raise ValueError(f"invalid region {region.id!r}: {exc}") from exc
+
+    def update_positions(
+        self,
+        path: str,
+        positions: Sequence[tuple[str, int, int, str]],
+        basis_text: str | None,
+    ) -> None:
+        """Move regions of ``path`` in one transaction.
+
+        ``positions`` holds ``(region_id, first_line, end_line, fingerprint)``; every
+        listed region's basis becomes ``basis_text`` (``None``: the text is not known).
+        Ids that are unknown or belong to another path are skipped: another process may
+        have written this store since the caller read it, and one stale id must not lose
+        the others' positions. Snapshots no longer referenced are deleted.
+        """
+        if not positions:
+            return
+        for region_id, first, end, _ in positions:
+            if first < 0 or end < first:
+                raise ValueError(f"invalid line range {first}..{end} for region {region_id!r}")
+        now = time.time()
+        with self._write() as conn:
+            basis = self._put_snapshot(conn, basis_text)
+            old: set[str] = set()
+            for region_id, first, end, fp in positions:
+                row = conn.execute(
+                    "SELECT basis FROM regions WHERE id = ? AND path = ?", (region_id, path)
+                ).fetchone()
+                if row is None:
+                    continue
+                if row[0] is not None and row[0] != basis:
+                    old.add(row[0])
+                conn.execute(
+                    "UPDATE regions SET first_line = ?, end_line = ?, fingerprint = ?,"
+                    " basis = ?, updated_at = ? WHERE id = ?",
+                    (first, end, fp, basis, now, region_id),
+                )
+            self._drop_unreferenced(conn, old)
+
+    def set_status(self, region_id: str, status: RegionStatus, detail: str) -> None:
+        """Change a region's status and record why as an event.
+
+        The event's kind is the new status (``removed``, ``lost``), or for a region that
+        becomes active again ``reanchored`` (it was lost) or ``restored`` (it was removed).
+        """
+        status = RegionStatus(status)
+        now = time.time()
+        with self._write() as conn:
+            row = conn.execute("SELECT status FROM regions WHERE id = ?", (region_id,)).fetchone()
+            if row is None:
+                raise UnknownRegionError(f"no region with id {region_id!r}")
+            kind = str(status)
+            if status is RegionStatus.ACTIVE:
+                kind = {"lost": "reanchored", "removed": "restored"}.get(row[0], "active")
+            conn.execute(
+                "UPDATE regions SET status = ?, updated_at = ? WHERE id = ?",
+                (str(status), now, region_id),
+            )
+            _insert_event(conn, region_id, kind, detail, now)
+
+    def add_event(self, region_id: str, kind: str, detail: str) -> None:
+        """Record an event that changes no column (e.g. ``reanchored`` of an active region)."""
+        with self._write() as conn:
+            try:
+                _insert_event(conn, region_id, kind, detail, time.time())
+            except sqlite3.IntegrityError as exc:
+                raise UnknownRegionError(f"no region with id {region_id!r}") from exc
+
+    def events(self, region_id: str | None = None) -> list[StoreEvent]:
+        """Events, oldest first; of one region or of all."""
+        sql = "SELECT id, region_id, kind, detail, at FROM events"
+        args: tuple[Any, ...] = ()
+        if region_id is not None:
+            sql += " WHERE region_id = ?"
+            args = (region_id,)
+        with self._lock:
+            rows = self._connection().execute(sql + " ORDER BY id", args).fetchall()
+        return [StoreEvent(int(r[0]), r[1], r[2], r[3], float(r[4])) for r in rows]
+
+    # ------------------------------------------------------------------ claims
+
+    def add_claim(self, claim: Claim) -> None:
+        """Record a claim; it is committed (durable) when this returns. Latest wins."""
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO claims (region_id, owner_name, owner_email, rationale,"
+                    " fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        claim.region_id,
+                        claim.owner_name,
+                        claim.owner_email,
+                        claim.rationale,
+                        claim.fingerprint,
+                        claim.created_at,
+                    ),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise UnknownRegionError(f"no region with id {claim.region_id!r}") from exc
+
+    def add_dismissal(self, dismissal: Dismissal) -> None:
+        """Record that a person said the region is not AI-written. Latest wins."""
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO dismissals (region_id, by, reason, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (dismissal.region_id, dismissal.by, dismissal.reason, dismissal.created_at),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise UnknownRegionError(f"no region with id {dismissal.region_id!r}") from exc
+
+    # ------------------------------------------------------------------ reading
+
+    def region_states(
+        self, path: str | None = None, *, include_inactive: bool = False
+    ) -> list[RegionState]:
+        """Regions (of ``path``, or all) with their latest claim, claim history and
+        latest dismissal, ordered by path then position."""
+        where: list[str] = []
+        args: list[Any] = []
+        if path is not None:
+            where.append("r.path = ?")
+            args.append(path)
+        if not include_inactive:
+            where.append("r.status = 'active'")
+        cond = (" WHERE " + " AND ".join(where)) if where else ""
+        with self._read() as conn:
+            regions = conn.execute(
+                f"SELECT {_REGION_COLUMNS} FROM regions r{cond}"
+                " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
+                args,
+            ).fetchall()
+            claims = conn.execute(
+                "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
+                f" c.created_at FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
+                " ORDER BY c.created_at, c.id",
+                args,
+            ).fetchall()
+            dismissals = conn.execute(
+                "SELECT d.region_id, d.by, d.reason, d.created_at"
+                f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+                " ORDER BY d.created_at, d.id",
+                args,
+            ).fetchall()
+        return _assemble(regions, claims, dismissals)
+
+    def region_state(self, region_id: str) -> RegionState | None:
+        """One region (whatever its status) with its claims and dismissal, or ``None``."""
+        with self._read() as conn:
+            regions = conn.execute(
+                f"SELECT {_REGION_COLUMNS} FROM regions WHERE id = ?", (region_id,)
+            ).fetchall()
+            if not regions:
+                return None
+            claims = conn.execute(
+                "SELECT region_id, owner_name, owner_email, rationale, fingerprint, created_at"
+                " FROM claims WHERE region_id = ? ORDER BY created_at, id",
+                (region_id,),
+            ).fetchall()
+            dismissals = conn.execute(
+                "SELECT region_id, by, reason, created_at FROM dismissals"
+                " WHERE region_id = ? ORDER BY created_at, id",
+                (region_id,),
+            ).fetchall()
+        states = _assemble(regions, claims, dismissals)
+        return states[0]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _insert_event(
+    conn: sqlite3.Connection, region_id: str, kind: str, detail: str, at: float
+) -> None:
+    conn.execute(
+        "INSERT INTO events (region_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+        (region_id, kind, detail, at),
+    )
+
+
+def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
+    states: dict[str, RegionState] = {}
+    for r in regions:
+        source = _source(r[6])
+        confidence = r[7] if r[7] is not None else CONFIDENCE[source]
+        region = Region(
+            id=r[0],
+            path=r[1],
+            first_line=int(r[2]),
+            end_line=int(r[3]),
+            tool=r[4],
+            model=r[5],
+            source=source,
+            confidence=float(confidence),
+            created_at=float(r[8]),
+            fingerprint=r[9],
+            status=RegionStatus(r[10]),
+            session=r[11],
+        )
+        states[region.id] = RegionState(region=region)
+    for c in claims:  # oldest first, so the last one seen is the latest
+        state = states.get(c[0])
+        if state is not None:
+            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]))
+            state.history.append(claim)
+            state.claim = claim
+    for d in dismissals:
+        state = states.get(d[0])
+        if state is not None:
+            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
+    return list(states.values())
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (``executescript`` would commit midway)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def _connect_valid(path: Path) -> sqlite3.Connection:
+    """Connect, check that the file is an ownit database, migrate it; or raise.
+
+    Raises :class:`_Unreadable` if the content is not a usable ownit database,
+    :class:`StoreVersionError` if it is newer than we know, :class:`StoreError` if the
+    file cannot be opened at all.
+    """
+    try:
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the ownit store {path}: {exc}") from exc
+    try:
+        _configure_and_migrate(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _configure_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Reading the header and every page: finds garbage and truncated files now,
+        # not in the middle of a user's claim.
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(row) for row in check] != [("ok",)]:
+            raise _Unreadable("integrity check failed: " + "; ".join(str(r[0]) for r in check[:3]))
+        app_id, version = _identity(conn)
+        if version > SCHEMA_VERSION and app_id == APPLICATION_ID:
+            raise StoreVersionError(_too_new(path, version))
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and _has_tables(conn)):
+            raise _Unreadable("it is a SQLite database, but not an ownit store")
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        # Durability on power loss as well as on a crash: a claim must survive both.
+        conn.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION or app_id != APPLICATION_ID:
+            _migrate(conn, path)
+    except sqlite3.Error as exc:
+        if _is_unreadable(exc):
+            raise _Unreadable(str(exc)) from exc
+        raise StoreError(f"cannot use the ownit store {path}: {exc}") from exc
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    return app_id, version
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+
+
+def _too_new(path: Path, version: int) -> str:
+    return (
+        f"the ownit store {path} was written by a newer ownit (schema version {version};"
+        f" this ownit knows up to {SCHEMA_VERSION}). Upgrade ownit; the file was left"
+        " untouched."
+    )
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to date in one transaction (racing processes queue here)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        app_id, version = _identity(conn)  # again: another process may have migrated
+        if app_id == 0 and _has_tables(conn):
+            raise _Unreadable("it is a SQLite database, but not an ownit store")
+        if version > SCHEMA_VERSION:
+            raise StoreVersionError(_too_new(path, version))
+        for step in range(version, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _utc_stamp() -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename ``path`` (and its ``-wal``/``-shm``) to ``<name>.unreadable-<UTC stamp>``."""
+    base = path.with_name(f"{path.name}.unreadable-{_utc_stamp()}")
+    aside = base
+    n = 1
+    while aside.exists() or Path(f"{aside}-wal").exists():
+        aside = base.with_name(f"{base.name}-{n}")
+        n += 1
+    try:
+        os.replace(path, aside)
+    except FileNotFoundError:
+        pass  # nothing to move; the fresh store is created below
+    except OSError as exc:
+        raise StoreError(
+            f"the ownit store {path} cannot be read and could not be moved aside: "
+            f"{exc.strerror or exc}; move or delete it by hand"
+        ) from exc
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.replace(f"{path}{suffix}", f"{aside}{suffix}")
+    return aside
+
+
+@contextlib.contextmanager
+def _recovery_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<path>.lock`` while a store is being moved aside."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: best effort without a lock
+        yield
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(
+            f"the ownit store {path} cannot be read, and its lock file {lock_path}"
+            f" cannot be created: {exc.strerror or exc}"
+        ) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
