@@ -1,0 +1,338 @@
+"""Language-server figures (issue 2): start-up, keystroke round trip, resident memory.
+
+Each compares `ownit lsp` with `bare_server.py` (a bare pygls server with incremental sync)
+driven by the same client, over the same documents, in the same run.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from harness import Context, Figure, Measurement, Skip, Target, benchmark
+from lspclient import LspClient, LspError, file_uri, initialize_params, read_rss_kib
+from workspace import git_dir, git_repo, python_lines
+
+# Sizes fixed by issue 2.
+ROUNDTRIP_LINES = 10_000
+ROUNDTRIP_REGIONS = 500
+MEMORY_REGIONS = 10_000
+MEMORY_LINES = 2 * MEMORY_REGIONS  # one-line regions with a human line between them
+
+KEYSTROKE_GAP = 0.02  # seconds between keystrokes after each answer (lets stray output drain)
+DIAGNOSTICS_TIMEOUT = 60.0
+SEED_WINDOW = 32  # markAi requests in flight at once
+SEED_TIMEOUT = 150.0  # seconds for all markAi requests of one session
+
+WORDS = "value = compute(total, limit) if ready else None  # adjusted "
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+
+def start_server(ctx: Context, which: str, root: Path, tag: str) -> LspClient:
+    """Spawn ``which`` ("ownit" or "bare") in ``root`` and complete the initialize handshake."""
+    client = LspClient(
+        ctx.lsp_argv(which),
+        cwd=root,
+        env=ctx.env,
+        stderr_path=ctx.tmp / f"{tag}-{which}.stderr",
+    )
+    try:
+        client.request("initialize", initialize_params(root), timeout=60)
+        client.notify("initialized", {})
+    except LspError as error:
+        tail = client.stderr_tail()
+        client.close()
+        raise RuntimeError(f"{which} server failed to initialize: {error}\n{tail}") from error
+    return client
+
+
+def wait_diagnostics(client: LspClient, uri: str, version: int) -> float:
+    """Arrival time of the first publishDiagnostics for ``uri`` at ``version`` or later
+    (a server that does not send versions is taken at its first publish)."""
+
+    def matches(params: Any) -> bool:
+        if not isinstance(params, dict) or params.get("uri") != uri:
+            return False
+        published = params.get("version")
+        return published is None or published >= version
+
+    try:
+        incoming = client.wait_notification(
+            "textDocument/publishDiagnostics", matches, DIAGNOSTICS_TIMEOUT
+        )
+    except LspError as error:
+        raise RuntimeError(f"{error}\n{client.stderr_tail()}") from error
+    return incoming.arrived
+
+
+def open_document(client: LspClient, uri: str, text: str) -> None:
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
+    wait_diagnostics(client, uri, 1)
+
+
+def mark_regions(
+    client: LspClient, uri: str, spans: list[tuple[int, int]], tool: str = "copilot"
+) -> tuple[int, list[str]]:
+    """``ownit.markAi`` for each 0-based half-open line span, ``SEED_WINDOW`` in flight.
+    Returns (regions created, distinct error messages)."""
+    deadline = time.monotonic() + SEED_TIMEOUT
+    pending: list[int] = []
+    created = 0
+    errors: list[str] = []
+
+    def settle_one() -> None:
+        nonlocal created
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RuntimeError(f"marking {len(spans)} regions took over {SEED_TIMEOUT:.0f} s")
+        incoming = client.wait_response(pending.pop(0), remaining)
+        error = incoming.message.get("error")
+        if error is None:
+            created += 1
+        elif str(error.get("message")) not in errors:
+            errors.append(str(error.get("message")))
+        client.drain()  # every mark may publish diagnostics: keep the queue small
+
+    for first, end in spans:
+        if len(pending) >= SEED_WINDOW:
+            settle_one()
+        arguments = {
+            "uri": uri,
+            "range": {
+                "start": {"line": first, "character": 0},
+                "end": {"line": end, "character": 0},
+            },
+            "tool": tool,
+        }
+        request_id, _ = client.send_request(
+            "workspace/executeCommand", {"command": "ownit.markAi", "arguments": [arguments]}
+        )
+        pending.append(request_id)
+    while pending:
+        settle_one()
+    return created, errors
+
+
+def seed_and_open(
+    ctx: Context, client: LspClient, which: str, uri: str, text: str, spans: list[tuple[int, int]]
+) -> list[str]:
+    """Open the document holding ``spans`` as AI regions; returns notes for the report.
+
+    Regions are marked before the document is opened when the server accepts that (each
+    mark then publishes nothing), else after opening it. The bare server gets no regions.
+    """
+    notes: list[str] = []
+    if which == "bare" or ctx.self_check or not spans:
+        open_document(client, uri, text)
+        if ctx.self_check and which == "ownit":
+            notes.append("self-check: bare server on both sides, no regions marked")
+        return notes
+    started = time.perf_counter()
+    created, errors = mark_regions(client, uri, spans[:1])
+    if created == 1:
+        more, errors = mark_regions(client, uri, spans[1:])
+        created += more
+        open_document(client, uri, text)
+        how = "before didOpen"
+    else:
+        open_document(client, uri, text)
+        client.drain()
+        created, errors = mark_regions(client, uri, spans)
+        how = "after didOpen"
+    seconds = time.perf_counter() - started
+    notes.append(f"{created}/{len(spans)} regions marked via ownit.markAi {how} in {seconds:.1f} s")
+    if errors:
+        notes.append("markAi errors: " + "; ".join(errors[:3]))
+    if created == 0:
+        raise RuntimeError("ownit.markAi created no region: " + "; ".join(errors[:3]))
+    return notes
+
+
+# -- start-up ----------------------------------------------------------------------------------
+
+
+@benchmark(
+    "startup",
+    "process start to the initialize response",
+    needs=("lsp",),
+    target=Target.ratio(1.3),
+)
+def bench_startup(ctx: Context) -> Figure:
+    root = git_repo(ctx, "startup", {"src/app.py": "\n".join(python_lines(200)) + "\n"})
+    samples: dict[str, list[float]] = {"ownit": [], "bare": []}
+    runs = ctx.reps(10)
+    for index in range(runs + 1):  # run 0 warms the OS file cache and is not counted
+        order = ("ownit", "bare") if index % 2 else ("bare", "ownit")
+        for which in order:
+            client = LspClient(
+                ctx.lsp_argv(which),
+                cwd=root,
+                env=ctx.env,
+                stderr_path=ctx.tmp / f"startup-{which}.stderr",
+            )
+            try:
+                request_id, _ = client.send_request("initialize", initialize_params(root))
+                incoming = client.wait_response(request_id, 60)
+                if incoming.message.get("error") is not None:
+                    raise RuntimeError(f"{which}: initialize failed: {incoming.message['error']}")
+                if index:
+                    samples[which].append((incoming.arrived - client.spawned) * 1000.0)
+                client.notify("initialized", {})
+            except LspError as error:
+                raise RuntimeError(f"{which}: {error}\n{client.stderr_tail()}") from error
+            finally:
+                client.close()
+    return Figure(
+        baseline=Measurement("bare pygls", samples["bare"], "ms"),
+        subject=Measurement("ownit lsp", samples["ownit"], "ms"),
+        notes=[f"{runs} runs each, alternating order, after one uncounted warm-up run"],
+    )
+
+
+# -- keystroke round trip ----------------------------------------------------------------------
+
+
+def _roundtrip_spans() -> list[tuple[int, int]]:
+    step = ROUNDTRIP_LINES // ROUNDTRIP_REGIONS  # 20
+    return [(index * step + 5, index * step + 10) for index in range(ROUNDTRIP_REGIONS)]
+
+
+def type_and_time(
+    client: LspClient, uri: str, lines: list[str], line: int, count: int, version: int
+) -> tuple[list[float], int]:
+    """Type ``count`` characters at the end of ``line``, one didChange each; returns the
+    round-trip times (ms) and the last version sent."""
+    column = len(lines[line])  # ASCII text: code points == UTF-16 units
+    samples: list[float] = []
+    for index in range(count):
+        version += 1
+        character = WORDS[index % len(WORDS)]
+        position = {"line": line, "character": column}
+        client.drain()
+        sent = client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [
+                    {"range": {"start": position, "end": position}, "text": character}
+                ],
+            },
+        )
+        arrived = wait_diagnostics(client, uri, version)
+        samples.append((arrived - sent) * 1000.0)
+        column += 1
+        time.sleep(KEYSTROKE_GAP)
+    lines[line] += "".join(WORDS[index % len(WORDS)] for index in range(count))
+    return samples, version
+
+
+def roundtrip_session(ctx: Context, which: str) -> tuple[list[float], dict[str, float], list[str]]:
+    lines = python_lines(ROUNDTRIP_LINES)
+    root = git_repo(ctx, f"roundtrip-{which}", {"src/big_module.py": "\n".join(lines) + "\n"})
+    path = root / "src" / "big_module.py"
+    uri = file_uri(path)
+    spans = _roundtrip_spans()
+    client = start_server(ctx, which, root, "roundtrip")
+    try:
+        notes = seed_and_open(ctx, client, which, uri, path.read_text("utf-8"), spans)
+        strokes = ctx.reps(150)
+        middle = spans[len(spans) // 2]
+        outside_line = middle[0] - 3  # a human line between two regions
+        inside_line = middle[0] + 1  # inside an AI region: the region grows as we type
+        _, version = type_and_time(client, uri, lines, 2, 10, 1)  # warm-up, not counted
+        outside, version = type_and_time(client, uri, lines, outside_line, strokes, version)
+        inside, version = type_and_time(client, uri, lines, inside_line, strokes, version)
+    except LspError as error:
+        raise RuntimeError(f"{which}: {error}\n{client.stderr_tail()}") from error
+    finally:
+        client.close()
+    extra = {
+        "outside-region median": _median(outside),
+        "inside-region median": _median(inside),
+    }
+    if which == "ownit" and not ctx.self_check:
+        store = git_dir(ctx, root) / "ownit" / "state.db"
+        if store.exists():
+            notes.append(f"store at <git-dir>/ownit/state.db ({store.stat().st_size // 1024} KiB)")
+        else:
+            notes.append("WARNING: no store at <git-dir>/ownit/state.db")
+    return outside + inside, extra, notes
+
+
+def _median(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+@benchmark(
+    "roundtrip",
+    f"didChange→publishDiagnostics, {ROUNDTRIP_LINES:,}-line file, {ROUNDTRIP_REGIONS} regions",
+    needs=("lsp",),
+    target=Target.ratio(1.2),
+)
+def bench_roundtrip(ctx: Context) -> Figure:
+    base_samples, base_extra, _ = roundtrip_session(ctx, "bare")
+    samples, extra, notes = roundtrip_session(ctx, "ownit")
+    notes.append(
+        f"{len(samples) // 2} single-character edits outside a region, then as many inside "
+        f"one; {KEYSTROKE_GAP * 1000:.0f} ms pause after each answer"
+    )
+    return Figure(
+        baseline=Measurement("bare pygls", base_samples, "ms", base_extra),
+        subject=Measurement("ownit lsp", samples, "ms", extra),
+        show_p95=True,
+        notes=notes,
+    )
+
+
+# -- resident memory ---------------------------------------------------------------------------
+
+
+def memory_session(ctx: Context, which: str) -> tuple[list[float], dict[str, float], list[str]]:
+    lines = python_lines(MEMORY_LINES, seed="r")
+    root = git_repo(ctx, f"memory-{which}", {"src/huge.py": "\n".join(lines) + "\n"})
+    path = root / "src" / "huge.py"
+    uri = file_uri(path)
+    spans = [(2 * index + 1, 2 * index + 2) for index in range(MEMORY_REGIONS)]
+    client = start_server(ctx, which, root, "memory")
+    try:
+        notes = seed_and_open(ctx, client, which, uri, path.read_text("utf-8"), spans)
+        client.drain()
+        readings: list[float] = []
+        peak = 0.0
+        for _ in range(3):
+            time.sleep(0.5)
+            rss, hwm = read_rss_kib(client.pid)
+            readings.append(rss / 1024.0)
+            peak = max(peak, hwm / 1024.0)
+    except (LspError, OSError, KeyError) as error:
+        raise RuntimeError(f"{which}: {error}\n{client.stderr_tail()}") from error
+    finally:
+        client.close()
+    return readings, {"peak (VmHWM)": peak}, notes
+
+
+@benchmark(
+    "memory",
+    f"resident memory (VmRSS) holding a {MEMORY_LINES:,}-line file with {MEMORY_REGIONS:,} regions",
+    needs=("lsp",),
+    target=Target.ratio(1.5),
+)
+def bench_memory(ctx: Context) -> Figure:
+    if not Path("/proc/self/status").exists():
+        raise Skip("needs /proc/PID/status (Linux)")
+    base, base_extra, _ = memory_session(ctx, "bare")
+    subject, extra, notes = memory_session(ctx, "ownit")
+    notes.append("3 readings 0.5 s apart after the document's diagnostics arrived")
+    return Figure(
+        baseline=Measurement("bare pygls", base, "MiB", base_extra),
+        subject=Measurement("ownit lsp", subject, "MiB", extra),
+        notes=notes,
+    )

@@ -1,0 +1,90 @@
+"""`make bench`: every benchmark, each printed as a ratio against a baseline measured in the
+same run, with the absolute numbers and the target. Benchmarks print; they never assert.
+
+    python bench/run.py                 # all of them
+    python bench/run.py roundtrip       # one (or several) by name
+    python bench/run.py --list          # names and what they measure
+    python bench/run.py --quick         # fewer repetitions (a smoke run)
+    python bench/run.py --self-check    # the bare server on both sides: ratios should be ~1.0
+
+Exit status: 0 when every selected benchmark ran or was skipped, 1 when one failed to run,
+2 for an unknown name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_agent  # noqa: F401  (registers benchmarks)
+import bench_git  # noqa: F401
+import bench_lsp  # noqa: F401
+from harness import REGISTRY, Skip, format_figure, make_context, remove_context
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--quick", action="store_true", help="about a third of the repetitions")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="validate the harness: run the bare server as the ownit side of the LSP figures",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        for bench in REGISTRY.values():
+            print(f"{bench.name:<12} {bench.title}  (target {bench.target.describe()})")
+        return 0
+    unknown = [name for name in args.names if name not in REGISTRY]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; try --list", file=sys.stderr)
+        return 2
+    selected = [REGISTRY[name] for name in args.names] if args.names else list(REGISTRY.values())
+
+    ctx = make_context(quick=args.quick, self_check=args.self_check)
+    failed = 0
+    started = time.perf_counter()
+    mode = " (self-check: bare server on both sides)" if args.self_check else ""
+    print(f"ownit benchmarks{mode} — python {sys.version.split()[0]}, tmp {ctx.tmp}")
+    try:
+        for bench in selected:
+            print(f"\n{bench.name}: {bench.title}", flush=True)
+            bench_started = time.perf_counter()
+            missing = [verb for verb in bench.needs if not ctx.has_verb(verb)]
+            if missing and not (args.self_check and missing == ["lsp"]):
+                print(f"    SKIP not implemented yet: ownit {', ownit '.join(missing)}")
+                continue
+            try:
+                figure = bench.run(ctx)
+            except Skip as skip:
+                print(f"    SKIP {skip}")
+                continue
+            except Exception as error:
+                failed += 1
+                print(f"    FAILED to run: {error}")
+                if not isinstance(error, RuntimeError):
+                    traceback.print_exc()
+                continue
+            for line in format_figure(bench, figure):
+                print(line)
+            print(f"    ({time.perf_counter() - bench_started:.1f} s)", flush=True)
+    finally:
+        if args.keep:
+            print(f"\nkept {ctx.tmp}")
+        else:
+            remove_context(ctx)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s; {failed} failed to run")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
