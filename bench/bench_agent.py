@@ -1,1 +1,56 @@
-"""placeholder"""
+"""Agent-hook figure (issue 6): one `ownit checkpoint` call vs a bare `python -c pass`.
+
+Skipped ("not implemented yet: ownit checkpoint") until the verb exists.
+"""
+
+from __future__ import annotations
+
+import json
+
+from harness import Context, Figure, Measurement, Target, benchmark, compare_commands
+from workspace import git_repo, python_lines
+
+CHECKPOINT_FILE_LINES = 300
+
+
+@benchmark(
+    "checkpoint",
+    "one ownit checkpoint (Claude Code PostToolUse Write payload) vs python -c pass",
+    needs=("checkpoint",),
+    target=Target.added(60, "ms"),
+)
+def bench_checkpoint(ctx: Context) -> Figure:
+    relative = "src/agent_written.py"
+    root = git_repo(
+        ctx, "checkpoint", {relative: "\n".join(python_lines(CHECKPOINT_FILE_LINES)) + "\n"}
+    )
+    path = root / relative
+
+    def payload(index: int) -> str:
+        """The agent writes a new version of the file; the hook gets told about it."""
+        lines = python_lines(CHECKPOINT_FILE_LINES)
+        lines[100:120] = python_lines(20, f"agent{index}")
+        content = "\n".join(lines) + "\n"
+        path.write_text(content, encoding="utf-8")
+        return json.dumps(
+            {
+                "session_id": "bench-session",
+                "transcript_path": str(ctx.tmp / "transcript.jsonl"),
+                "cwd": str(root),
+                "hook_event_name": "PostToolUse",
+                "tool_name": "Write",
+                "tool_input": {"file_path": str(path), "content": content},
+                "tool_response": {"filePath": str(path), "success": True},
+            }
+        )
+
+    commands = {
+        "ownit": [*ctx.ownit, "checkpoint", "--agent", "claude-code"],
+        "bare": [str(ctx.python), "-c", "pass"],
+    }
+    samples = compare_commands(ctx, commands, root, reps=ctx.reps(10), stdin_for=payload)
+    return Figure(
+        baseline=Measurement("python -c pass", samples["bare"], "ms"),
+        subject=Measurement("ownit checkpoint", samples["ownit"], "ms"),
+        notes=["the same payload on stdin for both; alternating order; one warm-up run"],
+    )

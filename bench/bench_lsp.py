@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import Context, Figure, Measurement, Skip, Target, benchmark
+from harness import Context, Figure, Measurement, Skip, Target, benchmark, median
 from lspclient import LspClient, LspError, file_uri, initialize_params, read_rss_kib
 from workspace import git_dir, git_repo, python_lines
 
@@ -76,47 +76,63 @@ def open_document(client: LspClient, uri: str, text: str) -> None:
     wait_diagnostics(client, uri, 1)
 
 
-def mark_regions(
-    client: LspClient, uri: str, spans: list[tuple[int, int]], tool: str = "copilot"
-) -> tuple[int, list[str]]:
-    """``ownit.markAi`` for each 0-based half-open line span, ``SEED_WINDOW`` in flight.
-    Returns (regions created, distinct error messages)."""
+def pipeline(
+    client: LspClient, requests: list[tuple[str, Any]], what: str
+) -> tuple[list[Any], list[str]]:
+    """Send ``requests`` with ``SEED_WINDOW`` in flight; returns (the successful results in
+    order, distinct error messages). Bounded by ``SEED_TIMEOUT``."""
     deadline = time.monotonic() + SEED_TIMEOUT
     pending: list[int] = []
-    created = 0
+    results: list[Any] = []
     errors: list[str] = []
 
     def settle_one() -> None:
-        nonlocal created
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise RuntimeError(f"marking {len(spans)} regions took over {SEED_TIMEOUT:.0f} s")
+            raise RuntimeError(f"{len(requests)} {what} took over {SEED_TIMEOUT:.0f} s")
         incoming = client.wait_response(pending.pop(0), remaining)
         error = incoming.message.get("error")
         if error is None:
-            created += 1
+            results.append(incoming.message.get("result"))
         elif str(error.get("message")) not in errors:
             errors.append(str(error.get("message")))
-        client.drain()  # every mark may publish diagnostics: keep the queue small
+        client.drain()  # each command may publish diagnostics: keep the queue small
 
-    for first, end in spans:
+    for method, params in requests:
         if len(pending) >= SEED_WINDOW:
             settle_one()
-        arguments = {
-            "uri": uri,
-            "range": {
-                "start": {"line": first, "character": 0},
-                "end": {"line": end, "character": 0},
-            },
-            "tool": tool,
-        }
-        request_id, _ = client.send_request(
-            "workspace/executeCommand", {"command": "ownit.markAi", "arguments": [arguments]}
-        )
+        request_id, _ = client.send_request(method, params)
         pending.append(request_id)
     while pending:
         settle_one()
-    return created, errors
+    return results, errors
+
+
+def execute(command: str, argument: dict[str, Any]) -> tuple[str, Any]:
+    return "workspace/executeCommand", {"command": command, "arguments": [argument]}
+
+
+def mark_regions(
+    client: LspClient, uri: str, spans: list[tuple[int, int]], tool: str = "copilot"
+) -> tuple[list[Any], list[str]]:
+    """``ownit.markAi`` for each 0-based half-open line span; returns (region ids, errors)."""
+    requests = [
+        execute(
+            "ownit.markAi",
+            {
+                "uri": uri,
+                "range": {
+                    "start": {"line": first, "character": 0},
+                    "end": {"line": end, "character": 0},
+                },
+                "tool": tool,
+            },
+        )
+        for first, end in spans
+    ]
+    results, errors = pipeline(client, requests, "ownit.markAi requests")
+    ids = [result.get("regionId") if isinstance(result, dict) else None for result in results]
+    return ids, errors
 
 
 def seed_and_open(
@@ -134,16 +150,17 @@ def seed_and_open(
             notes.append("self-check: bare server on both sides, no regions marked")
         return notes
     started = time.perf_counter()
-    created, errors = mark_regions(client, uri, spans[:1])
-    if created == 1:
+    ids, errors = mark_regions(client, uri, spans[:1])
+    if ids:
         more, errors = mark_regions(client, uri, spans[1:])
-        created += more
+        created = len(ids) + len(more)
         open_document(client, uri, text)
         how = "before didOpen"
     else:
         open_document(client, uri, text)
         client.drain()
-        created, errors = mark_regions(client, uri, spans)
+        ids, errors = mark_regions(client, uri, spans)
+        created = len(ids)
         how = "after didOpen"
     seconds = time.perf_counter() - started
     notes.append(f"{created}/{len(spans)} regions marked via ownit.markAi {how} in {seconds:.1f} s")
@@ -253,8 +270,8 @@ def roundtrip_session(ctx: Context, which: str) -> tuple[list[float], dict[str, 
     finally:
         client.close()
     extra = {
-        "outside-region median": _median(outside),
-        "inside-region median": _median(inside),
+        "outside-region median": median(outside),
+        "inside-region median": median(inside),
     }
     if which == "ownit" and not ctx.self_check:
         store = git_dir(ctx, root) / "ownit" / "state.db"
@@ -263,12 +280,6 @@ def roundtrip_session(ctx: Context, which: str) -> tuple[list[float], dict[str, 
         else:
             notes.append("WARNING: no store at <git-dir>/ownit/state.db")
     return outside + inside, extra, notes
-
-
-def _median(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @benchmark(

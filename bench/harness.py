@@ -249,12 +249,17 @@ class Context:
         ok_codes: tuple[int, ...] = (0,),
         before_each: Callable[[int], str | None] | None = None,
         timeout: float = 120.0,
+        budget: float = 60.0,
     ) -> list[float]:
-        """Wall time in ms of ``reps`` runs (output discarded). ``before_each(i)`` runs
-        untimed before run ``i`` and may return the stdin text for that run."""
+        """Wall time in ms of up to ``reps`` runs (output discarded); stops early, after at
+        least one run, once ``budget`` seconds were spent. ``before_each(i)`` runs untimed
+        before run ``i`` and may return the stdin text for that run."""
         samples: list[float] = []
         env = self.env
+        spent = 0.0
         for index in range(reps):
+            if samples and spent + samples[-1] / 1000.0 > budget:
+                break
             stdin_text = input_text
             if before_each is not None:
                 prepared = before_each(index)
@@ -273,6 +278,7 @@ class Context:
                 check=False,
             )
             elapsed = (time.perf_counter() - start) * 1000.0
+            spent += elapsed / 1000.0
             if completed.returncode not in ok_codes:
                 tail = completed.stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
                 raise RuntimeError(
@@ -342,3 +348,38 @@ def format_figure(bench: Benchmark, figure: Figure) -> list[str]:
     lines.append(summary)
     lines.extend(f"    note: {note}" for note in figure.notes)
     return lines
+
+
+def compare_commands(
+    ctx: Context,
+    commands: Mapping[str, Sequence[str]],
+    cwd: Path,
+    *,
+    reps: int,
+    ok_codes: Mapping[str, tuple[int, ...]] | None = None,
+    stdin_for: Callable[[int], str | None] | None = None,
+    after_each: Callable[[str], None] | None = None,
+    budget: float = 90.0,
+) -> dict[str, list[float]]:
+    """Time each command of ``commands`` (label -> argv) ``reps`` times, alternating which
+    goes first, after one uncounted warm-up round; stops early (keeping at least one
+    counted round) once ``budget`` seconds were spent. ``stdin_for(i)`` gives round ``i``'s
+    stdin, ``after_each(label)`` runs untimed after every run (e.g. to undo a commit)."""
+    samples: dict[str, list[float]] = {label: [] for label in commands}
+    labels = list(commands)
+    started = time.perf_counter()
+    for index in range(reps + 1):
+        if index >= 2 and time.perf_counter() - started > budget:
+            break
+        order = labels if index % 2 else labels[::-1]
+        for label in order:
+            stdin_text = stdin_for(index) if stdin_for is not None else None
+            codes = (ok_codes or {}).get(label, (0,))
+            sample = ctx.time_command(
+                commands[label], cwd, reps=1, input_text=stdin_text, ok_codes=codes
+            )
+            if after_each is not None:
+                after_each(label)
+            if index:
+                samples[label].extend(sample)
+    return samples
