@@ -9,22 +9,31 @@ sequence) moves to the start of that character.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from ownit.core.findings import Finding, Severity
 from ownit.core.text import Pos, TextBuffer, content_length
+
+JsonDict = dict[str, Any]
 
 UTF8 = types.PositionEncodingKind.Utf8
 UTF16 = types.PositionEncodingKind.Utf16
 UTF32 = types.PositionEncodingKind.Utf32
 
+# Keyed by the wire value ("utf-8", …): str() of a PositionEncodingKind member is its name
+# ("PositionEncodingKind.Utf8"), so a plain string from the wire would never match it.
 _CODECS: dict[str, PositionCodec] = {
-    str(encoding): PositionCodec(encoding) for encoding in (UTF8, UTF16, UTF32)
+    encoding.value: PositionCodec(encoding) for encoding in (UTF8, UTF16, UTF32)
 }
 
 
 def codec(encoding: str | None) -> PositionCodec:
-    return _CODECS.get(str(encoding or UTF16), _CODECS[str(UTF16)])
+    if isinstance(encoding, types.PositionEncodingKind):
+        encoding = encoding.value
+    return _CODECS.get(encoding or UTF16.value, _CODECS[UTF16.value])
 
 
 def to_core_position(buffer: TextBuffer, line: int, character: int, encoding: str | None) -> Pos:
@@ -74,3 +83,32 @@ def line_range_to_client(
     start = types.Position(line=min(first_line, buffer.line_count() - 1), character=0)
     end = to_client_position(buffer, Pos(last, content_length(buffer.lines[last])), encoding)
     return types.Range(start=start, end=end)
+
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error.value,
+    Severity.WARNING: types.DiagnosticSeverity.Warning.value,
+    Severity.INFORMATION: types.DiagnosticSeverity.Information.value,
+    Severity.HINT: types.DiagnosticSeverity.Hint.value,
+}
+
+
+def range_to_json(lsp_range: types.Range) -> dict[str, Any]:
+    return {
+        "start": {"line": lsp_range.start.line, "character": lsp_range.start.character},
+        "end": {"line": lsp_range.end.line, "character": lsp_range.end.character},
+    }
+
+
+def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | None) -> JsonDict:
+    """A finding as the JSON of an LSP Diagnostic (plain dicts: the keystroke path sends
+    hundreds of these, and plain JSON skips a costly structured round trip)."""
+    lsp_range = line_range_to_client(buffer, finding.first_line, finding.end_line, encoding)
+    return {
+        "range": range_to_json(lsp_range),
+        "severity": _SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning.value),
+        "code": str(finding.code),
+        "source": "ownit",
+        "message": finding.message,
+        "data": {"regionId": finding.region_id},
+    }

@@ -1,0 +1,80 @@
+"""What the file-level verbs (mark, claim, dismiss, status) share: reading a file from
+disk into a Session safely, and parsing `PATH:LINE` arguments."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ownit.cli import UsageError
+from ownit.git.repo import GitError, Repository, find_repository
+from ownit.session import Document, Session, path_to_uri
+
+
+def current_repository() -> Repository | None:
+    try:
+        return find_repository(Path.cwd())
+    except GitError as error:
+        raise UsageError(str(error)) from None
+
+
+def checked_path(raw: str) -> Path:
+    """An existing regular file inside the current repository (when there is one)."""
+    path = Path(os.path.abspath(raw))
+    repo = current_repository()
+    if repo is not None:
+        try:
+            repo.relpath(path)
+        except ValueError as error:
+            raise UsageError(f"refused: {error}") from None
+    if not path.exists():
+        raise UsageError(f"{raw}: no such file")
+    if not path.is_file():
+        raise UsageError(f"{raw}: not a regular file")
+    return path
+
+
+def read_text(path: Path) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise UsageError(f"{path}: binary file; ownit tracks text files only")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{path}: not UTF-8 text (byte {error.start}); ownit tracks UTF-8 files"
+        ) from None
+
+
+def open_on_disk(session: Session, path: Path) -> Document:
+    """The file as it is on disk, with its stored regions re-anchored to that text."""
+    document = session.open(path_to_uri(path), read_text(path), None)
+    if document.unsupported:
+        raise UsageError(f"{path}: {document.unsupported}")
+    return document
+
+
+def parse_path_line(value: str) -> tuple[str, int]:
+    path, sep, line = value.rpartition(":")
+    if not sep or not path or not line.isdigit() or int(line) < 1:
+        raise UsageError(f"expected PATH:LINE (LINE counted from 1), got {value!r}")
+    return path, int(line)
+
+
+def parse_line_range(value: str) -> tuple[int, int]:
+    first, sep, last = value.partition("-")
+    if not sep:
+        last = first
+    if not first.isdigit() or not last.isdigit() or int(first) < 1 or int(last) < int(first):
+        raise UsageError(f"expected --lines A-B with 1 <= A <= B, got {value!r}")
+    return int(first), int(last)
+
+
+def region_at(session: Session, document: Document, line: int) -> str:
+    """The id of the active region holding 1-based ``line`` of an open document."""
+    regions = session.regions_at(document.uri, line - 1, line - 1)
+    if not regions:
+        raise UsageError(
+            f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"
+        )
+    return regions[0].region.id

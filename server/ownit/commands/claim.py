@@ -1,0 +1,57 @@
+"""`ownit claim PATH:LINE -m RATIONALE`: own the AI region holding that line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("claim", help="own the AI-written region at PATH:LINE")
+    parser.add_argument("location", metavar="PATH:LINE")
+    parser.add_argument(
+        "-m",
+        "--message",
+        required=True,
+        metavar="RATIONALE",
+        help="why this code is correct and safe",
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ownit.commands._files import checked_path, open_on_disk, parse_path_line, region_at
+    from ownit.session import RequestError, Session
+
+    raw_path, line = parse_path_line(args.location)
+    path = checked_path(raw_path)
+    session = Session()
+    try:
+        document = open_on_disk(session, path)
+        region_id = region_at(session, document, line)
+        claim = session.claim(document.uri, region_id, args.message)
+        region = document.tracked[region_id].region
+        session.close(document.uri)
+    except RequestError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        session.shutdown()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "regionId": region_id,
+                    "path": region.path,
+                    "lines": [region.first_line + 1, region.end_line],
+                    "owner": claim.owner,
+                    "rationale": claim.rationale,
+                }
+            )
+        )
+    else:
+        print(f"owned {region.path}:{region.display_lines()} as {claim.owner}: {claim.rationale}")
+    return EXIT_OK

@@ -1,0 +1,83 @@
+"""`ownit status [--json] [--all]`: the AI-written regions of this repository that nobody
+owns yet (or whose code changed since it was owned), re-anchored to the files on disk."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("status", help="list unowned and stale AI-written regions")
+    parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ownit.commands._files import current_repository, open_on_disk
+    from ownit.core.findings import format_age
+    from ownit.core.model import Ownership
+    from ownit.session import Session
+
+    repo = current_repository()
+    if repo is None:
+        raise UsageError("not inside a git repository: run `ownit status` in your project")
+    session = Session()
+    now = time.time()
+    rows: list[dict[str, Any]] = []
+    missing: list[str] = []
+    try:
+        context = session.context_for(repo.toplevel)
+        paths = sorted({state.region.path for state in context.store.region_states()})
+        for key in paths:
+            path = repo.toplevel / key
+            if not path.is_file():
+                missing.append(key)
+                continue
+            try:
+                document = open_on_disk(session, Path(path))
+            except UsageError as error:
+                missing.append(f"{key} ({error})")
+                continue
+            for tracked in sorted(document.tracked.values(), key=lambda t: t.region.first_line):
+                state = tracked.state
+                if not args.all and state.ownership not in (Ownership.UNOWNED, Ownership.STALE):
+                    continue
+                region = state.region
+                row: dict[str, Any] = {
+                    "path": region.path,
+                    "lines": [region.first_line + 1, region.end_line],
+                    "regionId": region.id,
+                    "tool": region.tool,
+                    "model": region.model,
+                    "source": str(region.source),
+                    "ownership": str(state.ownership),
+                    "age": format_age(now - region.created_at),
+                }
+                if state.claim is not None:
+                    row["owner"] = state.claim.owner
+                    row["rationale"] = state.claim.rationale
+                rows.append(row)
+            session.close(document.uri)
+    finally:
+        session.shutdown()
+    if args.json:
+        print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("no unowned AI-written code" if not args.all else "no AI-written regions")
+    for row in rows:
+        first, last = row["lines"]
+        label = row["tool"] + (f":{row['model']}" if row["model"] else "")
+        print(f"{row['path']}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
+        if row["ownership"] in ("unowned", "stale"):
+            print(f'    own it: ownit claim {row["path"]}:{first} -m "<why it is right>"')
+    for key in missing:
+        print(f"warning: {key}: file not found; its regions are kept", flush=True)
+    return EXIT_OK

@@ -1,0 +1,109 @@
+"""What ownit says about a region: diagnostic findings, hover text, comment rationales."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ownit.core.model import Ownership, RegionState
+
+
+class FindingCode(StrEnum):
+    UNOWNED_AI = "unowned-ai"
+    STALE_CLAIM = "stale-claim"
+    HISTORY_UNOWNED = "history-unowned"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    region_id: str
+    first_line: int
+    end_line: int
+    code: FindingCode
+    severity: Severity
+    message: str
+
+
+def format_age(seconds: float) -> str:
+    """A short human age: 'just now', '3 min ago', '2 h ago', '5 days ago'."""
+    seconds = max(0.0, seconds)
+    if seconds < 45:
+        return "just now"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min ago"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return f"{hours} h ago"
+    days = round(seconds / 86400)
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def finding_for(
+    state: RegionState, now: float, severity: Severity = Severity.WARNING
+) -> Finding | None:
+    """The diagnostic a region deserves, or None when it is owned or dismissed."""
+    region = state.region
+    ownership = state.ownership
+    if severity is Severity.OFF or ownership in (Ownership.OWNED, Ownership.DISMISSED):
+        return None
+    age = format_age(now - region.created_at)
+    if ownership is Ownership.STALE:
+        assert state.claim is not None
+        message = (
+            f"AI-written ({region.tool_label}) — changed since {state.claim.owner_name} "
+            "owned it; review it and own it again"
+        )
+        code = FindingCode.STALE_CLAIM
+    else:
+        message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
+        code = FindingCode.UNOWNED_AI
+    return Finding(region.id, region.first_line, region.end_line, code, severity, message)
+
+
+def hover_markdown(state: RegionState, now: float) -> str:
+    region = state.region
+    lines = [
+        f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
+        "",
+        f"- source: {region.source} (confidence {region.confidence:.0%})",
+        f"- recorded: {format_age(now - region.created_at)}",
+    ]
+    ownership = state.ownership
+    if ownership is Ownership.OWNED and state.claim is not None:
+        lines.append(f"- owned by {state.claim.owner} ({format_age(now - state.claim.created_at)})")
+        lines.append(f"- rationale: {state.claim.rationale}")
+    elif ownership is Ownership.STALE and state.claim is not None:
+        lines.append(
+            f"- **changed since** {state.claim.owner} owned it: "
+            f"“{state.claim.rationale}” — own it again"
+        )
+    elif ownership is Ownership.DISMISSED and state.dismissal is not None:
+        lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
+    else:
+        lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
+    return "\n".join(lines)
+
+
+# `ownit: <rationale>` in a line comment of most languages (#, //, --, ;, %, /* */, <!-- -->).
+_COMMENT_RATIONALE = re.compile(
+    r"^\s*(?:#+|//+|--+|;+|%+|/\*+|\*|<!--)\s*ownit:\s*(?P<text>.*?)\s*(?:\*/|-->)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def comment_rationale(line: str) -> str | None:
+    """The rationale of an ``ownit: <rationale>`` comment line, or None."""
+    match = _COMMENT_RATIONALE.match(line)
+    if match is None or not match.group("text"):
+        return None
+    return match.group("text")

@@ -1,0 +1,188 @@
+"""workspace/executeCommand: ownit.markAi, ownit.claim, ownit.dismiss, ownit.status."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from ownit.core.findings import comment_rationale
+from ownit.core.model import Source
+from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_position
+from ownit.lsp.features import diagnostics
+from ownit.lsp.features.errors import answers_errors, field, object_argument
+from ownit.session import RequestError, uri_to_path
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+
+MARK_AI = "ownit.markAi"
+CLAIM = "ownit.claim"
+DISMISS = "ownit.dismiss"
+STATUS = "ownit.status"
+CLAIM_FROM_COMMENT = "ownit.claimFromComment"
+
+_SOURCES = {source.value: source for source in Source}
+
+
+def _position(command: str, obj: Any, name: str) -> tuple[int, int]:
+    if not isinstance(obj, dict):
+        raise JsonRpcInvalidParams(f"{command}: range.{name} must be {{line, character}}")
+    line, character = obj.get("line"), obj.get("character")
+    if not isinstance(line, int) or not isinstance(character, int) or line < 0 or character < 0:
+        raise JsonRpcInvalidParams(
+            f"{command}: range.{name} needs non-negative integers 'line' and 'character'"
+        )
+    return line, character
+
+
+def register(server: OwnitServer) -> None:
+    session = server.session
+
+    def claim_json(claim: Any) -> dict[str, Any]:
+        return {
+            "regionId": claim.region_id,
+            "owner": claim.owner,
+            "ownerName": claim.owner_name,
+            "ownerEmail": claim.owner_email,
+            "rationale": claim.rationale,
+            "fingerprint": claim.fingerprint,
+            "createdAt": claim.created_at,
+        }
+
+    @server.command(MARK_AI)
+    @answers_errors
+    def mark_ai(*args: Any) -> dict[str, Any]:
+        obj = object_argument(MARK_AI, args)
+        uri = field(MARK_AI, obj, "uri", str)
+        lsp_range = field(MARK_AI, obj, "range", dict)
+        tool = field(MARK_AI, obj, "tool", str).strip()
+        model = field(MARK_AI, obj, "model", str, optional=True)
+        source_name = field(MARK_AI, obj, "source", str, optional=True) or Source.MANUAL.value
+        if not tool or any(c.isspace() for c in tool):
+            raise JsonRpcInvalidParams(f"{MARK_AI}: 'tool' must be one word, e.g. 'copilot'")
+        if model is not None and (not model.strip() or any(c.isspace() for c in model)):
+            raise JsonRpcInvalidParams(f"{MARK_AI}: 'model' must be one word")
+        source = _SOURCES.get(source_name)
+        if source is None:
+            raise JsonRpcInvalidParams(
+                f"{MARK_AI}: unknown source {source_name!r}; one of {', '.join(_SOURCES)}"
+            )
+        start_line, start_char = _position(MARK_AI, lsp_range.get("start"), "start")
+        end_line, end_char = _position(MARK_AI, lsp_range.get("end"), "end")
+        document = session.document(uri)
+        if start_line >= document.buffer.line_count():
+            raise RequestError(
+                f"line {start_line + 1} is past the end of {uri} "
+                f"({document.buffer.line_count()} lines)"
+            )
+        buffer = document.buffer
+        start = to_core_position(buffer, start_line, start_char, server.encoding)
+        end = to_core_position(buffer, end_line, end_char, server.encoding)
+        if end < start:
+            raise JsonRpcInvalidParams(f"{MARK_AI}: range ends before it starts")
+        region_id = session.mark(uri, start, end, tool, model, source)
+        diagnostics.refresh(server, {uri})
+        return {"regionId": region_id}
+
+    @server.command(CLAIM)
+    @answers_errors
+    def claim(*args: Any) -> dict[str, Any]:
+        obj = object_argument(CLAIM, args)
+        uri = field(CLAIM, obj, "uri", str)
+        region_id = field(CLAIM, obj, "regionId", str)
+        rationale = field(CLAIM, obj, "rationale", str, optional=True)
+        if rationale is None:
+            raise RequestError(
+                "a rationale is needed to own this code: say why it is correct and safe. "
+                "In an editor that cannot prompt, write a comment line `ownit: <rationale>` "
+                "directly above the region and use 'Own with the rationale above'"
+            )
+        result = session.claim(uri, region_id, rationale)
+        diagnostics.refresh(server, {uri})
+        return claim_json(result)
+
+    @server.command(CLAIM_FROM_COMMENT)
+    @answers_errors
+    def claim_from_comment(*args: Any) -> dict[str, Any]:
+        obj = object_argument(CLAIM_FROM_COMMENT, args)
+        uri = field(CLAIM_FROM_COMMENT, obj, "uri", str)
+        region_id = field(CLAIM_FROM_COMMENT, obj, "regionId", str)
+        tracked = session.tracked(uri, region_id)
+        document = session.document(uri)
+        above = tracked.region.first_line - 1
+        rationale = comment_rationale(document.buffer.content(above)) if above >= 0 else None
+        if rationale is None:
+            raise RequestError(
+                "no `ownit: <rationale>` comment directly above the region "
+                f"(line {tracked.region.first_line})"
+            )
+        result = session.claim(uri, region_id, rationale)
+        # The comment has done its job: remove it (the claim is already durable).
+        edit = types.WorkspaceEdit(
+            changes={
+                uri: [
+                    types.TextEdit(
+                        range=types.Range(
+                            start=types.Position(line=above, character=0),
+                            end=types.Position(line=above + 1, character=0),
+                        ),
+                        new_text="",
+                    )
+                ]
+            }
+        )
+        server.workspace_apply_edit(
+            types.ApplyWorkspaceEditParams(edit=edit, label="ownit: remove the rationale comment")
+        )
+        diagnostics.refresh(server, {uri})
+        return claim_json(result)
+
+    @server.command(DISMISS)
+    @answers_errors
+    def dismiss(*args: Any) -> dict[str, Any]:
+        obj = object_argument(DISMISS, args)
+        uri = field(DISMISS, obj, "uri", str)
+        region_id = field(DISMISS, obj, "regionId", str)
+        reason = field(DISMISS, obj, "reason", str, optional=True)
+        if reason is None:
+            raise RequestError("a reason is needed: say why this code is not AI-written")
+        result = session.dismiss(uri, region_id, reason)
+        diagnostics.refresh(server, {uri})
+        return {"regionId": result.region_id, "by": result.by, "reason": result.reason}
+
+    @server.command(STATUS)
+    @answers_errors
+    def status(*args: Any) -> dict[str, Any]:
+        if args and not (len(args) == 1 and isinstance(args[0], dict)):
+            object_argument(STATUS, args)  # raises the usual message
+        now = time.time()
+        regions = []
+        for uri, state in session.status():
+            region = state.region
+            document = session.documents.get(uri)
+            entry: dict[str, Any] = {
+                "uri": uri,
+                "path": region.path,
+                "regionId": region.id,
+                "lines": [region.first_line + 1, region.end_line],
+                "tool": region.tool,
+                "model": region.model,
+                "source": str(region.source),
+                "ownership": str(state.ownership),
+                "ageSeconds": round(now - region.created_at),
+            }
+            if document is not None:
+                entry["range"] = range_to_json(
+                    line_range_to_client(
+                        document.buffer, region.first_line, region.end_line, server.encoding
+                    )
+                )
+            if state.claim is not None:
+                entry["owner"] = state.claim.owner
+            path = uri_to_path(uri)
+            entry["exists"] = bool(path and path.exists())
+            regions.append(entry)
+        return {"regions": regions}

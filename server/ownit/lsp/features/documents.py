@@ -1,0 +1,70 @@
+"""Text synchronization: open, change (incremental or full), save, close."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ownit.lsp.convert import to_core_range
+from ownit.lsp.features import diagnostics
+from ownit.session import RequestError
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+
+log = logging.getLogger(__name__)
+
+
+def register(server: OwnitServer) -> None:
+    session = server.session
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        try:
+            session.open(item.uri, item.text, item.version)
+        except Exception as error:  # a broken store or repository must not kill the server
+            log.exception("opening %s", item.uri)
+            server.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error,
+                    message=f"ownit cannot track {item.uri}: {error}",
+                )
+            )
+        for notice in session.take_notices():
+            server.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
+            )
+        diagnostics.publish(server, item.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        document = session.documents.get(uri)
+        if document is None:
+            log.warning("didChange for %s, which is not open: ignored", uri)
+            return
+        version = params.text_document.version
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start, end = to_core_range(document.buffer, change.range, server.encoding)
+                session.change(uri, version, [(start, end, change.text)])
+            else:
+                session.replace_all(uri, version, change.text)
+        diagnostics.publish(server, uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(params: types.DidSaveTextDocumentParams) -> None:
+        document = session.documents.get(params.text_document.uri)
+        if document is not None:
+            try:
+                session.persist(document)
+            except RequestError as error:
+                log.warning("saving positions: %s", error)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        session.close(params.text_document.uri)
+        diagnostics.clear(server, params.text_document.uri)

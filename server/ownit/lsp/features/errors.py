@@ -1,0 +1,64 @@
+"""Turning session errors and malformed arguments into JSON-RPC error responses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+
+from ownit.session import RequestError
+
+REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was understood but cannot be done
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RequestFailed(JsonRpcException):
+    CODE = REQUEST_FAILED
+    MESSAGE = "Request failed"
+
+
+def answers_errors(handler: F) -> F:
+    """Session errors become RequestFailed responses whose message says what to do."""
+
+    @wraps(handler)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except RequestError as error:
+            raise RequestFailed(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def object_argument(command: str, args: tuple[Any, ...]) -> dict[str, Any]:
+    """The single object argument every ownit command takes (DESIGN §3)."""
+    if len(args) != 1 or not isinstance(args[0], dict):
+        raise JsonRpcInvalidParams(
+            f"{command} takes one object argument, e.g. "
+            '{"uri": "file:///…", "regionId": "…"}; got ' + _shape(args)
+        )
+    return args[0]
+
+
+def field(
+    command: str, obj: dict[str, Any], name: str, kind: type, *, optional: bool = False
+) -> Any:
+    value = obj.get(name)
+    if value is None:
+        if optional:
+            return None
+        raise JsonRpcInvalidParams(f"{command}: missing {name!r}")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise JsonRpcInvalidParams(
+            f"{command}: {name!r} must be a {kind.__name__}, got {type(value).__name__}"
+        )
+    return value
+
+
+def _shape(args: tuple[Any, ...]) -> str:
+    if not args:
+        return "no arguments"
+    return f"{len(args)} argument(s) of type " + ", ".join(type(a).__name__ for a in args)

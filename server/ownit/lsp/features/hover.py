@@ -1,0 +1,37 @@
+"""Hover on an AI region: tool, source, age; owner and rationale once owned."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ownit.core.findings import hover_markdown
+from ownit.lsp.convert import line_range_to_client
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+
+
+def register(server: OwnitServer) -> None:
+    session = server.session
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(params: types.HoverParams) -> types.Hover | None:
+        document = session.documents.get(params.text_document.uri)
+        if document is None:
+            return None
+        line = params.position.line
+        regions = session.regions_at(document.uri, line, line)
+        if not regions:
+            return None
+        now = time.time()
+        text = "\n\n---\n\n".join(hover_markdown(t.state, now) for t in regions)
+        region = regions[0].region
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+            range=line_range_to_client(
+                document.buffer, region.first_line, region.end_line, server.encoding
+            ),
+        )

@@ -1,0 +1,35 @@
+"""initialize / initialized / shutdown, and workspace folders (multi-root workspaces)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+
+log = logging.getLogger(__name__)
+
+
+def register(server: OwnitServer) -> None:
+    session = server.session
+
+    @server.feature(types.INITIALIZE)
+    def initialize(params: types.InitializeParams) -> None:
+        text_document = params.capabilities.text_document
+        server.use_pull_diagnostics = bool(text_document and text_document.diagnostic)
+        for folder in params.workspace_folders or []:
+            session.add_workspace_folder(folder.uri)
+        if not params.workspace_folders and params.root_uri:
+            session.add_workspace_folder(params.root_uri)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.added:
+            session.add_workspace_folder(folder.uri)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(*_: object) -> None:
+        session.shutdown()

@@ -1,0 +1,44 @@
+"""Notice what other processes (the CLI, git hooks, agents, other editors) wrote to the
+store, and save region positions of edited documents in the background."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+
+from ownit.lsp.features import diagnostics
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.3  # PRAGMA data_version is one cheap read per store
+PERSIST_EVERY_POLLS = 5  # positions of edited documents are saved every ~1.5 s
+
+
+async def watch(server: OwnitServer) -> None:
+    session = server.session
+    polls = 0
+    while True:
+        await asyncio.sleep(POLL_SECONDS)
+        polls += 1
+        try:
+            changed = session.refresh_from_store()
+            if changed:
+                diagnostics.refresh(server, changed)
+            if polls % PERSIST_EVERY_POLLS == 0:
+                session.persist_all()
+        except Exception:  # keep watching: one bad read must not end the loop
+            log.exception("store watch")
+
+
+def register(server: OwnitServer) -> None:
+    @server.feature(types.INITIALIZED)
+    def initialized(params: types.InitializedParams) -> None:
+        task = asyncio.get_running_loop().create_task(watch(server))
+        server.background_tasks.add(task)
+        task.add_done_callback(server.background_tasks.discard)

@@ -1,0 +1,115 @@
+"""The language server factory: a pygls server, the session, and one module per feature."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from ownit import __version__
+from ownit.session import Session
+
+log = logging.getLogger(__name__)
+
+INVALID_PARAMS = -32602
+
+
+class _Answered:
+    """Marks a message the protocol already answered while parsing it."""
+
+
+ANSWERED = _Answered()
+
+
+def describe_parse_error(error: BaseException) -> str:
+    """What was wrong with the params, as ``what @ where`` lines (cattrs's own wording)."""
+    cause = error.__cause__ or error
+    try:
+        from cattrs import transform_error
+
+        details = transform_error(cause)
+    except Exception:
+        details = [str(cause)]
+    return "; ".join(detail.replace("$.", "", 1) for detail in details) or str(cause)
+
+
+class OwnitProtocol(LanguageServerProtocol):
+    """pygls 2.1.1 answers a request whose params fail to parse with a showMessage only,
+    leaving the client waiting; answer it with a JSON-RPC error instead."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            method = data.get("method", "?")
+            message = f"invalid params for {method}: {describe_parse_error(error)}"
+            if "id" in data and "method" in data:
+                self._send_response(
+                    data["id"],
+                    error=types.ResponseError(code=INVALID_PARAMS, message=message),
+                )
+            else:
+                log.warning("ignored malformed notification: %s", message)
+                self.notify(
+                    types.WINDOW_LOG_MESSAGE,
+                    types.LogMessageParams(type=types.MessageType.Warning, message=message),
+                )
+            return ANSWERED
+
+    def handle_message(self, message: Any) -> None:
+        if message is ANSWERED:
+            return
+        super().handle_message(message)
+
+
+class OwnitServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            name="ownit",
+            version=__version__,
+            protocol_cls=OwnitProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.session = Session()
+        self.use_pull_diagnostics = False
+        self.background_tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        log.error("%s: %s", getattr(source, "__name__", source), error)
+        super().report_server_error(error, source)
+
+
+def create_server() -> OwnitServer:
+    from ownit.lsp.features import (
+        code_actions,
+        code_lens,
+        commands,
+        diagnostics,
+        documents,
+        hover,
+        lifecycle,
+        store_watch,
+    )
+
+    server = OwnitServer()
+    for feature in (
+        lifecycle,
+        documents,
+        diagnostics,
+        hover,
+        code_actions,
+        code_lens,
+        commands,
+        store_watch,
+    ):
+        feature.register(server)
+    return server

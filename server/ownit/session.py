@@ -1,0 +1,514 @@
+"""The one object holding mutable state: open documents and their stores.
+
+The language server keeps one (its handlers in ``lsp/features/`` stay thin: they convert
+LSP types and call a method here); each CLI command uses one on the files as they are on
+disk, so the CLI and the server share every rule.
+Everything computed lives in ``ownit.core``; everything persisted goes through
+``ownit.store``. Positions here are core positions (code points); ``lsp/convert.py`` does
+the client-unit conversion.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
+from ownit.core.findings import Severity
+from ownit.core.fingerprint import fingerprint
+from ownit.core.model import (
+    CONFIDENCE,
+    Claim,
+    Dismissal,
+    Ownership,
+    Region,
+    RegionState,
+    RegionStatus,
+    Source,
+)
+from ownit.core.reanchor import Anchor, reanchor
+from ownit.core.text import EditResult, Pos, TextBuffer
+from ownit.core.tracking import Span, line_range, span_for_lines, transform
+from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
+from ownit.store import Store, new_region_id
+
+log = logging.getLogger(__name__)
+
+# Files larger than this are not tracked (a clear message says so); 50,000 lines of code
+# stay well below it.
+MAX_TRACKED_BYTES = 20 * 1024 * 1024
+
+
+class RequestError(Exception):
+    """A request the session cannot honour; the message says why and what to do."""
+
+
+class UnknownDocument(RequestError):
+    pass
+
+
+@dataclass(slots=True)
+class Tracked:
+    """A region of an open document: its state and its exact character span."""
+
+    state: RegionState
+    span: Span
+
+    @property
+    def region(self) -> Region:
+        return self.state.region
+
+
+class RepoContext:
+    """One store and the repository it belongs to (None: files outside any repository)."""
+
+    def __init__(self, repo: Repository | None, store: Store) -> None:
+        self.repo = repo
+        self.store = store
+        self.seen_data_version = store.data_version()
+
+    def key_for(self, path: Path) -> str:
+        if self.repo is None:
+            return path.resolve().as_posix()
+        return self.repo.relpath(path)
+
+    def path_for(self, key: str) -> Path:
+        return Path(key) if self.repo is None else self.repo.toplevel / key
+
+    def identity(self) -> tuple[str, str]:
+        if self.repo is not None:
+            ident = self.repo.identity()
+            if ident is None:
+                raise RequestError(
+                    "git has no user.name/user.email for this repository, so a claim would "
+                    "have no owner: run `git config user.name 'Your Name'` and "
+                    "`git config user.email you@example.com`"
+                )
+            return ident.name, ident.email
+        ident = fallback_identity()
+        return ident.name, ident.email
+
+
+@dataclass(slots=True)
+class Document:
+    uri: str
+    version: int | None
+    buffer: TextBuffer
+    context: RepoContext | None = None
+    key: str | None = None
+    tracked: dict[str, Tracked] = field(default_factory=dict)
+    unsupported: str | None = None  # why regions cannot be tracked here
+    positions_dirty: bool = False
+
+    def states(self) -> list[RegionState]:
+        return [tracked.state for tracked in self.tracked.values()]
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+def path_to_uri(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+class Session:
+    def __init__(self) -> None:
+        self.documents: dict[str, Document] = {}
+        self.contexts: dict[Path, RepoContext] = {}
+        self.rationale_rules = RationaleRules()
+        self.notices: list[str] = []  # messages for the user (e.g. a store moved aside)
+
+    def take_notices(self) -> list[str]:
+        notices, self.notices = self.notices, []
+        return notices
+
+    def severity_for(self, document: Document, state: RegionState) -> Severity:
+        return Severity.WARNING
+
+    # ----------------------------------------------------------------- contexts
+    def context_for(self, path: Path) -> RepoContext:
+        repo = find_repository(path.parent if not path.is_dir() else path)
+        if repo is not None:
+            try:
+                repo.relpath(path)
+            except ValueError:
+                repo = None  # e.g. a symlink pointing out of the repository
+        db = store_path(repo)
+        context = self.contexts.get(db)
+        if context is None:
+            store = Store.open(db)
+            if store.recovery_message:
+                self.notices.append(store.recovery_message)
+            context = RepoContext(repo, store)
+            self.contexts[db] = context
+        return context
+
+    def add_workspace_folder(self, uri: str) -> None:
+        path = uri_to_path(uri)
+        if path is not None and path.is_dir():
+            try:
+                self.context_for(path)
+            except Exception as error:  # a broken folder must not stop the server
+                log.warning("cannot open the ownit store for %s: %s", path, error)
+
+    # ---------------------------------------------------------------- documents
+    def document(self, uri: str) -> Document:
+        document = self.documents.get(uri)
+        if document is None:
+            raise UnknownDocument(f"{uri} is not open in the editor (open it first)")
+        return document
+
+    def open(self, uri: str, text: str, version: int | None) -> Document:
+        document = Document(uri=uri, version=version, buffer=TextBuffer(text))
+        self.documents[uri] = document
+        path = uri_to_path(uri)
+        if path is None:
+            document.unsupported = "only files on disk can be tracked"
+        elif "\x00" in text:
+            document.unsupported = "binary file: ownit tracks text files only"
+        elif len(text) > MAX_TRACKED_BYTES:
+            document.unsupported = f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
+        else:
+            context = self.context_for(path)
+            document.context = context
+            document.key = context.key_for(path)
+            self._load_regions(document, context.store.region_states(document.key))
+        return document
+
+    def close(self, uri: str) -> None:
+        document = self.documents.pop(uri, None)
+        if document is not None:
+            self.persist(document)
+
+    def change(self, uri: str, version: int | None, edits: Iterable[tuple[Pos, Pos, str]]) -> None:
+        """Apply edits, each relative to the text after the previous one."""
+        document = self.document(uri)
+        document.version = version
+        removed: list[Tracked] = []
+        for start, end, new_text in edits:
+            edit = document.buffer.replace(start, end, new_text)
+            removed.extend(self._track_edit(document, edit))
+        if document.tracked or removed:
+            document.positions_dirty = True
+        for tracked in removed:
+            self._record_removed(document, tracked)
+
+    def replace_all(self, uri: str, version: int | None, text: str) -> None:
+        """Full-text sync: the change is the smallest single edit between old and new text."""
+        document = self.document(uri)
+        old = document.buffer.text
+        prefix = _common_prefix_length(old, text)
+        suffix = _common_suffix_length(old, text, prefix)
+        # Never split a \r\n of the old text: core positions cannot point between the two.
+        if 0 < prefix < len(old) and old[prefix - 1 : prefix + 1] == "\r\n":
+            prefix -= 1
+        cut = len(old) - suffix
+        if 0 < cut < len(old) and old[cut - 1 : cut + 1] == "\r\n":
+            suffix -= 1
+        buffer = document.buffer
+        start = _pos_of_offset(buffer, prefix)
+        end = _pos_of_offset(buffer, len(old) - suffix)
+        self.change(uri, version, [(start, end, text[prefix : len(text) - suffix])])
+
+    def _track_edit(self, document: Document, edit: EditResult) -> list[Tracked]:
+        removed = []
+        touched_first, touched_last = edit.new_start.line, edit.inserted_end.line
+        for region_id, tracked in list(document.tracked.items()):
+            span = transform(tracked.span, edit, document.buffer)
+            if span is None:
+                del document.tracked[region_id]
+                removed.append(tracked)
+                continue
+            tracked.span = span
+            first, end = line_range(span)
+            region = tracked.region
+            region.first_line, region.end_line = first, end
+            if first <= touched_last and touched_first < end:
+                region.fingerprint = fingerprint(document.buffer.contents(first, end))
+        return removed
+
+    def _record_removed(self, document: Document, tracked: Tracked) -> None:
+        if document.context is None:
+            return
+        document.context.store.set_status(
+            tracked.region.id,
+            RegionStatus.REMOVED,
+            f"its text was deleted in the editor (lines {tracked.region.display_lines()})",
+        )
+
+    def _load_regions(self, document: Document, states: Iterable[RegionState]) -> None:
+        """Add stored regions to an open document, re-anchored to its current text."""
+        assert document.context is not None
+        store = document.context.store
+        by_basis: dict[str | None, list[RegionState]] = {}
+        for state in states:
+            if state.region.status is not RegionStatus.ACTIVE:
+                continue
+            if state.region.id in document.tracked:
+                continue
+            by_basis.setdefault(store.basis_text(state.region.id), []).append(state)
+        text = document.buffer.text
+        moved = False
+        for basis, group in by_basis.items():
+            anchors = [
+                Anchor(s.region.id, s.region.first_line, s.region.end_line, s.region.fingerprint)
+                for s in group
+            ]
+            found, lost = reanchor(basis, text, anchors)
+            states_by_id = {s.region.id: s for s in group}
+            for result in found:
+                state = states_by_id[result.region_id]
+                region = state.region
+                if (result.first_line, result.end_line) != (region.first_line, region.end_line):
+                    moved = True
+                region.first_line, region.end_line = result.first_line, result.end_line
+                region.fingerprint = fingerprint(
+                    document.buffer.contents(result.first_line, result.end_line)
+                )
+                document.tracked[region.id] = Tracked(
+                    state, span_for_lines(document.buffer, result.first_line, result.end_line)
+                )
+                if basis != text:
+                    moved = True
+            for region_id in lost:
+                store.set_status(
+                    region_id,
+                    RegionStatus.LOST,
+                    "could not be found again after the file changed while it was closed",
+                )
+        if moved:
+            document.positions_dirty = True
+            self.persist(document)
+
+    def persist(self, document: Document) -> None:
+        """Write the open document's region positions (and the text they refer to)."""
+        if not document.positions_dirty or document.context is None or document.key is None:
+            return
+        positions = [
+            (t.region.id, t.region.first_line, t.region.end_line, t.region.fingerprint)
+            for t in document.tracked.values()
+        ]
+        document.context.store.update_positions(document.key, positions, document.buffer.text)
+        document.positions_dirty = False
+
+    def persist_all(self) -> None:
+        for document in self.documents.values():
+            try:
+                self.persist(document)
+            except Exception as error:
+                log.warning("could not save region positions of %s: %s", document.uri, error)
+
+    # ------------------------------------------------------------------ actions
+    def _tracked_context(self, document: Document) -> RepoContext:
+        if document.context is None or document.key is None:
+            raise RequestError(
+                f"regions cannot be tracked in {document.uri}: {document.unsupported}"
+            )
+        return document.context
+
+    def mark(
+        self,
+        uri: str,
+        start: Pos,
+        end: Pos,
+        tool: str,
+        model: str | None = None,
+        source: Source = Source.MANUAL,
+        session_id: str | None = None,
+    ) -> str:
+        """Record the lines the range touches as AI-written; returns the region id."""
+        document = self.document(uri)
+        context = self._tracked_context(document)
+        assert document.key is not None
+        buffer = document.buffer
+        start, end = buffer.clamp(start), buffer.clamp(end)
+        last = end.line - 1 if end.col == 0 and end.line > start.line else end.line
+        first, stop = start.line, last + 1
+        for tracked in document.tracked.values():
+            region = tracked.region
+            if region.first_line <= first and stop <= region.end_line:
+                return region.id  # already inside a tracked region: nothing new to record
+        region = Region(
+            id=new_region_id(),
+            path=document.key,
+            first_line=first,
+            end_line=stop,
+            tool=tool,
+            model=model,
+            source=source,
+            confidence=CONFIDENCE[source],
+            created_at=time.time(),
+            fingerprint=fingerprint(buffer.contents(first, stop)),
+            session=session_id,
+        )
+        self.persist(document)  # other regions' positions must refer to the same text
+        context.store.add_region(region, buffer.text)
+        document.tracked[region.id] = Tracked(
+            RegionState(region), span_for_lines(buffer, first, stop)
+        )
+        return region.id
+
+    def tracked(self, uri: str, region_id: str) -> Tracked:
+        document = self.document(uri)
+        tracked = document.tracked.get(region_id)
+        if tracked is None:
+            raise RequestError(f"no AI region {region_id!r} in {uri}")
+        return tracked
+
+    def claim(self, uri: str, region_id: str, rationale: str) -> Claim:
+        document = self.document(uri)
+        tracked = self.tracked(uri, region_id)
+        context = self._tracked_context(document)
+        try:
+            text = validate_rationale(rationale, self.rationale_rules)
+        except RationaleRejected as error:
+            raise RequestError(str(error)) from None
+        name, email = context.identity()
+        claim = Claim(
+            region_id=region_id,
+            owner_name=name,
+            owner_email=email,
+            rationale=text,
+            fingerprint=tracked.region.fingerprint,
+            created_at=time.time(),
+        )
+        document.positions_dirty = True
+        self.persist(document)  # the store's fingerprint must be the one claimed
+        context.store.add_claim(claim)
+        tracked.state.claim = claim
+        tracked.state.history.append(claim)
+        return claim
+
+    def dismiss(self, uri: str, region_id: str, reason: str) -> Dismissal:
+        document = self.document(uri)
+        tracked = self.tracked(uri, region_id)
+        context = self._tracked_context(document)
+        reason = " ".join(reason.split())
+        if len(reason) < 3:
+            raise RequestError("say why this code is not AI-written (a short reason is needed)")
+        name, email = context.identity()
+        dismissal = Dismissal(region_id, f"{name} <{email}>", reason, time.time())
+        context.store.add_dismissal(dismissal)
+        tracked.state.dismissal = dismissal
+        return dismissal
+
+    def regions_at(self, uri: str, first_line: int, last_line: int) -> list[Tracked]:
+        """Regions of the document overlapping lines ``first_line`` .. ``last_line``."""
+        document = self.document(uri)
+        return [
+            t
+            for t in document.tracked.values()
+            if t.region.first_line <= last_line and first_line < t.region.end_line
+        ]
+
+    # ------------------------------------------------------------ other writers
+    def refresh_from_store(self) -> set[str]:
+        """Pick up what other processes wrote; returns the URIs whose regions changed."""
+        changed: set[str] = set()
+        for context in list(self.contexts.values()):
+            version = context.store.data_version()
+            if version == context.seen_data_version:
+                continue
+            context.seen_data_version = version
+            for document in self.documents.values():
+                if (
+                    document.context is context
+                    and document.key is not None
+                    and self._merge_stored(document)
+                ):
+                    changed.add(document.uri)
+        return changed
+
+    def _merge_stored(self, document: Document) -> bool:
+        assert document.context is not None and document.key is not None
+        stored = {
+            s.region.id: s
+            for s in document.context.store.region_states(document.key, include_inactive=True)
+        }
+        changed = False
+        for region_id, tracked in list(document.tracked.items()):
+            state = stored.get(region_id)
+            if state is None or state.region.status is not RegionStatus.ACTIVE:
+                del document.tracked[region_id]
+                changed = True
+                continue
+            if state.claim != tracked.state.claim or state.dismissal != tracked.state.dismissal:
+                tracked.state.claim, tracked.state.dismissal = state.claim, state.dismissal
+                tracked.state.history = state.history
+                changed = True
+        new = [s for rid, s in stored.items() if rid not in document.tracked]
+        if any(s.region.status is RegionStatus.ACTIVE for s in new):
+            before = len(document.tracked)
+            self._load_regions(document, new)
+            changed = changed or len(document.tracked) != before
+        return changed
+
+    # ------------------------------------------------------------------ status
+    def open_states(self) -> Iterator[tuple[Document, RegionState]]:
+        for document in self.documents.values():
+            for state in document.states():
+                yield document, state
+
+    def status(self) -> list[tuple[str, RegionState]]:
+        """Every unowned or stale region: open documents as edited, other files as stored."""
+        result: list[tuple[str, RegionState]] = []
+        open_keys: set[tuple[int, str]] = set()
+        for document, state in self.open_states():
+            if document.context is not None and document.key is not None:
+                open_keys.add((id(document.context), document.key))
+            if state.ownership in (Ownership.UNOWNED, Ownership.STALE):
+                result.append((document.uri, state))
+        for context in self.contexts.values():
+            for state in context.store.region_states():
+                if (id(context), state.region.path) in open_keys:
+                    continue
+                if state.ownership in (Ownership.UNOWNED, Ownership.STALE):
+                    result.append((path_to_uri(context.path_for(state.region.path)), state))
+        return result
+
+    def shutdown(self) -> None:
+        self.persist_all()
+        for context in self.contexts.values():
+            context.store.close()
+
+
+def _common_prefix_length(a: str, b: str) -> int:
+    limit = min(len(a), len(b))
+    if a[:limit] == b[:limit]:
+        return limit
+    low, high = 0, limit  # binary search on slice equality: C speed, O(n log n) worst
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _common_suffix_length(a: str, b: str, prefix: int) -> int:
+    limit = min(len(a), len(b)) - prefix
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[len(a) - mid :] == b[len(b) - mid :]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _pos_of_offset(buffer: TextBuffer, offset: int) -> Pos:
+    for line, text in enumerate(buffer.lines):
+        if offset <= len(text) and (offset < len(text) or line == len(buffer.lines) - 1):
+            return Pos(line, offset)
+        offset -= len(text)
+    return buffer.end()
