@@ -567,6 +567,7 @@ def _connect_valid(path: Path) -> sqlite3.Connection:
     :class:`StoreVersionError` if it is newer than we know, :class:`StoreError` if the
     file cannot be opened at all.
     """
+    _check_header(path)
     try:
         conn = sqlite3.connect(
             str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -579,6 +580,25 @@ def _connect_valid(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_HEADER_SIZE = 100
+
+
+def _check_header(path: Path) -> None:
+    """Reject a file that is not SQLite at all before SQLite touches it (and its -wal)."""
+    try:
+        with open(path, "rb") as f:
+            header = f.read(_SQLITE_HEADER_SIZE)
+    except FileNotFoundError:
+        return  # a new store
+    except OSError as exc:
+        raise StoreError(f"cannot read the ownit store {path}: {exc.strerror or exc}") from exc
+    if not header:
+        return  # an empty file is an empty database
+    if len(header) < _SQLITE_HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
+        raise _Unreadable("it is not an SQLite database")
 
 
 def _configure_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
