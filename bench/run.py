@@ -70,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             except Exception as error:
                 failed += 1
-                print(f"    FAILED to run: {error}")
+                first, *rest = str(error).splitlines() or [type(error).__name__]
+                print(f"    FAILED to run: {first}")
+                for line in rest:
+                    print(f"      | {line}")
                 if not isinstance(error, RuntimeError):
                     traceback.print_exc()
                 continue
