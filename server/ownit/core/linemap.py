@@ -1,0 +1,69 @@
+"""Carry line ranges from one version of a file to another by a line diff. Pure.
+
+Used to put a region — whose line numbers refer to the text it was last seen in — onto the
+staged blob of a commit. Only lines that are *equal* in both versions are carried: a line
+that was changed, or is not staged yet, is not in the result, so a region only partly
+staged comes out as the pieces that are staged, each a run of lines contiguous in both
+versions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+from ownit.core.fingerprint import fingerprint, normalize_line
+
+
+def line_map(old: Sequence[str], new: Sequence[str]) -> list[int | None]:
+    """For each old line index, the new line index holding the same line, or None.
+
+    Lines are compared without their terminators and trailing whitespace (as fingerprints
+    see them), so a CRLF/LF difference does not break the mapping.
+    """
+    a = [normalize_line(line) for line in old]
+    b = [normalize_line(line) for line in new]
+    mapping: list[int | None] = [None] * len(a)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            mapping[block.a + k] = block.b + k
+    return mapping
+
+
+def map_range(mapping: Sequence[int | None], first: int, end: int) -> list[tuple[int, int]]:
+    """Lines ``first .. end - 1`` of the old version as half-open ranges of the new one:
+    maximal runs that are contiguous in both versions, in order."""
+    pieces: list[tuple[int, int]] = []
+    prev_old = prev_new = -2
+    for old_line in range(max(first, 0), min(end, len(mapping))):
+        new_line = mapping[old_line]
+        if new_line is None:
+            continue
+        if pieces and old_line == prev_old + 1 and new_line == prev_new + 1:
+            pieces[-1] = (pieces[-1][0], new_line + 1)
+        else:
+            pieces.append((new_line, new_line + 1))
+        prev_old, prev_new = old_line, new_line
+    return pieces
+
+
+def find_fingerprint(
+    lines: Sequence[str], fp: str, length: int, near: int = 0
+) -> tuple[int, int] | None:
+    """The half-open range of ``length`` lines whose fingerprint is ``fp``, the one nearest
+    to line ``near`` when there are several; None when there is none."""
+    if length < 1 or length > len(lines):
+        return None
+    normalized = [normalize_line(line) for line in lines]
+    order = sorted(range(len(lines) - length + 1), key=lambda s: (abs(s - near), s))
+    for start in order:
+        if fingerprint(normalized[start : start + length]) == fp:
+            return start, start + length
+    return None
+
+
+def added_lines(old: Sequence[str], new: Sequence[str]) -> set[int]:
+    """Indexes of the new version's lines that the old version does not have (by diff)."""
+    mapping = line_map(new, old)
+    return {i for i, target in enumerate(mapping) if target is None}
