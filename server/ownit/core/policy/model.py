@@ -1,0 +1,662 @@
+"""The policy model and its evaluation (DESIGN §6).
+
+How a path's effective rule is found (the ``.gitattributes`` way):
+
+1. Start from the policy's ``defaults`` (every key set: built-in values, overridden by the
+   ``defaults:`` block of the file).
+2. Apply every rule whose ``paths`` match, **in file order**. A rule sets only the keys it
+   names; a later matching rule overrides an earlier one key by key, so **the last match
+   wins** for each key, and keys no matching rule names keep their default.
+   ``rationale`` and ``sources`` merge key by key too; lists (``owners``, ``reject``,
+   ``sources.count``) replace the inherited list, except ``rationale.also_reject``, which
+   adds to it.
+
+``EffectiveRule.rule_name`` names the last matching rule (or ``defaults``), and
+``EffectiveRule.origin(key)`` the rule that set a given key, so messages can say which rule
+asks for what.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Literal, TypeVar
+
+from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
+from ownit.core.model import Source
+from ownit.core.policy.globs import Glob
+from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
+
+T = TypeVar("T")
+
+
+class Severity(StrEnum):
+    """How the editor shows unowned or stale AI code; ``off`` shows nothing."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+    OFF = "off"
+
+
+class StaleMode(StrEnum):
+    """What happens to a claim when the owned code changes afterwards."""
+
+    REOPEN = "reopen"  # the region is unowned again (a stale claim) until claimed again
+    KEEP = "keep"  # the claim keeps holding; the change is only shown as a hint
+
+
+class CommitGate(StrEnum):
+    """What the commit-msg hook does with unowned (or stale) AI code in the staged content."""
+
+    BLOCK = "block"
+    WARN = "warn"
+    ALLOW = "allow"
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySince:
+    """From when history (commit trailers, AI-assisted commits) counts.
+
+    ``kind`` is ``all`` (all history), ``date`` (``value`` is ``YYYY-MM-DD``) or
+    ``revision`` (``value`` is a commit id, tag or branch: history after it counts).
+    """
+
+    kind: Literal["all", "date", "revision"]
+    value: str = ""
+
+    @property
+    def date(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.value) if self.kind == "date" else None
+
+    @property
+    def revision(self) -> str | None:
+        return self.value if self.kind == "revision" else None
+
+    def __str__(self) -> str:
+        return "all history" if self.kind == "all" else self.value
+
+
+ALL_HISTORY = HistorySince("all")
+
+
+# --- partial settings, as written in `defaults:` or one rule ---------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RationaleSettings:
+    min_chars: int | None = None
+    max_chars: int | None = None
+    reject: tuple[Matcher, ...] | None = None
+    also_reject: tuple[Matcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    count: frozenset[Source] | None = None
+    heuristic_min_lines: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The per-path keys; ``None`` means "not set here, inherit"."""
+
+    severity: Severity | None = None
+    require_ownership: bool | None = None
+    rationale: RationaleSettings = RationaleSettings()
+    owners: tuple[str, ...] | None = None
+    codeowner: bool | None = None
+    second_owner: bool | None = None
+    stale: StaleMode | None = None
+    commit: CommitGate | None = None
+    sources: SourceSettings = SourceSettings()
+    history_since: HistorySince | None = None
+
+    def keys_set(self) -> list[str]:
+        """The keys this block sets, dotted for nested ones (``rationale.min_chars``)."""
+        keys = [
+            name
+            for name in SETTING_KEYS
+            if name not in ("rationale", "sources") and getattr(self, name) is not None
+        ]
+        for name in RATIONALE_KEYS:
+            value = getattr(self.rationale, name)
+            if value is not None and value != ():
+                keys.append(f"rationale.{name}")
+        for name in SOURCE_KEYS:
+            if getattr(self.sources, name) is not None:
+                keys.append(f"sources.{name}")
+        return keys
+
+
+SETTING_KEYS = (
+    "severity",
+    "require_ownership",
+    "rationale",
+    "owners",
+    "codeowner",
+    "second_owner",
+    "stale",
+    "commit",
+    "sources",
+    "history_since",
+)
+RATIONALE_KEYS = ("min_chars", "max_chars", "reject", "also_reject")
+SOURCE_KEYS = ("count", "heuristic_min_lines")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One entry of ``rules:``: the paths it covers and the keys it sets."""
+
+    name: str
+    paths: tuple[Glob, ...]
+    settings: Settings
+    description: str = ""
+    line: int = field(default=0, compare=False)  # 1-based line of the rule in its file
+
+    def first_match(self, path: str) -> Glob | None:
+        for glob in self.paths:
+            if glob.matches(path):
+                return glob
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AiCommitPattern:
+    """What marks a commit as AI-assisted.
+
+    ``field`` is ``trailer`` (the value of every ``<trailer>: value`` line of the message),
+    ``message`` (every line of the message), ``author_name``, ``author_email``,
+    ``committer_name`` or ``committer_email``.
+    """
+
+    name: str
+    field: Literal[
+        "trailer", "message", "author_name", "author_email", "committer_name", "committer_email"
+    ]
+    match: Matcher
+    trailer: str | None = None
+    tool: str | None = None
+
+
+AI_COMMIT_FIELDS = (
+    "trailer",
+    "message",
+    "author_name",
+    "author_email",
+    "committer_name",
+    "committer_email",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AiCommitMatch:
+    pattern: str  # the pattern's name
+    tool: str | None
+    evidence: str  # what matched: "Co-authored-by: Claude <noreply@anthropic.com>"
+
+    @property
+    def reason(self) -> str:
+        return f"{self.evidence} (matches ai_commit_patterns '{self.pattern}')"
+
+
+# --- the resolved rule for one path ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RationalePolicy:
+    min_chars: int
+    max_chars: int
+    reject: tuple[Matcher, ...]
+
+    @property
+    def phrases(self) -> tuple[str, ...]:
+        return tuple(matcher.text for matcher in self.reject if not matcher.is_regex)
+
+    @property
+    def patterns(self) -> tuple[Matcher, ...]:
+        return tuple(matcher for matcher in self.reject if matcher.is_regex)
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveRule:
+    """Every key resolved for one path, with the rule(s) it came from."""
+
+    path: str
+    rule_name: str  # the last matching rule, or "defaults"
+    rule_index: int | None  # its 0-based index in `rules`, None for defaults
+    matched_rules: tuple[str, ...]
+    severity: Severity
+    require_ownership: bool
+    rationale: RationalePolicy
+    owners: tuple[str, ...]
+    codeowner: bool
+    second_owner: bool
+    stale: StaleMode
+    commit: CommitGate
+    sources: frozenset[Source]
+    heuristic_min_lines: int
+    history_since: HistorySince
+    origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
+
+    def origin(self, key: str) -> str:
+        """The rule that set ``key`` (e.g. ``severity``, ``rationale.min_chars``)."""
+        for name, rule in self.origins:
+            if name == key:
+                return rule
+        return "defaults"
+
+    @property
+    def rationale_rules(self) -> RationaleRules:
+        """The phrase-based rules of core/claims.py. ``/regex/`` rejects need
+        ``validate_rationale`` below, which applies both."""
+        return RationaleRules(
+            min_chars=self.rationale.min_chars,
+            max_chars=self.rationale.max_chars,
+            reject=self.rationale.phrases,
+        )
+
+    def validate_rationale(self, text: str) -> str:
+        """The normalized rationale, or ``RationaleRejected`` naming the rule that applies."""
+        try:
+            rationale = validate_rationale(text, self.rationale_rules)
+        except RationaleRejected as error:
+            raise RationaleRejected(f"{error} (policy rule '{self._rationale_rule()}')") from None
+        for matcher in self.rationale.patterns:
+            if matcher.search(rationale):
+                raise RationaleRejected(
+                    f"rationale matches the rejected pattern {matcher.text} "
+                    f"(policy rule '{self._rationale_rule()}') — say what you checked and "
+                    "why the code is right"
+                )
+        return rationale
+
+    def _rationale_rule(self) -> str:
+        candidates = [
+            self.origin(f"rationale.{key}") for key in RATIONALE_KEYS if key != "also_reject"
+        ]
+        named = [name for name in candidates if name != "defaults"]
+        return named[-1] if named else "defaults"
+
+    @property
+    def needs_ownership(self) -> bool:
+        """Whether unowned AI code here is a problem at all (editor, hook, verify)."""
+        return self.require_ownership
+
+    def counts_source(self, source: Source | str, line_count: int) -> bool:
+        """Whether a region detected by ``source`` with ``line_count`` lines counts here."""
+        try:
+            kind = Source(source)
+        except ValueError:
+            return False
+        if kind not in self.sources:
+            return False
+        return not (kind is Source.HEURISTIC and line_count < self.heuristic_min_lines)
+
+    def owner_allowed(self, email: str) -> bool:
+        """Whether ``email`` may claim code here (``owners`` empty: anyone)."""
+        if not self.owners:
+            return True
+        return _email_in(email, self.owners, self.handles)
+
+    def owner_problems(
+        self, owner_emails: Sequence[str], codeowners: Sequence[str] = ()
+    ) -> list[str]:
+        """What is missing for the claims on one region: an empty list when they satisfy it.
+
+        ``owner_emails`` are the emails of everyone who claimed the region (current claims);
+        ``codeowners`` what the repository's CODEOWNERS file lists for the path (see
+        ``codeowners_for``): emails, ``@user`` or ``@org/team`` handles.
+        """
+        problems: list[str] = []
+        distinct = sorted({email.strip().casefold() for email in owner_emails if email.strip()})
+        for email in distinct:
+            if not self.owner_allowed(email):
+                problems.append(
+                    f"{email} may not own code in {self.path}: rule '{self.origin('owners')}' "
+                    f"accepts {', '.join(self.owners)}"
+                )
+        if self.second_owner and len(distinct) < 2:
+            problems.append(
+                f"{self.path} needs two distinct owners (rule '{self.origin('second_owner')}'); "
+                f"it has {len(distinct)}"
+            )
+        if self.codeowner:
+            if not codeowners:
+                problems.append(
+                    f"{self.path} must be owned by a CODEOWNERS owner (rule "
+                    f"'{self.origin('codeowner')}'), but CODEOWNERS lists nobody for it"
+                )
+            elif not any(_email_in(email, tuple(codeowners), self.handles) for email in distinct):
+                problems.append(
+                    f"{self.path} must be owned by one of its CODEOWNERS "
+                    f"({', '.join(codeowners)}) (rule '{self.origin('codeowner')}')"
+                )
+        return problems
+
+    def requirements(self) -> list[str]:
+        """What this path requires, one human sentence per key."""
+        lines = [
+            f"severity: {self.severity.value} (editor diagnostics for unowned or stale AI code)",
+            "require_ownership: "
+            + ("yes, AI-written code must be owned" if self.require_ownership else "no"),
+            f"rationale: {self.rationale.min_chars}-{self.rationale.max_chars} characters, "
+            f"rejecting {len(self.rationale.phrases)} phrases and "
+            f"{len(self.rationale.patterns)} patterns",
+            "owners: " + (", ".join(self.owners) if self.owners else "anyone"),
+            f"codeowner: {'a CODEOWNERS owner must claim' if self.codeowner else 'no'}",
+            f"second_owner: {'two distinct owners' if self.second_owner else 'no'}",
+            f"stale: {self.stale.value}",
+            f"commit: {self.commit.value} (unowned AI code in a commit)",
+            "sources: "
+            + ", ".join(sorted(source.value for source in self.sources))
+            + (
+                f" (heuristic from {self.heuristic_min_lines} lines)"
+                if Source.HEURISTIC in self.sources
+                else ""
+            ),
+            f"history_since: {self.history_since}",
+        ]
+        return lines
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "rule": self.rule_name,
+            "ruleIndex": self.rule_index,
+            "matchedRules": list(self.matched_rules),
+            "severity": self.severity.value,
+            "require_ownership": self.require_ownership,
+            "rationale": {
+                "min_chars": self.rationale.min_chars,
+                "max_chars": self.rationale.max_chars,
+                "reject": [matcher.text for matcher in self.rationale.reject],
+            },
+            "owners": list(self.owners),
+            "codeowner": self.codeowner,
+            "second_owner": self.second_owner,
+            "stale": self.stale.value,
+            "commit": self.commit.value,
+            "sources": {
+                "count": sorted(source.value for source in self.sources),
+                "heuristic_min_lines": self.heuristic_min_lines,
+            },
+            "history_since": None if self.history_since.kind == "all" else self.history_since.value,
+            "origins": dict(self.origins),
+        }
+
+
+def _email_in(
+    email: str, refs: Sequence[str], handles: tuple[tuple[str, tuple[str, ...]], ...]
+) -> bool:
+    wanted = email.strip().casefold()
+    if not wanted:
+        return False
+    table = dict(handles)
+    for ref in refs:
+        ref_folded = ref.casefold()
+        if ref.startswith("@"):
+            members = next((v for k, v in table.items() if k.casefold() == ref_folded), ())
+            if any(member.casefold() == wanted for member in members):
+                return True
+        elif ref.startswith("*@"):
+            if wanted.endswith(ref_folded[1:]):
+                return True
+        elif ref_folded == wanted:
+            return True
+    return False
+
+
+# --- the policy ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """One rule that applies to a path, for ``explain``."""
+
+    rule: str
+    index: int
+    pattern: str
+    line: int
+    sets: tuple[str, ...]  # the keys this rule sets, e.g. ("severity", "rationale.min_chars")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    version: int
+    defaults: Settings  # every key set
+    rules: tuple[Rule, ...]
+    exclude: tuple[Glob, ...]
+    exclude_linguist: bool
+    ai_commit_patterns: tuple[AiCommitPattern, ...]
+    handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    source: str = field(default="<built-in defaults>", compare=False)
+
+    # -- per path --
+
+    def matching_rules(self, path: str) -> list[tuple[int, Rule, Glob]]:
+        found = []
+        for index, rule in enumerate(self.rules):
+            glob = rule.first_match(normalize_path(path))
+            if glob is not None:
+                found.append((index, rule, glob))
+        return found
+
+    def effective(self, path: str) -> EffectiveRule:
+        """Every key resolved for ``path`` (repo-relative, ``/``-separated)."""
+        path = normalize_path(path)
+        layers: list[tuple[str, Settings]] = [("defaults", self.defaults)]
+        matches = self.matching_rules(path)
+        layers.extend((rule.name, rule.settings) for _, rule, _ in matches)
+        values: dict[str, object] = {}
+        origins: dict[str, str] = {}
+        reject: tuple[Matcher, ...] = ()
+        for name, settings in layers:
+            for key in SETTING_KEYS:
+                if key in ("rationale", "sources"):
+                    continue
+                value = getattr(settings, key)
+                if value is not None:
+                    values[key] = value
+                    origins[key] = name
+            for key in ("min_chars", "max_chars"):
+                value = getattr(settings.rationale, key)
+                if value is not None:
+                    values[f"rationale.{key}"] = value
+                    origins[f"rationale.{key}"] = name
+            if settings.rationale.reject is not None:
+                reject = settings.rationale.reject
+                origins["rationale.reject"] = name
+            if settings.rationale.also_reject:
+                reject = reject + tuple(
+                    m for m in settings.rationale.also_reject if m not in reject
+                )
+                origins["rationale.reject"] = name
+            for key in SOURCE_KEYS:
+                value = getattr(settings.sources, key)
+                if value is not None:
+                    values[f"sources.{key}"] = value
+                    origins[f"sources.{key}"] = name
+        last = matches[-1] if matches else None
+        return EffectiveRule(
+            path=path,
+            rule_name=last[1].name if last else "defaults",
+            rule_index=last[0] if last else None,
+            matched_rules=tuple(rule.name for _, rule, _ in matches),
+            severity=_as(values["severity"], Severity),
+            require_ownership=_as(values["require_ownership"], bool),
+            rationale=RationalePolicy(
+                min_chars=_as(values["rationale.min_chars"], int),
+                max_chars=_as(values["rationale.max_chars"], int),
+                reject=reject,
+            ),
+            owners=_as(values["owners"], tuple),
+            codeowner=_as(values["codeowner"], bool),
+            second_owner=_as(values["second_owner"], bool),
+            stale=_as(values["stale"], StaleMode),
+            commit=_as(values["commit"], CommitGate),
+            sources=_as(values["sources.count"], frozenset),
+            heuristic_min_lines=_as(values["sources.heuristic_min_lines"], int),
+            history_since=_as(values["history_since"], HistorySince),
+            origins=tuple(sorted(origins.items())),
+            handles=self.handles,
+        )
+
+    def exclusion_reason(self, path: str, gitattributes_text: str | None = None) -> str | None:
+        """Why ``path`` is excluded from tracking, or None when it is not."""
+        path = normalize_path(path)
+        for glob in self.exclude:
+            if glob.matches(path):
+                return f"excluded by exclude pattern '{glob.pattern}'"
+        if self.exclude_linguist and gitattributes_text:
+            from ownit.core.policy.gitattributes import linguist_attribute
+
+            attribute = linguist_attribute(gitattributes_text, path)
+            if attribute is not None:
+                return f"marked {attribute} in .gitattributes"
+        return None
+
+    def is_excluded(self, path: str, gitattributes_text: str | None = None) -> bool:
+        """Whether ``path`` is generated/vendored/excluded: ownit ignores AI code there."""
+        return self.exclusion_reason(path, gitattributes_text) is not None
+
+    def explain(self, path: str) -> list[RuleMatch]:
+        """The rules that apply to ``path``, in the order they are applied (last wins)."""
+        return [
+            RuleMatch(
+                rule=rule.name,
+                index=index,
+                pattern=glob.pattern,
+                line=rule.line,
+                sets=tuple(rule.settings.keys_set()),
+            )
+            for index, rule, glob in self.matching_rules(path)
+        ]
+
+    # -- commits --
+
+    def ai_commit_match(
+        self,
+        message: str,
+        author_name: str = "",
+        author_email: str = "",
+        committer_name: str = "",
+        committer_email: str = "",
+    ) -> AiCommitMatch | None:
+        """The first ``ai_commit_patterns`` entry the commit matches, or None."""
+        people = {
+            "author_name": author_name,
+            "author_email": author_email,
+            "committer_name": committer_name,
+            "committer_email": committer_email,
+        }
+        lines = [line[:MAX_MATCH_INPUT] for line in message.splitlines()]
+        trailers = _trailer_lines(lines)
+        for pattern in self.ai_commit_patterns:
+            if pattern.field == "trailer":
+                wanted = (pattern.trailer or "").casefold()
+                for key, value, line in trailers:
+                    if key.casefold() == wanted and pattern.match.search(value):
+                        return AiCommitMatch(pattern.name, pattern.tool, line.strip())
+            elif pattern.field == "message":
+                for line in lines:
+                    if pattern.match.search(line):
+                        return AiCommitMatch(pattern.name, pattern.tool, line.strip())
+            else:
+                value = people[pattern.field]
+                if value and pattern.match.search(value):
+                    label = pattern.field.replace("_", " ")
+                    return AiCommitMatch(pattern.name, pattern.tool, f"{label} {value!r}")
+        return None
+
+    def is_ai_commit(
+        self,
+        message: str,
+        author_name: str = "",
+        author_email: str = "",
+        committer_name: str = "",
+        committer_email: str = "",
+    ) -> str | None:
+        """Why the commit counts as AI-assisted, or None when nothing marks it so."""
+        found = self.ai_commit_match(
+            message, author_name, author_email, committer_name, committer_email
+        )
+        return found.reason if found else None
+
+    # -- owners --
+
+    def expand_handles(self, refs: Iterable[str]) -> frozenset[str]:
+        """Emails for owner references: emails as they are, ``@handles`` via ``handles``."""
+        table = {key.casefold(): members for key, members in self.handles}
+        emails: set[str] = set()
+        for ref in refs:
+            if ref.startswith("@"):
+                emails.update(member.casefold() for member in table.get(ref.casefold(), ()))
+            else:
+                emails.add(ref.casefold())
+        return frozenset(emails)
+
+    def with_source(self, source: str) -> Policy:
+        return replace(self, source=source)
+
+
+_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)\s*$")
+
+
+def _trailer_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
+    found = []
+    for line in lines:
+        matched = _TRAILER.match(line)
+        if matched:
+            found.append((matched.group(1), matched.group(2), line))
+    return found
+
+
+def normalize_path(path: str) -> str:
+    """Repo-relative with ``/``: backslashes turned into ``/``, ``./`` and extra ``/`` gone."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
+
+
+def _as(value: object, kind: type[T]) -> T:
+    if not isinstance(value, kind):
+        raise TypeError(f"policy value {value!r} is not a {kind.__name__}")
+    return value
+
+
+def merge_settings(base: Settings, over: Settings) -> Settings:
+    """``over`` applied on ``base`` key by key (used to complete ``defaults:``)."""
+    changes: dict[str, object] = {}
+    for key in SETTING_KEYS:
+        if key in ("rationale", "sources"):
+            continue
+        value = getattr(over, key)
+        changes[key] = value if value is not None else getattr(base, key)
+    reject = over.rationale.reject if over.rationale.reject is not None else base.rationale.reject
+    extra = tuple(m for m in over.rationale.also_reject if m not in (reject or ()))
+    changes["rationale"] = RationaleSettings(
+        min_chars=_pick(over.rationale.min_chars, base.rationale.min_chars),
+        max_chars=_pick(over.rationale.max_chars, base.rationale.max_chars),
+        reject=(reject or ()) + extra,
+    )
+    changes["sources"] = SourceSettings(
+        count=_pick(over.sources.count, base.sources.count),
+        heuristic_min_lines=_pick(
+            over.sources.heuristic_min_lines, base.sources.heuristic_min_lines
+        ),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _pick(first: T | None, second: T | None) -> T | None:
+    return first if first is not None else second
+
+
+def handles_table(handles: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple(sorted((key, tuple(value)) for key, value in handles.items()))
