@@ -220,66 +220,51 @@ def _roundtrip_spans() -> list[tuple[int, int]]:
     return [(index * step + 5, index * step + 10) for index in range(ROUNDTRIP_REGIONS)]
 
 
-def type_and_time(
-    client: LspClient, uri: str, lines: list[str], line: int, count: int, version: int
-) -> tuple[list[float], int]:
-    """Type ``count`` characters at the end of ``line``, one didChange each; returns the
-    round-trip times (ms) and the last version sent."""
-    column = len(lines[line])  # ASCII text: code points == UTF-16 units
-    samples: list[float] = []
-    for index in range(count):
-        version += 1
-        character = WORDS[index % len(WORDS)]
-        position = {"line": line, "character": column}
-        client.drain()
-        sent = client.notify(
-            "textDocument/didChange",
-            {
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [
-                    {"range": {"start": position, "end": position}, "text": character}
-                ],
-            },
+class Typist:
+    """One server with the big document open; types one character at a time."""
+
+    def __init__(self, ctx: Context, which: str) -> None:
+        self.which = which
+        self.lines = python_lines(ROUNDTRIP_LINES)
+        self.root = git_repo(
+            ctx, f"roundtrip-{which}", {"src/big_module.py": "\n".join(self.lines) + "\n"}
         )
-        arrived = wait_diagnostics(client, uri, version)
-        samples.append((arrived - sent) * 1000.0)
-        column += 1
-        time.sleep(KEYSTROKE_GAP)
-    lines[line] += "".join(WORDS[index % len(WORDS)] for index in range(count))
-    return samples, version
+        path = self.root / "src" / "big_module.py"
+        self.uri = file_uri(path)
+        self.version = 1
+        self.typed = 0
+        self.client = start_server(ctx, which, self.root, "roundtrip")
+        try:
+            self.notes = seed_and_open(
+                ctx, self.client, which, self.uri, path.read_text("utf-8"), _roundtrip_spans()
+            )
+        except BaseException:
+            self.client.close()
+            raise
 
-
-def roundtrip_session(ctx: Context, which: str) -> tuple[list[float], dict[str, float], list[str]]:
-    lines = python_lines(ROUNDTRIP_LINES)
-    root = git_repo(ctx, f"roundtrip-{which}", {"src/big_module.py": "\n".join(lines) + "\n"})
-    path = root / "src" / "big_module.py"
-    uri = file_uri(path)
-    spans = _roundtrip_spans()
-    client = start_server(ctx, which, root, "roundtrip")
-    try:
-        notes = seed_and_open(ctx, client, which, uri, path.read_text("utf-8"), spans)
-        strokes = ctx.reps(150)
-        middle = spans[len(spans) // 2]
-        outside_line = middle[0] - 3  # a human line between two regions
-        inside_line = middle[0] + 1  # inside an AI region: the region grows as we type
-        _, version = type_and_time(client, uri, lines, 2, 10, 1)  # warm-up, not counted
-        outside, version = type_and_time(client, uri, lines, outside_line, strokes, version)
-        inside, version = type_and_time(client, uri, lines, inside_line, strokes, version)
-    except LspError as error:
-        raise RuntimeError(f"{which}: {error}\n{client.stderr_tail()}") from error
-    finally:
-        client.close()
-    extra = {
-        "outside-region median": median(outside),
-        "inside-region median": median(inside),
-    }
-    if which == "ownit" and not ctx.self_check:
-        store = git_dir(ctx, root) / "ownit" / "state.db"
-        if store.exists():
-            notes.append(f"store at <git-dir>/ownit/state.db ({store.stat().st_size // 1024} KiB)")
-        else:
-            notes.append("WARNING: no store at <git-dir>/ownit/state.db")
-    return outside + inside, extra, notes
+    def keystroke(self, line: int) -> float:
+        """Append one character to ``line``; the round trip in ms."""
+        self.version += 1
+        character = WORDS[self.typed % len(WORDS)]
+        self.typed += 1
+        # ASCII text: code points == UTF-16 units
+        position = {"line": line, "character": len(self.lines[line])}
+        self.lines[line] += character
+        self.client.drain()
+        try:
+            sent = self.client.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": self.uri, "version": self.version},
+                    "contentChanges": [
+                        {"range": {"start": position, "end": position}, "text": character}
+                    ],
+                },
+            )
+        except OSError as error:
+            raise RuntimeError(f"{self.which}: {error}\n{self.client.stderr_tail()}") from error
+        arrived = wait_diagnostics(self.client, self.uri, self.version)
+        return (arrived - sent) * 1000.0
 
 
 @benchmark(
@@ -289,15 +274,55 @@ def roundtrip_session(ctx: Context, which: str) -> tuple[list[float], dict[str, 
     target=Target.ratio(1.2),
 )
 def bench_roundtrip(ctx: Context) -> Figure:
-    base_samples, base_extra, _ = roundtrip_session(ctx, "bare")
-    samples, extra, notes = roundtrip_session(ctx, "ownit")
+    typists = {"bare": Typist(ctx, "bare")}
+    try:
+        typists["ownit"] = Typist(ctx, "ownit")
+        spans = _roundtrip_spans()
+        middle = spans[len(spans) // 2]
+        strokes = ctx.reps(150)
+        phases = [
+            ("warm-up", 2, 10),
+            ("outside-region", middle[0] - 3, strokes),  # a human line between two regions
+            ("inside-region", middle[0] + 1, strokes),  # inside a region: it grows
+        ]
+        samples: dict[str, dict[str, list[float]]] = {"bare": {}, "ownit": {}}
+        for phase, line, count in phases:
+            for index in range(count):
+                # Both servers are up; the keystrokes alternate between them (and which of
+                # the two goes first), so drift on the machine affects both alike.
+                order = ("ownit", "bare") if index % 2 else ("bare", "ownit")
+                for which in order:
+                    elapsed = typists[which].keystroke(line)
+                    samples[which].setdefault(phase, []).append(elapsed)
+                    time.sleep(KEYSTROKE_GAP)
+        notes = typists["ownit"].notes
+        if not ctx.self_check:
+            store = git_dir(ctx, typists["ownit"].root) / "ownit" / "state.db"
+            if store.exists():
+                size = store.stat().st_size // 1024
+                notes.append(f"store at <git-dir>/ownit/state.db ({size} KiB)")
+            else:
+                notes.append("WARNING: no store at <git-dir>/ownit/state.db")
+    finally:
+        for typist in typists.values():
+            typist.client.close()
     notes.append(
-        f"{len(samples) // 2} single-character edits outside a region, then as many inside "
-        f"one; {KEYSTROKE_GAP * 1000:.0f} ms pause after each answer"
+        f"{strokes} single-character edits outside a region, then {strokes} inside one, "
+        f"after 10 uncounted; keystrokes alternate between the two running servers, "
+        f"{KEYSTROKE_GAP * 1000:.0f} ms pause after each answer"
     )
+
+    def measurement(which: str, label: str) -> Measurement:
+        phases = samples[which]
+        counted = phases["outside-region"] + phases["inside-region"]
+        extra = {
+            f"{name} median": median(phases[name]) for name in ("outside-region", "inside-region")
+        }
+        return Measurement(label, counted, "ms", extra)
+
     return Figure(
-        baseline=Measurement("bare pygls", base_samples, "ms", base_extra),
-        subject=Measurement("ownit lsp", samples, "ms", extra),
+        baseline=measurement("bare", "bare pygls"),
+        subject=measurement("ownit", "ownit lsp"),
         show_p95=True,
         notes=notes,
     )
