@@ -209,36 +209,59 @@ class Store:
         return self._conn
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One committed write transaction (``BEGIN IMMEDIATE`` queues behind other writers)."""
+    def _use(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; SQLite failures become :class:`StoreError`.
+
+        ``IntegrityError`` passes through: callers turn it into a precise message.
+        """
         with self._lock:
             conn = self._connection()
             try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(
-                    f"the ownit store {self.path} stayed locked by another process for"
-                    f" {BUSY_TIMEOUT_S:g} s: {exc}"
-                ) from exc
+                yield conn
+            except sqlite3.IntegrityError:
+                raise
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from exc
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        name = str(getattr(exc, "sqlite_errorname", ""))
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return (
+                f"the ownit store {self.path} stayed locked by another process for"
+                f" {BUSY_TIMEOUT_S:g} s ({exc}); try again"
+            )
+        if _is_unreadable(exc):
+            return (
+                f"the ownit store {self.path} is damaged ({exc}); restart ownit to move it"
+                " aside and start a fresh one"
+            )
+        return f"the ownit store {self.path} failed: {exc}"
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One committed write transaction (``BEGIN IMMEDIATE`` queues behind other writers)."""
+        with self._use() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: several queries see one consistent snapshot."""
-        with self._lock:
-            conn = self._connection()
+        with self._use() as conn:
             conn.execute("BEGIN")
             try:
                 yield conn
             finally:
                 if conn.in_transaction:
-                    conn.execute("COMMIT")
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("COMMIT")
 
     def data_version(self) -> int:
         """``PRAGMA data_version``: changes when *another* connection commits.
@@ -246,8 +269,8 @@ class Store:
         Cheap enough to poll; a server compares it with the last value it saw to notice
         marks and claims written by the CLI, a hook or another editor.
         """
-        with self._lock:
-            row = self._connection().execute("PRAGMA data_version").fetchone()
+        with self._use() as conn:
+            row = conn.execute("PRAGMA data_version").fetchone()
         return int(row[0])
 
     # ------------------------------------------------------------------ snapshots
@@ -286,16 +309,11 @@ class Store:
 
     def basis_text(self, region_id: str) -> str | None:
         """The text the region's stored line numbers refer to, if it was recorded."""
-        with self._lock:
-            row = (
-                self._connection()
-                .execute(
-                    "SELECT s.text FROM regions r JOIN snapshots s ON s.hash = r.basis"
-                    " WHERE r.id = ?",
-                    (region_id,),
-                )
-                .fetchone()
-            )
+        with self._use() as conn:
+            row = conn.execute(
+                "SELECT s.text FROM regions r JOIN snapshots s ON s.hash = r.basis WHERE r.id = ?",
+                (region_id,),
+            ).fetchone()
         return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ regions
@@ -409,8 +427,8 @@ class Store:
         if region_id is not None:
             sql += " WHERE region_id = ?"
             args = (region_id,)
-        with self._lock:
-            rows = self._connection().execute(sql + " ORDER BY id", args).fetchall()
+        with self._use() as conn:
+            rows = conn.execute(sql + " ORDER BY id", args).fetchall()
         return [StoreEvent(int(r[0]), r[1], r[2], r[3], float(r[4])) for r in rows]
 
     # ------------------------------------------------------------------ claims
