@@ -1,0 +1,76 @@
+"""`ownit trailers [--json] [--amend]`: the trailers the next commit gets, from what is
+staged now (what the prepare-commit-msg hook would write)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "trailers", help="preview the ownit trailers the next commit gets from what is staged"
+    )
+    parser.add_argument(
+        "--amend", action="store_true", help="as for `git commit --amend` (compare with HEAD^)"
+    )
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ownit.core.trailers import format_trailers
+    from ownit.git import commit_trailers as ct
+    from ownit.git.repo import GitError, find_repository
+    from ownit.store import StoreError
+
+    try:
+        repo = find_repository(Path.cwd(), refresh=True)
+        if repo is None:
+            raise UsageError("not inside a git repository: run `ownit trailers` in your project")
+        store = ct.open_store(repo)
+        try:
+            plan = ct.plan_commit(repo, store, amend=args.amend)
+        finally:
+            if store is not None:
+                store.close()
+    except (GitError, StoreError) as error:
+        raise UsageError(str(error)) from error
+    lines = format_trailers(plan.trailers())
+    if args.json:
+        out: dict[str, Any] = {
+            "base": plan.base,
+            "trailers": lines,
+            "pieces": [
+                {
+                    "path": p.path,
+                    "lines": [p.first + 1, p.end],
+                    "fingerprint": p.fingerprint,
+                    "tool": p.tool,
+                    "regionId": p.region_id,
+                    "owned": p.owned,
+                    "stale": p.stale,
+                    "owner": f"{p.owner_name} <{p.owner_email}>" if p.owned else None,
+                    "rationale": p.rationale if p.owned else None,
+                }
+                for p in plan.pieces
+            ],
+        }
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not lines:
+        print(
+            "ownit: nothing staged holds AI-written lines; the next commit gets no trailers",
+            file=sys.stderr,
+        )
+        return EXIT_OK
+    for line in lines:
+        print(line)
+    ct.warn_unowned(plan, sys.stderr)
+    return EXIT_OK

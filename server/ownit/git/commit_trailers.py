@@ -1,0 +1,424 @@
+"""Which AI regions a commit holds, and the trailers that say so (DESIGN §5).
+
+:func:`plan_commit` maps every active region of the store onto the *staged* blob of its
+file by a line diff from the text the region's line numbers refer to (its basis, else the
+working tree), so partial staging (``git add -p``) puts exactly the staged lines in the
+trailers, split into pieces when only part of a region is staged. A piece is reported
+when it touches a line this commit adds, or when it carries a claim made after its code
+was committed (the claim travels with the next commit). Line numbers are those of the
+file as committed.
+
+The hooks use it like this: ``prepare-commit-msg`` plans, writes the trailers into the
+message and leaves the plan in ``<git-dir>/ownit/pending-commit.json``; ``commit-msg``
+writes them again (idempotent; the message was maybe edited) and warns about unowned AI
+lines; ``post-commit`` records in the store, as a ``committed`` event per region, what the
+commit carried.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from ownit.core import trailers as tr
+from ownit.core.fingerprint import fingerprint
+from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
+from ownit.core.model import Ownership, RegionState
+from ownit.core.text import split_lines, strip_terminator
+from ownit.git import staged
+from ownit.git.repo import Repository, store_path
+from ownit.store import Store
+
+PENDING_FILE = "pending-commit.json"
+COMMITTED_EVENT = "committed"
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Lines ``first .. end - 1`` (0-based) of the staged ``path`` that region wrote."""
+
+    region_id: str
+    path: str
+    first: int
+    end: int
+    fingerprint: str
+    tool: str
+    owned: bool
+    owner_name: str = ""
+    owner_email: str = ""
+    rationale: str = ""
+    claim_at: float | None = None
+    claim_fp: str | None = None  # the claim's own fingerprint (of the whole region)
+    stale: bool = False
+    worktree_line: int = 0  # 1-based first line of the region in the working tree
+
+    def claim_line(self) -> tr.ClaimLine:
+        return tr.ClaimLine(
+            path=self.path,
+            first=self.first + 1,
+            last=self.end,
+            fingerprint=self.fingerprint,
+            tool=self.tool,
+            owner_email=self.owner_email if self.owned else None,
+            rationale=self.rationale if self.owned else "",
+        )
+
+
+@dataclass(slots=True)
+class Plan:
+    base: str | None  # the commit the new one is compared with; None: no parent
+    amend: bool
+    pieces: list[Piece] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # things the user should know
+    from_store: bool = True
+
+    def trailers(self) -> tr.OwnitTrailers:
+        owners = [tr.Owner(p.owner_name, p.owner_email) for p in self.pieces if p.owned]
+        return tr.build((p.claim_line() for p in self.pieces), owners=owners)
+
+    @property
+    def unowned(self) -> list[Piece]:
+        return [p for p in self.pieces if not p.owned]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "amend": self.amend,
+            "pieces": [asdict(p) for p in self.pieces],
+            "notes": self.notes,
+            "from_store": self.from_store,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls(
+            base=data.get("base"),
+            amend=bool(data.get("amend")),
+            pieces=[Piece(**p) for p in data.get("pieces", [])],
+            notes=list(data.get("notes", [])),
+            from_store=bool(data.get("from_store", True)),
+        )
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def open_store(repo: Repository) -> Store | None:
+    """The repository's store, or None when there is none yet (nothing was tracked)."""
+    path = store_path(repo)
+    if not path.exists():
+        return None
+    return Store.open(path)
+
+
+def commit_base(repo: Repository, *, amend: bool) -> str | None:
+    if amend:
+        return staged.rev(repo.toplevel, "HEAD^")
+    return staged.rev(repo.toplevel, "HEAD")
+
+
+def _decode(data: bytes | None) -> str | None:
+    return None if data is None else staged.text(data)
+
+
+def _committed_claims(store: Store) -> set[tuple[str, str, float]]:
+    """``(region_id, fingerprint, claim time)`` of every claim already in a commit."""
+    done: set[tuple[str, str, float]] = set()
+    for event in store.events():
+        if event.kind != COMMITTED_EVENT:
+            continue
+        try:
+            detail = json.loads(event.detail)
+        except ValueError:
+            continue
+        for piece in detail.get("pieces", []):
+            if piece.get("owned") and piece.get("claim_at") is not None:
+                done.add((event.region_id, str(piece["claim_fp"]), float(piece["claim_at"])))
+    return done
+
+
+def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -> Plan:
+    """What the commit being made holds of the store's AI regions."""
+    cwd = repo.toplevel
+    base = commit_base(repo, amend=amend)
+    plan = Plan(base=base, amend=amend)
+    if store is None:
+        return plan
+    states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
+    if not states:
+        return plan
+    by_path: dict[str, list[RegionState]] = {}
+    for state in states:
+        by_path.setdefault(state.region.path, []).append(state)
+    changed = set(staged.changed_paths(cwd, base))
+    specs = [f":{path}" for path in by_path]
+    specs += [f"{base}:{path}" for path in by_path if base is not None and path in changed]
+    blobs = staged.read_blobs(cwd, specs)
+    committed = _committed_claims(store)
+
+    for path in sorted(by_path):
+        staged_text = _decode(blobs.get(f":{path}"))
+        if staged_text is None:
+            continue  # not in the index (new and unstaged, deleted, or binary-free)
+        new_lines = staged.git_lines(staged_text)
+        added: set[int] = set()
+        if path in changed:
+            old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
+            added = (
+                set(range(len(new_lines)))
+                if old_text is None
+                else added_lines(staged.git_lines(old_text), new_lines)
+            )
+        worktree = _read_worktree(cwd / path)
+        for state in by_path[path]:
+            plan.pieces += _pieces(store, state, path, new_lines, added, worktree, committed)
+    plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
+    return plan
+
+
+def _read_worktree(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", "surrogateescape")
+    except OSError:
+        return None
+
+
+def _pieces(
+    store: Store,
+    state: RegionState,
+    path: str,
+    new_lines: list[str],
+    added: set[int],
+    worktree: str | None,
+    committed: set[tuple[str, str, float]],
+) -> list[Piece]:
+    region = state.region
+    basis = store.basis_text(region.id)
+    if basis is None:
+        basis = worktree
+    if basis is None:
+        return []
+    old_lines = [strip_terminator(line) for line in split_lines(basis)]
+    first, end = region.first_line, region.end_line
+    if fingerprint(old_lines[first:end]) != region.fingerprint:
+        # The basis is not what the region was fingerprinted on: find its text again.
+        found = find_fingerprint(old_lines, region.fingerprint, end - first, near=first)
+        if found is None:
+            return []
+        first, end = found
+    ranges = map_range(line_map(old_lines, new_lines), first, end)
+    ownership = state.ownership
+    claim = state.claim
+    owned = ownership is Ownership.OWNED and claim is not None
+    pending_claim = (
+        owned
+        and claim is not None
+        and (region.id, claim.fingerprint, claim.created_at) not in committed
+    )
+    pieces: list[Piece] = []
+    for start, stop in ranges:
+        if not pending_claim and not any(i in added for i in range(start, stop)):
+            continue
+        pieces.append(
+            Piece(
+                region_id=region.id,
+                path=path,
+                first=start,
+                end=stop,
+                fingerprint=fingerprint(new_lines[start:stop]),
+                tool=region.tool_label,
+                owned=owned,
+                owner_name=claim.owner_name if owned and claim else "",
+                owner_email=claim.owner_email if owned and claim else "",
+                rationale=claim.rationale if owned and claim else "",
+                claim_at=claim.created_at if owned and claim else None,
+                claim_fp=claim.fingerprint if owned and claim else None,
+                stale=ownership is Ownership.STALE,
+                worktree_line=region.first_line + 1,
+            )
+        )
+    return pieces
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
+    """Moves an old claim line (kept from the message being amended or squashed) to where
+    its code is in the staged blob, by fingerprint; drops it, with a note, when the staged
+    content no longer holds that code."""
+    cache: dict[str, list[str] | None] = {}
+
+    def lines_of(path: str) -> list[str] | None:
+        if path not in cache:
+            blob = staged.read_blobs(repo.toplevel, [f":{path}"])[f":{path}"]
+            cache[path] = None if blob is None else staged.git_lines(staged.text(blob))
+        return cache[path]
+
+    def move(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        lines = lines_of(claim.path)
+        length = claim.last - claim.first + 1
+        found = None
+        if lines is not None:
+            found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
+        if found is None:
+            notes.append(
+                f"dropped {claim.key} {claim.location}: that code is not in this commit any more"
+            )
+            return None
+        first = found[0] + 1
+        return tr.ClaimLine(
+            claim.path,
+            first,
+            first + length - 1,
+            claim.fingerprint,
+            claim.tool,
+            claim.owner_email,
+            claim.rationale,
+        )
+
+    return move
+
+
+def message_is_empty(message: str, comment: str) -> bool:
+    cut = tr.ignored_tail_start(message, comment)
+    return all(
+        not line.strip() or (comment and line.startswith(comment))
+        for line in message[:cut].split("\n")
+    )
+
+
+def apply_to_message(
+    repo: Repository, plan: Plan, message: str, *, as_comment_if_empty: bool
+) -> str:
+    comment = staged.comment_char(repo.toplevel, message)
+    empty = message_is_empty(message, comment)
+    if empty and not as_comment_if_empty:
+        return message  # git will abort the commit: adding trailers would make it go on
+    return tr.merge_into_message(
+        message,
+        plan.trailers(),
+        comment_char=comment,
+        reanchor=reanchorer(repo, plan.notes),
+        as_comment=empty,
+    )
+
+
+def read_message(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "surrogateescape")
+
+
+def write_message(path: Path, message: str) -> None:
+    path.write_bytes(message.encode("utf-8", "surrogateescape"))
+
+
+# --------------------------------------------------------------------------- pending state
+
+
+def pending_path(repo: Repository) -> Path:
+    return repo.git_dir / "ownit" / PENDING_FILE
+
+
+def save_pending(repo: Repository, plan: Plan) -> None:
+    data = plan.to_json()
+    data["index"] = staged.index_signature(repo.git_dir)
+    data["head"] = staged.rev(repo.toplevel, "HEAD")
+    path = pending_path(repo)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{PENDING_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_pending(repo: Repository) -> tuple[Plan, dict[str, Any]] | None:
+    try:
+        data = json.loads(pending_path(repo).read_text(encoding="utf-8"))
+        return Plan.from_json(data), data
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def clear_pending(repo: Repository) -> None:
+    pending_path(repo).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+def warn_unowned(plan: Plan, out: TextIO = sys.stderr) -> None:
+    """The unowned AI lines of the commit, each with how to own it."""
+    for note in plan.notes:
+        print(f"ownit: {note}", file=out)
+    unowned = plan.unowned
+    if not unowned:
+        return
+    n = sum(p.end - p.first for p in unowned)
+    print(
+        f"ownit: this commit has {n} AI-written line{'s' if n != 1 else ''} nobody owns yet"
+        " (committed with AI-Unowned trailers):",
+        file=out,
+    )
+    for piece in unowned:
+        why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
+        print(f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}){why}", file=out)
+    print("ownit: to own them, say why each is right, e.g.:", file=out)
+    seen: set[tuple[str, int]] = set()
+    for piece in unowned:
+        key = (piece.path, piece.worktree_line)
+        if key in seen:
+            continue
+        seen.add(key)
+        print(
+            f'  ownit claim {_shell_word(piece.path)}:{piece.worktree_line} -m "why this code'
+            ' is correct"',
+            file=out,
+        )
+    print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)
+
+
+def _shell_word(text: str) -> str:
+    if text and all(c.isalnum() or c in "-_./" for c in text):
+        return text
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def record_commit(repo: Repository, store: Store | None, plan: Plan, message: str) -> int:
+    """Record, per region, the pieces the new commit carried (only those whose trailer
+    line is in its message); returns how many regions were recorded."""
+    if store is None:
+        return 0
+    commit = staged.rev(repo.toplevel, "HEAD")
+    comment = staged.comment_char(repo.toplevel, message)
+    carried = set(tr.parse_message(message, comment).claims)
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for piece in plan.pieces:
+        if piece.claim_line() not in carried:
+            continue
+        by_region.setdefault(piece.region_id, []).append(
+            {
+                "path": piece.path,
+                "lines": f"{piece.first + 1}-{piece.end}",
+                "fingerprint": piece.fingerprint,
+                "owned": piece.owned,
+                "claim_at": piece.claim_at,
+                "claim_fp": piece.claim_fp,
+            }
+        )
+    for region_id, pieces in by_region.items():
+        detail = {"commit": commit, "at": time.time(), "pieces": pieces}
+        store.add_event(region_id, COMMITTED_EVENT, json.dumps(detail, sort_keys=True))
+    return len(by_region)
+
+
+def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:
+    """The commit just made is the one the pending plan was made for."""
+    parent = staged.rev(repo.toplevel, "HEAD^")
+    return bool(parent == data.get("base"))

@@ -1,0 +1,138 @@
+"""What each of ownit's git hooks does (``ownit hook <name> ...``).
+
+A hook never stops a commit because ownit itself failed: the error is one line on stderr
+and the commit goes on (``OWNIT_DEBUG=1`` shows the traceback). Only the ``commit-msg``
+hook may say no, and only for policy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ownit.git import commit_trailers as ct
+from ownit.git import staged
+from ownit.git.repo import Repository, find_repository
+
+EXIT_OK = 0
+
+
+def _repository() -> Repository | None:
+    return find_repository(Path.cwd(), refresh=True)
+
+
+def _message_path(repo: Repository, arg: str) -> Path:
+    path = Path(arg)
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+def _plan(repo: Repository, *, amend: bool) -> ct.Plan:
+    if staged.in_sequencer(repo.git_dir, repo.common_dir):
+        # Replaying commits: the store describes the working tree the user left, not the
+        # commits being replayed. Only the claims the messages carry are kept (moved to
+        # where their code is now).
+        plan = ct.Plan(base=ct.commit_base(repo, amend=amend), amend=amend, from_store=False)
+        return plan
+    store = ct.open_store(repo)
+    try:
+        return ct.plan_commit(repo, store, amend=amend)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
+    if not args:
+        print("ownit: prepare-commit-msg: no message file given", file=err)
+        return EXIT_OK
+    source = args[1] if len(args) > 1 else os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE", "")
+    obj = args[2] if len(args) > 2 else os.environ.get("PRE_COMMIT_COMMIT_OBJECT_NAME", "")
+    repo = _repository()
+    if repo is None:
+        return EXIT_OK
+    amend = source == "commit" and obj == "HEAD"
+    plan = _plan(repo, amend=amend)
+    path = _message_path(repo, args[0])
+    message = ct.read_message(path)
+    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True)
+    if new != message:
+        ct.write_message(path, new)
+    ct.save_pending(repo, plan)
+    return EXIT_OK
+
+
+def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
+    if not args:
+        print("ownit: commit-msg: no message file given", file=err)
+        return EXIT_OK
+    repo = _repository()
+    if repo is None:
+        return EXIT_OK
+    loaded = ct.load_pending(repo)
+    plan: ct.Plan | None = None
+    if loaded is not None:
+        pending, data = loaded
+        if data.get("index") == staged.index_signature(repo.git_dir) and data.get(
+            "head"
+        ) == staged.rev(repo.toplevel, "HEAD"):
+            plan = pending
+            plan.notes = []
+    if plan is None:
+        amend = loaded is not None and loaded[0].amend
+        plan = _plan(repo, amend=amend)
+    path = _message_path(repo, args[0])
+    message = ct.read_message(path)
+    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False)
+    if new != message:
+        ct.write_message(path, new)
+    if not ct.message_is_empty(new, staged.comment_char(repo.toplevel, new)):
+        ct.warn_unowned(plan, err)
+    ct.save_pending(repo, plan)
+    return EXIT_OK
+
+
+def post_commit(args: list[str], err: TextIO = sys.stderr) -> int:
+    repo = _repository()
+    if repo is None:
+        return EXIT_OK
+    loaded = ct.load_pending(repo)
+    ct.clear_pending(repo)
+    if loaded is None:
+        return EXIT_OK
+    plan, data = loaded
+    if not plan.pieces or not ct.parent_matches(repo, data):
+        return EXIT_OK
+    message = staged.text(staged.git(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout)
+    store = ct.open_store(repo)
+    if store is None:
+        return EXIT_OK
+    try:
+        ct.record_commit(repo, store, plan, message)
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+HOOKS = {
+    "prepare-commit-msg": prepare_commit_msg,
+    "commit-msg": commit_msg,
+    "post-commit": post_commit,
+}
+
+
+def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
+    """Run hook ``name``; ownit's own failures are reported, never fatal to the commit."""
+    handler = HOOKS[name]
+    try:
+        return handler(args, err)
+    except Exception as error:
+        if os.environ.get("OWNIT_DEBUG"):
+            raise
+        print(
+            f"ownit: {name} hook failed ({type(error).__name__}: {error}); the commit goes on"
+            " without ownit's trailers. Set OWNIT_DEBUG=1 to see why.",
+            file=err,
+        )
+        return EXIT_OK

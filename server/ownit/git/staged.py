@@ -1,0 +1,140 @@
+"""Plumbing for what is about to be committed: the staged blobs, the commit's base, the
+state of the repository (rebase, cherry-pick) and the message's comment character.
+
+Unlike :mod:`ownit.git.repo`, the ``git`` calls here keep the environment git gives a
+hook: ``git commit -a`` and ``git commit <paths>`` commit a temporary index named by
+``GIT_INDEX_FILE``, and that index — not ``.git/index`` — is what "staged" means then.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ownit.git.repo import GitError
+
+# git's choices for core.commentChar=auto, in its order.
+_AUTO_COMMENT_CHARS = "#;@!$%^&|:"
+
+
+def git(
+    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    """``git <args>`` in ``cwd`` with the caller's environment; bytes in and out."""
+    env = dict(os.environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env.setdefault("LC_ALL", "C")
+    exe = shutil.which("git")
+    if exe is None:
+        raise GitError("git is not installed or not on PATH")
+    try:
+        result = subprocess.run(
+            [exe, *args],
+            cwd=cwd,
+            env=env,
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git in {cwd}: {exc}") from exc
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"git {' '.join(args[:2])} failed: {message}")
+    return result
+
+
+def text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def rev(cwd: Path, spec: str) -> str | None:
+    """The commit ``spec`` names, or None (unborn branch, no parent)."""
+    result = git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd, check=False)
+    if result.returncode != 0:
+        return None
+    return text(result.stdout).strip() or None
+
+
+def empty_tree(cwd: Path) -> str:
+    result = git(["hash-object", "-t", "tree", "--stdin"], cwd, input=b"")
+    return text(result.stdout).strip()
+
+
+def changed_paths(cwd: Path, base: str | None) -> list[str]:
+    """Paths whose staged content differs from ``base`` (a commit or tree; None: the
+    empty tree), deletions left out, renames seen as a new path."""
+    args = ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d"]
+    args += ["--no-ext-diff", base or empty_tree(cwd), "--"]
+    out = git(args, cwd).stdout
+    return [text(p) for p in out.split(b"\0") if p]
+
+
+def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
+    """Contents of ``<rev>:<path>`` / ``:<path>`` objects in one ``git cat-file`` call;
+    None for one that does not exist (or a spec git cannot take, holding a newline)."""
+    wanted = list(dict.fromkeys(specs))
+    result: dict[str, bytes | None] = {spec: None for spec in wanted}
+    asked = [spec for spec in wanted if "\n" not in spec]
+    if not asked:
+        return result
+    stdin = "".join(spec + "\n" for spec in asked).encode("utf-8", "surrogateescape")
+    out = git(["cat-file", "--batch"], cwd, input=stdin).stdout
+    pos = 0
+    for spec in asked:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split(b" ")
+        pos = nl + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            result[spec] = out[pos : pos + size]
+            pos += size + 1
+        elif len(header) == 3:
+            pos += int(header[2]) + 1
+    return result
+
+
+def git_lines(content: str) -> list[str]:
+    """Lines as git counts them (split on ``\\n`` only), without terminators."""
+    lines = content.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def in_sequencer(git_dir: Path, common_dir: Path) -> bool:
+    """A rebase, cherry-pick or revert is replaying commits."""
+    names = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD")
+    if any((git_dir / name).exists() for name in names):
+        return True
+    return os.environ.get("GIT_REFLOG_ACTION", "").startswith(("rebase", "cherry-pick"))
+
+
+def comment_char(cwd: Path, message: str) -> str:
+    """The character that starts comment lines in this commit message."""
+    result = git(["config", "--get", "core.commentChar"], cwd, check=False)
+    value = text(result.stdout).strip()
+    if result.returncode != 0 or not value:
+        return "#"
+    if value != "auto":
+        return value[0]
+    # git picked a character no line of the message started with; its comments, written
+    # after the message, are the last lines starting with one of its choices.
+    for line in reversed(message.split("\n")):
+        if line and line[0] in _AUTO_COMMENT_CHARS and line[1:2] in (" ", ""):
+            return line[0]
+    return "#"
+
+
+def index_signature(git_dir: Path) -> str:
+    """Changes whenever the index being committed changes (size and mtime of the file)."""
+    index = os.environ.get("GIT_INDEX_FILE") or str(git_dir / "index")
+    try:
+        st = os.stat(index)
+    except OSError:
+        return "none"
+    return f"{os.path.abspath(index)}:{st.st_size}:{st.st_mtime_ns}"
