@@ -25,6 +25,10 @@ COMMAND_MODULES = (
     "claim",
     "dismiss",
     "demo",
+    "hooks",
+    "trailers",
+    "hook",
+    "policy",
 )
 
 
