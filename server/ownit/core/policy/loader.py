@@ -263,7 +263,7 @@ class _Reader:
                     hint = f" — '{key}' belongs under 'defaults:' or in a rule"
                 self.add(
                     key_node,
-                    f"{where}: unknown key '{key}'{hint}; expected one of: {', '.join(allowed)}",
+                    f"{where}: unknown key '{key}'{hint} (expected one of: {', '.join(allowed)})",
                 )
                 continue
             result[key] = (key_node, value_node)
@@ -518,7 +518,7 @@ def _read_sources(reader: _Reader, node: Node, where: str) -> SourceSettings:
                     reader.add(
                         item,
                         f"{where}.count[{index}]: unknown source {value!r}"
-                        f"{_suggest(value, names)}; expected one of: {', '.join(names)}",
+                        f"{_suggest(value, names)} (expected one of: {', '.join(names)})",
                     )
             count = frozenset(found)
     minimum = None

@@ -347,8 +347,8 @@ class EffectiveRule:
             "require_ownership: "
             + ("yes, AI-written code must be owned" if self.require_ownership else "no"),
             f"rationale: {self.rationale.min_chars}-{self.rationale.max_chars} characters, "
-            f"rejecting {len(self.rationale.phrases)} phrases and "
-            f"{len(self.rationale.patterns)} patterns",
+            f"rejecting {_count(len(self.rationale.phrases), 'phrase')} and "
+            f"{_count(len(self.rationale.patterns), 'pattern')}",
             "owners: " + (", ".join(self.owners) if self.owners else "anyone"),
             f"codeowner: {'a CODEOWNERS owner must claim' if self.codeowner else 'no'}",
             f"second_owner: {'two distinct owners' if self.second_owner else 'no'}",
@@ -390,6 +390,10 @@ class EffectiveRule:
             "history_since": None if self.history_since.kind == "all" else self.history_since.value,
             "origins": dict(self.origins),
         }
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _email_in(

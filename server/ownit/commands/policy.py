@@ -1,0 +1,225 @@
+"""`ownit policy check [FILE] [--json]` and `ownit policy explain PATH [--json]` (DESIGN §6).
+
+check:   exit 0 valid, 1 problems (each `file:line:col: message`), 2 file missing/unreadable.
+explain: which rules apply to PATH (in order; the last wins per key) and what they require.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "policy", help="check the policy file, or explain what it requires for a path"
+    )
+    actions = parser.add_subparsers(dest="policy_command", metavar="ACTION")
+    check = actions.add_parser(
+        "check", help="validate a policy file (default: .ownit.yaml at the repository root)"
+    )
+    check.add_argument("file", nargs="?", metavar="FILE", help="the policy file to check")
+    check.add_argument("--json", action="store_true", help="print the result as JSON")
+    check.set_defaults(handler=run_check)
+    explain = actions.add_parser(
+        "explain", help="show which rules apply to a path and what they require"
+    )
+    explain.add_argument("path", metavar="PATH", help="a file path (it need not exist)")
+    explain.add_argument(
+        "--policy", metavar="FILE", help="use this policy file instead of the repository's"
+    )
+    explain.add_argument("--json", action="store_true", help="print the result as JSON")
+    explain.set_defaults(handler=run_explain)
+    parser.set_defaults(handler=_missing_action(parser))
+
+
+def _missing_action(parser: argparse.ArgumentParser) -> Any:
+    def run(_: argparse.Namespace) -> int:
+        parser.print_usage(sys.stderr)
+        raise UsageError("policy: expected an action: check or explain")
+
+    return run
+
+
+def _toplevel() -> Path | None:
+    from ownit.git.repo import GitError, find_repository
+
+    try:
+        repo = find_repository(Path.cwd())
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    return repo.toplevel if repo is not None else None
+
+
+def _default_policy_path() -> Path:
+    from ownit.core.policy import POLICY_FILE
+
+    return (_toplevel() or Path.cwd()) / POLICY_FILE
+
+
+def _display(path: Path) -> str:
+    """The path as the user would type it: relative to the cwd when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from ownit.core.policy import PolicyError
+    from ownit.policy_files import load_policy_file
+
+    path = Path(args.file) if args.file else _default_policy_path()
+    shown = args.file if args.file else _display(path)
+    if not path.exists():
+        hint = "" if args.file else " (with no policy file the built-in defaults apply)"
+        raise UsageError(f"{shown}: no such file{hint}")
+    if path.is_dir():
+        raise UsageError(f"{shown}: is a directory, not a policy file")
+    try:
+        policy = load_policy_file(path, shown)
+    except PolicyError as error:
+        problems = error.problems
+        if args.json:
+            _print_json(
+                {"file": shown, "valid": False, "problems": [p.to_json() for p in problems]}
+            )
+        else:
+            for problem in problems:
+                print(problem)
+            count = len(problems)
+            print(f"{shown}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_POLICY
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot read: {error.strerror or error}") from None
+    if args.json:
+        _print_json(
+            {"file": shown, "valid": True, "problems": [], "rules": [r.name for r in policy.rules]}
+        )
+    else:
+        count = len(policy.rules)
+        print(f"{shown}: valid policy, version {policy.version}, {count} rule{'s' * (count != 1)}")
+    return EXIT_OK
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from ownit.core.policy import PolicyError, codeowners_for, default_policy
+    from ownit.policy_files import (
+        load_policy_file,
+        read_codeowners,
+        read_gitattributes,
+    )
+
+    toplevel = _toplevel()
+    relative = _relative_path(args.path, toplevel)
+    if args.policy:
+        policy_path: Path | None = Path(args.policy)
+        shown = args.policy
+    else:
+        policy_path = (toplevel or Path.cwd()) / ".ownit.yaml"
+        shown = _display(policy_path)
+        if not policy_path.is_file():
+            policy_path = None
+    try:
+        policy = load_policy_file(policy_path, shown) if policy_path else default_policy()
+    except PolicyError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"ownit: {shown} is not a valid policy; fix it first (ownit policy check)",
+            file=sys.stderr,
+        )
+        return EXIT_POLICY
+    except OSError as error:
+        raise UsageError(f"{shown}: cannot read: {error.strerror or error}") from None
+    source = shown if policy_path else "built-in defaults (no .ownit.yaml)"
+    root = toplevel or Path.cwd()
+    gitattributes = read_gitattributes(root)
+    exclusion = policy.exclusion_reason(relative, gitattributes)
+    effective = policy.effective(relative)
+    matches = policy.explain(relative)
+    codeowners_file = read_codeowners(root)
+    codeowners = codeowners_for(codeowners_file[1], relative) if codeowners_file else ()
+    if args.json:
+        data: dict[str, Any] = {
+            "path": relative,
+            "policy": source,
+            "excluded": exclusion is not None,
+            "excludedBecause": exclusion,
+            "rules": [
+                {
+                    "name": match.rule,
+                    "index": match.index,
+                    "pattern": match.pattern,
+                    "line": match.line,
+                    "sets": list(match.sets),
+                }
+                for match in matches
+            ],
+            "effective": effective.to_json(),
+            "codeowners": list(codeowners),
+        }
+        _print_json(data)
+        return EXIT_OK
+    print(f"{relative}  (policy: {source})")
+    if exclusion:
+        print(f"  excluded: {exclusion} — ownit does not track AI code here")
+    if matches:
+        print("  rules that apply, in order (the last one wins for each key it sets):")
+        for match in matches:
+            where = f", line {match.line}" if match.line else ""
+            sets = ", ".join(match.sets) or "nothing"
+            print(
+                f"    {match.index + 1}. '{match.rule}' via '{match.pattern}'{where} — sets {sets}"
+            )
+    else:
+        print("  no rule matches: the defaults apply")
+    print("  requires:")
+    keys = [
+        "severity",
+        "require_ownership",
+        "rationale.min_chars",
+        "owners",
+        "codeowner",
+        "second_owner",
+        "stale",
+        "commit",
+        "sources.count",
+        "history_since",
+    ]
+    for key, line in zip(keys, effective.requirements(), strict=True):
+        print(f"    {line}   [{effective.origin(key)}]")
+    if effective.codeowner:
+        listed = ", ".join(codeowners) if codeowners else "nobody"
+        location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
+        print(f"    CODEOWNERS ({location}) lists: {listed}")
+    return EXIT_OK
+
+
+def _relative_path(raw: str, toplevel: Path | None) -> str:
+    """``raw`` relative to the repository's top level (or the cwd outside git), with ``/``."""
+    if toplevel is None:
+        try:
+            return Path(os.path.abspath(raw)).relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            raise UsageError(f"{raw} is outside the current directory") from None
+    from ownit.git.repo import find_repository
+
+    repo = find_repository(toplevel)
+    if repo is None:  # pragma: no cover - toplevel came from a repository
+        raise UsageError(f"{toplevel} is no longer a git repository")
+    try:
+        return repo.relpath(raw)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
