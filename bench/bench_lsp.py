@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import Context, Figure, Measurement, Skip, Target, benchmark, median
-from lspclient import LspClient, LspError, file_uri, initialize_params, read_rss_kib
+from lspclient import Incoming, LspClient, LspError, file_uri, initialize_params, read_rss_kib
 from workspace import git_dir, git_repo, python_lines
 
 # Sizes fixed by issue 2.
@@ -49,9 +49,9 @@ def start_server(ctx: Context, which: str, root: Path, tag: str) -> LspClient:
     return client
 
 
-def wait_diagnostics(client: LspClient, uri: str, version: int) -> float:
-    """Arrival time of the first publishDiagnostics for ``uri`` at ``version`` or later
-    (a server that does not send versions is taken at its first publish)."""
+def wait_diagnostics(client: LspClient, uri: str, version: int) -> Incoming:
+    """The first publishDiagnostics for ``uri`` at ``version`` or later (a server that does
+    not send versions is taken at its first publish)."""
 
     def matches(params: Any) -> bool:
         if not isinstance(params, dict) or params.get("uri") != uri:
@@ -65,7 +65,7 @@ def wait_diagnostics(client: LspClient, uri: str, version: int) -> float:
         )
     except LspError as error:
         raise RuntimeError(f"{error}\n{client.stderr_tail()}") from error
-    return incoming.arrived
+    return incoming
 
 
 def open_document(client: LspClient, uri: str, text: str) -> None:
@@ -233,6 +233,7 @@ class Typist:
         self.uri = file_uri(path)
         self.version = 1
         self.typed = 0
+        self.last_publish: Incoming | None = None
         self.client = start_server(ctx, which, self.root, "roundtrip")
         try:
             self.notes = seed_and_open(
@@ -263,8 +264,9 @@ class Typist:
             )
         except OSError as error:
             raise RuntimeError(f"{self.which}: {error}\n{self.client.stderr_tail()}") from error
-        arrived = wait_diagnostics(self.client, self.uri, self.version)
-        return (arrived - sent) * 1000.0
+        incoming = wait_diagnostics(self.client, self.uri, self.version)
+        self.last_publish = incoming
+        return (incoming.arrived - sent) * 1000.0
 
 
 @benchmark(
@@ -296,6 +298,14 @@ def bench_roundtrip(ctx: Context) -> Figure:
                     samples[which].setdefault(phase, []).append(elapsed)
                     time.sleep(KEYSTROKE_GAP)
         notes = typists["ownit"].notes
+        for which in ("ownit", "bare"):
+            last = typists[which].last_publish
+            if last is not None:
+                count = len(last.message.get("params", {}).get("diagnostics", []))
+                notes.append(
+                    f"{which} publishes {count} diagnostics per keystroke "
+                    f"({last.size / 1024:.1f} KiB of JSON)"
+                )
         if not ctx.self_check:
             store = git_dir(ctx, typists["ownit"].root) / "ownit" / "state.db"
             if store.exists():

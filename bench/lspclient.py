@@ -32,6 +32,7 @@ class LspError(Exception):
 class Incoming:
     message: dict[str, Json]
     arrived: float  # time.perf_counter() when the body was read
+    size: int = 0  # bytes of the JSON body
 
 
 def _read_body(stream: IO[bytes]) -> bytes | None:
@@ -88,7 +89,7 @@ class LspClient:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            bufsize=0,
+            bufsize=-1,  # buffered: read(n) returns n bytes (a raw pipe may return fewer)
         )
         assert self.process.stdin is not None and self.process.stdout is not None
         self._stdin = self.process.stdin
@@ -99,6 +100,7 @@ class LspClient:
         self._responses_ready = threading.Condition()
         self.notifications: queue.Queue[Incoming] = queue.Queue()
         self._closed = False
+        self.reader_error: str | None = None
         self._reader = threading.Thread(target=self._read_loop, name="lsp-reader", daemon=True)
         self._reader.start()
 
@@ -125,7 +127,7 @@ class LspClient:
                 if body is None:
                     break
                 message: dict[str, Json] = json.loads(body)
-                incoming = Incoming(message, arrived)
+                incoming = Incoming(message, arrived, len(body))
                 if "method" in message and "id" in message:
                     with contextlib.suppress(OSError, ValueError):
                         result = _answer_for(message["method"], message.get("params"))
@@ -136,8 +138,8 @@ class LspClient:
                         self._responses_ready.notify_all()
                 else:
                     self.notifications.put(incoming)
-        except (OSError, ValueError, LspError):
-            pass
+        except (OSError, ValueError, LspError) as error:
+            self.reader_error = f"client could not read the server's output: {error!r}"
         finally:
             with self._responses_ready:
                 self._closed = True
@@ -157,7 +159,8 @@ class LspClient:
             while request_id not in self._responses:
                 remaining = deadline - time.monotonic()
                 if self._closed:
-                    raise LspError(f"server exited before answering request {request_id}")
+                    why = self.reader_error or "server closed its output"
+                    raise LspError(f"{why} before answering request {request_id}")
                 if remaining <= 0:
                     raise LspError(f"no answer to request {request_id} within {timeout:.0f} s")
                 self._responses_ready.wait(remaining)
@@ -184,7 +187,8 @@ class LspClient:
                 incoming = self.notifications.get(timeout=remaining)
             except queue.Empty:
                 if self._closed:
-                    raise LspError(f"server exited while waiting for {method}") from None
+                    why = self.reader_error or "server closed its output"
+                    raise LspError(f"{why} while waiting for {method}") from None
                 continue
             if incoming.message.get("method") == method and matches(incoming.message.get("params")):
                 return incoming
