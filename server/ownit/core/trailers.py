@@ -543,7 +543,8 @@ def merge_into_message(
     start, end = find_trailer_block(message, comment_char)
     head, block, tail = message[:start], message[start:end], message[tail_at:]
 
-    found = _Collected()
+    found = _Collected()  # in message order: the body's lines first, then the block's
+    head = _take_body_lines(head, found, comment_char)
     kept_block: list[str] = []
     for entry in _block_entries(block):
         pair = _entry_key_value(entry, comment_char)
@@ -552,7 +553,6 @@ def merge_into_message(
             kept_block.append(entry)
         else:
             found.add(item)
-    head = _take_body_lines(head, found, comment_char)
 
     new_claims = dedupe_claims(trailers.claims)
     old_claims: list[ClaimLine] = []
