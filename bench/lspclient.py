@@ -101,6 +101,7 @@ class LspClient:
         self.notifications: queue.Queue[Incoming] = queue.Queue()
         self._closed = False
         self.reader_error: str | None = None
+        self.server_capabilities: dict[str, Json] = {}
         self._reader = threading.Thread(target=self._read_loop, name="lsp-reader", daemon=True)
         self._reader.start()
 
@@ -260,9 +261,10 @@ def file_uri(path: Path) -> str:
     return path.resolve().as_uri()
 
 
-def initialize_params(root: Path) -> dict[str, Json]:
-    """The same initialize request for every server: push diagnostics only, utf-16."""
-    return {
+def initialize_params(root: Path, *, pull_diagnostics: bool = False) -> dict[str, Json]:
+    """The same initialize request for every server: utf-16, push diagnostics only unless
+    ``pull_diagnostics`` (then the client also offers textDocument/diagnostic)."""
+    params: dict[str, Json] = {
         "processId": os.getpid(),
         "clientInfo": {"name": "ownit-bench", "version": "1"},
         "rootUri": file_uri(root),
@@ -278,3 +280,6 @@ def initialize_params(root: Path) -> dict[str, Json]:
             "window": {"workDoneProgress": False},
         },
     }
+    if pull_diagnostics:
+        params["capabilities"]["textDocument"]["diagnostic"] = {"dynamicRegistration": False}
+    return params
