@@ -58,7 +58,7 @@ from ownit.core.policy.patterns import Matcher, PatternError, compile_matcher
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 10
 MAX_EVENTS = 50_000
-MAX_ALIASES = 100
+MAX_ALIASES = 50
 MAX_VISITS = 50_000
 MAX_RULES = 500
 MAX_LIST_ITEMS = 1000
