@@ -61,16 +61,9 @@ def is_regex_literal(text: str) -> bool:
     return len(text) >= 2 and text.startswith("/") and text.endswith("/")
 
 
-_CACHE: dict[str, re.Pattern[str]] = {}
-
-
 def _compiled(source: str) -> re.Pattern[str]:
-    pattern = _CACHE.get(source)
-    if pattern is None:
-        pattern = re.compile(source, re.IGNORECASE)
-        if len(_CACHE) < 1000:
-            _CACHE[source] = pattern
-    return pattern
+    # ``re`` keeps its own cache of compiled patterns; no module state here.
+    return re.compile(source, re.IGNORECASE)
 
 
 def compile_matcher(text: str) -> Matcher:
