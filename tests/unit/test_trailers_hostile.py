@@ -67,13 +67,11 @@ def assert_exact(trailers: tr.OwnitTrailers) -> str:
         assert "\n" not in line and "\r" not in line
         assert not any(c in line for c in "\x00\x85\u2028\u2029")
     merged = tr.merge_into_message(MESSAGE, trailers)
-    expected = ["Signed-off-by: Dev <dev@example.com>", *meant]
+    expected = [*meant, "Signed-off-by: Dev <dev@example.com>"]
     assert git_parse(merged, "--no-divider") == expected
     assert git_parse(merged) == expected
     assert tr.parse_message(merged).claims == tuple(
-        tr.parse_trailer(*line.split(": ", 1))  # type: ignore[misc]
-        for line in meant
-        if line.startswith("AI-")
+        tr.parse_trailer(*line.split(": ", 1)) for line in meant if line.startswith("AI-")
     )
     assert tr.merge_into_message(merged, trailers) == merged
     return merged

@@ -523,8 +523,10 @@ def merge_into_message(
 ) -> str:
     """The message with ownit's trailers in its trailer block.
 
-    Other trailers (``Signed-off-by``, ``Co-authored-by``, …) and other lines of the block
-    stay where they are. ownit's lines already in the message — in its trailer block or,
+    Other trailers (``Co-authored-by``, …) and other lines of the block stay where they
+    are; ownit's lines go after them but before the block's final ``Signed-off-by`` lines
+    (so that ``git commit --amend -s`` still sees its sign-off last and adds no other).
+    ownit's lines already in the message — in its trailer block or,
     after a squash, in its body — are gathered into the block together with ``trailers``:
     an old claim line about the same code (path and fingerprint) or the same place (path
     and lines) as a new one is replaced by it; every other old claim line goes through
@@ -574,7 +576,11 @@ def merge_into_message(
     tools = _unique([*found.tools, *trailers.assisted_by, *(c.tool for c in claims)])
     ours = format_trailers(OwnitTrailers(tuple(tools), tuple(owners), tuple(claims)), max_rationale)
 
-    lines = kept_block + ours
+    # Sign-offs stay last: `git commit --amend -s` adds another one unless its own is last.
+    split = len(kept_block)
+    while split > 0 and kept_block[split - 1].startswith("Signed-off-by:"):
+        split -= 1
+    lines = kept_block[:split] + ours + kept_block[split:]
     if not lines:
         head = _strip_trailing_blank(head)
         return head + ("\n" if head and tail and not tail.startswith("\n") else "") + tail

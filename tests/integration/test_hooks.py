@@ -1,0 +1,330 @@
+"""ownit's git hooks end to end: real repositories, real `git commit`, the venv's ownit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ownit.core import trailers as tr
+from ownit.core.fingerprint import fingerprint
+from ownit.core.model import Claim, Region, Source
+from ownit.core.text import split_lines, strip_terminator
+from ownit.git.repo import find_repository, store_path
+from ownit.store import Store, new_region_id
+
+VENV_BIN = Path(sys.executable).parent
+RATIONALE = "Checked each branch by hand; inputs are validated upstream"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("")
+    return {
+        "HOME": str(home),
+        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "GIT_EDITOR": "true",
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+def run(
+    cwd: Path, env: dict[str, str], *args: str, check: bool = True, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stderr}")
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def git(
+    cwd: Path, env: dict[str, str], *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return run(cwd, env, "git", *args, check=check)
+
+
+def ownit(
+    cwd: Path, env: dict[str, str], *args: str, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return run(cwd, env, str(VENV_BIN / "ownit"), *args, check=check)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, env: dict[str, str]) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", "Dev Name")
+    git(path, env, "config", "user.email", "dev@example.com")
+    git(path, env, "config", "commit.gpgsign", "false")
+    (path / "base.py").write_text("one\ntwo\nthree\n")
+    git(path, env, "add", "base.py")
+    git(path, env, "commit", "-q", "-m", "Initial")
+    ownit(path, env, "hooks", "install")
+    return path
+
+
+def head_trailers(repo: Path, env: dict[str, str]) -> list[str]:
+    out = git(repo, env, "log", "-1", "--format=%(trailers:only,unfold)").stdout
+    return [line for line in out.splitlines() if line]
+
+
+def committed_lines(repo: Path, env: dict[str, str], path: str) -> list[str]:
+    return git(repo, env, "show", f"HEAD:{path}").stdout.split("\n")[:-1]
+
+
+def mark(
+    cwd: Path,
+    rel: str,
+    first: int,
+    last: int,
+    tool: str = "copilot",
+    model: str | None = None,
+    *,
+    claim: bool = False,
+) -> str:
+    """Record lines ``first``-``last`` (1-based) of ``cwd/rel`` as AI-written in the
+    repository's real store, as the language server would; optionally claim them."""
+    found = find_repository(cwd, refresh=True)
+    assert found is not None
+    text = (cwd / rel).read_text()
+    lines = [strip_terminator(line) for line in split_lines(text)]
+    fp = fingerprint(lines[first - 1 : last])
+    key = found.relpath(cwd / rel)
+    region = Region(
+        new_region_id(), key, first - 1, last, tool, Source.AGENT_HOOK, time.time(), fp, model
+    )
+    with Store.open(store_path(found)) as store:
+        store.add_region(region, text)
+        if claim:
+            store.add_claim(
+                Claim(region.id, "Dev Name", "dev@example.com", RATIONALE, fp, time.time())
+            )
+    return region.id
+
+
+def add_ai_file(repo: Path, env: dict[str, str], name: str = "ai.py", *, claim: bool) -> None:
+    (repo / name).write_text("def f():\n    x = 1\n    y = 2\n    return x + y\nhuman()\n")
+    mark(repo, name, 1, 4, "claude-code", "sonnet", claim=claim)
+
+
+def check_fingerprints(repo: Path, env: dict[str, str]) -> list[tr.ClaimLine]:
+    message = git(repo, env, "log", "-1", "--format=%B").stdout
+    claims = list(tr.parse_message(message).claims)
+    for claim in claims:
+        lines = committed_lines(repo, env, claim.path)[claim.first - 1 : claim.last]
+        assert fingerprint(lines) == claim.fingerprint, claim
+    return claims
+
+
+def test_install_writes_marked_hooks(repo: Path, env: dict[str, str]) -> None:
+    for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
+        hook = repo / ".git" / "hooks" / name
+        assert "ownit-managed-hook" in hook.read_text()
+        assert os.access(hook, os.X_OK)
+    again = ownit(repo, env, "hooks", "install", "--json")
+    assert {h["action"] for h in json.loads(again.stdout)["hooks"]} == {"updated"}
+
+
+def test_owned_region_gets_trailers_and_is_recorded(repo: Path, env: dict[str, str]) -> None:
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    preview = json.loads(ownit(repo, env, "trailers", "--json").stdout)
+    result = git(repo, env, "commit", "-q", "-m", "Add f")
+    assert "nobody owns" not in result.stderr
+    trailers = head_trailers(repo, env)
+    assert trailers == preview["trailers"]
+    assert trailers[:2] == [
+        "Assisted-by: claude-code:sonnet",
+        "Owned-by: Dev Name <dev@example.com>",
+    ]
+    (claim,) = check_fingerprints(repo, env)
+    assert (claim.path, claim.first, claim.last, claim.owner_email) == (
+        "ai.py",
+        1,
+        4,
+        "dev@example.com",
+    )
+    assert claim.rationale == RATIONALE
+    # post-commit recorded the claim: an unrelated next commit carries nothing.
+    (repo / "base.py").write_text("one\ntwo\nthree\nfour\n")
+    git(repo, env, "commit", "-q", "-am", "More")
+    assert head_trailers(repo, env) == []
+
+
+def test_unowned_region_warns_with_how_to_own(repo: Path, env: dict[str, str]) -> None:
+    add_ai_file(repo, env, claim=False)
+    git(repo, env, "add", "ai.py")
+    result = git(repo, env, "commit", "-q", "-m", "Add f")
+    assert "ai.py:1-4" in result.stderr
+    assert 'ownit claim ai.py:1 -m "' in result.stderr
+    (claim,) = check_fingerprints(repo, env)
+    assert not claim.owned
+    assert head_trailers(repo, env) == [
+        "Assisted-by: claude-code:sonnet",
+        f"AI-Unowned: ai.py:1-4 {claim.fingerprint} claude-code:sonnet",
+    ]
+
+
+def test_partial_staging_splits_the_region(repo: Path, env: dict[str, str]) -> None:
+    add_ai_file(repo, env, claim=True)
+    # Stage a version holding only lines 1-2 of the region, then a human line, then line 4.
+    staged = "def f():\n    x = 1\n# human, staged\n    return x + y\n"
+    blob = run(repo, env, "git", "hash-object", "-w", "--stdin", input=staged).stdout.strip()
+    git(repo, env, "update-index", "--add", "--cacheinfo", f"100644,{blob},ai.py")
+    git(repo, env, "commit", "-q", "-m", "Part of f")
+    claims = check_fingerprints(repo, env)
+    assert [(c.first, c.last, c.owned) for c in claims] == [(1, 2, True), (4, 4, True)]
+    # The rest goes in with the next commit.
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Rest of f")
+    rest = check_fingerprints(repo, env)
+    assert [(c.first, c.last) for c in rest] == [(1, 4)]
+
+
+def test_amend_and_signoff_keep_one_set(repo: Path, env: dict[str, str]) -> None:
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-s", "-m", "Add f")
+    first = head_trailers(repo, env)
+    assert "Signed-off-by: Dev Name <dev@example.com>" in first
+    git(repo, env, "commit", "-q", "--amend", "--no-edit")
+    git(repo, env, "commit", "-q", "--amend", "-s", "--no-edit")
+    assert head_trailers(repo, env) == first
+
+
+def test_empty_editor_message_still_aborts(repo: Path, env: dict[str, str]) -> None:
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    result = git(repo, env, "commit", check=False)
+    assert result.returncode != 0
+    assert "empty commit message" in result.stderr
+    editor = repo.parent / "editor.sh"
+    editor.write_text(
+        "#!/bin/sh\n"
+        '{ printf "Written in the editor\\n"; cat "$1"; } > "$1.new" && mv "$1.new" "$1"\n'
+    )
+    editor.chmod(0o755)
+    git(repo, env, "-c", f"core.editor={editor}", "commit", check=False)
+    env2 = {**env, "GIT_EDITOR": str(editor)}
+    git(repo, env2, "commit", "-q")
+    assert git(repo, env, "log", "-1", "--format=%s").stdout.strip() == "Written in the editor"
+    assert any(t.startswith("AI-Owned: ai.py:1-4") for t in head_trailers(repo, env))
+
+
+def test_subdirectory_initial_commit_detached_head(tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "fresh"
+    path.mkdir()
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", "Dev Name")
+    git(path, env, "config", "user.email", "dev@example.com")
+    ownit(path, env, "hooks", "install")
+    sub = path / "pkg"
+    sub.mkdir()
+    (sub / "m.py").write_text("a = 1\nb = 2\n")
+    mark(sub, "m.py", 1, 2, "copilot")
+    git(sub, env, "add", "m.py")
+    git(sub, env, "commit", "-q", "-m", "Initial from a subdirectory")
+    assert check_fingerprints(path, env)[0].path == "pkg/m.py"
+    git(path, env, "checkout", "-q", "--detach")
+    (sub / "m.py").write_text("a = 1\nb = 2\nc = 3\n")
+    mark(path, "pkg/m.py", 3, 3, "copilot")
+    git(path, env, "commit", "-q", "-am", "On a detached HEAD")
+    assert [(c.first, c.last) for c in check_fingerprints(path, env)] == [(3, 3)]
+
+
+def test_no_user_email_is_gits_clear_error(repo: Path, env: dict[str, str]) -> None:
+    git(repo, env, "config", "--unset", "user.email")
+    add_ai_file(repo, env, claim=False)
+    git(repo, env, "add", "ai.py")
+    env2 = {k: v for k, v in env.items() if "EMAIL" not in k}
+    result = git(repo, env2, "-c", "user.useConfigOnly=true", "commit", "-m", "x", check=False)
+    assert result.returncode != 0
+    assert "user.email" in result.stderr or "identity" in result.stderr.lower()
+    # ownit's own commands do not need an identity to preview.
+    assert "AI-Unowned: ai.py:1-4" in ownit(repo, env2, "trailers").stdout
+
+
+def test_foreign_hook_is_chained_and_restored(tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "r"
+    path.mkdir()
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", "Dev Name")
+    git(path, env, "config", "user.email", "dev@example.com")
+    hooks = path / ".git" / "hooks"
+    hooks.mkdir(exist_ok=True)
+    foreign = hooks / "commit-msg"
+    foreign.write_text('#!/bin/sh\necho "Reviewed-on: somewhere" >> "$1"\n')
+    foreign.chmod(0o755)
+    actions = json.loads(ownit(path, env, "hooks", "install", "--json").stdout)["hooks"]
+    assert {a["hook"]: a["action"] for a in actions}["commit-msg"] == "chained"
+    assert (hooks / "commit-msg.ownit-chained").exists()
+    (path / "m.py").write_text("a = 1\n")
+    mark(path, "m.py", 1, 1, "copilot")
+    git(path, env, "add", "m.py")
+    git(path, env, "commit", "-q", "-m", "Chained")
+    trailers = head_trailers(path, env)
+    assert "Reviewed-on: somewhere" in trailers
+    assert any(t.startswith("AI-Unowned: m.py:1-1") for t in trailers)
+    # A failing foreign hook still stops the commit.
+    (hooks / "commit-msg.ownit-chained").write_text("#!/bin/sh\nexit 3\n")
+    (path / "m.py").write_text("a = 2\n")
+    assert git(path, env, "commit", "-qam", "blocked", check=False).returncode != 0
+    ownit(path, env, "hooks", "uninstall")
+    assert foreign.read_text() == "#!/bin/sh\nexit 3\n"
+    assert not (hooks / "commit-msg.ownit-chained").exists()
+    assert not (hooks / "prepare-commit-msg").exists()
+
+
+def test_refuses_when_chained_name_is_taken_unless_forced(repo: Path, env: dict[str, str]) -> None:
+    hooks = repo / ".git" / "hooks"
+    (hooks / "post-commit").write_text("#!/bin/sh\necho new foreign\n")
+    (hooks / "post-commit.ownit-chained").write_text("#!/bin/sh\necho old foreign\n")
+    result = ownit(repo, env, "hooks", "install", check=False)
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+    assert (hooks / "post-commit").read_text() == "#!/bin/sh\necho new foreign\n"
+    ownit(repo, env, "hooks", "install", "--force")
+    assert (hooks / "post-commit.ownit-chained").read_text() == "#!/bin/sh\necho new foreign\n"
+    assert (
+        hooks / "post-commit.ownit-chained.1.bak"
+    ).read_text() == "#!/bin/sh\necho old foreign\n"
+
+
+def test_core_hooks_path_and_fallback_python(tmp_path: Path, env: dict[str, str]) -> None:
+    path = tmp_path / "r"
+    path.mkdir()
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", "Dev Name")
+    git(path, env, "config", "user.email", "dev@example.com")
+    git(path, env, "config", "core.hooksPath", ".githooks")
+    ownit(path, env, "hooks", "install")
+    assert (path / ".githooks" / "prepare-commit-msg").exists()
+    (path / "m.py").write_text("a = 1\n")
+    mark(path, "m.py", 1, 1, "copilot")
+    git(path, env, "add", "m.py")
+    bare = {**env, "PATH": "/usr/bin:/bin"}  # no ownit on PATH: the installing python runs it
+    git(path, bare, "commit", "-q", "-m", "GUI client")
+    assert any(t.startswith("AI-Unowned: m.py:1-1") for t in head_trailers(path, env))
+
+
+def test_worktree_uses_shared_hooks(repo: Path, env: dict[str, str]) -> None:
+    wt = repo.parent / "wt"
+    git(repo, env, "worktree", "add", "-q", str(wt))
+    (wt / "w.py").write_text("w = 1\n")
+    mark(wt, "w.py", 1, 1, "cursor")
+    git(wt, env, "add", "w.py")
+    git(wt, env, "commit", "-q", "-m", "In a worktree")
+    assert any(t.startswith("AI-Unowned: w.py:1-1") for t in head_trailers(wt, env))
