@@ -39,6 +39,7 @@ AI_INSERTION = textwrap.dedent(
     '''\
 
 
+
     def tokens_match(given: str, expected: str) -> bool:
         """Compare tokens in constant time."""
         import hmac
@@ -235,7 +236,7 @@ async def _run(transcript: Transcript, root: Path) -> int:
         transcript.say(_describe(await next_diagnostics()))
 
         transcript.heading("Someone edits the owned code later")
-        edit_line = first + 5
+        edit_line = first + 4  # the `return` line
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=3),

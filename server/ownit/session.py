@@ -324,14 +324,34 @@ class Session:
         source: Source = Source.MANUAL,
         session_id: str | None = None,
     ) -> str:
-        """Record the lines the range touches as AI-written; returns the region id."""
+        """Record the lines the range touches as AI-written; returns the region id.
+
+        A range that ends at character 0 of a line does not take that line.
+        """
+        buffer = self.document(uri).buffer
+        start, end = buffer.clamp(start), buffer.clamp(end)
+        last = end.line - 1 if end.col == 0 and end.line > start.line else end.line
+        return self.mark_lines(uri, start.line, last + 1, tool, model, source, session_id)
+
+    def mark_lines(
+        self,
+        uri: str,
+        first: int,
+        stop: int,
+        tool: str,
+        model: str | None = None,
+        source: Source = Source.MANUAL,
+        session_id: str | None = None,
+    ) -> str:
+        """Record lines ``first`` .. ``stop - 1`` (0-based) as AI-written."""
         document = self.document(uri)
         context = self._tracked_context(document)
         assert document.key is not None
         buffer = document.buffer
-        start, end = buffer.clamp(start), buffer.clamp(end)
-        last = end.line - 1 if end.col == 0 and end.line > start.line else end.line
-        first, stop = start.line, last + 1
+        if not 0 <= first < stop <= buffer.line_count():
+            raise RequestError(
+                f"lines {first + 1}-{stop} are not in {uri} ({buffer.line_count()} lines)"
+            )
         for tracked in document.tracked.values():
             region = tracked.region
             if region.first_line <= first and stop <= region.end_line:

@@ -27,7 +27,6 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import checked_path, open_on_disk, parse_line_range
     from ownit.core.model import Source
-    from ownit.core.text import Pos
     from ownit.session import RequestError, Session
 
     first, last = parse_line_range(args.lines)
@@ -49,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
             count -= 1  # the empty "line" after a final newline is not a line of the file
         if last > count:
             raise UsageError(f"{args.path} has {count} lines; --lines {args.lines} is past its end")
-        region_id = session.mark(
-            document.uri, Pos(first - 1, 0), Pos(last - 1, 0), args.tool, args.model, source
+        region_id = session.mark_lines(
+            document.uri, first - 1, last, args.tool, args.model, source
         )
         region = document.tracked[region_id].region
         session.close(document.uri)

@@ -1,0 +1,172 @@
+"""The real server over stdio, restarted, with the file changed on disk in between, and the
+CLI writing to the same store while it runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.integration.lsp_helpers import (
+    change,
+    close_file,
+    execute,
+    isolated_env,
+    lines_of,
+    mark,
+    open_file,
+    start,
+    stop,
+    wait_for_diagnostics,
+)
+
+BODY = "".join(f"line {n}\n" for n in range(1, 21))
+RATIONALE = "Bounds are checked before indexing; covered by test_bounds"
+
+
+def ownit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ownit", *args],
+        cwd=repo,
+        env=isolated_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+async def test_claims_and_regions_survive_a_restart(git_repo: Path, home: Path) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    owned = await mark(client, uri, 2, 4)
+    unowned = await mark(client, uri, 10, 11)
+    await execute(client, "ownit.claim", {"uri": uri, "regionId": owned, "rationale": RATIONALE})
+    await wait_for_diagnostics(client, uri, lambda d: lines_of(d) == [(10, 11)])
+    await stop(client)
+
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics) == [(10, 11)]
+    assert diagnostics[0].data == {"regionId": unowned}
+    status = await execute(client, "ownit.status", {})
+    assert [r["regionId"] for r in status["regions"]] == [unowned]
+    await stop(client)
+
+
+async def test_file_changed_on_disk_while_closed(git_repo: Path, home: Path) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    owned = await mark(client, uri, 4, 6)
+    await mark(client, uri, 14, 15)
+    await execute(client, "ownit.claim", {"uri": uri, "regionId": owned, "rationale": RATIONALE})
+    close_file(client, uri)
+    await stop(client)
+
+    # Elsewhere: three lines added at the top, the unowned block edited inside.
+    lines = BODY.splitlines(keepends=True)
+    lines[14] = "line 15 changed by hand\n"
+    path.write_text("new 1\nnew 2\nnew 3\n" + "".join(lines))
+
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    # The owned block moved down by three lines and is still owned (no diagnostic); the
+    # other one moved too and is still reported, on its new lines.
+    assert lines_of(diagnostics) == [(17, 18)]
+    status = await execute(client, "ownit.status", {})
+    assert [tuple(r["lines"]) for r in status["regions"]] == [(18, 19)]
+    await stop(client)
+
+
+async def test_owned_code_edited_becomes_stale_and_survives_restart(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    region = await mark(client, uri, 2, 4)
+    await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE})
+    await wait_for_diagnostics(client, uri, lambda d: d == [])
+    change(client, uri, 2, [(3, 0, 3, 0, "x = 1  # edited\n")])
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics, "stale-claim") == [(2, 5)]
+    path.write_text("".join(BODY.splitlines(keepends=True)[:3]) + "x = 1  # edited\n"
+                    + "".join(BODY.splitlines(keepends=True)[3:]))
+    close_file(client, uri)
+    await stop(client)
+
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics, "stale-claim") == [(2, 5)]
+    await stop(client)
+
+
+async def test_cli_marks_and_claims_show_up_in_the_open_document(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    # The buffer has unsaved lines at the top: the CLI marks lines of the file on disk.
+    change(client, uri, 2, [(0, 0, 0, 0, "unsaved 1\nunsaved 2\n")])
+    result = ownit(git_repo, home, "mark", "a.py", "--lines", "5-7", "--tool", "claude-code")
+    assert result.returncode == 0, result.stderr
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics) == [(6, 8)]  # lines 5-7 on disk are 7-9 in the buffer
+
+    result = ownit(git_repo, home, "claim", "a.py:6", "-m", RATIONALE)
+    assert result.returncode == 0, result.stderr
+    await wait_for_diagnostics(client, uri, lambda d: d == [])
+    await stop(client)
+
+
+async def test_cli_and_server_write_at_the_same_time(git_repo: Path, home: Path) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ownit", "mark", "a.py", "--lines", f"{n}-{n}", "--tool", "aider"],
+            cwd=git_repo,
+            env=isolated_env(home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(12, 20)
+    ]
+    server_regions = [await mark(client, uri, n, n) for n in range(0, 8)]
+    for region in server_regions:
+        await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE})
+    for process in processes:
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 8)
+    assert lines_of(diagnostics) == [(n, n) for n in range(11, 19)]
+    await stop(client)
+
+    listing = ownit(git_repo, home, "status", "--all", "--json")
+    assert listing.returncode == 0, listing.stderr
+    import json
+
+    regions = json.loads(listing.stdout)["regions"]
+    assert sum(r["ownership"] == "owned" for r in regions) == 8
+    assert sum(r["ownership"] == "unowned" for r in regions) == 8
