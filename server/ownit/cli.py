@@ -17,19 +17,35 @@ EXIT_OK = 0
 EXIT_POLICY = 1
 EXIT_USAGE = 2
 
-# Module names under ownit.commands, in the order `ownit --help` lists them.
-COMMAND_MODULES = (
+# `ownit --help` lists these first, in this order; any other module in ownit/commands/
+# (not starting with "_") is a verb too, listed after them alphabetically. A new verb is a
+# new module: nothing to register here.
+PREFERRED_ORDER = (
     "lsp",
     "status",
     "mark",
     "claim",
     "dismiss",
-    "demo",
     "hooks",
     "trailers",
-    "hook",
+    "verify",
+    "blame",
+    "checkpoint",
+    "agent",
     "policy",
+    "report",
+    "demo",
 )
+
+
+def command_modules() -> list[str]:
+    import pkgutil
+
+    from ownit import commands
+
+    names = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    first = [name for name in PREFERRED_ORDER if name in names]
+    return first + sorted(names - set(first))
 
 
 class UsageError(Exception):
@@ -46,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ownit", description="Own the AI-written code you ship.")
     parser.add_argument("--version", action="version", version=f"ownit {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         module = importlib.import_module(f"ownit.commands.{name}")
         module.add_parser(subparsers)
     return parser
