@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness import Context, Figure, Measurement, Skip, Target, benchmark, median
+from harness import Context, Figure, Measurement, Skip, Target, benchmark, median, percentile
 from lspclient import Incoming, LspClient, LspError, file_uri, initialize_params, read_rss_kib
 from workspace import git_dir, git_repo, python_lines
 
@@ -32,15 +32,21 @@ WORDS = "value = compute(total, limit) if ready else None  # adjusted "
 
 
 def start_server(
-    ctx: Context, which: str, root: Path, tag: str, *, pull_diagnostics: bool = False
+    ctx: Context,
+    which: str,
+    root: Path,
+    tag: str,
+    *,
+    pull_diagnostics: bool = False,
+    extra_argv: tuple[str, ...] = (),
 ) -> LspClient:
     """Spawn ``which`` ("ownit" or "bare") in ``root`` and complete the initialize handshake;
     the server's capabilities are kept in ``client.server_capabilities``."""
     client = LspClient(
-        ctx.lsp_argv(which),
+        [*ctx.lsp_argv(which), *extra_argv],
         cwd=root,
         env=ctx.env,
-        stderr_path=ctx.tmp / f"{tag}-{which}.stderr",
+        stderr_path=ctx.tmp / f"{tag}-{which}{'-'.join(('', *extra_argv))}.stderr",
     )
     try:
         params = initialize_params(root, pull_diagnostics=pull_diagnostics)
@@ -229,7 +235,7 @@ def _roundtrip_spans() -> list[tuple[int, int]]:
 class Typist:
     """One server with the big document open; types one character at a time."""
 
-    def __init__(self, ctx: Context, which: str) -> None:
+    def __init__(self, ctx: Context, which: str, extra_argv: tuple[str, ...] = ()) -> None:
         self.which = which
         self.lines = python_lines(ROUNDTRIP_LINES)
         self.root = git_repo(
@@ -240,10 +246,11 @@ class Typist:
         self.version = 1
         self.typed = 0
         self.last_publish: Incoming | None = None
-        self.client = start_server(ctx, which, self.root, "roundtrip")
+        self.client = start_server(ctx, which, self.root, "roundtrip", extra_argv=extra_argv)
         try:
+            spans = [] if extra_argv else _roundtrip_spans()
             self.notes = seed_and_open(
-                ctx, self.client, which, self.uri, path.read_text("utf-8"), _roundtrip_spans()
+                ctx, self.client, which, self.uri, path.read_text("utf-8"), spans
             )
         except BaseException:
             self.client.close()
@@ -285,6 +292,9 @@ def bench_roundtrip(ctx: Context) -> Figure:
     typists = {"bare": Typist(ctx, "bare")}
     try:
         typists["ownit"] = Typist(ctx, "ownit")
+        # A reference, not the baseline: the bare server publishing as many diagnostics.
+        reference = ("--diagnostics", str(ROUNDTRIP_REGIONS))
+        typists["bare+diagnostics"] = Typist(ctx, "bare", reference)
         spans = _roundtrip_spans()
         middle = spans[len(spans) // 2]
         strokes = ctx.reps(150)
@@ -293,24 +303,26 @@ def bench_roundtrip(ctx: Context) -> Figure:
             ("outside-region", middle[0] - 3, strokes),  # a human line between two regions
             ("inside-region", middle[0] + 1, strokes),  # inside a region: it grows
         ]
-        samples: dict[str, dict[str, list[float]]] = {"bare": {}, "ownit": {}}
+        samples: dict[str, dict[str, list[float]]] = {name: {} for name in typists}
         for phase, line, count in phases:
             for index in range(count):
-                # Both servers are up; the keystrokes alternate between them (and which of
-                # the two goes first), so drift on the machine affects both alike.
-                order = ("ownit", "bare") if index % 2 else ("bare", "ownit")
-                for which in order:
+                # All servers are up; the keystrokes rotate among them (and the order flips
+                # each time), so drift on the machine affects all alike.
+                order = ("ownit", "bare", "bare+diagnostics")
+                for which in order if index % 2 else order[::-1]:
                     elapsed = typists[which].keystroke(line)
                     samples[which].setdefault(phase, []).append(elapsed)
                     time.sleep(KEYSTROKE_GAP)
         notes = typists["ownit"].notes
-        for which in ("ownit", "bare"):
+        for which in ("ownit", "bare", "bare+diagnostics"):
             last = typists[which].last_publish
             if last is not None:
-                count = len(last.message.get("params", {}).get("diagnostics", []))
+                params = last.message.get("params", {})
+                count = len(params.get("diagnostics", []))
+                versioned = "with" if params.get("version") is not None else "WITHOUT"
                 notes.append(
                     f"{which} publishes {count} diagnostics per keystroke "
-                    f"({last.size / 1024:.1f} KiB of JSON)"
+                    f"({last.size / 1024:.1f} KiB of JSON, {versioned} a version)"
                 )
         if not ctx.self_check:
             store = git_dir(ctx, typists["ownit"].root) / "ownit" / "state.db"
@@ -324,24 +336,32 @@ def bench_roundtrip(ctx: Context) -> Figure:
             typist.client.close()
     notes.append(
         f"{strokes} single-character edits outside a region, then {strokes} inside one, "
-        f"after 10 uncounted; keystrokes alternate between the two running servers, "
+        f"after 10 uncounted; keystrokes rotate among the three running servers, "
         f"{KEYSTROKE_GAP * 1000:.0f} ms pause after each answer"
     )
 
-    def measurement(which: str, label: str) -> Measurement:
-        phases = samples[which]
-        counted = phases["outside-region"] + phases["inside-region"]
-        extra = {
-            f"{name} median": median(phases[name]) for name in ("outside-region", "inside-region")
-        }
-        return Measurement(label, counted, "ms", extra)
-
+    reference_measurement = measurement_of(samples["bare+diagnostics"], "reference")
+    notes.append(
+        f"reference: bare pygls publishing {ROUNDTRIP_REGIONS} fixed diagnostics per keystroke: "
+        f"median {reference_measurement.central:.2f} ms, p95 "
+        f"{percentile(reference_measurement.samples, 0.95):.2f} ms; ownit / reference = "
+        f"{median(all_counted(samples['ownit'])) / reference_measurement.central:.2f}×"
+    )
     return Figure(
-        baseline=measurement("bare", "bare pygls"),
-        subject=measurement("ownit", "ownit lsp"),
+        baseline=measurement_of(samples["bare"], "bare pygls"),
+        subject=measurement_of(samples["ownit"], "ownit lsp"),
         show_p95=True,
         notes=notes,
     )
+
+
+def all_counted(phases: dict[str, list[float]]) -> list[float]:
+    return phases["outside-region"] + phases["inside-region"]
+
+
+def measurement_of(phases: dict[str, list[float]], label: str) -> Measurement:
+    extra = {f"{name} median": median(phases[name]) for name in ("outside-region", "inside-region")}
+    return Measurement(label, all_counted(phases), "ms", extra)
 
 
 # -- resident memory ---------------------------------------------------------------------------
