@@ -15,7 +15,7 @@
 ;;   M-x ownit-mark-ai   mark the active region's lines as AI-written
 ;;   M-x ownit-status    list every unowned or stale region in the workspace
 ;;
-;; `eglot-code-actions' offers the same as quick fixes.  A comment line `ownit: <rationale>'
+;; `eglot-code-actions' offers the same as quick fixes (they ask for the rationale or reason).  A comment line `ownit: <rationale>'
 ;; right above a region plus the action "Own with the rationale above" claims it and lets the
 ;; server remove the comment; eglot asks before applying that edit unless
 ;; `eglot-confirm-server-initiated-edits' is nil.
@@ -61,7 +61,8 @@
 
 ;;;###autoload
 (defun ownit-ensure ()
-  "Start ownit for this buffer when it visits a file in a git repository (for mode hooks)."
+  "Start ownit for this buffer if it visits a file in a git repository.
+Meant for major mode hooks."
   (when (and buffer-file-name (locate-dominating-file buffer-file-name ".git"))
     (ownit-start)))
 
@@ -80,7 +81,8 @@
       (user-error "ownit: no AI-written region on this line")))
 
 (defun ownit--execute (command argument)
-  "Send COMMAND with the single object ARGUMENT; a server error becomes a `user-error'."
+  "Send COMMAND with the single object ARGUMENT.
+A server error becomes a `user-error'."
   (condition-case err
       (jsonrpc-request (ownit--server) :workspace/executeCommand
                        (list :command command :arguments (vector argument)))
@@ -94,7 +96,8 @@
 
 ;;;###autoload
 (defun ownit-claim (rationale &optional region-id)
-  "Own the AI-written region at point (or REGION-ID), saying in RATIONALE why it is right."
+  "Own the AI-written region at point (or REGION-ID).
+RATIONALE says why the code is right."
   (interactive (list (read-string "Why is this code right? ")))
   (let* ((region (or region-id (ownit--region-at-point)))
          (result (ownit--execute "ownit.claim"
@@ -106,7 +109,8 @@
 
 ;;;###autoload
 (defun ownit-dismiss (reason &optional region-id)
-  "Record that the region at point (or REGION-ID) is not AI-written, because of REASON."
+  "Record that the region at point (or REGION-ID) is not AI-written.
+REASON says why."
   (interactive (list (read-string "Why is this not AI-written? ")))
   (let ((region (or region-id (ownit--region-at-point))))
     (prog1 (ownit--execute "ownit.dismiss"
@@ -117,8 +121,9 @@
 
 ;;;###autoload
 (defun ownit-mark-ai (beg end tool)
-  "Mark the lines from BEG to END as written by the AI TOOL; return the server's answer.
-An END at the start of a line does not take that line."
+  "Mark the lines from BEG to END as written by the AI TOOL.
+Return the server's answer.  An END at the start of a line does not
+take that line."
   (interactive
    (list (region-beginning) (region-end)
          (completing-read "Tool: " '("copilot" "claude-code" "cursor" "aider" "manual"
@@ -137,6 +142,28 @@ An END at the start of a line does not take that line."
                           :range (list :start (ownit--line-start-position beg)
                                        :end end-pos)
                           :tool tool))))
+
+;; The quick fixes "Own this AI-written code…" and "Not AI-written…" carry no rationale /
+;; reason (the server asks the editor for it): eglot runs their commands through
+;; `eglot-execute-command', so ask here and send the text along.
+(defun ownit--fill-argument (arguments key prompt)
+  "ARGUMENTS (a vector of one plist), with KEY read if it is missing.
+PROMPT is the question asked."
+  (let ((argument (and (vectorp arguments) (> (length arguments) 0) (aref arguments 0))))
+    (if (or (null argument) (plist-get argument key))
+        arguments
+      (vector (append argument (list key (read-string prompt)))))))
+
+(cl-defmethod eglot-execute-command :around (server (command (eql ownit.claim)) arguments)
+  "Ask for the rationale the ownit.claim quick fix leaves out."
+  (cl-call-next-method server command
+                       (ownit--fill-argument arguments :rationale "Why is this code right? ")))
+
+(cl-defmethod eglot-execute-command :around (server (command (eql ownit.dismiss)) arguments)
+  "Ask for the reason the ownit.dismiss quick fix leaves out."
+  (cl-call-next-method server command
+                       (ownit--fill-argument arguments :reason
+                                             "Why is this not AI-written? ")))
 
 ;;;###autoload
 (defun ownit-status ()

@@ -8,8 +8,8 @@
 --   :OwnitDismiss [reason]    record that the region under the cursor is not AI-written
 --   :'<,'>OwnitMarkAi [tool]  mark the selected lines as AI-written (tool defaults to "manual")
 --   :OwnitStatus              list every unowned or stale region in the workspace
--- The quick fixes are also in vim.lsp.buf.code_action(); their "Own this AI-written code…"
--- prompts for the rationale here when the server leaves it out.
+-- The quick fixes are also in vim.lsp.buf.code_action(): "Own this AI-written code…" and
+-- "Not AI-written…" prompt for the rationale / reason (vim.ui.input).
 
 local M = {}
 
@@ -255,25 +255,30 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("OwnitStatus", function()
     M.status()
   end, { desc = "List unowned and stale AI-written regions" })
-  -- Code actions whose ownit.claim command carries no rationale prompt for one here.
-  vim.lsp.commands["ownit.claim"] = function(command, ctx)
-    local arg = (command.arguments or {})[1] or {}
-    with_text(arg.rationale, "Why is this code right? ", function(rationale)
-      local client = vim.lsp.get_client_by_id(ctx.client_id)
-      if not client then
-        return
-      end
-      local filled = vim.tbl_extend("force", arg, { rationale = rationale })
-      client.request("workspace/executeCommand", {
-        command = command.command,
-        arguments = { filled },
-      }, function(err)
-        if err then
-          notify("claim rejected: " .. (err.message or ""), vim.log.levels.ERROR)
+  -- The quick fixes "Own this AI-written code…" and "Not AI-written…" send ownit.claim /
+  -- ownit.dismiss without the text the server needs: prompt for it here, then send it on.
+  local function prompting(field, prompt)
+    return function(command, ctx)
+      local arg = (command.arguments or {})[1] or {}
+      with_text(arg[field], prompt, function(text)
+        local client = vim.lsp.get_client_by_id(ctx.client_id)
+        if not client then
+          return
         end
-      end, ctx.bufnr)
-    end)
+        local filled = vim.tbl_extend("force", arg, { [field] = text })
+        client.request("workspace/executeCommand", {
+          command = command.command,
+          arguments = { filled },
+        }, function(err)
+          if err then
+            notify(command.command .. " failed: " .. (err.message or ""), vim.log.levels.ERROR)
+          end
+        end, ctx.bufnr)
+      end)
+    end
   end
+  vim.lsp.commands["ownit.claim"] = prompting("rationale", "Why is this code right? ")
+  vim.lsp.commands["ownit.dismiss"] = prompting("reason", "Why is this not AI-written? ")
   -- Buffers already open when setup() runs.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) then

@@ -99,21 +99,34 @@
       ;; 2. Quick fixes offered on the region.
       (ownit-test--put 'titles (vconcat (ownit-test--titles first)))
       (ownit-test--step "code actions")
-      ;; 3. A placeholder rationale: the glue turns the JSON-RPC error into a user-error.
-      (ownit-test--goto-line first)
-      (ownit-test--put 'placeholder_error
-                       (condition-case err
-                           (progn (ownit-claim (ownit-test--cfg 'placeholder)) nil)
-                         (user-error (cadr err))))
-      (ownit-test--put 'diagnostics_after_placeholder (vconcat (ownit-test--diagnostics)))
-      (ownit-test--step "placeholder rejected")
-      ;; 4. A real rationale, typed at the prompt of M-x ownit-claim.
+      ;; 3. M-x ownit-claim with a placeholder rationale typed at its prompt: the server's
+      ;;    JSON-RPC error becomes a user-error saying why.
       (ownit-test--goto-line first)
       (let (prompt)
-        (cl-letf (((symbol-function 'read-string)
-                   (lambda (p &rest _) (setq prompt p) (ownit-test--cfg 'rationale))))
-          (ownit-test--put 'claim (call-interactively #'ownit-claim)))
+        (ownit-test--put
+         'placeholder_error
+         (condition-case err
+             (cl-letf (((symbol-function 'read-string)
+                        (lambda (p &rest _) (setq prompt p) (ownit-test--cfg 'placeholder))))
+               (call-interactively #'ownit-claim)
+               nil)
+           (user-error (cadr err))))
         (ownit-test--put 'prompt prompt))
+      (ownit-test--put 'diagnostics_after_placeholder (vconcat (ownit-test--diagnostics)))
+      (ownit-test--step "placeholder rejected")
+      ;; 4. M-x eglot-code-actions, picking "Own this AI-written code…": the glue asks for the
+      ;;    rationale and sends it with the command.
+      (ownit-test--goto-line first)
+      (let ((own (ownit-test--cfg 'own_title)) action-prompt)
+        (cl-letf (((symbol-function 'completing-read)
+                   (lambda (_prompt collection &rest _)
+                     (if (assoc own collection) own
+                       (error "No %S among %S" own (mapcar #'car collection)))))
+                  ((symbol-function 'read-string)
+                   (lambda (p &rest _) (setq action-prompt p) (ownit-test--cfg 'rationale))))
+          (let ((last-nonmenu-event ?\r))
+            (eglot-code-actions (line-beginning-position) (line-end-position) nil t)))
+        (ownit-test--put 'action_prompt action-prompt))
       (ownit-test--wait "the diagnostic to clear" (lambda () (null (ownit-test--diagnostics))))
       (ownit-test--put 'diagnostics_after_claim [])
       (ownit-test--step "claimed"))

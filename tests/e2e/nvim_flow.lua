@@ -147,31 +147,28 @@ local function main()
     record.diagnostics_after_placeholder = ownit_diagnostics(buf)
     step("placeholder rejected")
 
-    -- 4. A real rationale, typed at the glue's prompt, owns the region.
+    -- 4. "Own this AI-written code…" from code_action(); the glue prompts for the rationale
+    --    (vim.ui.input, answered here as a user would) and sends ownit.claim with it.
     local prompted
     local original_input = vim.ui.input
     vim.ui.input = function(opts, on_confirm)
       prompted = opts.prompt
       on_confirm(cfg.rationale)
     end
-    local claimed
-    ownit.claim({
-      on_done = function(err, result)
-        claimed = { err = err, result = result }
-      end,
-    })
+    -- (the prompt stays answered until the claim landed: a codeAction/resolve may come first)
+    local ok_claim, claim_err = pcall(function()
+      code_actions(first, function(title)
+        return title == cfg.own_title
+      end)
+      wait_for("the diagnostic to clear", function()
+        return #ownit_diagnostics(buf) == 0
+      end)
+    end)
     vim.ui.input = original_input
-    wait_for("the claim to answer", function()
-      return claimed ~= nil
-    end)
     record.prompt = prompted
-    record.claim = claimed
-    if claimed.err then
-      error("ownit.claim failed: " .. vim.inspect(claimed.err))
+    if not ok_claim then
+      error(claim_err)
     end
-    wait_for("the diagnostic to clear", function()
-      return #ownit_diagnostics(buf) == 0
-    end)
     record.diagnostics_after_claim = ownit_diagnostics(buf)
     step("claimed")
   elseif cfg.scenario == "comment" then

@@ -55,6 +55,7 @@ def run_emacs(ws: Workspace, scenario: str, region: tuple[int, int], rationale: 
                 "rationale": rationale,
                 "placeholder": PLACEHOLDER_RATIONALE,
                 "own_above_title": OWN_ABOVE_TITLE,
+                "own_title": OWN_TITLE,
                 "line_count": len(SAMPLE_LINES),
             }
         )
@@ -105,6 +106,7 @@ def test_mark_claim_clear(workspace: Workspace) -> None:
     assert_one_unowned_diagnostic(rec["diagnostics_after_placeholder"], first, last)
 
     assert rec["prompt"], "M-x ownit-claim did not prompt for a rationale"
+    assert rec["action_prompt"], "the quick fix did not prompt for a rationale"
     assert rec["diagnostics_after_claim"] == []
     assert rec["lines"] == [*SAMPLE_LINES, ""]
     hover = hover_text(rec["hover"])
