@@ -19,9 +19,10 @@ either found — with how it was found — or reported lost:
     the block); lines inserted strictly inside the region join it; deleted lines leave it.
     A region with no line left, or left with only blank lines after losing some, is lost.
 
-Without a basis only the first two are possible. Lines are compared as fingerprints see
-them: without terminators and trailing whitespace, so a file whose line endings changed
-from CRLF to LF keeps every region where it was.
+Without a basis only the first two are possible; the same holds when the basis does not
+have the anchor's fingerprint at the anchor's lines (it is not the text they refer to).
+Lines are compared as fingerprints see them: without terminators and trailing whitespace,
+so a file whose line endings changed from CRLF to LF keeps every region where it was.
 
 Cost: each line of the new text is normalized and indexed once. A fingerprint search
 hashes a window only where the region's rarest line occurs (falling back to every window
@@ -373,9 +374,10 @@ class _Finder:
         return Reanchored(anchor.region_id, start, start + count, how)
 
     def _by_diff(self, anchor: Anchor) -> Reanchored | None:
-        if self.basis is None or anchor.first_line >= len(self.basis):
-            return None
-        end = min(anchor.end_line, len(self.basis))
+        if self._basis_lines(anchor) is None:
+            return None  # no basis, or not the text the anchor's line numbers refer to
+        assert self.basis is not None
+        end = anchor.end_line
         mapped = map_lines(self.opcodes(), anchor.first_line, end)
         if mapped is None:
             return None
