@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
-from ownit.core.findings import Severity
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import (
     CONFIDENCE,
@@ -28,6 +27,7 @@ from ownit.core.model import (
     Region,
     RegionState,
     RegionStatus,
+    Severity,
     Source,
 )
 from ownit.core.reanchor import Anchor, reanchor

@@ -6,21 +6,13 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ownit.core.model import Ownership, RegionState
+from ownit.core.model import Ownership, RegionState, Severity
 
 
 class FindingCode(StrEnum):
     UNOWNED_AI = "unowned-ai"
     STALE_CLAIM = "stale-claim"
     HISTORY_UNOWNED = "history-unowned"
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFORMATION = "information"
-    HINT = "hint"
-    OFF = "off"
 
 
 @dataclass(frozen=True, slots=True)

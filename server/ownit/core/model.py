@@ -35,6 +35,16 @@ class RegionStatus(StrEnum):
     LOST = "lost"  # could not be found again after the file changed while closed
 
 
+class Severity(StrEnum):
+    """How the editor shows unowned or stale AI code; ``off`` shows nothing."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+    HINT = "hint"
+    OFF = "off"
+
+
 class Ownership(StrEnum):
     UNOWNED = "unowned"
     OWNED = "owned"

@@ -14,7 +14,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
-from ownit.core.findings import Finding, Severity
+from ownit.core.findings import Finding
+from ownit.core.model import Severity
 from ownit.core.text import Pos, TextBuffer, content_length
 
 JsonDict = dict[str, Any]

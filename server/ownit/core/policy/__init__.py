@@ -10,6 +10,7 @@ Pure: the loader takes the file's text and name; nothing here reads files or run
     policy.is_ai_commit(message, author_name, author_email, committer_name, committer_email)
 """
 
+from ownit.core.model import Severity
 from ownit.core.policy.defaults import default_policy
 from ownit.core.policy.gitattributes import codeowners_for, linguist_attribute
 from ownit.core.policy.globs import Glob, GlobError, validate_glob
@@ -33,7 +34,6 @@ from ownit.core.policy.model import (
     Rule,
     RuleMatch,
     Settings,
-    Severity,
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher, PatternError, compile_matcher

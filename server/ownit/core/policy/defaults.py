@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
-from ownit.core.model import Source
+from ownit.core.model import Severity, Source
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.model import (
     ALL_HISTORY,
@@ -13,7 +13,6 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
-    Severity,
     SourceSettings,
     StaleMode,
 )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ownit.core.model import Source
+from ownit.core.model import Severity, Source
 from ownit.core.policy.defaults import (
     DEFAULT_AI_COMMIT_PATTERNS,
     DEFAULT_EXCLUDE,
@@ -47,7 +47,6 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
-    Severity,
     SourceSettings,
     StaleMode,
     handles_table,

@@ -26,21 +26,11 @@ from enum import StrEnum
 from typing import Literal, TypeVar
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
-from ownit.core.model import Source
+from ownit.core.model import Severity, Source
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
 
 T = TypeVar("T")
-
-
-class Severity(StrEnum):
-    """How the editor shows unowned or stale AI code; ``off`` shows nothing."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    INFORMATION = "information"
-    HINT = "hint"
-    OFF = "off"
 
 
 class StaleMode(StrEnum):
