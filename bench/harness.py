@@ -336,7 +336,9 @@ def format_figure(bench: Benchmark, figure: Figure) -> list[str]:
             f"{key} {_number(value, measurement.unit)}" for key, value in measurement.extra.items()
         )
         lines.append(f"    {measurement.label:<{width}}  " + "  ".join(parts))
-    ratio = f"{figure.ratio():.2f}×"
+    exact = figure.ratio()
+    near_limit = bench.target.kind == "ratio" and abs(exact - bench.target.limit) < 0.01
+    ratio = f"{exact:.3f}×" if near_limit else f"{exact:.2f}×"  # no 1.30× "over" 1.3×
     if figure.show_p95:
         p95_base = percentile(figure.baseline.samples, 0.95)
         p95_subject = percentile(figure.subject.samples, 0.95)
