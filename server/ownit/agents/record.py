@@ -1,0 +1,246 @@
+"""Recording what agents wrote: files read safely from a repository, regions written
+through a Session, and a pending queue so that a busy or unreadable store loses nothing.
+
+Pending records live in ``<git-dir>/ownit/checkpoints/pending/`` as JSON holding the text
+the line numbers refer to; the next checkpoint (or import) carries them onto the file as it
+is then, by a line diff, and records them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ownit.core.model import RegionStatus, Source
+from ownit.git.repo import Repository
+
+
+class RecordError(Exception):
+    """A file cannot be recorded; the message (one line) says why."""
+
+
+@dataclass(slots=True)
+class Recorded:
+    path: str  # repo-relative
+    ranges: list[tuple[int, int]]  # 0-based half-open, as recorded
+    pending: bool = False  # kept in the pending queue (store unavailable)
+
+
+def checkpoints_dir(repo: Repository) -> Path:
+    return repo.git_dir / "ownit" / "checkpoints"
+
+
+def safe_file(repo: Repository, raw: str, base: Path) -> tuple[Path, str]:
+    """The file ``raw`` names (relative to ``base``), refused unless inside ``repo``."""
+    if "\x00" in raw or not raw:
+        raise RecordError(f"refused path {raw!r}")
+    path = Path(raw)
+    if not path.is_absolute():
+        path = base / path
+    path = Path(os.path.abspath(path))
+    try:
+        rel = repo.relpath(path)
+    except ValueError as error:
+        raise RecordError(f"refused: {error}") from None
+    return path, rel
+
+
+def read_text(path: Path, rel: str) -> str | None:
+    """The file's text; None when it does not exist. Binary or non-UTF-8: RecordError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise RecordError(f"{rel} is a directory") from None
+    except OSError as error:
+        raise RecordError(f"cannot read {rel}: {error.strerror}") from None
+    if b"\x00" in data:
+        raise RecordError(f"{rel} is a binary file; ownit tracks text files only")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(f"{rel} is not UTF-8 text; ownit tracks UTF-8 files") from None
+
+
+def record(
+    repo: Repository,
+    path: Path,
+    rel: str,
+    text: str,
+    ranges: Iterable[tuple[int, int]],
+    tool: str,
+    model: str | None,
+    session_id: str | None,
+    source: Source = Source.AGENT_HOOK,
+) -> Recorded:
+    """Record ``ranges`` (lines of ``text``, the file's current text) as AI-written.
+
+    Lines already inside an active region are not recorded again (so recording twice adds
+    nothing). If the store cannot be used, the record goes to the pending queue.
+    """
+    wanted = [r for r in ranges if r[0] < r[1]]
+    if not wanted:
+        return Recorded(rel, [])
+    try:
+        done = _record_now(path, text, wanted, tool, model, session_id, source)
+    except RecordError:
+        raise
+    except Exception as error:
+        _enqueue(repo, rel, text, wanted, tool, model, session_id, source, error)
+        return Recorded(rel, wanted, pending=True)
+    return Recorded(rel, done)
+
+
+def _record_now(
+    path: Path,
+    text: str,
+    ranges: list[tuple[int, int]],
+    tool: str,
+    model: str | None,
+    session_id: str | None,
+    source: Source,
+) -> list[tuple[int, int]]:
+    from ownit.session import Session, path_to_uri
+
+    session = Session()
+    try:
+        uri = path_to_uri(path)
+        document = session.open(uri, text, None)
+        if document.unsupported:
+            raise RecordError(f"{document.key or path.name}: {document.unsupported}")
+        count = document.buffer.line_count()
+        covered: set[int] = set()
+        for tracked in document.tracked.values():
+            region = tracked.region
+            if region.status is RegionStatus.ACTIVE:
+                covered.update(range(region.first_line, region.end_line))
+        done: list[tuple[int, int]] = []
+        for first, stop in ranges:
+            stop = min(stop, count)
+            run_start: int | None = None
+            for line in range(first, stop + 1):
+                free = line < stop and line not in covered
+                if free and run_start is None:
+                    run_start = line
+                elif not free and run_start is not None:
+                    session.mark_lines(uri, run_start, line, tool, model, source, session_id)
+                    done.append((run_start, line))
+                    run_start = None
+        session.close(uri)
+        return done
+    finally:
+        session.shutdown()
+
+
+# ---------------------------------------------------------------------- pending queue
+def _pending_dir(repo: Repository) -> Path:
+    return checkpoints_dir(repo) / "pending"
+
+
+def _enqueue(
+    repo: Repository,
+    rel: str,
+    text: str,
+    ranges: list[tuple[int, int]],
+    tool: str,
+    model: str | None,
+    session_id: str | None,
+    source: Source,
+    error: Exception,
+) -> None:
+    entry = {
+        "path": rel,
+        "text": text,
+        "ranges": ranges,
+        "tool": tool,
+        "model": model,
+        "session": session_id,
+        "source": source.value,
+        "queued_at": time.time(),
+        "error": str(error)[:500],
+    }
+    write_json(_pending_dir(repo) / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json", entry)
+
+
+def pending_count(repo: Repository) -> int:
+    directory = _pending_dir(repo)
+    return len(list(directory.glob("*.json"))) if directory.is_dir() else 0
+
+
+def flush_pending(repo: Repository) -> list[str]:
+    """Record what was queued while the store was unavailable; returns problems (one line
+    each). An entry stays queued while the store still fails."""
+    directory = _pending_dir(repo)
+    if not directory.is_dir():
+        return []
+    problems: list[str] = []
+    for entry_path in sorted(directory.glob("*.json")):
+        try:
+            entry = json.loads(entry_path.read_text(encoding="utf-8"))
+            rel = str(entry["path"])
+            path, rel = safe_file(repo, rel, repo.toplevel)
+            current = read_text(path, rel)
+            if current is None:
+                entry_path.unlink()
+                problems.append(f"{rel} was deleted before its queued regions were recorded")
+                continue
+            ranges = map_ranges(
+                str(entry["text"]), current, [(int(a), int(b)) for a, b in entry["ranges"]]
+            )
+            _record_now(
+                path,
+                current,
+                ranges,
+                str(entry["tool"]),
+                entry.get("model"),
+                entry.get("session"),
+                Source(entry.get("source", Source.AGENT_HOOK.value)),
+            )
+        except RecordError as error:
+            entry_path.unlink(missing_ok=True)
+            problems.append(f"queued record dropped: {error}")
+            continue
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            problems.append(f"queued record {entry_path.name} unreadable: {error}")
+            entry_path.replace(entry_path.with_suffix(".bad"))
+            continue
+        except Exception as error:
+            problems.append(f"store still unavailable ({error}); records stay queued")
+            break
+        entry_path.unlink(missing_ok=True)
+    return problems
+
+
+def map_ranges(old: str, new: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges of lines of ``old`` carried onto ``new`` (lines still there, unchanged)."""
+    if old == new:
+        return ranges
+    from ownit.core.linemap import line_map, map_range
+    from ownit.core.text import split_lines
+
+    mapping = line_map(split_lines(old), split_lines(new))
+    result: list[tuple[int, int]] = []
+    for first, stop in ranges:
+        result.extend(map_range(mapping, first, stop))
+    return result
+
+
+# ------------------------------------------------------------------------ snapshots
+def snapshot_path(repo: Repository, agent: str, rel: str) -> Path:
+    digest = hashlib.sha256(rel.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return checkpoints_dir(repo) / agent / f"{digest}.json"
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
