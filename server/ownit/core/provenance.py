@@ -1,0 +1,306 @@
+"""Line provenance: who wrote a line, whether an AI tool did, and who owns it. Pure.
+
+Used by ``ownit blame`` and by the language server's history hints. Input is what
+``git blame --porcelain`` says about each line (the commit that introduced it and the
+line's number and path *in that commit*) and a :class:`ClaimIndex` built from the claims
+of every commit in history (see ``ownit.git.history``). Output is one
+:class:`LineProvenance` per line.
+
+How a line is resolved:
+
+1. A claim of the introducing commit whose range (in that commit's file) holds the line
+   is the line's claim: ``AI-Owned`` (owned) or ``AI-Unowned`` (AI-written, unowned).
+2. Otherwise a claim of any commit for the same path whose fingerprint is found, in the
+   current text, over a window that holds the line (a later claim-only commit, or a claim
+   for lines that moved since).
+3. Otherwise, when the introducing commit is AI-assisted (``ai_commit_patterns``), the
+   line is AI-written with no claim.
+
+An ``AI-Owned`` claim found for the same code (path and fingerprint) in a later commit
+owns an unowned line too; the claim's commit is then that later commit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ownit.core import trailers as tr
+from ownit.core.fingerprint import fingerprint, normalize_line
+
+UNCOMMITTED = "0" * 40
+
+_INDENTED = re.compile(r"^[ \t]+(?=[A-Za-z-]+: \S)")
+
+
+def message_claims(message: str) -> tr.OwnitTrailers:
+    """Every ownit line a commit message holds: its trailer block and its body, where
+    server-side squash merges put them (sometimes indented). Never the subject line."""
+    if "\n" not in message:
+        return tr.OwnitTrailers()
+    subject, rest = message.split("\n", 1)
+    rest = "\n".join(_INDENTED.sub("", line) for line in rest.split("\n"))
+    return tr.parse_message(subject + "\n" + rest, comment_char="")
+
+
+def may_hold_claims(message: str) -> bool:
+    """A cheap test before :func:`message_claims`: could the message hold an ownit line?"""
+    lowered = message.lower()
+    return "ai-owned:" in lowered or "ai-unowned:" in lowered
+
+
+@dataclass(frozen=True, slots=True)
+class CommitClaims:
+    """What history says about one commit: its claims and whether an AI tool helped."""
+
+    sha: str
+    order: int  # position in history, oldest first (larger is later)
+    claims: tuple[tr.ClaimLine, ...] = ()
+    ai_tool: str | None = None  # the tool when the commit is AI-assisted ("" = unknown)
+    ai_reason: str = ""
+
+    @property
+    def ai(self) -> bool:
+        return self.ai_tool is not None
+
+
+@dataclass(slots=True)
+class ClaimIndex:
+    """Claims of every commit in history, by commit and by code (path and fingerprint)."""
+
+    commits: dict[str, CommitClaims] = field(default_factory=dict)
+    _by_code: dict[tuple[str, str], list[CommitClaims]] | None = None
+    _by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
+
+    def add(self, entry: CommitClaims) -> None:
+        self.commits[entry.sha] = entry
+        self._by_code = None
+        self._by_path = None
+
+    def find_owner(
+        self, path: str, fp: str, after: int = -1
+    ) -> tuple[CommitClaims, tr.ClaimLine] | None:
+        """The latest ``AI-Owned`` claim for this code (path and fingerprint) in a commit
+        later than position ``after``."""
+        best: tuple[CommitClaims, tr.ClaimLine] | None = None
+        for entry in self._code_index().get((path, fp), ()):
+            if entry.order <= after:
+                continue
+            for claim in entry.claims:
+                if claim.owned and claim.path == path and claim.fingerprint == fp:
+                    if best is None or entry.order > best[0].order:
+                        best = (entry, claim)
+                    break
+        return best
+
+    def claims_for_path(self, path: str) -> list[tuple[CommitClaims, tr.ClaimLine]]:
+        """Every claim on ``path``, latest commit first."""
+        if self._by_path is None:
+            by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] = {}
+            for entry in self.commits.values():
+                for claim in entry.claims:
+                    by_path.setdefault(claim.path, []).append((entry, claim))
+            for items in by_path.values():
+                items.sort(key=lambda item: -item[0].order)
+            self._by_path = by_path
+        return self._by_path.get(path, [])
+
+    def _code_index(self) -> dict[tuple[str, str], list[CommitClaims]]:
+        if self._by_code is None:
+            by_code: dict[tuple[str, str], list[CommitClaims]] = {}
+            for entry in self.commits.values():
+                for claim in entry.claims:
+                    bucket = by_code.setdefault((claim.path, claim.fingerprint), [])
+                    if not bucket or bucket[-1] is not entry:
+                        bucket.append(entry)
+            self._by_code = by_code
+        return self._by_code
+
+
+@dataclass(frozen=True, slots=True)
+class BlameLine:
+    """One line as ``git blame --porcelain`` reports it (line numbers 1-based)."""
+
+    line: int  # in the file blamed
+    commit: str
+    orig_line: int  # in the introducing commit's version
+    orig_path: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineProvenance:
+    line: int
+    text: str
+    commit: str  # the commit that introduced the line (UNCOMMITTED: not committed yet)
+    orig_line: int
+    orig_path: str
+    ai: bool = False
+    tool: str | None = None
+    owned: bool = False
+    owner_email: str | None = None
+    rationale: str = ""
+    claim_commit: str | None = None  # the commit carrying the claim
+    claim: tr.ClaimLine | None = None
+    how: str = ""  # "claim", "later-claim", "moved-claim", "ai-commit", "" (human/unknown)
+
+    @property
+    def committed(self) -> bool:
+        return self.commit != UNCOMMITTED
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "line": self.line,
+            "text": self.text,
+            "commit": None if not self.committed else self.commit,
+            "origLine": self.orig_line,
+            "origPath": self.orig_path,
+            "ai": self.ai,
+            "tool": self.tool,
+            "owned": self.owned,
+            "owner": self.owner_email,
+            "rationale": self.rationale or None,
+            "claimCommit": self.claim_commit,
+            "claim": None
+            if self.claim is None
+            else {
+                "key": self.claim.key,
+                "path": self.claim.path,
+                "first": self.claim.first,
+                "last": self.claim.last,
+                "fingerprint": self.claim.fingerprint,
+            },
+            "how": self.how or None,
+        }
+
+
+def _located(
+    claim: tr.ClaimLine, normalized: Sequence[str], offset: int, windows: _WindowCache
+) -> tuple[int, int] | None:
+    """Where the claim's code is in the current text (0-based half-open, in file lines),
+    looking at the stated lines first; ``offset`` is the file line of ``normalized[0]``."""
+    length = claim.last - claim.first + 1
+    start = claim.first - 1 - offset
+    if (
+        start >= 0
+        and start + length <= len(normalized)
+        and fingerprint(normalized[start : start + length]) == claim.fingerprint
+    ):
+        return start + offset, start + length + offset
+    found = windows.find(claim.fingerprint, length)
+    return None if found is None else (found + offset, found + length + offset)
+
+
+class _WindowCache:
+    """Fingerprints of every window of the text, computed once per window length, with a
+    budget so that a file with many claims of different lengths stays fast."""
+
+    def __init__(self, normalized: Sequence[str], budget: int = 400_000) -> None:
+        self._lines = normalized
+        self._by_length: dict[int, dict[str, int]] = {}
+        self._budget = budget
+
+    def find(self, fp: str, length: int) -> int | None:
+        if length < 1 or length > len(self._lines):
+            return None
+        table = self._by_length.get(length)
+        if table is None:
+            cost = (len(self._lines) - length + 1) * length
+            if cost > self._budget:
+                return None
+            self._budget -= cost
+            table = {}
+            for start in range(len(self._lines) - length + 1):
+                table.setdefault(fingerprint(self._lines[start : start + length]), start)
+            self._by_length[length] = table
+        return table.get(fp)
+
+
+def resolve(lines: Sequence[BlameLine], index: ClaimIndex, path: str) -> list[LineProvenance]:
+    """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
+    blamed), from the claim index."""
+    if not lines:
+        return []
+    offset = lines[0].line - 1
+    normalized = [normalize_line(bl.text) for bl in lines]
+    windows = _WindowCache(normalized)
+    # Claims located in the current text, latest first: (start, end) in file lines.
+    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    for entry, claim in index.claims_for_path(path):
+        where = _located(claim, normalized, offset, windows)
+        if where is not None:
+            located.append((where[0], where[1], entry, claim))
+
+    out: list[LineProvenance] = []
+    for bl in lines:
+        out.append(_resolve_line(bl, index, located))
+    return out
+
+
+def _resolve_line(
+    bl: BlameLine,
+    index: ClaimIndex,
+    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+) -> LineProvenance:
+    base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
+    entry = index.commits.get(bl.commit)
+    claim: tr.ClaimLine | None = None
+    claim_entry: CommitClaims | None = None
+    how = ""
+    if entry is not None:
+        for candidate in entry.claims:
+            inside = candidate.path == bl.orig_path and (
+                candidate.first <= bl.orig_line <= candidate.last
+            )
+            if inside and (claim is None or (candidate.owned and not claim.owned)):
+                claim, claim_entry, how = candidate, entry, "claim"
+    if claim is None:
+        file_line0 = bl.line - 1
+        for start, end, other_entry, other in located:
+            if start <= file_line0 < end and (claim is None or (other.owned and not claim.owned)):
+                claim, claim_entry = other, other_entry
+                how = "later-claim" if entry is None or other_entry.sha != entry.sha else "claim"
+                if other.owned:
+                    break
+    if claim is not None and claim_entry is not None:
+        owner_entry, owner_claim = claim_entry, claim
+        if not claim.owned:
+            later = index.find_owner(claim.path, claim.fingerprint, claim_entry.order)
+            if later is not None:
+                owner_entry, owner_claim = later
+                how = "later-claim"
+        return LineProvenance(
+            bl.line,
+            bl.text,
+            bl.commit,
+            bl.orig_line,
+            bl.orig_path,
+            ai=True,
+            tool=claim.tool,
+            owned=owner_claim.owned,
+            owner_email=owner_claim.owner_email,
+            rationale=owner_claim.rationale,
+            claim_commit=owner_entry.sha,
+            claim=owner_claim,
+            how=how,
+        )
+    if entry is not None and entry.ai:
+        return LineProvenance(
+            bl.line,
+            bl.text,
+            bl.commit,
+            bl.orig_line,
+            bl.orig_path,
+            ai=True,
+            tool=entry.ai_tool or None,
+            how="ai-commit",
+        )
+    return base
+
+
+def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
+    index = ClaimIndex()
+    for entry in entries:
+        index.commits[entry.sha] = entry
+    return index

@@ -1,0 +1,526 @@
+"""`ownit verify`: check the claims a range of commits carries against the committed code
+and the policy. Pure: commits, blobs and added lines come in through arguments.
+
+What is checked (each problem is a :class:`Finding` with ``severity`` ``error``; things
+worth knowing but not wrong have ``info``):
+
+- every ``AI-Owned`` / ``AI-Unowned`` line, in the trailer block or in the body: its path
+  is in the commit's tree, and its fingerprint is the fingerprint of its lines in the
+  committed blob — or of the same number of lines elsewhere in that blob (the lines moved:
+  info, the claim holds);
+- an ``AI-Owned`` owner is the commit's author or committer (a claim is made by the person
+  who commits it) and the rationale passes the policy's rules; the owner is one the policy
+  accepts for the path;
+- an AI-assisted commit (``ai_commit_patterns``) that adds lines to a path without any
+  claim for that path;
+- ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
+  same code (path and fingerprint) in the range; in a path whose rule says
+  ``commit: block`` the commit carrying it is reported instead;
+- ``second_owner`` / ``codeowner`` rules, over every valid claim for the same code in the
+  range (a later claim-only commit by a second person counts), for code still at the tip.
+
+Excluded paths and paths with ``require_ownership: false`` ask for no claims; commits
+before a path's ``history_since`` are not asked for claims either (claims they carry are
+still checked).
+"""
+
+from __future__ import annotations
+
+import datetime
+import shlex
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ownit.core import trailers as tr
+from ownit.core.claims import RationaleRejected
+from ownit.core.fingerprint import fingerprint
+from ownit.core.linemap import find_fingerprint
+from ownit.core.model import Source
+from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
+from ownit.core.provenance import may_hold_claims, message_claims
+
+ERROR = "error"
+INFO = "info"
+
+# Finding kinds.
+PATH_MISSING = "claim-path-missing"
+OUT_OF_RANGE = "claim-out-of-range"
+MISMATCH = "claim-mismatch"
+MOVED = "claim-moved"
+OWNER_NOT_COMMITTER = "owner-not-committer"
+RATIONALE = "rationale-rejected"
+OWNER_NOT_ALLOWED = "owner-not-allowed"
+OWNER_RULE = "owner-rule"
+AI_UNCLAIMED = "ai-commit-unclaimed"
+UNOWNED_AT_TIP = "unowned-at-tip"
+BLOCKED_UNOWNED = "blocked-unowned"
+SHALLOW = "shallow-history"
+
+
+class CommitLike(Protocol):
+    @property
+    def sha(self) -> str: ...
+    @property
+    def parents(self) -> tuple[str, ...]: ...
+    @property
+    def author_name(self) -> str: ...
+    @property
+    def author_email(self) -> str: ...
+    @property
+    def committer_name(self) -> str: ...
+    @property
+    def committer_email(self) -> str: ...
+    @property
+    def time(self) -> int: ...
+    @property
+    def message(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    kind: str
+    severity: str
+    commit: str
+    subject: str
+    path: str
+    first: int  # 1-based; 0 when the finding is not about lines
+    last: int
+    message: str
+    fix: str = ""
+
+    @property
+    def location(self) -> str:
+        if not self.first:
+            return self.path
+        if self.first == self.last:
+            return f"{self.path}:{self.first}"
+        return f"{self.path}:{self.first}-{self.last}"
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "commit": self.commit,
+            "subject": self.subject,
+            "path": self.path,
+            "line": self.first or None,
+            "lastLine": self.last or None,
+            "location": self.location,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What the range holds before any blob is read."""
+
+    claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
+    ai: dict[str, str] = field(default_factory=dict)  # commit -> why it is AI-assisted
+
+    def blob_specs(self) -> list[tuple[str, str]]:
+        """(commit, path) of every claim."""
+        return [(sha, c.path) for sha, claims in self.claims.items() for c in claims]
+
+    def claimed_paths(self) -> set[str]:
+        return {c.path for claims in self.claims.values() for c in claims}
+
+
+def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
+    prepared = Prepared()
+    for commit in commits:
+        if may_hold_claims(commit.message):
+            claims = message_claims(commit.message).claims
+            if claims:
+                prepared.claims[commit.sha] = claims
+        why = policy.is_ai_commit(
+            commit.message,
+            commit.author_name,
+            commit.author_email,
+            commit.committer_name,
+            commit.committer_email,
+        )
+        if why is not None and len(commit.parents) <= 1:
+            prepared.ai[commit.sha] = why
+    return prepared
+
+
+Blobs = Callable[[str, str], "list[str] | None"]
+
+
+@dataclass(slots=True)
+class _Pending:
+    commit: CommitLike
+    claim: tr.ClaimLine
+    blocked: bool
+
+
+@dataclass(slots=True)
+class _Group:
+    owners: set[str] = field(default_factory=set)
+    commit: CommitLike | None = None
+    claim: tr.ClaimLine | None = None
+
+
+def subject_of(commit: CommitLike) -> str:
+    return commit.message.split("\n", 1)[0].strip()
+
+
+def _claim_cmd(path: str, line: int) -> str:
+    return f'ownit claim {shlex.quote(f"{path}:{line}")} -m "<why this code is right>"'
+
+
+def _ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for n in sorted(set(lines)):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
+
+
+def _range_text(ranges: Sequence[tuple[int, int]]) -> str:
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
+
+
+class Verifier:
+    """One run over a range; call :meth:`run` once."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        blobs: Blobs,
+        tip: str | None,
+        codeowners_text: str | None = None,
+        gitattributes_text: str | None = None,
+        after_revision: Mapping[str, frozenset[str]] | None = None,
+        shallow: frozenset[str] = frozenset(),
+    ) -> None:
+        self.policy = policy
+        self.blobs = blobs
+        self.tip = tip
+        self.codeowners_text = codeowners_text
+        self.gitattributes_text = gitattributes_text
+        self.after_revision = after_revision or {}
+        self.shallow = shallow
+        self.findings: list[Finding] = []
+        self._rules: dict[str, EffectiveRule] = {}
+        self._excluded: dict[str, bool] = {}
+
+    # -- policy lookups, cached per path --
+
+    def rule(self, path: str) -> EffectiveRule:
+        found = self._rules.get(path)
+        if found is None:
+            found = self._rules[path] = self.policy.effective(path)
+        return found
+
+    def excluded(self, path: str) -> bool:
+        found = self._excluded.get(path)
+        if found is None:
+            found = self._excluded[path] = self.policy.is_excluded(path, self.gitattributes_text)
+        return found
+
+    def asks_claims(self, path: str, commit: CommitLike) -> bool:
+        """Whether AI code in ``path`` added by ``commit`` must be owned."""
+        if self.excluded(path):
+            return False
+        rule = self.rule(path)
+        if not rule.require_ownership:
+            return False
+        since = rule.history_since
+        if since.kind == "date" and since.date is not None:
+            when = datetime.datetime.fromtimestamp(commit.time, datetime.UTC).date()
+            return when >= since.date
+        if since.kind == "revision":
+            after = self.after_revision.get(since.value)
+            return after is None or commit.sha in after
+        return True
+
+    def _add(
+        self,
+        kind: str,
+        commit: CommitLike,
+        path: str,
+        first: int,
+        last: int,
+        message: str,
+        fix: str = "",
+        severity: str = ERROR,
+    ) -> None:
+        self.findings.append(
+            Finding(kind, severity, commit.sha, subject_of(commit), path, first, last, message, fix)
+        )
+
+    # -- the run --
+
+    def run(
+        self,
+        commits: Sequence[CommitLike],
+        prepared: Prepared,
+        added: Mapping[str, Mapping[str, Sequence[int]]],
+    ) -> list[Finding]:
+        pending: dict[tuple[str, str], _Pending] = {}
+        groups: dict[tuple[str, str], _Group] = {}
+        for commit in commits:
+            covered_paths: set[str] = set()
+            for claim in prepared.claims.get(commit.sha, ()):
+                covered_paths.add(claim.path)
+                where = self._check_claim(commit, claim)
+                if where is None:
+                    continue
+                key = (claim.path, claim.fingerprint)
+                if claim.owned:
+                    if self._check_owner(commit, claim):
+                        group = groups.setdefault(key, _Group())
+                        group.owners.add((claim.owner_email or "").casefold())
+                        group.commit, group.claim = commit, claim
+                    pending.pop(key, None)
+                elif key not in pending:
+                    blocked = (
+                        self.asks_claims(claim.path, commit)
+                        and self.rule(claim.path).commit is CommitGate.BLOCK
+                    )
+                    pending[key] = _Pending(commit, claim, blocked)
+            why = prepared.ai.get(commit.sha)
+            if why is not None:
+                self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered_paths)
+        self._check_pending(pending)
+        self._check_groups(groups)
+        return self.findings
+
+    def _check_claim(self, commit: CommitLike, claim: tr.ClaimLine) -> tuple[int, int] | None:
+        """Where the claim's code is in the commit's blob (1-based inclusive), or None
+        after reporting why it is not there."""
+        lines = self.blobs(commit.sha, claim.path)
+        key = claim.key
+        if lines is None:
+            self._add(
+                PATH_MISSING,
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"{key} claim names {claim.path!r}, which is not a file in this commit: the "
+                "claim is forged or was copied from another commit",
+                "remove this claim line from the commit message (git rebase -i, reword), "
+                "then claim the code where it really is",
+            )
+            return None
+        length = claim.last - claim.first + 1
+        if claim.last <= len(lines) and (
+            fingerprint(lines[claim.first - 1 : claim.last]) == claim.fingerprint
+        ):
+            return claim.first, claim.last
+        found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
+        if found is not None:
+            first, last = found[0] + 1, found[1]
+            self._add(
+                MOVED,
+                commit,
+                claim.path,
+                first,
+                last,
+                f"{key} claim for lines {claim.first}-{claim.last} matches lines "
+                f"{first}-{last} of the committed file (the code moved; the claim holds)",
+                severity=INFO,
+            )
+            return first, last
+        if claim.last > len(lines):
+            self._add(
+                OUT_OF_RANGE,
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"{key} claim for lines {claim.first}-{claim.last}, but the committed file has "
+                f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
+                "it: the claim is forged or stale",
+                "remove this claim line (git rebase -i, reword) and claim the code again: "
+                + _claim_cmd(claim.path, min(claim.first, max(len(lines), 1))),
+            )
+            return None
+        actual = fingerprint(lines[claim.first - 1 : claim.last])
+        self._add(
+            MISMATCH,
+            commit,
+            claim.path,
+            claim.first,
+            claim.last,
+            f"{key} fingerprint {claim.fingerprint} does not match the committed lines "
+            f"{claim.first}-{claim.last} (they hash to {actual}) nor any other "
+            f"{length} lines of the file: the claim is forged, or the code changed after it "
+            "was claimed",
+            "look at the code again, claim it ("
+            + _claim_cmd(claim.path, claim.first)
+            + ") and amend the commit; remove the wrong claim line from the message",
+        )
+        return None
+
+    def _check_owner(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
+        email = (claim.owner_email or "").strip()
+        ok = True
+        people = {commit.author_email.casefold(), commit.committer_email.casefold()}
+        if email.casefold() not in people:
+            self._add(
+                OWNER_NOT_COMMITTER,
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"AI-Owned claim in the name of {email}, who is neither the author "
+                f"({commit.author_email}) nor the committer ({commit.committer_email}) of "
+                "this commit: nobody can claim code for someone else",
+                f"{email} claims it in a commit of their own ("
+                + _claim_cmd(claim.path, claim.first)
+                + ", then ownit claim --commit), and this line is removed",
+            )
+            ok = False
+        if self.excluded(claim.path):
+            return ok
+        rule = self.rule(claim.path)
+        try:
+            rule.validate_rationale(claim.rationale)
+        except RationaleRejected as error:
+            self._add(
+                RATIONALE,
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"rationale {claim.rationale!r} is not accepted: {error}",
+                "claim it again with a rationale that says what was checked and why the code "
+                "is right: " + _claim_cmd(claim.path, claim.first),
+            )
+            ok = False
+        if not rule.owner_allowed(email):
+            self._add(
+                OWNER_NOT_ALLOWED,
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"{email} may not own code in {claim.path}: rule '{rule.origin('owners')}' "
+                f"accepts {', '.join(rule.owners)}",
+                f"one of {', '.join(rule.owners)} claims it: "
+                + _claim_cmd(claim.path, claim.first),
+            )
+            ok = False
+        return ok
+
+    def _check_ai_commit(
+        self,
+        commit: CommitLike,
+        why: str,
+        added: Mapping[str, Sequence[int]],
+        covered_paths: set[str],
+    ) -> None:
+        if commit.sha in self.shallow:
+            self._add(
+                SHALLOW,
+                commit,
+                "",
+                0,
+                0,
+                f"AI-assisted ({why}), but its parent is not in this shallow clone, so the lines "
+                "it added cannot be told apart",
+                "fetch more history (fetch-depth: 0) to check it",
+                severity=INFO,
+            )
+            return
+        for path in sorted(added):
+            if path in covered_paths or not self.asks_claims(path, commit):
+                continue
+            lines = added[path]
+            if not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
+                continue
+            content = self.blobs(commit.sha, path)
+            if content is not None:
+                lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
+            if not lines:
+                continue
+            ranges = _ranges(lines)
+            count = len(lines)
+            self._add(
+                AI_UNCLAIMED,
+                commit,
+                path,
+                ranges[0][0],
+                ranges[0][1],
+                f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
+                f"{path} ({_range_text(ranges)}) with no AI-Owned or AI-Unowned claim",
+                "own the AI-written lines ("
+                + _claim_cmd(path, ranges[0][0])
+                + ") and amend the commit, or make a claim-only commit (ownit claim --commit)",
+            )
+
+    def _tip_lines(self, path: str) -> list[str] | None:
+        return None if self.tip is None else self.blobs(self.tip, path)
+
+    def _check_pending(self, pending: Mapping[tuple[str, str], _Pending]) -> None:
+        for item in pending.values():
+            claim, commit = item.claim, item.commit
+            if not self.asks_claims(claim.path, commit):
+                continue
+            if item.blocked:
+                rule = self.rule(claim.path)
+                self._add(
+                    BLOCKED_UNOWNED,
+                    commit,
+                    claim.path,
+                    claim.first,
+                    claim.last,
+                    f"AI-written code committed unowned (AI-Unowned) in a path where rule "
+                    f"'{rule.origin('commit')}' blocks unowned AI code, and no later commit of "
+                    "the range owns it",
+                    "own it (" + _claim_cmd(claim.path, claim.first) + ") and amend the commit",
+                )
+                continue
+            tip = self._tip_lines(claim.path)
+            if tip is None:
+                continue
+            length = claim.last - claim.first + 1
+            found = find_fingerprint(tip, claim.fingerprint, length, near=claim.first - 1)
+            if found is None:
+                continue
+            first, last = found[0] + 1, found[1]
+            self._add(
+                UNOWNED_AT_TIP,
+                commit,
+                claim.path,
+                first,
+                last,
+                f"AI-written code ({claim.tool}) committed unowned is still unowned at the tip "
+                f"({claim.path}:{first}-{last})",
+                "own it: " + _claim_cmd(claim.path, first) + ", then ownit claim --commit (or "
+                "amend)",
+            )
+
+    def _check_groups(self, groups: Mapping[tuple[str, str], _Group]) -> None:
+        for (path, fp), group in groups.items():
+            if group.commit is None or group.claim is None or self.excluded(path):
+                continue
+            rule = self.rule(path)
+            if not (rule.second_owner or rule.codeowner):
+                continue
+            tip = self._tip_lines(path)
+            claim = group.claim
+            length = claim.last - claim.first + 1
+            if tip is None or find_fingerprint(tip, fp, length, near=claim.first - 1) is None:
+                continue  # the code is gone by the tip
+            codeowners = codeowners_for(self.codeowners_text, path) if self.codeowners_text else ()
+            for problem in rule.owner_problems(sorted(group.owners), codeowners):
+                self._add(
+                    OWNER_RULE,
+                    group.commit,
+                    path,
+                    claim.first,
+                    claim.last,
+                    problem,
+                    "the missing owner claims the same lines in a commit of their own: "
+                    + _claim_cmd(path, claim.first)
+                    + ", then ownit claim --commit",
+                )

@@ -1,0 +1,295 @@
+"""Reading history fast: commits with their messages in one ``git log``, blobs through one
+``git cat-file --batch`` process, added lines through one ``git diff-tree --stdin``.
+
+Used by ``ownit verify`` and by the claim index behind ``ownit blame``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ownit.git.repo import GitError
+
+_LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%ct", "%B")
+LOG_FORMAT = "%x00".join(_LOG_FIELDS)
+
+
+def git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["LC_ALL"] = "C"
+    return env
+
+
+def git_exe() -> str:
+    exe = shutil.which("git")
+    if exe is None:
+        raise GitError("git is not installed or not on PATH")
+    return exe
+
+
+def run(
+    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
+    try:
+        result = subprocess.run(
+            [git_exe(), *args],
+            cwd=cwd,
+            env=git_env(),
+            input=input,
+            stdin=None if input is not None else subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git in {cwd}: {exc}") from exc
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise GitError(message or f"git {' '.join(args[:2])} failed")
+    return result
+
+
+def text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def rev(cwd: Path, spec: str) -> str | None:
+    """The commit ``spec`` names, or None."""
+    if not spec or spec.startswith("-"):
+        return None
+    args = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}"]
+    result = run(args, cwd, check=False)
+    out = text(result.stdout).strip()
+    return out if result.returncode == 0 and out else None
+
+
+def parents(cwd: Path, sha: str) -> list[str]:
+    out = text(run(["rev-list", "--parents", "-n", "1", sha], cwd).stdout).split()
+    return out[1:]
+
+
+def is_shallow(cwd: Path) -> bool:
+    out = run(["rev-parse", "--is-shallow-repository"], cwd, check=False)
+    return text(out.stdout).strip() == "true"
+
+
+def shallow_commits(git_common_dir: Path) -> set[str]:
+    """The commits whose parents a shallow clone does not have."""
+    try:
+        return set((git_common_dir / "shallow").read_text("ascii").split())
+    except OSError:
+        return set()
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    committer_name: str
+    committer_email: str
+    time: int  # committer date, seconds since the epoch
+    message: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+    @property
+    def subject(self) -> str:
+        return self.message.split("\n", 1)[0].strip()
+
+
+def log(cwd: Path, revisions: Sequence[str], *, reverse: bool = True) -> list[Commit]:
+    """Every commit ``revisions`` select (``git rev-list`` syntax), oldest first."""
+    args = ["-c", "log.showSignature=false", "log", "-z", "--no-color", "--encoding=UTF-8"]
+    args += [f"--format={LOG_FORMAT}"]
+    if reverse:
+        args.append("--reverse")
+    args += [*revisions, "--"]
+    out = run(args, cwd).stdout
+    return list(parse_log(out))
+
+
+def parse_log(out: bytes) -> Iterator[Commit]:
+    parts = out.split(b"\0")
+    width = len(_LOG_FIELDS)
+    for at in range(0, len(parts) - width + 1, width):
+        sha, parent, an, ae, cn, ce, ct, body = (text(p) for p in parts[at : at + width])
+        sha = sha.lstrip("\n")
+        if not sha:
+            continue
+        yield Commit(
+            sha=sha,
+            parents=tuple(parent.split()),
+            author_name=an,
+            author_email=ae,
+            committer_name=cn,
+            committer_email=ce,
+            time=int(ct or 0),
+            message=body,
+        )
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process for the whole run."""
+
+    def __init__(self, cwd: Path) -> None:
+        try:
+            self._proc = subprocess.Popen(
+                [git_exe(), "cat-file", "--batch"],
+                cwd=cwd,
+                env=git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git cat-file in {cwd}: {exc}") from exc
+
+    def read_many(self, specs: Iterable[str]) -> dict[str, bytes | None]:
+        """Contents of ``<rev>:<path>`` objects; None for a missing one or a non-blob."""
+        wanted = list(dict.fromkeys(specs))
+        result: dict[str, bytes | None] = dict.fromkeys(wanted)
+        asked = [spec for spec in wanted if "\n" not in spec and "\r" not in spec]
+        if not asked:
+            return result
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+        payload = "".join(spec + "\n" for spec in asked).encode("utf-8", "surrogateescape")
+        stdin = proc.stdin
+
+        def feed() -> None:
+            try:
+                stdin.write(payload)
+                stdin.flush()
+            except OSError:
+                pass
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        stdout = proc.stdout
+        for spec in asked:
+            header = stdout.readline()
+            if not header:
+                raise GitError("git cat-file stopped answering")
+            fields = header.split()
+            if len(fields) == 3 and fields[1] != b"missing":
+                size = int(fields[2])
+                data = _read_exact(stdout, size + 1)[:size]
+                if fields[1] == b"blob":
+                    result[spec] = data
+        writer.join()
+        return result
+
+    def close(self) -> None:
+        proc = self._proc
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_exact(stream: object, size: int) -> bytes:
+    read = stream.read  # type: ignore[attr-defined]
+    chunks: list[bytes] = []
+    while size > 0:
+        chunk: bytes = read(size)
+        if not chunk:
+            raise GitError("git cat-file output ended early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+_HUNK = re.compile(rb"^@@ -[0-9]+(?:,[0-9]+)? \+([0-9]+)(?:,([0-9]+))? @@")
+_OCTAL = re.compile(rb"\\([0-7]{3}|[abtnvfr\"\\])")
+_ESCAPES = {b"a": 7, b"b": 8, b"t": 9, b"n": 10, b"v": 11, b"f": 12, b"r": 13, b'"': 34, b"\\": 92}
+
+
+def unquote_path(raw: bytes) -> str:
+    """A path as git prints it in a diff header: C-quoted when it holds special bytes."""
+    if raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2:
+        body = raw[1:-1]
+
+        def replace(match: re.Match[bytes]) -> bytes:
+            code = match.group(1)
+            if code in _ESCAPES:
+                return bytes([_ESCAPES[code]])
+            return bytes([int(code, 8)])
+
+        raw = _OCTAL.sub(replace, body)
+    return text(raw)
+
+
+def added_lines(cwd: Path, commits: Sequence[str]) -> dict[str, dict[str, list[int]]]:
+    """For each commit, per path (as in the commit), the 1-based lines it added compared
+    with its first parent (all lines of a root commit), in one ``git diff-tree`` run.
+    Renames are followed, so a moved file adds only its changed lines."""
+    result: dict[str, dict[str, list[int]]] = {sha: {} for sha in commits}
+    if not commits:
+        return result
+    args = ["-c", "core.quotePath=true", "diff-tree", "--stdin", "-r", "--root", "-p", "-U0"]
+    args += ["-M", "--no-color", "--no-ext-diff", "--no-textconv", "--src-prefix=a/"]
+    args += ["--dst-prefix=b/"]
+    stdin = "".join(sha + "\n" for sha in commits).encode("ascii")
+    out = run(args, cwd, input=stdin).stdout
+    shas = {sha.encode("ascii") for sha in commits}
+    current: dict[str, list[int]] | None = None
+    path: str | None = None
+    for line in out.split(b"\n"):
+        if not line:
+            continue
+        first = line[:1]
+        if first == b"@":
+            match = _HUNK.match(line)
+            if match and current is not None and path is not None:
+                start = int(match.group(1))
+                count = int(match.group(2)) if match.group(2) is not None else 1
+                if count:
+                    current.setdefault(path, []).extend(range(start, start + count))
+        elif first in (b"+", b"-", b" ", b"\\"):
+            if line.startswith(b"+++ "):
+                target = line[4:]
+                if target == b"/dev/null":
+                    path = None
+                else:
+                    if target.endswith(b"\t"):
+                        target = target[:-1]
+                    name = unquote_path(target)
+                    path = name[2:] if name.startswith("b/") else name
+        elif len(line) == 40 and line in shas:
+            current = result[line.decode("ascii")]
+            path = None
+        elif line.startswith(b"diff --git "):
+            path = None
+    return result
+
+
+def git_lines(data: bytes) -> list[str]:
+    """A blob's lines as git counts them (split on ``\\n`` only), without terminators."""
+    lines = text(data).split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
