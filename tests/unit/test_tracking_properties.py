@@ -27,9 +27,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ownit.core.model import Region, RegionState, Source
 from ownit.core.text import Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.lsp.convert import to_core_position
+from ownit.session import Document, Session, Tracked
 
 ENCODINGS = ["utf-8", "utf-16", "utf-32"]
 
@@ -296,6 +298,71 @@ def test_whole_document_replacement_removes_every_region(
     for region, span in enumerate(spans):
         if doc.region_offsets(region):  # a region on the empty last line has no text
             assert transform(span, edit, buffer) is None
+
+
+def smallest_edit(old: str, new: str) -> tuple[int, int, str]:
+    """Full sync as one edit: the text between the common head and tail, widened so that it
+    never starts or ends between the \r and the \n of a line break of the old text."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    if 0 < head < len(old) and old[head - 1] == "\r" and old[head] == "\n":
+        head -= 1
+    if 0 < len(old) - tail < len(old) and old[-1 - tail] == "\r" and old[-tail] == "\n":
+        tail -= 1
+    return head, len(old) - tail, new[head : len(new) - tail]
+
+
+@st.composite
+def edited_texts(draw: st.DrawFn, old: str) -> str:
+    """Either unrelated text or ``old`` changed in a few places, as an editor would send it
+    whole after some typing."""
+    if draw(st.booleans()):
+        return draw(texts)
+    new = old
+    for _ in range(draw(st.integers(1, 3))):
+        a = draw(st.integers(0, len(new)))
+        b = draw(st.integers(a, min(len(new), a + 4)))
+        new = new[:a] + draw(small_texts) + new[b:]
+    return new
+
+
+@SETTINGS
+@given(initial=documents_with_regions(), data=st.data())
+def test_full_sync_is_the_smallest_edit(
+    initial: tuple[str, list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    """Full-text sync (``Session.replace_all``) moves regions as the smallest single edit
+    between the old and the new text would."""
+    text, regions = initial
+    buffer, spans, doc = start(text, regions)
+    session = Session()
+    document = Document(uri="untitled:full-sync", version=1, buffer=buffer)
+    session.documents[document.uri] = document
+    for region, span in enumerate(spans):
+        if not doc.region_offsets(region):
+            doc.gone.add(region)  # on the empty last line: nothing to track
+            continue
+        first, end = line_range(span)
+        state = RegionState(
+            Region(str(region), "f", first, end, "copilot", Source.MANUAL, 0.0, "0" * 12)
+        )
+        document.tracked[str(region)] = Tracked(state, span)
+
+    for version in range(2, 2 + data.draw(st.integers(1, 4), label="syncs")):
+        new = data.draw(edited_texts(doc.text), label="new text")
+        a, b, middle = smallest_edit(doc.text, new)
+        doc.replace(a, b, middle, range(len(regions)))
+        session.replace_all(document.uri, version, new)
+        assert document.buffer is buffer
+        tracked = [document.tracked.get(str(region)) for region in range(len(regions))]
+        check(buffer, [None if t is None else t.span for t in tracked], doc)
+        for t in tracked:
+            if t is not None:
+                assert (t.region.first_line, t.region.end_line) == line_range(t.span)
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
