@@ -376,7 +376,7 @@ class Verifier:
                 "this commit: nobody can claim code for someone else",
                 f"{email} claims it in a commit of their own ("
                 + _claim_cmd(claim.path, claim.first)
-                + ", then ownit claim --commit), and this line is removed",
+                + ", then git commit --allow-empty with ownit hooks), and this line is removed",
             )
             ok = False
         if self.excluded(claim.path):
@@ -454,7 +454,8 @@ class Verifier:
                 f"{path} ({_range_text(ranges)}) with no AI-Owned or AI-Unowned claim",
                 "own the AI-written lines ("
                 + _claim_cmd(path, ranges[0][0])
-                + ") and amend the commit, or make a claim-only commit (ownit claim --commit)",
+                + ") and amend the commit, or commit the claims alone"
+                " (git commit --allow-empty with ownit hooks)",
             )
 
     def _tip_lines(self, path: str) -> list[str] | None:
@@ -495,8 +496,8 @@ class Verifier:
                 last,
                 f"AI-written code ({claim.tool}) committed unowned is still unowned at the tip "
                 f"({claim.path}:{first}-{last})",
-                "own it: " + _claim_cmd(claim.path, first) + ", then ownit claim --commit (or "
-                "amend)",
+                "own it: " + _claim_cmd(claim.path, first) + ", then amend, or "
+                "commit the claim alone (git commit --allow-empty with ownit hooks installed)",
             )
 
     def _check_groups(self, groups: Mapping[tuple[str, str], _Group]) -> None:
@@ -522,5 +523,5 @@ class Verifier:
                     problem,
                     "the missing owner claims the same lines in a commit of their own: "
                     + _claim_cmd(path, claim.first)
-                    + ", then ownit claim --commit",
+                    + ", then git commit --allow-empty with ownit hooks installed",
                 )

@@ -1,0 +1,128 @@
+"""`ownit blame FILE [-L a,b] [--json] [--contents -]`: who owns each line, and why.
+
+For each line: the commit that introduced it (``git blame --porcelain``), whether an AI
+tool wrote it (a claim in that commit's message, a later claim for the same code, or an
+AI-assisted commit), the tool, the owner and the rationale, and the commit carrying the
+claim. ``--contents -`` blames the text given on stdin (an editor's unsaved buffer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "blame",
+        help="show, per line, whether AI wrote it and who owns it (git blame + claims)",
+        description=__doc__.split("\n", 2)[2] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument(
+        "-L",
+        dest="ranges",
+        action="append",
+        default=[],
+        metavar="START,END",
+        help="only these lines (as git blame -L; may be repeated)",
+    )
+    parser.add_argument(
+        "--contents",
+        metavar="FILE",
+        help="blame this content instead of the working tree file ('-' reads stdin)",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ownit.core.policy import default_policy
+    from ownit.core.provenance import resolve
+    from ownit.git import blame
+    from ownit.git.repo import GitError, find_repository
+    from ownit.policy_files import load_tree_policy
+
+    target = Path(args.file)
+    try:
+        repo = find_repository(target.parent if str(target.parent) else Path.cwd())
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    if repo is None:
+        raise UsageError(f"{args.file}: not inside a git repository")
+    try:
+        relative = repo.relpath(target)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    contents: bytes | None = None
+    if args.contents is not None:
+        try:
+            contents = (
+                sys.stdin.buffer.read()
+                if args.contents == "-"
+                else Path(args.contents).read_bytes()
+            )
+        except OSError as error:
+            raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    try:
+        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents)
+        loaded = load_tree_policy(repo.toplevel)
+        policy = loaded.policy or default_policy()
+        index = blame.claim_index(repo, policy)
+        lines = blame.finish_blame(proc, contents)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    results = resolve(lines, index, relative)
+    try:
+        if args.json:
+            out = sys.stdout
+            for result in results:
+                out.write(json.dumps(result.to_json(), ensure_ascii=False))
+                out.write("\n")
+        else:
+            _print_text(results)
+    except BrokenPipeError:
+        sys.stderr.close()
+    return EXIT_OK
+
+
+def _print_text(results: list[Any]) -> None:
+    claims: dict[tuple[str, Any], int] = {}
+    legend: list[str] = []
+    rows: list[tuple[str, str, str, str]] = []
+    for r in results:
+        sha = r.commit[:8] if r.committed else "uncommit"
+        if not r.ai:
+            column = "-"
+        else:
+            tool = r.tool or "AI"
+            if r.owned:
+                key = (r.claim_commit or "", r.claim)
+                if key not in claims:
+                    claims[key] = len(claims) + 1
+                    c = r.claim
+                    legend.append(
+                        f"[{claims[key]}] {c.path}:{c.first}-{c.last} owned by {r.owner_email}"
+                        f" in {(r.claim_commit or '')[:8]}: {r.rationale or '(no rationale)'}"
+                    )
+                column = f"AI {tool} owned {r.owner_email} [{claims[key]}]"
+            elif r.claim is not None:
+                column = f"AI {tool} UNOWNED"
+            else:
+                column = f"AI {tool} UNOWNED (AI-assisted commit, no claim)"
+        rows.append((sha, column, str(r.line), r.text))
+    width = max((len(row[1]) for row in rows), default=1)
+    digits = max((len(row[2]) for row in rows), default=1)
+    out = sys.stdout
+    for sha, column, number, text in rows:
+        out.write(f"{sha} ({column:<{width}} {number:>{digits}}) {text}\n")
+    if legend:
+        out.write("\n")
+        for line in legend:
+            out.write(line + "\n")
