@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
@@ -35,6 +36,18 @@ from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
 from ownit.store import Store, new_region_id
+
+if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
+    from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
+
+POLICY_FILE = ".ownit.yaml"
+
+
+def default_policy() -> Policy:
+    from ownit.core.policy import default_policy as built_in
+
+    return built_in()
+
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +70,52 @@ class Tracked:
 
     state: RegionState
     span: Span
+    cache: tuple[Any, str, str] | None = None  # the LSP layer's serialized diagnostic
 
     @property
     def region(self) -> Region:
         return self.state.region
+
+
+@dataclass(slots=True)
+class PolicyState:
+    """The policy of one repository: what is in force, and what is wrong with the file."""
+
+    policy: Policy | None
+    problems: tuple[PolicyProblem, ...] = ()
+    path: Path | None = None
+    mtime: float | None = None
+    gitattributes: str | None = None
+    kept_last_good: bool = False
+
+    @classmethod
+    def load(cls, toplevel: Path | None) -> PolicyState:
+        if toplevel is None:
+            return cls(default_policy())
+        from ownit.policy_files import load_tree_policy, read_gitattributes
+
+        loaded = load_tree_policy(toplevel)
+        path = toplevel / POLICY_FILE
+        try:
+            mtime: float | None = path.stat().st_mtime
+        except OSError:
+            mtime = None
+        policy = loaded.policy if loaded.policy is not None else None
+        state = cls(policy, loaded.problems, loaded.path, mtime, read_gitattributes(toplevel))
+        if policy is None:
+            state.policy = default_policy()  # invalid at start: the built-in defaults hold
+            state.kept_last_good = True
+        return state
+
+    @property
+    def in_force(self) -> Policy:
+        return self.policy or default_policy()
+
+    def rule(self, key: str) -> EffectiveRule:
+        return self.in_force.effective(key)
+
+    def exclusion(self, key: str) -> str | None:
+        return self.in_force.exclusion_reason(key, self.gitattributes)
 
 
 class RepoContext:
@@ -70,6 +125,31 @@ class RepoContext:
         self.repo = repo
         self.store = store
         self.seen_data_version = store.data_version()
+        self._policy: PolicyState | None = None
+
+    @property
+    def policy_file(self) -> Path | None:
+        return None if self.repo is None else self.repo.toplevel / POLICY_FILE
+
+    def policy(self) -> PolicyState:
+        """The policy in force (loaded on first use: start-up never pays for YAML)."""
+        if self._policy is None:
+            self._policy = PolicyState.load(self.repo.toplevel if self.repo else None)
+        return self._policy
+
+    @property
+    def loaded_policy(self) -> PolicyState | None:
+        return self._policy
+
+    def reload_policy(self) -> PolicyState:
+        """Read `.ownit.yaml` again; an invalid file keeps the last good policy in force."""
+        previous = self._policy
+        fresh = PolicyState.load(self.repo.toplevel if self.repo else None)
+        if fresh.policy is None and previous is not None:
+            fresh.policy = previous.policy or default_policy()
+            fresh.kept_last_good = True
+        self._policy = fresh
+        return fresh
 
     def key_for(self, path: Path) -> str:
         if self.repo is None:
@@ -103,6 +183,9 @@ class Document:
     tracked: dict[str, Tracked] = field(default_factory=dict)
     unsupported: str | None = None  # why regions cannot be tracked here
     positions_dirty: bool = False
+    rule: EffectiveRule | None = None  # the policy's rule for this path
+    excluded: str | None = None  # why the policy ignores AI code here
+    is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
 
     def states(self) -> list[RegionState]:
         return [tracked.state for tracked in self.tracked.values()]
@@ -130,8 +213,62 @@ class Session:
         notices, self.notices = self.notices, []
         return notices
 
+    def apply_policy(self, document: Document) -> None:
+        """Resolve the policy rule for the document's path (again after a reload)."""
+        if document.context is None or document.key is None:
+            return
+        state = document.context.policy()
+        document.rule = state.rule(document.key)
+        document.excluded = state.exclusion(document.key)
+
+    def policy_problems(self, document: Document) -> list[PolicyProblem]:
+        """What is wrong with an open `.ownit.yaml`, as typed (not yet saved)."""
+        if not document.is_policy_file:
+            return []
+        from ownit.core.policy import PolicyError, load_policy
+
+        try:
+            load_policy(document.buffer.text, POLICY_FILE)
+        except PolicyError as error:
+            return list(error.problems)
+        return []
+
+    def reload_policy(self, context: RepoContext) -> PolicyState:
+        """Re-read the repository's policy and re-resolve every open document's rule."""
+        state = context.reload_policy()
+        for document in self.documents.values():
+            if document.context is context:
+                self.apply_policy(document)
+        return state
+
+    def policy_files_changed(self) -> list[RepoContext]:
+        """Contexts whose `.ownit.yaml` changed on disk since it was read (or appeared)."""
+        changed = []
+        for context in self.contexts.values():
+            path = context.policy_file
+            if path is None or context.loaded_policy is None:
+                continue
+            try:
+                mtime: float | None = path.stat().st_mtime
+            except OSError:
+                mtime = None
+            if mtime != context.loaded_policy.mtime:
+                changed.append(context)
+        return changed
+
     def severity_for(self, document: Document, state: RegionState) -> Severity:
-        return Severity.WARNING
+        """How the editor shows this region under the policy (``off``: not at all)."""
+        rule = document.rule
+        if rule is None:
+            return Severity.WARNING
+        region = state.region
+        if document.excluded or not rule.require_ownership:
+            return Severity.OFF
+        if not rule.counts_source(region.source, region.line_count):
+            return Severity.OFF
+        if state.ownership is Ownership.STALE and str(rule.stale) == "keep":
+            return Severity.HINT  # the claim keeps holding; the change is only a hint
+        return Severity(str(rule.severity))
 
     # ----------------------------------------------------------------- contexts
     def context_for(self, path: Path) -> RepoContext:
@@ -180,6 +317,8 @@ class Session:
             context = self.context_for(path)
             document.context = context
             document.key = context.key_for(path)
+            document.is_policy_file = context.policy_file == path
+            self.apply_policy(document)
             self._load_regions(document, context.store.region_states(document.key))
         return document
 
@@ -221,14 +360,22 @@ class Session:
     def _track_edit(self, document: Document, edit: EditResult) -> list[Tracked]:
         removed = []
         touched_first, touched_last = edit.new_start.line, edit.inserted_end.line
+        # An edit that adds or removes no line leaves regions wholly on other lines alone:
+        # most keystrokes touch one line and skip every region but the ones on it.
+        same_lines = edit.line_delta == 0
+        first_old = edit.chunk_first
+        last_old = edit.chunk_first + len(edit.old_chunk_lines) - 1
         for region_id, tracked in list(document.tracked.items()):
-            span = transform(tracked.span, edit, document.buffer)
-            if span is None:
+            span = tracked.span
+            if same_lines and (span.end.line < first_old or span.start.line > last_old):
+                continue
+            new_span = transform(span, edit, document.buffer)
+            if new_span is None:
                 del document.tracked[region_id]
                 removed.append(tracked)
                 continue
-            tracked.span = span
-            first, end = line_range(span)
+            tracked.span = new_span
+            first, end = line_range(new_span)
             region = tracked.region
             region.first_line, region.end_line = first, end
             if first <= touched_last and touched_first < end:
@@ -352,6 +499,11 @@ class Session:
             raise RequestError(
                 f"lines {first + 1}-{stop} are not in {uri} ({buffer.line_count()} lines)"
             )
+        span = span_for_lines(buffer, first, stop)
+        if span.is_empty():
+            raise RequestError(
+                f"line {first + 1} is the empty end of the file: there is no text to mark"
+            )
         for tracked in document.tracked.values():
             region = tracked.region
             if region.first_line <= first and stop <= region.end_line:
@@ -371,9 +523,7 @@ class Session:
         )
         self.persist(document)  # other regions' positions must refer to the same text
         context.store.add_region(region, buffer.text)
-        document.tracked[region.id] = Tracked(
-            RegionState(region), span_for_lines(buffer, first, stop)
-        )
+        document.tracked[region.id] = Tracked(RegionState(region), span)
         return region.id
 
     def tracked(self, uri: str, region_id: str) -> Tracked:
@@ -388,10 +538,18 @@ class Session:
         tracked = self.tracked(uri, region_id)
         context = self._tracked_context(document)
         try:
-            text = validate_rationale(rationale, self.rationale_rules)
+            if document.rule is not None:
+                text = document.rule.validate_rationale(rationale)
+            else:
+                text = validate_rationale(rationale, self.rationale_rules)
         except RationaleRejected as error:
             raise RequestError(str(error)) from None
         name, email = context.identity()
+        if document.rule is not None and not document.rule.owner_allowed(email):
+            raise RequestError(
+                f"{email} may not own code in {document.key}: policy rule "
+                f"'{document.rule.origin('owners')}' accepts {', '.join(document.rule.owners)}"
+            )
         claim = Claim(
             region_id=region_id,
             owner_name=name,

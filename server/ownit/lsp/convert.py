@@ -9,7 +9,7 @@ sequence) moves to the start of that character.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
@@ -17,6 +17,9 @@ from pygls.workspace.position_codec import PositionCodec
 from ownit.core.findings import Finding
 from ownit.core.model import Severity
 from ownit.core.text import Pos, TextBuffer, content_length
+
+if TYPE_CHECKING:
+    from ownit.core.policy import PolicyProblem
 
 JsonDict = dict[str, Any]
 
@@ -95,10 +98,7 @@ _SEVERITY = {
 
 
 def range_to_json(lsp_range: types.Range) -> dict[str, Any]:
-    return {
-        "start": {"line": lsp_range.start.line, "character": lsp_range.start.character},
-        "end": {"line": lsp_range.end.line, "character": lsp_range.end.character},
-    }
+    return {"start": _json_position(lsp_range.start), "end": _json_position(lsp_range.end)}
 
 
 def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | None) -> JsonDict:
@@ -113,3 +113,30 @@ def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | 
         "message": finding.message,
         "data": {"regionId": finding.region_id},
     }
+
+
+def policy_problem_to_diagnostic(
+    buffer: TextBuffer, problem: PolicyProblem, encoding: str | None
+) -> JsonDict:
+    """A problem in `.ownit.yaml` at its line and column (1-based, code points)."""
+    start = Pos(problem.line - 1, problem.column - 1)
+    if problem.end_line is not None and problem.end_column is not None:
+        end = Pos(problem.end_line - 1, problem.end_column - 1)
+    else:
+        end = Pos(start.line, content_length(buffer.lines[buffer.clamp(start).line]))
+    if end <= start:
+        end = Pos(start.line, start.col + 1)
+    return {
+        "range": {
+            "start": _json_position(to_client_position(buffer, start, encoding)),
+            "end": _json_position(to_client_position(buffer, end, encoding)),
+        },
+        "severity": types.DiagnosticSeverity.Error.value,
+        "code": "policy-error",
+        "source": "ownit",
+        "message": problem.message,
+    }
+
+
+def _json_position(position: types.Position) -> dict[str, int]:
+    return {"line": position.line, "character": position.character}

@@ -77,7 +77,8 @@ class OwnitServer(LanguageServer):
         )
         self.session = Session()
         self.use_pull_diagnostics = False
-        self.background_tasks: set[asyncio.Task[None]] = set()
+        self.pending_folders: list[str] = []  # workspace folders to open once initialized
+        self.background_tasks: set[asyncio.Future[Any]] = set()
 
     @property
     def encoding(self) -> str:
@@ -97,6 +98,7 @@ def create_server() -> OwnitServer:
         documents,
         hover,
         lifecycle,
+        policy,
         store_watch,
     )
 
@@ -109,6 +111,7 @@ def create_server() -> OwnitServer:
         code_actions,
         code_lens,
         commands,
+        policy,
         store_watch,
     ):
         feature.register(server)

@@ -1,57 +1,111 @@
-"""Push diagnostics (publishDiagnostics) or, for clients that pull, textDocument/diagnostic."""
+"""Push diagnostics (publishDiagnostics) or, for clients that pull, textDocument/diagnostic.
+
+This is the keystroke path: every didChange publishes the document's diagnostics. Each
+region's diagnostic is serialized once and reused until something it shows changes (its
+lines, the last line's text, its message); a publish is then a string join and one write.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 import time
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from ownit.core.findings import finding_for
-from ownit.lsp.convert import JsonDict, finding_to_diagnostic
+from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
-    from ownit.session import Document
+    from ownit.session import Document, Tracked
 
 
-def diagnostics_for(server: OwnitServer, document: Document) -> list[JsonDict]:
+def _region_json(
+    server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
+) -> str | None:
+    """The region's diagnostic as JSON text, from the cache when nothing shown changed."""
+    severity = server.session.severity_for(document, tracked.state)
+    finding = finding_for(tracked.state, now, severity, rule)
+    if finding is None:
+        return None
+    lines = document.buffer.lines
+    last_line = lines[max(0, min(finding.end_line, len(lines)) - 1)]
+    key = (finding.first_line, finding.end_line, finding.severity, finding.code, finding.message)
+    cached = tracked.cache
+    if cached is not None and cached[0] == key and cached[1] is last_line:
+        return cached[2]
+    text = json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
+    tracked.cache = (key, last_line, text)
+    return text
+
+
+def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
+    """The document's diagnostics, each as JSON text."""
+    session = server.session
+    result = [
+        json.dumps(policy_problem_to_diagnostic(document.buffer, problem, server.encoding))
+        for problem in session.policy_problems(document)
+    ]
     now = time.time()
-    severity = server.session.severity_for
-    result = []
+    rule = document.rule.rule_name if document.rule is not None else None
     for tracked in document.tracked.values():
-        finding = finding_for(tracked.state, now, severity(document, tracked.state))
-        if finding is not None:
-            result.append(finding_to_diagnostic(document.buffer, finding, server.encoding))
+        text = _region_json(server, document, tracked, now, rule)
+        if text is not None:
+            result.append(text)
     return result
 
 
+def _write(server: OwnitServer, body: str) -> None:
+    """Send one pre-serialized JSON-RPC message (what pygls's _send_data does after dumps)."""
+    protocol = server.protocol
+    if protocol.writer is None:
+        return
+    data = body.encode("utf-8")
+    if protocol._include_headers:
+        header = (
+            f"Content-Length: {len(data)}\r\n"
+            f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n"
+        )
+        data = header.encode("ascii") + data
+    result = protocol.writer.write(data)
+    if inspect.isawaitable(result):
+        task = asyncio.ensure_future(result)
+        server.background_tasks.add(task)
+        task.add_done_callback(server.background_tasks.discard)
+
+
 def publish(server: OwnitServer, uri: str) -> None:
-    """Send the document's diagnostics (push clients) or ask pull clients to refresh."""
-    document = server.session.documents.get(uri)
+    """Send the document's diagnostics to a push client (pull clients ask for them)."""
     if server.use_pull_diagnostics:
         return
-    params: dict[str, Any] = {
-        "uri": uri,
-        "diagnostics": diagnostics_for(server, document) if document is not None else [],
-    }
-    if document is not None and document.version is not None:
-        params["version"] = document.version
-    # Plain JSON straight to the transport: hundreds of diagnostics per keystroke would
-    # otherwise go through a structured (cattrs) round trip each time.
-    server.protocol._send_data(
-        {"jsonrpc": "2.0", "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, "params": params}
+    document = server.session.documents.get(uri)
+    items = diagnostics_json(server, document) if document is not None else []
+    version = (
+        f',"version":{document.version}'
+        if document is not None and document.version is not None
+        else ""
+    )
+    _write(
+        server,
+        '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+        + json.dumps(uri)
+        + version
+        + ',"diagnostics":['
+        + ",".join(items)
+        + "]}}",
     )
 
 
 def clear(server: OwnitServer, uri: str) -> None:
     if not server.use_pull_diagnostics:
-        server.protocol._send_data(
-            {
-                "jsonrpc": "2.0",
-                "method": types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-                "params": {"uri": uri, "diagnostics": []},
-            }
+        _write(
+            server,
+            '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
+            + json.dumps(uri)
+            + ',"diagnostics":[]}}',
         )
 
 
@@ -76,5 +130,5 @@ def register(server: OwnitServer) -> None:
     )
     def pull(params: types.DocumentDiagnosticParams) -> dict[str, Any]:
         document = server.session.documents.get(params.text_document.uri)
-        items = diagnostics_for(server, document) if document is not None else []
-        return {"kind": "full", "items": items}
+        items = diagnostics_json(server, document) if document is not None else []
+        return {"kind": "full", "items": [json.loads(item) for item in items]}

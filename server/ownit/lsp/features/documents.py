@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ownit.lsp.convert import to_core_range
-from ownit.lsp.features import diagnostics
+from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
 
 if TYPE_CHECKING:
@@ -58,11 +58,14 @@ def register(server: OwnitServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         document = session.documents.get(params.text_document.uri)
-        if document is not None:
-            try:
-                session.persist(document)
-            except RequestError as error:
-                log.warning("saving positions: %s", error)
+        if document is None:
+            return
+        try:
+            session.persist(document)
+        except RequestError as error:
+            log.warning("saving positions: %s", error)
+        if document.is_policy_file and document.context is not None:
+            policy.reload(server, document.context)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:

@@ -20,10 +20,10 @@ def register(server: OwnitServer) -> None:
     def initialize(params: types.InitializeParams) -> None:
         text_document = params.capabilities.text_document
         server.use_pull_diagnostics = bool(text_document and text_document.diagnostic)
-        for folder in params.workspace_folders or []:
-            session.add_workspace_folder(folder.uri)
+        # Opened after the initialize response (see `initialized`): start-up stays fast.
+        server.pending_folders = [folder.uri for folder in params.workspace_folders or []]
         if not params.workspace_folders and params.root_uri:
-            session.add_workspace_folder(params.root_uri)
+            server.pending_folders.append(params.root_uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ownit.lsp.features import diagnostics
+from ownit.lsp.features import diagnostics, policy
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -32,6 +32,8 @@ async def watch(server: OwnitServer) -> None:
                 diagnostics.refresh(server, changed)
             if polls % PERSIST_EVERY_POLLS == 0:
                 session.persist_all()
+                for context in session.policy_files_changed():
+                    policy.reload(server, context)
         except Exception:  # keep watching: one bad read must not end the loop
             log.exception("store watch")
 
@@ -39,6 +41,9 @@ async def watch(server: OwnitServer) -> None:
 def register(server: OwnitServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
+        for uri in server.pending_folders:
+            server.session.add_workspace_folder(uri)
+        server.pending_folders = []
         task = asyncio.get_running_loop().create_task(watch(server))
         server.background_tasks.add(task)
         task.add_done_callback(server.background_tasks.discard)

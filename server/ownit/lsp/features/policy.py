@@ -1,0 +1,69 @@
+"""`.ownit.yaml` in the editor: reload on save or change on disk, keep the last good policy
+while the file is invalid, and the effective rules for a file (ownit.rationaleRules)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from ownit.lsp.features import diagnostics
+from ownit.lsp.features.errors import answers_errors, field, object_argument
+
+if TYPE_CHECKING:
+    from ownit.lsp.server import OwnitServer
+    from ownit.session import RepoContext
+
+RATIONALE_RULES = "ownit.rationaleRules"
+
+
+def reload(server: OwnitServer, context: RepoContext) -> None:
+    session = server.session
+    state = session.reload_policy(context)
+    if state.problems:
+        server.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Warning,
+                message=(
+                    f"ownit: .ownit.yaml has {len(state.problems)} problem(s) "
+                    f"(first: {state.problems[0]}); the last good policy stays in force"
+                ),
+            )
+        )
+    uris = {uri for uri, doc in session.documents.items() if doc.context is context}
+    diagnostics.refresh(server, uris)
+
+
+def register(server: OwnitServer) -> None:
+    session = server.session
+
+    @server.command(RATIONALE_RULES)
+    @answers_errors
+    def rationale_rules(*args: Any) -> dict[str, Any]:
+        obj = object_argument(RATIONALE_RULES, args)
+        document = session.document(field(RATIONALE_RULES, obj, "uri", str))
+        rule = document.rule
+        if rule is None:
+            from ownit.core.claims import RationaleRules
+
+            defaults = RationaleRules()
+            return {
+                "minChars": defaults.min_chars,
+                "maxChars": defaults.max_chars,
+                "reject": list(defaults.reject),
+                "patterns": [],
+                "rule": None,
+                "heuristicMinLines": None,
+            }
+        from ownit.core.model import Source
+
+        return {
+            "minChars": rule.rationale.min_chars,
+            "maxChars": rule.rationale.max_chars,
+            "reject": list(rule.rationale.phrases),
+            "patterns": [matcher.text for matcher in rule.rationale.patterns],
+            "rule": rule.rule_name,
+            "heuristicMinLines": (
+                rule.heuristic_min_lines if Source.HEURISTIC in rule.sources else None
+            ),
+        }
