@@ -353,3 +353,35 @@ def test_trailer_block_agrees_with_git_on_random_messages(lines: list[str]) -> N
         -2:
     ]
     assert tr.merge_into_message(merged, trailers) == merged
+
+
+def test_merge_squash_message_indented_claims_are_gathered() -> None:
+    one = tr.merge_into_message("First\n", tr.build([owned()]))
+    indented = "\n".join(("    " + line if line else "") for line in one.splitlines())
+    squash = (
+        "Squashed commit of the following:\n\ncommit 0123\nAuthor: A <a@x>\n\n"
+        f"{indented}\n\n    Not: a claim\n"
+    )
+    assert tr.parse_message(squash).claims == (owned(),)
+    merged = tr.merge_into_message(squash, tr.OwnitTrailers())
+    assert git_parse(merged) == tr.format_trailers(tr.build([owned()]))
+    assert "    AI-Owned" not in merged and "    Not: a claim" in merged
+    # Only four spaces: other indentation (e.g. ownit's own note) is not a claim line.
+    assert tr.parse_message("T\n\n  " + tr.format_claim(owned()) + "\n").claims == ()
+
+
+def test_commented_out_claims_are_gathered_into_the_block() -> None:
+    fixup = tr.merge_into_message("fixup! First\n", tr.build([unowned()]))
+    commented = "".join(f"# {line}\n" if line else "#\n" for line in fixup.splitlines())
+    squash = (
+        "# This is a combination of 2 commits.\nFirst\n\n"
+        f"# The commit message #2 will be skipped:\n\n{commented}"
+    )
+    assert tr.parse_message(squash).claims == ()
+    gathered = tr.parse_commented(squash)
+    assert gathered.claims == (unowned(),)
+    note = tr.merge_into_message("\n", tr.build([owned()]), as_comment=True)
+    assert tr.parse_commented(note).claims == ()  # ownit's own note is not gathered
+    out = tr.merge_into_message("First\n", tr.build([owned()]), gathered=gathered)
+    assert tr.parse_message(out).claims == (unowned(), owned())
+    assert tr.merge_into_message(out, tr.build([owned()]), gathered=gathered) == out

@@ -42,6 +42,7 @@ _CANONICAL_KEY = {key.casefold(): key for key in OWNIT_KEYS}
 
 SCISSORS = "------------------------ >8 ------------------------"
 GIT_GENERATED_PREFIXES = ("Signed-off-by: ", "(cherry picked from commit ")
+_GIT_LAST = ("Signed-off-by:", "(cherry picked from commit ")
 ELLIPSIS = "…"
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{12}")
@@ -53,8 +54,9 @@ _UNOWNED_VALUE = re.compile(
     r"(?P<path>\S+):(?P<first>[0-9]+)-(?P<last>[0-9]+) (?P<fp>[0-9a-f]{12}) (?P<tool>\S+)"
 )
 _OWNER_VALUE = re.compile(r"(?P<name>.*?) ?<(?P<email>[^<>\s]*)>")
-# A line of a message body that is one of ownit's lines, written exactly as ownit writes it.
-_BODY_LINE = re.compile(r"(?P<key>[A-Za-z-]+): (?P<value>\S.*)")
+# A line of a message body that is one of ownit's lines, written exactly as ownit writes it,
+# or indented by four spaces (`git merge --squash` indents each squashed commit's message).
+_BODY_LINE = re.compile(r"(?:    )?(?P<key>[A-Za-z-]+): (?P<value>\S.*)")
 _PERCENT_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
@@ -325,9 +327,9 @@ def _body_item(line: str) -> str | Owner | ClaimLine | None:
 
 def parse_message(message: str, comment_char: str = "#") -> OwnitTrailers:
     """Every ownit claim a whole commit message carries: its trailer block and any line of
-    its body written in ownit's form (server-side squash merges put them there); never
-    the subject line. Comment lines and everything after the scissors line are not part
-    of the message."""
+    its body written in ownit's form (server-side squash merges put them there, and
+    ``git merge --squash`` indents them by four spaces); never the subject line. Comment
+    lines and everything after the scissors line are not part of the message."""
     found = _Collected()
     subject_seen = False
     for line in _message_lines(message, comment_char):
@@ -346,6 +348,19 @@ def gather(messages: Iterable[str], comment_char: str = "#") -> OwnitTrailers:
         found.tools += parsed.assisted_by
         found.owners += parsed.owned_by
         found.claims += parsed.claims
+    return found.result()
+
+
+def parse_commented(message: str, comment_char: str = "#") -> OwnitTrailers:
+    """ownit's lines that the message's comment lines hold (``# AI-Owned: …``), before
+    the scissors line: ``rebase -i`` comments out the messages of ``fixup`` commits."""
+    found = _Collected()
+    if comment_char:
+        for line in message[: _scissors_at(message, comment_char)].split("\n"):
+            if line.startswith(comment_char):
+                item = _body_item(line[len(comment_char) :].removeprefix(" "))
+                if item is not None:
+                    found.add(item)
     return found.result()
 
 
@@ -520,6 +535,7 @@ def merge_into_message(
     max_rationale: int = DEFAULT_MAX_CHARS,
     reanchor: Reanchor | None = None,
     as_comment: bool = False,
+    gathered: OwnitTrailers | None = None,
 ) -> str:
     """The message with ownit's trailers in its trailer block.
 
@@ -538,6 +554,9 @@ def merge_into_message(
     With ``as_comment`` (an empty message about to be edited) nothing is added to the
     message: the lines are shown as comment lines after it, so that leaving the message
     empty still aborts the commit (the ``commit-msg`` hook adds them for real).
+
+    ``gathered`` are old lines from elsewhere (the messages of ``fixup`` commits, which
+    ``rebase -i`` drops), treated like the message's own old lines.
     """
     tail_at = ignored_tail_start(message, comment_char)
     if as_comment and comment_char:
@@ -555,6 +574,10 @@ def merge_into_message(
             kept_block.append(entry)
         else:
             found.add(item)
+    if gathered is not None:
+        found.tools += gathered.assisted_by
+        found.owners += gathered.owned_by
+        found.claims += gathered.claims
 
     new_claims = dedupe_claims(trailers.claims)
     old_claims: list[ClaimLine] = []
@@ -576,9 +599,10 @@ def merge_into_message(
     tools = _unique([*found.tools, *trailers.assisted_by, *(c.tool for c in claims)])
     ours = format_trailers(OwnitTrailers(tuple(tools), tuple(owners), tuple(claims)), max_rationale)
 
-    # Sign-offs stay last: `git commit --amend -s` adds another one unless its own is last.
+    # Lines git writes stay last: `git commit --amend -s` adds another sign-off unless its
+    # own is last, and `cherry-pick -x` puts its line at the end.
     split = len(kept_block)
-    while split > 0 and kept_block[split - 1].startswith("Signed-off-by:"):
+    while split > 0 and kept_block[split - 1].startswith(_GIT_LAST):
         split -= 1
     lines = kept_block[:split] + ours + kept_block[split:]
     if not lines:

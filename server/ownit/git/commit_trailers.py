@@ -215,6 +215,12 @@ def _pieces(
     ownership = state.ownership
     claim = state.claim
     owned = ownership is Ownership.OWNED and claim is not None
+    if owned and claim is not None and worktree is not None and worktree != basis:
+        # The file changed since the store last saw it (outside the editor): the claim
+        # holds only while the claimed code is still there.
+        now = [strip_terminator(line) for line in split_lines(worktree)]
+        if find_fingerprint(now, claim.fingerprint, end - first, near=first) is None:
+            owned, ownership = False, Ownership.STALE
     pending_claim = (
         owned
         and claim is not None
@@ -306,7 +312,22 @@ def apply_to_message(
         comment_char=comment,
         reanchor=reanchorer(repo, plan.notes),
         as_comment=empty,
+        gathered=squashed_away(repo),
     )
+
+
+def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
+    """During ``rebase -i``, the claims of the ``fixup`` commits folded into the commit
+    being made: git comments their messages out (in ``rebase-merge/message-squash``) and
+    leaves them out of the message it gives the hooks, but their claims must stay."""
+    state = repo.git_dir / "rebase-merge"
+    try:
+        if not (state / "current-fixups").read_bytes().strip():
+            return None
+        squash = read_message(state / "message-squash")
+    except OSError:
+        return None
+    return tr.parse_commented(squash, staged.comment_char(repo.toplevel, squash))
 
 
 def read_message(path: Path) -> str:

@@ -1,0 +1,217 @@
+"""Rewrites keep claims: amend, `rebase -i` (squash, fixup), cherry-pick, `merge --squash`.
+
+Real repositories, real `git`, ownit's hooks installed with `ownit hooks install` and run
+from this checkout's venv (see test_hooks.py). After each rewrite the claim lines of the
+new commit are gathered into one trailer block, de-duplicated and re-anchored to the new
+tree by fingerprint (every fingerprint is checked against the committed blob).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ownit.core import trailers as tr
+from tests.integration import test_hooks as h
+
+env = h.env
+repo = h.repo
+git = h.git
+ownit = h.ownit
+
+AI_CODE = "def f():\n    x = 1\n    y = 2\n    return x + y\n"
+
+
+def message(repo: Path, env: dict[str, str], rev: str = "HEAD") -> str:
+    return git(repo, env, "log", "-1", "--format=%B", rev).stdout
+
+
+def claims(repo: Path, env: dict[str, str]) -> list[tr.ClaimLine]:
+    """HEAD's claim lines, each checked against the committed blob."""
+    return h.check_fingerprints(repo, env)
+
+
+def assert_one_clean_block(repo: Path, env: dict[str, str]) -> list[str]:
+    """Every ownit line of HEAD's message is in its trailer block, once."""
+    text = message(repo, env)
+    trailers = h.head_trailers(repo, env)
+    ours = [t for t in trailers if t.split(":", 1)[0] in tr.OWNIT_KEYS]
+    assert len(ours) == len(set(ours)), trailers
+    body_lines = [line.strip() for line in text.splitlines()]
+    for line in ours:
+        assert body_lines.count(line) == 1, text
+    assert tr.parse_message(text).claims == tuple(
+        c for t in ours if isinstance(c := _claim(t), tr.ClaimLine)
+    )
+    return trailers
+
+
+def _claim(line: str) -> object:
+    key, _, value = line.partition(": ")
+    return tr.parse_trailer(key, value)
+
+
+def commit_ai(
+    repo: Path, env: dict[str, str], name: str, subject: str, *, claim: bool = True, top: str = ""
+) -> None:
+    (repo / name).write_text(top + AI_CODE)
+    first = top.count("\n") + 1
+    h.mark(repo, name, first, first + 3, "copilot", claim=claim)
+    git(repo, env, "add", "--", name)
+    git(repo, env, "commit", "-q", "-m", subject)
+
+
+def script(tmp: Path, name: str, body: str) -> str:
+    path = tmp / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return str(path)
+
+
+# --------------------------------------------------------------------------- amend
+
+
+def test_amend_moves_claim_with_its_code(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    (before,) = claims(repo, env)
+    assert (before.first, before.last) == (1, 4)
+    (repo / "ai.py").write_text("import os\nimport sys\n\n" + AI_CODE)
+    git(repo, env, "commit", "-q", "-a", "--amend", "--no-edit")
+    (after,) = claims(repo, env)
+    assert (after.first, after.last, after.fingerprint) == (4, 7, before.fingerprint)
+    assert after.rationale == h.RATIONALE
+    trailers = assert_one_clean_block(repo, env)
+    assert trailers.count("Owned-by: Dev Name <dev@example.com>") == 1
+
+
+def test_amend_after_claiming_turns_unowned_into_owned(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f", claim=False)
+    assert not claims(repo, env)[0].owned
+    ownit(repo, env, "claim", "ai.py:2", "-m", "Sums two constants; covered by test_f")
+    git(repo, env, "commit", "-q", "--amend", "--no-edit")
+    (claim,) = claims(repo, env)
+    assert claim.owned and claim.rationale == "Sums two constants; covered by test_f"
+    assert not any(t.startswith("AI-Unowned") for t in assert_one_clean_block(repo, env))
+
+
+def test_amend_drops_claim_whose_code_is_gone(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    (repo / "ai.py").write_text("def f():\n    return 3\n")
+    result = git(repo, env, "commit", "-q", "-a", "--amend", "--no-edit")
+    # What is left of the AI code (its first line) is no longer owned: the claim was on
+    # code that changed, so it is stale and the old AI-Owned line is gone.
+    assert [(c.first, c.last, c.owned) for c in claims(repo, env)] == [(1, 1, False)]
+    assert not any("Owned-by" in t for t in assert_one_clean_block(repo, env))
+    assert "claim is stale" in result.stderr
+
+
+# --------------------------------------------------------------------------- rebase -i
+
+
+def rebase_i(repo: Path, env: dict[str, str], todo_sed: str, upstream: str) -> None:
+    editor = script(repo.parent, "seq-editor.sh", f"sed -i -e '{todo_sed}' \"$1\"\n")
+    env2 = {**env, "GIT_SEQUENCE_EDITOR": editor, "GIT_EDITOR": "true"}
+    git(repo, env2, "rebase", "-q", "-i", upstream)
+
+
+def test_rebase_squash_gathers_and_reanchors(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    (a,) = claims(repo, env)
+    # The second commit moves f down by three lines and adds its own AI code.
+    (repo / "ai.py").write_text("import os\nimport sys\n\n" + AI_CODE)
+    commit_ai(repo, env, "b.py", "Add b", top="# b\n")
+    git(repo, env, "add", "--", "ai.py")
+    git(repo, env, "commit", "-q", "--amend", "--no-edit")
+    rebase_i(repo, env, "2s/^pick/squash/", "HEAD~2")
+    assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "2"
+    found = {c.path: c for c in claims(repo, env)}
+    assert set(found) == {"ai.py", "b.py"}
+    assert (found["ai.py"].first, found["ai.py"].last) == (4, 7)
+    assert found["ai.py"].fingerprint == a.fingerprint
+    assert (found["b.py"].first, found["b.py"].last) == (2, 5)
+    trailers = assert_one_clean_block(repo, env)
+    assert trailers.count("Owned-by: Dev Name <dev@example.com>") == 1
+    assert trailers.count("Assisted-by: copilot") == 1
+
+
+def test_rebase_fixup_keeps_the_commented_out_claims(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    commit_ai(repo, env, "c.py", "fixup! Add f")
+    assert "AI-Owned: c.py:1-4" in message(repo, env)
+    env2 = {**env, "GIT_SEQUENCE_EDITOR": "true"}
+    git(repo, env2, "rebase", "-q", "-i", "--autosquash", "HEAD~2")
+    assert git(repo, env, "log", "-1", "--format=%s").stdout.strip() == "Add f"
+    assert sorted(c.path for c in claims(repo, env)) == ["ai.py", "c.py"]
+    assert_one_clean_block(repo, env)
+    assert "fixup!" not in message(repo, env)
+
+
+def test_rebase_fixup_that_removes_code_drops_its_claim(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    commit_ai(repo, env, "b.py", "Add b")
+    (repo / "ai.py").write_text("def f():\n    return 3\n")
+    git(repo, env, "commit", "-q", "-a", "-m", "fixup! Add f")
+    env2 = {**env, "GIT_SEQUENCE_EDITOR": "true"}
+    git(repo, env2, "rebase", "-q", "-i", "--autosquash", "HEAD~3")
+    assert git(repo, env, "log", "-1", "--format=%s", "HEAD~1").stdout.strip() == "Add f"
+    first = tr.parse_message(message(repo, env, "HEAD~1")).claims
+    assert first == ()
+    assert [c.path for c in claims(repo, env)] == ["b.py"]
+
+
+def test_rebase_onto_moved_code_updates_line_numbers(repo: Path, env: dict[str, str]) -> None:
+    (repo / "ai.py").write_text("# top\n")
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Start ai.py")
+    git(repo, env, "checkout", "-q", "-b", "feature")
+    commit_ai(repo, env, "ai.py", "Add f", top="# top\n")
+    git(repo, env, "checkout", "-q", "main")
+    (repo / "ai.py").write_text("import os\nimport sys\n# top\n")
+    git(repo, env, "commit", "-q", "-a", "-m", "Imports")
+    git(repo, env, "checkout", "-q", "feature")
+    git(repo, env, "rebase", "-q", "main")
+    (claim,) = claims(repo, env)
+    assert (claim.first, claim.last) == (4, 7)
+    assert_one_clean_block(repo, env)
+
+
+# --------------------------------------------------------------------------- cherry-pick
+
+
+def test_cherry_pick_reanchors_and_keeps_x_line(repo: Path, env: dict[str, str]) -> None:
+    (repo / "ai.py").write_text("# top\n")
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Start ai.py")
+    git(repo, env, "checkout", "-q", "-b", "feature")
+    commit_ai(repo, env, "ai.py", "Add f", top="# top\n")
+    picked = git(repo, env, "rev-parse", "HEAD").stdout.strip()
+    git(repo, env, "checkout", "-q", "main")
+    (repo / "ai.py").write_text("import os\nimport sys\n# top\n")
+    git(repo, env, "commit", "-q", "-a", "-m", "Imports")
+    git(repo, env, "cherry-pick", "-x", picked)
+    (claim,) = claims(repo, env)
+    assert (claim.first, claim.last, claim.owned) == (4, 7, True)
+    assert_one_clean_block(repo, env)
+    assert message(repo, env).strip().splitlines()[-1] == f"(cherry picked from commit {picked})"
+
+
+# --------------------------------------------------------------------------- merge --squash
+
+
+def test_merge_squash_gathers_indented_claims(repo: Path, env: dict[str, str]) -> None:
+    git(repo, env, "checkout", "-q", "-b", "feature")
+    commit_ai(repo, env, "ai.py", "Add f")
+    commit_ai(repo, env, "b.py", "Add b", claim=False)
+    (repo / "ai.py").write_text("# header\n" + AI_CODE)
+    git(repo, env, "commit", "-q", "-a", "-m", "Header")
+    git(repo, env, "checkout", "-q", "main")
+    git(repo, env, "merge", "-q", "--squash", "feature")
+    squash_msg = (repo / ".git" / "SQUASH_MSG").read_text()
+    assert "    AI-Owned: ai.py:1-4" in squash_msg
+    # Parsed from the indented body of git's squash message.
+    assert {c.path for c in tr.parse_message(squash_msg).claims} == {"ai.py", "b.py"}
+    git(repo, env, "commit", "-q", "--no-edit")
+    found = {c.path: c for c in claims(repo, env)}
+    assert (found["ai.py"].first, found["ai.py"].last, found["ai.py"].owned) == (2, 5, True)
+    assert not found["b.py"].owned
+    assert_one_clean_block(repo, env)
+    assert "    AI-Owned" not in message(repo, env)
