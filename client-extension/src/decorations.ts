@@ -1,0 +1,121 @@
+/**
+ * Gutter and overview-ruler marks: unowned (orange), stale (purple) and owned (green)
+ * AI-written lines. Unowned and stale ranges come from ownit's diagnostics; owned regions
+ * have no diagnostic, so their first line comes from the server's code lens ("owned by …").
+ * Work happens only for visible editors, debounced, when diagnostics or visibility change.
+ */
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { ServerController } from "./server";
+
+interface RawLens {
+  range: { start: { line: number } };
+  command?: { title?: string };
+}
+
+function code(diagnostic: vscode.Diagnostic): string {
+  const value = diagnostic.code;
+  return typeof value === "object" && value !== null ? String(value.value) : String(value ?? "");
+}
+
+export class Decorations implements vscode.Disposable {
+  private readonly unowned: vscode.TextEditorDecorationType;
+  private readonly stale: vscode.TextEditorDecorationType;
+  private readonly owned: vscode.TextEditorDecorationType;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    extensionPath: string,
+    private readonly server: ServerController,
+  ) {
+    const icon = (name: string): vscode.Uri => vscode.Uri.file(path.join(extensionPath, "resources", `gutter-${name}.svg`));
+    this.unowned = vscode.window.createTextEditorDecorationType({
+      gutterIconPath: icon("unowned"),
+      gutterIconSize: "contain",
+      overviewRulerColor: "#e8912dcc",
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      isWholeLine: true,
+      backgroundColor: "#e8912d12",
+    });
+    this.stale = vscode.window.createTextEditorDecorationType({
+      gutterIconPath: icon("stale"),
+      gutterIconSize: "contain",
+      overviewRulerColor: "#b180d7cc",
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+      isWholeLine: true,
+      backgroundColor: "#b180d712",
+    });
+    this.owned = vscode.window.createTextEditorDecorationType({
+      gutterIconPath: icon("owned"),
+      gutterIconSize: "contain",
+      overviewRulerColor: "#3fa26699",
+      overviewRulerLane: vscode.OverviewRulerLane.Left,
+    });
+    this.disposables.push(
+      this.unowned,
+      this.stale,
+      this.owned,
+      vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
+      server.onDidChangeRunning(() => this.schedule()),
+    );
+  }
+
+  schedule(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.update();
+    }, 200);
+  }
+
+  private async update(): Promise<void> {
+    const enabled = vscode.workspace.getConfiguration("ownit").get<boolean>("decorations.enabled", true);
+    for (const editor of vscode.window.visibleTextEditors) {
+      const unowned: vscode.Range[] = [];
+      const stale: vscode.Range[] = [];
+      const owned: vscode.Range[] = [];
+      if (enabled) {
+        for (const diagnostic of vscode.languages.getDiagnostics(editor.document.uri)) {
+          if (diagnostic.source !== "ownit") {
+            continue;
+          }
+          const kind = code(diagnostic);
+          if (kind === "stale-claim") {
+            stale.push(diagnostic.range);
+          } else if (kind === "unowned-ai" || kind === "history-unowned") {
+            unowned.push(diagnostic.range);
+          }
+        }
+        try {
+          const lenses = await this.server.request<RawLens[]>("textDocument/codeLens", {
+            textDocument: { uri: editor.document.uri.toString() },
+          });
+          for (const lens of lenses ?? []) {
+            if (lens.command?.title?.startsWith("owned by ")) {
+              const line = lens.range.start.line;
+              owned.push(new vscode.Range(line, 0, line, 0));
+            }
+          }
+        } catch {
+          // the server is restarting: owned marks come back with the next update
+        }
+      }
+      editor.setDecorations(this.unowned, unowned);
+      editor.setDecorations(this.stale, stale);
+      editor.setDecorations(this.owned, owned);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * Rationale rules as the server applies them (server/ownit/core/claims.py and the policy's
+ * `/regex/` patterns), so the input box can say why a rationale will be refused while the
+ * user types. The server stays the judge: this is a preview, never a gate of its own.
+ * Pure: no `vscode` import, unit-tested with node's test runner.
+ */
+
+/** The effective policy for one file, as `ownit.rationaleRules {uri}` answers it. */
+export interface RationaleRules {
+  readonly minChars: number;
+  readonly maxChars: number;
+  readonly reject: readonly string[];
+  readonly patterns: readonly string[];
+  readonly rule: string | null;
+  readonly heuristicMinLines: number | null;
+}
+
+/** The server's built-in defaults (core/claims.py), used until the server answers. */
+export const DEFAULT_RULES: RationaleRules = Object.freeze({
+  minChars: 20,
+  maxChars: 300,
+  reject: Object.freeze([
+    "lgtm",
+    "ok",
+    "okay",
+    "looks good",
+    "looks good to me",
+    "ai wrote it",
+    "the ai wrote it",
+    "n/a",
+    "na",
+    "todo",
+    "fixme",
+    "tbd",
+    "wip",
+    "fine",
+    "done",
+    "yes",
+    "trust me",
+    "whatever",
+    "test",
+    "asdf",
+  ]),
+  patterns: Object.freeze([]),
+  rule: null,
+  heuristicMinLines: null,
+});
+
+export type Verdict =
+  | { readonly ok: true; readonly text: string }
+  | { readonly ok: false; readonly message: string };
+
+// Python's str.isspace() is true for these besides JavaScript's \s (and \s has U+FEFF,
+// which Python treats as a format character and removes).
+// eslint-disable-next-line no-control-regex -- Python's isspace() includes these controls
+const PY_EXTRA_SPACE = /[\u001c-\u001f\u0085]/u;
+const JS_SPACE = /\s/u;
+const REMOVED = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
+// Python's [^\W\d_]{2,}: letters and the non-decimal numerics (Nl, No), at least two.
+const WORD = /[\p{L}\p{Nl}\p{No}]{2,}/gu;
+const WORD_CHAR = "[\\p{L}\\p{N}_]";
+
+/** One line: control and format characters removed, whitespace collapsed, trimmed. */
+export function normalizeRationale(text: string): string {
+  let kept = "";
+  for (const char of text) {
+    if ((JS_SPACE.test(char) && char !== "\ufeff") || PY_EXTRA_SPACE.test(char)) {
+      kept += " ";
+    } else if (!REMOVED.test(char)) {
+      kept += char;
+    }
+  }
+  return kept.replace(/ +/g, " ").trim();
+}
+
+/** Length in code points, as Python's len() counts. */
+export function codePointLength(text: string): number {
+  let count = 0;
+  for (const _ of text) {
+    count += 1;
+  }
+  return count;
+}
+
+function casefold(text: string): string {
+  return text.toLowerCase().replace(/ß/g, "ss");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
+
+function stripPhrases(text: string, phrases: readonly string[]): string {
+  let lowered = casefold(text);
+  const longestFirst = [...phrases].sort((a, b) => codePointLength(b) - codePointLength(a));
+  for (const phrase of longestFirst) {
+    const folded = casefold(phrase);
+    if (!folded) {
+      continue;
+    }
+    const re = new RegExp(`(?<!${WORD_CHAR})${escapeRegExp(folded)}(?!${WORD_CHAR})`, "gu");
+    lowered = lowered.replace(re, " ");
+  }
+  return lowered;
+}
+
+const compiledPatterns = new Map<string, RegExp | null>();
+
+/**
+ * A policy pattern as a JavaScript RegExp (case-insensitive, like the server), or null
+ * when it uses Python-only syntax: the server still applies it when the claim is sent.
+ */
+export function compilePattern(pattern: string): RegExp | null {
+  const cached = compiledPatterns.get(pattern);
+  if (cached !== undefined) {
+    return cached;
+  }
+  let source = pattern;
+  if (source.length >= 2 && source.startsWith("/") && source.endsWith("/")) {
+    source = source.slice(1, -1);
+  }
+  source = source.replace(/\(\?P</g, "(?<");
+  let compiled: RegExp | null = null;
+  for (const flags of ["iu", "i"]) {
+    try {
+      compiled = new RegExp(source, flags);
+      break;
+    } catch {
+      compiled = null;
+    }
+  }
+  compiledPatterns.set(pattern, compiled);
+  return compiled;
+}
+
+function ruleSuffix(rules: RationaleRules): string {
+  return rules.rule ? ` (policy rule '${rules.rule}')` : "";
+}
+
+/** The verdict the server would give, with a message worded like the server's. */
+export function validateRationale(text: string, rules: RationaleRules = DEFAULT_RULES): Verdict {
+  const rationale = normalizeRationale(text);
+  const length = codePointLength(rationale);
+  if (length < rules.minChars) {
+    return {
+      ok: false,
+      message:
+        `rationale too short: ${length} characters, at least ${rules.minChars} needed — ` +
+        `say why this code is correct and safe${ruleSuffix(rules)}`,
+    };
+  }
+  if (length > rules.maxChars) {
+    return {
+      ok: false,
+      message:
+        `rationale too long: ${length} characters, at most ${rules.maxChars} — ` +
+        `keep it to the one reason that matters${ruleSuffix(rules)}`,
+    };
+  }
+  const remaining = new Set(stripPhrases(rationale, rules.reject).match(WORD) ?? []);
+  if (remaining.size < 3) {
+    return {
+      ok: false,
+      message:
+        "rationale is placeholder text (e.g. 'lgtm', 'looks good', 'ai wrote it') — " +
+        `say what you checked and why the code is right${ruleSuffix(rules)}`,
+    };
+  }
+  for (const pattern of rules.patterns) {
+    const re = compilePattern(pattern);
+    if (re?.test(rationale.slice(0, 2000))) {
+      return {
+        ok: false,
+        message:
+          `rationale matches the rejected pattern ${pattern}${ruleSuffix(rules)} — ` +
+          "say what you checked and why the code is right",
+      };
+    }
+  }
+  return { ok: true, text: rationale };
+}
+
+/** A dismissal reason as the server accepts it: at least 3 characters once collapsed. */
+export function validateReason(text: string): Verdict {
+  const reason = text.split(/\s+/u).filter(Boolean).join(" ");
+  if (codePointLength(reason) < 3) {
+    return { ok: false, message: "say why this code is not AI-written (a short reason is needed)" };
+  }
+  return { ok: true, text: reason };
+}
+
+/** Reads an `ownit.rationaleRules` answer defensively; anything missing keeps its default. */
+export function parseRules(value: unknown): RationaleRules {
+  if (typeof value !== "object" || value === null) {
+    return DEFAULT_RULES;
+  }
+  const v = value as Record<string, unknown>;
+  const int = (x: unknown, fallback: number): number =>
+    typeof x === "number" && Number.isInteger(x) && x >= 0 ? x : fallback;
+  const strings = (x: unknown, fallback: readonly string[]): readonly string[] =>
+    Array.isArray(x) && x.every((s) => typeof s === "string") ? (x) : fallback;
+  const minLines = v["heuristicMinLines"];
+  return {
+    minChars: int(v["minChars"], DEFAULT_RULES.minChars),
+    maxChars: int(v["maxChars"], DEFAULT_RULES.maxChars),
+    reject: strings(v["reject"], DEFAULT_RULES.reject),
+    patterns: strings(v["patterns"], DEFAULT_RULES.patterns),
+    rule: typeof v["rule"] === "string" ? v["rule"] : null,
+    heuristicMinLines:
+      typeof minLines === "number" && Number.isInteger(minLines) && minLines > 0 ? minLines : null,
+  };
+}
