@@ -126,66 +126,82 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("not inside a git repository")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
+        side_specs: list[str] = []
+        if rng.base is not None:
+            side_specs = [f"{rng.base}:{POLICY_FILE}", f"{rng.base}:.gitattributes"]
+            side_specs += [f"{rng.base}:{loc}" for loc in CODEOWNERS_LOCATIONS]
+        side_job = history.BatchRead(cwd, side_specs)  # runs while git log does
         commits = history.log(cwd, rng.revisions)
+        side = side_job.result()
     except GitError as error:
         raise UsageError(str(error)) from None
 
-    reader = history.BlobReader(cwd)
-    try:
-        # The policy, from the base of the range.
-        policy_note: str
-        codeowners_text = gitattributes_text = None
-        if rng.base is None:
+    # The policy, from the base of the range.
+    policy_note: str
+    codeowners_text = gitattributes_text = None
+    if rng.base is None:
+        policy = default_policy()
+        policy_note = "built-in defaults (the range has no base commit)"
+    else:
+        short = rng.base[:10]
+        policy_blob = side[side_specs[0]]
+        if policy_blob is None:
             policy = default_policy()
-            policy_note = "built-in defaults (the range has no base commit)"
+            policy_note = f"built-in defaults (no {POLICY_FILE} at base {short})"
         else:
-            specs = [f"{rng.base}:{POLICY_FILE}", f"{rng.base}:.gitattributes"]
-            specs += [f"{rng.base}:{loc}" for loc in CODEOWNERS_LOCATIONS]
-            side = reader.read_many(specs)
-            short = rng.base[:10]
-            policy_blob = side[specs[0]]
-            if policy_blob is None:
-                policy = default_policy()
-                policy_note = f"built-in defaults (no {POLICY_FILE} at base {short})"
-            else:
-                display = f"{short}:{POLICY_FILE}"
-                try:
-                    policy = load_policy(policy_blob.decode("utf-8", "replace"), display)
-                except PolicyError as error:
-                    for problem in error.problems:
-                        print(problem, file=sys.stderr)
-                    print(
-                        f"ownit: the policy at the base of the range ({display}) is not valid;"
-                        " fix it on the base branch first",
-                        file=sys.stderr,
-                    )
-                    return EXIT_USAGE
-                policy_note = f"{POLICY_FILE} at base {short}"
-            attrs = side[specs[1]]
-            gitattributes_text = attrs.decode("utf-8", "replace") if attrs is not None else None
-            for spec in specs[2:]:
-                blob = side[spec]
-                if blob is not None:
-                    codeowners_text = blob.decode("utf-8", "replace")
-                    break
+            display = f"{short}:{POLICY_FILE}"
+            try:
+                policy = load_policy(policy_blob.decode("utf-8", "replace"), display)
+            except PolicyError as error:
+                for problem in error.problems:
+                    print(problem, file=sys.stderr)
+                print(
+                    f"ownit: the policy at the base of the range ({display}) is not valid;"
+                    " fix it on the base branch first",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
+            policy_note = f"{POLICY_FILE} at base {short}"
+        attrs = side[side_specs[1]]
+        gitattributes_text = attrs.decode("utf-8", "replace") if attrs is not None else None
+        for spec in side_specs[2:]:
+            blob = side[spec]
+            if blob is not None:
+                codeowners_text = blob.decode("utf-8", "replace")
+                break
 
-        prepared = prepare(commits, policy)
-        cache: dict[tuple[str, str], list[str] | None] = {}
+    prepared = prepare(commits, policy)
+    reader: history.BlobReader | None = None
+    try:
+        ai_commits = list(prepared.ai)
+        changed_job = history.start_changed_paths(cwd, ai_commits) if ai_commits else None
         wanted = prepared.blob_specs()
         wanted += [(rng.tip, path) for path in prepared.claimed_paths()]
-        fetched = reader.read_many(f"{sha}:{path}" for sha, path in wanted)
+        fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
+        cache: dict[tuple[str, str], list[str] | None] = {}
         for sha, path in wanted:
             data = fetched.get(f"{sha}:{path}")
             cache[(sha, path)] = None if data is None else history.git_lines(data)
 
         def blobs(sha: str, path: str) -> list[str] | None:
+            nonlocal reader
             key = (sha, path)
             if key not in cache:
+                if reader is None:
+                    reader = history.BlobReader(cwd)
                 data = reader.read_many([f"{sha}:{path}"])[f"{sha}:{path}"]
                 cache[key] = None if data is None else history.git_lines(data)
             return cache[key]
 
-        added = history.added_lines(cwd, list(prepared.ai))
+        # Added lines are needed only where an AI-assisted commit changed a path it has
+        # no claim for: a cheap name-only pass first, the line diff only for those.
+        changed = history.changed_paths(changed_job, ai_commits) if changed_job else {}
+        uncovered = [
+            sha
+            for sha, paths in changed.items()
+            if set(paths) - {c.path for c in prepared.claims.get(sha, ())}
+        ]
+        added = history.added_lines(cwd, uncovered)
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
         verifier = Verifier(
@@ -201,7 +217,8 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     finally:
-        reader.close()
+        if reader is not None:
+            reader.close()
 
     order = {c.sha: i for i, c in enumerate(commits)}
     findings.sort(key=lambda f: (order.get(f.commit, -1), f.severity != ERROR, f.path, f.first))

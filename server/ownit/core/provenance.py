@@ -28,20 +28,72 @@ from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint, normalize_line
+from ownit.core.policy import AiCommitMatch, Policy
 
 UNCOMMITTED = "0" * 40
 
-_INDENTED = re.compile(r"^[ \t]+(?=[A-Za-z-]+: \S)")
+_CLAIM_LINE = re.compile(r"^[ \t]*(AI-Owned|AI-Unowned): (\S.*)$", re.IGNORECASE | re.MULTILINE)
 
 
-def message_claims(message: str) -> tr.OwnitTrailers:
-    """Every ownit line a commit message holds: its trailer block and its body, where
-    server-side squash merges put them (sometimes indented). Never the subject line."""
-    if "\n" not in message:
-        return tr.OwnitTrailers()
-    subject, rest = message.split("\n", 1)
-    rest = "\n".join(_INDENTED.sub("", line) for line in rest.split("\n"))
-    return tr.parse_message(subject + "\n" + rest, comment_char="")
+def message_claims(message: str) -> tuple[tr.ClaimLine, ...]:
+    """Every claim line (``AI-Owned`` / ``AI-Unowned``) a commit message holds: in its
+    trailer block and in its body, where server-side squash merges put them (sometimes
+    indented); never on the subject line. As ``trailers.parse_message`` reads them, with
+    indentation allowed."""
+    start = message.find("\n")
+    if start < 0:
+        return ()
+    found: list[tr.ClaimLine] = []
+    for match in _CLAIM_LINE.finditer(message, start + 1):
+        item = tr.parse_trailer(match.group(1), match.group(2).rstrip())
+        if isinstance(item, tr.ClaimLine):
+            found.append(item)
+    return tuple(tr.dedupe_claims(found))
+
+
+class AiCommitDetector:
+    """``Policy.ai_commit_match`` for many commits, fast: a message that names none of
+    the trailer keys the patterns look at is matched on its people only, and results for
+    the same people are remembered."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._keys = tuple(
+            (p.trailer or "").lower() + ":" if p.field == "trailer" else ""
+            for p in policy.ai_commit_patterns
+        )
+        self._message_patterns = any(p.field == "message" for p in policy.ai_commit_patterns)
+        self._trailer_keys = tuple(k[:-1] for k in self._keys if k)
+        self._people: dict[tuple[str, str, str, str], AiCommitMatch | None] = {}
+        self._seen: dict[tuple[str, tuple[str, str, str, str]], AiCommitMatch | None] = {}
+
+    def match(
+        self,
+        message: str,
+        author_name: str = "",
+        author_email: str = "",
+        committer_name: str = "",
+        committer_email: str = "",
+    ) -> AiCommitMatch | None:
+        people = (author_name, author_email, committer_name, committer_email)
+        if not self._message_patterns:
+            lowered = message.lower()
+            if not any(key in lowered for key in self._trailer_keys):
+                if people not in self._people:
+                    self._people[people] = self.policy.ai_commit_match("", *people)
+                return self._people[people]
+            # Only lines that start with one of the keys can match a trailer pattern.
+            keys = self._trailer_keys
+            relevant = "\n".join(
+                line
+                for line in message.split("\n")
+                if line[:1].isalpha() and line.lower().startswith(keys)
+            )
+            memo = (relevant, people)
+            if memo not in self._seen:
+                self._seen[memo] = self.policy.ai_commit_match(relevant, *people)
+            return self._seen[memo]
+        return self.policy.ai_commit_match(message, *people)
 
 
 def may_hold_claims(message: str) -> bool:

@@ -38,7 +38,7 @@ from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Source
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
-from ownit.core.provenance import may_hold_claims, message_claims
+from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
 
 ERROR = "error"
 INFO = "info"
@@ -129,20 +129,21 @@ class Prepared:
 
 def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
     prepared = Prepared()
+    detector = AiCommitDetector(policy)
     for commit in commits:
         if may_hold_claims(commit.message):
-            claims = message_claims(commit.message).claims
+            claims = message_claims(commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
-        why = policy.is_ai_commit(
+        found = detector.match(
             commit.message,
             commit.author_name,
             commit.author_email,
             commit.committer_name,
             commit.committer_email,
         )
-        if why is not None and len(commit.parents) <= 1:
-            prepared.ai[commit.sha] = why
+        if found is not None and len(commit.parents) <= 1:
+            prepared.ai[commit.sha] = found.reason
     return prepared
 
 
@@ -209,6 +210,7 @@ class Verifier:
         self.findings: list[Finding] = []
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
+        self._rationale: dict[tuple[str, str], str | None] = {}
 
     # -- policy lookups, cached per path --
 
@@ -382,16 +384,22 @@ class Verifier:
         if self.excluded(claim.path):
             return ok
         rule = self.rule(claim.path)
-        try:
-            rule.validate_rationale(claim.rationale)
-        except RationaleRejected as error:
+        memo = (claim.path, claim.rationale)
+        if memo not in self._rationale:
+            try:
+                rule.validate_rationale(claim.rationale)
+                self._rationale[memo] = None
+            except RationaleRejected as reason:
+                self._rationale[memo] = str(reason)
+        rejected = self._rationale[memo]
+        if rejected is not None:
             self._add(
                 RATIONALE,
                 commit,
                 claim.path,
                 claim.first,
                 claim.last,
-                f"rationale {claim.rationale!r} is not accepted: {error}",
+                f"rationale {claim.rationale!r} is not accepted: {rejected}",
                 "claim it again with a rationale that says what was checked and why the code "
                 "is right: " + _claim_cmd(claim.path, claim.first),
             )

@@ -20,6 +20,7 @@ from typing import Any
 from ownit.core import trailers as tr
 from ownit.core.policy import Policy
 from ownit.core.provenance import (
+    AiCommitDetector,
     BlameLine,
     ClaimIndex,
     CommitClaims,
@@ -101,9 +102,9 @@ def policy_key(policy: Policy) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _entry(commit: history.Commit, order: int, policy: Policy) -> CommitClaims | None:
-    claims = message_claims(commit.message).claims if may_hold_claims(commit.message) else ()
-    match = policy.ai_commit_match(
+def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitClaims | None:
+    claims = message_claims(commit.message) if may_hold_claims(commit.message) else ()
+    match = ai.match(
         commit.message,
         commit.author_name,
         commit.author_email,
@@ -179,6 +180,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         return ClaimIndex()  # no commit yet
     path = repo.git_dir / "ownit" / INDEX_FILE
     key = policy_key(policy)
+    ai = AiCommitDetector(policy)
     cached = _read_cache(path)
     if cached is not None and cached.get("policy") == key:
         if cached.get("head") == head:
@@ -190,7 +192,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
             new = history.log(cwd, [head, f"^{old}"])
             items: list[Any] = list(cached["commits"])
             for offset, commit in enumerate(new):
-                entry = _entry(commit, start + offset, policy)
+                entry = _entry(commit, start + offset, ai)
                 if entry is not None:
                     items.append(_to_json(entry))
             data = {
@@ -203,7 +205,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
             _write_cache(path, data)
             return index_from(_from_json(item) for item in items)
     commits = history.log(cwd, [head])
-    entries = [e for i, c in enumerate(commits) if (e := _entry(c, i, policy)) is not None]
+    entries = [e for i, c in enumerate(commits) if (e := _entry(c, i, ai)) is not None]
     _write_cache(
         path,
         {

@@ -112,12 +112,12 @@ class Commit:
 def log(cwd: Path, revisions: Sequence[str], *, reverse: bool = True) -> list[Commit]:
     """Every commit ``revisions`` select (``git rev-list`` syntax), oldest first."""
     args = ["-c", "log.showSignature=false", "log", "-z", "--no-color", "--encoding=UTF-8"]
-    args += [f"--format={LOG_FORMAT}"]
-    if reverse:
-        args.append("--reverse")
-    args += [*revisions, "--"]
+    args += [f"--format={LOG_FORMAT}", *revisions, "--"]
     out = run(args, cwd).stdout
-    return list(parse_log(out))
+    commits = list(parse_log(out))
+    if reverse:
+        commits.reverse()  # cheaper here than git's --reverse, which buffers everything
+    return commits
 
 
 def parse_log(out: bytes) -> Iterator[Commit]:
@@ -138,6 +138,67 @@ def parse_log(out: bytes) -> Iterator[Commit]:
             time=int(ct or 0),
             message=body,
         )
+
+
+def parse_batch(out: bytes, specs: Sequence[str]) -> dict[str, bytes | None]:
+    """The answers of ``git cat-file --batch`` to ``specs`` (asked in this order)."""
+    result: dict[str, bytes | None] = dict.fromkeys(specs)
+    pos = 0
+    for spec in specs:
+        nl = out.find(b"\n", pos)
+        if nl < 0:
+            break
+        fields = out[pos:nl].split(b" ")
+        pos = nl + 1
+        if len(fields) == 3 and fields[1] != b"missing":
+            size = int(fields[2])
+            if fields[1] == b"blob":
+                result[spec] = out[pos : pos + size]
+            pos += size + 1
+    return result
+
+
+class Background:
+    """``git <args>`` with this stdin, run in a thread while the caller does other work."""
+
+    def __init__(self, args: Sequence[str], cwd: Path, stdin: bytes) -> None:
+        self._result: subprocess.CompletedProcess[bytes] | None = None
+        self._error: GitError | None = None
+
+        def work() -> None:
+            try:
+                self._result = run(args, cwd, input=stdin)
+            except GitError as error:
+                self._error = error
+
+        self._thread = threading.Thread(target=work, daemon=True)
+        self._thread.start()
+
+    def stdout(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result.stdout
+
+
+class BatchRead:
+    """Blobs ``<rev>:<path>`` read by one ``git cat-file --batch`` in the background."""
+
+    def __init__(self, cwd: Path, specs: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(specs))
+        self._all = wanted
+        self._asked = [spec for spec in wanted if "\n" not in spec and "\r" not in spec]
+        payload = "".join(spec + "\n" for spec in self._asked).encode("utf-8", "surrogateescape")
+        self._job = (
+            Background(["cat-file", "--batch", "--buffer"], cwd, payload) if self._asked else None
+        )
+
+    def result(self) -> dict[str, bytes | None]:
+        found: dict[str, bytes | None] = dict.fromkeys(self._all)
+        if self._job is not None:
+            found.update(parse_batch(self._job.stdout(), self._asked))
+        return found
 
 
 class BlobReader:
@@ -241,6 +302,39 @@ def unquote_path(raw: bytes) -> str:
 
         raw = _OCTAL.sub(replace, body)
     return text(raw)
+
+
+def start_changed_paths(cwd: Path, commits: Sequence[str]) -> Background:
+    """``changed_paths`` started in the background; finish with :func:`changed_paths`."""
+    args = ["diff-tree", "--stdin", "-r", "--root", "-M", "-z", "--name-status", "--no-ext-diff"]
+    return Background(args, cwd, "".join(sha + "\n" for sha in commits).encode("ascii"))
+
+
+def changed_paths(job: Background, commits: Sequence[str]) -> dict[str, list[str]]:
+    """For each commit, the paths it adds or modifies (renames followed; deletions left
+    out) compared with its first parent, from one ``git diff-tree --stdin`` run (no
+    content diff: cheap)."""
+    result: dict[str, list[str]] = {sha: [] for sha in commits}
+    if not commits:
+        return result
+    tokens = job.stdout().split(b"\0")
+    current: list[str] | None = None
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        at += 1
+        if not token:
+            continue
+        if len(token) == 40 and token.decode("ascii", "replace") in result:
+            current = result[token.decode("ascii")]
+            continue
+        status = token[:1]
+        names = 2 if status in (b"R", b"C") else 1
+        paths = tokens[at : at + names]
+        at += names
+        if current is not None and status != b"D" and paths:
+            current.append(text(paths[-1]))
+    return result
 
 
 def added_lines(cwd: Path, commits: Sequence[str]) -> dict[str, dict[str, list[int]]]:
