@@ -58,19 +58,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"ownit: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="ownit", description="Own the AI-written code you ship.")
     parser.add_argument("--version", action="version", version=f"ownit {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in command_modules():
+    for name in command_modules() if modules is None else modules:
         module = importlib.import_module(f"ownit.commands.{name}")
         module.add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    verb = arguments[0] if arguments else ""
+    # Hooks run `ownit <verb>` inside other tools (git, agents): import only that verb's
+    # module when it is named like one; everything else builds the whole parser.
+    only = [verb] if verb in command_modules() else None
+    parser = build_parser(only)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

@@ -169,9 +169,13 @@ async def _run(transcript: Transcript, root: Path) -> int:
                 ],
             )
         )
-        await next_diagnostics()
         first = end_line + 2  # the new function's first line (0-based), after two blanks
         last = first + AI_INSERTION.strip("\n").count("\n")
+        edited = ORIGINAL.rstrip("\n") + AI_INSERTION.rstrip("\n") + "\n"
+        numbered = edited.splitlines()[first : last + 1]
+        transcript.say(
+            "\n".join(f"{n:>3} | {text}" for n, text in enumerate(numbered, start=first + 1))
+        )
         mark = await execute(
             "ownit.markAi",
             {

@@ -183,9 +183,11 @@ class Document:
     tracked: dict[str, Tracked] = field(default_factory=dict)
     unsupported: str | None = None  # why regions cannot be tracked here
     positions_dirty: bool = False
-    rule: EffectiveRule | None = None  # the policy's rule for this path
+    rule: EffectiveRule | None = None  # the policy's rule for this path (see rule_for)
     excluded: str | None = None  # why the policy ignores AI code here
+    policy_resolved: bool = False  # rule/excluded are resolved on first use
     is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
+    published: list[str] | None = None  # what the LSP layer last sent for it
 
     def states(self) -> list[RegionState]:
         return [tracked.state for tracked in self.tracked.values()]
@@ -213,13 +215,16 @@ class Session:
         notices, self.notices = self.notices, []
         return notices
 
-    def apply_policy(self, document: Document) -> None:
-        """Resolve the policy rule for the document's path (again after a reload)."""
-        if document.context is None or document.key is None:
-            return
-        state = document.context.policy()
-        document.rule = state.rule(document.key)
-        document.excluded = state.exclusion(document.key)
+    def rule_for(self, document: Document) -> EffectiveRule | None:
+        """The policy's rule for the document's path, resolved (and the policy loaded) on
+        first use: commands that never ask, like an agent checkpoint, never pay for it."""
+        if not document.policy_resolved:
+            document.policy_resolved = True
+            if document.context is not None and document.key is not None:
+                state = document.context.policy()
+                document.rule = state.rule(document.key)
+                document.excluded = state.exclusion(document.key)
+        return document.rule
 
     def policy_problems(self, document: Document) -> list[PolicyProblem]:
         """What is wrong with an open `.ownit.yaml`, as typed (not yet saved)."""
@@ -238,7 +243,7 @@ class Session:
         state = context.reload_policy()
         for document in self.documents.values():
             if document.context is context:
-                self.apply_policy(document)
+                document.policy_resolved = False
         return state
 
     def policy_files_changed(self) -> list[RepoContext]:
@@ -258,7 +263,7 @@ class Session:
 
     def severity_for(self, document: Document, state: RegionState) -> Severity:
         """How the editor shows this region under the policy (``off``: not at all)."""
-        rule = document.rule
+        rule = self.rule_for(document)
         if rule is None:
             return Severity.WARNING
         region = state.region
@@ -318,7 +323,6 @@ class Session:
             document.context = context
             document.key = context.key_for(path)
             document.is_policy_file = context.policy_file == path
-            self.apply_policy(document)
             self._load_regions(document, context.store.region_states(document.key))
         return document
 
@@ -537,18 +541,19 @@ class Session:
         document = self.document(uri)
         tracked = self.tracked(uri, region_id)
         context = self._tracked_context(document)
+        rule = self.rule_for(document)
         try:
-            if document.rule is not None:
-                text = document.rule.validate_rationale(rationale)
+            if rule is not None:
+                text = rule.validate_rationale(rationale)
             else:
                 text = validate_rationale(rationale, self.rationale_rules)
         except RationaleRejected as error:
             raise RequestError(str(error)) from None
         name, email = context.identity()
-        if document.rule is not None and not document.rule.owner_allowed(email):
+        if rule is not None and not rule.owner_allowed(email):
             raise RequestError(
                 f"{email} may not own code in {document.key}: policy rule "
-                f"'{document.rule.origin('owners')}' accepts {', '.join(document.rule.owners)}"
+                f"'{rule.origin('owners')}' accepts {', '.join(rule.owners)}"
             )
         claim = Claim(
             region_id=region_id,

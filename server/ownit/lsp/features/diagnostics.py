@@ -50,7 +50,8 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
         for problem in session.policy_problems(document)
     ]
     now = time.time()
-    rule = document.rule.rule_name if document.rule is not None else None
+    effective = server.session.rule_for(document)
+    rule = effective.rule_name if effective is not None else None
     for tracked in document.tracked.values():
         text = _region_json(server, document, tracked, now, rule)
         if text is not None:
@@ -77,12 +78,21 @@ def _write(server: OwnitServer, body: str) -> None:
         task.add_done_callback(server.background_tasks.discard)
 
 
-def publish(server: OwnitServer, uri: str) -> None:
-    """Send the document's diagnostics to a push client (pull clients ask for them)."""
+def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> None:
+    """Send the document's diagnostics to a push client (pull clients ask for them).
+
+    After an edit, ``only_if_changed`` skips the message when every diagnostic is what the
+    client already has: it then already shows them at the right places (an edit that moves
+    or reshapes a region changes its diagnostic), and most keystrokes cost no message.
+    """
     if server.use_pull_diagnostics:
         return
     document = server.session.documents.get(uri)
     items = diagnostics_json(server, document) if document is not None else []
+    if document is not None:
+        if only_if_changed and items == document.published:
+            return
+        document.published = items
     version = (
         f',"version":{document.version}'
         if document is not None and document.version is not None

@@ -53,7 +53,7 @@ def register(server: OwnitServer) -> None:
                 session.change(uri, version, [(start, end, change.text)])
             else:
                 session.replace_all(uri, version, change.text)
-        diagnostics.publish(server, uri)
+        diagnostics.publish(server, uri, only_if_changed=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:

@@ -27,7 +27,8 @@ def register(server: OwnitServer) -> None:
         if not regions:
             return None
         now = time.time()
-        rule = document.rule.rule_name if document.rule is not None else None
+        effective = session.rule_for(document)
+        rule = effective.rule_name if effective is not None else None
         text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule) for t in regions)
         region = regions[0].region
         return types.Hover(

@@ -42,7 +42,7 @@ def register(server: OwnitServer) -> None:
     def rationale_rules(*args: Any) -> dict[str, Any]:
         obj = object_argument(RATIONALE_RULES, args)
         document = session.document(field(RATIONALE_RULES, obj, "uri", str))
-        rule = document.rule
+        rule = session.rule_for(document)
         if rule is None:
             from ownit.core.claims import RationaleRules
 
