@@ -48,9 +48,7 @@ def run(args: argparse.Namespace) -> int:
             count -= 1  # the empty "line" after a final newline is not a line of the file
         if last > count:
             raise UsageError(f"{args.path} has {count} lines; --lines {args.lines} is past its end")
-        region_id = session.mark_lines(
-            document.uri, first - 1, last, args.tool, args.model, source
-        )
+        region_id = session.mark_lines(document.uri, first - 1, last, args.tool, args.model, source)
         region = document.tracked[region_id].region
         session.close(document.uri)
     except RequestError as error:

@@ -41,7 +41,10 @@ def format_age(seconds: float) -> str:
 
 
 def finding_for(
-    state: RegionState, now: float, severity: Severity = Severity.WARNING
+    state: RegionState,
+    now: float,
+    severity: Severity = Severity.WARNING,
+    rule: str | None = None,
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed."""
     region = state.region
@@ -59,10 +62,12 @@ def finding_for(
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
+    if rule and rule != "defaults":
+        message += f" (policy rule '{rule}')"
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 
-def hover_markdown(state: RegionState, now: float) -> str:
+def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -83,6 +88,8 @@ def hover_markdown(state: RegionState, now: float) -> str:
         lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
+    if rule:
+        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 
