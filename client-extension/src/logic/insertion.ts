@@ -122,11 +122,16 @@ export function trimToWritten(span: Span, text: string): Span | null {
   if (leading) {
     start = { line: endOfText(span.start, leading[0]).line, character: 0 };
   }
-  let end = span.end;
-  const trailing = /(?:\r\n|\r|\n)[ \t]*$/.exec(text);
-  if (trailing && trailing.index >= (leading?.[0].length ?? 0)) {
-    end = { line: span.end.line, character: 0 };
+  // Cut after the line break that ends the last line holding a written character.
+  let lastWritten = text.length - 1;
+  while (lastWritten >= 0 && /\s/.test(text[lastWritten]!)) {
+    lastWritten -= 1;
   }
+  const rest = text.slice(lastWritten + 1);
+  const breakAfter = /\r\n|\r|\n/.exec(rest);
+  const end = breakAfter
+    ? endOfText(span.start, text.slice(0, lastWritten + 1 + breakAfter.index + breakAfter[0].length))
+    : span.end;
   return comparePos(start, end) < 0 ? { start, end } : null;
 }
 
