@@ -13,8 +13,9 @@ How a line is resolved:
 2. Otherwise a claim of any commit for the same path whose fingerprint is found, in the
    current text, over a window that holds the line (a later claim-only commit, or a claim
    for lines that moved since).
-3. Otherwise, when the introducing commit is AI-assisted (``ai_commit_patterns``), the
-   line is AI-written with no claim.
+3. Otherwise, when the introducing commit is AI-assisted (``ai_commit_patterns``) and has
+   no claim for the file, the line is AI-written with no claim (a commit with claims for
+   the file said which of its lines an AI wrote).
 
 An ``AI-Owned`` claim found for the same code (path and fingerprint) in a later commit
 owns an unowned line too; the claim's commit is then that later commit.
@@ -337,7 +338,9 @@ def _resolve_line(
             claim=owner_claim,
             how=how,
         )
-    if entry is not None and entry.ai:
+    if entry is not None and entry.ai and not any(c.path == bl.orig_path for c in entry.claims):
+        # An AI-assisted commit that claims nothing in this file: its lines count as AI
+        # written. One that has claims here said which lines its AI wrote.
         return LineProvenance(
             bl.line,
             bl.text,

@@ -1,0 +1,161 @@
+"""`ownit blame` against real repositories and the real CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ownit.core.fingerprint import fingerprint
+from ownit.core.trailers import encode_path
+
+VENV_BIN = Path(sys.executable).parent
+DEV = "dev@example.com"
+WHY = "Checked each branch by hand; inputs are validated upstream"
+CODE = ["def f(x):", "    return x * 2"]
+FP = fingerprint(CODE)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("")
+    return {
+        "HOME": str(home),
+        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+def run(
+    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, str]) -> str:
+    for name, content in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(content)
+        assert run(repo, env, "git", "add", "--", name).returncode == 0
+    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
+    assert result.returncode == 0, result.stderr
+    return run(repo, env, "git", "rev-parse", "HEAD").stdout.strip()
+
+
+def blame(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> list[Any]:
+    result = run(cwd, env, str(VENV_BIN / "ownit"), "blame", "--json", *args, input=input)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, env: dict[str, str]) -> Path:
+    path = tmp_path / "repo"
+    path.mkdir()
+    for args in (
+        ("init", "-q", "-b", "main"),
+        ("config", "user.name", "Dev Name"),
+        ("config", "user.email", DEV),
+        ("config", "commit.gpgsign", "false"),
+    ):
+        assert run(path, env, "git", *args).returncode == 0
+    return path
+
+
+def test_owned_unowned_human(repo: Path, env: dict[str, str]) -> None:
+    text = "\n".join(["# human", *CODE, "y = 1"]) + "\n"
+    claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
+    sha = commit(repo, env, f"Add\n\nAssisted-by: copilot\n{claim}\n", {"a.py": text})
+    rows = blame(repo, env, "a.py")
+    assert [r["ai"] for r in rows] == [False, True, True, False]
+    assert rows[1]["owner"] == DEV and rows[1]["rationale"] == WHY and rows[1]["tool"] == "copilot"
+    assert rows[1]["commit"] == sha and rows[1]["claimCommit"] == sha
+    human = run(repo, env, str(VENV_BIN / "ownit"), "blame", "a.py").stdout
+    assert "owned dev@example.com" in human and WHY in human
+    # -L limits the lines; cached index gives the same answer.
+    again = blame(repo, env, "-L", "2,3", "a.py")
+    assert [r["line"] for r in again] == [2, 3] and all(r["owned"] for r in again)
+    assert (repo / ".git" / "ownit" / "claim-index.json").is_file()
+
+
+def test_later_claim_and_moved_lines(repo: Path, env: dict[str, str]) -> None:
+    unowned = f"AI-Unowned: a.py:1-2 {FP} claude-code"
+    first = commit(repo, env, f"Add\n\n{unowned}\n", {"a.py": "\n".join(CODE) + "\n"})
+    rows = blame(repo, env, "a.py")
+    assert rows[0]["ai"] and not rows[0]["owned"] and rows[0]["tool"] == "claude-code"
+    # Lines move down, then a claim-only commit owns them where they are now.
+    commit(repo, env, "Header\n", {"a.py": "# h\n" + "\n".join(CODE) + "\n"})
+    claim = f"AI-Owned: a.py:2-3 {FP} claude-code {DEV} -- {WHY}"
+    owner = commit(repo, env, f"Own\n\n{claim}\n", {})
+    rows = blame(repo, env, "a.py")
+    assert rows[1]["commit"] == first and rows[1]["owned"] and rows[1]["claimCommit"] == owner
+
+
+def test_ai_commit_without_claim(repo: Path, env: dict[str, str]) -> None:
+    message = "Add\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
+    commit(repo, env, message, {"b.py": "x = 1\n"})
+    rows = blame(repo, env, "b.py")
+    assert rows[0]["ai"] and not rows[0]["owned"] and rows[0]["how"] == "ai-commit"
+    human = run(repo, env, str(VENV_BIN / "ownit"), "blame", "b.py").stdout
+    assert "UNOWNED" in human
+
+
+def test_contents_from_stdin(repo: Path, env: dict[str, str]) -> None:
+    claim = f"AI-Owned: a.py:1-2 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\n{claim}\n", {"a.py": "\n".join(CODE) + "\n"})
+    buffer = "new line\n" + "\n".join(CODE) + "\n"
+    rows = blame(repo, env, "--contents", "-", "a.py", input=buffer)
+    assert rows[0]["commit"] is None and not rows[0]["ai"]
+    assert rows[1]["owned"] and rows[1]["line"] == 2
+
+
+@pytest.mark.parametrize("name", ["dir with space/a b.py", "100%/p.py", "données/é.py"])
+def test_odd_paths_and_subdirectory(repo: Path, env: dict[str, str], name: str) -> None:
+    claim = f"AI-Owned: {encode_path(name)}:1-2 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\n{claim}\n", {name: "\n".join(CODE) + "\n"})
+    rows = blame(repo, env, name)
+    assert rows[0]["owned"] and rows[0]["origPath"] == name
+    sub = (repo / name).parent
+    rows = blame(sub, env, Path(name).name)
+    assert rows[0]["owned"]
+
+
+def test_errors(repo: Path, env: dict[str, str], tmp_path: Path) -> None:
+    commit(repo, env, "Add\n", {"a.py": "x\n"})
+    ownit = str(VENV_BIN / "ownit")
+    result = run(repo, env, ownit, "blame", "missing.py")
+    assert result.returncode == 2 and "missing.py" in result.stderr
+    result = run(repo, env, ownit, "blame", "-L", "5,9", "a.py")
+    assert result.returncode == 2
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "f.py").write_text("x\n")
+    result = run(outside, env, ownit, "blame", "f.py")
+    assert result.returncode == 2 and "not inside a git repository" in result.stderr
+
+
+def test_detached_head_and_cache_follows_head(repo: Path, env: dict[str, str]) -> None:
+    commit(repo, env, "Add\n", {"a.py": "\n".join(CODE) + "\n"})
+    rows = blame(repo, env, "a.py")
+    assert not rows[0]["ai"]
+    claim = f"AI-Owned: a.py:1-2 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Own\n\n{claim}\n", {})
+    assert run(repo, env, "git", "checkout", "-q", "--detach").returncode == 0
+    rows = blame(repo, env, "a.py")  # the cache was for the old HEAD: extended, not reused
+    assert rows[0]["owned"]
+    assert run(repo, env, "git", "checkout", "-q", "HEAD~1").returncode == 0
+    rows = blame(repo, env, "a.py")  # HEAD went back: rebuilt
+    assert not rows[0]["ai"]

@@ -1,0 +1,82 @@
+"""core/provenance: line resolution from blame records and a claim index (pure)."""
+
+from __future__ import annotations
+
+from ownit.core import trailers as tr
+from ownit.core.fingerprint import fingerprint
+from ownit.core.policy import default_policy
+from ownit.core.provenance import (
+    AiCommitDetector,
+    BlameLine,
+    CommitClaims,
+    index_from,
+    message_claims,
+    resolve,
+)
+
+CODE = ["a = 1", "b = 2", "c = 3"]
+FP = fingerprint(CODE)
+A, B, C = "a" * 40, "b" * 40, "c" * 40
+
+
+def lines(commit: str, start: int = 1, orig: int = 1, text: list[str] = CODE) -> list[BlameLine]:
+    return [BlameLine(start + i, commit, orig + i, "x.py", t) for i, t in enumerate(text)]
+
+
+def test_claim_in_introducing_commit() -> None:
+    claim = tr.ClaimLine("x.py", 1, 3, FP, "copilot", "dev@example.com", "Checked by hand")
+    index = index_from([CommitClaims(A, 0, (claim,), "copilot")])
+    result = resolve(lines(A), index, "x.py")
+    assert all(r.ai and r.owned and r.owner_email == "dev@example.com" for r in result)
+    assert result[0].claim_commit == A and result[0].how == "claim"
+
+
+def test_later_claim_only_commit_owns_unowned_code() -> None:
+    unowned = tr.ClaimLine("x.py", 1, 3, FP, "claude-code")
+    owned = tr.ClaimLine("x.py", 1, 3, FP, "claude-code", "dev@example.com", "Reviewed it")
+    index = index_from([CommitClaims(A, 0, (unowned,), ""), CommitClaims(B, 1, (owned,))])
+    result = resolve(lines(A), index, "x.py")
+    assert all(r.owned and r.claim_commit == B for r in result)
+    assert result[0].how == "later-claim"
+
+
+def test_claim_found_by_fingerprint_after_lines_moved() -> None:
+    owned = tr.ClaimLine("x.py", 1, 3, FP, "copilot", "dev@example.com", "Reviewed it")
+    index = index_from([CommitClaims(B, 1, (owned,))])
+    # The lines are now 11-13 (a human commit C added lines above); introduced by A.
+    head = [BlameLine(i + 1, C, i + 1, "x.py", f"# {i}") for i in range(10)]
+    result = resolve(head + lines(A, start=11), index, "x.py")
+    assert not any(r.ai for r in result[:10])
+    assert all(r.owned and r.claim_commit == B for r in result[10:])
+
+
+def test_ai_commit_without_claim_and_human_lines() -> None:
+    index = index_from([CommitClaims(A, 0, (), "aider", "author name 'x (aider)'")])
+    result = resolve(lines(A) + lines(C, start=4, orig=4, text=["d = 4"]), index, "x.py")
+    assert [r.ai for r in result] == [True, True, True, False]
+    assert result[0].tool == "aider" and not result[0].owned and result[0].how == "ai-commit"
+    assert result[3].to_json()["ai"] is False
+
+
+def test_message_claims_in_body_and_indented() -> None:
+    owned = f"AI-Owned: x.py:1-3 {FP} copilot dev@example.com -- Reviewed it"
+    message = f"Squash (#1)\n\n* one\n\n    {owned}\n\nAI-Unowned: y.py:2-4 {FP} aider\n"
+    claims = message_claims(message)
+    assert [c.path for c in claims] == ["x.py", "y.py"]
+    assert message_claims(owned) == ()  # never the subject line
+
+
+def test_ai_detector_agrees_with_policy() -> None:
+    policy = default_policy()
+    detector = AiCommitDetector(policy)
+    cases = [
+        ("Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n", "Dev", "d@x"),
+        ("Fix\n\nco-authored-by: GitHub Copilot <x@y>\n", "Dev", "d@x"),
+        ("Fix\n\nSigned-off-by: Dev <d@x>\n", "Dev", "d@x"),
+        ("Fix\n", "Dev (aider)", "d@x"),
+        ("Fix\n", "Copilot", "198982749+Copilot@users.noreply.github.com"),
+        ("Fix\n\nAssisted-by: copilot\n", "Dev", "d@x"),
+    ]
+    for message, name, email in cases * 2:
+        expected = policy.ai_commit_match(message, name, email, name, email)
+        assert detector.match(message, name, email, name, email) == expected
