@@ -1,5 +1,6 @@
 """`ownit trailers [--json] [--amend]`: the trailers the next commit gets, from what is
-staged now (what the prepare-commit-msg hook would write)."""
+staged now (what the prepare-commit-msg hook would write, under the working tree's policy).
+Exit 1 when the policy's commit gate would refuse the commit."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -40,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if store is not None:
                 store.close()
+        policy = None
+        if plan.pieces:
+            policy, attributes = ct.tree_policy(repo, sys.stderr)
+            plan = ct.apply_policy(plan, policy, attributes)
     except (GitError, StoreError) as error:
         raise UsageError(str(error)) from error
     lines = format_trailers(plan.trailers())
@@ -72,5 +77,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     for line in lines:
         print(line)
-    ct.warn_unowned(plan, sys.stderr)
+    verdict = ct.gate(plan, policy) if policy is not None else None
+    if verdict is not None and verdict.block:
+        ct.report_blocked(verdict.block, sys.stderr)
+        return EXIT_POLICY
+    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None)
     return EXIT_OK

@@ -21,9 +21,9 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
@@ -33,6 +33,9 @@ from ownit.core.text import split_lines, strip_terminator
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
 from ownit.store import Store
+
+if TYPE_CHECKING:
+    from ownit.core.policy import Policy
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
@@ -56,6 +59,8 @@ class Piece:
     claim_fp: str | None = None  # the claim's own fingerprint (of the whole region)
     stale: bool = False
     worktree_line: int = 0  # 1-based first line of the region in the working tree
+    source: str = ""  # how the region was detected (core.model.Source value)
+    region_lines: int = 0  # the whole region's length (the heuristic's minimum applies)
 
     def claim_line(self) -> tr.ClaimLine:
         return tr.ClaimLine(
@@ -246,6 +251,8 @@ def _pieces(
                 claim_fp=claim.fingerprint if owned and claim else None,
                 stale=ownership is Ownership.STALE,
                 worktree_line=region.first_line + 1,
+                source=str(region.source.value),
+                region_lines=end - first,
             )
         )
     return pieces
@@ -368,14 +375,119 @@ def clear_pending(repo: Repository) -> None:
     pending_path(repo).unlink(missing_ok=True)
 
 
+# --------------------------------------------------------------------------- policy
+
+
+def tree_policy(repo: Repository, err: TextIO | None) -> tuple[Policy, str | None]:
+    """The working tree's policy and ``.gitattributes``; an invalid policy file is reported
+    on ``err`` (when given) and the built-in defaults are used."""
+    from ownit.core.policy import default_policy
+    from ownit.policy_files import load_tree_policy, read_gitattributes
+
+    loaded = load_tree_policy(repo.toplevel)
+    policy = loaded.policy
+    if policy is None:
+        if err is not None:
+            for problem in loaded.problems:
+                print(f"ownit: {problem}", file=err)
+            print(
+                "ownit: the policy file is not valid; this commit is checked against the"
+                " built-in default policy (see `ownit policy check`)",
+                file=err,
+            )
+        policy = default_policy()
+    return policy, read_gitattributes(repo.toplevel)
+
+
+def apply_policy(plan: Plan, policy: Policy, gitattributes: str | None = None) -> Plan:
+    """The plan as the policy sees it: pieces in excluded paths (``exclude``,
+    ``linguist-generated`` / ``linguist-vendored``) or from sources the path's rule does
+    not count are left out (they get no trailers); rationales are cut at the path's
+    ``rationale.max_chars``."""
+    pieces: list[Piece] = []
+    for piece in plan.pieces:
+        if policy.is_excluded(piece.path, gitattributes):
+            continue
+        rule = policy.effective(piece.path)
+        if piece.source and not rule.counts_source(piece.source, piece.region_lines):
+            continue
+        if piece.owned:
+            rationale = tr.rationale_line(piece.rationale, rule.rationale.max_chars)
+            piece = replace(piece, rationale=rationale)
+        pieces.append(piece)
+    return replace(plan, pieces=pieces)
+
+
+@dataclass(slots=True)
+class Gate:
+    """The commit gate's verdict on the unowned (or stale) AI pieces of a commit."""
+
+    block: list[tuple[Piece, str]] = field(default_factory=list)  # (piece, rule name)
+    warn: list[Piece] = field(default_factory=list)
+    allow: list[Piece] = field(default_factory=list)
+
+
+def gate(plan: Plan, policy: Policy) -> Gate:
+    """Each unowned piece under its path's ``commit`` key; a path whose rule does not
+    require ownership lets it through silently."""
+    from ownit.core.policy.model import CommitGate
+
+    verdict = Gate()
+    for piece in plan.unowned:
+        rule = policy.effective(piece.path)
+        if not rule.require_ownership or rule.commit is CommitGate.ALLOW:
+            verdict.allow.append(piece)
+        elif rule.commit is CommitGate.BLOCK:
+            verdict.block.append((piece, rule.origin("commit")))
+        else:
+            verdict.warn.append(piece)
+    return verdict
+
+
+def report_blocked(blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr) -> None:
+    """Why the commit was refused: each unowned AI piece, and how to own it."""
+    n = sum(p.end - p.first for p, _ in blocked)
+    print(
+        f"ownit: commit refused by policy: {n} AI-written line{'s' if n != 1 else ''}"
+        " must be owned before they are committed:",
+        file=out,
+    )
+    for piece, rule in blocked:
+        why = "claim is stale: the code changed after it was owned; " if piece.stale else ""
+        print(
+            f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
+            f"policy rule '{rule}' says commit: block)",
+            file=out,
+        )
+    print("ownit: own each one, saying why it is right:", file=out)
+    _print_claim_commands([p for p, _ in blocked], out)
+    print("ownit: then run the same `git commit` again", file=out)
+
+
+def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
+    seen: set[tuple[str, int]] = set()
+    for piece in pieces:
+        key = (piece.path, piece.worktree_line)
+        if key in seen:
+            continue
+        seen.add(key)
+        print(
+            f'  ownit claim {_shell_word(piece.path)}:{piece.worktree_line} -m "why this code'
+            ' is correct"',
+            file=out,
+        )
+
+
 # --------------------------------------------------------------------------- warnings
 
 
-def warn_unowned(plan: Plan, out: TextIO = sys.stderr) -> None:
-    """The unowned AI lines of the commit, each with how to own it."""
+def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | None = None) -> None:
+    """The unowned AI lines of the commit (``unowned``: only these), each with how to
+    own it."""
     for note in plan.notes:
         print(f"ownit: {note}", file=out)
-    unowned = plan.unowned
+    if unowned is None:
+        unowned = plan.unowned
     if not unowned:
         return
     n = sum(p.end - p.first for p in unowned)
@@ -388,17 +500,7 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr) -> None:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
         print(f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}){why}", file=out)
     print("ownit: to own them, say why each is right, e.g.:", file=out)
-    seen: set[tuple[str, int]] = set()
-    for piece in unowned:
-        key = (piece.path, piece.worktree_line)
-        if key in seen:
-            continue
-        seen.add(key)
-        print(
-            f'  ownit claim {_shell_word(piece.path)}:{piece.worktree_line} -m "why this code'
-            ' is correct"',
-            file=out,
-        )
+    _print_claim_commands(unowned, out)
     print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)
 
 

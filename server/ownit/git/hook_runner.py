@@ -2,7 +2,12 @@
 
 A hook never stops a commit because ownit itself failed: the error is one line on stderr
 and the commit goes on (``OWNIT_DEBUG=1`` shows the traceback). Only the ``commit-msg``
-hook may say no, and only for policy.
+hook may say no, and only for policy: the working tree's ``.ownit.yaml`` (the built-in
+defaults without one, or — with a message naming each problem — when it is invalid),
+read only when the commit holds AI-written lines. Its ``commit`` key decides, per path,
+what unowned or stale AI code does: ``block`` refuses the commit (exit 1) with the list
+and how to own each, ``warn`` commits it with ``AI-Unowned`` trailers and a warning,
+``allow`` commits it with the trailers and says nothing. Excluded paths get no trailers.
 """
 
 from __future__ import annotations
@@ -10,13 +15,17 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ownit.git import commit_trailers as ct
 from ownit.git import staged
 from ownit.git.repo import Repository, find_repository
 
+if TYPE_CHECKING:
+    from ownit.core.policy import Policy
+
 EXIT_OK = 0
+EXIT_BLOCKED = 1
 
 
 def _repository() -> Repository | None:
@@ -54,6 +63,8 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         return EXIT_OK
     amend = source == "commit" and obj == "HEAD"
     plan = _plan(repo, amend=amend)
+    if plan.pieces:
+        plan = ct.apply_policy(plan, *ct.tree_policy(repo, None))
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True)
@@ -79,16 +90,28 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         ) == staged.rev(repo.toplevel, "HEAD"):
             plan = pending
             plan.notes = []
+    policy: Policy | None = None
     if plan is None:
         amend = loaded is not None and loaded[0].amend
         plan = _plan(repo, amend=amend)
+        if plan.pieces:
+            policy, attributes = ct.tree_policy(repo, err)
+            plan = ct.apply_policy(plan, policy, attributes)
+    elif plan.unowned:
+        policy, _ = ct.tree_policy(repo, err)  # the pending plan has it applied already
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
+    if ct.message_is_empty(message, staged.comment_char(repo.toplevel, message)):
+        return EXIT_OK  # git aborts the commit itself
+    verdict = ct.gate(plan, policy) if policy is not None else None
+    if verdict is not None and verdict.block:
+        ct.report_blocked(verdict.block, err)
+        ct.clear_pending(repo)
+        return EXIT_BLOCKED
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False)
     if new != message:
         ct.write_message(path, new)
-    if not ct.message_is_empty(new, staged.comment_char(repo.toplevel, new)):
-        ct.warn_unowned(plan, err)
+    ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
     ct.save_pending(repo, plan)
     return EXIT_OK
 
