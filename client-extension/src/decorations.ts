@@ -24,6 +24,8 @@ export class Decorations implements vscode.Disposable {
   private readonly owned: vscode.TextEditorDecorationType;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** What ownit's diagnostics were per document at the last update (to see them change). */
+  private readonly seen = new Map<string, string>();
 
   constructor(
     extensionPath: string,
@@ -104,6 +106,14 @@ export class Decorations implements vscode.Disposable {
           // the server is restarting: owned marks come back with the next update
         }
       }
+      // Owning, dismissing or a change from another process moves diagnostics without an
+      // edit: ask for fresh code lenses then (only then: not on every keystroke).
+      const key = editor.document.uri.toString();
+      const signature = JSON.stringify([unowned, stale].map((list) => list.map((range) => [range.start.line, range.end.line])));
+      if (this.seen.has(key) && this.seen.get(key) !== signature) {
+        this.server.refreshCodeLenses(editor.document);
+      }
+      this.seen.set(key, signature);
       editor.setDecorations(this.unowned, unowned);
       editor.setDecorations(this.stale, stale);
       editor.setDecorations(this.owned, owned);

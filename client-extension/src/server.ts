@@ -4,6 +4,7 @@
  */
 import * as vscode from "vscode";
 import {
+  CodeLensRequest,
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
@@ -171,6 +172,18 @@ export class ServerController implements vscode.Disposable {
       return undefined;
     }
     return (await client.sendRequest(method, params));
+  }
+
+  /**
+   * Makes VS Code ask for the document's code lenses again: a claim or a dismissal changes
+   * them without any edit, and VS Code otherwise re-asks only when the text changes.
+   */
+  refreshCodeLenses(document: vscode.TextDocument): void {
+    try {
+      this.client?.getFeature(CodeLensRequest.method).getProvider(document)?.onDidChangeCodeLensEmitter.fire();
+    } catch {
+      // no code lens provider for this document
+    }
   }
 
   dispose(): void {

@@ -1,0 +1,287 @@
+// End-to-end test of the extension in real VS Code: code-server 4.100.3 (VS Code 1.100.3)
+// driven by headless Chromium. Run test/e2e/setup.sh first and build the extension
+// (npm run bundle). Usage: node --experimental-websocket test/e2e/run.mjs
+// Writes screenshots and the scenario's log to <repo>/test-output/. Exits non-zero on any
+// failure; every wait has a hard limit.
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const EXT_ROOT = path.resolve(HERE, "../..");
+const REPO = path.resolve(EXT_ROOT, "..");
+const CACHE = process.env.OWNIT_E2E_CACHE || "/tmp/ownit-vscode-e2e";
+const CODE_SERVER = path.join(CACHE, "code-server-4.100.3/node_modules/.bin/code-server");
+const OUTPUT = path.join(REPO, "test-output");
+const TOTAL_TIMEOUT_MS = Number(process.env.OWNIT_E2E_TIMEOUT_MS || 240_000);
+const PYTHON = process.env.OWNIT_E2E_PYTHON || path.join(REPO, ".venv/bin/python");
+
+const started = Date.now();
+const children = [];
+const say = (message) => console.log(`[vscode-e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function start(name, command, args, options) {
+  const logFile = fs.openSync(path.join(options.logDir, `${name}.log`), "w");
+  const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", logFile, logFile] });
+  children.push({ name, child });
+  child.on("exit", (code, signal) => say(`${name} exited (${code ?? signal})`));
+  return child;
+}
+
+function stopAll() {
+  for (const { child } of children.reverse()) {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+async function waitFor(what, probe, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await sleep(200);
+  }
+}
+
+/** One DevTools call over the page's websocket. */
+async function cdp(debugPort, method, params = {}) {
+  const targets = await (await fetch(`http://127.0.0.1:${debugPort}/json`)).json();
+  const page = targets.find((target) => target.type === "page");
+  if (!page) {
+    throw new Error("no page target in Chromium");
+  }
+  const socket = new WebSocket(page.webSocketDebuggerUrl);
+  try {
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = () => reject(new Error("DevTools websocket failed"));
+    });
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`DevTools ${method} timed out`)), 15_000);
+      socket.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.id === 1) {
+          clearTimeout(timer);
+          message.error ? reject(new Error(message.error.message)) : resolve(message.result);
+        }
+      };
+      socket.send(JSON.stringify({ id: 1, method, params }));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+async function screenshot(debugPort, name) {
+  const { data } = await cdp(debugPort, "Page.captureScreenshot", { format: "png" });
+  const file = path.join(OUTPUT, `${name}.png`);
+  fs.writeFileSync(file, Buffer.from(data, "base64"));
+  say(`screenshot ${path.relative(REPO, file)}`);
+}
+
+function copyDir(from, to, filter = () => true) {
+  fs.cpSync(from, to, { recursive: true, filter: (src) => filter(path.relative(from, src)) });
+}
+
+function makeWorkspace(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, "calc.py"),
+    "import math\n\n\ndef area(radius):\n    return math.pi * radius * radius\n\n\ndef total(values):\n\n",
+  );
+  const git = (...args) => execFileSync("git", args, { cwd: dir, stdio: "ignore" });
+  git("init", "-q");
+  git("config", "user.name", "E2E Tester");
+  git("config", "user.email", "e2e@ownit.invalid");
+  git("add", ".");
+  git("commit", "-qm", "initial");
+}
+
+async function main() {
+  for (const [what, file] of [
+    ["code-server (run test/e2e/setup.sh)", CODE_SERVER],
+    ["the extension bundle (run npm run bundle)", path.join(EXT_ROOT, "dist/extension.js")],
+  ]) {
+    if (!fs.existsSync(file)) {
+      throw new Error(`missing ${what}: ${file}`);
+    }
+  }
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ownit-vscode-e2e-"));
+  const dirs = Object.fromEntries(
+    ["ws", "exts", "ud", "signals", "logs", "xdg-config", "xdg-data", "xdg-state", "xdg-cache", "chrome"].map((name) => {
+      const dir = path.join(tmp, name);
+      fs.mkdirSync(dir, { recursive: true });
+      return [name, dir];
+    }),
+  );
+  say(`work dir ${tmp}`);
+  makeWorkspace(dirs.ws);
+
+  // Install both extensions by copying their folders, as VS Code lays out installed ones.
+  const version = JSON.parse(fs.readFileSync(path.join(EXT_ROOT, "package.json"), "utf8")).version;
+  const keep = new Set(["package.json", "dist", "resources", "bundled", "README.md", "LICENSE"]);
+  copyDir(EXT_ROOT, path.join(dirs.exts, `ownit.ownit-${version}`), (rel) => rel === "" || keep.has(rel.split(path.sep)[0]));
+  copyDir(path.join(HERE, "fixture-ext"), path.join(dirs.exts, "ownit-test.ownit-e2e-0.0.1"));
+
+  const bundled = fs.existsSync(path.join(EXT_ROOT, "bundled/libs/ownit"));
+  fs.mkdirSync(path.join(dirs.ud, "User"), { recursive: true });
+  fs.writeFileSync(
+    path.join(dirs.ud, "User/settings.json"),
+    JSON.stringify(
+      {
+        "ownit.interpreter": [PYTHON],
+        "ownit.importStrategy": bundled ? "useBundled" : "fromEnvironment",
+        "ownit.trace.server": "messages",
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "workbench.enableExperiments": false,
+        "security.workspace.trust.enabled": false,
+        "telemetry.telemetryLevel": "off",
+        "extensions.ignoreRecommendations": true,
+        "extensions.autoUpdate": false,
+        "editor.inlineSuggest.enabled": true,
+        "editor.codeLens": true,
+        "editor.minimap.enabled": false,
+        "git.enabled": false,
+        "chat.commandCenter.enabled": false,
+        "update.mode": "none",
+      },
+      null,
+      2,
+    ),
+  );
+  const csConfig = path.join(tmp, "cs.yaml");
+  fs.writeFileSync(csConfig, "auth: none\ncert: false\n");
+
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    OWNIT_E2E_DIR: dirs.signals,
+    XDG_CONFIG_HOME: dirs["xdg-config"],
+    XDG_DATA_HOME: dirs["xdg-data"],
+    XDG_STATE_HOME: dirs["xdg-state"],
+    XDG_CACHE_HOME: dirs["xdg-cache"],
+    OWNIT_USER_NAME: "E2E Tester",
+    OWNIT_USER_EMAIL: "e2e@ownit.invalid",
+  };
+  start(
+    "code-server",
+    CODE_SERVER,
+    [
+      "--config", csConfig, "--auth", "none", "--bind-addr", `127.0.0.1:${port}`,
+      "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--extensions-dir", dirs.exts, "--user-data-dir", dirs.ud, dirs.ws,
+    ],
+    { env, logDir: dirs.logs },
+  );
+  await waitFor("code-server to listen", async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60_000);
+  say(`code-server on port ${port}`);
+
+  const debugPort = await freePort();
+  start(
+    "chromium",
+    "chromium",
+    [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-dev-shm-usage", `--user-data-dir=${dirs.chrome}`, `--remote-debugging-port=${debugPort}`,
+      "--window-size=1280,800", `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}`,
+    ],
+    { env: { ...process.env, HOME: dirs.chrome }, logDir: dirs.logs },
+  );
+  await waitFor("Chromium's DevTools", async () => (await fetch(`http://127.0.0.1:${debugPort}/json/version`)).ok, 30_000);
+  say("Chromium connected; waiting for the scenario");
+
+  const deadline = started + TOTAL_TIMEOUT_MS;
+  const shot = new Set();
+  let result;
+  while (!result) {
+    if (Date.now() > deadline) {
+      await screenshot(debugPort, "vscode-timeout").catch(() => undefined);
+      throw new Error(`the scenario did not finish within ${TOTAL_TIMEOUT_MS} ms`);
+    }
+    for (const file of fs.readdirSync(dirs.signals)) {
+      if (file.endsWith(".request") && !shot.has(file)) {
+        shot.add(file);
+        const name = file.slice(0, -".request".length);
+        await screenshot(debugPort, name);
+        fs.writeFileSync(path.join(dirs.signals, `${name}.done`), "");
+      }
+    }
+    const resultFile = path.join(dirs.signals, "result.json");
+    if (fs.existsSync(resultFile)) {
+      try {
+        result = JSON.parse(fs.readFileSync(resultFile, "utf8"));
+      } catch {
+        // being written
+      }
+    }
+    await sleep(200);
+  }
+  if (!result.ok) {
+    await screenshot(debugPort, "vscode-failure").catch(() => undefined);
+  }
+  const logText = fs.existsSync(path.join(dirs.signals, "log.txt")) ? fs.readFileSync(path.join(dirs.signals, "log.txt"), "utf8") : "";
+  fs.writeFileSync(path.join(OUTPUT, "vscode-e2e.log"), logText);
+  for (const item of result.checks) {
+    say(`${item.ok ? "PASS" : "FAIL"} ${item.name}${item.detail ? ` — ${item.detail}` : ""}`);
+  }
+  if (!result.ok) {
+    const exthost = execFileSync("bash", ["-c", `find ${dirs.ud}/logs -name '*.log' | head -50 | xargs tail -n 30 2>/dev/null || true`]).toString();
+    console.log(exthost.slice(-6000));
+    throw new Error(`scenario failed: ${result.error}`);
+  }
+  const passed = result.checks.filter((item) => item.ok).length;
+  say(`${passed} passed, 0 failed`);
+  if (!process.env.OWNIT_E2E_KEEP) {
+    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+const hardStop = setTimeout(() => {
+  console.error(`[vscode-e2e] hard timeout after ${TOTAL_TIMEOUT_MS + 60_000} ms`);
+  stopAll();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS + 60_000);
+
+main().then(
+  () => {
+    clearTimeout(hardStop);
+    stopAll();
+    process.exit(0);
+  },
+  (error) => {
+    console.error(`[vscode-e2e] FAILED: ${error.message}`);
+    clearTimeout(hardStop);
+    stopAll();
+    process.exit(1);
+  },
+);
