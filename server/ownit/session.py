@@ -70,7 +70,8 @@ class Tracked:
 
     state: RegionState
     span: Span
-    cache: tuple[Any, str, str] | None = None  # the LSP layer's serialized diagnostic
+    revision: int = 0  # bumped when anything about this region changes
+    cache: tuple[Any, str] | None = None  # the LSP layer's serialized diagnostic, by key
 
     @property
     def region(self) -> Region:
@@ -188,6 +189,11 @@ class Document:
     policy_resolved: bool = False  # rule/excluded are resolved on first use
     is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
     published: list[str] | None = None  # what the LSP layer last sent for it
+    # Bumped whenever anything a diagnostic shows may have changed (a region moved, was
+    # edited, claimed, dismissed, added or removed; the policy changed). An edit that
+    # leaves the revision alone needs no diagnostics work at all.
+    revision: int = 0
+    published_revision: int = -1
 
     def states(self) -> list[RegionState]:
         return [tracked.state for tracked in self.tracked.values()]
@@ -244,6 +250,9 @@ class Session:
         for document in self.documents.values():
             if document.context is context:
                 document.policy_resolved = False
+                document.revision += 1
+                for tracked in document.tracked.values():
+                    tracked.revision += 1
         return state
 
     def policy_files_changed(self) -> list[RepoContext]:
@@ -374,6 +383,8 @@ class Session:
             if same_lines and (span.end.line < first_old or span.start.line > last_old):
                 continue
             new_span = transform(span, edit, document.buffer)
+            document.revision += 1
+            tracked.revision += 1
             if new_span is None:
                 del document.tracked[region_id]
                 removed.append(tracked)
@@ -427,6 +438,7 @@ class Session:
                 document.tracked[region.id] = Tracked(
                     state, span_for_lines(document.buffer, result.first_line, result.end_line)
                 )
+                document.revision += 1
                 if basis != text:
                     moved = True
             for region_id in lost:
@@ -528,6 +540,7 @@ class Session:
         self.persist(document)  # other regions' positions must refer to the same text
         context.store.add_region(region, buffer.text)
         document.tracked[region.id] = Tracked(RegionState(region), span)
+        document.revision += 1
         return region.id
 
     def tracked(self, uri: str, region_id: str) -> Tracked:
@@ -567,6 +580,8 @@ class Session:
         self.persist(document)  # the store's fingerprint must be the one claimed
         context.store.add_claim(claim)
         tracked.state.claim = claim
+        tracked.revision += 1
+        document.revision += 1
         tracked.state.history.append(claim)
         return claim
 
@@ -581,6 +596,8 @@ class Session:
         dismissal = Dismissal(region_id, f"{name} <{email}>", reason, time.time())
         context.store.add_dismissal(dismissal)
         tracked.state.dismissal = dismissal
+        tracked.revision += 1
+        document.revision += 1
         return dismissal
 
     def regions_at(self, uri: str, first_line: int, last_line: int) -> list[Tracked]:
@@ -621,10 +638,13 @@ class Session:
             state = stored.get(region_id)
             if state is None or state.region.status is not RegionStatus.ACTIVE:
                 del document.tracked[region_id]
+                document.revision += 1
                 changed = True
                 continue
             if state.claim != tracked.state.claim or state.dismissal != tracked.state.dismissal:
                 tracked.state.claim, tracked.state.dismissal = state.claim, state.dismissal
+                tracked.revision += 1
+                document.revision += 1
                 tracked.state.history = state.history
                 changed = True
         new = [s for rid, s in stored.items() if rid not in document.tracked]

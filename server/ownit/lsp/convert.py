@@ -40,6 +40,13 @@ def codec(encoding: str | None) -> PositionCodec:
     return _CODECS.get(encoding or UTF16.value, _CODECS[UTF16.value])
 
 
+def _units(text: str, encoding: str | None) -> int:
+    """Length of ``text`` in the client's code units (ASCII: the same in every encoding)."""
+    if text.isascii() or encoding == UTF32:
+        return len(text)
+    return int(codec(encoding).client_num_units(text))
+
+
 def to_core_position(buffer: TextBuffer, line: int, character: int, encoding: str | None) -> Pos:
     """A client position in ``encoding`` units as a clamped code-point position."""
     if line < 0:
@@ -49,7 +56,7 @@ def to_core_position(buffer: TextBuffer, line: int, character: int, encoding: st
         return buffer.clamp(Pos(line, 0))
     text = buffer.lines[line]
     length = content_length(text)
-    if encoding == UTF32:
+    if encoding == UTF32 or text.isascii():
         return Pos(line, min(character, length))
     units = codec(encoding).impl
     consumed = 0
@@ -64,10 +71,9 @@ def to_core_position(buffer: TextBuffer, line: int, character: int, encoding: st
 def to_client_position(buffer: TextBuffer, pos: Pos, encoding: str | None) -> types.Position:
     """A core position as a client position in ``encoding`` units."""
     pos = buffer.clamp(pos)
-    if encoding == UTF32:
-        return types.Position(line=pos.line, character=pos.col)
-    prefix = buffer.lines[pos.line][: pos.col]
-    return types.Position(line=pos.line, character=codec(encoding).client_num_units(prefix))
+    return types.Position(
+        line=pos.line, character=_units(buffer.lines[pos.line][: pos.col], encoding)
+    )
 
 
 def to_core_range(
@@ -102,11 +108,16 @@ def range_to_json(lsp_range: types.Range) -> dict[str, Any]:
 
 
 def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | None) -> JsonDict:
-    """A finding as the JSON of an LSP Diagnostic (plain dicts: the keystroke path sends
-    hundreds of these, and plain JSON skips a costly structured round trip)."""
-    lsp_range = line_range_to_client(buffer, finding.first_line, finding.end_line, encoding)
+    """A finding as the JSON of an LSP Diagnostic, from the first line's start to the last
+    line's end (plain dicts: the keystroke path builds hundreds of these)."""
+    count = buffer.line_count()
+    last = max(finding.first_line, min(finding.end_line, count) - 1)
+    text = buffer.lines[last]
     return {
-        "range": range_to_json(lsp_range),
+        "range": {
+            "start": {"line": min(finding.first_line, count - 1), "character": 0},
+            "end": {"line": last, "character": _units(text[: content_length(text)], encoding)},
+        },
         "severity": _SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning.value),
         "code": str(finding.code),
         "source": "ownit",

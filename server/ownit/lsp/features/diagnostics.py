@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ownit.core.findings import finding_for
+from ownit.core.findings import finding_for, format_age
 from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
 
 if TYPE_CHECKING:
@@ -26,20 +26,22 @@ if TYPE_CHECKING:
 def _region_json(
     server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
 ) -> str | None:
-    """The region's diagnostic as JSON text, from the cache when nothing shown changed."""
+    """The region's diagnostic as JSON text, from the cache while the region is unchanged
+    (the session bumps its revision on any change) and its age reads the same."""
+    age = format_age(now - tracked.region.created_at)
+    key = (tracked.revision, age)
+    cached = tracked.cache
+    if cached is not None and cached[0] == key:
+        return cached[1] or None
     severity = server.session.severity_for(document, tracked.state)
     finding = finding_for(tracked.state, now, severity, rule)
-    if finding is None:
-        return None
-    lines = document.buffer.lines
-    last_line = lines[max(0, min(finding.end_line, len(lines)) - 1)]
-    key = (finding.first_line, finding.end_line, finding.severity, finding.code, finding.message)
-    cached = tracked.cache
-    if cached is not None and cached[0] == key and cached[1] is last_line:
-        return cached[2]
-    text = json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
-    tracked.cache = (key, last_line, text)
-    return text
+    text = (
+        json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
+        if finding is not None
+        else ""
+    )
+    tracked.cache = (key, text)
+    return text or None
 
 
 def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
@@ -88,8 +90,15 @@ def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> 
     if server.use_pull_diagnostics:
         return
     document = server.session.documents.get(uri)
+    if (
+        only_if_changed
+        and document is not None
+        and document.revision == document.published_revision
+    ):
+        return  # nothing shown can have changed: not even worth computing
     items = diagnostics_json(server, document) if document is not None else []
     if document is not None:
+        document.published_revision = document.revision
         if only_if_changed and items == document.published:
             return
         document.published = items
