@@ -9,6 +9,7 @@ invalid policy file is reported (file:line:col) and the built-in defaults apply.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ownit.core import trailers as tr
@@ -163,3 +164,62 @@ def test_invalid_policy_is_reported_and_defaults_apply(repo: Path, env: dict[str
     (repo / ".ownit.yaml").write_bytes(b"version: 1\ndefaults: [\xff\n")
     code, err = commit(repo, env)
     assert code == 1 and ".ownit.yaml:2:" in err
+
+
+# --------------------------------------------------------------------------- claim --commit
+
+
+def test_claim_commit_makes_a_claim_only_commit(repo: Path, env: dict[str, str]) -> None:
+    stage_ai(repo, env, "ai.py")
+    code, err = commit(repo, env, "Add f")
+    assert code == 0 and "nobody owns" in err
+    before = head(repo, env)
+    # The user has other work staged (and unstaged): it stays out of the claim commit.
+    (repo / "base.py").write_text("one\ntwo\nthree\nstaged\n")
+    git(repo, env, "add", "base.py")
+    (repo / "base.py").write_text("one\ntwo\nthree\nstaged\nunstaged\n")
+    (repo / "ai.py").write_text("# moved down\n" + AI_CODE)  # claim by today's line number
+    out = ownit(repo, env, "claim", "ai.py:3", "-m", GOOD_REASON, "--commit", "--json")
+    data = json.loads(out.stdout)
+    assert data["commit"] == head(repo, env)
+    assert git(repo, env, "rev-parse", "HEAD^").stdout.strip() == before
+    assert git(repo, env, "diff", "--name-only", "HEAD^", "HEAD").stdout == ""
+    (claim,) = h.check_fingerprints(repo, env)
+    assert (claim.path, claim.first, claim.last, claim.owned) == ("ai.py", 1, 4, True)
+    assert claim.rationale == GOOD_REASON
+    assert h.head_trailers(repo, env) == [
+        "Assisted-by: copilot",
+        "Owned-by: Dev Name <dev@example.com>",
+        tr.format_claim(claim),
+    ]
+    assert git(repo, env, "diff", "--cached", "--name-only").stdout.split() == ["base.py"]
+    assert "unstaged" in (repo / "base.py").read_text()
+    # Recorded: the next commit does not carry the claim again.
+    code, err = commit(repo, env, "Staged work")
+    assert code == 0, err
+    assert h.head_trailers(repo, env) == []
+
+
+def test_claim_commit_without_hooks_records_the_claim(repo: Path, env: dict[str, str]) -> None:
+    stage_ai(repo, env, "ai.py")
+    commit(repo, env, "Add f")
+    ownit(repo, env, "hooks", "uninstall")
+    ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit")
+    (claim,) = h.check_fingerprints(repo, env)
+    assert claim.owned
+    ownit(repo, env, "hooks", "install")
+    (repo / "base.py").write_text("one\n")
+    git(repo, env, "add", "base.py")
+    code, _ = commit(repo, env, "More")
+    assert code == 0 and h.head_trailers(repo, env) == []
+
+
+def test_claim_commit_refuses_for_code_not_committed(repo: Path, env: dict[str, str]) -> None:
+    stage_ai(repo, env, "ai.py")
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode == 2
+    assert "claim recorded, but" in result.stderr and "next commit" in result.stderr
+    assert head(repo, env) == before
+    code, _ = commit(repo, env, "Add f")  # the claim goes with the next commit
+    assert code == 0 and h.check_fingerprints(repo, env)[0].owned

@@ -1,9 +1,15 @@
-"""`ownit claim PATH:LINE -m RATIONALE`: own the AI region holding that line."""
+"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line.
+
+With ``--commit`` the claim also gets a commit of its own (empty, on HEAD, its trailers the
+claim's), for code that is already committed and no other commit is coming; what is
+staged stays staged and out of it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
@@ -18,6 +24,12 @@ def add_parser(subparsers: Any) -> None:
         required=True,
         metavar="RATIONALE",
         help="why this code is correct and safe",
+    )
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="also make a claim-only commit (for code already committed; staged changes"
+        " stay staged)",
     )
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=run)
@@ -40,18 +52,33 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     finally:
         session.shutdown()
+    commit = _commit(path, region_id) if args.commit else None
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "regionId": region_id,
-                    "path": region.path,
-                    "lines": [region.first_line + 1, region.end_line],
-                    "owner": claim.owner,
-                    "rationale": claim.rationale,
-                }
-            )
-        )
+        out: dict[str, Any] = {
+            "regionId": region_id,
+            "path": region.path,
+            "lines": [region.first_line + 1, region.end_line],
+            "owner": claim.owner,
+            "rationale": claim.rationale,
+        }
+        if args.commit:
+            out["commit"] = commit
+        print(json.dumps(out))
     else:
         print(f"owned {region.path}:{region.display_lines()} as {claim.owner}: {claim.rationale}")
+        if commit is not None:
+            print(f"committed the claim alone as {commit[:12]}")
     return EXIT_OK
+
+
+def _commit(path: Path, region_id: str) -> str:
+    from ownit.git import commit_trailers as ct
+    from ownit.git.repo import GitError, find_repository
+
+    try:
+        repo = find_repository(path, refresh=True)
+        if repo is None:
+            raise UsageError("--commit needs a git repository; the claim is recorded")
+        return ct.claim_only_commit(repo, region_id, sys.stderr)
+    except (ct.ClaimCommitError, GitError) as error:
+        raise UsageError(f"claim recorded, but {error}") from None

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
+# Set by `ownit claim --commit`: the hooks put only these regions (comma-separated ids)
+# in the commit's trailers.
+ONLY_REGIONS_ENV = "OWNIT_ONLY_REGIONS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +134,7 @@ def _decode(data: bytes | None) -> str | None:
     return None if data is None else staged.text(data)
 
 
-def _committed_claims(store: Store) -> set[tuple[str, str, float]]:
+def committed_claims(store: Store) -> set[tuple[str, str, float]]:
     """``(region_id, fingerprint, claim time)`` of every claim already in a commit."""
     done: set[tuple[str, str, float]] = set()
     for event in store.events():
@@ -164,7 +167,7 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     specs = [f":{path}" for path in by_path]
     specs += [f"{base}:{path}" for path in by_path if base is not None and path in changed]
     blobs = staged.read_blobs(cwd, specs)
-    committed = _committed_claims(store)
+    committed = committed_claims(store)
 
     for path in sorted(by_path):
         staged_text = _decode(blobs.get(f":{path}"))
@@ -545,3 +548,85 @@ def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:
     """The commit just made is the one the pending plan was made for."""
     parent = staged.rev(repo.toplevel, "HEAD^")
     return bool(parent == data.get("base"))
+
+
+# --------------------------------------------------------------------------- claim-only commit
+
+
+class ClaimCommitError(Exception):
+    """No claim-only commit could be made; the message says why and what to do."""
+
+
+def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr) -> str:
+    """Commit the claim on region ``region_id`` alone (``ownit claim --commit``): an empty
+    commit on HEAD whose trailers are that claim's, for code that is already committed.
+
+    The commit is made from a temporary index holding HEAD's tree, so whatever the user
+    has staged stays staged and out of it. The hooks, if installed, see only this region
+    (:data:`ONLY_REGIONS_ENV`); without them the claim is recorded here. Returns the new
+    commit's id.
+    """
+    import tempfile
+
+    if staged.rev(repo.toplevel, "HEAD") is None:
+        raise ClaimCommitError("nothing is committed yet: the claim goes with your first commit")
+    saved = {name: os.environ.get(name) for name in ("GIT_INDEX_FILE", ONLY_REGIONS_ENV)}
+    with tempfile.TemporaryDirectory(prefix="ownit-claim-", dir=repo.git_dir) as tmp:
+        os.environ["GIT_INDEX_FILE"] = os.path.join(tmp, "index")
+        os.environ[ONLY_REGIONS_ENV] = region_id
+        try:
+            staged.git(["read-tree", "HEAD"], repo.toplevel)
+            store = open_store(repo)
+            try:
+                plan = plan_commit(repo, store)
+            finally:
+                if store is not None:
+                    store.close()
+            plan.pieces = [p for p in plan.pieces if p.region_id == region_id and p.owned]
+            if not plan.pieces:
+                raise ClaimCommitError(
+                    "the claimed lines are not in HEAD (not committed yet, or the claim is"
+                    " already in a commit): no claim-only commit was made; the claim goes"
+                    " with your next commit"
+                )
+            plan = apply_policy(plan, *tree_policy(repo, None))
+            where = ", ".join(
+                f"{tr.encode_path(p.path)}:{p.first + 1}-{p.end}" for p in plan.pieces
+            )
+            subject = f"Own AI-written code in {where}\n\nClaim-only commit (ownit claim --commit)."
+            message = tr.merge_into_message(subject + "\n", plan.trailers(), max_rationale=2000)
+            message_file = Path(tmp) / "message"
+            write_message(message_file, message)
+            result = staged.git(
+                ["commit", "--allow-empty", "-q", "--cleanup=whitespace", "-F", str(message_file)],
+                repo.toplevel,
+                check=False,
+            )
+            err.write(staged.text(result.stderr))
+            if result.returncode != 0:
+                raise ClaimCommitError(
+                    "git commit failed; the claim stays recorded for your next commit"
+                )
+            commit = staged.rev(repo.toplevel, "HEAD") or ""
+            _record_if_hook_did_not(repo, plan, region_id)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    return commit
+
+
+def _record_if_hook_did_not(repo: Repository, plan: Plan, region_id: str) -> None:
+    store = open_store(repo)
+    if store is None:
+        return
+    try:
+        done = committed_claims(store)
+        if any((region_id, p.claim_fp, p.claim_at) in done for p in plan.pieces):
+            return
+        out = staged.git(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout
+        record_commit(repo, store, plan, staged.text(out))
+    finally:
+        store.close()

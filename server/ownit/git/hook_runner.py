@@ -46,10 +46,15 @@ def _plan(repo: Repository, *, amend: bool) -> ct.Plan:
         return plan
     store = ct.open_store(repo)
     try:
-        return ct.plan_commit(repo, store, amend=amend)
+        plan = ct.plan_commit(repo, store, amend=amend)
     finally:
         if store is not None:
             store.close()
+    only = os.environ.get(ct.ONLY_REGIONS_ENV)
+    if only is not None:  # `ownit claim --commit`: that claim and nothing else
+        wanted = set(only.split(","))
+        plan.pieces = [p for p in plan.pieces if p.region_id in wanted]
+    return plan
 
 
 def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
