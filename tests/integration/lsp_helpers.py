@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -130,19 +131,17 @@ async def wait_for_diagnostics(
         remaining = deadline - loop.time()
         if remaining <= 0:
             raise AssertionError(f"diagnostics for {uri} never matched; last: {current}")
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(
                 client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS),
                 timeout=min(remaining, 0.5),
             )
-        except TimeoutError:
-            pass
 
 
-def lines_of(diagnostics: list[types.Diagnostic], code: str = "unowned-ai") -> list[tuple[int, int]]:
-    return sorted(
-        (d.range.start.line, d.range.end.line) for d in diagnostics if d.code == code
-    )
+def lines_of(
+    diagnostics: list[types.Diagnostic], code: str = "unowned-ai"
+) -> list[tuple[int, int]]:
+    return sorted((d.range.start.line, d.range.end.line) for d in diagnostics if d.code == code)
 
 
 class RawClient:
@@ -153,7 +152,11 @@ class RawClient:
         import subprocess
 
         self.process = subprocess.Popen(
-            SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+            SERVER,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         self.next_id = 0
 

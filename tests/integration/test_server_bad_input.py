@@ -38,9 +38,7 @@ async def expect_error(awaitable: Any) -> str:
     return str(caught.value.message)
 
 
-def test_requests_whose_params_do_not_parse_get_error_responses(
-    git_repo: Path, home: Path
-) -> None:
+def test_requests_whose_params_do_not_parse_get_error_responses(git_repo: Path, home: Path) -> None:
     path = git_repo / "a.py"
     path.write_text("a = 1\n")
     uri = path.resolve().as_uri()
@@ -83,18 +81,39 @@ async def test_malformed_commands_get_clear_errors(git_repo: Path, home: Path) -
         ("ownit.markAi", "not an object", "one object argument"),
         ("ownit.claim", {"uri": uri, "regionId": region}, "a rationale is needed"),
         ("ownit.claim", {"uri": uri, "regionId": "nope", "rationale": RATIONALE}, "no AI region"),
-        ("ownit.claim", {"uri": "file:///nowhere.py", "regionId": region, "rationale": RATIONALE},
-         "not open"),
+        (
+            "ownit.claim",
+            {"uri": "file:///nowhere.py", "regionId": region, "rationale": RATIONALE},
+            "not open",
+        ),
         ("ownit.claim", {"uri": uri, "regionId": region, "rationale": 42}, "must be a str"),
-        ("ownit.claim", {"uri": uri, "regionId": region, "rationale": "looks good, lgtm, ok ok"},
-         "placeholder"),
+        (
+            "ownit.claim",
+            {"uri": uri, "regionId": region, "rationale": "looks good, lgtm, ok ok"},
+            "placeholder",
+        ),
         ("ownit.dismiss", {"uri": uri, "regionId": region}, "a reason is needed"),
-        ("ownit.markAi", {"uri": uri, "tool": "copilot",
-                          "range": {"start": {"line": 99, "character": 0},
-                                    "end": {"line": 100, "character": 0}}}, "past the end"),
-        ("ownit.markAi", {"uri": uri, "tool": "two words",
-                          "range": {"start": {"line": 0, "character": 0},
-                                    "end": {"line": 1, "character": 0}}}, "one word"),
+        (
+            "ownit.markAi",
+            {
+                "uri": uri,
+                "tool": "copilot",
+                "range": {
+                    "start": {"line": 99, "character": 0},
+                    "end": {"line": 100, "character": 0},
+                },
+            },
+            "past the end",
+        ),
+        (
+            "ownit.markAi",
+            {
+                "uri": uri,
+                "tool": "two words",
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}},
+            },
+            "one word",
+        ),
         ("ownit.nope", {}, "not defined"),
     ]:
         message = await expect_error(execute(client, command, argument))
@@ -166,7 +185,9 @@ async def test_large_file_and_file_deleted_while_open(git_repo: Path, home: Path
     uri = open_file(client, path)
     region = await mark(client, uri, 49_990, 49_995)
     change(client, uri, 2, [(0, 0, 0, 0, "# header\n")])
-    diagnostics = await wait_for_diagnostics(client, uri, lambda d: lines_of(d) == [(49_991, 49_996)])
+    diagnostics = await wait_for_diagnostics(
+        client, uri, lambda d: lines_of(d) == [(49_991, 49_996)]
+    )
     assert diagnostics[0].data == {"regionId": region}
     path.unlink()  # deleted on disk while open: the buffer is still the truth
     change(client, uri, 3, [(49_993, 0, 49_993, 0, "# edited inside\n")])

@@ -105,8 +105,11 @@ async def test_owned_code_edited_becomes_stale_and_survives_restart(
     change(client, uri, 2, [(3, 0, 3, 0, "x = 1  # edited\n")])
     diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
     assert lines_of(diagnostics, "stale-claim") == [(2, 5)]
-    path.write_text("".join(BODY.splitlines(keepends=True)[:3]) + "x = 1  # edited\n"
-                    + "".join(BODY.splitlines(keepends=True)[3:]))
+    path.write_text(
+        "".join(BODY.splitlines(keepends=True)[:3])
+        + "x = 1  # edited\n"
+        + "".join(BODY.splitlines(keepends=True)[3:])
+    )
     close_file(client, uri)
     await stop(client)
 
@@ -144,7 +147,17 @@ async def test_cli_and_server_write_at_the_same_time(git_repo: Path, home: Path)
     uri = open_file(client, path)
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "ownit", "mark", "a.py", "--lines", f"{n}-{n}", "--tool", "aider"],
+            [
+                sys.executable,
+                "-m",
+                "ownit",
+                "mark",
+                "a.py",
+                "--lines",
+                f"{n}-{n}",
+                "--tool",
+                "aider",
+            ],
             cwd=git_repo,
             env=isolated_env(home),
             stdout=subprocess.PIPE,
@@ -155,7 +168,9 @@ async def test_cli_and_server_write_at_the_same_time(git_repo: Path, home: Path)
     ]
     server_regions = [await mark(client, uri, n, n) for n in range(0, 8)]
     for region in server_regions:
-        await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE})
+        await execute(
+            client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE}
+        )
     for process in processes:
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
