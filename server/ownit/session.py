@@ -54,6 +54,9 @@ log = logging.getLogger(__name__)
 # Files larger than this are not tracked (a clear message says so); 50,000 lines of code
 # stay well below it.
 MAX_TRACKED_BYTES = 20 * 1024 * 1024
+# How long a region written by another process waits for the editor's buffer to show the
+# text it was recorded on (an agent wrote the file; the editor reloads it a moment later).
+LIVE_GRACE_SECONDS = 5.0
 
 
 class RequestError(Exception):
@@ -189,6 +192,7 @@ class Document:
     policy_resolved: bool = False  # rule/excluded are resolved on first use
     is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
     published: list[str] | None = None  # what the LSP layer last sent for it
+    pending: dict[str, float] = field(default_factory=dict)  # region id -> give-up time
     # Bumped whenever anything a diagnostic shows may have changed (a region moved, was
     # edited, claimed, dismissed, added or removed; the policy changed). An edit that
     # leaves the revision alone needs no diagnostics work at all.
@@ -406,8 +410,18 @@ class Session:
             f"its text was deleted in the editor (lines {tracked.region.display_lines()})",
         )
 
-    def _load_regions(self, document: Document, states: Iterable[RegionState]) -> None:
-        """Add stored regions to an open document, re-anchored to its current text."""
+    def _load_regions(
+        self, document: Document, states: Iterable[RegionState], *, live: bool = False
+    ) -> None:
+        """Add stored regions to an open document, re-anchored to its current text.
+
+        ``live``: another process (an agent hook, the CLI) wrote them while the document
+        is open. Their line numbers refer to the file on disk, which the editor may not
+        have reloaded yet: only an exact match (same text, or the same lines found by
+        fingerprint) is taken at once; the rest wait a little for the buffer to catch up
+        (``LIVE_GRACE_SECONDS``), then take the line diff's answer. Nothing is marked lost
+        here: the buffer, not the file, is what changed.
+        """
         assert document.context is not None
         store = document.context.store
         by_basis: dict[str | None, list[RegionState]] = {}
@@ -426,7 +440,15 @@ class Session:
             ]
             found, lost = reanchor(basis, text, anchors)
             states_by_id = {s.region.id: s for s in group}
+            now = time.monotonic()
             for result in found:
+                if live and result.how == "diff":
+                    deadline = document.pending.setdefault(
+                        result.region_id, now + LIVE_GRACE_SECONDS
+                    )
+                    if now < deadline:
+                        continue
+                document.pending.pop(result.region_id, None)
                 state = states_by_id[result.region_id]
                 region = state.region
                 if (result.first_line, result.end_line) != (region.first_line, region.end_line):
@@ -442,6 +464,9 @@ class Session:
                 if basis != text:
                     moved = True
             for region_id in lost:
+                if live:
+                    document.pending.setdefault(region_id, now + LIVE_GRACE_SECONDS)
+                    continue
                 store.set_status(
                     region_id,
                     RegionStatus.LOST,
@@ -615,13 +640,13 @@ class Session:
         changed: set[str] = set()
         for context in list(self.contexts.values()):
             version = context.store.data_version()
-            if version == context.seen_data_version:
-                continue
+            fresh = version != context.seen_data_version
             context.seen_data_version = version
             for document in self.documents.values():
                 if (
                     document.context is context
                     and document.key is not None
+                    and (fresh or document.pending)
                     and self._merge_stored(document)
                 ):
                     changed.add(document.uri)
@@ -648,9 +673,11 @@ class Session:
                 tracked.state.history = state.history
                 changed = True
         new = [s for rid, s in stored.items() if rid not in document.tracked]
+        for rid in [rid for rid in document.pending if rid not in stored]:
+            del document.pending[rid]
         if any(s.region.status is RegionStatus.ACTIVE for s in new):
             before = len(document.tracked)
-            self._load_regions(document, new)
+            self._load_regions(document, new, live=True)
             changed = changed or len(document.tracked) != before
         return changed
 

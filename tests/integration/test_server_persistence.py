@@ -3,11 +3,13 @@ CLI writing to the same store while it runs."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from lsprotocol import types
 
 from tests.integration.lsp_helpers import (
     change,
@@ -185,3 +187,37 @@ async def test_cli_and_server_write_at_the_same_time(git_repo: Path, home: Path)
     regions = json.loads(listing.stdout)["regions"]
     assert sum(r["ownership"] == "owned" for r in regions) == 8
     assert sum(r["ownership"] == "unowned" for r in regions) == 8
+
+
+@pytest.mark.parametrize("full_sync", [False, True])
+async def test_agent_writes_the_file_before_the_editor_reloads_it(
+    git_repo: Path, home: Path, full_sync: bool
+) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    # An agent inserts three lines after line 8 on disk and reports them at once.
+    agent_lines = "agent 1\nagent 2\nagent 3\n"
+    lines = BODY.splitlines(keepends=True)
+    path.write_text("".join(lines[:8]) + agent_lines + "".join(lines[8:]))
+    result = ownit(git_repo, home, "mark", "a.py", "--lines", "9-11", "--tool", "claude-code")
+    assert result.returncode == 0, result.stderr
+    # The editor has not reloaded yet: nothing may be shown on the old text's lines 9-11.
+    await asyncio.sleep(1.0)
+    assert lines_of(client.diagnostics.get(uri, [])) == []
+    # The editor reloads the file (incrementally, or as a full-text change).
+    if full_sync:
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangeWholeDocument(text=path.read_text())
+                ],
+            )
+        )
+    else:
+        change(client, uri, 2, [(8, 0, 8, 0, agent_lines)])
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics) == [(8, 10)]
+    await stop(client)
