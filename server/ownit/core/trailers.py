@@ -580,12 +580,13 @@ def merge_into_message(
         found.claims += gathered.claims
 
     new_claims = dedupe_claims(trailers.claims)
+    superseding = _superseding(new_claims)
     old_claims: list[ClaimLine] = []
     for claim in found.claims:
-        if _superseded(claim, new_claims):
+        if _superseded(claim, superseding):
             continue
         moved = reanchor(claim) if reanchor is not None else claim
-        if moved is not None and not _superseded(moved, new_claims):
+        if moved is not None and not _superseded(moved, superseding):
             old_claims.append(moved)
     claims = dedupe_claims([*old_claims, *new_claims])
     emails = {c.owner_email for c in claims if c.owner_email is not None}
@@ -662,11 +663,17 @@ def _strip_trailing_blank(text: str) -> str:
     return stripped + "\n" if stripped else ""
 
 
-def _superseded(old: ClaimLine, new: Sequence[ClaimLine]) -> bool:
-    return any(
-        old.same_code(n) or (old.path == n.path and old.first == n.first and old.last == n.last)
-        for n in new
-    )
+def _superseded(old: ClaimLine, new: _Superseding) -> bool:
+    codes, places = new
+    return (old.path, old.fingerprint) in codes or (old.path, old.first, old.last) in places
+
+
+_Superseding = tuple[set[tuple[str, str]], set[tuple[str, int, int]]]
+
+
+def _superseding(new: Sequence[ClaimLine]) -> _Superseding:
+    """What new lines replace: old lines about the same code or the same place."""
+    return {(n.path, n.fingerprint) for n in new}, {(n.path, n.first, n.last) for n in new}
 
 
 def _take_body_lines(head: str, found: _Collected, comment_char: str) -> str:

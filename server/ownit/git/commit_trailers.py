@@ -35,7 +35,7 @@ from ownit.git.repo import Repository, store_path
 from ownit.store import Store
 
 if TYPE_CHECKING:
-    from ownit.core.policy import Policy
+    from ownit.core.policy import EffectiveRule, Policy
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
@@ -146,7 +146,8 @@ def committed_claims(store: Store) -> set[tuple[str, str, float]]:
             continue
         for piece in detail.get("pieces", []):
             if piece.get("owned") and piece.get("claim_at") is not None:
-                done.add((event.region_id, str(piece["claim_fp"]), float(piece["claim_at"])))
+                region_id = str(piece.get("region", event.region_id))
+                done.add((region_id, str(piece["claim_fp"]), float(piece["claim_at"])))
     return done
 
 
@@ -183,8 +184,9 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
                 else added_lines(staged.git_lines(old_text), new_lines)
             )
         worktree = _read_worktree(cwd / path)
+        maps: _Maps = {}  # the regions of a file mostly share one basis: one diff for all
         for state in by_path[path]:
-            plan.pieces += _pieces(store, state, path, new_lines, added, worktree, committed)
+            plan.pieces += _pieces(store, state, path, new_lines, added, worktree, committed, maps)
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
 
@@ -196,6 +198,9 @@ def _read_worktree(path: Path) -> str | None:
         return None
 
 
+_Maps = dict[str, tuple[list[str], list[int | None]]]
+
+
 def _pieces(
     store: Store,
     state: RegionState,
@@ -204,6 +209,7 @@ def _pieces(
     added: set[int],
     worktree: str | None,
     committed: set[tuple[str, str, float]],
+    maps: _Maps,
 ) -> list[Piece]:
     region = state.region
     basis = store.basis_text(region.id)
@@ -211,7 +217,10 @@ def _pieces(
         basis = worktree
     if basis is None:
         return []
-    old_lines = [strip_terminator(line) for line in split_lines(basis)]
+    if basis not in maps:
+        lines = [strip_terminator(line) for line in split_lines(basis)]
+        maps[basis] = (lines, line_map(lines, new_lines))
+    old_lines, mapping = maps[basis]
     first, end = region.first_line, region.end_line
     if fingerprint(old_lines[first:end]) != region.fingerprint:
         # The basis is not what the region was fingerprinted on: find its text again.
@@ -219,7 +228,7 @@ def _pieces(
         if found is None:
             return []
         first, end = found
-    ranges = map_range(line_map(old_lines, new_lines), first, end)
+    ranges = map_range(mapping, first, end)
     ownership = state.ownership
     claim = state.claim
     owned = ownership is Ownership.OWNED and claim is not None
@@ -378,6 +387,24 @@ def clear_pending(repo: Repository) -> None:
     pending_path(repo).unlink(missing_ok=True)
 
 
+COMMIT_MSG_OK_FILE = "commit-msg-ok"
+
+
+def save_commit_msg_ok(repo: Repository, message: str | None) -> None:
+    """Leave the git blob id of ``message`` for the installed ``commit-msg`` script, which
+    skips ownit when the final message is still this one (None: never skip)."""
+    path = repo.git_dir / "ownit" / COMMIT_MSG_OK_FILE
+    if message is None:
+        path.unlink(missing_ok=True)
+        return
+    import hashlib
+
+    data = message.encode("utf-8", "surrogateescape")
+    blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(blob + "\n", encoding="ascii")
+
+
 # --------------------------------------------------------------------------- policy
 
 
@@ -408,10 +435,14 @@ def apply_policy(plan: Plan, policy: Policy, gitattributes: str | None = None) -
     not count are left out (they get no trailers); rationales are cut at the path's
     ``rationale.max_chars``."""
     pieces: list[Piece] = []
+    excluded: dict[str, bool] = {}
+    rules: dict[str, EffectiveRule] = {}
     for piece in plan.pieces:
-        if policy.is_excluded(piece.path, gitattributes):
+        if piece.path not in excluded:
+            excluded[piece.path] = policy.is_excluded(piece.path, gitattributes)
+        if excluded[piece.path]:
             continue
-        rule = policy.effective(piece.path)
+        rule = rules.get(piece.path) or rules.setdefault(piece.path, policy.effective(piece.path))
         if piece.source and not rule.counts_source(piece.source, piece.region_lines):
             continue
         if piece.owned:
@@ -436,8 +467,9 @@ def gate(plan: Plan, policy: Policy) -> Gate:
     from ownit.core.policy.model import CommitGate
 
     verdict = Gate()
+    rules: dict[str, EffectiveRule] = {}
     for piece in plan.unowned:
-        rule = policy.effective(piece.path)
+        rule = rules.get(piece.path) or rules.setdefault(piece.path, policy.effective(piece.path))
         if not rule.require_ownership or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
         elif rule.commit is CommitGate.BLOCK:
@@ -530,6 +562,7 @@ def record_commit(repo: Repository, store: Store | None, plan: Plan, message: st
             continue
         by_region.setdefault(piece.region_id, []).append(
             {
+                "region": piece.region_id,
                 "path": piece.path,
                 "lines": f"{piece.first + 1}-{piece.end}",
                 "fingerprint": piece.fingerprint,
@@ -538,9 +571,13 @@ def record_commit(repo: Repository, store: Store | None, plan: Plan, message: st
                 "claim_fp": piece.claim_fp,
             }
         )
-    for region_id, pieces in by_region.items():
+    if by_region:
+        # One event (one store transaction) for the whole commit, on its first region;
+        # each piece names its own region. (Hundreds of one-row transactions, each synced
+        # to disk, cost more than the rest of the hooks together.)
+        pieces = [piece for region_pieces in by_region.values() for piece in region_pieces]
         detail = {"commit": commit, "at": time.time(), "pieces": pieces}
-        store.add_event(region_id, COMMITTED_EVENT, json.dumps(detail, sort_keys=True))
+        store.add_event(next(iter(by_region)), COMMITTED_EVENT, json.dumps(detail, sort_keys=True))
     return len(by_region)
 
 

@@ -76,6 +76,10 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     if new != message:
         ct.write_message(path, new)
     ct.save_pending(repo, plan)
+    # Nothing for commit-msg to add or say unless the message changes (an editor, a
+    # chained hook): the installed commit-msg script then skips starting Python.
+    quiet = not plan.unowned and not plan.notes
+    ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
 
 
@@ -86,6 +90,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     repo = _repository()
     if repo is None:
         return EXIT_OK
+    ct.save_commit_msg_ok(repo, None)  # used once, by the script that ran this hook
     loaded = ct.load_pending(repo)
     plan: ct.Plan | None = None
     if loaded is not None:
@@ -164,3 +169,19 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
             file=err,
         )
         return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ownit.git.hook_runner <hook> ARGS...``: what the installed hook scripts
+    run (``ownit hook`` without the command line's start-up cost)."""
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] not in HOOKS:
+        print(
+            f"usage: python -m ownit.git.hook_runner {{{','.join(HOOKS)}}} ARGS...", file=sys.stderr
+        )
+        return 2
+    return run(args[0], args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,10 +4,12 @@ The hooks directory is the one git uses: ``git rev-parse --git-path hooks``, whi
 ``core.hooksPath`` and, in a linked worktree, the shared hooks of the main repository.
 
 Each hook ownit writes is a small ``sh`` script holding :data:`MARKER`. It runs
-``ownit hook <name> "$@"`` with the first ownit it finds: ``ownit`` on ``PATH``, else the
-Python that installed it (``-m ownit``; GUI git clients often run hooks with a bare
-``PATH``), else ``python3 -m ownit`` if that Python has ownit. With none of them it says so
-on stderr and lets the commit go on.
+ownit's hook with the first ownit it finds: the Python that installed it
+(``-m ownit.git.hook_runner``, which skips the command line's start-up; GUI git clients
+often run hooks with a bare ``PATH``), else ``ownit hook <name>`` on ``PATH``, else
+``python3 -m ownit`` if that Python has ownit. Before that, small shell checks skip
+Python altogether when there is nothing to do (see :data:`_FAST_PATHS`). With none of
+them it says so on stderr and lets the commit go on.
 
 A hook that is already there and not ownit's is never overwritten: it is moved to
 ``<name>.ownit-chained`` and ownit's hook runs it first, with the same arguments, stopping
@@ -66,6 +68,26 @@ def _sh_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+# Shell checks that spare a Python start when ownit has nothing to do: commit-msg when
+# the message is still the one prepare-commit-msg wrote and left nothing to say about
+# (``commit-msg-ok`` holds its blob id), post-commit when the commit holds no AI lines.
+_FAST_PATHS = {
+    "commit-msg": """ok="$(git rev-parse --git-path ownit/commit-msg-ok 2>/dev/null)"
+if [ -n "$ok" ] && [ -f "$ok" ] && [ -f "$1" ] &&
+  [ "$(git hash-object --no-filters -- "$1" 2>/dev/null)" = "$(cat "$ok")" ]; then
+  rm -f "$ok"
+  exit 0
+fi
+""",
+    "post-commit": """pending="$(git rev-parse --git-path ownit/pending-commit.json 2>/dev/null)"
+if [ -n "$pending" ] && { [ ! -f "$pending" ] || grep -q '"pieces": \\[\\]' "$pending"; }; then
+  rm -f "$pending"
+  exit 0
+fi
+""",
+}
+
+
 def hook_script(name: str, python: str) -> str:
     """The ``sh`` script of hook ``name``; ``python`` is the interpreter to fall back on."""
     py = _sh_quote(python)
@@ -78,10 +100,10 @@ chained="$(dirname "$0")"/{chained}
 if [ -f "$chained" ] && [ -x "$chained" ]; then
   "$chained" "$@" || exit $?
 fi
-if command -v ownit >/dev/null 2>&1; then
+{_FAST_PATHS.get(name, "")}if [ -x {py} ]; then
+  exec {py} -m ownit.git.hook_runner {name} "$@"
+elif command -v ownit >/dev/null 2>&1; then
   exec ownit hook {name} "$@"
-elif [ -x {py} ]; then
-  exec {py} -m ownit hook {name} "$@"
 elif command -v python3 >/dev/null 2>&1 && python3 -c 'import ownit' >/dev/null 2>&1; then
   exec python3 -m ownit hook {name} "$@"
 fi
