@@ -154,7 +154,8 @@ def test_garbage_with_stale_wal_and_shm_moves_them_too(db: Path) -> None:
         aside = store.recovered_from
         assert aside is not None
         assert Path(f"{aside}-wal").read_bytes() == b"junk wal"
-        assert Path(f"{aside}-shm").read_bytes() == b"junk shm"
+        # The -shm is only an index SQLite rebuilds (a read-only probe may rewrite it).
+        assert Path(f"{aside}-shm").exists()
 
 
 def _real_db_bytes(db: Path, regions: int = 300) -> bytes:

@@ -29,6 +29,7 @@ import secrets
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,14 +167,14 @@ class Store:
     def _recover(cls, path: Path, reason: str) -> Store:
         # Another process may be recovering the same file right now: take a lock, look
         # again, and move aside only what is still unreadable.
-        with _recovery_lock(path):
+        with _file_lock(path):
             try:
-                return cls(_connect_valid(path), path)
+                return cls(_connect_valid(path, locked=True), path)
             except _Unreadable as again:
                 reason = str(again)
             aside = _move_aside(path)
             try:
-                store = cls(_connect_valid(path), path)
+                store = cls(_connect_valid(path, locked=True), path)
             except _Unreadable as exc:  # pragma: no cover - a fresh file is always valid
                 raise StoreError(f"cannot create a fresh ownit store at {path}: {exc}") from exc
         store.recovered_from = aside
@@ -578,7 +579,7 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
-def _connect_valid(path: Path) -> sqlite3.Connection:
+def _connect_valid(path: Path, *, locked: bool = False) -> sqlite3.Connection:
     """Connect, check that the file is an ownit database, migrate it; or raise.
 
     Raises :class:`_Unreadable` if the content is not a usable ownit database,
@@ -593,7 +594,7 @@ def _connect_valid(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the ownit store {path}: {exc}") from exc
     try:
-        _configure_and_migrate(conn, path)
+        _configure_and_migrate(conn, path, locked=locked)
     except BaseException:
         conn.close()
         raise
@@ -605,7 +606,8 @@ _SQLITE_HEADER_SIZE = 100
 
 
 def _check_header(path: Path) -> None:
-    """Reject a file that is not SQLite at all before SQLite touches it (and its -wal)."""
+    """Reject a file that is not SQLite at all before a read-write connection touches it
+    (SQLite would delete its ``-wal``, which belongs in the moved-aside evidence)."""
     try:
         with open(path, "rb") as f:
             header = f.read(_SQLITE_HEADER_SIZE)
@@ -615,11 +617,25 @@ def _check_header(path: Path) -> None:
         raise StoreError(f"cannot read the ownit store {path}: {exc.strerror or exc}") from exc
     if not header:
         return  # an empty file is an empty database
-    if len(header) < _SQLITE_HEADER_SIZE or not header.startswith(_SQLITE_MAGIC):
-        raise _Unreadable("it is not an SQLite database")
+    if len(header) == _SQLITE_HEADER_SIZE and header.startswith(_SQLITE_MAGIC):
+        return
+    # Looks wrong, but a plain read can race with another process writing the file: ask
+    # SQLite (which locks properly), read-only so that it leaves the -wal as it is.
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return  # let the read-write open report what is wrong
+    try:
+        probe.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        if _is_unreadable(exc):
+            raise _Unreadable(str(exc)) from exc
+    finally:
+        probe.close()
 
 
-def _configure_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
+def _configure_and_migrate(conn: sqlite3.Connection, path: Path, *, locked: bool) -> None:
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -633,17 +649,38 @@ def _configure_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
             raise StoreVersionError(_too_new(path, version))
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and _has_tables(conn)):
             raise _Unreadable("it is a SQLite database, but not an ownit store")
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if str(mode).lower() != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        if not _is_wal(conn) or version < SCHEMA_VERSION or app_id != APPLICATION_ID:
+            # Creating or upgrading: one process at a time. Two connections switching a
+            # fresh file to WAL at once can deadlock, and SQLite then answers "locked"
+            # at once instead of waiting.
+            with contextlib.nullcontext() if locked else _file_lock(path):
+                if not _is_wal(conn):
+                    _set_wal(conn)
+                _migrate(conn, path)
         # Durability on power loss as well as on a crash: a claim must survive both.
         conn.execute("PRAGMA synchronous = FULL")
-        if version < SCHEMA_VERSION or app_id != APPLICATION_ID:
-            _migrate(conn, path)
     except sqlite3.Error as exc:
         if _is_unreadable(exc):
             raise _Unreadable(str(exc)) from exc
         raise StoreError(f"cannot use the ownit store {path}: {exc}") from exc
+
+
+def _is_wal(conn: sqlite3.Connection) -> bool:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, retrying while another program (not ownit) holds the file."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = str(getattr(exc, "sqlite_errorname", "")).startswith("SQLITE_BUSY")
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -713,8 +750,9 @@ def _move_aside(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _recovery_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``<path>.lock`` while a store is being moved aside."""
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``<path>.lock`` while a store is created, migrated or moved
+    aside (an open of a ready store never takes it)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - not POSIX: best effort without a lock
@@ -725,8 +763,7 @@ def _recovery_lock(path: Path) -> Iterator[None]:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise StoreError(
-            f"the ownit store {path} cannot be read, and its lock file {lock_path}"
-            f" cannot be created: {exc.strerror or exc}"
+            f"cannot create the lock file {lock_path} of the ownit store: {exc.strerror or exc}"
         ) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
