@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ownit.git.repo import (
     fallback_identity,
     find_repository,
     require_repository,
+    run_git,
     store_path,
 )
 from ownit.store import Store
@@ -292,3 +294,20 @@ def test_store_path_locations(
     monkeypatch.setenv("OWNIT_STORE", str(tmp_path / "override.db"))
     assert store_path(repo) == tmp_path / "override.db"
     assert store_path(None) == tmp_path / "override.db"
+
+
+def test_run_git_keeps_a_hooks_index_unless_isolated(
+    git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (git_repo / "only-in-alt.py").write_text("x\n")
+    alt_index = tmp_path / "alt-index"
+    env = {"GIT_INDEX_FILE": str(alt_index)}
+    subprocess.run(
+        ["git", "add", "--", "only-in-alt.py"],
+        cwd=git_repo,
+        env={**os.environ, **env},
+        check=True,
+    )
+    monkeypatch.setenv("GIT_INDEX_FILE", str(alt_index))
+    assert "only-in-alt.py" in run_git(["ls-files", "--cached"], git_repo).stdout
+    assert "only-in-alt.py" not in run_git(["ls-files"], git_repo, isolate=True).stdout

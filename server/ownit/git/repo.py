@@ -3,7 +3,7 @@
 Everything here runs ``git`` itself (argument lists, never a shell) so that importing this
 module stays cheap for the language server. Discovery depends only on the path asked
 about: ``GIT_DIR``, ``GIT_WORK_TREE`` and the like (which git sets while running hooks)
-are removed from the environment of the ``git`` calls made here.
+are removed from the environment of the discovery and identity calls.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _LOCATION_ENV}
+def _git_env(isolate: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not (isolate and k in _LOCATION_ENV)}
     env["LC_ALL"] = "C"  # stable messages to recognise "not a git repository"
     env["GIT_TERMINAL_PROMPT"] = "0"
     return env
@@ -71,13 +71,20 @@ def _git_executable() -> str:
     return exe
 
 
-def run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``git <args>`` in ``cwd`` (no shell, no prompt) and return the result unchecked."""
+def run_git(
+    args: list[str], cwd: Path, *, isolate: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``git <args>`` in ``cwd`` (no shell, no prompt) and return the result unchecked.
+
+    ``isolate=True`` removes ``GIT_DIR``, ``GIT_INDEX_FILE`` and the like, so the answer
+    is about the repository at ``cwd`` even inside a git hook. Leave it off to read what a
+    hook's git means (e.g. the temporary index of ``git commit -a``).
+    """
     try:
         return subprocess.run(
             [_git_executable(), *args],
             cwd=cwd,
-            env=_git_env(),
+            env=_git_env(isolate),
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -119,7 +126,9 @@ class Repository:
 
     def identity(self) -> Identity | None:
         """``user.name`` and ``user.email`` from git config, or ``None`` if either is unset."""
-        result = run_git(["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel)
+        result = run_git(
+            ["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel, isolate=True
+        )
         if result.returncode not in (0, 1):  # 1: no such key
             raise GitError(f"git config failed in {self.toplevel}: {result.stderr.strip()}")
         values: dict[str, str] = {}
@@ -135,7 +144,9 @@ class Repository:
 
 def _discover(directory: Path) -> Repository | None:
     result = run_git(
-        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"], directory
+        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"],
+        directory,
+        isolate=True,
     )
     if result.returncode != 0:
         message = result.stderr.strip()
