@@ -10,6 +10,7 @@ the client-unit conversion.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -31,7 +32,7 @@ from ownit.core.model import (
     Severity,
     Source,
 )
-from ownit.core.reanchor import Anchor, reanchor
+from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
 from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
@@ -39,6 +40,7 @@ from ownit.store import Store, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
+    from ownit.core.provenance import HistoryRun
 
 POLICY_FILE = ".ownit.yaml"
 
@@ -73,6 +75,7 @@ class Tracked:
 
     state: RegionState
     span: Span
+    history: HistoryRun | None = None  # set for lines known from history, not the store
     revision: int = 0  # bumped when anything about this region changes
     cache: tuple[Any, str] | None = None  # the LSP layer's serialized diagnostic, by key
 
@@ -130,6 +133,9 @@ class RepoContext:
         self.store = store
         self.seen_data_version = store.data_version()
         self._policy: PolicyState | None = None
+        self.history_cache: dict[tuple[str | None, str, bytes], list[HistoryRun]] = {}
+        self.head_mtime: float | None = None
+        self.head_seen = False
 
     @property
     def policy_file(self) -> Path | None:
@@ -193,6 +199,9 @@ class Document:
     is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
     published: list[str] | None = None  # what the LSP layer last sent for it
     pending: dict[str, float] = field(default_factory=dict)  # region id -> give-up time
+    # What history says (AI-assisted commits, their claims), tracked like regions under
+    # edits but never stored: claiming one records a real region and its claim.
+    history: dict[str, Tracked] = field(default_factory=dict)
     # Bumped whenever anything a diagnostic shows may have changed (a region moved, was
     # edited, claimed, dismissed, added or removed; the policy changed). An edit that
     # leaves the revision alone needs no diagnostics work at all.
@@ -258,6 +267,22 @@ class Session:
                 for tracked in document.tracked.values():
                     tracked.revision += 1
         return state
+
+    def heads_moved(self) -> list[RepoContext]:
+        """Repositories whose HEAD moved (a commit, checkout, rebase) since last asked:
+        their open documents' history hints are out of date."""
+        moved = []
+        for context in self.contexts.values():
+            if context.repo is None:
+                continue
+            try:
+                mtime: float | None = (context.repo.git_dir / "logs" / "HEAD").stat().st_mtime
+            except OSError:
+                mtime = None
+            if context.head_seen and mtime != context.head_mtime:
+                moved.append(context)
+            context.head_mtime, context.head_seen = mtime, True
+        return moved
 
     def policy_files_changed(self) -> list[RepoContext]:
         """Contexts whose `.ownit.yaml` changed on disk since it was read (or appeared)."""
@@ -375,6 +400,15 @@ class Session:
         self.change(uri, version, [(start, end, text[prefix : len(text) - suffix])])
 
     def _track_edit(self, document: Document, edit: EditResult) -> list[Tracked]:
+        """Move every region (and history run) through one edit; returns the regions gone."""
+        removed = self._track_in(document, document.tracked, edit)
+        if document.history:
+            self._track_in(document, document.history, edit)
+        return removed
+
+    def _track_in(
+        self, document: Document, regions: dict[str, Tracked], edit: EditResult
+    ) -> list[Tracked]:
         removed = []
         touched_first, touched_last = edit.new_start.line, edit.inserted_end.line
         # An edit that adds or removes no line leaves regions wholly on other lines alone:
@@ -382,7 +416,7 @@ class Session:
         same_lines = edit.line_delta == 0
         first_old = edit.chunk_first
         last_old = edit.chunk_first + len(edit.old_chunk_lines) - 1
-        for region_id, tracked in list(document.tracked.items()):
+        for region_id, tracked in list(regions.items()):
             span = tracked.span
             if same_lines and (span.end.line < first_old or span.start.line > last_old):
                 continue
@@ -390,7 +424,7 @@ class Session:
             document.revision += 1
             tracked.revision += 1
             if new_span is None:
-                del document.tracked[region_id]
+                del regions[region_id]
                 removed.append(tracked)
                 continue
             tracked.span = new_span
@@ -565,28 +599,126 @@ class Session:
         self.persist(document)  # other regions' positions must refer to the same text
         context.store.add_region(region, buffer.text)
         document.tracked[region.id] = Tracked(RegionState(region), span)
+        for run_id, run in list(document.history.items()):
+            if run.region.first_line < stop and first < run.region.end_line:
+                del document.history[run_id]  # the stored region speaks for these lines now
         document.revision += 1
         return region.id
 
     def tracked(self, uri: str, region_id: str) -> Tracked:
         document = self.document(uri)
-        tracked = document.tracked.get(region_id)
+        tracked = document.tracked.get(region_id) or document.history.get(region_id)
         if tracked is None:
             raise RequestError(f"no AI region {region_id!r} in {uri}")
         return tracked
 
+    def adopt_history(self, uri: str, region_id: str) -> str:
+        """The id of a stored region for ``region_id``: a history run becomes one (source
+        commit-trailer) the first time someone claims or dismisses it, so the claim is
+        recorded and travels with the next commit."""
+        document = self.document(uri)
+        if region_id in document.tracked or region_id not in document.history:
+            return region_id
+        run = document.history.pop(region_id)
+        document.revision += 1
+        assert run.history is not None
+        return self.mark_lines(
+            uri,
+            run.region.first_line,
+            run.region.end_line,
+            run.history.tool,
+            source=Source.COMMIT_TRAILER,
+        )
+
+    # ---------------------------------------------------------------- history
+    def history_inputs(self, uri: str) -> tuple[RepoContext, str, str] | None:
+        """What computing the document's history hints needs, or None when it has none."""
+        document = self.documents.get(uri)
+        if document is None or document.context is None or document.key is None:
+            return None
+        if document.context.repo is None or document.unsupported:
+            return None
+        return document.context, document.key, document.buffer.text
+
+    def compute_history(self, context: RepoContext, key: str, text: str) -> list[HistoryRun]:
+        """Blame and claim index (git, files): meant for a worker thread. Cached by HEAD
+        and content, so reopening a file or saving it unchanged costs nothing."""
+        from ownit.git.history_hints import head_commit, runs_for
+
+        assert context.repo is not None
+        head = head_commit(context.repo)
+        cache_key = (head, key, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+        cached = context.history_cache.get(cache_key)
+        if cached is None:
+            cached = runs_for(context.repo, key, text, context.policy().in_force)
+            if len(context.history_cache) > 64:
+                context.history_cache.clear()
+            context.history_cache[cache_key] = cached
+        return cached
+
+    def set_history(self, uri: str, runs: list[HistoryRun], basis_text: str) -> bool:
+        """Show ``runs`` (lines of ``basis_text``) in the open document; False if it closed."""
+        document = self.documents.get(uri)
+        if document is None:
+            return False
+        text = document.buffer.text
+        opcodes = (
+            None if basis_text == text else line_opcodes(basis_text.splitlines(), text.splitlines())
+        )
+        history: dict[str, Tracked] = {}
+        for run in runs:
+            lines: tuple[int, int] | None = (run.first_line, run.end_line)
+            if opcodes is not None:
+                lines = map_lines(opcodes, run.first_line, run.end_line)
+            if lines is None:
+                continue
+            first, end = lines
+            if any(
+                t.region.first_line < end and first < t.region.end_line
+                for t in document.tracked.values()
+            ):
+                continue  # a stored region covers these lines: it speaks for them
+            current = fingerprint(document.buffer.contents(first, end))
+            region = Region(
+                id=run.id,
+                path=document.key or "",
+                first_line=first,
+                end_line=end,
+                tool=run.tool,
+                source=Source.COMMIT_TRAILER,
+                created_at=0.0,
+                fingerprint=current,
+                confidence=CONFIDENCE[Source.COMMIT_TRAILER],
+            )
+            claim = None
+            if run.owned and run.owner_email:
+                claim = Claim(
+                    run.id,
+                    run.owner_email,
+                    run.owner_email,
+                    run.rationale,
+                    # the claim held for the committed text: the buffer may have changed it
+                    fingerprint(TextBuffer(basis_text).contents(run.first_line, run.end_line)),
+                    0.0,
+                )
+            span = span_for_lines(document.buffer, first, end)
+            if span.is_empty():
+                continue
+            history[run.id] = Tracked(RegionState(region, claim), span, history=run)
+        document.history = history
+        document.revision += 1
+        return True
+
     def claim(self, uri: str, region_id: str, rationale: str) -> Claim:
         document = self.document(uri)
+        self.tracked(uri, region_id)  # an unknown id fails before anything is recorded
+        if region_id in document.history:
+            self._check_rationale(document, rationale)  # nothing recorded for a bad one
+            region_id = self.adopt_history(uri, region_id)
         tracked = self.tracked(uri, region_id)
         context = self._tracked_context(document)
         rule = self.rule_for(document)
-        try:
-            if rule is not None:
-                text = rule.validate_rationale(rationale)
-            else:
-                text = validate_rationale(rationale, self.rationale_rules)
-        except RationaleRejected as error:
-            raise RequestError(str(error)) from None
+        text = self._check_rationale(document, rationale)
         name, email = context.identity()
         if rule is not None and not rule.owner_allowed(email):
             raise RequestError(
@@ -610,8 +742,21 @@ class Session:
         tracked.state.history.append(claim)
         return claim
 
+    def _check_rationale(self, document: Document, rationale: str) -> str:
+        """The normalized rationale, or a RequestError saying why the policy refuses it."""
+        rule = self.rule_for(document)
+        try:
+            if rule is not None:
+                return rule.validate_rationale(rationale)
+            return validate_rationale(rationale, self.rationale_rules)
+        except RationaleRejected as error:
+            raise RequestError(str(error)) from None
+
     def dismiss(self, uri: str, region_id: str, reason: str) -> Dismissal:
         document = self.document(uri)
+        self.tracked(uri, region_id)
+        if region_id in document.history and len(" ".join(reason.split())) >= 3:
+            region_id = self.adopt_history(uri, region_id)
         tracked = self.tracked(uri, region_id)
         context = self._tracked_context(document)
         reason = " ".join(reason.split())
@@ -630,7 +775,8 @@ class Session:
         document = self.document(uri)
         return [
             t
-            for t in document.tracked.values()
+            for regions in (document.tracked, document.history)
+            for t in regions.values()
             if t.region.first_line <= last_line and first_line < t.region.end_line
         ]
 
@@ -708,6 +854,10 @@ class Session:
         self.persist_all()
         for context in self.contexts.values():
             context.store.close()
+
+
+def _all_lines(buffer: TextBuffer) -> list[str]:
+    return buffer.contents(0, buffer.line_count())
 
 
 def _common_prefix_length(a: str, b: str) -> int:

@@ -45,8 +45,13 @@ def finding_for(
     now: float,
     severity: Severity = Severity.WARNING,
     rule: str | None = None,
+    history_commit: str | None = None,
 ) -> Finding | None:
-    """The diagnostic a region deserves, or None when it is owned or dismissed."""
+    """The diagnostic a region deserves, or None when it is owned or dismissed.
+
+    ``history_commit``: the region is known from history (the AI-assisted commit that
+    introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    """
     region = state.region
     ownership = state.ownership
     if severity is Severity.OFF or ownership in (Ownership.OWNED, Ownership.DISMISSED):
@@ -59,6 +64,12 @@ def finding_for(
             "owned it; review it and own it again"
         )
         code = FindingCode.STALE_CLAIM
+    elif history_commit is not None:
+        message = (
+            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never owned; "
+            "owning it records the claim with your next commit"
+        )
+        code = FindingCode.HISTORY_UNOWNED
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
@@ -73,8 +84,9 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
         "",
         f"- source: {region.source} (confidence {region.confidence:.0%})",
-        f"- recorded: {format_age(now - region.created_at)}",
     ]
+    if region.created_at > 0:
+        lines.append(f"- recorded: {format_age(now - region.created_at)}")
     ownership = state.ownership
     if ownership is Ownership.OWNED and state.claim is not None:
         lines.append(f"- owned by {state.claim.owner} ({format_age(now - state.claim.created_at)})")

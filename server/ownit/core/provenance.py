@@ -359,3 +359,70 @@ def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
     for entry in entries:
         index.commits[entry.sha] = entry
     return index
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRun:
+    """Consecutive lines that history says an AI tool wrote, with one owner (or none).
+
+    Lines are 0-based, half-open, in the text that was blamed. ``commit`` introduced the
+    first line; ``claim_commit`` carries the claim (None: no claim, unowned).
+    """
+
+    first_line: int
+    end_line: int
+    tool: str
+    commit: str
+    owned: bool
+    owner_email: str | None
+    rationale: str
+    claim_commit: str | None
+
+    @property
+    def id(self) -> str:
+        """Stable while the run is where it was: ``h:<commit>:<first line>``."""
+        return f"h:{self.commit[:12]}:{self.first_line}"
+
+
+def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
+    """Group AI-written committed lines into runs of the same commit, tool and owner."""
+    runs: list[HistoryRun] = []
+    for line in lines:
+        if not line.ai or not line.committed:
+            continue
+        index = line.line - 1
+        tool = line.tool or "unknown"
+        last = runs[-1] if runs else None
+        if (
+            last is not None
+            and last.end_line == index
+            and last.commit == line.commit
+            and last.tool == tool
+            and last.owned == line.owned
+            and last.owner_email == line.owner_email
+            and last.claim_commit == line.claim_commit
+        ):
+            runs[-1] = HistoryRun(
+                last.first_line,
+                index + 1,
+                last.tool,
+                last.commit,
+                last.owned,
+                last.owner_email,
+                last.rationale,
+                last.claim_commit,
+            )
+            continue
+        runs.append(
+            HistoryRun(
+                index,
+                index + 1,
+                tool,
+                line.commit,
+                line.owned,
+                line.owner_email,
+                line.rationale,
+                line.claim_commit,
+            )
+        )
+    return runs

@@ -10,17 +10,21 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
 from ownit.core.findings import finding_for, format_age
+from ownit.core.model import Severity
 from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
     from ownit.session import Document, Tracked
+
+log = logging.getLogger(__name__)
 
 
 def _region_json(
@@ -34,7 +38,11 @@ def _region_json(
     if cached is not None and cached[0] == key:
         return cached[1] or None
     severity = server.session.severity_for(document, tracked.state)
-    finding = finding_for(tracked.state, now, severity, rule)
+    history = tracked.history
+    if history is not None and severity is not Severity.OFF and not history.owned:
+        severity = Severity.HINT  # what history says is a hint; the store's regions warn
+    commit = history.commit if history is not None else None
+    finding = finding_for(tracked.state, now, severity, rule, commit)
     text = (
         json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
         if finding is not None
@@ -54,10 +62,11 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
     now = time.time()
     effective = server.session.rule_for(document)
     rule = effective.rule_name if effective is not None else None
-    for tracked in document.tracked.values():
-        text = _region_json(server, document, tracked, now, rule)
-        if text is not None:
-            result.append(text)
+    for regions in (document.tracked, document.history):
+        for tracked in regions.values():
+            text = _region_json(server, document, tracked, now, rule)
+            if text is not None:
+                result.append(text)
     return result
 
 
@@ -116,6 +125,30 @@ def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> 
         + ",".join(items)
         + "]}}",
     )
+
+
+def schedule_history(server: OwnitServer, uri: str) -> None:
+    """Compute the document's history hints in a worker thread (git blame, claim index),
+    then show them: never on the keystroke path."""
+    inputs = server.session.history_inputs(uri)
+    if inputs is None:
+        return
+    context, key, text = inputs
+
+    async def run() -> None:
+        try:
+            runs = await asyncio.get_running_loop().run_in_executor(
+                None, server.session.compute_history, context, key, text
+            )
+        except Exception:
+            log.exception("history hints for %s", uri)
+            return
+        if server.session.set_history(uri, runs, text):
+            refresh(server, {uri})
+
+    task = asyncio.ensure_future(run())
+    server.background_tasks.add(task)
+    task.add_done_callback(server.background_tasks.discard)
 
 
 def clear(server: OwnitServer, uri: str) -> None:

@@ -38,6 +38,7 @@ def register(server: OwnitServer) -> None:
                 types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
             )
         diagnostics.publish(server, item.uri)
+        diagnostics.schedule_history(server, item.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:
@@ -66,6 +67,7 @@ def register(server: OwnitServer) -> None:
             log.warning("saving positions: %s", error)
         if document.is_policy_file and document.context is not None:
             policy.reload(server, document.context)
+        diagnostics.schedule_history(server, document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:

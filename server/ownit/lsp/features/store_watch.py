@@ -34,6 +34,10 @@ async def watch(server: OwnitServer) -> None:
                 session.persist_all()
                 for context in session.policy_files_changed():
                     policy.reload(server, context)
+                for context in session.heads_moved():
+                    for uri, document in list(session.documents.items()):
+                        if document.context is context:
+                            diagnostics.schedule_history(server, uri)
         except Exception:  # keep watching: one bad read must not end the loop
             log.exception("store watch")
 

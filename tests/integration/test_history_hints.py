@@ -1,0 +1,111 @@
+"""History hints in the editor: lines that AI-assisted commits introduced and nobody owns
+get `history-unowned` hints; owned lines show their owner and rationale on hover; owning
+a hint records a real claim that travels with the next commit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from ownit.core.fingerprint import fingerprint
+from tests.conftest import git
+from tests.integration.lsp_helpers import (
+    execute,
+    isolated_env,
+    lines_of,
+    open_file,
+    start,
+    stop,
+    wait_for_diagnostics,
+)
+
+HUMAN = "def human():\n    return 1\n"
+AI = "def ai_helper(x):\n    y = x * 2\n    return y\n"
+RATIONALE = "Doubling is what the caller expects; covered by test_ai_helper"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+async def test_unowned_lines_of_an_ai_commit_are_hints_until_owned(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "mod.py"
+    path.write_text(HUMAN)
+    commit(git_repo, "Human start")
+    path.write_text(HUMAN + AI)
+    commit(git_repo, "Add helper\n\nCo-authored-by: Claude <noreply@anthropic.com>")
+
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics, "history-unowned") == [(2, 4)]
+    assert diagnostics[0].severity == types.DiagnosticSeverity.Hint
+    region_id = diagnostics[0].data["regionId"]
+
+    result = await execute(
+        client, "ownit.claim", {"uri": uri, "regionId": region_id, "rationale": RATIONALE}
+    )
+    assert result["rationale"] == RATIONALE
+    await wait_for_diagnostics(client, uri, lambda d: d == [])
+    await stop(client)
+
+    # The claim is recorded and goes into the next commit's trailers.
+    preview = subprocess.run(
+        [sys.executable, "-m", "ownit", "trailers", "--json"],
+        cwd=git_repo,
+        env=isolated_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert "AI-Owned: mod.py:3-5" in json.dumps(json.loads(preview.stdout))
+
+
+async def test_owned_history_shows_owner_on_hover_and_no_diagnostic(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "mod.py"
+    path.write_text(HUMAN + AI)
+    fp = fingerprint(AI.splitlines())
+    commit(
+        git_repo,
+        "Add helper\n\n"
+        "Assisted-by: copilot\n"
+        f"AI-Owned: mod.py:3-5 {fp} copilot test@example.com -- {RATIONALE}",
+    )
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    # No diagnostic: the history says it is owned. Hover says by whom and why.
+    hover = None
+    for _ in range(50):
+        hover = await client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=3, character=4),
+            )
+        )
+        if hover is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "test@example.com" in hover.contents.value
+    assert RATIONALE in hover.contents.value
+    assert list(client.diagnostics.get(uri, [])) == []
+    await stop(client)
