@@ -26,8 +26,26 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: $(STAMP) system lint typecheck
+test: $(STAMP) system lint typecheck extension
 	./scripts/run-pytest $(PY)
+
+# The VS Code extension (client-extension/): npm packages, then typecheck, lint, unit tests
+# (node --test) and the esbuild bundle. Its end-to-end test in real VS Code runs in pytest
+# (tests/e2e/test_vscode.py).
+.PHONY: extension vsix
+EXT := client-extension
+EXT_DEPS := $(EXT)/node_modules/.package-lock.json
+
+$(EXT_DEPS): $(EXT)/package.json $(EXT)/package-lock.json
+	cd $(EXT) && npm ci --no-audit --no-fund
+	touch $@
+
+extension: $(EXT_DEPS)
+	cd $(EXT) && npm run --silent compile && npm run --silent lint && npm run --silent test:unit && npm run --silent bundle
+
+# dist/ownit-<version>.vsix with the ownit server and its dependencies bundled.
+vsix: $(STAMP) $(EXT_DEPS)
+	$(EXT)/scripts/build-vsix $(PY)
 
 bench: $(STAMP)
 	$(PY) bench/run.py

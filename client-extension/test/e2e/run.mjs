@@ -17,6 +17,7 @@ const CACHE = process.env.OWNIT_E2E_CACHE || "/tmp/ownit-vscode-e2e";
 const CODE_SERVER = path.join(CACHE, "code-server-4.100.3/node_modules/.bin/code-server");
 const OUTPUT = path.join(REPO, "test-output");
 const TOTAL_TIMEOUT_MS = Number(process.env.OWNIT_E2E_TIMEOUT_MS || 240_000);
+const PREFIX = process.env.OWNIT_E2E_PREFIX || "";
 const PYTHON = process.env.OWNIT_E2E_PYTHON || path.join(REPO, ".venv/bin/python");
 
 const started = Date.now();
@@ -100,7 +101,7 @@ async function cdp(debugPort, method, params = {}) {
 
 async function screenshot(debugPort, name) {
   const { data } = await cdp(debugPort, "Page.captureScreenshot", { format: "png" });
-  const file = path.join(OUTPUT, `${name}.png`);
+  const file = path.join(OUTPUT, `${PREFIX}${name}.png`);
   fs.writeFileSync(file, Buffer.from(data, "base64"));
   say(`screenshot ${path.relative(REPO, file)}`);
 }
@@ -144,19 +145,45 @@ async function main() {
   say(`work dir ${tmp}`);
   makeWorkspace(dirs.ws);
 
-  // Install both extensions by copying their folders, as VS Code lays out installed ones.
-  const version = JSON.parse(fs.readFileSync(path.join(EXT_ROOT, "package.json"), "utf8")).version;
-  const keep = new Set(["package.json", "dist", "resources", "bundled", "README.md", "LICENSE"]);
-  copyDir(EXT_ROOT, path.join(dirs.exts, `ownit.ownit-${version}`), (rel) => rel === "" || keep.has(rel.split(path.sep)[0]));
-  copyDir(path.join(HERE, "fixture-ext"), path.join(dirs.exts, "ownit-test.ownit-e2e-0.0.1"));
+  // The extension under test: the built .vsix installed the way a user installs it
+  // (OWNIT_E2E_VSIX), or this folder copied as VS Code lays out installed extensions.
+  const vsix = process.env.OWNIT_E2E_VSIX;
+  if (vsix) {
+    execFileSync(CODE_SERVER, ["--extensions-dir", dirs.exts, "--user-data-dir", dirs.ud, "--install-extension", path.resolve(vsix)], {
+      stdio: "inherit",
+      timeout: 120_000,
+      env: { ...process.env, XDG_CONFIG_HOME: dirs["xdg-config"], XDG_DATA_HOME: dirs["xdg-data"] },
+    });
+    say(`installed ${path.basename(vsix)}`);
+  } else {
+    const version = JSON.parse(fs.readFileSync(path.join(EXT_ROOT, "package.json"), "utf8")).version;
+    const keep = new Set(["package.json", "dist", "resources", "bundled", "README.md", "LICENSE"]);
+    copyDir(EXT_ROOT, path.join(dirs.exts, `ownit.ownit-${version}`), (rel) => rel === "" || keep.has(rel.split(path.sep)[0]));
+  }
+  const fixture = "ownit-test.ownit-e2e-0.0.1";
+  copyDir(path.join(HERE, "fixture-ext"), path.join(dirs.exts, fixture));
+  // Once an install wrote extensions.json, VS Code loads only what it lists: add the driver.
+  const manifest = path.join(dirs.exts, "extensions.json");
+  if (fs.existsSync(manifest)) {
+    const entries = JSON.parse(fs.readFileSync(manifest, "utf8"));
+    const location = path.join(dirs.exts, fixture);
+    entries.push({
+      identifier: { id: "ownit-test.ownit-e2e" },
+      version: "0.0.1",
+      location: { $mid: 1, path: location, scheme: "file" },
+      relativeLocation: fixture,
+    });
+    fs.writeFileSync(manifest, JSON.stringify(entries));
+  }
 
-  const bundled = fs.existsSync(path.join(EXT_ROOT, "bundled/libs/ownit"));
+  const bundled = Boolean(vsix) || fs.existsSync(path.join(EXT_ROOT, "bundled/libs/ownit"));
   fs.mkdirSync(path.join(dirs.ud, "User"), { recursive: true });
   fs.writeFileSync(
     path.join(dirs.ud, "User/settings.json"),
     JSON.stringify(
       {
-        "ownit.interpreter": [PYTHON],
+        // From a .vsix: no interpreter setting at all, python3 on the PATH runs the bundled server.
+        ...(vsix ? {} : { "ownit.interpreter": [PYTHON] }),
         "ownit.importStrategy": bundled ? "useBundled" : "fromEnvironment",
         "ownit.trace.server": "messages",
         "workbench.startupEditor": "none",
@@ -250,7 +277,7 @@ async function main() {
     await screenshot(debugPort, "vscode-failure").catch(() => undefined);
   }
   const logText = fs.existsSync(path.join(dirs.signals, "log.txt")) ? fs.readFileSync(path.join(dirs.signals, "log.txt"), "utf8") : "";
-  fs.writeFileSync(path.join(OUTPUT, "vscode-e2e.log"), logText);
+  fs.writeFileSync(path.join(OUTPUT, `${PREFIX}vscode-e2e.log`), logText);
   for (const item of result.checks) {
     say(`${item.ok ? "PASS" : "FAIL"} ${item.name}${item.detail ? ` — ${item.detail}` : ""}`);
   }
