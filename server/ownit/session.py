@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
@@ -77,7 +77,10 @@ class Tracked:
     span: Span
     history: HistoryRun | None = None  # set for lines known from history, not the store
     revision: int = 0  # bumped when anything about this region changes
-    cache: tuple[Any, str] | None = None  # the LSP layer's serialized diagnostic, by key
+    # The LSP layer's serialized diagnostic and what it was made from (revision, age).
+    cache_revision: int = -1
+    cache_age: str = ""
+    cache_text: str = ""
 
     @property
     def region(self) -> Region:
@@ -739,7 +742,7 @@ class Session:
         tracked.state.claim = claim
         tracked.revision += 1
         document.revision += 1
-        tracked.state.history.append(claim)
+        tracked.state.history = (*tracked.state.history, claim)
         return claim
 
     def _check_rationale(self, document: Document, rationale: str) -> str:

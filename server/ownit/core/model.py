@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -112,7 +112,7 @@ class RegionState:
     region: Region
     claim: Claim | None = None
     dismissal: Dismissal | None = None
-    history: list[Claim] = field(default_factory=list)
+    history: tuple[Claim, ...] = ()  # every claim, oldest first
 
     @property
     def ownership(self) -> Ownership:

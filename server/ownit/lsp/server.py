@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import json
 import logging
 from typing import Any
 
@@ -38,9 +40,40 @@ def describe_parse_error(error: BaseException) -> str:
     return "; ".join(detail.replace("$.", "", 1) for detail in details) or str(cause)
 
 
+class RawJson(str):
+    """A result that is already JSON text: sent as is, never parsed and re-serialized
+    (a pull of ten thousand diagnostics would otherwise build them all as objects)."""
+
+
 class OwnitProtocol(LanguageServerProtocol):
     """pygls 2.1.1 answers a request whose params fail to parse with a showMessage only,
-    leaving the client waiting; answer it with a JSON-RPC error instead."""
+    leaving the client waiting; answer it with a JSON-RPC error instead. Also sends
+    pre-serialized JSON (``write_json``, ``RawJson`` results) without a second encoding."""
+
+    def write_json(self, body: str) -> None:
+        """Send one message that is already JSON text (what _send_data does after dumps)."""
+        if self.writer is None:
+            return
+        data = body.encode("utf-8")
+        if self._include_headers:
+            header = (
+                f"Content-Length: {len(data)}\r\n"
+                f"Content-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            )
+            data = header.encode("ascii") + data
+        result = self.writer.write(data)
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            self._pending_writes.add(task)
+            task.add_done_callback(self._pending_writes.discard)
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: Any | None = None
+    ) -> None:
+        if error is None and isinstance(result, RawJson):
+            self.write_json(f'{{"jsonrpc":"2.0","id":{json.dumps(msg_id)},"result":{result}}}')
+            return
+        super()._send_response(msg_id, result, error)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -61,6 +94,14 @@ class OwnitProtocol(LanguageServerProtocol):
                 )
             return ANSWERED
 
+    @property
+    def _pending_writes(self) -> set[asyncio.Future[Any]]:
+        pending: set[asyncio.Future[Any]] | None = getattr(self, "_ownit_writes", None)
+        if pending is None:
+            pending = set()
+            self._ownit_writes = pending
+        return pending
+
     def handle_message(self, message: Any) -> None:
         if message is ANSWERED:
             return
@@ -79,6 +120,12 @@ class OwnitServer(LanguageServer):
         self.use_pull_diagnostics = False
         self.pending_folders: list[str] = []  # workspace folders to open once initialized
         self.background_tasks: set[asyncio.Future[Any]] = set()
+
+    @property
+    def ownit_protocol(self) -> OwnitProtocol:
+        protocol = self.protocol
+        assert isinstance(protocol, OwnitProtocol)
+        return protocol
 
     @property
     def encoding(self) -> str:

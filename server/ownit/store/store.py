@@ -558,7 +558,7 @@ def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> l
         state = states.get(c[0])
         if state is not None:
             claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]))
-            state.history.append(claim)
+            state.history = (*state.history, claim)
             state.claim = claim
     for d in dismissals:
         state = states.get(d[0])
@@ -659,6 +659,9 @@ def _configure_and_migrate(conn: sqlite3.Connection, path: Path, *, locked: bool
                 _migrate(conn, path)
         # Durability on power loss as well as on a crash: a claim must survive both.
         conn.execute("PRAGMA synchronous = FULL")
+        # A small page cache: every process keeps one connection open for its lifetime
+        # (the language server for hours) and reads little; 512 KiB is plenty.
+        conn.execute("PRAGMA cache_size = -512")
     except sqlite3.Error as exc:
         if _is_unreadable(exc):
             raise _Unreadable(str(exc)) from exc

@@ -8,17 +8,17 @@ lines, the last line's text, its message); a publish is then a string join and o
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from ownit.core.findings import finding_for, format_age
 from ownit.core.model import Severity
 from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
+from ownit.lsp.server import RawJson
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -33,10 +33,8 @@ def _region_json(
     """The region's diagnostic as JSON text, from the cache while the region is unchanged
     (the session bumps its revision on any change) and its age reads the same."""
     age = format_age(now - tracked.region.created_at)
-    key = (tracked.revision, age)
-    cached = tracked.cache
-    if cached is not None and cached[0] == key:
-        return cached[1] or None
+    if tracked.cache_revision == tracked.revision and tracked.cache_age == age:
+        return tracked.cache_text or None
     severity = server.session.severity_for(document, tracked.state)
     history = tracked.history
     if history is not None and severity is not Severity.OFF and not history.owned:
@@ -48,7 +46,7 @@ def _region_json(
         if finding is not None
         else ""
     )
-    tracked.cache = (key, text)
+    tracked.cache_revision, tracked.cache_age, tracked.cache_text = tracked.revision, age, text
     return text or None
 
 
@@ -71,22 +69,7 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
 
 
 def _write(server: OwnitServer, body: str) -> None:
-    """Send one pre-serialized JSON-RPC message (what pygls's _send_data does after dumps)."""
-    protocol = server.protocol
-    if protocol.writer is None:
-        return
-    data = body.encode("utf-8")
-    if protocol._include_headers:
-        header = (
-            f"Content-Length: {len(data)}\r\n"
-            f"Content-Type: {protocol.CONTENT_TYPE}; charset={protocol.CHARSET}\r\n\r\n"
-        )
-        data = header.encode("ascii") + data
-    result = protocol.writer.write(data)
-    if inspect.isawaitable(result):
-        task = asyncio.ensure_future(result)
-        server.background_tasks.add(task)
-        task.add_done_callback(server.background_tasks.discard)
+    server.ownit_protocol.write_json(body)
 
 
 def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> None:
@@ -180,7 +163,7 @@ def register(server: OwnitServer) -> None:
             identifier="ownit", inter_file_dependencies=False, workspace_diagnostics=False
         ),
     )
-    def pull(params: types.DocumentDiagnosticParams) -> dict[str, Any]:
+    def pull(params: types.DocumentDiagnosticParams) -> RawJson:
         document = server.session.documents.get(params.text_document.uri)
         items = diagnostics_json(server, document) if document is not None else []
-        return {"kind": "full", "items": [json.loads(item) for item in items]}
+        return RawJson('{"kind":"full","items":[' + ",".join(items) + "]}")
