@@ -417,11 +417,11 @@ def test_claims_history_latest_wins_and_staleness(store: Store) -> None:
     state = store.region_state(a.id)
     assert state is not None
     assert state.claim == second
-    assert state.history == [first, second]
+    assert state.history == (first, second)
     assert state.ownership is Ownership.STALE  # its fingerprint is not the region's
     # The same answer through region_states.
     (listed,) = store.region_states("src/a.py")
-    assert listed.claim == second and listed.history == [first, second]
+    assert listed.claim == second and listed.history == (first, second)
 
 
 def test_claim_on_unknown_region_is_refused(store: Store) -> None:
