@@ -103,14 +103,18 @@ def _pos_in(lines: Sequence[str], first: int, offset: int) -> Pos:
 class TextBuffer:
     """Mutable document text, edited the way LSP ``didChange`` describes."""
 
-    __slots__ = ("lines",)
+    __slots__ = ("_text", "lines")
 
     def __init__(self, text: str = "") -> None:
         self.lines: list[str] = split_lines(text)
+        self._text: str | None = text
 
     @property
     def text(self) -> str:
-        return "".join(self.lines)
+        """The whole text (joined once per version: callers ask for it repeatedly)."""
+        if self._text is None:
+            self._text = "".join(self.lines)
+        return self._text
 
     def line_count(self) -> int:
         return len(self.lines)
@@ -157,6 +161,7 @@ class TextBuffer:
             # added an empty last line that belongs to the next (unchanged) line instead.
             new_chunk.pop()
         self.lines[chunk_first : end.line + 1] = new_chunk
+        self._text = None
         return EditResult(
             start=start,
             end=end,

@@ -134,6 +134,9 @@ class Store:
         self.path = path
         self.recovered_from = None
         self.recovery_message = None
+        # The last basis text hashed: a document marked many times between two edits
+        # hands the same text object again, and is not hashed again.
+        self._last_hashed: tuple[str | None, str] = (None, "")
 
     # ------------------------------------------------------------------ opening
 
@@ -276,11 +279,13 @@ class Store:
 
     # ------------------------------------------------------------------ snapshots
 
-    @staticmethod
-    def _put_snapshot(conn: sqlite3.Connection, text: str | None) -> str | None:
+    def _put_snapshot(self, conn: sqlite3.Connection, text: str | None) -> str | None:
         if text is None:
             return None
-        digest = snapshot_hash(text)
+        last_text, digest = self._last_hashed
+        if text is not last_text:
+            digest = snapshot_hash(text)
+            self._last_hashed = (text, digest)
         conn.execute(
             "INSERT OR IGNORE INTO snapshots (hash, text, created_at) VALUES (?, ?, ?)",
             (digest, text, time.time()),
