@@ -40,6 +40,28 @@ function isTracked(document: vscode.TextDocument): boolean {
   return document.uri.scheme === "file" || document.uri.scheme === "untitled";
 }
 
+/** Reads the clipboard; replaced only by the end-to-end test (headless browsers deny it). */
+export type ClipboardReader = () => Thenable<string>;
+let clipboardReader: ClipboardReader = () => vscode.env.clipboard.readText();
+export function setClipboardReader(reader: ClipboardReader | undefined): void {
+  clipboardReader = reader ?? (() => vscode.env.clipboard.readText());
+}
+
+/** The clipboard's text, or undefined when it cannot be read within a second. */
+async function readClipboard(): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), 1000);
+  });
+  try {
+    return await Promise.race([Promise.resolve(clipboardReader()), timeout]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class Capture implements vscode.Disposable {
   private readonly wrapped = new Map<string, vscode.Disposable>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -186,19 +208,22 @@ export class Capture implements vscode.Disposable {
     const document = event.document;
     const version = document.version;
     const inserted = event.contentChanges[0]!.text;
-    void vscode.env.clipboard.readText().then(
-      (clipboard) => {
-        if (looksLikePaste(inserted, clipboard)) {
-          this.log.info(`large insertion in ${document.uri.fsPath} is a paste: not reported`);
-          return;
-        }
-        if (document.version !== version) {
-          return; // the user typed on: the range is no longer exact
-        }
-        void this.mark(document, verdict.span, "heuristic", "unknown");
-      },
-      () => undefined,
-    );
+    void readClipboard().then((clipboard) => {
+      if (clipboard === undefined) {
+        // Without the clipboard a paste cannot be told apart: report nothing rather than
+        // call a paste AI-written.
+        this.log.info(`large insertion in ${document.uri.fsPath}: clipboard unreadable, not reported`);
+        return;
+      }
+      if (looksLikePaste(inserted, clipboard)) {
+        this.log.info(`large insertion in ${document.uri.fsPath} is a paste: not reported`);
+        return;
+      }
+      if (document.version !== version) {
+        return; // the user typed on: the range is no longer exact
+      }
+      void this.mark(document, verdict.span, "heuristic", "unknown");
+    });
   }
 
   dispose(): void {

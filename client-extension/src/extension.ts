@@ -5,7 +5,7 @@
  */
 import * as vscode from "vscode";
 import type { Middleware } from "vscode-languageclient/node";
-import { Capture } from "./capture";
+import { Capture, type ClipboardReader, setClipboardReader } from "./capture";
 import { Decorations } from "./decorations";
 import { CLAIM, DISMISS, Ownership } from "./ownership";
 import { RegionIndex } from "./regions";
@@ -18,6 +18,8 @@ export interface OwnitApi {
   readonly ready: Promise<void>;
   readonly running: () => boolean;
   readonly inlineTool: () => string;
+  /** For tests in browsers that deny clipboard access: where the paste check reads it. */
+  readonly setClipboardReader: (reader: ClipboardReader | undefined) => void;
 }
 
 export function activate(context: vscode.ExtensionContext): OwnitApi {
@@ -65,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): OwnitApi {
     }
     regions.schedule(0);
   });
-  return { ready, running: () => server.running, inlineTool: () => capture.inlineTool() };
+  return { ready, running: () => server.running, inlineTool: () => capture.inlineTool(), setClipboardReader };
 }
 
 export function deactivate(): void {

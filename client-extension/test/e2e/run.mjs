@@ -21,6 +21,8 @@ const PREFIX = process.env.OWNIT_E2E_PREFIX || "";
 const PYTHON = process.env.OWNIT_E2E_PYTHON || path.join(REPO, ".venv/bin/python");
 
 const started = Date.now();
+// No extension gallery: only package registries are reachable, and the test needs none.
+const NO_GALLERY = { EXTENSIONS_GALLERY: "{}" };
 const children = [];
 const say = (message) => console.log(`[vscode-e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,6 +47,7 @@ function start(name, command, args, options) {
 }
 
 function stopAll() {
+  pageSession?.close();
   for (const { child } of children.reverse()) {
     if (child.exitCode === null && child.signalCode === null) {
       try {
@@ -70,33 +73,65 @@ async function waitFor(what, probe, timeoutMs) {
   }
 }
 
-/** One DevTools call over the page's websocket. */
-async function cdp(debugPort, method, params = {}) {
-  const targets = await (await fetch(`http://127.0.0.1:${debugPort}/json`)).json();
-  const page = targets.find((target) => target.type === "page");
-  if (!page) {
-    throw new Error("no page target in Chromium");
-  }
-  const socket = new WebSocket(page.webSocketDebuggerUrl);
-  try {
+/** A DevTools session over one websocket (to the page, or to the browser itself). */
+class Cdp {
+  static async connect(url) {
+    const socket = new WebSocket(url);
     await new Promise((resolve, reject) => {
       socket.onopen = resolve;
-      socket.onerror = () => reject(new Error("DevTools websocket failed"));
+      socket.onerror = () => reject(new Error(`DevTools websocket ${url} failed`));
     });
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`DevTools ${method} timed out`)), 15_000);
-      socket.onmessage = (event) => {
-        const message = JSON.parse(event.data);
-        if (message.id === 1) {
-          clearTimeout(timer);
-          message.error ? reject(new Error(message.error.message)) : resolve(message.result);
-        }
-      };
-      socket.send(JSON.stringify({ id: 1, method, params }));
-    });
-  } finally {
-    socket.close();
+    return new Cdp(socket);
   }
+
+  constructor(socket) {
+    this.socket = socket;
+    this.nextId = 1;
+    this.pending = new Map();
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      const waiter = this.pending.get(message.id);
+      if (waiter) {
+        this.pending.delete(message.id);
+        message.error ? waiter.reject(new Error(message.error.message)) : waiter.resolve(message.result);
+      }
+    };
+  }
+
+  send(method, params = {}) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`DevTools ${method} timed out`));
+      }, 15_000);
+      this.pending.set(id, {
+        resolve: (value) => (clearTimeout(timer), resolve(value)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  close() {
+    this.socket.close();
+  }
+}
+
+let pageSession;
+let pageOrigin = "http://127.0.0.1";
+async function cdp(debugPort, method, params = {}) {
+  if (!pageSession) {
+    const targets = await (await fetch(`http://127.0.0.1:${debugPort}/json`)).json();
+    const page = targets.find((target) => target.type === "page" && target.url.startsWith(pageOrigin));
+    if (!page) {
+      throw new Error("no page target in Chromium");
+    }
+    pageSession = await Cdp.connect(page.webSocketDebuggerUrl);
+    // A headless window never has focus; the clipboard API needs a focused document.
+    await pageSession.send("Emulation.setFocusEmulationEnabled", { enabled: true });
+  }
+  return pageSession.send(method, params);
 }
 
 async function screenshot(debugPort, name) {
@@ -106,12 +141,57 @@ async function screenshot(debugPort, name) {
   say(`screenshot ${path.relative(REPO, file)}`);
 }
 
+const QUICK_INPUT_STATE = `(() => {
+  const widget = document.querySelector(".quick-input-widget");
+  if (!widget || widget.style.display === "none") return null;
+  const input = widget.querySelector("input");
+  const message = widget.querySelector(".quick-input-message");
+  return { value: input ? input.value : null, message: message ? message.textContent : "" };
+})()`;
+
+async function evaluate(debugPort, expression) {
+  const answer = await cdp(debugPort, "Runtime.evaluate", { expression, returnByValue: true });
+  return answer.result ? answer.result.value : undefined;
+}
+
+/**
+ * Types into VS Code's input box as a person would (real key events through DevTools) and
+ * answers with what the box then shows: its value and its validation message.
+ */
+async function typeIntoQuickInput(debugPort, request) {
+  await waitFor("the input box", async () => evaluate(debugPort, QUICK_INPUT_STATE), 10_000);
+  if (request.clear) {
+    await evaluate(
+      debugPort,
+      `(() => { const i = document.querySelector(".quick-input-widget input"); i.focus(); i.select(); })()`,
+    );
+    await cdp(debugPort, "Input.dispatchKeyEvent", { type: "keyDown", key: "Backspace", code: "Backspace", windowsVirtualKeyCode: 8, commands: ["deleteBackward"] });
+    await cdp(debugPort, "Input.dispatchKeyEvent", { type: "keyUp", key: "Backspace", code: "Backspace", windowsVirtualKeyCode: 8 });
+  }
+  if (request.text) {
+    await cdp(debugPort, "Input.insertText", { text: request.text });
+  }
+  await sleep(400);
+  const state = await evaluate(debugPort, QUICK_INPUT_STATE);
+  if (request.enter) {
+    await cdp(debugPort, "Input.dispatchKeyEvent", { type: "rawKeyDown", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13 });
+    await cdp(debugPort, "Input.dispatchKeyEvent", { type: "keyUp", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13 });
+  }
+  return state;
+}
+
 function copyDir(from, to, filter = () => true) {
   fs.cpSync(from, to, { recursive: true, filter: (src) => filter(path.relative(from, src)) });
 }
 
 function makeWorkspace(dir) {
   fs.mkdirSync(dir, { recursive: true });
+  // The heuristic source counts here from 4 lines up (the default policy leaves it out).
+  fs.writeFileSync(
+    path.join(dir, ".ownit.yaml"),
+    "version: 1\ndefaults:\n  sources:\n    count: [agent-hook, inline-completion, chat-edit, manual, commit-trailer, heuristic]\n    heuristic_min_lines: 4\n",
+  );
+  fs.writeFileSync(path.join(dir, "notes.py"), "# scratch\n\n");
   fs.writeFileSync(
     path.join(dir, "calc.py"),
     "import math\n\n\ndef area(radius):\n    return math.pi * radius * radius\n\n\ndef total(values):\n\n",
@@ -152,7 +232,7 @@ async function main() {
     execFileSync(CODE_SERVER, ["--extensions-dir", dirs.exts, "--user-data-dir", dirs.ud, "--install-extension", path.resolve(vsix)], {
       stdio: "inherit",
       timeout: 120_000,
-      env: { ...process.env, XDG_CONFIG_HOME: dirs["xdg-config"], XDG_DATA_HOME: dirs["xdg-data"] },
+      env: { ...process.env, ...NO_GALLERY, XDG_CONFIG_HOME: dirs["xdg-config"], XDG_DATA_HOME: dirs["xdg-data"] },
     });
     say(`installed ${path.basename(vsix)}`);
   } else {
@@ -193,6 +273,7 @@ async function main() {
         "telemetry.telemetryLevel": "off",
         "extensions.ignoreRecommendations": true,
         "extensions.autoUpdate": false,
+        "extensions.autoCheckUpdates": false,
         "editor.inlineSuggest.enabled": true,
         "editor.codeLens": true,
         "editor.minimap.enabled": false,
@@ -210,6 +291,7 @@ async function main() {
   const port = await freePort();
   const env = {
     ...process.env,
+    ...NO_GALLERY,
     OWNIT_E2E_DIR: dirs.signals,
     XDG_CONFIG_HOME: dirs["xdg-config"],
     XDG_DATA_HOME: dirs["xdg-data"],
@@ -245,6 +327,18 @@ async function main() {
     { env: { ...process.env, HOME: dirs.chrome }, logDir: dirs.logs },
   );
   await waitFor("Chromium's DevTools", async () => (await fetch(`http://127.0.0.1:${debugPort}/json/version`)).ok, 30_000);
+  pageOrigin = `http://127.0.0.1:${port}`;
+  await waitFor(
+    "the workbench page",
+    async () =>
+      (
+        await cdp(debugPort, "Runtime.evaluate", {
+          expression: `location.href.startsWith(${JSON.stringify(pageOrigin)}) && document.readyState === "complete"`,
+          returnByValue: true,
+        })
+      ).result.value === true,
+    30_000,
+  );
   say("Chromium connected; waiting for the scenario");
 
   const deadline = started + TOTAL_TIMEOUT_MS;
@@ -255,12 +349,18 @@ async function main() {
       await screenshot(debugPort, "vscode-timeout").catch(() => undefined);
       throw new Error(`the scenario did not finish within ${TOTAL_TIMEOUT_MS} ms`);
     }
-    for (const file of fs.readdirSync(dirs.signals)) {
+    for (const file of fs.readdirSync(dirs.signals).sort()) {
       if (file.endsWith(".request") && !shot.has(file)) {
         shot.add(file);
         const name = file.slice(0, -".request".length);
-        await screenshot(debugPort, name);
-        fs.writeFileSync(path.join(dirs.signals, `${name}.done`), "");
+        let answer = "";
+        if (name.startsWith("type-")) {
+          const request = JSON.parse(fs.readFileSync(path.join(dirs.signals, file), "utf8"));
+          answer = JSON.stringify(await typeIntoQuickInput(debugPort, request));
+        } else {
+          await screenshot(debugPort, name);
+        }
+        fs.writeFileSync(path.join(dirs.signals, `${name}.done`), answer);
       }
     }
     const resultFile = path.join(dirs.signals, "result.json");
