@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -22,6 +21,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.client import LanguageClient
+
+from ownit.git import run as git
 
 ORIGINAL = textwrap.dedent(
     '''\
@@ -64,7 +65,7 @@ class Transcript:
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    git.run(args, repo)
 
 
 def _make_repository(root: Path) -> Path:

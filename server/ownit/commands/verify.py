@@ -54,9 +54,9 @@ class Range:
 
 
 def _resolve(cwd: Path, name: str, shallow: bool) -> str:
-    from ownit.git import history
+    from ownit.git import run as git
 
-    found = history.rev(cwd, name)
+    found = git.rev(cwd, name)
     if found is None:
         hint = (
             " (this is a shallow clone: fetch the base too, e.g. fetch-depth: 0)" if shallow else ""
@@ -67,6 +67,7 @@ def _resolve(cwd: Path, name: str, shallow: bool) -> str:
 
 def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
     from ownit.git import history
+    from ownit.git import run as git
 
     shallow = history.is_shallow(cwd)
     if everything:
@@ -75,13 +76,13 @@ def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
         tip = _resolve(cwd, "HEAD", shallow)
         return Range("--all (HEAD)", (tip,), None, tip)
     if spec is None:
-        upstream = history.rev(cwd, "@{upstream}")
+        upstream = git.rev(cwd, "@{upstream}")
         if upstream is None:
-            head = history.run(["symbolic-ref", "-q", "HEAD"], cwd, check=False)
+            head = git.run(["symbolic-ref", "-q", "HEAD"], cwd, check=False)
             where = (
                 "HEAD is detached"
                 if head.returncode != 0
-                else f"branch {history.text(head.stdout).strip().removeprefix('refs/heads/')} "
+                else f"branch {git.text(head.stdout).strip().removeprefix('refs/heads/')} "
                 "has no upstream"
             )
             raise UsageError(
@@ -95,8 +96,8 @@ def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
         left, right = spec.split("...", 1)
         a = _resolve(cwd, left or "HEAD", shallow)
         b = _resolve(cwd, right or "HEAD", shallow)
-        merge = history.run(["merge-base", a, b], cwd, check=False)
-        base = history.text(merge.stdout).strip() or None
+        merge = git.run(["merge-base", a, b], cwd, check=False)
+        base = git.text(merge.stdout).strip() or None
         if base is None:
             raise UsageError(f"{spec}: the two sides have no common ancestor")
         return Range(spec, (b, f"^{base}"), base, b)
@@ -262,7 +263,7 @@ def _output(
 
 def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[str]]:
     """For each ``history_since: <revision>`` of the policy, the commits after it."""
-    from ownit.git import history
+    from ownit.git import run as git
 
     values = {policy.defaults.history_since}
     values |= {r.settings.history_since for r in policy.rules if r.settings.history_since}
@@ -270,11 +271,11 @@ def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[st
     for since in values:
         if since is None or since.kind != "revision":
             continue
-        start = history.rev(cwd, since.value)
+        start = git.rev(cwd, since.value)
         if start is None:
             continue  # not in this clone: all history counts
-        listed = history.run(["rev-list", tip, f"^{start}"], cwd, check=False)
-        out[since.value] = frozenset(history.text(listed.stdout).split())
+        listed = git.run(["rev-list", tip, f"^{start}"], cwd, check=False)
+        out[since.value] = frozenset(git.text(listed.stdout).split())
     return out
 
 

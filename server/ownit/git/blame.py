@@ -29,6 +29,7 @@ from ownit.core.provenance import (
     message_claims,
 )
 from ownit.git import history
+from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
 
 INDEX_FILE = "claim-index.json"
@@ -42,7 +43,7 @@ class BlameError(GitError):
 def start_blame(
     cwd: Path, path: str, ranges: Sequence[str] = (), contents: bytes | None = None
 ) -> subprocess.Popen[bytes]:
-    args = [history.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
+    args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
     for spec in ranges:
         args += ["-L", spec]
     if contents is not None:
@@ -52,7 +53,7 @@ def start_blame(
         return subprocess.Popen(
             args,
             cwd=cwd,
-            env=history.git_env(),
+            env=git.git_env(),
             stdin=subprocess.PIPE if contents is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -79,7 +80,7 @@ def parse_porcelain(out: bytes) -> list[BlameLine]:
         if raw.startswith(b"\t"):
             lines.append(
                 BlameLine(
-                    final, sha.decode("ascii"), orig, filenames.get(sha, ""), history.text(raw[1:])
+                    final, sha.decode("ascii"), orig, filenames.get(sha, ""), git.text(raw[1:])
                 )
             )
             continue
@@ -175,7 +176,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
     """The claim index of history up to HEAD (cached; built or extended as needed)."""
     cwd = repo.toplevel
     if head is None:
-        head = history.rev(cwd, "HEAD")
+        head = git.rev(cwd, "HEAD")
     if head is None:
         return ClaimIndex()  # no commit yet
     path = repo.git_dir / "ownit" / INDEX_FILE
@@ -186,7 +187,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         if cached.get("head") == head:
             return index_from(_from_json(item) for item in cached["commits"])
         old = str(cached.get("head", ""))
-        check = history.run(["merge-base", "--is-ancestor", old, head], cwd, check=False)
+        check = git.run(["merge-base", "--is-ancestor", old, head], cwd, check=False)
         if old and check.returncode == 0:
             start = int(cached.get("next", 0))
             new = history.log(cwd, [head, f"^{old}"])

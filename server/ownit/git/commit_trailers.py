@@ -30,6 +30,7 @@ from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
 from ownit.core.text import split_lines, strip_terminator
+from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
 from ownit.store import Store
@@ -126,12 +127,12 @@ def open_store(repo: Repository) -> Store | None:
 
 def commit_base(repo: Repository, *, amend: bool) -> str | None:
     if amend:
-        return staged.rev(repo.toplevel, "HEAD^")
-    return staged.rev(repo.toplevel, "HEAD")
+        return git.rev(repo.toplevel, "HEAD^")
+    return git.rev(repo.toplevel, "HEAD")
 
 
 def _decode(data: bytes | None) -> str | None:
-    return None if data is None else staged.text(data)
+    return None if data is None else git.text(data)
 
 
 def committed_claims(store: Store) -> set[tuple[str, str, float]]:
@@ -282,7 +283,7 @@ def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
     def lines_of(path: str) -> list[str] | None:
         if path not in cache:
             blob = staged.read_blobs(repo.toplevel, [f":{path}"])[f":{path}"]
-            cache[path] = None if blob is None else staged.git_lines(staged.text(blob))
+            cache[path] = None if blob is None else staged.git_lines(git.text(blob))
         return cache[path]
 
     def move(claim: tr.ClaimLine) -> tr.ClaimLine | None:
@@ -367,7 +368,7 @@ def pending_path(repo: Repository) -> Path:
 def save_pending(repo: Repository, plan: Plan) -> None:
     data = plan.to_json()
     data["index"] = staged.index_signature(repo.git_dir)
-    data["head"] = staged.rev(repo.toplevel, "HEAD")
+    data["head"] = git.rev(repo.toplevel, "HEAD")
     path = pending_path(repo)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{PENDING_FILE}.{os.getpid()}.tmp")
@@ -553,7 +554,7 @@ def record_commit(repo: Repository, store: Store | None, plan: Plan, message: st
     line is in its message); returns how many regions were recorded."""
     if store is None:
         return 0
-    commit = staged.rev(repo.toplevel, "HEAD")
+    commit = git.rev(repo.toplevel, "HEAD")
     comment = staged.comment_char(repo.toplevel, message)
     carried = set(tr.parse_message(message, comment).claims)
     by_region: dict[str, list[dict[str, Any]]] = {}
@@ -583,7 +584,7 @@ def record_commit(repo: Repository, store: Store | None, plan: Plan, message: st
 
 def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:
     """The commit just made is the one the pending plan was made for."""
-    parent = staged.rev(repo.toplevel, "HEAD^")
+    parent = git.rev(repo.toplevel, "HEAD^")
     return bool(parent == data.get("base"))
 
 
@@ -605,14 +606,14 @@ def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr
     """
     import tempfile
 
-    if staged.rev(repo.toplevel, "HEAD") is None:
+    if git.rev(repo.toplevel, "HEAD") is None:
         raise ClaimCommitError("nothing is committed yet: the claim goes with your first commit")
     saved = {name: os.environ.get(name) for name in ("GIT_INDEX_FILE", ONLY_REGIONS_ENV)}
     with tempfile.TemporaryDirectory(prefix="ownit-claim-", dir=repo.git_dir) as tmp:
         os.environ["GIT_INDEX_FILE"] = os.path.join(tmp, "index")
         os.environ[ONLY_REGIONS_ENV] = region_id
         try:
-            staged.git(["read-tree", "HEAD"], repo.toplevel)
+            git.run(["read-tree", "HEAD"], repo.toplevel)
             store = open_store(repo)
             try:
                 plan = plan_commit(repo, store)
@@ -634,17 +635,18 @@ def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr
             message = tr.merge_into_message(subject + "\n", plan.trailers(), max_rationale=2000)
             message_file = Path(tmp) / "message"
             write_message(message_file, message)
-            result = staged.git(
+            result = git.run(
                 ["commit", "--allow-empty", "-q", "--cleanup=whitespace", "-F", str(message_file)],
                 repo.toplevel,
                 check=False,
+                keep_locale=True,  # its hooks and messages are the user's
             )
-            err.write(staged.text(result.stderr))
+            err.write(git.text(result.stderr))
             if result.returncode != 0:
                 raise ClaimCommitError(
                     "git commit failed; the claim stays recorded for your next commit"
                 )
-            commit = staged.rev(repo.toplevel, "HEAD") or ""
+            commit = git.rev(repo.toplevel, "HEAD") or ""
             _record_if_hook_did_not(repo, plan, region_id)
         finally:
             for name, value in saved.items():
@@ -663,7 +665,7 @@ def _record_if_hook_did_not(repo: Repository, plan: Plan, region_id: str) -> Non
         done = committed_claims(store)
         if any((region_id, p.claim_fp, p.claim_at) in done for p in plan.pieces):
             return
-        out = staged.git(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout
-        record_commit(repo, store, plan, staged.text(out))
+        out = git.run(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout
+        record_commit(repo, store, plan, git.text(out))
     finally:
         store.close()

@@ -7,68 +7,17 @@ Used by ``ownit verify`` and by the claim index behind ``ownit blame``.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownit.git.repo import GitError
+from ownit.git.run import GitError, git_env, git_exe, run, text
 
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%ct", "%B")
 LOG_FORMAT = "%x00".join(_LOG_FIELDS)
-
-
-def git_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["LC_ALL"] = "C"
-    return env
-
-
-def git_exe() -> str:
-    exe = shutil.which("git")
-    if exe is None:
-        raise GitError("git is not installed or not on PATH")
-    return exe
-
-
-def run(
-    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
-) -> subprocess.CompletedProcess[bytes]:
-    try:
-        result = subprocess.run(
-            [git_exe(), *args],
-            cwd=cwd,
-            env=git_env(),
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git in {cwd}: {exc}") from exc
-    if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(message or f"git {' '.join(args[:2])} failed")
-    return result
-
-
-def text(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
-def rev(cwd: Path, spec: str) -> str | None:
-    """The commit ``spec`` names, or None."""
-    if not spec or spec.startswith("-"):
-        return None
-    args = ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{spec}^{{commit}}"]
-    result = run(args, cwd, check=False)
-    out = text(result.stdout).strip()
-    return out if result.returncode == 0 and out else None
 
 
 def parents(cwd: Path, sha: str) -> list[str]:

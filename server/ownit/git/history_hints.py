@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from ownit.core.policy import Policy
 from ownit.core.provenance import HistoryRun, history_runs, resolve
-from ownit.git import blame, history
+from ownit.git import blame
+from ownit.git import run as git
 from ownit.git.repo import Repository
 
 
 def head_commit(repo: Repository) -> str | None:
-    return history.rev(repo.toplevel, "HEAD")
+    return git.rev(repo.toplevel, "HEAD")
 
 
 def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[HistoryRun]:

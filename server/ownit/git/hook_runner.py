@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ownit.git import commit_trailers as ct
+from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, find_repository
 
@@ -97,7 +98,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         pending, data = loaded
         if data.get("index") == staged.index_signature(repo.git_dir) and data.get(
             "head"
-        ) == staged.rev(repo.toplevel, "HEAD"):
+        ) == git.rev(repo.toplevel, "HEAD"):
             plan = pending
             plan.notes = []
     policy: Policy | None = None
@@ -137,7 +138,7 @@ def post_commit(args: list[str], err: TextIO = sys.stderr) -> int:
     plan, data = loaded
     if not plan.pieces or not ct.parent_matches(repo, data):
         return EXIT_OK
-    message = staged.text(staged.git(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout)
+    message = git.text(git.run(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout)
     store = ct.open_store(repo)
     if store is None:
         return EXIT_OK

@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownit.git import staged
+from ownit.git import run as git
 
 HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit")
 MARKER = "# ownit-managed-hook v1"
@@ -50,8 +50,8 @@ class HookAction:
 
 def hooks_dir(cwd: Path) -> Path:
     """The directory git runs hooks from, for the repository at ``cwd``."""
-    out = staged.git(["rev-parse", "--git-path", "hooks"], cwd).stdout
-    path = Path(staged.text(out).strip())
+    out = git.run(["rev-parse", "--git-path", "hooks"], cwd).stdout
+    path = Path(git.text(out).strip())
     return path if path.is_absolute() else (cwd / path).resolve()
 
 

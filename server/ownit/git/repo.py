@@ -1,44 +1,28 @@
 """The repository a file belongs to, where its store lives, and who the user is.
 
-Everything here runs ``git`` itself (argument lists, never a shell) so that importing this
-module stays cheap for the language server. Discovery depends only on the path asked
-about: ``GIT_DIR``, ``GIT_WORK_TREE`` and the like (which git sets while running hooks)
-are removed from the environment of the discovery and identity calls.
+Everything here runs ``git`` through :mod:`ownit.git.run` (argument lists, never a
+shell) so that importing this module stays cheap for the language server. Discovery
+depends only on the path asked about: ``GIT_DIR``, ``GIT_WORK_TREE`` and the like (which
+git sets while running hooks) are removed from the environment of the discovery and
+identity calls.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
-import shutil
 import subprocess
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownit.git import run as git
+from ownit.git.run import GitError as GitError  # re-exported: callers import it from here
+from ownit.git.run import GitNotFoundError as GitNotFoundError
+
 STORE_ENV = "OWNIT_STORE"
 USER_NAME_ENV = "OWNIT_USER_NAME"
 USER_EMAIL_ENV = "OWNIT_USER_EMAIL"
-
-# Variables that would make git answer about another repository than the path's.
-_LOCATION_ENV = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_COMMON_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_PREFIX",
-)
-
-
-class GitError(Exception):
-    """git failed, or is not installed; the message says what to do."""
-
-
-class GitNotFoundError(GitError):
-    """The ``git`` executable is not on ``PATH``."""
 
 
 class NotARepositoryError(GitError):
@@ -54,48 +38,20 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-def _git_env(isolate: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not (isolate and k in _LOCATION_ENV)}
-    env["LC_ALL"] = "C"  # stable messages to recognise "not a git repository"
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    return env
-
-
-def _git_executable() -> str:
-    exe = shutil.which("git")
-    if exe is None:
-        raise GitNotFoundError(
-            "git is not installed or not on PATH; ownit needs git to find repositories"
-            " (install git, or work outside a repository)"
-        )
-    return exe
-
-
 def run_git(
     args: list[str], cwd: Path, *, isolate: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``git <args>`` in ``cwd`` (no shell, no prompt) and return the result unchecked.
+    """Run ``git <args>`` in ``cwd`` (no shell, no prompt) and return the result unchecked,
+    as text (:func:`ownit.git.run.run` in text mode).
 
     ``isolate=True`` removes ``GIT_DIR``, ``GIT_INDEX_FILE`` and the like, so the answer
     is about the repository at ``cwd`` even inside a git hook. Leave it off to read what a
     hook's git means (e.g. the temporary index of ``git commit -a``).
     """
-    try:
-        return subprocess.run(
-            [_git_executable(), *args],
-            cwd=cwd,
-            env=_git_env(isolate),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="surrogateescape",
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise GitNotFoundError(f"cannot run git: {exc}") from exc
-    except NotADirectoryError as exc:
-        raise GitError(f"cannot run git in {cwd}: not a directory") from exc
+    result = git.run(args, cwd, check=False, isolate=isolate)
+    return subprocess.CompletedProcess(
+        result.args, result.returncode, git.text_mode(result.stdout), git.text_mode(result.stderr)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,68 +1,27 @@
 """Plumbing for what is about to be committed: the staged blobs, the commit's base, the
 state of the repository (rebase, cherry-pick) and the message's comment character.
 
-Unlike :mod:`ownit.git.repo`, the ``git`` calls here keep the environment git gives a
-hook: ``git commit -a`` and ``git commit <paths>`` commit a temporary index named by
-``GIT_INDEX_FILE``, and that index — not ``.git/index`` — is what "staged" means then.
+Unlike :mod:`ownit.git.repo`, the ``git`` calls here (through :mod:`ownit.git.run`, not
+isolated) keep the environment git gives a hook: ``git commit -a`` and ``git commit
+<paths>`` commit a temporary index named by ``GIT_INDEX_FILE``, and that index — not
+``.git/index`` — is what "staged" means then.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
-from ownit.git.repo import GitError
+from ownit.git import run as git
 
 # git's choices for core.commentChar=auto, in its order.
 _AUTO_COMMENT_CHARS = "#;@!$%^&|:"
 
 
-def git(
-    args: Sequence[str], cwd: Path, *, input: bytes | None = None, check: bool = True
-) -> subprocess.CompletedProcess[bytes]:
-    """``git <args>`` in ``cwd`` with the caller's environment; bytes in and out."""
-    env = dict(os.environ)
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env.setdefault("LC_ALL", "C")
-    exe = shutil.which("git")
-    if exe is None:
-        raise GitError("git is not installed or not on PATH")
-    try:
-        result = subprocess.run(
-            [exe, *args],
-            cwd=cwd,
-            env=env,
-            input=input,
-            stdin=None if input is not None else subprocess.DEVNULL,
-            capture_output=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git in {cwd}: {exc}") from exc
-    if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        raise GitError(f"git {' '.join(args[:2])} failed: {message}")
-    return result
-
-
-def text(data: bytes) -> str:
-    return data.decode("utf-8", "surrogateescape")
-
-
-def rev(cwd: Path, spec: str) -> str | None:
-    """The commit ``spec`` names, or None (unborn branch, no parent)."""
-    result = git(["rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"], cwd, check=False)
-    if result.returncode != 0:
-        return None
-    return text(result.stdout).strip() or None
-
-
 def empty_tree(cwd: Path) -> str:
-    result = git(["hash-object", "-t", "tree", "--stdin"], cwd, input=b"")
-    return text(result.stdout).strip()
+    result = git.run(["hash-object", "-t", "tree", "--stdin"], cwd, input=b"")
+    return git.text(result.stdout).strip()
 
 
 def changed_paths(cwd: Path, base: str | None) -> list[str]:
@@ -70,8 +29,8 @@ def changed_paths(cwd: Path, base: str | None) -> list[str]:
     empty tree), deletions left out, renames seen as a new path."""
     args = ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d"]
     args += ["--no-ext-diff", base or empty_tree(cwd), "--"]
-    out = git(args, cwd).stdout
-    return [text(p) for p in out.split(b"\0") if p]
+    out = git.run(args, cwd).stdout
+    return [git.text(p) for p in out.split(b"\0") if p]
 
 
 def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
@@ -83,7 +42,7 @@ def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     if not asked:
         return result
     stdin = "".join(spec + "\n" for spec in asked).encode("utf-8", "surrogateescape")
-    out = git(["cat-file", "--batch"], cwd, input=stdin).stdout
+    out = git.run(["cat-file", "--batch"], cwd, input=stdin).stdout
     pos = 0
     for spec in asked:
         nl = out.index(b"\n", pos)
@@ -116,8 +75,8 @@ def in_sequencer(git_dir: Path, common_dir: Path) -> bool:
 
 def comment_char(cwd: Path, message: str) -> str:
     """The character that starts comment lines in this commit message."""
-    result = git(["config", "--get", "core.commentChar"], cwd, check=False)
-    value = text(result.stdout).strip()
+    result = git.run(["config", "--get", "core.commentChar"], cwd, check=False)
+    value = git.text(result.stdout).strip()
     if result.returncode != 0 or not value:
         return "#"
     if value != "auto":
