@@ -14,14 +14,6 @@ from ownit.core.model import Severity
 from ownit.core.policy.defaults import default_policy
 from ownit.core.policy.gitattributes import codeowners_for, linguist_attribute
 from ownit.core.policy.globs import Glob, GlobError, validate_glob
-from ownit.core.policy.loader import (
-    MAX_DEPTH,
-    MAX_FILE_BYTES,
-    MAX_RULES,
-    PolicyError,
-    PolicyProblem,
-    load_policy,
-)
 from ownit.core.policy.model import (
     ALL_HISTORY,
     AiCommitMatch,
@@ -37,8 +29,24 @@ from ownit.core.policy.model import (
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher, PatternError, compile_matcher
+from ownit.core.policy.problems import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_RULES,
+    PolicyError,
+    PolicyProblem,
+)
 
 POLICY_FILE = ".ownit.yaml"
+
+
+def load_policy(text: str, filename: str = POLICY_FILE) -> Policy:
+    """Load a policy file's text (``PolicyError`` listing every problem). The loader, and
+    YAML with it, is imported only here: evaluating the built-in policy never needs it."""
+    from ownit.core.policy.loader import load_policy as load
+
+    return load(text, filename)
+
 
 __all__ = [
     "ALL_HISTORY",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from dataclasses import dataclass
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -53,13 +52,17 @@ from ownit.core.policy.model import (
     merge_settings,
 )
 from ownit.core.policy.patterns import Matcher, PatternError, compile_matcher
+from ownit.core.policy.problems import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_RULES,
+    PolicyError,
+    PolicyProblem,
+)
 
-MAX_FILE_BYTES = 256 * 1024
-MAX_DEPTH = 10
 MAX_EVENTS = 50_000
 MAX_ALIASES = 50
 MAX_VISITS = 50_000
-MAX_RULES = 500
 MAX_LIST_ITEMS = 1000
 MAX_RATIONALE_CHARS = 2000
 SUPPORTED_VERSIONS = (1,)
@@ -84,51 +87,6 @@ _HANDLE = re.compile(r"^@[A-Za-z0-9](?:[A-Za-z0-9-]*)(?:/[A-Za-z0-9._-]+)?$")
 _REVISION = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/@{}^~-]{0,254}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TOOL = re.compile(r"^[a-z0-9][a-z0-9._-]*(?::[A-Za-z0-9._/-]+)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class PolicyProblem:
-    """One problem in a policy file. ``line``/``column`` are 1-based (column in characters);
-    ``lsp_line``/``lsp_character`` are the 0-based code-point position (lsp/convert.py turns
-    code points into the client's units)."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-    end_line: int | None = None
-    end_column: int | None = None
-
-    @property
-    def lsp_line(self) -> int:
-        return self.line - 1
-
-    @property
-    def lsp_character(self) -> int:
-        return self.column - 1
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "endLine": self.end_line,
-            "endColumn": self.end_column,
-            "message": self.message,
-        }
-
-
-class PolicyError(ValueError):
-    """The policy file is not valid; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[PolicyProblem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.line, p.column, p.message))
-        first = self.problems[0] if self.problems else None
-        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        super().__init__(f"{first}{more}" if first else "invalid policy")
 
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
