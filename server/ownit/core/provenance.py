@@ -53,19 +53,13 @@ def message_claims(message: str) -> tuple[tr.ClaimLine, ...]:
 
 
 class AiCommitDetector:
-    """``Policy.ai_commit_match`` for many commits, fast: a message that names none of
-    the trailer keys the patterns look at is matched on its people only, and results for
-    the same people are remembered."""
+    """:meth:`Policy.ai_commit_match` for many commits: answers are remembered by the
+    commit's people and the part of its message the patterns can match
+    (:meth:`Policy.ai_commit_evidence`), so commits that differ only elsewhere are
+    matched once."""
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._keys = tuple(
-            (p.trailer or "").lower() + ":" if p.field == "trailer" else ""
-            for p in policy.ai_commit_patterns
-        )
-        self._message_patterns = any(p.field == "message" for p in policy.ai_commit_patterns)
-        self._trailer_keys = tuple(k[:-1] for k in self._keys if k)
-        self._people: dict[tuple[str, str, str, str], AiCommitMatch | None] = {}
         self._seen: dict[tuple[str, tuple[str, str, str, str]], AiCommitMatch | None] = {}
 
     def match(
@@ -77,24 +71,10 @@ class AiCommitDetector:
         committer_email: str = "",
     ) -> AiCommitMatch | None:
         people = (author_name, author_email, committer_name, committer_email)
-        if not self._message_patterns:
-            lowered = message.lower()
-            if not any(key in lowered for key in self._trailer_keys):
-                if people not in self._people:
-                    self._people[people] = self.policy.ai_commit_match("", *people)
-                return self._people[people]
-            # Only lines that start with one of the keys can match a trailer pattern.
-            keys = self._trailer_keys
-            relevant = "\n".join(
-                line
-                for line in message.split("\n")
-                if line[:1].isalpha() and line.lower().startswith(keys)
-            )
-            memo = (relevant, people)
-            if memo not in self._seen:
-                self._seen[memo] = self.policy.ai_commit_match(relevant, *people)
-            return self._seen[memo]
-        return self.policy.ai_commit_match(message, *people)
+        memo = (self.policy.ai_commit_evidence(message), people)
+        if memo not in self._seen:
+            self._seen[memo] = self.policy.ai_commit_match(memo[0], *people)
+        return self._seen[memo]
 
 
 def may_hold_claims(message: str) -> bool:

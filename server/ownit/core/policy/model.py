@@ -431,6 +431,18 @@ class Policy:
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     source: str = field(default="<built-in defaults>", compare=False)
+    # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded), or
+    # None when a ``message`` pattern looks at every line.
+    _trailer_keys: tuple[str, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        patterns = self.ai_commit_patterns
+        keys = None
+        if not any(p.field == "message" for p in patterns):
+            keys = tuple((p.trailer or "").casefold() for p in patterns if p.field == "trailer")
+        object.__setattr__(self, "_trailer_keys", keys)
 
     # -- per path --
 
@@ -543,14 +555,18 @@ class Policy:
         committer_name: str = "",
         committer_email: str = "",
     ) -> AiCommitMatch | None:
-        """The first ``ai_commit_patterns`` entry the commit matches, or None."""
+        """The first ``ai_commit_patterns`` entry the commit matches, or None.
+
+        Only the lines of :meth:`ai_commit_evidence` are read, so a message that names
+        none of the trailer keys the patterns look at costs one scan.
+        """
         people = {
             "author_name": author_name,
             "author_email": author_email,
             "committer_name": committer_name,
             "committer_email": committer_email,
         }
-        lines = [line[:MAX_MATCH_INPUT] for line in message.splitlines()]
+        lines = [line[:MAX_MATCH_INPUT] for line in self.ai_commit_evidence(message).splitlines()]
         trailers = _trailer_lines(lines)
         for pattern in self.ai_commit_patterns:
             if pattern.field == "trailer":
@@ -568,6 +584,20 @@ class Policy:
                     label = pattern.field.replace("_", " ")
                     return AiCommitMatch(pattern.name, pattern.tool, f"{label} {value!r}")
         return None
+
+    def ai_commit_evidence(self, message: str) -> str:
+        """The part of a commit message ``ai_commit_patterns`` can match: all of it when a
+        ``message`` pattern looks at every line, else only the lines that start with a
+        trailer key a pattern names ("" when there are none). ``ai_commit_match`` gives
+        the same answer for it as for the whole message, so callers matching many commits
+        can remember answers by it (and by the people)."""
+        keys = self._trailer_keys
+        if keys is None:
+            return message
+        folded = message.casefold()
+        if not any(key in folded for key in keys):
+            return ""
+        return "\n".join(line for line in message.splitlines() if line.casefold().startswith(keys))
 
     def is_ai_commit(
         self,
