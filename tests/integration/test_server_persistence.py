@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.integration.lsp_helpers import (
+    SERVER,
     change,
     close_file,
     execute,
@@ -220,4 +222,56 @@ async def test_agent_writes_the_file_before_the_editor_reloads_it(
         change(client, uri, 2, [(8, 0, 8, 0, agent_lines)])
     diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
     assert lines_of(diagnostics) == [(8, 10)]
+    await stop(client)
+
+
+async def test_multi_root_workspace_and_files_outside_any_repository(
+    tmp_path: Path, home: Path
+) -> None:
+    repos = []
+    for name in ("front", "back"):
+        repo = tmp_path / name
+        repo.mkdir()
+        for args in (
+            ["init", "-q", "-b", "main"],
+            ["config", "user.name", "Multi Root"],
+            ["config", "user.email", "multi@example.com"],
+        ):
+            subprocess.run(["git", *args], cwd=repo, check=True)
+        (repo / "a.py").write_text(BODY)
+        repos.append(repo)
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "notes.py").write_text(BODY)
+
+    client = await ClientServerConfig(server_command=SERVER, server_env=isolated_env(home)).start()
+    assert isinstance(client, LanguageClient)
+    capabilities = client_capabilities("neovim")
+    if capabilities.text_document is not None:
+        capabilities.text_document.diagnostic = None
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            workspace_folders=[
+                types.WorkspaceFolder(uri=repo.as_uri(), name=repo.name) for repo in repos
+            ],
+        )
+    )
+    uris = [open_file(client, repo / "a.py") for repo in repos]
+    loose_uri = open_file(client, loose / "notes.py")
+    for index, uri in enumerate([*uris, loose_uri]):
+        await mark(client, uri, index, index + 1)
+    status = await execute(client, "ownit.status", {})
+    assert sorted((r["uri"], r["lines"][0]) for r in status["regions"]) == sorted(
+        [(uris[0], 1), (uris[1], 2), (loose_uri, 3)]
+    )
+    # Each repository has its own store; the loose file uses the user data directory.
+    for repo in repos:
+        assert (repo / ".git" / "ownit" / "state.db").exists()
+    assert (home / "data" / "ownit" / "state.db").exists()
+    loose_region = next(r["regionId"] for r in status["regions"] if r["uri"] == loose_uri)
+    claim = await execute(
+        client, "ownit.claim", {"uri": loose_uri, "regionId": loose_region, "rationale": RATIONALE}
+    )
+    assert claim["ownerEmail"].endswith("@localhost")  # no git identity outside a repository
     await stop(client)
