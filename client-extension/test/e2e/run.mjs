@@ -214,6 +214,11 @@ async function main() {
     }
   }
   fs.mkdirSync(OUTPUT, { recursive: true });
+  for (const file of fs.readdirSync(OUTPUT)) {
+    if (file.startsWith(`${PREFIX}vscode-`)) {
+      fs.rmSync(path.join(OUTPUT, file)); // this run's outputs only: no stale screenshot survives
+    }
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ownit-vscode-e2e-"));
   const dirs = Object.fromEntries(
     ["ws", "exts", "ud", "signals", "logs", "xdg-config", "xdg-data", "xdg-state", "xdg-cache", "chrome"].map((name) => {
