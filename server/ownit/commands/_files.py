@@ -1,14 +1,17 @@
 """What the file-level verbs (mark, claim, dismiss, status) share: reading a file from
-disk into a Session safely, and parsing `PATH:LINE` arguments."""
+disk into a Session safely, acting on it (:func:`file_on_disk`), and parsing `PATH:LINE`
+arguments."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ownit.cli import UsageError
 from ownit.git.repo import GitError, Repository, find_repository
-from ownit.session import Document, Session, path_to_uri
+from ownit.session import Document, RequestError, Session, path_to_uri
 
 
 def current_repository() -> Repository | None:
@@ -52,6 +55,23 @@ def open_on_disk(session: Session, path: Path) -> Document:
     if document.unsupported:
         raise UsageError(f"{path}: {document.unsupported}")
     return document
+
+
+@contextmanager
+def file_on_disk(path: Path) -> Iterator[tuple[Session, Document]]:
+    """A new Session with ``path`` open as it is on disk (:func:`open_on_disk`), for one
+    verb to act on. The document is closed when the block succeeds, the session is shut
+    down in any case, and a :class:`RequestError` of the session becomes a
+    :class:`UsageError`."""
+    session = Session()
+    try:
+        document = open_on_disk(session, path)
+        yield session, document
+        session.close(document.uri)
+    except RequestError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        session.shutdown()
 
 
 def parse_path_line(value: str) -> tuple[str, int]:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK
 
 
 def add_parser(subparsers: Any) -> None:
@@ -18,22 +18,14 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ownit.commands._files import checked_path, open_on_disk, parse_path_line, region_at
-    from ownit.session import RequestError, Session
+    from ownit.commands._files import checked_path, file_on_disk, parse_path_line, region_at
 
     raw_path, line = parse_path_line(args.location)
     path = checked_path(raw_path)
-    session = Session()
-    try:
-        document = open_on_disk(session, path)
+    with file_on_disk(path) as (session, document):
         region_id = region_at(session, document, line)
         dismissal = session.dismiss(document.uri, region_id, args.message)
         region = document.tracked[region_id].region
-        session.close(document.uri)
-    except RequestError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        session.shutdown()
     if args.json:
         print(
             json.dumps(

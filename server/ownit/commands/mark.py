@@ -25,9 +25,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ownit.commands._files import checked_path, open_on_disk, parse_line_range
+    from ownit.commands._files import checked_path, file_on_disk, parse_line_range
     from ownit.core.model import Source
-    from ownit.session import RequestError, Session
 
     first, last = parse_line_range(args.lines)
     try:
@@ -40,9 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and (not value.strip() or any(c.isspace() for c in value)):
             raise UsageError(f"{label} must be one word, got {value!r}")
     path = checked_path(args.path)
-    session = Session()
-    try:
-        document = open_on_disk(session, path)
+    with file_on_disk(path) as (session, document):
         count = document.buffer.line_count()
         if document.buffer.text.endswith(("\n", "\r")):
             count -= 1  # the empty "line" after a final newline is not a line of the file
@@ -50,11 +47,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.path} has {count} lines; --lines {args.lines} is past its end")
         region_id = session.mark_lines(document.uri, first - 1, last, args.tool, args.model, source)
         region = document.tracked[region_id].region
-        session.close(document.uri)
-    except RequestError as error:
-        raise UsageError(str(error)) from None
-    finally:
-        session.shutdown()
     if args.json:
         print(
             json.dumps(
