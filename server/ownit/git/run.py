@@ -12,8 +12,8 @@ git means (e.g. the temporary index of ``git commit -a``). ``isolate=True`` remo
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,9 +56,20 @@ def git_env(*, isolate: bool = False, keep_locale: bool = False) -> dict[str, st
     return env
 
 
+@functools.cache
+def _find_on_path(name: str, path: str) -> str | None:
+    # shutil.which, minus importing shutil (and the compression modules it pulls in) on
+    # every hook and agent checkpoint start.
+    for directory in path.split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
 def git_exe() -> str:
     """The ``git`` executable on ``PATH``; :class:`GitNotFoundError` without one."""
-    exe = shutil.which("git")
+    exe = _find_on_path("git", os.environ.get("PATH", os.defpath))
     if exe is None:
         raise GitNotFoundError(
             "git is not installed or not on PATH; ownit needs git to find repositories"
