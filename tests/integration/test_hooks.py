@@ -158,10 +158,21 @@ def test_owned_region_gets_trailers_and_is_recorded(repo: Path, env: dict[str, s
         "dev@example.com",
     )
     assert claim.rationale == RATIONALE
-    # post-commit recorded the claim: an unrelated next commit carries nothing.
+    # The installed post-commit only set the commit's record aside (no Python start)...
+    head = git(repo, env, "rev-parse", "HEAD").stdout.strip()
+    record = repo / ".git" / "ownit" / "committed" / f"{head}.json"
+    assert record.exists()
+    # ...and the next reader of the store records it: an unrelated next commit carries
+    # nothing, and the record is in the store.
     (repo / "base.py").write_text("one\ntwo\nthree\nfour\n")
     git(repo, env, "commit", "-q", "-am", "More")
     assert head_trailers(repo, env) == []
+    assert not record.exists()
+    found = find_repository(repo)
+    assert found is not None
+    with Store.open(store_path(found)) as store:
+        events = [e for e in store.events() if e.kind == "committed"]
+    assert [json.loads(e.detail)["commit"] for e in events] == [head]
 
 
 def test_unowned_region_warns_with_how_to_own(repo: Path, env: dict[str, str]) -> None:

@@ -135,8 +135,9 @@ def _decode(data: bytes | None) -> str | None:
     return None if data is None else git.text(data)
 
 
-def committed_claims(store: Store) -> set[tuple[str, str, float]]:
+def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, float]]:
     """``(region_id, fingerprint, claim time)`` of every claim already in a commit."""
+    settle_committed(repo, store)
     done: set[tuple[str, str, float]] = set()
     for event in store.events():
         if event.kind != COMMITTED_EVENT:
@@ -169,7 +170,7 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     specs = [f":{path}" for path in by_path]
     specs += [f"{base}:{path}" for path in by_path if base is not None and path in changed]
     blobs = staged.read_blobs(cwd, specs)
-    committed = committed_claims(store)
+    committed = committed_claims(store, repo)
 
     for path in sorted(by_path):
         staged_text = _decode(blobs.get(f":{path}"))
@@ -549,12 +550,15 @@ def _shell_word(text: str) -> str:
 # --------------------------------------------------------------------------- recording
 
 
-def record_commit(repo: Repository, store: Store | None, plan: Plan, message: str) -> int:
-    """Record, per region, the pieces the new commit carried (only those whose trailer
-    line is in its message); returns how many regions were recorded."""
+def record_commit(
+    repo: Repository, store: Store | None, plan: Plan, message: str, commit: str | None = None
+) -> int:
+    """Record, per region, the pieces the new commit (``commit``, default HEAD) carried
+    (only those whose trailer line is in its message); returns how many were recorded."""
     if store is None:
         return 0
-    commit = git.rev(repo.toplevel, "HEAD")
+    if commit is None:
+        commit = git.rev(repo.toplevel, "HEAD")
     comment = staged.comment_char(repo.toplevel, message)
     carried = set(tr.parse_message(message, comment).claims)
     by_region: dict[str, list[dict[str, Any]]] = {}
@@ -580,6 +584,37 @@ def record_commit(repo: Repository, store: Store | None, plan: Plan, message: st
         detail = {"commit": commit, "at": time.time(), "pieces": pieces}
         store.add_event(next(iter(by_region)), COMMITTED_EVENT, json.dumps(detail, sort_keys=True))
     return len(by_region)
+
+
+COMMITTED_DIR = "committed"
+
+
+def settle_committed(repo: Repository, store: Store) -> int:
+    """Record the commits whose post-commit hook only left their plan behind (the
+    installed script moves it to ``ownit/committed/<sha>.json`` instead of starting
+    Python); returns how many were recorded. Called before anything reads the records."""
+    folder = repo.git_dir / "ownit" / COMMITTED_DIR
+    try:
+        files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
+    except OSError:
+        return 0
+    recorded = 0
+    for file in files:
+        sha = file.stem
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            plan = Plan.from_json(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            file.unlink(missing_ok=True)  # unreadable: nothing trustworthy to record
+            continue
+        parent = git.rev(repo.toplevel, f"{sha}^") if git.rev(repo.toplevel, sha) else None
+        if plan.pieces and parent is not None and parent == data.get("base"):
+            shown = git.run(["log", "-1", "--format=%B", sha], repo.toplevel, check=False)
+            if shown.returncode == 0:
+                record_commit(repo, store, plan, git.text(shown.stdout), commit=sha)
+                recorded += 1
+        file.unlink(missing_ok=True)
+    return recorded
 
 
 def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:
@@ -662,7 +697,7 @@ def _record_if_hook_did_not(repo: Repository, plan: Plan, region_id: str) -> Non
     if store is None:
         return
     try:
-        done = committed_claims(store)
+        done = committed_claims(store, repo)
         if any((region_id, p.claim_fp, p.claim_at) in done for p in plan.pieces):
             return
         out = git.run(["log", "-1", "--format=%B", "HEAD"], repo.toplevel).stdout

@@ -79,9 +79,17 @@ if [ -n "$ok" ] && [ -f "$ok" ] && [ -f "$1" ] &&
   exit 0
 fi
 """,
+    # The commit's record waits, under ownit/committed/<sha>.json, for the next ownit
+    # command that reads the store (settle_committed): no Python start after each commit.
     "post-commit": """pending="$(git rev-parse --git-path ownit/pending-commit.json 2>/dev/null)"
 if [ -n "$pending" ] && { [ ! -f "$pending" ] || grep -q '"pieces": \\[\\]' "$pending"; }; then
   rm -f "$pending"
+  exit 0
+fi
+committed="$(git rev-parse --git-path ownit/committed 2>/dev/null)"
+head="$(git rev-parse --verify --quiet HEAD 2>/dev/null)"
+if [ -n "$committed" ] && [ -n "$head" ] && mkdir -p "$committed" &&
+  mv -f -- "$pending" "$committed/$head.json"; then
   exit 0
 fi
 """,
