@@ -58,7 +58,12 @@ export class Decorations implements vscode.Disposable {
       this.unowned,
       this.stale,
       this.owned,
-      vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        const visible = new Set(vscode.window.visibleTextEditors.map((editor) => editor.document.uri.toString()));
+        if (event.uris.some((uri) => visible.has(uri.toString()))) {
+          this.schedule();
+        }
+      }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.schedule()),
       server.onDidChangeRunning(() => this.schedule()),
     );

@@ -27,9 +27,31 @@ export class RegionIndex implements vscode.Disposable {
 
   constructor(private readonly server: ServerController) {
     this.disposables.push(
-      vscode.languages.onDidChangeDiagnostics(() => this.schedule()),
+      vscode.languages.onDidChangeDiagnostics((event) => this.onDiagnostics(event)),
       server.onDidChangeRunning((running) => (running ? this.schedule() : this.set([]))),
     );
+  }
+
+  /** ownit diagnostics per document at the last look: status is asked again only when they change in number. */
+  private readonly counts = new Map<string, number>();
+
+  private onDiagnostics(event: vscode.DiagnosticChangeEvent): void {
+    let changed = false;
+    for (const uri of event.uris) {
+      const key = uri.toString();
+      const count = vscode.languages.getDiagnostics(uri).filter((d) => d.source === "ownit").length;
+      if ((this.counts.get(key) ?? 0) !== count) {
+        changed = true;
+      }
+      if (count === 0) {
+        this.counts.delete(key);
+      } else {
+        this.counts.set(key, count);
+      }
+    }
+    if (changed) {
+      this.schedule();
+    }
   }
 
   get regions(): readonly StatusRegion[] {
