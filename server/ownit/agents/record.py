@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,7 +166,7 @@ def _enqueue(
         "queued_at": time.time(),
         "error": str(error)[:500],
     }
-    write_json(_pending_dir(repo) / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.json", entry)
+    write_json(_pending_dir(repo) / f"{time.time_ns()}-{os.urandom(4).hex()}.json", entry)
 
 
 def pending_count(repo: Repository) -> int:
