@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -264,11 +265,63 @@ async def _run(transcript: Transcript, root: Path) -> int:
                 f"{region['path']}:{region['lines'][0]}-{region['lines'][1]} "
                 f"{region['ownership']} ({region['tool']})"
             )
+
+        transcript.heading("The change is undone in review: the code is what was owned again")
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=4),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            start=types.Position(line=edit_line, character=4),
+                            end=types.Position(line=edit_line + 1, character=4),
+                        ),
+                        text="",
+                    )
+                ],
+            )
+        )
+        transcript.say(_describe(await next_diagnostics()))
+        path.write_text(edited, encoding="utf-8")
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
         await client.shutdown_async(None)
         client.exit(None)
     finally:
         await asyncio.wait_for(client.stop(), timeout=10)  # type: ignore[no-untyped-call]
-    transcript.heading("Done: every line above came from the running server")
+
+    def ownit(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "ownit", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        return (result.stdout + result.stderr).rstrip()
+
+    transcript.heading("`ownit hooks install`, then a plain `git commit`")
+    transcript.say(ownit("hooks", "install"))
+    _git(repo, "add", "--", "src/tokens.py")
+    subprocess.run(
+        ["git", "commit", "-q", "-m", "Add tokens_match"],
+        cwd=repo,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    message = subprocess.run(
+        ["git", "log", "-1", "--format=%B"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
+    transcript.say("the commit message, with the trailers the hooks wrote:\n" + message.rstrip())
+
+    transcript.heading("In CI: `ownit verify HEAD~1..HEAD` re-checks every claim")
+    transcript.say(ownit("verify", "HEAD~1..HEAD"))
+    transcript.heading(f"Months later: `ownit blame src/tokens.py -L {first + 1},{last + 1}`")
+    transcript.say(ownit("blame", "src/tokens.py", "-L", f"{first + 1},{last + 1}"))
+    transcript.heading("Done: every line above came from the running server, git and ownit")
     return 0
 
 
