@@ -192,6 +192,7 @@ function makeWorkspace(dir) {
     "version: 1\ndefaults:\n  sources:\n    count: [agent-hook, inline-completion, chat-edit, manual, commit-trailer, heuristic]\n    heuristic_min_lines: 4\n",
   );
   fs.writeFileSync(path.join(dir, "notes.py"), "# scratch\n\n");
+  fs.writeFileSync(path.join(dir, "keys.py"), "# keys\n\n");
   fs.writeFileSync(
     path.join(dir, "calc.py"),
     "import math\n\n\ndef area(radius):\n    return math.pi * radius * radius\n\n\ndef total(values):\n\n",
@@ -359,7 +360,11 @@ async function main() {
         shot.add(file);
         const name = file.slice(0, -".request".length);
         let answer = "";
-        if (name.startsWith("type-")) {
+        if (name.startsWith("press-")) {
+          const { key, code, keyCode } = JSON.parse(fs.readFileSync(path.join(dirs.signals, file), "utf8"));
+          await cdp(debugPort, "Input.dispatchKeyEvent", { type: "rawKeyDown", key, code, windowsVirtualKeyCode: keyCode });
+          await cdp(debugPort, "Input.dispatchKeyEvent", { type: "keyUp", key, code, windowsVirtualKeyCode: keyCode });
+        } else if (name.startsWith("type-")) {
           const request = JSON.parse(fs.readFileSync(path.join(dirs.signals, file), "utf8"));
           answer = JSON.stringify(await typeIntoQuickInput(debugPort, request));
         } else {

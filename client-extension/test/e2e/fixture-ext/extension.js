@@ -222,6 +222,58 @@ async function scenario() {
   await waitFor("redo to bring the text back", () => notes.getText().includes("def third"), 10000);
   await sleep(2500);
   check("redo of a large insertion is not reported again", ownitDiagnostics(notesUri).length === 0, JSON.stringify(ownitDiagnostics(notesUri).map((d) => d.range.start.line)));
+  await tabKeyScenario(folder);
+}
+
+async function pressKey(key, code, keyCode) {
+  typed += 1;
+  const name = `press-${String(typed).padStart(2, "0")}`;
+  fs.writeFileSync(path.join(DIR, `${name}.request`), JSON.stringify({ key, code, keyCode }));
+  await waitFor(`the driver to press ${key}`, () => fs.existsSync(path.join(DIR, `${name}.done`)), 30000);
+}
+
+/** A person's Tab key (a real key event in the browser) accepts the suggestion. */
+async function tabKeyScenario(folder) {
+  const uri = vscode.Uri.joinPath(folder, "keys.py");
+  const text = "total = sum(range(10))\nprint(total)";
+  let calls = 0;
+  const registration = vscode.languages.registerInlineCompletionItemProvider({ pattern: "**/keys.py" }, {
+    provideInlineCompletionItems(document, position) {
+      calls += 1;
+      return position.line === 1 && document.lineAt(1).text === "" ? [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))] : [];
+    },
+  });
+  try {
+    const document = await vscode.workspace.openTextDocument(uri);
+    let accepted = false;
+    for (let attempt = 1; attempt <= 6 && !accepted; attempt += 1) {
+      const editor = await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand("workbench.action.focusActiveEditorGroup");
+      editor.selection = new vscode.Selection(1, 0, 1, 0);
+      const before = calls;
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      const asked = await waitFor("the provider", () => calls > before, 3000).catch(() => false);
+      if (!asked) {
+        continue;
+      }
+      await sleep(500);
+      await pressKey("Tab", "Tab", 9);
+      accepted = await waitFor("the Tab-accepted text", () => document.getText().includes("print(total)"), 2000).catch(() => false);
+      if (!accepted && document.getText() !== "# keys\n\n") {
+        await vscode.commands.executeCommand("undo"); // Tab indented instead: try again
+      }
+      log(`Tab attempt ${attempt}: accepted=${Boolean(accepted)}`);
+    }
+    check("the Tab key accepted the inline completion", accepted);
+    const found = await waitFor("the Tab-accepted region's diagnostic", () => {
+      const list = ownitDiagnostics(uri);
+      return list.length > 0 ? list : null;
+    }, 10000);
+    const [first, last] = linesOf(found[0].range);
+    check("Tab-accepted completion marked on exactly its lines", found.length === 1 && first === 1 && last === 2, `lines ${first + 1}-${last + 1}`);
+  } finally {
+    registration.dispose();
+  }
 }
 
 let typed = 0;
