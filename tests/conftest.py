@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,20 @@ def git_repo(tmp_path: Path) -> Path:
     git(repo, "config", "user.email", "test@example.com")
     git(repo, "config", "commit.gpgsign", "false")
     return repo
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A hermetic environment for running git and the venv's ownit as a user would: an
+    empty HOME and global git config, no system config, this venv first on PATH."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("")
+    return {
+        "HOME": str(home),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "GIT_EDITOR": "true",
+        "LC_ALL": "C.UTF-8",
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,20 +18,6 @@ DEV = "dev@example.com"
 WHY = "Checked each branch by hand; inputs are validated upstream"
 CODE = ["def f(x):", "    return x * 2"]
 FP = fingerprint(CODE)
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    return {
-        "HOME": str(home),
-        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "LC_ALL": "C.UTF-8",
-    }
 
 
 def run(

@@ -22,21 +22,6 @@ VENV_BIN = Path(sys.executable).parent
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    return {
-        "HOME": str(home),
-        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "GIT_EDITOR": "true",
-        "LC_ALL": "C.UTF-8",
-    }
-
-
 def run(
     cwd: Path, env: dict[str, str], *args: str, check: bool = True, input: str | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,6 @@ from ownit.git.repo import find_repository, store_path
 from ownit.store import Store
 from tests.integration import test_hooks as h
 
-env = h.env
 repo = h.repo
 git = h.git
 ownit = h.ownit

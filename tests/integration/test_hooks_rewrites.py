@@ -13,7 +13,6 @@ from pathlib import Path
 from ownit.core import trailers as tr
 from tests.integration import test_hooks as h
 
-env = h.env
 repo = h.repo
 git = h.git
 ownit = h.ownit

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,21 +15,6 @@ from ownit.core.fingerprint import fingerprint
 VENV_BIN = Path(sys.executable).parent
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 DEV = "dev@example.com"
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    return {
-        "HOME": str(home),
-        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "GIT_EDITOR": "true",
-        "LC_ALL": "C.UTF-8",
-    }
 
 
 def run(
