@@ -360,9 +360,15 @@ class Session:
         elif len(text) > MAX_TRACKED_BYTES:
             document.unsupported = f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
         else:
-            context = self.context_for(path)
+            try:
+                context = self.context_for(path)
+                key = context.key_for(path)
+            except Exception as error:  # git refuses the repository, the store is unusable
+                document.unsupported = f"the ownit store cannot be used here: {error}"
+                self.notices.append(f"ownit cannot track {path}: {error}")
+                return document
             document.context = context
-            document.key = context.key_for(path)
+            document.key = key
             document.is_policy_file = context.policy_file == path
             self._load_regions(document, context.store.region_states(document.key))
         return document
@@ -857,6 +863,7 @@ class Session:
         self.persist_all()
         for context in self.contexts.values():
             context.store.close()
+        self.contexts.clear()
 
 
 def _all_lines(buffer: TextBuffer) -> list[str]:

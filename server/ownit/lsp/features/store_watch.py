@@ -35,7 +35,7 @@ def _release_memory() -> None:
 async def watch(server: OwnitServer) -> None:
     session = server.session
     polls = 0
-    while True:
+    while not server.protocol._shutdown:  # after `shutdown` the stores are closed
         await asyncio.sleep(POLL_SECONDS)
         polls += 1
         try:
