@@ -212,3 +212,26 @@ async def test_unreadable_store_is_moved_aside(git_repo: Path, home: Path) -> No
     messages = [m.message for m in client.messages]
     assert any("moved" in m or "unreadable" in m for m in messages), messages
     await stop(client)
+
+
+async def test_store_from_a_newer_ownit_is_left_alone_and_said(git_repo: Path, home: Path) -> None:
+    import sqlite3
+
+    store = git_repo / ".git" / "ownit" / "state.db"
+    store.parent.mkdir(parents=True)
+    from ownit.store.schema import APPLICATION_ID
+
+    with sqlite3.connect(store) as conn:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 999")
+        conn.execute("CREATE TABLE future (x)")
+    before = store.read_bytes()
+    path = git_repo / "a.py"
+    path.write_text("a = 1\n")
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    message = await expect_error(mark(client, uri, 0, 0))
+    assert "cannot be used" in message
+    assert store.read_bytes() == before  # a newer ownit's claims are not touched
+    assert any("cannot track" in m.message for m in client.messages)
+    await stop(client)
