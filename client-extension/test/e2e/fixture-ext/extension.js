@@ -236,11 +236,18 @@ async function pressKey(key, code, keyCode) {
 async function tabKeyScenario(folder) {
   const uri = vscode.Uri.joinPath(folder, "keys.py");
   const text = "total = sum(range(10))\nprint(total)";
+  const partial = "alpha = compute_alpha()\nbeta = compute_beta(alpha)";
   let calls = 0;
   const registration = vscode.languages.registerInlineCompletionItemProvider({ pattern: "**/keys.py" }, {
     provideInlineCompletionItems(document, position) {
       calls += 1;
-      return position.line === 1 && document.lineAt(1).text === "" ? [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))] : [];
+      if (position.line === 1 && document.lineAt(1).text === "") {
+        return [new vscode.InlineCompletionItem(text, new vscode.Range(position, position))];
+      }
+      if (position.line === 3 && document.lineAt(3).text === "") {
+        return [new vscode.InlineCompletionItem(partial, new vscode.Range(position, position))];
+      }
+      return [];
     },
   });
   try {
@@ -271,6 +278,30 @@ async function tabKeyScenario(folder) {
     }, 10000);
     const [first, last] = linesOf(found[0].range);
     check("Tab-accepted completion marked on exactly its lines", found.length === 1 && first === 1 && last === 2, `lines ${first + 1}-${last + 1}`);
+
+    // A partial accept (next line) marks only what it inserted.
+    let partialDone = false;
+    for (let attempt = 1; attempt <= 6 && !partialDone; attempt += 1) {
+      const editor = await vscode.window.showTextDocument(document);
+      editor.selection = new vscode.Selection(3, 0, 3, 0);
+      const before = calls;
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      if (!(await waitFor("the provider", () => calls > before, 3000).catch(() => false))) {
+        continue;
+      }
+      await sleep(500);
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.acceptNextLine");
+      partialDone = await waitFor("the accepted line", () => document.getText().includes("compute_alpha()"), 2000).catch(() => false);
+      log(`acceptNextLine attempt ${attempt}: accepted=${Boolean(partialDone)}`);
+    }
+    check("acceptNextLine inserted only the first line", partialDone && !document.getText().includes("compute_beta"), JSON.stringify(document.getText()));
+    await vscode.commands.executeCommand("editor.action.inlineSuggest.hide");
+    const both = await waitFor("the partial accept's diagnostic", () => {
+      const list = ownitDiagnostics(uri);
+      return list.length === 2 ? list : null;
+    }, 10000);
+    const partialLines = linesOf(both.map((d) => d.range).sort((a, b) => a.start.line - b.start.line)[1]);
+    check("partial accept marked on exactly its line", partialLines[0] === 3 && partialLines[1] === 3, `lines ${partialLines[0] + 1}-${partialLines[1] + 1}`);
   } finally {
     registration.dispose();
   }
