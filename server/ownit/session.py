@@ -842,20 +842,24 @@ class Session:
             for state in document.states():
                 yield document, state
 
-    def status(self) -> list[tuple[str, RegionState]]:
-        """Every unowned or stale region: open documents as edited, other files as stored."""
+    def status(self, *, include_owned: bool = False) -> list[tuple[str, RegionState]]:
+        """Every unowned or stale region (with ``include_owned``, owned ones too): open
+        documents as edited, other files as stored."""
+        wanted = {Ownership.UNOWNED, Ownership.STALE}
+        if include_owned:
+            wanted.add(Ownership.OWNED)
         result: list[tuple[str, RegionState]] = []
         open_keys: set[tuple[int, str]] = set()
         for document, state in self.open_states():
             if document.context is not None and document.key is not None:
                 open_keys.add((id(document.context), document.key))
-            if state.ownership in (Ownership.UNOWNED, Ownership.STALE):
+            if state.ownership in wanted:
                 result.append((document.uri, state))
         for context in self.contexts.values():
             for state in context.store.region_states():
                 if (id(context), state.region.path) in open_keys:
                     continue
-                if state.ownership in (Ownership.UNOWNED, Ownership.STALE):
+                if state.ownership in wanted:
                     result.append((path_to_uri(context.path_for(state.region.path)), state))
         return result
 

@@ -66,6 +66,11 @@ async def test_claims_and_regions_survive_a_restart(git_repo: Path, home: Path) 
     assert diagnostics[0].data == {"regionId": unowned}
     status = await execute(client, "ownit.status", {})
     assert [r["regionId"] for r in status["regions"]] == [unowned]
+    everything = await execute(client, "ownit.status", {"uri": uri, "includeOwned": True})
+    assert sorted((r["regionId"], r["ownership"]) for r in everything["regions"]) == sorted(
+        [(owned, "owned"), (unowned, "unowned")]
+    )
+    assert all("range" in r for r in everything["regions"])
     await stop(client)
 
 
@@ -274,4 +279,32 @@ async def test_multi_root_workspace_and_files_outside_any_repository(
         client, "ownit.claim", {"uri": loose_uri, "regionId": loose_region, "rationale": RATIONALE}
     )
     assert claim["ownerEmail"].endswith("@localhost")  # no git identity outside a repository
+    await stop(client)
+
+
+async def test_code_lenses_are_refreshed_when_ownership_changes(git_repo: Path, home: Path) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)  # VS Code's capabilities: codeLens.refreshSupport
+    refreshes: list[None] = []
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def on_refresh(params: None) -> None:
+        refreshes.append(params)
+
+    uri = open_file(client, path)
+    region = await mark(client, uri, 2, 3)
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert lenses is not None and "unowned — Own…" in str(lenses[0].command)
+    marked = len(refreshes)
+    assert marked >= 1
+    await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE})
+    await wait_for_diagnostics(client, uri, lambda d: d == [])
+    assert len(refreshes) > marked
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert lenses is not None and "owned by Test User" in str(lenses[0].command)
     await stop(client)

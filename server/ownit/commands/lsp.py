@@ -18,6 +18,19 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _expected_refusals(record: logging.LogRecord) -> bool:
+    """A refused request (a placeholder rationale, a malformed argument) is an answer, not
+    a server error: log it on one line, without pygls's traceback."""
+    error = record.exc_info[1] if record.exc_info else None
+    code = getattr(error, "code", None)
+    if error is not None and code in (-32602, -32803):  # InvalidParams, RequestFailed
+        record.msg, record.args = "request refused: %s", (getattr(error, "message", error),)
+        record.exc_info, record.exc_text = None, None
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return logging.getLogger().isEnabledFor(logging.INFO)
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     handlers: list[logging.Handler] = []
     if args.log_file:
@@ -27,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level, handlers=handlers, format="%(asctime)s %(name)s: %(message)s"
     )
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_expected_refusals)
     from ownit.lsp.server import create_server
 
     server = create_server()

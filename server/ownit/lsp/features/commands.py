@@ -156,11 +156,14 @@ def register(server: OwnitServer) -> None:
     @server.command(STATUS)
     @answers_errors
     def status(*args: Any) -> dict[str, Any]:
-        if args and not (len(args) == 1 and isinstance(args[0], dict)):
-            object_argument(STATUS, args)  # raises the usual message
+        obj = object_argument(STATUS, args) if args else {}
+        only_uri = field(STATUS, obj, "uri", str, optional=True)
+        include_owned = field(STATUS, obj, "includeOwned", bool, optional=True) or False
         now = time.time()
         regions = []
-        for uri, state in session.status():
+        for uri, state in session.status(include_owned=include_owned):
+            if only_uri is not None and uri != only_uri:
+                continue
             region = state.region
             document = session.documents.get(uri)
             entry: dict[str, Any] = {

@@ -145,7 +145,13 @@ def clear(server: OwnitServer, uri: str) -> None:
 
 
 def refresh(server: OwnitServer, uris: set[str]) -> None:
-    """Diagnostics changed for reasons other than an edit (a claim, another process)."""
+    """Diagnostics changed for reasons other than an edit (a claim, another process):
+    push them again, or ask a pull client to pull; code lenses say the same, so ask the
+    client to refresh those too."""
+    workspace_caps = server.client_capabilities.workspace
+    lenses = workspace_caps.code_lens if workspace_caps else None
+    if uris and lenses is not None and lenses.refresh_support:
+        server.protocol.send_request(types.WORKSPACE_CODE_LENS_REFRESH, None)
     if server.use_pull_diagnostics:
         workspace = server.client_capabilities.workspace
         diagnostics = workspace.diagnostics if workspace else None
