@@ -364,9 +364,9 @@ class Session:
                 context = self.context_for(path)
                 key = context.key_for(path)
             except Exception as error:  # git refuses the repository, the store is unusable
+                # The document stays open, untracked, saying why; the caller reports it.
                 document.unsupported = f"the ownit store cannot be used here: {error}"
-                self.notices.append(f"ownit cannot track {path}: {error}")
-                return document
+                raise
             document.context = context
             document.key = key
             document.is_policy_file = context.policy_file == path
