@@ -1,17 +1,13 @@
 /**
  * Gutter and overview-ruler marks: unowned (orange), stale (purple) and owned (green)
  * AI-written lines. Unowned and stale ranges come from ownit's diagnostics; owned regions
- * have no diagnostic, so their first line comes from the server's code lens ("owned by …").
+ * have no diagnostic, so their ranges come from `ownit.status {uri, includeOwned: true}`.
  * Work happens only for visible editors, debounced, when diagnostics or visibility change.
  */
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { regionRange, type StatusRegion } from "./regions";
 import type { ServerController } from "./server";
-
-interface RawLens {
-  range: { start: { line: number } };
-  command?: { title?: string };
-}
 
 function code(diagnostic: vscode.Diagnostic): string {
   const value = diagnostic.code;
@@ -98,13 +94,14 @@ export class Decorations implements vscode.Disposable {
           }
         }
         try {
-          const lenses = await this.server.request<RawLens[]>("textDocument/codeLens", {
-            textDocument: { uri: editor.document.uri.toString() },
+          // Owned regions have no diagnostic: the server lists them, with their ranges.
+          const answer = await this.server.execute<{ regions?: StatusRegion[] }>("ownit.status", {
+            uri: editor.document.uri.toString(),
+            includeOwned: true,
           });
-          for (const lens of lenses ?? []) {
-            if (lens.command?.title?.startsWith("owned by ")) {
-              const line = lens.range.start.line;
-              owned.push(new vscode.Range(line, 0, line, 0));
+          for (const region of answer?.regions ?? []) {
+            if (region.ownership === "owned") {
+              owned.push(regionRange(region));
             }
           }
         } catch {
