@@ -227,7 +227,10 @@ def path_to_uri(path: Path) -> str:
 
 
 class Session:
-    def __init__(self) -> None:
+    def __init__(self, *, check_stores: bool = True) -> None:
+        """``check_stores=False``: skip the full integrity read of each store on open
+        (for short-lived processes on hot paths, like agent checkpoints)."""
+        self.check_stores = check_stores
         self.documents: dict[str, Document] = {}
         self.contexts: dict[Path, RepoContext] = {}
         self.rationale_rules = RationaleRules()
@@ -327,7 +330,7 @@ class Session:
         db = store_path(repo)
         context = self.contexts.get(db)
         if context is None:
-            store = Store.open(db)
+            store = Store.open(db, check=self.check_stores)
             if store.recovery_message:
                 self.notices.append(store.recovery_message)
             context = RepoContext(repo, store)

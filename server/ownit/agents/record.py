@@ -109,7 +109,7 @@ def _record_now(
 ) -> list[tuple[int, int]]:
     from ownit.session import Session, path_to_uri
 
-    session = Session()
+    session = Session(check_stores=False)  # an agent hook: fast, never in the way
     try:
         uri = path_to_uri(path)
         document = session.open(uri, text, None)

@@ -122,7 +122,7 @@ def open_store(repo: Repository) -> Store | None:
     path = store_path(repo)
     if not path.exists():
         return None
-    return Store.open(path)
+    return Store.open(path, check=False)  # a git hook: see Store.open
 
 
 def commit_base(repo: Repository, *, amend: bool) -> str | None:

@@ -141,7 +141,7 @@ class Store:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: Path) -> Store:
+    def open(cls, path: Path, *, check: bool = True) -> Store:
         """Open (creating or migrating as needed) the store at ``path``.
 
         Raises :class:`StoreError` only when the path cannot hold a store at all (a
@@ -162,7 +162,7 @@ class Store:
                 f"cannot create the folder for the ownit store {path}: {exc.strerror or exc}"
             ) from exc
         try:
-            return cls(_connect_valid(path), path)
+            return cls(_connect_valid(path, check=check), path)
         except _Unreadable as first:
             return cls._recover(path, str(first))
 
@@ -584,7 +584,7 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
-def _connect_valid(path: Path, *, locked: bool = False) -> sqlite3.Connection:
+def _connect_valid(path: Path, *, locked: bool = False, check: bool = True) -> sqlite3.Connection:
     """Connect, check that the file is an ownit database, migrate it; or raise.
 
     Raises :class:`_Unreadable` if the content is not a usable ownit database,
@@ -599,7 +599,7 @@ def _connect_valid(path: Path, *, locked: bool = False) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the ownit store {path}: {exc}") from exc
     try:
-        _configure_and_migrate(conn, path, locked=locked)
+        _configure_and_migrate(conn, path, locked=locked, check=check)
     except BaseException:
         conn.close()
         raise
@@ -640,15 +640,22 @@ def _check_header(path: Path) -> None:
         probe.close()
 
 
-def _configure_and_migrate(conn: sqlite3.Connection, path: Path, *, locked: bool) -> None:
+def _configure_and_migrate(
+    conn: sqlite3.Connection, path: Path, *, locked: bool, check: bool = True
+) -> None:
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
-        # Reading the header and every page: finds garbage and truncated files now,
-        # not in the middle of a user's claim.
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if [tuple(row) for row in check] != [("ok",)]:
-            raise _Unreadable("integrity check failed: " + "; ".join(str(r[0]) for r in check[:3]))
+        # Reading the header and every page finds garbage and truncated files now, not in
+        # the middle of a user's claim. It costs time in proportion to the store, so the
+        # short-lived processes on hot paths (git hooks, agent checkpoints) skip it:
+        # damage they meet mid-write is still a StoreError, and the next editor or CLI
+        # start moves the file aside.
+        if check:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [tuple(row) for row in rows] != [("ok",)]:
+                found = "; ".join(str(r[0]) for r in rows[:3])
+                raise _Unreadable("integrity check failed: " + found)
         app_id, version = _identity(conn)
         if version > SCHEMA_VERSION and app_id == APPLICATION_ID:
             raise StoreVersionError(_too_new(path, version))
