@@ -11,7 +11,6 @@ the client-unit conversion.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,8 +49,6 @@ def default_policy() -> Policy:
 
     return built_in()
 
-
-log = logging.getLogger(__name__)
 
 # Files larger than this are not tracked (a clear message says so); 50,000 lines of code
 # stay well below it.
@@ -343,7 +340,7 @@ class Session:
             try:
                 self.context_for(path)
             except Exception as error:  # a broken folder must not stop the server
-                log.warning("cannot open the ownit store for %s: %s", path, error)
+                self.notices.append(f"ownit cannot open the store for {path}: {error}")
 
     # ---------------------------------------------------------------- documents
     def document(self, uri: str) -> Document:
@@ -538,7 +535,9 @@ class Session:
             try:
                 self.persist(document)
             except Exception as error:
-                log.warning("could not save region positions of %s: %s", document.uri, error)
+                self.notices.append(
+                    f"ownit could not save region positions of {document.uri}: {error}"
+                )
 
     # ------------------------------------------------------------------ actions
     def _tracked_context(self, document: Document) -> RepoContext:

@@ -127,6 +127,15 @@ class OwnitServer(LanguageServer):
         assert isinstance(protocol, OwnitProtocol)
         return protocol
 
+    def show_notices(self) -> None:
+        """Tell the user what the session noted (a store moved aside, a folder it cannot
+        track, positions it could not save)."""
+        for notice in self.session.take_notices():
+            log.warning("%s", notice)
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
+            )
+
     @property
     def encoding(self) -> str:
         return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)

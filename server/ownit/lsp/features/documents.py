@@ -33,10 +33,7 @@ def register(server: OwnitServer) -> None:
                     message=f"ownit cannot track {item.uri}: {error}",
                 )
             )
-        for notice in session.take_notices():
-            server.window_show_message(
-                types.ShowMessageParams(type=types.MessageType.Warning, message=notice)
-            )
+        server.show_notices()
         diagnostics.publish(server, item.uri)
         diagnostics.schedule_history(server, item.uri)
 

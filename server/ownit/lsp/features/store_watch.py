@@ -44,6 +44,7 @@ async def watch(server: OwnitServer) -> None:
                 diagnostics.refresh(server, changed)
             if polls % PERSIST_EVERY_POLLS == 0:
                 session.persist_all()
+                server.show_notices()
                 _release_memory()
                 for context in session.policy_files_changed():
                     policy.reload(server, context)
@@ -61,6 +62,7 @@ def register(server: OwnitServer) -> None:
         for uri in server.pending_folders:
             server.session.add_workspace_folder(uri)
         server.pending_folders = []
+        server.show_notices()
         task = asyncio.get_running_loop().create_task(watch(server))
         server.background_tasks.add(task)
         task.add_done_callback(server.background_tasks.discard)
