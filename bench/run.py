@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import subprocess
 import sys
 import time
 import traceback
@@ -53,6 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     selected = [REGISTRY[name] for name in args.names] if args.names else list(REGISTRY.values())
 
+    # An installed ownit has its bytecode compiled (pip does it); a checkout may not, and
+    # with PYTHONDONTWRITEBYTECODE set every ownit process would compile it again.
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "server")],
+        check=False,
+        capture_output=True,
+    )
     ctx = make_context(quick=args.quick, self_check=args.self_check)
     failed = 0
     started = time.perf_counter()
