@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,11 +40,13 @@ PREFERRED_ORDER = (
 
 
 def command_modules() -> list[str]:
-    import pkgutil
-
-    from ownit import commands
-
-    names = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    # A listing of the package folder (pkgutil would import inspect & co. on every hook).
+    folder = os.path.join(os.path.dirname(__file__), "commands")
+    names = {
+        entry[:-3]
+        for entry in os.listdir(folder)
+        if entry.endswith(".py") and not entry.startswith("_")
+    }
     first = [name for name in PREFERRED_ORDER if name in names]
     return first + sorted(names - set(first))
 
