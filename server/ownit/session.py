@@ -592,7 +592,11 @@ class Session:
             )
         for tracked in document.tracked.values():
             region = tracked.region
-            if region.first_line <= first and stop <= region.end_line:
+            if (
+                region.first_line <= first
+                and stop <= region.end_line
+                and tracked.state.dismissal is None  # "not AI-written" said nothing of this
+            ):
                 return region.id  # already inside a tracked region: nothing new to record
         region = Region(
             id=new_region_id(),

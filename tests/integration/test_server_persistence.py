@@ -308,3 +308,24 @@ async def test_code_lenses_are_refreshed_when_ownership_changes(git_repo: Path, 
     )
     assert lenses is not None and "owned by Test User" in str(lenses[0].command)
     await stop(client)
+
+
+async def test_marking_inside_a_region_reuses_it_unless_it_was_dismissed(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    outer = await mark(client, uri, 2, 6)
+    assert await mark(client, uri, 3, 4) == outer  # the same lines again: nothing new
+    await execute(
+        client, "ownit.dismiss", {"uri": uri, "regionId": outer, "reason": "written by hand"}
+    )
+    await wait_for_diagnostics(client, uri, lambda d: d == [])
+    # New AI code accepted inside the dismissed lines is a region of its own.
+    inner = await mark(client, uri, 3, 4)
+    assert inner != outer
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics) == [(3, 4)]
+    await stop(client)
