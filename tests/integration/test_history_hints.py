@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,4 +109,48 @@ async def test_owned_history_shows_owner_on_hover_and_no_diagnostic(
     assert "test@example.com" in hover.contents.value
     assert RATIONALE in hover.contents.value
     assert list(client.diagnostics.get(uri, [])) == []
+    await stop(client)
+
+
+@pytest.mark.parametrize("since", ["revision", "date"])
+async def test_history_since_limits_the_hints(git_repo: Path, home: Path, since: str) -> None:
+    path = git_repo / "mod.py"
+    old_ai = "def old_helper():\n    return 0\n"
+    path.write_text(HUMAN + old_ai)
+    git(git_repo, "add", "-A")
+    subprocess.run(
+        [
+            "git",
+            "commit",
+            "-q",
+            "-m",
+            "Old helper\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+        ],
+        cwd=git_repo,
+        env={
+            **os.environ,
+            "GIT_COMMITTER_DATE": "2020-01-01T00:00:00",
+            "GIT_AUTHOR_DATE": "2020-01-01T00:00:00",
+        },
+        check=True,
+    )
+    git(git_repo, "tag", "adoption")
+    path.write_text(HUMAN + old_ai + AI)
+    git(git_repo, "add", "-A")
+    git(
+        git_repo,
+        "commit",
+        "-q",
+        "-m",
+        "Add helper\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+    )
+    value = "adoption" if since == "revision" else "2024-01-01"
+    (git_repo / ".ownit.yaml").write_text(f"version: 1\ndefaults:\n  history_since: {value}\n")
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) >= 1)
+    await asyncio.sleep(0.5)
+    diagnostics = list(client.diagnostics.get(uri, []))
+    # Only the commit after `history_since` counts: the old helper gets no hint.
+    assert lines_of(diagnostics, "history-unowned") == [(4, 6)]
     await stop(client)

@@ -7,7 +7,9 @@ in a worker thread; the session caches results by HEAD and buffer content.
 
 from __future__ import annotations
 
-from ownit.core.policy import Policy
+import datetime
+
+from ownit.core.policy import HistorySince, Policy
 from ownit.core.provenance import HistoryRun, history_runs, resolve
 from ownit.git import blame
 from ownit.git import run as git
@@ -31,4 +33,28 @@ def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[His
         lines = blame.finish_blame(process, contents)
     except blame.BlameError:
         return []  # e.g. a file that was never committed
-    return history_runs(resolve(lines, index, path))
+    runs = history_runs(resolve(lines, index, path))
+    return _since(repo, runs, policy.effective(path).history_since)
+
+
+def _since(repo: Repository, runs: list[HistoryRun], since: HistorySince) -> list[HistoryRun]:
+    """Only the runs whose commit counts under the path's ``history_since``."""
+    if since.kind == "all" or not runs:
+        return runs
+    commits = sorted({run.commit for run in runs})
+    counts: dict[str, bool] = {}
+    if since.kind == "date" and since.date is not None:
+        shown = git.run(["show", "-s", "--format=%H %ct", *commits], repo.toplevel, check=False)
+        for line in git.text(shown.stdout).splitlines():
+            sha, _, stamp = line.partition(" ")
+            when = datetime.datetime.fromtimestamp(int(stamp), datetime.UTC).date()
+            counts[sha] = when >= since.date
+    elif since.kind == "revision":
+        start = git.rev(repo.toplevel, since.value)
+        for sha in commits:
+            if start is None:  # an unknown revision: history counts, as in verify
+                counts[sha] = True
+                continue
+            after = git.run(["merge-base", "--is-ancestor", start, sha], repo.toplevel, check=False)
+            counts[sha] = after.returncode == 0 and sha != start
+    return [run for run in runs if counts.get(run.commit, True)]
