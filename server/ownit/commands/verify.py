@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, EXIT_USAGE, UsageError
+from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
 
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
@@ -112,8 +112,95 @@ def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
     return Range(spec, (f"{one}^!",) if parents else (one,), base, one)
 
 
+@dataclass(frozen=True, slots=True)
+class PolicyAt:
+    """The policy of a commit (``.ownit.yaml``, ``.gitattributes``, CODEOWNERS)."""
+
+    policy: Any  # ownit.core.policy.Policy
+    note: str  # where it comes from, for people
+    gitattributes_text: str | None = None
+    codeowners_text: str | None = None
+
+
+class PolicyRead:
+    """The policy files of ``commit``, read by one ``git cat-file --batch`` in the
+    background (start it before ``git log``); no commit: the built-in defaults.
+    ``label`` names the commit in messages ("base", "tip")."""
+
+    def __init__(self, cwd: Path, commit: str | None, label: str) -> None:
+        from ownit.core.policy import POLICY_FILE
+        from ownit.git import history
+
+        self.commit, self.label = commit, label
+        self.specs: list[str] = []
+        if commit is not None:
+            self.specs = [f"{commit}:{POLICY_FILE}", f"{commit}:.gitattributes"]
+            self.specs += [f"{commit}:{loc}" for loc in CODEOWNERS_LOCATIONS]
+        self._job = history.BatchRead(cwd, self.specs)
+
+    def result(self) -> PolicyAt:
+        """The policy; a policy file that is not valid is a UsageError (its problems are
+        printed on stderr first)."""
+        from ownit.core.policy import POLICY_FILE, PolicyError, default_policy, load_policy
+
+        side = self._job.result()
+        if self.commit is None:
+            return PolicyAt(default_policy(), "built-in defaults")
+        short = self.commit[:10]
+        policy_blob = side[self.specs[0]]
+        if policy_blob is None:
+            policy = default_policy()
+            note = f"built-in defaults (no {POLICY_FILE} at {self.label} {short})"
+        else:
+            display = f"{short}:{POLICY_FILE}"
+            try:
+                policy = load_policy(policy_blob.decode("utf-8", "replace"), display)
+            except PolicyError as error:
+                for problem in error.problems:
+                    print(problem, file=sys.stderr)
+                raise UsageError(
+                    f"the policy at the {self.label} of the range ({display}) is not valid;"
+                    f" fix it on the {self.label} branch first"
+                ) from None
+            note = f"{POLICY_FILE} at {self.label} {short}"
+        attrs = side[self.specs[1]]
+        codeowners = next((b for s in self.specs[2:] if (b := side[s]) is not None), None)
+        return PolicyAt(
+            policy,
+            note,
+            None if attrs is None else attrs.decode("utf-8", "replace"),
+            None if codeowners is None else codeowners.decode("utf-8", "replace"),
+        )
+
+
+class AiAdded:
+    """The lines AI-assisted commits (``prepared.ai``) added to paths they carry no claim
+    for, per commit and path: a cheap name-only ``git diff-tree`` in the background
+    first, then the line diff only for the commits that need it."""
+
+    def __init__(self, cwd: Path, prepared: Any) -> None:
+        from ownit.git import history
+
+        self.cwd, self.prepared = cwd, prepared
+        self.commits = list(prepared.ai)
+        self._job = history.start_changed_paths(cwd, self.commits) if self.commits else None
+
+    def result(self) -> dict[str, dict[str, list[int]]]:
+        from ownit.git import history
+
+        if self._job is None:
+            return {}
+        changed = history.changed_paths(self._job, self.commits)
+        covered = {sha: {c.path for c in self.prepared.claims.get(sha, ())} for sha in changed}
+        uncovered = [sha for sha, paths in changed.items() if set(paths) - covered[sha]]
+        added = history.added_lines(self.cwd, uncovered)
+        return {
+            sha: {path: lines for path, lines in by_path.items() if path not in covered[sha]}
+            for sha, by_path in added.items()
+        }
+
+
 def run(args: argparse.Namespace) -> int:
-    from ownit.core.policy import POLICY_FILE, PolicyError, default_policy, load_policy
     from ownit.core.verify import ERROR, Verifier, prepare
     from ownit.git import history
     from ownit.git.repo import GitError, find_repository
@@ -127,55 +214,21 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("not inside a git repository")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
-        side_specs: list[str] = []
-        if rng.base is not None:
-            side_specs = [f"{rng.base}:{POLICY_FILE}", f"{rng.base}:.gitattributes"]
-            side_specs += [f"{rng.base}:{loc}" for loc in CODEOWNERS_LOCATIONS]
-        side_job = history.BatchRead(cwd, side_specs)  # runs while git log does
+        policy_job = PolicyRead(cwd, rng.base, "base")  # runs while git log does
         commits = history.log(cwd, rng.revisions)
-        side = side_job.result()
+        at = policy_job.result()
     except GitError as error:
         raise UsageError(str(error)) from None
-
-    # The policy, from the base of the range.
-    policy_note: str
-    codeowners_text = gitattributes_text = None
+    policy = at.policy
     if rng.base is None:
-        policy = default_policy()
         policy_note = "built-in defaults (the range has no base commit)"
     else:
-        short = rng.base[:10]
-        policy_blob = side[side_specs[0]]
-        if policy_blob is None:
-            policy = default_policy()
-            policy_note = f"built-in defaults (no {POLICY_FILE} at base {short})"
-        else:
-            display = f"{short}:{POLICY_FILE}"
-            try:
-                policy = load_policy(policy_blob.decode("utf-8", "replace"), display)
-            except PolicyError as error:
-                for problem in error.problems:
-                    print(problem, file=sys.stderr)
-                print(
-                    f"ownit: the policy at the base of the range ({display}) is not valid;"
-                    " fix it on the base branch first",
-                    file=sys.stderr,
-                )
-                return EXIT_USAGE
-            policy_note = f"{POLICY_FILE} at base {short}"
-        attrs = side[side_specs[1]]
-        gitattributes_text = attrs.decode("utf-8", "replace") if attrs is not None else None
-        for spec in side_specs[2:]:
-            blob = side[spec]
-            if blob is not None:
-                codeowners_text = blob.decode("utf-8", "replace")
-                break
+        policy_note = at.note
 
     prepared = prepare(commits, policy)
     reader: history.BlobReader | None = None
     try:
-        ai_commits = list(prepared.ai)
-        changed_job = history.start_changed_paths(cwd, ai_commits) if ai_commits else None
+        ai_added = AiAdded(cwd, prepared)
         wanted = prepared.blob_specs()
         wanted += [(rng.tip, path) for path in prepared.claimed_paths()]
         fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
@@ -194,23 +247,15 @@ def run(args: argparse.Namespace) -> int:
                 cache[key] = None if data is None else history.git_lines(data)
             return cache[key]
 
-        # Added lines are needed only where an AI-assisted commit changed a path it has
-        # no claim for: a cheap name-only pass first, the line diff only for those.
-        changed = history.changed_paths(changed_job, ai_commits) if changed_job else {}
-        uncovered = [
-            sha
-            for sha, paths in changed.items()
-            if set(paths) - {c.path for c in prepared.claims.get(sha, ())}
-        ]
-        added = history.added_lines(cwd, uncovered)
+        added = ai_added.result()
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
         verifier = Verifier(
             policy,
             blobs=blobs,
             tip=rng.tip,
-            codeowners_text=codeowners_text,
-            gitattributes_text=gitattributes_text,
+            codeowners_text=at.codeowners_text,
+            gitattributes_text=at.gitattributes_text,
             after_revision=after_revision,
             shallow=shallow,
         )

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -118,6 +118,7 @@ class Prepared:
 
     claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
     ai: dict[str, str] = field(default_factory=dict)  # commit -> why it is AI-assisted
+    ai_tools: dict[str, str] = field(default_factory=dict)  # commit -> tool ("" = unknown)
 
     def blob_specs(self) -> list[tuple[str, str]]:
         """(commit, path) of every claim."""
@@ -144,17 +145,73 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
         )
         if found is not None and len(commit.parents) <= 1:
             prepared.ai[commit.sha] = found.reason
+            prepared.ai_tools[commit.sha] = found.tool or ""
     return prepared
 
 
-Blobs = Callable[[str, str], "list[str] | None"]
+def locate_at_tip(claim: tr.ClaimLine, tip: Sequence[str] | None) -> tuple[int, int] | None:
+    """Where the claim's code (its fingerprint, over as many lines) is in the tip's text,
+    looking near the claimed lines first: 1-based inclusive, or None when it is gone."""
+    if tip is None:
+        return None
+    length = claim.last - claim.first + 1
+    found = find_fingerprint(tip, claim.fingerprint, length, near=claim.first - 1)
+    return None if found is None else (found[0] + 1, found[1])
 
 
-@dataclass(slots=True)
-class _Pending:
-    commit: CommitLike
+class UnownedTracker:
+    """Code committed unowned (``AI-Unowned``) in a range that no later ``AI-Owned`` claim
+    of the range owns, by code (path and fingerprint). Feed it the claims in range order
+    (oldest commit first); an ``AI-Unowned`` claim after an ``AI-Owned`` one for the same
+    code makes it unowned again."""
+
+    def __init__(self) -> None:
+        self._pending: dict[tuple[str, str], tuple[CommitLike, tr.ClaimLine]] = {}
+
+    def see(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
+        """Record one claim; True when it starts an unowned stretch of its code."""
+        key = (claim.path, claim.fingerprint)
+        if claim.owned:
+            self._pending.pop(key, None)
+            return False
+        if key in self._pending:
+            return False
+        self._pending[key] = (commit, claim)
+        return True
+
+    def is_unowned(self, path: str, fp: str) -> bool:
+        return (path, fp) in self._pending
+
+    def pending(self) -> list[tuple[CommitLike, tr.ClaimLine]]:
+        """The claim that left each still-unowned code unowned, in the order first seen."""
+        return list(self._pending.values())
+
+
+@dataclass(frozen=True, slots=True)
+class UnownedAtTip:
+    """Code committed unowned and still unowned at the tip, where it is there."""
+
+    commit: CommitLike  # the commit whose AI-Unowned claim left it unowned
     claim: tr.ClaimLine
-    blocked: bool
+    first: int  # 1-based inclusive, in the tip's file
+    last: int
+
+
+def unowned_at_tip(
+    pending: Iterable[tuple[CommitLike, tr.ClaimLine]],
+    tip_lines: Callable[[str], Sequence[str] | None],
+) -> list[UnownedAtTip]:
+    """Which of the ``pending`` code (:meth:`UnownedTracker.pending`) is still in the tip's
+    files (``tip_lines(path)``; None when the path is not there)."""
+    out: list[UnownedAtTip] = []
+    for commit, claim in pending:
+        where = locate_at_tip(claim, tip_lines(claim.path))
+        if where is not None:
+            out.append(UnownedAtTip(commit, claim, where[0], where[1]))
+    return out
+
+
+Blobs = Callable[[str, str], "list[str] | None"]
 
 
 @dataclass(slots=True)
@@ -265,7 +322,8 @@ class Verifier:
         prepared: Prepared,
         added: Mapping[str, Mapping[str, Sequence[int]]],
     ) -> list[Finding]:
-        pending: dict[tuple[str, str], _Pending] = {}
+        unowned = UnownedTracker()
+        blocked: set[tuple[str, str]] = set()
         groups: dict[tuple[str, str], _Group] = {}
         for commit in commits:
             covered_paths: set[str] = set()
@@ -275,22 +333,22 @@ class Verifier:
                 if where is None:
                     continue
                 key = (claim.path, claim.fingerprint)
-                if claim.owned:
-                    if self._check_owner(commit, claim):
-                        group = groups.setdefault(key, _Group())
-                        group.owners.add((claim.owner_email or "").casefold())
-                        group.commit, group.claim = commit, claim
-                    pending.pop(key, None)
-                elif key not in pending:
-                    blocked = (
+                if claim.owned and self._check_owner(commit, claim):
+                    group = groups.setdefault(key, _Group())
+                    group.owners.add((claim.owner_email or "").casefold())
+                    group.commit, group.claim = commit, claim
+                if unowned.see(commit, claim):
+                    if (
                         self.asks_claims(claim.path, commit)
                         and self.rule(claim.path).commit is CommitGate.BLOCK
-                    )
-                    pending[key] = _Pending(commit, claim, blocked)
+                    ):
+                        blocked.add(key)
+                    else:
+                        blocked.discard(key)
             why = prepared.ai.get(commit.sha)
             if why is not None:
                 self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered_paths)
-        self._check_pending(pending)
+        self._check_pending(unowned.pending(), blocked)
         self._check_groups(groups)
         return self.findings
 
@@ -469,12 +527,16 @@ class Verifier:
     def _tip_lines(self, path: str) -> list[str] | None:
         return None if self.tip is None else self.blobs(self.tip, path)
 
-    def _check_pending(self, pending: Mapping[tuple[str, str], _Pending]) -> None:
-        for item in pending.values():
-            claim, commit = item.claim, item.commit
+    def _check_pending(
+        self,
+        pending: Sequence[tuple[CommitLike, tr.ClaimLine]],
+        blocked: set[tuple[str, str]],
+    ) -> None:
+        tip_check: list[tuple[CommitLike, tr.ClaimLine]] = []
+        for commit, claim in pending:
             if not self.asks_claims(claim.path, commit):
                 continue
-            if item.blocked:
+            if (claim.path, claim.fingerprint) in blocked:
                 rule = self.rule(claim.path)
                 self._add(
                     BLOCKED_UNOWNED,
@@ -488,17 +550,12 @@ class Verifier:
                     "own it (" + _claim_cmd(claim.path, claim.first) + ") and amend the commit",
                 )
                 continue
-            tip = self._tip_lines(claim.path)
-            if tip is None:
-                continue
-            length = claim.last - claim.first + 1
-            found = find_fingerprint(tip, claim.fingerprint, length, near=claim.first - 1)
-            if found is None:
-                continue
-            first, last = found[0] + 1, found[1]
+            tip_check.append((commit, claim))
+        for item in unowned_at_tip(tip_check, self._tip_lines):
+            claim, first, last = item.claim, item.first, item.last
             self._add(
                 UNOWNED_AT_TIP,
-                commit,
+                item.commit,
                 claim.path,
                 first,
                 last,
@@ -509,16 +566,14 @@ class Verifier:
             )
 
     def _check_groups(self, groups: Mapping[tuple[str, str], _Group]) -> None:
-        for (path, fp), group in groups.items():
+        for (path, _fp), group in groups.items():
             if group.commit is None or group.claim is None or self.excluded(path):
                 continue
             rule = self.rule(path)
             if not (rule.second_owner or rule.codeowner):
                 continue
-            tip = self._tip_lines(path)
             claim = group.claim
-            length = claim.last - claim.first + 1
-            if tip is None or find_fingerprint(tip, fp, length, near=claim.first - 1) is None:
+            if locate_at_tip(claim, self._tip_lines(path)) is None:
                 continue  # the code is gone by the tip
             codeowners = codeowners_for(self.codeowners_text, path) if self.codeowners_text else ()
             for problem in rule.owner_problems(sorted(group.owners), codeowners):

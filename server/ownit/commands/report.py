@@ -1,0 +1,194 @@
+"""`ownit report [REV-RANGE] [--json] [--format markdown|text] [--by path|owner|tool]`:
+who owns the AI-written code of a range of commits, and why (an audit view).
+
+REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
+every commit reachable from HEAD. The policy (which commits count as AI-assisted, which
+paths are excluded) is read from the range's base commit, or from its tip when it has
+none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
+checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+
+--json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
+``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
+``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
+unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
+unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``paths``
+[{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
+cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
+commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
+owners, rationale, commit}].
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+FORMATS = ("text", "markdown")
+BY_CHOICES = ("path", "owner", "tool")
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="who owns the AI-written code of a range of commits, and why (audit)",
+        description=__doc__.split("\n", 2)[2] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "range",
+        nargs="?",
+        metavar="REV-RANGE",
+        help="A..B, A...B or one commit (default: all of HEAD's history)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--format", choices=FORMATS, default=None, help="text (default) or markdown"
+    )
+    parser.add_argument(
+        "--markdown",
+        action="store_const",
+        const="markdown",
+        dest="format",
+        help="same as --format markdown (a PR comment, an audit file)",
+    )
+    parser.add_argument(
+        "--by",
+        choices=BY_CHOICES,
+        action="append",
+        help="which breakdown to show (repeatable; default: owner, path and tool)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_limit,
+        default=10,
+        metavar="N",
+        help="paths shown in the path table (default 10; 0: all)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def _limit(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return number
+
+
+def run(args: argparse.Namespace) -> int:
+    from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
+    from ownit.core import report as core
+    from ownit.core.verify import prepare, unowned_at_tip
+    from ownit.git import history
+    from ownit.git import run as git
+    from ownit.git.repo import GitError, find_repository
+
+    if args.json and args.format is not None:
+        raise UsageError("give either --json or --format, not both")
+    cwd = Path.cwd()
+    try:
+        repo = find_repository(cwd)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    if repo is None:
+        raise UsageError("not inside a git repository")
+    try:
+        if args.range is None:
+            head = git.rev(cwd, "HEAD")
+            if head is None:
+                return _output_empty_repository(args)
+            revisions: tuple[str, ...] = (head,)
+            spec, base, tip = "HEAD (all history)", None, head
+        else:
+            rng = resolve_range(cwd, args.range, everything=False)
+            spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
+        policy_job = (
+            PolicyRead(cwd, base, "base") if base is not None else PolicyRead(cwd, tip, "tip")
+        )
+        commits = history.log(cwd, revisions)
+        at = policy_job.result()
+        policy = at.policy
+        prepared = prepare(commits, policy)
+        ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
+        tracker = core.unowned_claims(commits, prepared.claims)
+        pending = tracker.pending()
+        paths = sorted({claim.path for _, claim in pending})
+        fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
+        added = ai_added.result()
+    except GitError as error:
+        raise UsageError(str(error)) from None
+
+    def tip_lines(path: str) -> list[str] | None:
+        data = fetched.get(f"{tip}:{path}")
+        return None if data is None else history.git_lines(data)
+
+    shallow = history.shallow_commits(repo.common_dir)
+    skipped = sum(1 for sha in added if sha in shallow)
+    excluded: dict[str, bool] = {}
+
+    def counted(path: str) -> bool:
+        if path not in excluded:
+            excluded[path] = policy.is_excluded(path, at.gitattributes_text)
+        return not excluded[path]
+
+    unclaimed = {
+        sha: {path: len(lines) for path, lines in by_path.items() if counted(path)}
+        for sha, by_path in added.items()
+        if sha not in shallow
+    }
+    result = core.build(
+        commits,
+        prepared,
+        unclaimed,
+        unowned_at_tip(pending, tip_lines),
+        tracker=tracker,
+        shallow_skipped=skipped,
+    )
+    header = {
+        "version": core.JSON_VERSION,
+        "range": spec,
+        "base": base,
+        "tip": tip,
+        "policy": at.note,
+    }
+    try:
+        if args.json:
+            _dump({**header, **result.to_json()})
+        else:
+            title = f"ownit report {spec}"
+            by = args.by or ["owner", "path", "tool"]
+            render = core.render_markdown if args.format == "markdown" else core.render_text
+            sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
+            if args.format != "markdown":
+                print(f"policy: {at.note}; claims as recorded (`ownit verify` checks them)")
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`)
+    return EXIT_OK
+
+
+def _dump(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def _output_empty_repository(args: argparse.Namespace) -> int:
+    from ownit.core import report as core
+
+    message = "the repository has no commits yet: nothing to report"
+    if args.json:
+        header = {"version": core.JSON_VERSION, "range": None, "base": None, "tip": None}
+        _dump({**header, "policy": None, **core.Report().to_json()})
+    elif args.format == "markdown":
+        sys.stdout.write(
+            "## ownit report\n\nThe repository has no commits yet: nothing to report.\n"
+        )
+    else:
+        print(f"ownit report: {message}")
+    return EXIT_OK

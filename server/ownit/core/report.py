@@ -1,0 +1,464 @@
+"""`ownit report`: who owns the AI-written code of a range of commits, and why. Pure:
+commits, their claims, the lines AI-assisted commits added without claims and the code
+still unowned at the tip come in through arguments (see ``ownit.commands.report``).
+
+How lines are counted:
+
+- claimed code is counted once per *code* (path and fingerprint), however many commits
+  claim it: it is **owned** when the latest claim for it in the range is ``AI-Owned``,
+  **unowned** when it is ``AI-Unowned`` (``UnownedTracker``, as ``ownit verify`` decides);
+  its size is the claimed line count. Owned code counts for each person who claimed it
+  ``AI-Owned`` in the range;
+- **unclaimed** lines are the lines an AI-assisted commit (``ai_commit_patterns``) added
+  to a path it carries no claim for (from the diff, blank lines included);
+- claims are counted as recorded; ``ownit verify`` is what checks them against the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ownit.core import trailers as tr
+from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
+
+UNKNOWN_TOOL = "unknown"
+JSON_VERSION = 1
+
+
+@dataclass(slots=True)
+class Code:
+    """One piece of claimed code (path and fingerprint) and what the range says of it."""
+
+    path: str
+    fingerprint: str
+    first: int  # 1-based inclusive, as the latest claim states it
+    last: int
+    tool: str
+    commit: str  # the commit of the latest claim
+    owned: bool = False
+    owners: list[str] = field(default_factory=list)  # e-mails, in claim order
+    rationale: str = ""  # of the latest AI-Owned claim
+
+    @property
+    def lines(self) -> int:
+        return self.last - self.first + 1
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "first": self.first,
+            "last": self.last,
+            "lines": self.lines,
+            "fingerprint": self.fingerprint,
+            "tool": self.tool,
+            "status": "owned" if self.owned else "unowned",
+            "owners": list(self.owners) if self.owned else [],
+            "rationale": self.rationale if self.owned else None,
+            "commit": self.commit,
+        }
+
+
+@dataclass(slots=True)
+class Lines:
+    owned: int = 0
+    unowned: int = 0
+    unclaimed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.owned + self.unowned + self.unclaimed
+
+    @property
+    def owned_share(self) -> float | None:
+        """Owned lines over all AI-written lines (None: no AI-written line)."""
+        return None if not self.total else self.owned / self.total
+
+    def to_json(self) -> dict[str, object]:
+        share = self.owned_share
+        return {
+            "owned": self.owned,
+            "unowned": self.unowned,
+            "unclaimed": self.unclaimed,
+            "total": self.total,
+            "ownedShare": None if share is None else round(share, 4),
+        }
+
+
+@dataclass(slots=True)
+class OwnerRow:
+    owner: str  # e-mail, as claimed (first spelling seen)
+    regions: int = 0
+    lines: int = 0
+    paths: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "owner": self.owner,
+            "regions": self.regions,
+            "lines": self.lines,
+            "paths": len(self.paths),
+        }
+
+
+@dataclass(slots=True)
+class PathRow:
+    path: str
+    lines: Lines = field(default_factory=Lines)
+    owners: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, **self.lines.to_json(), "owners": sorted(self.owners)}
+
+
+@dataclass(slots=True)
+class ToolRow:
+    tool: str
+    commits: int = 0  # AI-assisted commits or commits with claims naming it
+    lines: Lines = field(default_factory=Lines)
+
+    def to_json(self) -> dict[str, object]:
+        return {"tool": self.tool, "commits": self.commits, **self.lines.to_json()}
+
+
+@dataclass(slots=True)
+class Report:
+    commits: int = 0
+    ai_commits: int = 0  # AI-assisted by the policy's ai_commit_patterns
+    commits_with_claims: int = 0
+    ai_commits_without_claims: int = 0
+    shallow_skipped: int = 0  # AI-assisted commits whose added lines cannot be told
+    lines: Lines = field(default_factory=Lines)
+    codes: list[Code] = field(default_factory=list)
+    owners: list[OwnerRow] = field(default_factory=list)  # most lines first
+    paths: list[PathRow] = field(default_factory=list)  # most AI-written lines first
+    tools: list[ToolRow] = field(default_factory=list)  # most commits first
+    at_tip: list[UnownedAtTip] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.commits
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "empty": self.empty,
+            "commits": self.commits,
+            "aiAssistedCommits": self.ai_commits,
+            "commitsWithClaims": self.commits_with_claims,
+            "aiAssistedCommitsWithoutClaims": self.ai_commits_without_claims,
+            "shallowCommitsSkipped": self.shallow_skipped,
+            "lines": self.lines.to_json(),
+            "tools": [row.to_json() for row in self.tools],
+            "owners": [row.to_json() for row in self.owners],
+            "paths": [row.to_json() for row in self.paths],
+            "unownedAtTip": [_tip_json(item) for item in self.at_tip],
+            "regions": [code.to_json() for code in self.codes],
+        }
+
+
+def _tip_json(item: UnownedAtTip) -> dict[str, object]:
+    return {
+        "path": item.claim.path,
+        "first": item.first,
+        "last": item.last,
+        "lines": item.last - item.first + 1,
+        "tool": item.claim.tool,
+        "fingerprint": item.claim.fingerprint,
+        "commit": item.commit.sha,
+        "subject": subject_of(item.commit),
+    }
+
+
+def unowned_claims(
+    commits: Sequence[CommitLike], claims: Mapping[str, Sequence[tr.ClaimLine]]
+) -> UnownedTracker:
+    """The tracker of the range's claims, fed in range order (oldest commit first)."""
+    tracker = UnownedTracker()
+    for commit in commits:
+        for claim in claims.get(commit.sha, ()):
+            tracker.see(commit, claim)
+    return tracker
+
+
+def commit_tools(commit: CommitLike, prepared: Prepared) -> list[str]:
+    """The tools behind one commit: the one its ``ai_commit_patterns`` match names, the
+    tools of its claims, else (AI-assisted) its ``Assisted-by`` tools, else ``unknown``;
+    in that order, without repeats. Empty for a commit no AI tool is known to have
+    helped."""
+    sha = commit.sha
+    tools: list[str] = []
+    found = prepared.ai_tools.get(sha)
+    if found:
+        tools.append(found)
+    tools += [c.tool for c in prepared.claims.get(sha, ())]
+    if not tools and sha in prepared.ai:
+        assisted = tr.parse_message(commit.message).assisted_by
+        tools += [t.split(":", 1)[0] for t in assisted] or [UNKNOWN_TOOL]
+    return list(dict.fromkeys(t or UNKNOWN_TOOL for t in tools))
+
+
+def build(
+    commits: Sequence[CommitLike],
+    prepared: Prepared,
+    unclaimed: Mapping[str, Mapping[str, Sequence[int] | int]],
+    at_tip: Iterable[UnownedAtTip] = (),
+    *,
+    tracker: UnownedTracker | None = None,
+    shallow_skipped: int = 0,
+) -> Report:
+    """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
+    path it has no claim for, the lines it added (or their number). ``tracker``: the one
+    :func:`unowned_claims` gave for these commits (built here when not given)."""
+    if tracker is None:
+        tracker = unowned_claims(commits, prepared.claims)
+    report = Report(commits=len(commits), shallow_skipped=shallow_skipped)
+    report.at_tip = list(at_tip)
+    tools: dict[str, ToolRow] = {}
+    paths: dict[str, PathRow] = {}
+    codes: dict[tuple[str, str], Code] = {}
+
+    def tool_row(name: str) -> ToolRow:
+        row = tools.get(name)
+        if row is None:
+            row = tools[name] = ToolRow(name)
+        return row
+
+    def path_row(name: str) -> PathRow:
+        row = paths.get(name)
+        if row is None:
+            row = paths[name] = PathRow(name)
+        return row
+
+    for commit in commits:
+        sha = commit.sha
+        claims = prepared.claims.get(sha, ())
+        ai = sha in prepared.ai
+        report.ai_commits += ai
+        report.commits_with_claims += bool(claims)
+        report.ai_commits_without_claims += ai and not claims
+        names = commit_tools(commit, prepared)
+        for name in names:
+            tool_row(name).commits += 1
+        for claim in claims:
+            key = (claim.path, claim.fingerprint)
+            code = codes.get(key)
+            if code is None:
+                code = codes[key] = Code(claim.path, claim.fingerprint, 0, 0, "", sha)
+            code.first, code.last, code.commit = claim.first, claim.last, sha
+            code.tool = claim.tool or code.tool
+            if claim.owned:
+                email = claim.owner_email or ""
+                if email.casefold() not in (o.casefold() for o in code.owners):
+                    code.owners.append(email)
+                code.rationale = claim.rationale
+        by_path = unclaimed.get(sha, {})
+        for path in sorted(by_path):
+            added = by_path[path]
+            count = added if isinstance(added, int) else len(added)
+            if not count:
+                continue
+            path_row(path).lines.unclaimed += count
+            report.lines.unclaimed += count
+            tool_row(names[0] if names else UNKNOWN_TOOL).lines.unclaimed += count
+
+    owners: dict[str, OwnerRow] = {}
+    for code in codes.values():
+        code.owned = not tracker.is_unowned(code.path, code.fingerprint)
+        if code.owned and not code.owners:
+            code.owned = False  # only AI-Unowned claims can leave a code here; be safe
+        row = path_row(code.path)
+        tool = tool_row(code.tool or UNKNOWN_TOOL)
+        if code.owned:
+            row.lines.owned += code.lines
+            report.lines.owned += code.lines
+            tool.lines.owned += code.lines
+            row.owners.update(o.casefold() for o in code.owners)
+            for email in code.owners:
+                owner = owners.get(email.casefold())
+                if owner is None:
+                    owner = owners[email.casefold()] = OwnerRow(email)
+                owner.regions += 1
+                owner.lines += code.lines
+                owner.paths.add(code.path)
+        else:
+            row.lines.unowned += code.lines
+            report.lines.unowned += code.lines
+            tool.lines.unowned += code.lines
+
+    report.codes = sorted(codes.values(), key=lambda c: (c.path, c.first, c.fingerprint))
+    report.owners = sorted(owners.values(), key=lambda o: (-o.lines, -o.regions, o.owner))
+    report.paths = sorted(paths.values(), key=lambda p: (-p.lines.total, p.path))
+    report.tools = sorted(tools.values(), key=lambda t: (-t.commits, -t.lines.total, t.tool))
+    return report
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _share(lines: Lines) -> str:
+    share = lines.owned_share
+    return "-" if share is None else f"{share:.0%}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _tables(
+    report: Report, by: Sequence[str], limit: int
+) -> list[tuple[str, list[str], list[list[str]], int]]:
+    """(title, header, rows, rows left out) for each breakdown asked for."""
+    out: list[tuple[str, list[str], list[list[str]], int]] = []
+    for kind in by:
+        if kind == "owner":
+            rows = [
+                [o.owner, str(o.regions), str(o.lines), str(len(o.paths))] for o in report.owners
+            ]
+            out.append(("Owners", ["owner", "regions", "lines", "paths"], rows, 0))
+        elif kind == "tool":
+            rows = [
+                [
+                    t.tool,
+                    str(t.commits),
+                    str(t.lines.owned),
+                    str(t.lines.unowned),
+                    str(t.lines.unclaimed),
+                    _share(t.lines),
+                ]
+                for t in report.tools
+            ]
+            header = ["tool", "commits", "owned", "unowned", "unclaimed", "owned share"]
+            out.append(("Tools", header, rows, 0))
+        elif kind == "path":
+            shown = report.paths[:limit] if limit > 0 else report.paths
+            rows = [
+                [
+                    p.path,
+                    str(p.lines.total),
+                    str(p.lines.owned),
+                    str(p.lines.unowned),
+                    str(p.lines.unclaimed),
+                    _share(p.lines),
+                    ", ".join(sorted(p.owners)) or "-",
+                ]
+                for p in shown
+            ]
+            header = ["path", "AI lines", "owned", "unowned", "unclaimed", "owned share", "owners"]
+            title = "Paths" if len(shown) == len(report.paths) else f"Paths (top {len(shown)})"
+            out.append((title, header, rows, len(report.paths) - len(shown)))
+    return out
+
+
+def _summary(report: Report) -> list[str]:
+    lines = report.lines
+    tools = ", ".join(f"{t.tool} {t.commits}" for t in report.tools) or "none"
+    out = [
+        f"{_plural(report.commits, 'commit')}, {report.ai_commits} AI-assisted "
+        f"({report.ai_commits_without_claims} of them with no claim), "
+        f"{report.commits_with_claims} with claims",
+        f"tools (commits): {tools}",
+        f"AI-written lines: {lines.total} — owned {lines.owned} ({_share(lines)}), "
+        f"committed unowned {lines.unowned}, in AI-assisted commits with no claim "
+        f"{lines.unclaimed}",
+    ]
+    if report.shallow_skipped:
+        out.append(
+            f"{_plural(report.shallow_skipped, 'AI-assisted commit')} at the edge of this "
+            "shallow clone not counted (their parents are missing)"
+        )
+    return out
+
+
+def _tip_location(item: UnownedAtTip) -> str:
+    return f"{item.claim.path}:{item.first}-{item.last}"
+
+
+def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> str:
+    out = [title]
+    if report.empty:
+        out.append("no commits in the range: nothing to report")
+        return "\n".join(out) + "\n"
+    out += ["  " + line for line in _summary(report)]
+    for name, header, rows, left in _tables(report, by, limit):
+        out.append("")
+        out.append(f"{name}:")
+        if not rows:
+            out.append("  (none)")
+            continue
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            cells = [
+                cell.ljust(w) if i == 0 or header[i] == "owners" else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            out.append("  " + "  ".join(cells).rstrip())
+        if left:
+            out.append(f"  … and {_plural(left, 'more path')} (--limit)")
+    out.append("")
+    if report.at_tip:
+        out.append(f"Still unowned at the tip ({_plural(len(report.at_tip), 'region')}):")
+        for item in report.at_tip:
+            out.append(
+                f"  {_tip_location(item)}  {item.claim.tool}  "
+                f"{item.commit.sha[:10]} {subject_of(item.commit)}"
+            )
+    else:
+        out.append("Still unowned at the tip: nothing")
+    return "\n".join(out) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -> str:
+    out = [f"## {_md_cell(title)}", ""]
+    if report.empty:
+        out.append("No commits in the range: nothing to report.")
+        return "\n".join(out) + "\n"
+    lines = report.lines
+    out += [
+        "| | |",
+        "| --- | ---: |",
+        f"| commits | {report.commits} |",
+        f"| AI-assisted commits | {report.ai_commits} |",
+        f"| AI-assisted commits with no claim | {report.ai_commits_without_claims} |",
+        f"| commits with claims | {report.commits_with_claims} |",
+        f"| AI-written lines | {lines.total} |",
+        f"| owned (`AI-Owned`) | {lines.owned} ({_share(lines)}) |",
+        f"| committed unowned (`AI-Unowned`) | {lines.unowned} |",
+        f"| in AI-assisted commits with no claim | {lines.unclaimed} |",
+        f"| still unowned at the tip | {_plural(len(report.at_tip), 'region')} |",
+    ]
+    if report.shallow_skipped:
+        out.append(
+            f"| AI-assisted commits not counted (shallow clone) | {report.shallow_skipped} |"
+        )
+    for name, header, rows, left in _tables(report, by, limit):
+        out += ["", f"### {name}", ""]
+        if not rows:
+            out.append("None.")
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
+        for row in rows:
+            cells = [f"`{_md_cell(row[0])}`" if name.startswith("Paths") else _md_cell(row[0])]
+            cells += [_md_cell(cell) for cell in row[1:]]
+            out.append("| " + " | ".join(cells) + " |")
+        if left:
+            out += ["", f"…and {_plural(left, 'more path')}."]
+    out += ["", "### Still unowned at the tip", ""]
+    if not report.at_tip:
+        out.append(
+            "Nothing: every piece of AI-written code committed unowned was owned later or is gone."
+        )
+    else:
+        out.append("| location | tool | commit |")
+        out.append("| --- | --- | --- |")
+        for item in report.at_tip:
+            out.append(
+                f"| `{_md_cell(_tip_location(item))}` | {_md_cell(item.claim.tool)} | "
+                f"{item.commit.sha[:10]} {_md_cell(subject_of(item.commit))} |"
+            )
+    out += ["", "_Claims are counted as recorded; `ownit verify` checks them against the code._"]
+    return "\n".join(out) + "\n"

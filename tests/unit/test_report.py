@@ -1,0 +1,120 @@
+"""core/report: the aggregation of `ownit report`, on hand-made commits and claims."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ownit.core import report
+from ownit.core import trailers as tr
+from ownit.core.verify import Prepared, UnownedAtTip
+
+A, B, C, D = "a" * 40, "b" * 40, "c" * 40, "d" * 40
+DEV, OPS = "dev@example.com", "ops@example.com"
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    message: str = "Subject\n"
+    parents: tuple[str, ...] = ()
+    author_name: str = "Dev"
+    author_email: str = DEV
+    committer_name: str = "Dev"
+    committer_email: str = DEV
+    time: int = 0
+
+
+def owned(path: str, first: int, last: int, fp: str, who: str = DEV) -> tr.ClaimLine:
+    return tr.ClaimLine(path, first, last, fp, "copilot", who, "Checked by hand")
+
+
+def unowned(path: str, first: int, last: int, fp: str) -> tr.ClaimLine:
+    return tr.ClaimLine(path, first, last, fp, "claude-code")
+
+
+def test_counts_lines_owners_paths_and_tools() -> None:
+    commits = [Commit(A), Commit(B), Commit(C), Commit(D)]
+    prepared = Prepared(
+        claims={
+            A: (owned("src/a.py", 1, 4, "f" * 12), unowned("src/b.py", 1, 3, "e" * 12)),
+            B: (owned("src/a.py", 10, 11, "9" * 12, OPS),),
+        },
+        ai={A: "Assisted-by", C: "Co-authored-by: Claude"},
+        ai_tools={A: "", C: "claude-code"},
+    )
+    result = report.build(commits, prepared, {C: {"src/c.py": [1, 2, 3, 4, 5]}})
+    assert (result.commits, result.ai_commits, result.commits_with_claims) == (4, 2, 2)
+    assert result.ai_commits_without_claims == 1
+    assert (result.lines.owned, result.lines.unowned, result.lines.unclaimed) == (6, 3, 5)
+    assert result.lines.total == 14
+    owners = {o.owner: (o.regions, o.lines, len(o.paths)) for o in result.owners}
+    assert owners == {DEV: (1, 4, 1), OPS: (1, 2, 1)}
+    paths = {p.path: p for p in result.paths}
+    assert [p.path for p in result.paths] == ["src/a.py", "src/c.py", "src/b.py"]
+    assert paths["src/a.py"].lines.owned_share == 1.0
+    assert paths["src/a.py"].owners == {DEV, OPS}
+    assert paths["src/c.py"].lines.unclaimed == 5 and paths["src/c.py"].lines.owned_share == 0
+    tools = {t.tool: (t.commits, t.lines.total) for t in result.tools}
+    assert tools == {"copilot": (2, 6), "claude-code": (2, 8)}
+    data = result.to_json()
+    assert data["lines"] == {
+        "owned": 6,
+        "unowned": 3,
+        "unclaimed": 5,
+        "total": 14,
+        "ownedShare": round(6 / 14, 4),
+    }
+    assert data["empty"] is False
+    assert {r["status"] for r in data["regions"]} == {"owned", "unowned"}  # type: ignore[union-attr]
+
+
+def test_code_owned_later_counts_once_as_owned() -> None:
+    fp = "1" * 12
+    commits = [Commit(A), Commit(B)]
+    prepared = Prepared(
+        claims={A: (unowned("x.py", 1, 3, fp),), B: (owned("x.py", 2, 4, fp),)},
+        ai={A: "Assisted-by"},
+    )
+    result = report.build(commits, prepared, {})
+    assert (result.lines.owned, result.lines.unowned) == (3, 0)
+    assert len(result.codes) == 1 and result.codes[0].first == 2 and result.codes[0].owned
+    assert report.unowned_claims(commits, prepared.claims).pending() == []
+
+
+def test_unowned_again_after_owned_and_tip_listing() -> None:
+    fp = "2" * 12
+    commits = [Commit(A), Commit(B, message="Drop the review\n")]
+    prepared = Prepared(claims={A: (owned("x.py", 1, 2, fp),), B: (unowned("x.py", 1, 2, fp),)})
+    tracker = report.unowned_claims(commits, prepared.claims)
+    pending = tracker.pending()
+    assert [(c.sha, claim.owned) for c, claim in pending] == [(B, False)]
+    tip = UnownedAtTip(commits[1], pending[0][1], 5, 6)
+    result = report.build(commits, prepared, {}, [tip], tracker=tracker)
+    assert (result.lines.owned, result.lines.unowned) == (0, 2)
+    assert result.owners == []
+    item = result.to_json()["unownedAtTip"][0]  # type: ignore[index]
+    assert item["first"] == 5 and item["commit"] == B and item["subject"] == "Drop the review"
+
+
+def test_tool_from_assisted_by_when_the_pattern_names_none() -> None:
+    message = "Add it\n\nAssisted-by: claude-code:claude-sonnet-5\n"
+    commits = [Commit(A, message=message), Commit(B)]
+    prepared = Prepared(ai={A: "Assisted-by", B: "author"}, ai_tools={A: "", B: ""})
+    result = report.build(commits, prepared, {A: {"y.py": 7}})
+    tools = {t.tool: (t.commits, t.lines.unclaimed) for t in result.tools}
+    assert tools == {"claude-code": (1, 7), "unknown": (1, 0)}
+
+
+def test_empty_and_rendering() -> None:
+    empty = report.build([], Prepared(), {})
+    assert empty.empty and empty.to_json()["lines"]["ownedShare"] is None  # type: ignore[index]
+    assert "nothing to report" in report.render_text(empty, "ownit report", ["path"], 10)
+    commits = [Commit(A)]
+    claims = {A: (owned("a|b.py", 1, 2, "3" * 12), owned("z.py", 1, 1, "4" * 12))}
+    result = report.build(commits, Prepared(claims=claims), {})
+    md = report.render_markdown(result, "ownit report", ["path", "owner"], 1)
+    assert "| path | AI lines | owned | unowned | unclaimed | owned share | owners |" in md
+    assert "`a\\|b.py`" in md and "…and 1 more path." in md
+    assert f"| {DEV} | 2 | 3 | 2 |" in md
+    text = report.render_text(result, "ownit report", ["tool"], 10)
+    assert "Tools:" in text and "Paths" not in text and "copilot" in text
