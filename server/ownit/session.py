@@ -371,7 +371,37 @@ class Session:
             document.key = key
             document.is_policy_file = context.policy_file == path
             self._load_regions(document, context.store.region_states(document.key))
+            if not document.tracked and not document.is_policy_file:
+                self._adopt_moved(document)
         return document
+
+    def _adopt_moved(self, document: Document) -> None:
+        """A file with no regions may be a renamed or moved one: regions whose file no
+        longer exists and whose lines are found here, unchanged, move to this path."""
+        context, key = document.context, document.key
+        assert context is not None and key is not None
+        store = context.store
+        text = document.buffer.text
+        for old_path in store.active_paths():
+            if old_path == key or context.path_for(old_path).exists():
+                continue
+            states = store.region_states(old_path)
+            anchors = [
+                Anchor(s.region.id, s.region.first_line, s.region.end_line, s.region.fingerprint)
+                for s in states
+            ]
+            found, _ = reanchor(None, text, anchors)
+            exact = [r for r in found if r.how in ("unchanged", "fingerprint")]
+            if not exact:
+                continue
+            positions = []
+            for result in exact:
+                lines = document.buffer.contents(result.first_line, result.end_line)
+                positions.append(
+                    (result.region_id, result.first_line, result.end_line, fingerprint(lines))
+                )
+            store.move_regions(old_path, key, positions, text)
+            self._load_regions(document, store.region_states(key))
 
     def close(self, uri: str) -> None:
         document = self.documents.pop(uri, None)

@@ -329,3 +329,23 @@ async def test_marking_inside_a_region_reuses_it_unless_it_was_dismissed(
     diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
     assert lines_of(diagnostics) == [(3, 4)]
     await stop(client)
+
+
+async def test_regions_follow_a_renamed_file(git_repo: Path, home: Path) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    subprocess.run(["git", "add", "a.py"], cwd=git_repo, check=True)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    region = await mark(client, uri, 3, 5)
+    close_file(client, uri)
+    await stop(client)
+
+    subprocess.run(["git", "mv", "a.py", "b.py"], cwd=git_repo, check=True)
+    client = await start(git_repo, home)
+    new_uri = open_file(client, git_repo / "b.py")
+    diagnostics = await wait_for_diagnostics(client, new_uri, lambda d: len(d) == 1)
+    assert lines_of(diagnostics) == [(3, 5)] and diagnostics[0].data == {"regionId": region}
+    status = await execute(client, "ownit.status", {})
+    assert [r["path"] for r in status["regions"]] == ["b.py"]
+    await stop(client)

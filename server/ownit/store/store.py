@@ -418,6 +418,39 @@ class Store:
             )
             _insert_event(conn, region_id, kind, detail, now)
 
+    def move_regions(
+        self,
+        old_path: str,
+        new_path: str,
+        positions: Sequence[tuple[str, int, int, str]],
+        basis_text: str | None,
+    ) -> int:
+        """Move regions of ``old_path`` to ``new_path`` (the file was renamed or moved), at
+        their new ``(region_id, first_line, end_line, fingerprint)``; one transaction, a
+        ``moved`` event each. Ids not on ``old_path`` are skipped; returns how many moved."""
+        now = time.time()
+        moved = 0
+        with self._write() as conn:
+            basis = self._put_snapshot(conn, basis_text)
+            old: set[str] = set()
+            for region_id, first, end, fp in positions:
+                row = conn.execute(
+                    "SELECT basis FROM regions WHERE id = ? AND path = ?", (region_id, old_path)
+                ).fetchone()
+                if row is None:
+                    continue
+                if row[0] is not None and row[0] != basis:
+                    old.add(row[0])
+                conn.execute(
+                    "UPDATE regions SET path = ?, first_line = ?, end_line = ?, fingerprint = ?,"
+                    " basis = ?, updated_at = ? WHERE id = ?",
+                    (new_path, first, end, fp, basis, now, region_id),
+                )
+                _insert_event(conn, region_id, "moved", f"{old_path} -> {new_path}", now)
+                moved += 1
+            self._drop_unreferenced(conn, old)
+        return moved
+
     def add_event(self, region_id: str, kind: str, detail: str) -> None:
         """Record an event that changes no column (e.g. ``reanchored`` of an active region)."""
         with self._write() as conn:
@@ -471,6 +504,15 @@ class Store:
                 raise UnknownRegionError(f"no region with id {dismissal.region_id!r}") from exc
 
     # ------------------------------------------------------------------ reading
+
+    def active_paths(self) -> list[str]:
+        """Every path that has an active region."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT path FROM regions WHERE status = ? ORDER BY path",
+                (str(RegionStatus.ACTIVE),),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
 
     def region_states(
         self, path: str | None = None, *, include_inactive: bool = False
