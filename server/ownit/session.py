@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -386,6 +387,9 @@ class Session:
             if old_path == key or context.path_for(old_path).exists():
                 continue
             states = store.region_states(old_path)
+            basis = store.basis_text(states[0].region.id) if states else None
+            if basis is None or not _similar(basis, text):
+                continue  # a rename keeps most of a file (git's rule: half of it at least)
             anchors = [
                 Anchor(s.region.id, s.region.first_line, s.region.end_line, s.region.fingerprint)
                 for s in states
@@ -904,6 +908,14 @@ class Session:
         for context in self.contexts.values():
             context.store.close()
         self.contexts.clear()
+
+
+def _similar(old: str, new: str) -> bool:
+    """Whether ``new`` keeps at least half of ``old``'s lines (and vice versa)."""
+    old_lines = Counter(_all_lines(TextBuffer(old)))
+    new_lines = Counter(_all_lines(TextBuffer(new)))
+    common = sum((old_lines & new_lines).values())
+    return common * 2 >= max(sum(old_lines.values()), sum(new_lines.values()))
 
 
 def _all_lines(buffer: TextBuffer) -> list[str]:

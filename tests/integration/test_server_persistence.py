@@ -349,3 +349,23 @@ async def test_regions_follow_a_renamed_file(git_repo: Path, home: Path) -> None
     status = await execute(client, "ownit.status", {})
     assert [r["path"] for r in status["regions"]] == ["b.py"]
     await stop(client)
+
+
+async def test_a_deleted_file_does_not_lend_its_regions_to_an_unrelated_one(
+    git_repo: Path, home: Path
+) -> None:
+    path = git_repo / "a.py"
+    path.write_text(BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    await mark(client, uri, 3, 3)  # "line 4"
+    close_file(client, uri)
+    await stop(client)
+    path.unlink()
+    other = git_repo / "other.py"
+    other.write_text("something else\nline 4\nentirely\n")  # holds the same one line
+    client = await start(git_repo, home)
+    other_uri = open_file(client, other)
+    await asyncio.sleep(1.0)
+    assert list(client.diagnostics.get(other_uri, [])) == []
+    await stop(client)
