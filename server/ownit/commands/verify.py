@@ -19,8 +19,6 @@ from typing import Any
 
 from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
 
-CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
-
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -130,6 +128,7 @@ class PolicyRead:
     def __init__(self, cwd: Path, commit: str | None, label: str) -> None:
         from ownit.core.policy import POLICY_FILE
         from ownit.git import history
+        from ownit.policy_files import CODEOWNERS_LOCATIONS
 
         self.commit, self.label = commit, label
         self.specs: list[str] = []

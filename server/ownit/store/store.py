@@ -378,24 +378,7 @@ class Store:
         for region_id, first, end, _ in positions:
             if first < 0 or end < first:
                 raise ValueError(f"invalid line range {first}..{end} for region {region_id!r}")
-        now = time.time()
-        with self._write() as conn:
-            basis = self._put_snapshot(conn, basis_text)
-            old: set[str] = set()
-            for region_id, first, end, fp in positions:
-                row = conn.execute(
-                    "SELECT basis FROM regions WHERE id = ? AND path = ?", (region_id, path)
-                ).fetchone()
-                if row is None:
-                    continue
-                if row[0] is not None and row[0] != basis:
-                    old.add(row[0])
-                conn.execute(
-                    "UPDATE regions SET first_line = ?, end_line = ?, fingerprint = ?,"
-                    " basis = ?, updated_at = ? WHERE id = ?",
-                    (first, end, fp, basis, now, region_id),
-                )
-            self._drop_unreferenced(conn, old)
+        self._reposition(path, path, positions, basis_text)
 
     def set_status(self, region_id: str, status: RegionStatus, detail: str) -> None:
         """Change a region's status and record why as an event.
@@ -428,14 +411,25 @@ class Store:
         """Move regions of ``old_path`` to ``new_path`` (the file was renamed or moved), at
         their new ``(region_id, first_line, end_line, fingerprint)``; one transaction, a
         ``moved`` event each. Ids not on ``old_path`` are skipped; returns how many moved."""
+        return self._reposition(old_path, new_path, positions, basis_text)
+
+    def _reposition(
+        self,
+        path: str,
+        new_path: str,
+        positions: Sequence[tuple[str, int, int, str]],
+        basis_text: str | None,
+    ) -> int:
+        """Set lines, fingerprint and basis (and the path, recording a ``moved`` event
+        when it changes) of the listed regions of ``path``; returns how many were found."""
         now = time.time()
-        moved = 0
+        done = 0
         with self._write() as conn:
             basis = self._put_snapshot(conn, basis_text)
             old: set[str] = set()
             for region_id, first, end, fp in positions:
                 row = conn.execute(
-                    "SELECT basis FROM regions WHERE id = ? AND path = ?", (region_id, old_path)
+                    "SELECT basis FROM regions WHERE id = ? AND path = ?", (region_id, path)
                 ).fetchone()
                 if row is None:
                     continue
@@ -446,10 +440,11 @@ class Store:
                     " basis = ?, updated_at = ? WHERE id = ?",
                     (new_path, first, end, fp, basis, now, region_id),
                 )
-                _insert_event(conn, region_id, "moved", f"{old_path} -> {new_path}", now)
-                moved += 1
+                if new_path != path:
+                    _insert_event(conn, region_id, "moved", f"{path} -> {new_path}", now)
+                done += 1
             self._drop_unreferenced(conn, old)
-        return moved
+        return done
 
     def add_event(self, region_id: str, kind: str, detail: str) -> None:
         """Record an event that changes no column (e.g. ``reanchored`` of an active region)."""
