@@ -9,25 +9,27 @@ versions.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from ownit.core.fingerprint import fingerprint, normalize_line
+from ownit.core.reanchor import line_opcodes
 
 
 def line_map(old: Sequence[str], new: Sequence[str]) -> list[int | None]:
     """For each old line index, the new line index holding the same line, or None.
 
     Lines are compared without their terminators and trailing whitespace (as fingerprints
-    see them), so a CRLF/LF difference does not break the mapping.
+    see them), so a CRLF/LF difference does not break the mapping. The diff is
+    ``reanchor.line_opcodes``: linear-ish on files with many repeated lines, where a plain
+    ``SequenceMatcher`` is quadratic.
     """
     a = [normalize_line(line) for line in old]
     b = [normalize_line(line) for line in new]
     mapping: list[int | None] = [None] * len(a)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            mapping[block.a + k] = block.b + k
+    for tag, i1, i2, j1, _ in line_opcodes(a, b):
+        if tag == "equal":
+            for k in range(i2 - i1):
+                mapping[i1 + k] = j1 + k
     return mapping
 
 
