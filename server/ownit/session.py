@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
+from ownit.core.findings import comment_rationale
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import (
     CONFIDENCE,
@@ -660,6 +661,13 @@ class Session:
         if tracked is None:
             raise RequestError(f"no AI region {region_id!r} in {uri}")
         return tracked
+
+    def comment_rationale_above(self, uri: str, tracked: Tracked) -> str | None:
+        """The rationale of an ``ownit: <rationale>`` comment line right above a region."""
+        above = tracked.region.first_line - 1
+        if above < 0:
+            return None
+        return comment_rationale(self.document(uri).buffer.content(above))
 
     def adopt_history(self, uri: str, region_id: str) -> str:
         """The id of a stored region for ``region_id``: a history run becomes one (source

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ownit.core.findings import comment_rationale
 from ownit.core.model import Ownership
 from ownit.lsp.convert import range_to_json, to_core_range
 from ownit.lsp.features.commands import (
@@ -56,8 +55,7 @@ def register(server: OwnitServer) -> None:
                 continue
             args: list[Any] = [{"uri": uri, "regionId": region.id}]
             diags = by_region.get(region.id) or None
-            above = region.first_line - 1
-            rationale = comment_rationale(document.buffer.content(above)) if above >= 0 else None
+            rationale = session.comment_rationale_above(uri, tracked)
             if rationale is not None:
                 actions.append(
                     types.CodeAction(

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ownit.core.findings import comment_rationale
 from ownit.core.model import Source
 from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_position
 from ownit.lsp.features import diagnostics
@@ -36,6 +35,12 @@ def _position(command: str, obj: Any, name: str) -> tuple[int, int]:
             f"{command}: range.{name} needs non-negative integers 'line' and 'character'"
         )
     return line, character
+
+
+def region_argument(command: str, args: tuple[Any, ...]) -> tuple[dict[str, Any], str, str]:
+    """The object argument of a command about one region, with its uri and region id."""
+    obj = object_argument(command, args)
+    return obj, field(command, obj, "uri", str), field(command, obj, "regionId", str)
 
 
 def register(server: OwnitServer) -> None:
@@ -90,9 +95,7 @@ def register(server: OwnitServer) -> None:
     @server.command(CLAIM)
     @answers_errors
     def claim(*args: Any) -> dict[str, Any]:
-        obj = object_argument(CLAIM, args)
-        uri = field(CLAIM, obj, "uri", str)
-        region_id = field(CLAIM, obj, "regionId", str)
+        obj, uri, region_id = region_argument(CLAIM, args)
         rationale = field(CLAIM, obj, "rationale", str, optional=True)
         if rationale is None:
             raise RequestError(
@@ -107,13 +110,10 @@ def register(server: OwnitServer) -> None:
     @server.command(CLAIM_FROM_COMMENT)
     @answers_errors
     def claim_from_comment(*args: Any) -> dict[str, Any]:
-        obj = object_argument(CLAIM_FROM_COMMENT, args)
-        uri = field(CLAIM_FROM_COMMENT, obj, "uri", str)
-        region_id = field(CLAIM_FROM_COMMENT, obj, "regionId", str)
+        _, uri, region_id = region_argument(CLAIM_FROM_COMMENT, args)
         tracked = session.tracked(uri, region_id)
-        document = session.document(uri)
         above = tracked.region.first_line - 1
-        rationale = comment_rationale(document.buffer.content(above)) if above >= 0 else None
+        rationale = session.comment_rationale_above(uri, tracked)
         if rationale is None:
             raise RequestError(
                 "no `ownit: <rationale>` comment directly above the region "
@@ -143,9 +143,7 @@ def register(server: OwnitServer) -> None:
     @server.command(DISMISS)
     @answers_errors
     def dismiss(*args: Any) -> dict[str, Any]:
-        obj = object_argument(DISMISS, args)
-        uri = field(DISMISS, obj, "uri", str)
-        region_id = field(DISMISS, obj, "regionId", str)
+        obj, uri, region_id = region_argument(DISMISS, args)
         reason = field(DISMISS, obj, "reason", str, optional=True)
         if reason is None:
             raise RequestError("a reason is needed: say why this code is not AI-written")
