@@ -144,6 +144,34 @@ def assert_says_why(message: str) -> None:
     assert any(word in lowered for word in ("short", "placeholder", "say why")), message
 
 
+def scenario_workspace(
+    ws: Workspace, editor: str, scenario: str, region: tuple[int, int], rationale: str
+) -> tuple[Workspace, Path]:
+    """The workspace an editor script runs a scenario in (its config file named by
+    OWNIT_E2E_CONFIG) and the file the script writes its results to."""
+    result = ws.tmp / f"{editor}-{scenario}.json"
+    config = ws.tmp / f"{editor}-{scenario}-config.json"
+    config.write_text(
+        json.dumps(
+            {
+                "scenario": scenario,
+                "result": str(result),
+                "editors_dir": str(EDITORS_DIR),
+                "server_cmd": ws.server_command(),
+                "file": str(ws.file),
+                "region": list(region),
+                "rationale": rationale,
+                "placeholder": PLACEHOLDER_RATIONALE,
+                "own_above_title": OWN_ABOVE_TITLE,
+                "own_title": OWN_TITLE,
+                "line_count": len(SAMPLE_LINES),
+            }
+        )
+    )
+    env = dict(ws.env, OWNIT_E2E_CONFIG=str(config))
+    return Workspace(ws.tmp, ws.root, ws.file, env, ws.server_log), result
+
+
 def run_editor(
     argv: Sequence[str], ws: Workspace, result_path: Path, extra_files: Sequence[Path] = ()
 ) -> dict[str, Any]:

@@ -3,7 +3,6 @@ through the glue a user copies (editors/emacs/ownit.el)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from typing import Any
 
@@ -15,17 +14,16 @@ from .harness import (
     COMMENT_REGION,
     DISMISS_TITLE,
     E2E_DIR,
-    EDITORS_DIR,
     GIT_NAME,
     OWN_ABOVE_TITLE,
     OWN_TITLE,
-    PLACEHOLDER_RATIONALE,
     REAL_RATIONALE,
     SAMPLE_LINES,
     Workspace,
     assert_says_why,
     covered_lines,
     run_editor,
+    scenario_workspace,
 )
 
 EMACS = shutil.which("emacs")
@@ -41,29 +39,9 @@ pytestmark = [
 
 
 def run_emacs(ws: Workspace, scenario: str, region: tuple[int, int], rationale: str) -> Any:
-    result = ws.tmp / f"emacs-{scenario}.json"
-    config = ws.tmp / f"emacs-{scenario}-config.json"
-    config.write_text(
-        json.dumps(
-            {
-                "scenario": scenario,
-                "result": str(result),
-                "editors_dir": str(EDITORS_DIR),
-                "server_cmd": ws.server_command(),
-                "file": str(ws.file),
-                "region": list(region),
-                "rationale": rationale,
-                "placeholder": PLACEHOLDER_RATIONALE,
-                "own_above_title": OWN_ABOVE_TITLE,
-                "own_title": OWN_TITLE,
-                "line_count": len(SAMPLE_LINES),
-            }
-        )
-    )
-    env = dict(ws.env, OWNIT_E2E_CONFIG=str(config))
+    run_ws, result = scenario_workspace(ws, "emacs", scenario, region, rationale)
     assert EMACS is not None
     argv = [EMACS, "--batch", "-q", "-l", str(E2E_DIR / "emacs_flow.el")]
-    run_ws = Workspace(ws.tmp, ws.root, ws.file, env, ws.server_log)
     return run_editor(argv, run_ws, result)
 
 

@@ -3,7 +3,6 @@ user copies (editors/nvim/ownit.lua)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from typing import Any
 
@@ -15,16 +14,15 @@ from .harness import (
     COMMENT_REGION,
     DISMISS_TITLE,
     E2E_DIR,
-    EDITORS_DIR,
     GIT_NAME,
     OWN_ABOVE_TITLE,
     OWN_TITLE,
-    PLACEHOLDER_RATIONALE,
     REAL_RATIONALE,
     SAMPLE_LINES,
     Workspace,
     assert_says_why,
     run_editor,
+    scenario_workspace,
 )
 
 NVIM = shutil.which("nvim")
@@ -40,33 +38,12 @@ pytestmark = [
 
 
 def run_nvim(ws: Workspace, scenario: str, region: tuple[int, int], rationale: str) -> Any:
-    result = ws.tmp / f"nvim-{scenario}.json"
-    config = ws.tmp / f"nvim-{scenario}-config.json"
-    config.write_text(
-        json.dumps(
-            {
-                "scenario": scenario,
-                "result": str(result),
-                "editors_dir": str(EDITORS_DIR),
-                "server_cmd": ws.server_command(),
-                "file": str(ws.file),
-                "region": list(region),
-                "rationale": rationale,
-                "placeholder": PLACEHOLDER_RATIONALE,
-                "own_above_title": OWN_ABOVE_TITLE,
-                "own_title": OWN_TITLE,
-                "line_count": len(SAMPLE_LINES),
-            }
-        )
-    )
-    env = dict(ws.env, OWNIT_E2E_CONFIG=str(config))
+    run_ws, result = scenario_workspace(ws, "nvim", scenario, region, rationale)
     script = E2E_DIR / "nvim_flow.lua"
     assert NVIM is not None
     argv = [NVIM, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {script}"]
     lsp_log = ws.tmp / "xdg" / "cache" / "nvim" / "lsp.log"
-    return run_editor(
-        argv, Workspace(ws.tmp, ws.root, ws.file, env, ws.server_log), result, [lsp_log]
-    )
+    return run_editor(argv, run_ws, result, [lsp_log])
 
 
 def assert_one_unowned_diagnostic(diagnostics: list[dict[str, Any]], first: int, last: int) -> None:
