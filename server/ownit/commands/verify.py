@@ -220,6 +220,7 @@ class AiAdded:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit import progress
     from ownit.ci.output import output_to, write_json
     from ownit.ci.verify_alerts import FORMATS as ALERT_FORMATS
     from ownit.ci.verify_alerts import VerifyRun, render
@@ -237,9 +238,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if repo is None:
         raise UsageError("not inside a git repository")
+    progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
         policy_job = PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        progress.phase("reading the commits of the range")
         commits = history.log(cwd, rng.revisions)
         at = policy_job.result()
     except GitError as error:
@@ -250,6 +253,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         policy_note = at.note
 
+    progress.phase(f"reading the files of {len(commits)} commits")
     prepared = prepare(commits, policy)
     reader: history.BlobReader | None = None
     try:
@@ -284,6 +288,7 @@ def run(args: argparse.Namespace) -> int:
             after_revision=after_revision,
             shallow=shallow,
         )
+        progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
     except GitError as error:
         raise UsageError(str(error)) from None
@@ -296,6 +301,7 @@ def run(args: argparse.Namespace) -> int:
     errors = [f for f in findings if f.severity == ERROR]
     code = EXIT_POLICY if errors else EXIT_OK
     if args.format in ALERT_FORMATS:
+        progress.phase("placing the problems on the tip")
         run_info = VerifyRun(
             rng.spec,
             rng.base,
@@ -307,8 +313,10 @@ def run(args: argparse.Namespace) -> int:
             not errors,
         )
         document = render(args.format, cwd, run_info, findings, policy, exit_code=code)
+        progress.finish()
         write_json(document, args.output)
         return code
+    progress.finish()
     try:
         with output_to(args.output):
             _output(args, rng, commits, prepared, policy_note, findings)

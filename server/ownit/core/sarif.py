@@ -21,7 +21,9 @@ from urllib.parse import quote, unquote_to_bytes
 
 from ownit.core.alerts import ERROR, NOTE, SEVERITIES, Alert, RuleHelp, clean_text
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 VERSION = "2.1.0"
 SRCROOT = "%SRCROOT%"
 # partialFingerprints keys: ownit's fingerprint of the flagged lines; for an alert about
@@ -250,7 +252,8 @@ def read_alerts(log: Mapping[str, Any]) -> list[Alert]:
         if not isinstance(run, Mapping):
             continue
         driver = (run.get("tool") or {}).get("driver") or {}
-        rules = driver.get("rules") if isinstance(driver.get("rules"), list) else []
+        found = driver.get("rules")
+        rules: list[Any] = found if isinstance(found, list) else []
         results = run.get("results")
         for result in results if isinstance(results, list) else []:
             if isinstance(result, Mapping):

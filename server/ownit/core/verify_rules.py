@@ -63,8 +63,7 @@ RULES: tuple[RuleHelp, ...] = (
         v.OWNER_NOT_ALLOWED,
         "OwnerNotAllowed",
         "An owner the policy does not allow for this path",
-        "The policy's owners list for this path does not include the person who claimed "
-        "the code.",
+        "The policy's owners list for this path does not include the person who claimed the code.",
         f"One of the owners the policy names for the path claims it: {_CLAIM}.",
     ),
     RuleHelp(

@@ -63,5 +63,5 @@ def resume_commands(token: str) -> str:
     return f"::{token}::"
 
 
-def annotations(alerts: Sequence[Alert], *, level: str | None = None) -> list[str]:
+def annotation_lines(alerts: Sequence[Alert], *, level: str | None = None) -> list[str]:
     return [annotation(alert, level=level) for alert in alerts]
