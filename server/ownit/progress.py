@@ -108,6 +108,7 @@ def start(label: str, stream: TextIO | None = None) -> None:
         terminal = False
     if terminal:
         _active = Line(label, out, _threshold())
+        _active.draw()
 
 
 def phase(text: str) -> None:

@@ -246,9 +246,7 @@ def test_push_ranges(repo: Path, env: dict[str, str], tmp_path: Path) -> None:
     assert "nothing to check" in (tmp_path / "del" / "summary.md").read_text()
 
 
-def test_a_force_push_whose_before_is_gone(
-    repo: Path, env: dict[str, str], tmp_path: Path
-) -> None:
+def test_a_force_push_whose_before_is_gone(repo: Path, env: dict[str, str], tmp_path: Path) -> None:
     with_origin(repo, env)
     git(repo, env, "checkout", "-q", "-b", "topic")
     tip = commit(repo, env, f"Add h\n\n{owned('h.py', 1, 4, FP)}\n", {"h.py": TEXT})

@@ -59,7 +59,7 @@ def test_template_is_valid_gitlab_ci() -> None:
     assert '$CI_PIPELINE_SOURCE == "merge_request_event"' in rules
     assert any("$CI_DEFAULT_BRANCH" in rule for rule in rules)
     script = "\n".join(spec["script"])
-    assert f"ci gitlab --mode \"$OWNIT_MODE\" --codequality {REPORT}" in script
+    assert f'ci gitlab --mode "$OWNIT_MODE" --codequality {REPORT}' in script
 
 
 def run_template(cwd: Path, env: dict[str, str], variables: dict[str, str]) -> Any:
@@ -112,9 +112,7 @@ def test_merge_request_pipeline(repo: Path, env: dict[str, str]) -> None:
     assert len(json.loads((repo / REPORT).read_text())) == 2
 
 
-def test_merged_results_pipeline_checks_the_source_head(
-    repo: Path, env: dict[str, str]
-) -> None:
+def test_merged_results_pipeline_checks_the_source_head(repo: Path, env: dict[str, str]) -> None:
     base, tip = mr_branch(repo, env)
     # GitLab's merge of the source into the target: CI_COMMIT_SHA is that merge.
     git(repo, env, "checkout", "-q", "main")
