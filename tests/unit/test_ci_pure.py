@@ -133,7 +133,7 @@ def test_github_plans() -> None:
     assert ci_range.github_plan("push", dict(push, after="0" * 40)).range is None
     with pytest.raises(ci_range.RangeError, match="give the range input"):
         ci_range.github_plan("schedule", {})
-    with pytest.raises(ci_range.RangeError, match="pull_request.head.sha is not a commit id"):
+    with pytest.raises(ci_range.RangeError, match=r"pull_request\.head\.sha is not a commit id"):
         ci_range.github_plan("pull_request", {"pull_request": {"base": {"sha": A}}})
     with pytest.raises(ci_range.RangeError):
         ci_range.github_plan("push", dict(push, before="--upload-pack=x"))
