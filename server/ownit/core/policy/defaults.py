@@ -116,9 +116,13 @@ DEFAULT_AI_COMMIT_PATTERNS = _patterns()
 
 SENSITIVE_PATHS = (
     "**/auth/**",
+    "**/auth.*",
     "**/security/**",
+    "**/security.*",
     "**/crypto/**",
+    "**/crypto.*",
     "**/secrets/**",
+    "**/secrets.*",
     "**/migrations/**",
     ".github/workflows/**",
 )
