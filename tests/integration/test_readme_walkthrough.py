@@ -134,6 +134,13 @@ def _verified(repo: Path, env: dict[str, str], result: Result) -> None:
     assert checked["claims"] == 1, "the commit's claim was checked"
 
 
+def _sarif_written(repo: Path, env: dict[str, str], result: Result) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    sarif = json.loads((repo / "ownit.sarif").read_text())
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["results"] == [], "no problem: nothing to alert"
+
+
 def _blamed(repo: Path, env: dict[str, str], result: Result) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -165,6 +172,7 @@ EXPECTATIONS: dict[str, Check] = {
     "git add src/auth.py": _staged,
     'git commit -m "Check API tokens"': _committed_with_trailers,
     "ownit verify origin/main..HEAD": _verified,
+    "ownit verify origin/main..HEAD --format sarif -o ownit.sarif": _sarif_written,
     "ownit blame src/auth.py": _blamed,
     "ownit report --markdown": _reported,
     "ownit policy check && ownit policy explain src/auth.py": _policy_explained,
