@@ -170,28 +170,31 @@ def parse_error(error: BaseException) -> str:
 
 # --- members of an object too deep for json.loads -----------------------------------------------
 
-_STRUCTURAL = re.compile(r'["{}\[\]]')
+_STRUCTURAL = re.compile(r'"|[\[{]+|[\]}]+')  # a run of brackets is one step
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _COLON = re.compile(r"\s*:\s*")
 _DECODER = json.JSONDecoder()
+MAX_SCAN_STEPS = 100_000  # bounds the work on a hostile body: past it, the id is unknown
 
 
 def members_of_deep_object(text: str, names: tuple[str, ...] = ("id", "method")) -> dict[str, Any]:
     """The values of the top-level members ``names`` of the JSON object ``text`` that can be
-    read (a value that is itself too deep is left out). One pass, no recursion: for bodies
-    ``json.loads`` refused with ``RecursionError``."""
+    read (a value that is itself too deep is left out). One pass, no recursion, at most
+    ``MAX_SCAN_STEPS`` steps: for bodies ``json.loads`` refused with ``RecursionError``."""
     found: dict[str, Any] = {}
     start = len(text) - len(text.lstrip())
     if not text.startswith("{", start):
         return found
     depth = 0
     position = start
-    while len(found) < len(names):
+    for _ in range(MAX_SCAN_STEPS):
+        if len(found) == len(names):
+            break
         token = _STRUCTURAL.search(text, position)
         if token is None:
             break
-        char = token.group()
-        if char == '"':
+        run = token.group()
+        if run == '"':
             string = _STRING.match(text, token.start())
             if string is None:
                 break  # an unterminated string: nothing readable follows
@@ -212,10 +215,10 @@ def members_of_deep_object(text: str, names: tuple[str, ...] = ("id", "method"))
                     position = colon.end()
             continue
         position = token.end()
-        if char in "{[":
-            depth += 1
+        if run[0] in "{[":
+            depth += len(run)
+        elif depth - len(run) >= 1:
+            depth -= len(run)
         else:
-            depth -= 1
-            if depth <= 0:
-                break
+            break  # the top-level object ends here
     return found

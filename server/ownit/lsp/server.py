@@ -127,13 +127,13 @@ class OwnitProtocol(LanguageServerProtocol):
             return ()
         if bad_utf8 is not None:
             return (Refusal(PARSE_ERROR, bad_utf8, msg_id),)
-        if not self._has_handler(method):
-            # Before the params are parsed: an unknown method is not a params problem.
-            return (Refusal(METHOD_NOT_FOUND, f"Method Not Found: {method}", msg_id),)
         message_type = self.get_message_type(method)
         if message_type is not None and not hasattr(message_type, "id"):
             text = f"Invalid Request: {method} is a notification: send it without an id"
             return (Refusal(INVALID_REQUEST, text, msg_id),)
+        if not self._has_handler(method):
+            # Before the params are parsed: an unknown method is not a params problem.
+            return (Refusal(METHOD_NOT_FOUND, f"Method Not Found: {method}", msg_id),)
         return ()
 
     def _receive_damaged(self, body: bytes, error: BaseException) -> None:
