@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
 from typing import Any
 
@@ -216,3 +217,25 @@ def test_an_oversized_body_is_read_past_and_reported() -> None:
 
 def test_end_of_input_inside_a_body_stops_reading() -> None:
     assert _read(b"Content-Length: 10\r\n\r\nshort") == ([], [])
+
+
+def test_error_responses_lose_pythons_traceback() -> None:
+    from lsprotocol.types import ResponseError
+    from pygls.exceptions import JsonRpcInternalError
+
+    from ownit.lsp.server import _without_traceback
+
+    try:
+        json.dumps(object())
+    except TypeError:
+        error = JsonRpcInternalError.of(sys.exc_info()).to_response_error()
+    assert "traceback" in error.data
+    cleaned = _without_traceback(error)
+    assert cleaned.code == -32603
+    assert cleaned.message.startswith("TypeError: Object of type object is not JSON")
+    assert cleaned.data is None
+    text = "failed\nTraceback (most recent call last):\n  File 'x.py'"
+    cleaned = _without_traceback(ResponseError(code=-32603, message=text, data={"k": 1}))
+    assert (cleaned.message, cleaned.data) == ("failed", {"k": 1})
+    kept = ResponseError(code=-32602, message="bad params")
+    assert _without_traceback(kept) is kept

@@ -112,7 +112,7 @@ def _check_object(data: dict[str, Any], method: object, msg_id: object) -> tuple
     return (
         Refusal(
             INVALID_PARAMS,
-            f"Invalid params for {_shown(method)}: 'params' must be an object or an array, "
+            f"Invalid params for {shown_method(method)}: 'params' must be an object or an array, "
             f"got {_kind(params)}",
             good_id,
             answer=is_request,
@@ -150,7 +150,7 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _shown(method: str) -> str:
+def shown_method(method: str) -> str:
     """A method name for a message: quoted, control characters escaped, cut if long."""
     shown = json.dumps(method[:100])
     return shown if len(method) <= 100 else shown[:-1] + '…"'

@@ -92,6 +92,7 @@ class OwnitProtocol(LanguageServerProtocol):
     def receive(self, body: bytes) -> None:
         """Handle one message body as the client sent it. Never raises (but SystemExit
         from ``exit`` and BrokenPipeError when the client is gone)."""
+        data: Any = None
         try:
             try:
                 data = json.loads(body.decode("utf-8"))
@@ -101,9 +102,13 @@ class OwnitProtocol(LanguageServerProtocol):
             self._receive_parsed(data)
         except BrokenPipeError:
             raise
-        except Exception:
-            # A fault of ownit's, not of the message: keep serving the next one.
+        except Exception as error:
+            # A fault of ownit's, not of the message: answer it and serve the next one.
             log.exception("could not handle a message")
+            msg_id = data.get("id") if isinstance(data, dict) and "method" in data else None
+            if jsonrpc.is_message_id(msg_id):
+                failure = Refusal(INTERNAL_ERROR, f"Internal error: {type(error).__name__}", msg_id)
+                self._refuse((failure,))
 
     def _receive_parsed(self, data: Any, bad_utf8: str | None = None) -> None:
         refusals = jsonrpc.check_message(data)
@@ -129,11 +134,13 @@ class OwnitProtocol(LanguageServerProtocol):
             return (Refusal(PARSE_ERROR, bad_utf8, msg_id),)
         message_type = self.get_message_type(method)
         if message_type is not None and not hasattr(message_type, "id"):
-            text = f"Invalid Request: {method} is a notification: send it without an id"
+            shown = jsonrpc.shown_method(method)
+            text = f"Invalid Request: {shown} is a notification: send it without an id"
             return (Refusal(INVALID_REQUEST, text, msg_id),)
         if not self._has_handler(method):
             # Before the params are parsed: an unknown method is not a params problem.
-            return (Refusal(METHOD_NOT_FOUND, f"Method Not Found: {method}", msg_id),)
+            shown = jsonrpc.shown_method(method)
+            return (Refusal(METHOD_NOT_FOUND, f"Method Not Found: {shown}", msg_id),)
         return ()
 
     def _receive_damaged(self, body: bytes, error: BaseException) -> None:
@@ -162,7 +169,7 @@ class OwnitProtocol(LanguageServerProtocol):
         msg_id, method = members.get("id"), members.get("method")
         too_deep = "nested too deeply to read"
         if "id" not in members and isinstance(method, str):
-            return Refusal(INVALID_PARAMS, f"{method}: {too_deep}", answer=False)
+            return Refusal(INVALID_PARAMS, f"{method[:100]!r}: {too_deep}", answer=False)
         if not jsonrpc.is_message_id(msg_id):
             return Refusal(INVALID_REQUEST, f"Invalid Request: {too_deep}")
         assert msg_id is not None
@@ -172,9 +179,10 @@ class OwnitProtocol(LanguageServerProtocol):
             )
         if bad_utf8 is not None:
             return Refusal(PARSE_ERROR, bad_utf8, msg_id)
+        shown = jsonrpc.shown_method(method)
         if not self._has_handler(method):
-            return Refusal(METHOD_NOT_FOUND, f"Method Not Found: {method}", msg_id)
-        return Refusal(INVALID_PARAMS, f"Invalid params for {method}: {too_deep}", msg_id)
+            return Refusal(METHOD_NOT_FOUND, f"Method Not Found: {shown}", msg_id)
+        return Refusal(INVALID_PARAMS, f"Invalid params for {shown}: {too_deep}", msg_id)
 
     def _has_handler(self, method: str) -> bool:
         return method in self.fm.builtin_features or method in self.fm.features
@@ -257,7 +265,7 @@ class OwnitProtocol(LanguageServerProtocol):
         try:
             return super().structure_message(data)
         except JsonRpcException as error:
-            method = data.get("method", "?")
+            method = jsonrpc.shown_method(str(data.get("method", "?")))
             message = f"invalid params for {method}: {describe_parse_error(error)}"
             if "id" in data and "method" in data:
                 self._send_response(
