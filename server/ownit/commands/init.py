@@ -60,9 +60,7 @@ def _agent_list(raw: str) -> list[str]:
     names = [name.strip() for name in raw.split(",") if name.strip()]
     unknown = [name for name in names if name not in SUPPORTED]
     if unknown or not names:
-        raise UsageError(
-            f"--agents {raw!r}: say which of {', '.join(SUPPORTED)} (comma-separated)"
-        )
+        raise UsageError(f"--agents {raw!r}: say which of {', '.join(SUPPORTED)} (comma-separated)")
     return names
 
 

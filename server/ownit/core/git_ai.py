@@ -181,8 +181,7 @@ def parse_note(text: str) -> AuthorshipLog:
         divider = lines.index("---")
     except ValueError:
         raise GitAiError(
-            "no `---` line between the attestations and the metadata: not a git-ai "
-            "authorship log"
+            "no `---` line between the attestations and the metadata: not a git-ai authorship log"
         ) from None
     attestations = _attestations(lines[:divider])
     try:

@@ -50,8 +50,7 @@ EXAMPLE_HEADER = (
 )
 
 _COMMON_HEADER = (
-    "# ownit policy for this repository, written by `ownit init --preset {name}`; commit it.\n"
-    "#\n"
+    "# ownit policy for this repository, written by `ownit init --preset {name}`; commit it.\n#\n"
 )
 
 # ------------------------------------------------------------------------- strict
@@ -95,12 +94,14 @@ _STRICT = Preset(
             "    count: [agent-hook, inline-completion, chat-edit, manual, commit-trailer]\n"
             "    heuristic_min_lines: 15\n",
             "    # strict: heuristic counts too (built-in: not outside sensitive paths).\n"
-            "    count: [agent-hook, inline-completion, chat-edit, manual, commit-trailer, heuristic]\n"
+            "    count: [agent-hook, inline-completion, chat-edit, manual, commit-trailer,"
+            " heuristic]\n"
             "    heuristic_min_lines: 15\n",
         ),
         Edit(
             '    description: "Tests: shown as information, never block a commit."   # optional\n',
-            '    description: "Tests: shown as warnings, gated like any other code."   # optional\n',
+            '    description: "Tests: shown as warnings, gated like any other code."'
+            "   # optional\n",
         ),
         Edit(
             "    severity: information\n    commit: allow\n",
@@ -111,19 +112,20 @@ _STRICT = Preset(
         ),
         Edit(
             "    rationale:\n      min_chars: 40\n",
-            "    rationale:\n"
-            "      min_chars: 80                # strict: 80 (built-in: 40)\n",
+            "    rationale:\n      min_chars: 80                # strict: 80 (built-in: 40)\n",
         ),
         Edit(
-            "    # Typical additions for a team (they need your own people, so they are not defaults):\n"
-            "    #   owners: [\"@acme/security\"]\n"
+            "    # Typical additions for a team (they need your own people, so they are not"
+            " defaults):\n"
+            '    #   owners: ["@acme/security"]\n'
             "    #   codeowner: true\n"
             "    #   second_owner: true\n",
             "    # strict: two distinct people must own sensitive AI code (four-eyes rule); the\n"
             "    # second one claims it in their clone (`ownit claim PATH:LINE -m … --commit`).\n"
             "    second_owner: true\n"
-            "    # Typical additions for a team (they need your own people, so they are not defaults):\n"
-            "    #   owners: [\"@acme/security\"]\n"
+            "    # Typical additions for a team (they need your own people, so they are not"
+            " defaults):\n"
+            '    #   owners: ["@acme/security"]\n'
             "    #   codeowner: true\n",
         ),
     ),
@@ -174,7 +176,8 @@ _KERNEL = Preset(
     edits=(
         Edit(
             _EXAMPLE_ASSISTED_BY,
-            "  # kernel: `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL…]`, the tool from AGENT_NAME\n"
+            "  # kernel: `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL…]`, the tool from"
+            " AGENT_NAME\n"
             "  # (which may hold spaces: `GitHub Copilot:claude-sonnet-4.6`).\n"
             + _tagged("kernel assisted-by", "Assisted-by", _KERNEL_AGENTS)
             + "  # kernel: any other agent, and `Assisted-by: <tool>` without a model (which\n"
