@@ -74,10 +74,9 @@ def _ask(found: dict[str, str], toplevel: Path) -> list[str]:
         if has_entry(agent, path):
             continue
         where = path.relative_to(toplevel).as_posix()
-        try:
-            answer = input(f"found {marker}: add ownit's {agent} hook to {where}? [y/N] ")
-        except EOFError:
-            answer = ""
+        # On stdout (input() would write the prompt to stderr), then one line of stdin.
+        print(f"found {marker}: add ownit's {agent} hook to {where}? [y/N] ", end="", flush=True)
+        answer = sys.stdin.readline()
         if answer.strip().lower() in ("y", "yes"):
             chosen.append(agent)
     return chosen
