@@ -130,7 +130,7 @@ def test_no_identity(repo: Path, env: dict[str, str]) -> None:
     git(repo, "config", "--unset", "user.email")
     assert_caught(repo, env, "identity", "no user.name/user.email", "git config user.name")
     with_env = dict(env, GIT_AUTHOR_NAME="Env Dev", GIT_AUTHOR_EMAIL="env@example.com")
-    code, checks, _ = doctor(repo, with_env)
+    _code, checks, _ = doctor(repo, with_env)
     assert checks["identity"]["status"] == "warn"
     assert "ownit claim` needs git config" in checks["identity"]["detail"]
 
@@ -238,13 +238,13 @@ def test_agent_hook_pointing_to_a_missing_interpreter(repo: Path, env: dict[str,
         "ownit agent install claude-code --user",
     )
     # with ownit on PATH the same hook runs
-    code, checks, _ = doctor(repo, env)
+    _code, checks, _ = doctor(repo, env)
     assert checks["agent claude-code (user)"]["status"] == "ok"
 
 
 def test_project_agent_hook_whose_clone_python_is_gone(repo: Path, env: dict[str, str]) -> None:
     assert ownit(repo, env, "agent", "install", "cursor").returncode == 0
-    code, checks, _ = doctor(repo, _no_ownit_on_path(env))
+    _code, checks, _ = doctor(repo, _no_ownit_on_path(env))
     assert checks["agent cursor"]["status"] == "ok", "git config ownit.python runs it"
     git(repo, "config", "--local", "ownit.python", "/nonexistent/python3")
     assert_caught(
