@@ -13,6 +13,7 @@ region was since removed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ownit.agents.record import (
     RecordError,
@@ -94,14 +95,14 @@ def _import_file(
     repo: Repository,
     commit: str,
     log: AuthorshipLog,
-    path_in_note: str,
+    where: str,
+    place: tuple[Path, str],
     items: list[Attestation],
     old_text: str | None,
     result: GitAiImport,
 ) -> None:
-    where = f"commit {commit[:12]}: {path_in_note}"
+    path, rel = place
     try:
-        path, rel = safe_file(repo, path_in_note, repo.toplevel)
         text = read_text(path, rel)
     except RecordError as error:
         result.problems.append(f"{where}: {error}; skipped")
@@ -156,13 +157,21 @@ def import_git_ai(repo: Repository, ref: str = NOTES_REF) -> GitAiImport:
     """Import the notes of ``ref`` (GitAiError when git cannot list them)."""
     result = GitAiImport()
     logs = _read_logs(repo, ref, result)
-    specs = [f"{c}:{a.path}" for c, log in logs for a in log.attestations]
-    blobs = BatchRead(repo.toplevel, specs).result()
+    files: list[tuple[str, AuthorshipLog, str, tuple[Path, str], list[Attestation]]] = []
     for commit, log in logs:
         by_path: dict[str, list[Attestation]] = {}
         for item in log.attestations:
             by_path.setdefault(item.path, []).append(item)
         for path_in_note, items in by_path.items():
-            old = _decode(blobs.get(f"{commit}:{path_in_note}"))
-            _import_file(repo, commit, log, path_in_note, items, old, result)
+            where = f"commit {commit[:12]}: {path_in_note}"
+            try:  # a path that leaves the working tree is never asked of git
+                place = safe_file(repo, path_in_note, repo.toplevel)
+            except RecordError as error:
+                result.problems.append(f"{where}: {error}; skipped")
+                continue
+            files.append((commit, log, where, place, items))
+    blobs = BatchRead(repo.toplevel, [f"{c}:{place[1]}" for c, _, _, place, _ in files]).result()
+    for commit, log, where, place, items in files:
+        old = _decode(blobs.get(f"{commit}:{place[1]}"))
+        _import_file(repo, commit, log, where, place, items, old, result)
     return result
