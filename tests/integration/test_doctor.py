@@ -278,3 +278,30 @@ def test_editor_server_unreachable(repo: Path, env: dict[str, str]) -> None:
 def test_doctor_outside_a_repository(tmp_path: Path, env: dict[str, str]) -> None:
     done = ownit(tmp_path, env, "doctor")
     assert done.returncode == 2 and "not inside a git repository" in done.stderr
+
+
+def test_a_project_hook_naming_an_interpreter_is_never_run(
+    repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Project settings are committed by anyone: doctor runs no path they name."""
+    marker = tmp_path / "ran"
+    evil = repo / "tools" / "python"
+    evil.parent.mkdir()
+    evil.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    evil.chmod(0o755)
+    settings = repo / ".claude" / "settings.json"
+    settings.parent.mkdir()
+    hooks = {
+        "PostToolUse": [
+            {"hooks": [{"type": "command", "command": hook_command("claude-code", str(evil))}]}
+        ]
+    }
+    settings.write_text(json.dumps({"hooks": hooks}))
+    assert_caught(
+        repo,
+        _no_ownit_on_path(env),
+        "agent claude-code",
+        "edited or is outdated",
+        "ownit agent install claude-code",
+    )
+    assert not marker.exists()

@@ -34,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
         choices=list(PRESETS),
         default=DEFAULT_PRESET,
         metavar="NAME",
-        help=f"the policy to start from (default {DEFAULT_PRESET}) — {presets}",
+        help=f"the policy to start from, one of — {presets} (default: {DEFAULT_PRESET})",
     )
     parser.add_argument(
         "--force",

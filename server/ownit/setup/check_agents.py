@@ -61,8 +61,11 @@ def _has_ownit(python: str) -> bool:
     return done.returncode == 0
 
 
-def _runner(command: str, agent: str, recorded: str | None) -> tuple[str | None, str]:
-    """(what runs ownit, or None; the command's form: portable/user/unknown)."""
+def _runner(command: str, agent: str, recorded: str | None, scope: str) -> tuple[str | None, str]:
+    """(what runs ownit, or None; the command's form: portable/user/unknown).
+
+    Project settings are committed by anyone: only the portable form is accepted there,
+    so no path a repository file names is ever run (user settings are the user's own)."""
     on_path = shutil.which("ownit")
     if command == hook_command(agent, None):
         if on_path:
@@ -73,6 +76,8 @@ def _runner(command: str, agent: str, recorded: str | None) -> tuple[str | None,
         if python3 and _has_ownit(python3):
             return f"python3 ({python3})", "portable"
         return None, "portable"
+    if scope != "user":
+        return None, "unknown"
     named = _USER_PYTHON.search(command)
     python = named.group(1)[1:-1].replace("'\\''", "'") if named else None
     if python is not None and command == hook_command(agent, python):
@@ -93,7 +98,7 @@ def _one(agent: str, scope: str, shown: str, command: str, recorded: str | None)
     name = f"agent {agent}" + (" (user)" if scope == "user" else "")
     flag = " --user" if scope == "user" else ""
     reinstall = f"ownit agent install {agent}{flag}"
-    runner, form = _runner(command, agent, recorded)
+    runner, form = _runner(command, agent, recorded, scope)
     if form == "unknown":
         return fail(name, f"{shown}: ownit's hook was edited or is outdated", reinstall)
     if runner is None:
