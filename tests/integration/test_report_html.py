@@ -8,6 +8,7 @@ a print to PDF go to test-output/ (report-html.png, report-html.pdf, report-html
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -283,3 +284,65 @@ def test_hostile_repository_data_stays_text(
     assert HOSTILE_FILE in facts["text"], "shown as the text it is"
     assert "<script>window.__pwned=1</script>" in facts["text"]
     assert "\u202e" not in facts["text"] and "\\u202e" in facts["text"]
+
+
+def ownit_result(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([OWNIT, *args], cwd=cwd, env=env, capture_output=True, text=True)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+@pytest.fixture
+def small(tmp_path: Path, env: dict[str, str]) -> History:
+    h = History(tmp_path / "small", env)
+    h.write("a.py", code("a", 4))
+    h.commit(0, "Start\n", "a.py")
+    h.write("b.py", code("b", 6))
+    h.commit(1, "B\n\nAssisted-by: copilot\n", "b.py")
+    return h
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--html", "x.html", "--json"], "without --json or --format"),
+        (["--html", "x.html", "--markdown"], "without --json or --format"),
+        (["--html", ""], "--html needs a file name"),
+        (["--html", "."], "is a directory"),
+        (["--html", "no/such/folder/x.html"], "cannot write no/such/folder/x.html"),
+        (["--html", "x.html", "nope..HEAD"], ""),
+    ],
+)
+def test_html_usage_errors_exit_2(small: History, args: list[str], message: str) -> None:
+    result = ownit_result(small.path, small.env, "report", *args)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == "" and message in result.stderr
+    assert not (small.path / "x.html").exists()
+    assert [p.name for p in small.path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_html_replaces_the_file_whole_and_stdout_works(small: History) -> None:
+    target = small.path / "out.html"
+    target.write_text("old")
+    result = ownit_result(small.path, small.env, "report", "--html", "out.html")
+    assert result.returncode == 0 and result.stdout == "ownit report: wrote out.html\n"
+    page = target.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask, "as any file the user writes"
+    assert [p.name for p in small.path.iterdir() if p.name.startswith(".out.html")] == []
+    piped = ownit_result(small.path, small.env, "report", "--html", "-", "HEAD~1..HEAD")
+    assert piped.returncode == 0 and piped.stdout.startswith("<!DOCTYPE html>")
+    assert "HEAD~1..HEAD" in piped.stdout and "b.py" in piped.stdout
+
+
+def test_html_of_an_empty_range_and_an_empty_repository(small: History, tmp_path: Path) -> None:
+    result = ownit_result(small.path, small.env, "report", "--html", "-", "HEAD..HEAD")
+    assert result.returncode == 0
+    assert "There are no commits in this range: nothing to report." in result.stdout
+    assert "B</span>" not in result.stdout and "B <span" in result.stdout, "the tip is named"
+    empty = History(tmp_path / "empty", small.env)
+    result = ownit_result(empty.path, empty.env, "report", "--html", "e.html")
+    assert result.returncode == 0
+    assert "The repository has no commits yet" in (empty.path / "e.html").read_text()

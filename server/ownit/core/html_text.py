@@ -54,8 +54,8 @@ def shorten(text: str, width: int) -> str:
         return text
     if width <= 1:
         return _ELLIPSIS[:width]
-    tail = (width - 1) // 2
-    head = width - 1 - tail
+    head = (width - 1) // 2  # the end gets the odd character: it holds the file name
+    tail = width - 1 - head
     return text[:head] + _ELLIPSIS + text[len(text) - tail :]
 
 
