@@ -346,3 +346,40 @@ def test_html_of_an_empty_range_and_an_empty_repository(small: History, tmp_path
     result = ownit_result(empty.path, empty.env, "report", "--html", "e.html")
     assert result.returncode == 0
     assert "The repository has no commits yet" in (empty.path / "e.html").read_text()
+
+
+def test_the_harness_sees_errors_and_requests(tmp_path: Path, browser: Chromium) -> None:
+    """What the checks above rely on: a console error, a script the CSP refuses and a
+    request for a file are all seen (nothing leaves the machine: the file is local)."""
+    noisy = tmp_path / "noisy.html"
+    noisy.write_text(
+        "<!DOCTYPE html><html><head><title>n</title></head><body>"
+        "<script>console.error('boom')</script><img src='missing.png'></body></html>"
+    )
+    log = browser.open(noisy.as_uri())
+    errors = log.errors()
+    assert any("boom" in line for line in errors), errors
+    assert (tmp_path / "missing.png").as_uri() in log.requests
+    locked = tmp_path / "locked.html"
+    locked.write_text(
+        "<!DOCTYPE html><html><head><meta http-equiv='Content-Security-Policy' "
+        "content=\"default-src 'none'\"><title>l</title></head><body>"
+        "<script>window.__ran = 1</script></body></html>"
+    )
+    log = browser.open(locked.as_uri())
+    assert browser.evaluate("window.__ran === undefined") is True
+    assert any("Content Security Policy" in line for line in log.errors()), log.errors()
+
+
+def test_the_html_modules_load_only_for_html(small: History) -> None:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ownit", "report", "--json"],
+        cwd=small.path,
+        env=small.env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert "ownit.core.report" in loaded
+    assert not loaded & {"ownit.core.report_html", "ownit.core.svg_charts", "html"}

@@ -238,3 +238,34 @@ def test_generated_at_must_say_its_zone() -> None:
             generator="ownit",
             policy=None,
         )
+
+
+def test_charts_keep_to_thirty_bars_and_say_so() -> None:
+    commits, claims = [], {}
+    for index in range(45):
+        sha = f"{index:040x}"
+        commits.append(Commit(sha, time=T0 + index))
+        email = f"dev{index}@example.com"
+        claims[sha] = (
+            tr.ClaimLine(f"p{index}.py", 1, index + 1, f"{index:012x}", "t", email, "Checked"),
+        )
+    result = report.build(commits, Prepared(claims=claims), {})
+    page = build_page(
+        result,
+        repository="r",
+        range_spec="HEAD",
+        base=None,
+        tip=commit_ref(commits[-1]),
+        generated_at=NOW,
+        generator="ownit",
+        policy=None,
+        path_limit=0,
+    )
+    html = render(page)
+    owners = re.search(r'<svg [^>]*id="chart-owners".*?</svg>', html)
+    paths = re.search(r'<svg [^>]*id="chart-paths".*?</svg>', html)
+    assert owners and paths
+    assert owners.group(0).count('class="bar"') == 30 == paths.group(0).count('class="bar"')
+    assert "Owned lines by owner (the top 30; the table has them all)." in html
+    assert "(the top 30; the table has them all)" in html.split('id="by-path"')[1]
+    assert html.count("dev44<wbr>@example.com") == 3, "owner, path and owned-code tables"

@@ -1,6 +1,5 @@
-"""`ownit report [REV-RANGE] [--json | --format markdown|text | --html FILE]
-[--by path|owner|tool]`: who owns the AI-written code of a range of commits, and why (an
-audit view).
+"""`ownit report [REV-RANGE] [--json | --format text|markdown | --html FILE] [--by …]`:
+who owns the AI-written code of a range of commits, and why (an audit view).
 
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
 every commit reachable from HEAD. The policy (which commits count as AI-assisted, which

@@ -205,7 +205,17 @@ def summary(page: ReportPage) -> Section:
             f"{_plural(tip_lines, 'line')} still to claim" if report.at_tip else "nothing to claim",
         ),
     ]
-    html = ['<div class="cards">']
+    lead = (
+        f"Of the {_plural(lines.total, 'line')} AI tools wrote in this range, "
+        f"{_num(lines.owned)} ({_share(lines)}) are owned by a developer who stated why the "
+        "code is right"
+    )
+    if report.at_tip:
+        lead += (
+            f"; {_plural(len(report.at_tip), 'region')} of code ({_plural(tip_lines, 'line')}) "
+            "are still unowned at the tip"
+        )
+    html = [f'<p class="lead">{esc(lead)}.</p>', '<div class="cards">']
     for label, value, detail in cards:
         html.append(
             f'<div class="card"><div class="card-label">{esc(label)}</div>'
@@ -331,15 +341,19 @@ def by_owner(page: ReportPage) -> Section | None:
             "By owner",
             '<p class="empty">Nobody owns AI-written code in this range yet.</p>',
         )
-    bars = [Bar(o.owner, (o.lines,)) for o in report.owners]
+    charted = report.owners[:CHART_BARS_AT_MOST]
+    bars = [Bar(o.owner, (o.lines,)) for o in charted]
     chart = bar_chart(
         "chart-owners",
         "Owned lines by owner",
         bars,
         (OWNED,),
         description="For each person who owns AI-written code, the lines they own.",
-        label_chars=_label_chars([o.owner for o in report.owners]),
+        label_chars=_label_chars([o.owner for o in charted]),
     )
+    caption = "Owned lines by owner"
+    if len(charted) < len(report.owners):
+        caption += f" (the top {_num(len(charted))}; the table has them all)"
     rows = [
         [_emails([o.owner]), _num(o.regions), _num(o.lines), _num(len(o.paths))]
         for o in report.owners
@@ -347,7 +361,7 @@ def by_owner(page: ReportPage) -> Section | None:
     body = (
         "<p>Who owns the AI-written code: a piece of code two people claimed counts for "
         "both.</p>"
-        + _figure(chart, "Owned lines by owner.")
+        + _figure(chart, caption + ".")
         + _table(["owner", "pieces of code", "lines owned", "paths"], rows, numeric=(1, 2, 3))
     )
     return Section("by-owner", "By owner", body)
@@ -637,6 +651,7 @@ h2 {
 }
 h3 { font-size: 16px; margin: 22px 0 8px; }
 p { margin: 8px 0; max-width: 78ch; }
+.lead { font-size: 17px; margin: 4px 0 16px; }
 .cards {
   display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 14px;
   margin: 6px 0 18px;
