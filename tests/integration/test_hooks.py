@@ -171,6 +171,7 @@ def test_unowned_region_warns_with_how_to_own(repo: Path, env: dict[str, str]) -
     assert head_trailers(repo, env) == [
         "Assisted-by: claude-code:sonnet",
         f"AI-Unowned: ai.py:1-4 {claim.fingerprint} claude-code:sonnet",
+        "AI-Lines: exact",
     ]
 
 

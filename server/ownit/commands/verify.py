@@ -173,9 +173,10 @@ class PolicyRead:
 
 
 class AiAdded:
-    """The lines AI-assisted commits (``prepared.ai``) added to paths they carry no claim
-    for, per commit and path: a cheap name-only ``git diff-tree`` in the background
-    first, then the line diff only for the commits that need it."""
+    """The lines AI-assisted commits (``prepared.ai``) added, per commit and path: a
+    cheap name-only ``git diff-tree`` in the background first, then the line diff for the
+    commits that changed a file. Such a commit makes every line it added AI-written;
+    what its claims cover is taken off by the reader."""
 
     def __init__(self, cwd: Path, prepared: Any) -> None:
         from ownit.git import history
@@ -190,13 +191,7 @@ class AiAdded:
         if self._job is None:
             return {}
         changed = history.changed_paths(self._job, self.commits)
-        covered = {sha: {c.path for c in self.prepared.claims.get(sha, ())} for sha in changed}
-        uncovered = [sha for sha, paths in changed.items() if set(paths) - covered[sha]]
-        added = history.added_lines(self.cwd, uncovered)
-        return {
-            sha: {path: lines for path, lines in by_path.items() if path not in covered[sha]}
-            for sha, by_path in added.items()
-        }
+        return history.added_lines(self.cwd, [sha for sha, paths in changed.items() if paths])
 
 
 def run(args: argparse.Namespace) -> int:

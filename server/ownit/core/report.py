@@ -9,8 +9,11 @@ How lines are counted:
   **unowned** when it is ``AI-Unowned`` (``UnownedTracker``, as ``ownit verify`` decides);
   its size is the claimed line count. Owned code counts for each person who claimed it
   ``AI-Owned`` in the range;
-- **unclaimed** lines are the lines an AI-assisted commit (``ai_commit_patterns``) added
-  to a path it carries no claim for (from the diff, blank lines included);
+- **unclaimed** lines are the lines an AI-assisted commit at commit level
+  (``ai_commit_patterns`` outside ownit's exact trailer groups) added that none of its
+  claims states (from the diff, blank lines included): such a commit makes every line it
+  adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
+  has none: its claim lines are all of its AI-written lines;
 - claims are counted as recorded; ``ownit verify`` is what checks them against the code.
 """
 

@@ -85,10 +85,20 @@ class Plan:
     pieces: list[Piece] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the user should know
     from_store: bool = True
+    # The message being rewritten (amend, rebase, squash) was exact and nothing else in it
+    # marks the commit as AI-assisted: its claim lines still say exactly what is AI.
+    inherit_exact: bool = False
+    problems: list[str] = field(default_factory=list)  # files ownit failed on (not saved)
+
+    @property
+    def exact(self) -> bool:
+        """The trailers say exactly which lines are AI (``AI-Lines: exact``): this plan
+        worked them out from the store, or inherits them from an exact message."""
+        return bool(self.pieces) or self.inherit_exact
 
     def trailers(self) -> tr.OwnitTrailers:
         owners = [tr.Owner(p.owner_name, p.owner_email) for p in self.pieces if p.owned]
-        return tr.build((p.claim_line() for p in self.pieces), owners=owners)
+        return tr.build((p.claim_line() for p in self.pieces), owners=owners, exact=self.exact)
 
     @property
     def unowned(self) -> list[Piece]:
@@ -101,6 +111,7 @@ class Plan:
             "pieces": [asdict(p) for p in self.pieces],
             "notes": self.notes,
             "from_store": self.from_store,
+            "inherit_exact": self.inherit_exact,
         }
 
     @classmethod
@@ -111,6 +122,7 @@ class Plan:
             pieces=[Piece(**p) for p in data.get("pieces", [])],
             notes=list(data.get("notes", [])),
             from_store=bool(data.get("from_store", True)),
+            inherit_exact=bool(data.get("inherit_exact", False)),
         )
 
 
@@ -172,25 +184,52 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     blobs = staged.read_blobs(cwd, specs)
     committed = committed_claims(store, repo)
 
+    # One file that cannot be read or mapped must not cost the others their trailers: its
+    # problem is said (which file, why) and the rest of the plan goes on.
     for path in sorted(by_path):
-        staged_text = _decode(blobs.get(f":{path}"))
-        if staged_text is None:
-            continue  # not in the index (new and unstaged, deleted, or binary-free)
-        new_lines = staged.git_lines(staged_text)
-        added: set[int] = set()
-        if path in changed:
-            old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
-            added = (
-                set(range(len(new_lines)))
-                if old_text is None
-                else added_lines(staged.git_lines(old_text), new_lines)
-            )
-        worktree = _read_worktree(cwd / path)
+        try:
+            staged_text = _decode(blobs.get(f":{path}"))
+            if staged_text is None:
+                continue  # not in the index (new and unstaged, deleted, or binary-free)
+            new_lines = staged.git_lines(staged_text)
+            added: set[int] = set()
+            if path in changed:
+                old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
+                added = (
+                    set(range(len(new_lines)))
+                    if old_text is None
+                    else added_lines(staged.git_lines(old_text), new_lines)
+                )
+            worktree = _read_worktree(cwd / path)
+        except Exception as error:
+            _reraise_when_debugging()
+            plan.problems.append(_problem(path, error))
+            continue
         maps: _Maps = {}  # the regions of a file mostly share one basis: one diff for all
         for state in by_path[path]:
-            plan.pieces += _pieces(store, state, path, new_lines, added, worktree, committed, maps)
+            try:
+                plan.pieces += _pieces(
+                    store, state, path, new_lines, added, worktree, committed, maps
+                )
+            except Exception as error:
+                _reraise_when_debugging()
+                plan.problems.append(_problem(path, error, state.region.display_lines()))
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
+
+
+def _reraise_when_debugging() -> None:
+    if os.environ.get("OWNIT_DEBUG"):
+        raise  # called only from an except block: the error being handled
+
+
+def _problem(path: str, error: Exception, lines: str | None = None) -> str:
+    where = f"{tr.encode_path(path)}:{lines}" if lines else tr.encode_path(path)
+    return (
+        f"could not work out the trailers of {where} ({type(error).__name__}: {error});"
+        " its AI-written lines are not in this commit's trailers (every other file's are)."
+        " Set OWNIT_DEBUG=1 to see why, and run `ownit trailers` after fixing it"
+    )
 
 
 def _read_worktree(path: Path) -> str | None:
@@ -321,20 +360,56 @@ def message_is_empty(message: str, comment: str) -> bool:
 
 
 def apply_to_message(
-    repo: Repository, plan: Plan, message: str, *, as_comment_if_empty: bool
+    repo: Repository,
+    plan: Plan,
+    message: str,
+    *,
+    as_comment_if_empty: bool,
+    carried: tr.OwnitTrailers | None = None,
 ) -> str:
+    """The message with the plan's trailers merged in; ``carried``: old lines from
+    elsewhere to keep too (HEAD's, when amending with a new message)."""
     comment = staged.comment_char(repo.toplevel, message)
     empty = message_is_empty(message, comment)
     if empty and not as_comment_if_empty:
         return message  # git will abort the commit: adding trailers would make it go on
+    gathered = [found for found in (squashed_away(repo), carried) if found is not None]
     return tr.merge_into_message(
         message,
         plan.trailers(),
         comment_char=comment,
         reanchor=reanchorer(repo, plan.notes),
         as_comment=empty,
-        gathered=squashed_away(repo),
+        gathered=tr.combine(gathered) if gathered else None,
     )
+
+
+def head_message(repo: Repository) -> str | None:
+    shown = git.run(["log", "-1", "--format=%B", "HEAD"], repo.toplevel, check=False)
+    return git.text(shown.stdout) if shown.returncode == 0 else None
+
+
+def carried_from_head(repo: Repository) -> tr.OwnitTrailers | None:
+    """HEAD's ownit lines, which an amend keeps whatever its new message is (``git commit
+    --amend -m`` gives the hooks a message without them)."""
+    message = head_message(repo)
+    return None if message is None else tr.parse_message(message)
+
+
+def inherits_exact(repo: Repository, messages: list[str]) -> bool:
+    """Whether the messages a rewrite keeps the claims of were exact (``AI-Lines: exact``
+    with claim lines) and nothing else in them, nor the author, marks the commit as
+    AI-assisted under the working tree's policy: then their claim lines still say exactly
+    which lines are AI. A message typed for a new commit is never one of them."""
+    from ownit.core import attribution
+    from ownit.core.provenance import AiCommitDetector
+
+    if not any(attribution.exact_anywhere(message) for message in messages):
+        return False
+    detector = AiCommitDetector(tree_policy(repo, None)[0])
+    name = os.environ.get("GIT_AUTHOR_NAME", "")
+    email = os.environ.get("GIT_AUTHOR_EMAIL", "")
+    return all(detector.match(message, name, email) is None for message in messages)
 
 
 def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
@@ -349,6 +424,20 @@ def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
     except OSError:
         return None
     return tr.parse_commented(squash, staged.comment_char(repo.toplevel, squash))
+
+
+def squashed_away_text(repo: Repository) -> str | None:
+    """The commented-out messages of :func:`squashed_away`, uncommented (their co-author
+    lines count for :func:`inherits_exact` too)."""
+    state = repo.git_dir / "rebase-merge"
+    try:
+        if not (state / "current-fixups").read_bytes().strip():
+            return None
+        squash = read_message(state / "message-squash")
+    except OSError:
+        return None
+    comment = staged.comment_char(repo.toplevel, squash)
+    return tr.uncommented(squash, comment)
 
 
 def read_message(path: Path) -> str:
