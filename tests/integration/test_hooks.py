@@ -325,3 +325,56 @@ def test_worktree_uses_shared_hooks(repo: Path, env: dict[str, str]) -> None:
     git(wt, env, "add", "w.py")
     git(wt, env, "commit", "-q", "-m", "In a worktree")
     assert any(t.startswith("AI-Unowned: w.py:1-1") for t in head_trailers(wt, env))
+
+
+def test_new_file_with_a_space_keeps_every_trailer(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.1: `git cat-file --batch` answers `HEAD:my file.py missing` for a new
+    file; that answer once failed the hook and cost every file its trailers."""
+    (repo / "other.py").write_text("x = 1\n")
+    mark(repo, "other.py", 1, 1, claim=True)
+    (repo / "my file.py").write_text("def g():\n    return 1\n")
+    mark(repo, "my file.py", 1, 2)
+    git(repo, env, "add", "-A")
+    result = git(repo, env, "commit", "-q", "-m", "add two files")
+    assert "hook failed" not in result.stderr
+    claims = {c.path: c for c in check_fingerprints(repo, env)}
+    assert set(claims) == {"other.py", "my file.py"}
+    assert claims["other.py"].owned and not claims["my file.py"].owned
+    assert f"AI-Unowned: my%20file.py:1-2 {claims['my file.py'].fingerprint} copilot" in (
+        head_trailers(repo, env)
+    )
+
+
+def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Fault injection: mapping one file's regions onto its staged blob raises. The hook
+    says which file and why, and every other file still gets its trailers."""
+    from ownit.git import commit_trailers as ct
+    from ownit.git import hook_runner
+
+    (repo / "good.py").write_text("def f():\n    return 1\n")
+    mark(repo, "good.py", 1, 2, claim=True)
+    (repo / "bad.py").write_text("BOOM = 1\n")
+    mark(repo, "bad.py", 1, 1, claim=True)
+    git(repo, env, "add", "-A")
+    real_line_map = ct.line_map
+
+    def failing_line_map(old: list[str], new: list[str]) -> list[int | None]:
+        if "BOOM = 1" in new:
+            raise ValueError("injected failure")
+        return real_line_map(old, new)
+
+    monkeypatch.setattr(ct, "line_map", failing_line_map)
+    monkeypatch.chdir(repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    message = repo / ".git" / "COMMIT_EDITMSG"
+    message.write_text("Add two files\n")
+    assert hook_runner.run("prepare-commit-msg", [str(message), "message"]) == 0
+    err = capsys.readouterr().err
+    assert "bad.py" in err and "injected failure" in err and "every other file" in err
+    written = tr.parse_message(message.read_text())
+    assert [(c.path, c.owned) for c in written.claims] == [("good.py", True)]
+    # bad.py's AI lines are not in the trailers: the set is not exact.
+    assert not written.exact

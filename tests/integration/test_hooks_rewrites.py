@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ownit.core import trailers as tr
 from tests.integration import test_hooks as h
 
@@ -214,3 +216,65 @@ def test_merge_squash_gathers_indented_claims(repo: Path, env: dict[str, str]) -
     assert not found["b.py"].owned
     assert_one_clean_block(repo, env)
     assert "    AI-Owned" not in message(repo, env)
+
+
+# --------------------------------------------------------------------------- amend, any message
+
+
+def _verify(repo: Path, env: dict[str, str], spec: str) -> tuple[int, dict[str, object]]:
+    import json
+
+    result = h.run(repo, env, str(h.VENV_BIN / "ownit"), "verify", "--json", spec, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+AMENDS = {
+    "message": ["--amend", "-m", "New subject"],
+    "no-edit": ["--amend", "--no-edit"],
+    "file": ["--amend", "-F", "MESSAGE_FILE"],
+    "reuse-head": ["--amend", "-C", "HEAD"],
+    "abbreviated": ["--amen", "-qm", "New subject"],
+    "alias": ["fix", "-m", "New subject"],
+}
+
+
+@pytest.mark.parametrize("how", sorted(AMENDS))
+def test_amend_keeps_claims_whatever_the_message(
+    repo: Path, env: dict[str, str], how: str
+) -> None:
+    """Issue 9.5: `git commit --amend -m` gives prepare-commit-msg the source `message`;
+    HEAD's claims must still be carried (re-anchored to the amended content), with the
+    exact marker, and verify must see them."""
+    commit_ai(repo, env, "ai.py", "Add f")
+    (before,) = claims(repo, env)
+    (repo / "ai.py").write_text("import os\n\n" + AI_CODE)
+    (repo / "human.py").write_text("print('mine')\n")
+    git(repo, env, "add", "ai.py", "human.py")
+    args = [
+        str(repo.parent / "msg.txt") if arg == "MESSAGE_FILE" else arg for arg in AMENDS[how]
+    ]
+    (repo.parent / "msg.txt").write_text("Subject from a file\n\nBody.\n")
+    git(repo, env, "config", "alias.fix", "commit --amend -q")
+    git(repo, env, *(args if how == "alias" else ["commit", "-q", *args]))
+    assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "2"  # amended
+    (after,) = claims(repo, env)
+    assert (after.first, after.last) == (3, 6)
+    assert (after.fingerprint, after.owned, after.rationale) == (
+        before.fingerprint,
+        True,
+        h.RATIONALE,
+    )
+    trailers = assert_one_clean_block(repo, env)
+    assert trailers.count(tr.EXACT_MARKER) == 1
+    code, report = _verify(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report  # human.py is human: the marker says so
+
+
+def test_a_message_that_says_amend_is_not_an_amend(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    (repo / "human.py").write_text("print('mine')\n")
+    git(repo, env, "add", "human.py")
+    git(repo, env, "commit", "-q", "-m", "--amend")
+    assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "3"
+    assert h.head_trailers(repo, env) == []  # HEAD~1's claims stay where they are

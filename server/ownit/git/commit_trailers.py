@@ -88,13 +88,14 @@ class Plan:
     # The message being rewritten (amend, rebase, squash) was exact and nothing else in it
     # marks the commit as AI-assisted: its claim lines still say exactly what is AI.
     inherit_exact: bool = False
-    problems: list[str] = field(default_factory=list)  # files ownit failed on (not saved)
+    problems: list[str] = field(default_factory=list)  # files ownit failed on
 
     @property
     def exact(self) -> bool:
         """The trailers say exactly which lines are AI (``AI-Lines: exact``): this plan
-        worked them out from the store, or inherits them from an exact message."""
-        return bool(self.pieces) or self.inherit_exact
+        worked them out from the store, or inherits them from an exact message — and no
+        file was left out because ownit failed on it."""
+        return (bool(self.pieces) or self.inherit_exact) and not self.problems
 
     def trailers(self) -> tr.OwnitTrailers:
         owners = [tr.Owner(p.owner_name, p.owner_email) for p in self.pieces if p.owned]
@@ -112,6 +113,7 @@ class Plan:
             "notes": self.notes,
             "from_store": self.from_store,
             "inherit_exact": self.inherit_exact,
+            "problems": self.problems,
         }
 
     @classmethod
@@ -123,6 +125,7 @@ class Plan:
             notes=list(data.get("notes", [])),
             from_store=bool(data.get("from_store", True)),
             inherit_exact=bool(data.get("inherit_exact", False)),
+            problems=[str(p) for p in data.get("problems", [])],
         )
 
 
@@ -227,8 +230,9 @@ def _problem(path: str, error: Exception, lines: str | None = None) -> str:
     where = f"{tr.encode_path(path)}:{lines}" if lines else tr.encode_path(path)
     return (
         f"could not work out the trailers of {where} ({type(error).__name__}: {error});"
-        " its AI-written lines are not in this commit's trailers (every other file's are)."
-        " Set OWNIT_DEBUG=1 to see why, and run `ownit trailers` after fixing it"
+        " its AI-written lines are not in this commit's trailers (every other file's are),"
+        " and the commit is not marked `AI-Lines: exact`, so every line it adds counts as"
+        " AI-written downstream. Set OWNIT_DEBUG=1 to see why"
     )
 
 
@@ -314,10 +318,11 @@ def _pieces(
 # --------------------------------------------------------------------------- messages
 
 
-def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
+def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
     """Moves an old claim line (kept from the message being amended or squashed) to where
     its code is in the staged blob, by fingerprint; drops it, with a note, when the staged
-    content no longer holds that code."""
+    content no longer holds that code. When the staged file cannot be read, the line is
+    kept as it was and the problem said (a claim is never lost to ownit failing)."""
     cache: dict[str, list[str] | None] = {}
 
     def lines_of(path: str) -> list[str] | None:
@@ -327,6 +332,18 @@ def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
         return cache[path]
 
     def move(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        try:
+            return _moved(claim)
+        except Exception as error:
+            _reraise_when_debugging()
+            plan.problems.append(
+                f"could not find {claim.key} {tr.encode_path(claim.location)} in the staged"
+                f" content ({type(error).__name__}: {error}); the line is kept as it was"
+            )
+            return claim
+
+    def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        notes = plan.notes
         lines = lines_of(claim.path)
         length = claim.last - claim.first + 1
         found = None
@@ -374,14 +391,20 @@ def apply_to_message(
     if empty and not as_comment_if_empty:
         return message  # git will abort the commit: adding trailers would make it go on
     gathered = [found for found in (squashed_away(repo), carried) if found is not None]
-    return tr.merge_into_message(
+    trailers = plan.trailers()
+    merged = tr.merge_into_message(
         message,
-        plan.trailers(),
+        trailers,
         comment_char=comment,
-        reanchor=reanchorer(repo, plan.notes),
+        reanchor=reanchorer(repo, plan),
         as_comment=empty,
         gathered=tr.combine(gathered) if gathered else None,
     )
+    if trailers.exact and not plan.exact:
+        # An old line could not be re-anchored (kept as it was): the set is not exact. The
+        # one marker line in the message is the one just written.
+        merged = merged.replace(f"\n{tr.EXACT_MARKER}\n", "\n", 1)
+    return merged
 
 
 def head_message(repo: Repository) -> str | None:

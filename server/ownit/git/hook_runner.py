@@ -70,7 +70,6 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         return EXIT_OK
     amend = is_amend(repo.toplevel, source, obj)
     plan = _plan(repo, amend=amend)
-    _report_problems(plan, err)
     if plan.pieces:
         plan = ct.apply_policy(plan, *ct.tree_policy(repo, None))
     path = _message_path(repo, args[0])
@@ -78,6 +77,7 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     carried = ct.carried_from_head(repo) if amend else None
     plan.inherit_exact = ct.inherits_exact(repo, _rewritten(repo, source, message, amend=amend))
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True, carried=carried)
+    _report_problems(plan, err)
     if new != message:
         ct.write_message(path, new)
     ct.save_pending(repo, plan)
@@ -133,7 +133,6 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         amend = loaded is not None and loaded[0].amend
         plan = _plan(repo, amend=amend)
         plan.inherit_exact = loaded is not None and loaded[0].inherit_exact
-        _report_problems(plan, err)
         if plan.pieces:
             policy, attributes = ct.tree_policy(repo, err)
             plan = ct.apply_policy(plan, policy, attributes)
@@ -149,7 +148,11 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         ct.clear_pending(repo)
         return EXIT_BLOCKED
     carried = ct.carried_from_head(repo) if plan.amend else None
+    # A pending plan's problems were said by prepare-commit-msg already.
+    reported = len(plan.problems) if loaded is not None and plan is loaded[0] else 0
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
+    for problem in plan.problems[reported:]:
+        print(f"ownit: {problem}", file=err)
     if new != message:
         ct.write_message(path, new)
     ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
