@@ -36,7 +36,13 @@ from ownit.core.model import (
 from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
 from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
-from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
+from ownit.git.repo import (
+    IdentityError,
+    Repository,
+    fallback_identity,
+    find_repository,
+    store_path,
+)
 from ownit.store import Store, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
@@ -173,7 +179,10 @@ class RepoContext:
 
     def identity(self) -> tuple[str, str]:
         if self.repo is not None:
-            ident = self.repo.identity()
+            try:
+                ident = self.repo.identity()
+            except IdentityError as error:  # refused: a claim must name its owner as git does
+                raise RequestError(str(error)) from None
             if ident is None:
                 raise RequestError(
                     "git has no user.name/user.email for this repository, so a claim would "

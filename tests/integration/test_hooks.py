@@ -346,7 +346,10 @@ def test_new_file_with_a_space_keeps_every_trailer(repo: Path, env: dict[str, st
 
 
 def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
-    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    repo: Path,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Fault injection: mapping one file's regions onto its staged blob raises. The hook
     says which file and why, and every other file still gets its trailers."""
@@ -378,3 +381,63 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
     assert [(c.path, c.owned) for c in written.claims] == [("good.py", True)]
     # bad.py's AI lines are not in the trailers: the set is not exact.
     assert not written.exact
+
+
+def _verify_json(repo: Path, env: dict[str, str], spec: str) -> tuple[int, dict[str, object]]:
+    result = ownit(repo, env, "verify", "--json", spec, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("configured", "committed"),
+    [
+        ("<dev@example.com>", "dev@example.com"),
+        ("dev\n@example.com", "dev@example.com"),
+        ("dev@example.com.", "dev@example.com"),
+        ("  'dev@example.com'", "dev@example.com"),
+        ("d<e>v@example.com", "dev@example.com"),
+    ],
+)
+def test_claim_names_the_owner_as_git_writes_the_commit(
+    repo: Path, env: dict[str, str], configured: str, committed: str
+) -> None:
+    """Issue 9.11: ownit once wrote the raw user.email; git writes it sanitised, and
+    verify then said the owner was not the committer."""
+    git(repo, env, "config", "user.email", configured)
+    (repo / "ai.py").write_text("def f():\n    return 1\n")
+    ownit(repo, env, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    ownit(repo, env, "claim", "ai.py:1", "-m", RATIONALE)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Add f")
+    assert git(repo, env, "log", "-1", "--format=%ae").stdout.strip() == committed
+    (claim,) = check_fingerprints(repo, env)
+    assert claim.owner_email == committed
+    code, report = _verify_json(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report
+
+
+def test_an_email_git_would_empty_is_refused(repo: Path, env: dict[str, str]) -> None:
+    git(repo, env, "config", "user.email", "<>")
+    (repo / "ai.py").write_text("def f():\n    return 1\n")
+    ownit(repo, env, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", RATIONALE, check=False)
+    assert result.returncode == 2
+    assert "user.email '<>' is empty once git drops" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["a\rb.py", "ends\r", "new\nline.py"])
+def test_paths_git_cannot_take_on_a_batch_line_are_claimed_and_verified(
+    repo: Path, env: dict[str, str], name: str
+) -> None:
+    """Issue 9.11: a path holding a carriage return (or a newline) is written by the hook
+    and read back by verify (it once skipped such paths: claim-path-missing)."""
+    (repo / name).write_text("def f():\n    return 1\n")
+    mark(repo, name, 1, 2, claim=True)
+    git(repo, env, "add", "--", name)
+    git(repo, env, "commit", "-q", "-m", "Odd name")
+    (claim,) = tr.parse_message(git(repo, env, "log", "-1", "--format=%B").stdout).claims
+    assert claim.path == name and claim.owned
+    code, report = _verify_json(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report

@@ -240,9 +240,7 @@ AMENDS = {
 
 
 @pytest.mark.parametrize("how", sorted(AMENDS))
-def test_amend_keeps_claims_whatever_the_message(
-    repo: Path, env: dict[str, str], how: str
-) -> None:
+def test_amend_keeps_claims_whatever_the_message(repo: Path, env: dict[str, str], how: str) -> None:
     """Issue 9.5: `git commit --amend -m` gives prepare-commit-msg the source `message`;
     HEAD's claims must still be carried (re-anchored to the amended content), with the
     exact marker, and verify must see them."""
@@ -251,9 +249,7 @@ def test_amend_keeps_claims_whatever_the_message(
     (repo / "ai.py").write_text("import os\n\n" + AI_CODE)
     (repo / "human.py").write_text("print('mine')\n")
     git(repo, env, "add", "ai.py", "human.py")
-    args = [
-        str(repo.parent / "msg.txt") if arg == "MESSAGE_FILE" else arg for arg in AMENDS[how]
-    ]
+    args = [str(repo.parent / "msg.txt") if arg == "MESSAGE_FILE" else arg for arg in AMENDS[how]]
     (repo.parent / "msg.txt").write_text("Subject from a file\n\nBody.\n")
     git(repo, env, "config", "alias.fix", "commit --amend -q")
     git(repo, env, *(args if how == "alias" else ["commit", "-q", *args]))
