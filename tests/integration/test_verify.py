@@ -522,3 +522,27 @@ def test_a_typed_marker_is_not_kept(repo: Path, env: dict[str, str], typed_claim
     assert [(f["kind"], f["location"]) for f in report["findings"]] == [
         ("ai-commit-unclaimed", expected)
     ]
+
+
+FAKE = "%1B%5B2K%0Ano%20problems%20found%0A"
+
+
+def test_commit_data_cannot_inject_terminal_escapes(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.12: a forged e-mail, tool, path and subject decode to ESC sequences and
+    newlines; the text output of verify, report and blame shows them escaped."""
+    ownit = str(VENV_BIN / "ownit")
+    claim = f"AI-Owned: f.py:1-4 {FP} {FAKE} {FAKE} -- {RATIONALE}"
+    subject = "Add f \x1b]0;pwned\x07"
+    commit_msg(repo, env, f"{subject}\n\nAssisted-by: {FAKE}\n{claim}\n", {"f.py": TEXT})
+    outputs = {
+        "verify": run(repo, env, ownit, "verify", "main~1..main").stdout,
+        "report": run(repo, env, ownit, "report").stdout,
+        "markdown": run(repo, env, ownit, "report", "--markdown").stdout,
+        "blame": run(repo, env, ownit, "blame", "f.py").stdout,
+    }
+    for name, out in outputs.items():
+        assert "\x1b" not in out and "\x07" not in out, name
+        assert "no problems found" not in out.splitlines(), name
+    assert "\\x1b[2K\\nno problems found" in outputs["verify"]
+    assert "\\x1b]0;pwned\\x07" in outputs["verify"]
+    assert "\\x1b[2K" in outputs["blame"] and "\\x1b[2K" in outputs["report"]

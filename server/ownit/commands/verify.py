@@ -327,14 +327,17 @@ def _print_text(
     *,
     quiet: bool,
 ) -> None:
+    from ownit.core.printable import printable
     from ownit.core.verify import ERROR
 
     out = sys.stdout
     count = len(commits)
     ai = len(prepared.ai)
     print(
-        f"ownit verify {rng.spec}: {count} commit{'s' if count != 1 else ''}"
-        f" ({ai} AI-assisted); policy: {policy_note}",
+        printable(
+            f"ownit verify {rng.spec}: {count} commit{'s' if count != 1 else ''}"
+            f" ({ai} AI-assisted); policy: {policy_note}"
+        ),
         file=out,
     )
     if not commits:
@@ -345,11 +348,14 @@ def _print_text(
     for finding in shown:
         if finding.commit != current:
             current = finding.commit
-            print(f"\n{finding.commit[:10]} {finding.subject}", file=out)
-        where = finding.location or "(commit)"
-        print(f"  {finding.severity}: {where}: {finding.message} [{finding.kind}]", file=out)
+            print(f"\n{finding.commit[:10]} {printable(finding.subject)}", file=out)
+        # Every part comes from commit data (paths, e-mails, rationales): escaped, so that
+        # nothing in a commit can move the cursor or fake a line of this report.
+        where = printable(finding.location or "(commit)")
+        line = f"{where}: {printable(finding.message)} [{finding.kind}]"
+        print(f"  {finding.severity}: {line}", file=out)
         if finding.fix:
-            print(f"    fix: {finding.fix}", file=out)
+            print(f"    fix: {printable(finding.fix)}", file=out)
     errors = sum(1 for f in findings if f.severity == ERROR)
     touched = len({f.commit for f in findings if f.severity == ERROR})
     if errors:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
 UNKNOWN_TOOL = "unknown"
@@ -310,18 +311,20 @@ def _plural(n: int, word: str) -> str:
 def _tables(
     report: Report, by: Sequence[str], limit: int
 ) -> list[tuple[str, list[str], list[list[str]], int]]:
-    """(title, header, rows, rows left out) for each breakdown asked for."""
+    """(title, header, rows, rows left out) for each breakdown asked for; the cells
+    from commit data (owners, tools, paths) escaped (:func:`printable`)."""
     out: list[tuple[str, list[str], list[list[str]], int]] = []
     for kind in by:
         if kind == "owner":
             rows = [
-                [o.owner, str(o.regions), str(o.lines), str(len(o.paths))] for o in report.owners
+                [printable(o.owner), str(o.regions), str(o.lines), str(len(o.paths))]
+                for o in report.owners
             ]
             out.append(("Owners", ["owner", "regions", "lines", "paths"], rows, 0))
         elif kind == "tool":
             rows = [
                 [
-                    t.tool,
+                    printable(t.tool),
                     str(t.commits),
                     str(t.lines.owned),
                     str(t.lines.unowned),
@@ -336,13 +339,13 @@ def _tables(
             shown = report.paths[:limit] if limit > 0 else report.paths
             rows = [
                 [
-                    p.path,
+                    printable(p.path),
                     str(p.lines.total),
                     str(p.lines.owned),
                     str(p.lines.unowned),
                     str(p.lines.unclaimed),
                     _share(p.lines),
-                    ", ".join(sorted(p.owners)) or "-",
+                    printable(", ".join(sorted(p.owners))) or "-",
                 ]
                 for p in shown
             ]
@@ -354,7 +357,7 @@ def _tables(
 
 def _summary(report: Report) -> list[str]:
     lines = report.lines
-    tools = ", ".join(f"{t.tool} {t.commits}" for t in report.tools) or "none"
+    tools = printable(", ".join(f"{t.tool} {t.commits}" for t in report.tools)) or "none"
     out = [
         f"{_plural(report.commits, 'commit')}, {report.ai_commits} AI-assisted "
         f"({report.ai_commits_without_claims} of them with no claim), "
@@ -373,11 +376,11 @@ def _summary(report: Report) -> list[str]:
 
 
 def _tip_location(item: UnownedAtTip) -> str:
-    return f"{item.claim.path}:{item.first}-{item.last}"
+    return printable(f"{item.claim.path}:{item.first}-{item.last}")
 
 
 def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> str:
-    out = [title]
+    out = [printable(title)]
     if report.empty:
         out.append("no commits in the range: nothing to report")
         return "\n".join(out) + "\n"
@@ -402,8 +405,8 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
         out.append(f"Still unowned at the tip ({_plural(len(report.at_tip), 'region')}):")
         for item in report.at_tip:
             out.append(
-                f"  {_tip_location(item)}  {item.claim.tool}  "
-                f"{item.commit.sha[:10]} {subject_of(item.commit)}"
+                f"  {_tip_location(item)}  {printable(item.claim.tool)}  "
+                f"{item.commit.sha[:10]} {printable(subject_of(item.commit))}"
             )
     else:
         out.append("Still unowned at the tip: nothing")
@@ -411,7 +414,7 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -> str:

@@ -29,6 +29,7 @@ from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
+from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
 from ownit.git import staged
@@ -604,8 +605,10 @@ def report_blocked(blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr) -
     for piece, rule in blocked:
         why = "claim is stale: the code changed after it was owned; " if piece.stale else ""
         print(
-            f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
-            f"policy rule '{rule}' says commit: block)",
+            printable(
+                f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
+                f"policy rule '{rule}' says commit: block)"
+            ),
             file=out,
         )
     print("ownit: own each one, saying why it is right:", file=out)
@@ -621,8 +624,10 @@ def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
             continue
         seen.add(key)
         print(
-            f'  ownit claim {_shell_word(piece.path)}:{piece.worktree_line} -m "why this code'
-            ' is correct"',
+            printable(
+                f"  ownit claim {_shell_word(piece.path)}:{piece.worktree_line}"
+                ' -m "why this code is correct"'
+            ),
             file=out,
         )
 
@@ -634,7 +639,7 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     """The unowned AI lines of the commit (``unowned``: only these), each with how to
     own it."""
     for note in plan.notes:
-        print(f"ownit: {note}", file=out)
+        print(f"ownit: {printable(note)}", file=out)
     if unowned is None:
         unowned = plan.unowned
     if not unowned:
@@ -647,7 +652,8 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     )
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
-        print(f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}){why}", file=out)
+        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool})")
+        print(f"  {where}{why}", file=out)
     print("ownit: to own them, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)
     print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)

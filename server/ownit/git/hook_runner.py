@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ownit.core.printable import printable
 from ownit.git import commit_trailers as ct
 from ownit.git import run as git
 from ownit.git import staged
@@ -90,7 +91,7 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
 
 def _report_problems(plan: ct.Plan, err: TextIO) -> None:
     for problem in plan.problems:
-        print(f"ownit: {problem}", file=err)
+        print(f"ownit: {printable(problem)}", file=err)
 
 
 def _rewritten(repo: Repository, source: str, message: str, *, amend: bool) -> list[str]:
@@ -152,7 +153,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     reported = len(plan.problems) if loaded is not None and plan is loaded[0] else 0
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
     for problem in plan.problems[reported:]:
-        print(f"ownit: {problem}", file=err)
+        print(f"ownit: {printable(problem)}", file=err)
     if new != message:
         ct.write_message(path, new)
     ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
