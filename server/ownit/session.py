@@ -227,7 +227,16 @@ def uri_to_path(uri: str) -> Path | None:
     parsed = urlparse(uri)
     if parsed.scheme != "file":
         return None
-    return Path(unquote(parsed.path))
+    # A byte that is not UTF-8 (%FF) is the byte it was, as os.fsdecode has it (not U+FFFD).
+    return Path(unquote(parsed.path, errors="surrogateescape"))
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes os.fsdecode kept as surrogates
+        return False
+    return True
 
 
 def path_to_uri(path: Path) -> str:
@@ -370,6 +379,11 @@ class Session:
             document.unsupported = "binary file: ownit tracks text files only"
         elif len(text) > MAX_TRACKED_BYTES:
             document.unsupported = f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
+        elif not _utf8_name(path):
+            document.unsupported = (
+                "its name is not valid UTF-8, so ownit cannot record it faithfully"
+                " (rename the file to track it)"
+            )
         else:
             try:
                 context = self.context_for(path)

@@ -441,3 +441,13 @@ def test_paths_git_cannot_take_on_a_batch_line_are_claimed_and_verified(
     assert claim.path == name and claim.owned
     code, report = _verify_json(repo, env, "HEAD~1..HEAD")
     assert code == 0, report
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_saying_so(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.11: the store holds text, so a name with a byte that is not UTF-8 cannot be
+    recorded faithfully; it once became U+FFFD silently and the claim was lost."""
+    name = b"bad\xff.py".decode("utf-8", "surrogateescape")
+    (repo / name).write_text("x = 1\n")
+    result = ownit(repo, env, "mark", name, "--lines", "1", "--tool", "copilot", check=False)
+    assert result.returncode == 2
+    assert "bad\\xff.py: its name is not valid UTF-8" in result.stderr
