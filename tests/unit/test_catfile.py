@@ -89,3 +89,22 @@ def test_truncated_output_is_an_error() -> None:
 )
 def test_batchable(spec: str, ok: bool) -> None:
     assert catfile.batchable(spec) is ok
+
+
+@pytest.mark.parametrize(
+    ("spec", "asked"),
+    [
+        (":a.py", ":0:a.py"),
+        (":1:x.py", ":0:1:x.py"),  # a path that looks like a stage number
+        (":/fix", None),  # not a search of commit messages
+        (f"{OID}:src/a b.py", f"{OID}:src/a b.py"),
+        (f"{OID}:../../etc/passwd", None),  # git would resolve it against the cwd
+        (f"{OID}:./a.py", None),
+        (f"{OID}:a//b.py", None),
+        (f"{OID}:dir/", None),
+        (f"{OID}:", None),
+        (OID, OID),
+    ],
+)
+def test_paths_from_claims_are_taken_literally_or_not_at_all(spec: str, asked: str | None) -> None:
+    assert catfile.git_spec(spec) == asked

@@ -7,6 +7,13 @@ recognised by its object id first, then by comparing it with the spec asked, nev
 splitting it on spaces. Two kinds of spec cannot be asked one per line — one holding a
 newline, and one ending in a carriage return (git strips it as the CR of a CRLF) — so
 those are read one ``git cat-file blob`` each, with the spec as an argument.
+
+The path of a spec comes from commit data (a claim line), so it is taken literally or not
+at all: ``:<path>`` is asked as ``:0:<path>`` (a path like ``1:x.py`` is not stage 1 of
+``x.py``, ``/x`` is not a search of commit messages), and a path git could not hold in a
+tree — empty, absolute, with an empty, ``.`` or ``..`` component, which git would resolve
+against the working directory and die on when it leaves the repository — is not asked:
+no such blob.
 """
 
 from __future__ import annotations
@@ -19,6 +26,22 @@ from ownit.git.run import GitError, run
 
 _HEADER = re.compile(rb"([0-9a-f]{40}|[0-9a-f]{64}) ([a-z]+) ([0-9]+)\n")
 _NOT_FOUND = (b"missing", b"ambiguous")
+
+
+def tree_path(path: str) -> bool:
+    """Whether ``path`` is one git can hold in a tree (repo-relative, canonical)."""
+    return bool(path) and all(part not in ("", ".", "..") for part in path.split("/"))
+
+
+def git_spec(spec: str) -> str | None:
+    """What to ask git for ``<rev>:<path>`` / ``:<path>``: the path taken literally;
+    None when the path cannot be in a tree (see the module's notes)."""
+    rev, sep, path = spec.partition(":")
+    if not sep:
+        return spec  # an object name alone
+    if not tree_path(path):
+        return None
+    return f"{rev}:{path}" if rev else f":0:{path}"
 
 
 def batchable(spec: str) -> bool:
@@ -96,9 +119,14 @@ def parse_batch(
 def read_one(cwd: Path, spec: str) -> bytes | None:
     """One blob, the spec given as an argument (any bytes but NUL); None when it is not
     there or not a blob."""
-    if "\0" in spec or spec.startswith("-"):
+    asked = git_spec(spec)
+    return None if asked is None else _read_asked(cwd, asked)
+
+
+def _read_asked(cwd: Path, asked: str) -> bytes | None:
+    if "\0" in asked or asked.startswith("-"):
         return None
-    found = run(["cat-file", "blob", spec], cwd, check=False)  # fails for a non-blob
+    found = run(["cat-file", "blob", asked], cwd, check=False)  # fails for a non-blob
     return found.stdout if found.returncode == 0 else None
 
 
@@ -108,11 +136,35 @@ def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     there or not a blob."""
     wanted = list(dict.fromkeys(specs))
     result: dict[str, bytes | None] = dict.fromkeys(wanted)
-    asked = [spec for spec in wanted if batchable(spec)]
-    if asked:
-        out = run(["cat-file", "--batch"], cwd, input=batch_input(asked)).stdout
-        result.update(parse_batch(out, asked, lambda spec: read_one(cwd, spec)))
-    for spec in wanted:
-        if not batchable(spec):
-            result[spec] = read_one(cwd, spec)
+    batch = Batch(wanted)
+    if batch.asked:
+        out = run(["cat-file", "--batch"], cwd, input=batch.input()).stdout
+        result.update(batch.answers(out, cwd))
+    for spec in batch.alone:
+        result[spec] = read_one(cwd, spec)
     return result
+
+
+class Batch:
+    """The specs of one ``git cat-file --batch`` run: those asked on its stdin (as
+    :func:`git_spec` spells them), those read alone (:func:`read_one`); the rest (paths
+    no tree can hold) are not there."""
+
+    def __init__(self, specs: Iterable[str]) -> None:
+        self.asked: dict[str, str] = {}  # spec -> what git is asked
+        self.alone: list[str] = []
+        for spec in specs:
+            asked = git_spec(spec)
+            if asked is None:
+                continue
+            if batchable(asked):
+                self.asked[spec] = asked
+            else:
+                self.alone.append(spec)
+
+    def input(self) -> bytes:
+        return batch_input(self.asked.values())
+
+    def answers(self, out: bytes, cwd: Path) -> dict[str, bytes | None]:
+        by_asked = parse_batch(out, list(self.asked.values()), lambda a: _read_asked(cwd, a))
+        return {spec: by_asked[asked] for spec, asked in self.asked.items()}

@@ -126,23 +126,19 @@ class BatchRead:
         wanted = list(dict.fromkeys(specs))
         self._cwd = cwd
         self._all = wanted
-        self._asked = [spec for spec in wanted if catfile.batchable(spec)]
-        payload = catfile.batch_input(self._asked)
+        self._batch = catfile.Batch(wanted)
         self._job = (
-            Background(["cat-file", "--batch", "--buffer"], cwd, payload) if self._asked else None
+            Background(["cat-file", "--batch", "--buffer"], cwd, self._batch.input())
+            if self._batch.asked
+            else None
         )
 
     def result(self) -> dict[str, bytes | None]:
         found: dict[str, bytes | None] = dict.fromkeys(self._all)
         if self._job is not None:
-            found.update(
-                catfile.parse_batch(
-                    self._job.stdout(), self._asked, lambda spec: catfile.read_one(self._cwd, spec)
-                )
-            )
-        for spec in self._all:
-            if not catfile.batchable(spec):
-                found[spec] = catfile.read_one(self._cwd, spec)
+            found.update(self._batch.answers(self._job.stdout(), self._cwd))
+        for spec in self._batch.alone:
+            found[spec] = catfile.read_one(self._cwd, spec)
         return found
 
 
@@ -167,15 +163,14 @@ class BlobReader:
         """Contents of ``<rev>:<path>`` objects; None for a missing one or a non-blob."""
         wanted = list(dict.fromkeys(specs))
         result: dict[str, bytes | None] = dict.fromkeys(wanted)
-        for spec in wanted:
-            if not catfile.batchable(spec):
-                result[spec] = catfile.read_one(self._cwd, spec)
-        asked = [spec for spec in wanted if catfile.batchable(spec)]
-        if not asked:
+        batch = catfile.Batch(wanted)
+        for spec in batch.alone:
+            result[spec] = catfile.read_one(self._cwd, spec)
+        if not batch.asked:
             return result
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
-        payload = catfile.batch_input(asked)
+        payload = batch.input()
         stdin = proc.stdin
 
         def feed() -> None:
@@ -188,11 +183,11 @@ class BlobReader:
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         stdout = proc.stdout
-        for spec in asked:
+        for spec, asked in batch.asked.items():
             header = stdout.readline()
             if not header:
                 raise GitError("git cat-file stopped answering")
-            size = catfile.content_size(header, spec)
+            size = catfile.content_size(header, asked)
             if size is not None:
                 data = _read_exact(stdout, size + 1)[:size]
                 if catfile.is_blob_header(header):
