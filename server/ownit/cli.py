@@ -84,7 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        result: int = handler(args)
+        try:
+            result: int = handler(args)
+        finally:
+            # A progress line (ownit/progress.py, imported by the commands that show one)
+            # is cleared before any error message: they never share a line.
+            shown = sys.modules.get("ownit.progress")
+            if shown is not None:
+                shown.finish()
     except UsageError as error:
         print(f"ownit: {error}", file=sys.stderr)
         return EXIT_USAGE
