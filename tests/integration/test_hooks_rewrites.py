@@ -8,6 +8,7 @@ tree by fingerprint (every fingerprint is checked against the committed blob).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def assert_one_clean_block(repo: Path, env: dict[str, str]) -> list[str]:
     assert tr.parse_message(text).claims == tuple(
         c for t in ours if isinstance(c := _claim(t), tr.ClaimLine)
     )
+    # Rewrites of exact commits stay exact: one marker, after the claim lines.
+    if any(isinstance(_claim(t), tr.ClaimLine) for t in ours):
+        assert ours.count(tr.EXACT_MARKER) == 1 and ours[-1] == tr.EXACT_MARKER, ours
     return trailers
 
 
@@ -134,6 +138,27 @@ def test_rebase_squash_gathers_and_reanchors(repo: Path, env: dict[str, str]) ->
     assert trailers.count("Assisted-by: copilot") == 1
 
 
+def test_squash_with_a_co_authored_commit_is_not_exact(repo: Path, env: dict[str, str]) -> None:
+    """An exact commit squashed with one a co-author trailer marks as AI-assisted (made
+    without ownit, nothing in the store): the result cannot say exactly which lines are
+    AI, so it is not marked exact, and verify asks for the co-authored lines."""
+    commit_ai(repo, env, "ai.py", "Add f")
+    (repo / "claude.py").write_text("def g():\n    return 2\n")
+    git(repo, env, "add", "claude.py")
+    subject = "Add g\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
+    git(repo, env, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", subject)
+    rebase_i(repo, env, "2s/^pick/squash/", "HEAD~2")
+    text = message(repo, env)
+    assert "Co-authored-by: Claude" in text and tr.EXACT_MARKER not in text
+    (claim,) = claims(repo, env)
+    assert claim.path == "ai.py" and claim.owned
+    result = h.run(
+        repo, env, str(h.VENV_BIN / "ownit"), "verify", "--json", "HEAD~1..HEAD", check=False
+    )
+    found = [(f["kind"], f["location"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("ai-commit-unclaimed", "claude.py:1-2")]
+
+
 def test_rebase_fixup_keeps_the_commented_out_claims(repo: Path, env: dict[str, str]) -> None:
     commit_ai(repo, env, "ai.py", "Add f")
     commit_ai(repo, env, "c.py", "fixup! Add f")
@@ -222,8 +247,6 @@ def test_merge_squash_gathers_indented_claims(repo: Path, env: dict[str, str]) -
 
 
 def _verify(repo: Path, env: dict[str, str], spec: str) -> tuple[int, dict[str, object]]:
-    import json
-
     result = h.run(repo, env, str(h.VENV_BIN / "ownit"), "verify", "--json", spec, check=False)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
