@@ -297,3 +297,47 @@ def test_a_message_that_says_amend_is_not_an_amend(repo: Path, env: dict[str, st
     git(repo, env, "commit", "-q", "-m", "--amend")
     assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "3"
     assert h.head_trailers(repo, env) == []  # HEAD~1's claims stay where they are
+
+
+def test_amend_without_proc_falls_back_on_the_author_git_keeps(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no `git commit` ancestor can be read (no /proc, or git runs the hook from
+    another command), an author identical to HEAD's to the second is what --amend keeps."""
+    from ownit.git import amend
+
+    monkeypatch.setattr(amend, "amend_from_process", lambda cwd: None)
+    author = git(repo, env, "log", "-1", "--format=%an%x00%ae%x00%ad", "--date=raw").stdout
+    name, email, date = author.rstrip("\n").split("\0")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", name)
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", email)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", f"@{date}")
+    assert amend.is_amend(repo, "message", "")
+    assert amend.is_amend(repo, "commit", "HEAD")
+    assert not amend.is_amend(repo, "commit", "abc123")
+    seconds, zone = date.split()
+    monkeypatch.setenv("GIT_AUTHOR_DATE", f"@{int(seconds) + 1} {zone}")
+    assert not amend.is_amend(repo, "message", "")
+    assert not amend.is_amend(repo, "", "")
+
+
+def test_amend_is_read_from_the_git_commit_running_the_hook(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """The hook's own view: a prepare-commit-msg hook (chained before ownit's) asks
+    ownit.git.amend what it sees for several command lines."""
+    probe = repo / ".git" / "hooks" / "prepare-commit-msg.ownit-chained"
+    code = "import pathlib; from ownit.git import amend; "
+    code += "print(amend.amend_from_process(pathlib.Path.cwd()))"
+    seen_file = repo / ".git" / "seen"
+    probe.write_text(f"#!/bin/sh\n{h.VENV_BIN / 'python'} -c '{code}' >> '{seen_file}'\n")
+    probe.chmod(0o755)
+    for args in (
+        ["commit", "-q", "--allow-empty", "-m", "--amend"],
+        ["commit", "-q", "--allow-empty", "--amend", "-m", "x"],
+        ["-c", "alias.fix=commit --amend --allow-empty", "fix", "-q", "--no-edit"],
+        ["commit", "-q", "--allow-empty", "-C", "HEAD"],
+    ):
+        git(repo, env, *args)
+    seen = seen_file.read_text().split()
+    assert seen == ["False", "True", "True", "False"]
