@@ -1,4 +1,4 @@
-"""The `ownit` command line (DESIGN §7). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
+"""The `ownit` command line (docs/cli.md). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
 
 Each verb lives in ``ownit/commands/<verb>.py`` with ``add_parser(subparsers)``; modules
 import their heavy dependencies inside their handlers so `ownit lsp` starts fast.

@@ -1,4 +1,4 @@
-"""Which lines a commit's trailers make AI-written (DESIGN §8). Pure.
+"""Which lines a commit's trailers make AI-written (docs/trailers.md). Pure.
 
 Two kinds of statement can say that an AI wrote code in a commit:
 
