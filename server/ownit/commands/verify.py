@@ -302,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
             rng.base,
             rng.tip,
             len(commits),
-            len(prepared.ai),
+            len(prepared.assisted),
             sum(len(c) for c in prepared.claims.values()),
             policy_note,
             not errors,
@@ -337,7 +337,7 @@ def _output(
             "base": rng.base,
             "tip": rng.tip,
             "commits": len(commits),
-            "aiAssistedCommits": len(prepared.ai),
+            "aiAssistedCommits": len(prepared.assisted),
             "claims": sum(len(c) for c in prepared.claims.values()),
             "policy": policy_note,
             "ok": not errors,
@@ -382,7 +382,7 @@ def _print_text(
 
     out = sys.stdout
     count = len(commits)
-    ai = len(prepared.ai)
+    ai = len(prepared.assisted)
     print(
         printable(
             f"ownit verify {rng.spec}: {count} commit{'s' if count != 1 else ''}"

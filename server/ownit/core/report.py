@@ -128,7 +128,7 @@ class ToolRow:
 @dataclass(slots=True)
 class Report:
     commits: int = 0
-    ai_commits: int = 0  # AI-assisted by the policy's ai_commit_patterns
+    ai_commits: int = 0  # AI-assisted: ai_commit_patterns at commit level, or exact claims
     commits_with_claims: int = 0
     ai_commits_without_claims: int = 0
     shallow_skipped: int = 0  # AI-assisted commits whose added lines cannot be told
@@ -233,10 +233,11 @@ def build(
             row = paths[name] = PathRow(name)
         return row
 
+    assisted = prepared.assisted
     for commit in commits:
         sha = commit.sha
         claims = prepared.claims.get(sha, ())
-        ai = sha in prepared.ai
+        ai = sha in assisted
         report.ai_commits += ai
         report.commits_with_claims += bool(claims)
         report.ai_commits_without_claims += ai and not claims

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ownit.core import trailers as tr
+from ownit.core.attribution import exact_anywhere
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import find_fingerprint
@@ -120,8 +121,17 @@ class Prepared:
     """What the range holds before any blob is read."""
 
     claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
-    ai: dict[str, str] = field(default_factory=dict)  # commit -> why it is AI-assisted
+    # Commit-level AI-assisted commits (every added line is AI): commit -> why.
+    ai: dict[str, str] = field(default_factory=dict)
     ai_tools: dict[str, str] = field(default_factory=dict)  # commit -> tool ("" = unknown)
+    # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
+    # are their AI-written lines.
+    exact: set[str] = field(default_factory=set)
+
+    @property
+    def assisted(self) -> set[str]:
+        """The commits an AI helped write: commit-level ones and exact ones."""
+        return set(self.ai) | self.exact
 
     def blob_specs(self) -> list[tuple[str, str]]:
         """(commit, path) of every claim."""
@@ -139,6 +149,8 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
             claims = message_claims(commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
+                if exact_anywhere(commit.message):
+                    prepared.exact.add(commit.sha)
         found = detector.match(
             commit.message,
             commit.author_name,
