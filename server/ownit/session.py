@@ -36,7 +36,13 @@ from ownit.core.model import (
 from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
 from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
-from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
+from ownit.git.repo import (
+    IdentityError,
+    Repository,
+    fallback_identity,
+    find_repository,
+    store_path,
+)
 from ownit.store import Store, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
@@ -173,7 +179,10 @@ class RepoContext:
 
     def identity(self) -> tuple[str, str]:
         if self.repo is not None:
-            ident = self.repo.identity()
+            try:
+                ident = self.repo.identity()
+            except IdentityError as error:  # refused: a claim must name its owner as git does
+                raise RequestError(str(error)) from None
             if ident is None:
                 raise RequestError(
                     "git has no user.name/user.email for this repository, so a claim would "
@@ -218,7 +227,16 @@ def uri_to_path(uri: str) -> Path | None:
     parsed = urlparse(uri)
     if parsed.scheme != "file":
         return None
-    return Path(unquote(parsed.path))
+    # A byte that is not UTF-8 (%FF) is the byte it was, as os.fsdecode has it (not U+FFFD).
+    return Path(unquote(parsed.path, errors="surrogateescape"))
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes os.fsdecode kept as surrogates
+        return False
+    return True
 
 
 def path_to_uri(path: Path) -> str:
@@ -361,6 +379,11 @@ class Session:
             document.unsupported = "binary file: ownit tracks text files only"
         elif len(text) > MAX_TRACKED_BYTES:
             document.unsupported = f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
+        elif not _utf8_name(path):
+            document.unsupported = (
+                "its name is not valid UTF-8, so ownit cannot record it faithfully"
+                " (rename the file to track it)"
+            )
         else:
             try:
                 context = self.context_for(path)

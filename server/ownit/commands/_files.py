@@ -53,7 +53,9 @@ def open_on_disk(session: Session, path: Path) -> Document:
     """The file as it is on disk, with its stored regions re-anchored to that text."""
     document = session.open(path_to_uri(path), read_text(path), None)
     if document.unsupported:
-        raise UsageError(f"{path}: {document.unsupported}")
+        from ownit.core.printable import printable
+
+        raise UsageError(f"{printable(str(path))}: {document.unsupported}")
     return document
 
 

@@ -72,12 +72,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not rows:
         print("no unowned AI-written code" if not args.all else "no AI-written regions")
+    from ownit.core.printable import printable
+
     for row in rows:
         first, last = row["lines"]
-        label = row["tool"] + (f":{row['model']}" if row["model"] else "")
-        print(f"{row['path']}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
+        label = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
+        shown = printable(row["path"])
+        print(f"{shown}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
         if row["ownership"] in ("unowned", "stale"):
-            print(f'    own it: ownit claim {row["path"]}:{first} -m "<why it is right>"')
+            print(f'    own it: ownit claim {shown}:{first} -m "<why it is right>"')
     for key in missing:
-        print(f"warning: {key}: file not found; its regions are kept", flush=True)
+        print(f"warning: {printable(key)}: file not found; its regions are kept", flush=True)
     return EXIT_OK
