@@ -86,8 +86,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = handler(args)
     except UsageError as error:
-        print(f"ownit: {error}", file=sys.stderr)
+        print(f"ownit: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # The store's errors say what is wrong and what to do: one line, exit 2, never a
+        # traceback. (Imported here: a verb that never touched the store never pays.)
+        from ownit.store import StoreError
+
+        if not isinstance(error, StoreError):
+            raise
+        print(f"ownit: {one_line(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     return result
+
+
+def one_line(message: str) -> str:
+    """``message`` as one printable line: control characters (a newline or escape
+    sequence inside a path) are shown escaped, never sent to the terminal."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
+
+
+def print_notices(notices: Sequence[str]) -> None:
+    """What a session noted for the user (a store moved aside or recreated): stderr."""
+    for notice in notices:
+        print(f"ownit: {one_line(notice)}", file=sys.stderr, flush=True)

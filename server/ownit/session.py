@@ -334,7 +334,35 @@ class Session:
                 self.notices.append(store.recovery_message)
             context = RepoContext(repo, store)
             self.contexts[db] = context
+            store.on_recreated = lambda store, reason: self._store_recreated(context, store, reason)
         return context
+
+    def _store_recreated(self, context: RepoContext, store: Store, reason: str) -> None:
+        """The store's file was deleted or replaced while open (see Store.ensure_current):
+        write back every region the open documents hold, with its claims and dismissal,
+        before the write that noticed goes on, and tell the user."""
+        held = [
+            (tracked.state, document.buffer.text)
+            for document in self.documents.values()
+            if document.context is context
+            for tracked in document.tracked.values()
+        ]
+        regions, claims, dismissals = store.restore(held)
+        for document in self.documents.values():
+            if document.context is context:
+                document.positions_dirty = False  # just written, from the same text
+        context.seen_data_version = -1  # merge whatever the new file already holds
+        what = "recreated it" if reason == "deleted" else "now uses the new file"
+        notice = (
+            f"The ownit store {store.path} was {reason} while ownit had it open: ownit {what}"
+            f" and wrote back what the open files hold ({regions} region(s), {claims}"
+            f" claim(s), {dismissals} dismissal(s)); regions of files that were not open"
+            " were only in the old file."
+        )
+        if store.recovery_message and store.recovered_from is not None:
+            notice += " " + store.recovery_message
+            store.recovery_message = None
+        self.notices.append(notice)
 
     def add_workspace_folder(self, uri: str) -> None:
         path = uri_to_path(uri)
@@ -842,6 +870,7 @@ class Session:
         """Pick up what other processes wrote; returns the URIs whose regions changed."""
         changed: set[str] = set()
         for context in list(self.contexts.values()):
+            context.store.ensure_current()  # a deleted store is recreated at once
             version = context.store.data_version()
             fresh = version != context.seen_data_version
             context.seen_data_version = version

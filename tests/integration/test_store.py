@@ -233,7 +233,7 @@ def test_directory_in_place_of_the_file_is_a_clear_error(db: Path) -> None:
 def test_parent_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "ownit"
     blocker.write_text("not a folder")
-    with pytest.raises(StoreError, match="cannot create the folder"):
+    with pytest.raises(StoreError, match="ownit is a file, not a folder; move it away"):
         Store.open(blocker / "state.db")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ownit.cli import UsageError
+from ownit.cli import UsageError, print_notices
 from ownit.git.repo import GitError, Repository, find_repository
 from ownit.session import Document, RequestError, Session, path_to_uri
 
@@ -71,7 +71,16 @@ def file_on_disk(path: Path) -> Iterator[tuple[Session, Document]]:
     except RequestError as error:
         raise UsageError(str(error)) from None
     finally:
+        shut_down(session)
+
+
+def shut_down(session: Session) -> None:
+    """End a verb's session: positions saved, stores closed, and whatever it noted for
+    the user (a store moved aside, recreated) printed on stderr, even after an error."""
+    try:
         session.shutdown()
+    finally:
+        print_notices(session.take_notices())
 
 
 def parse_path_line(value: str) -> tuple[str, int]:

@@ -117,12 +117,26 @@ class Plan:
 # --------------------------------------------------------------------------- planning
 
 
-def open_store(repo: Repository) -> Store | None:
-    """The repository's store, or None when there is none yet (nothing was tracked)."""
+def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
+    """The repository's store, or None when there is none yet (nothing was tracked).
+
+    A store that had to be moved aside is said on ``err`` (default stderr), with what it
+    means for the commit being made."""
     path = store_path(repo)
     if not path.exists():
         return None
-    return Store.open(path, check=False)  # a git hook: see Store.open
+    store = Store.open(path, check=False)  # a git hook: see Store.open
+    if store.recovery_message:
+        from ownit.cli import one_line
+
+        print(
+            f"ownit: {one_line(store.recovery_message)} This commit gets no ownit trailers"
+            " for them: mark and claim that code again (ownit mark, ownit claim), then"
+            " `git commit --amend --no-edit` adds them.",
+            file=err or sys.stderr,
+            flush=True,
+        )
+    return store
 
 
 def commit_base(repo: Repository, *, amend: bool) -> str | None:

@@ -164,9 +164,16 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
     except Exception as error:
         if os.environ.get("OWNIT_DEBUG"):
             raise
+        outcome = (
+            "the commit was made, but ownit did not record which claims it carried"
+            if name == "post-commit"
+            else "the commit goes on without ownit's trailers"
+        )
+        from ownit.cli import one_line
+
         print(
-            f"ownit: {name} hook failed ({type(error).__name__}: {error}); the commit goes on"
-            " without ownit's trailers. Set OWNIT_DEBUG=1 to see why.",
+            f"ownit: {name} hook failed ({type(error).__name__}: {one_line(str(error))});"
+            f" {outcome}. Set OWNIT_DEBUG=1 to see why.",
             file=err,
         )
         return EXIT_OK

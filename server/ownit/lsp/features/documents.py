@@ -10,6 +10,7 @@ from lsprotocol import types
 from ownit.lsp.convert import to_core_range
 from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
+from ownit.store import StoreError
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -60,8 +61,15 @@ def register(server: OwnitServer) -> None:
             return
         try:
             session.persist(document)
-        except RequestError as error:
+        except (RequestError, StoreError) as error:
             log.warning("saving positions: %s", error)
+            server.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"ownit could not save region positions: {error}",
+                )
+            )
+        server.show_notices()
         if document.is_policy_file and document.context is not None:
             policy.reload(server, document.context)
         diagnostics.schedule_history(server, document.uri)
