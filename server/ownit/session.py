@@ -940,8 +940,9 @@ class Session:
                     result.append((path_to_uri(context.path_for(state.region.path)), state))
         return result
 
-    def shutdown(self) -> None:
-        self.persist_all()
+    def shutdown(self, *, save: bool = True) -> None:
+        if save:
+            self.persist_all()
         for context in self.contexts.values():
             context.store.close()
         self.contexts.clear()

@@ -80,9 +80,7 @@ def test_a_mark_after_the_store_was_deleted_is_kept(repo: Path, server: Server) 
     assert region in regions and len(regions) == 2
 
 
-def test_a_store_replaced_by_garbage_is_moved_aside_and_rebuilt(
-    repo: Path, server: Server
-) -> None:
+def test_a_store_replaced_by_garbage_is_moved_aside_and_rebuilt(repo: Path, server: Server) -> None:
     uri = server.open(repo / "a.py")
     region = server.mark(uri, 0, 1)["result"]["regionId"]
     remove_store(repo)
@@ -122,9 +120,7 @@ def test_a_store_replaced_by_another_ownit_store_keeps_both(
     assert [c.region_id for c in claims] == [region]
 
 
-def test_the_server_recreates_a_deleted_store_without_a_write(
-    repo: Path, server: Server
-) -> None:
+def test_the_server_recreates_a_deleted_store_without_a_write(repo: Path, server: Server) -> None:
     uri = server.open(repo / "a.py")
     region = server.mark(uri, 0, 1)["result"]["regionId"]
     server.claim(uri, region)

@@ -96,7 +96,13 @@ def record(
     except RecordError:
         raise
     except Exception as error:
-        _enqueue(repo, rel, text, wanted, tool, model, session_id, source, error)
+        try:
+            _enqueue(repo, rel, text, wanted, tool, model, session_id, source, error)
+        except OSError as queue_error:
+            raise RecordError(
+                f"{' '.join(str(error).split())} (and the lines could not be queued:"
+                f" {queue_error.strerror or queue_error})"
+            ) from None
         reason = " ".join(str(error).split())
         return Recorded(rel, wanted, pending=True, notices=notices, reason=reason)
     return Recorded(rel, done, notices=notices)

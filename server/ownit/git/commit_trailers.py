@@ -123,8 +123,8 @@ def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
     A store that had to be moved aside is said on ``err`` (default stderr), with what it
     means for the commit being made."""
     path = store_path(repo)
-    if not path.exists():
-        return None
+    if not path.exists() and not path.parent.is_file():
+        return None  # (a file in place of its folder is an error Store.open explains)
     store = Store.open(path, check=False)  # a git hook: see Store.open
     if store.recovery_message:
         from ownit.cli import one_line

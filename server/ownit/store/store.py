@@ -53,6 +53,7 @@ from ownit.store.errors import (
     explain_os,
     explain_sqlite,
     is_busy,
+    sqlite_error_name,
 )
 from ownit.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
@@ -802,9 +803,58 @@ def _connect_valid(path: Path, *, locked: bool = False, check: bool = True) -> s
         raise StoreError(explained or f"cannot open the ownit store {path}: {exc}") from exc
     try:
         _configure_and_migrate(conn, path, locked=locked, check=check)
+    except StoreError as exc:
+        conn.close()
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.Error) and _folder_read_only(path, cause):
+            frozen = _connect_frozen(path, check=check)
+            if frozen is not None:
+                return frozen
+        raise
     except BaseException:
         conn.close()
         raise
+    return conn
+
+
+def _folder_read_only(path: Path, exc: sqlite3.Error) -> bool:
+    name = sqlite_error_name(exc)
+    return name == "SQLITE_READONLY_DIRECTORY" or (
+        name.startswith("SQLITE_CANTOPEN") and not os.access(path.parent, os.W_OK)
+    )
+
+
+def _connect_frozen(path: Path, *, check: bool) -> sqlite3.Connection | None:
+    """A read-only connection to a store whose folder is read-only, or None.
+
+    SQLite cannot create the ``-shm`` it needs there, so it cannot even read; but with
+    no ``-wal`` holding changes nobody can be writing this file either (a writer needs
+    that folder too), so reading it as immutable is exact. Every write then fails with
+    a message saying the folder is read-only.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None  # changes not yet in the file: only SQLite with a -shm may read them
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        if check:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [tuple(row) for row in rows] != [("ok",)]:
+                conn.close()
+                return None
+        app_id, version = _identity(conn)
+        if app_id != APPLICATION_ID or version != SCHEMA_VERSION:
+            conn.close()
+            if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+                raise StoreVersionError(_too_new(path, version))
+            return None  # it needs a migration or a move aside: say the folder is read-only
+    except sqlite3.Error:
+        conn.close()
+        return None
     return conn
 
 

@@ -27,7 +27,10 @@ def register(server: OwnitServer) -> None:
         try:
             session.open(item.uri, item.text, item.version)
         except Exception as error:  # a broken store or repository must not kill the server
-            log.exception("opening %s", item.uri)
+            if isinstance(error, StoreError):  # the message says it all (and the fix)
+                log.warning("opening %s: %s", item.uri, error)
+            else:
+                log.exception("opening %s", item.uri)
             server.window_show_message(
                 types.ShowMessageParams(
                     type=types.MessageType.Error,
