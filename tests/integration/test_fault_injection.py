@@ -68,52 +68,51 @@ def test_server_killed_during_claims_loses_no_acknowledged_claim(
     kills = 0
     rounds, marks_per_round, claims_per_round = 10, 6, 24
     for round_no in range(rounds):
-        err = open(tmp_path / f"server-{round_no}.err", "wb")
-        server = Server(isolated_env(tmp_path / "home"), err)
-        try:
-            server.start(repo)
-            uri = server.open(repo / "f.py")
-            for i in range(marks_per_round):
-                index = round_no * marks_per_round + i
-                answer = server.mark(uri, 2 * index, 2 * index + 1)
-                marked.add(answer["result"]["regionId"])
-            # Pipelined: every claim is sent before any answer is read.
-            pending: dict[int, str] = {}
-            regions = sorted(marked)
-            for i in range(claims_per_round):
-                rationale = f"Round {round_no} claim {i}: checked the bounds and the error path"
-                server.next_id += 1
-                pending[server.next_id] = rationale
-                sent.add(rationale)
-                server.send(
-                    {
-                        "id": server.next_id,
-                        "method": "workspace/executeCommand",
-                        "params": {
-                            "command": "ownit.claim",
-                            "arguments": [
-                                {
-                                    "uri": uri,
-                                    "regionId": rng.choice(regions),
-                                    "rationale": rationale,
-                                }
-                            ],
-                        },
-                    }
-                )
-            answers_before_kill = rng.randrange(claims_per_round)
-            answered = 0
-            while answered < answers_before_kill:
-                message = server.read()
-                rationale = pending.pop(message.get("id", -1), None)
-                if rationale is None or "method" in message:
-                    continue
-                assert "result" in message, message
-                acknowledged.add(rationale)
-                answered += 1
-        finally:
-            server.kill()
-            err.close()
+        with open(tmp_path / f"server-{round_no}.err", "wb") as err:
+            server = Server(isolated_env(tmp_path / "home"), err)
+            try:
+                server.start(repo)
+                uri = server.open(repo / "f.py")
+                for i in range(marks_per_round):
+                    index = round_no * marks_per_round + i
+                    answer = server.mark(uri, 2 * index, 2 * index + 1)
+                    marked.add(answer["result"]["regionId"])
+                # Pipelined: every claim is sent before any answer is read.
+                pending: dict[int, str] = {}
+                regions = sorted(marked)
+                for i in range(claims_per_round):
+                    rationale = f"Round {round_no} claim {i}: checked the bounds and the error path"
+                    server.next_id += 1
+                    pending[server.next_id] = rationale
+                    sent.add(rationale)
+                    server.send(
+                        {
+                            "id": server.next_id,
+                            "method": "workspace/executeCommand",
+                            "params": {
+                                "command": "ownit.claim",
+                                "arguments": [
+                                    {
+                                        "uri": uri,
+                                        "regionId": rng.choice(regions),
+                                        "rationale": rationale,
+                                    }
+                                ],
+                            },
+                        }
+                    )
+                answers_before_kill = rng.randrange(claims_per_round)
+                answered = 0
+                while answered < answers_before_kill:
+                    message = server.read()
+                    rationale = pending.pop(message.get("id", -1), None)
+                    if rationale is None or "method" in message:
+                        continue
+                    assert "result" in message, message
+                    acknowledged.add(rationale)
+                    answered += 1
+            finally:
+                server.kill()
         kills += 1
         assert b"Traceback" not in (tmp_path / f"server-{round_no}.err").read_bytes()
         found = check_store(db, sent, acknowledged, marked)

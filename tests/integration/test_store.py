@@ -168,15 +168,34 @@ def _real_db_bytes(db: Path, regions: int = 300) -> bytes:
     return db.read_bytes()
 
 
-@pytest.mark.parametrize("keep", [0.5, 0.1])
-def test_truncated_database_is_moved_aside(db: Path, keep: float) -> None:
+@pytest.mark.parametrize(("keep", "some_kept"), [(0.5, True), (0.1, False), (0.9, True)])
+def test_truncated_database_is_moved_aside_keeping_what_can_be_read(
+    db: Path, keep: float, some_kept: bool
+) -> None:
     data = _real_db_bytes(db)
     assert len(data) > 8 * 4096
     truncated = data[: int(len(data) * keep)]
     db.write_bytes(truncated)
     with Store.open(db) as store:
+        regions, claims, dismissals = store.salvaged
+        assert (regions > 0) is some_kept
+        kept = store.region_states()
+        assert len(kept) == regions and dismissals == 0
+        for state in kept:  # only whole rows: each region with its own claim, or none
+            number = int(state.region.path.removeprefix("src/file_").removesuffix(".py"))
+            region = state.region
+            assert (region.first_line, region.end_line, region.tool) == (0, 2, "copilot")
+            assert region.fingerprint == fingerprint(TEXT.splitlines()[0:2])
+            assert store.basis_text(state.region.id) in (None, TEXT + f"# file {number}\n" * 20)
+            for claim in state.history:
+                assert claim.rationale == f"rationale number {number} long enough to count"
+        assert sum(len(s.history) for s in kept) == claims
+        assert store.recovery_message is not None
+        if some_kept:
+            assert f"{regions} region(s), {claims} claim(s)" in store.recovery_message
+        else:
+            assert "a new, empty store was created" in store.recovery_message
         _assert_recovered(store, db, truncated)
-        assert len(store.region_states()) == 1
 
 
 def test_truncated_inside_header_is_moved_aside(db: Path) -> None:

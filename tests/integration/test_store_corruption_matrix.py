@@ -45,6 +45,7 @@ from tests.integration.store_harness import (
 
 CASES = (
     "truncated",
+    "truncated-tail",
     "random-bytes",
     "zero-length",
     "foreign-sqlite",
@@ -64,14 +65,20 @@ ENTRIES = ("server", "status", "mark", "claim", "hook", "checkpoint")
 #           commit's trailers, for the hook)
 # moved     the file is moved aside, a message says where, and the entry point goes on
 #           with a fresh store (`claim` then finds no region to claim: exit 2, saying so)
+# salvaged  moved aside as above, but the rows still readable in it (here: the region and
+#           its claim) are in the fresh store, and the message says how many
+# partial   salvaged, but only the region could be read: it is unowned again (the hook
+#           commits it as AI-Unowned), and the message says 0 claims were kept
 # fresh     a zero-length file holds nothing: it is initialised, and the entry point goes on
 # refused   nothing is changed: exit 2 (the hook commits without trailers, the agent
 #           hook queues its lines) with one line naming the file and the fix
 # read-only reads work (status lists the claim, the hook writes its trailer); every
 #           write is refused as above, with the fix
-KEPT, MOVED, FRESH, REFUSED, READ_ONLY = "kept", "moved", "fresh", "refused", "read-only"
+KEPT, MOVED, SALVAGED, PARTIAL, FRESH = "kept", "moved", "salvaged", "partial", "fresh"
+REFUSED, READ_ONLY = "refused", "read-only"
 OUTCOME: dict[str, str] = {
-    "truncated": MOVED,
+    "truncated": PARTIAL,
+    "truncated-tail": SALVAGED,
     "random-bytes": MOVED,
     "zero-length": FRESH,
     "foreign-sqlite": MOVED,
@@ -131,8 +138,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 
 def _truncate(cell: Cell) -> None:
+    # Half the file: the regions table survives, the claims table (further on) does not.
     data = cell.db.read_bytes()
     cell.db.write_bytes(data[: len(data) // 2])
+
+
+def _truncate_tail(cell: Cell) -> None:
+    # The last page goes (a copy cut short): the tables before it are intact.
+    data = cell.db.read_bytes()
+    cell.db.write_bytes(data[:-4096])
 
 
 def _random(cell: Cell) -> None:
@@ -217,6 +231,7 @@ def _disk_full(cell: Cell) -> None:
 
 DAMAGE: dict[str, Callable[[Cell], None]] = {
     "truncated": _truncate,
+    "truncated-tail": _truncate_tail,
     "random-bytes": _random,
     "zero-length": _zero,
     "foreign-sqlite": _foreign,
@@ -269,6 +284,7 @@ class Result:
     err: str  # stderr, or the server's messages and error answers
     ok: bool  # the entry point did its job (mark, claim, commit, record…)
     trailer: bool = False  # the hook: the commit carries a.py's AI-Owned trailer
+    message: str = ""  # the hook: the commit's message
 
 
 def run_server(cell: Cell) -> Result:
@@ -307,7 +323,7 @@ def run_hook(cell: Cell) -> Result:
     assert done.returncode == 0, done.stderr  # ownit never stops a commit for itself
     message = git_run(cell.root, cell.env, "log", "-1", "--format=%B").stdout
     trailer = "AI-Owned: a.py:1-2 " in message
-    return Result(done.returncode, done.stdout, done.stderr, True, trailer)
+    return Result(done.returncode, done.stdout, done.stderr, True, trailer, message)
 
 
 def run_checkpoint(cell: Cell) -> Result:
@@ -366,8 +382,8 @@ def messages(result: Result) -> list[str]:
 def check_one_line_messages(result: Result) -> None:
     assert "Traceback" not in result.err + result.out, result.err
     if result.code is not None:
-        for line in messages(result):  # every line is ownit's own, one message each
-            assert line.startswith("ownit"), result.err
+        for line in messages(result):  # every line is ownit's own (a list is indented)
+            assert line.startswith(("ownit", "  ")), result.err
 
 
 def claim_still_stored(cell: Cell) -> bool:
@@ -395,6 +411,32 @@ def check(case: str, entry: str, cell: Cell, result: Result) -> str:
         if entry == "hook":
             assert result.trailer, "the commit lost its AI-Owned trailer"
         return KEPT
+    if outcome == SALVAGED:
+        aside = aside_of(cell)
+        assert cell.before is None or aside.read_bytes() == cell.before
+        assert f"moved aside to {aside}" in text and db in text, text
+        assert "could still be read from it: 1 region(s), 1 claim(s)" in text, text
+        assert result.ok, text
+        assert claim_still_stored(cell)
+        if entry == "status":
+            assert "owned" in result.out and "a.py:1-2" in result.out, result.out
+        if entry == "hook":
+            assert result.trailer, "the commit lost its AI-Owned trailer"
+        return SALVAGED
+    if outcome == PARTIAL:
+        aside = aside_of(cell)
+        assert f"moved aside to {aside}" in text and db in text, text
+        assert "could still be read from it: 1 region(s), 0 claim(s)" in text, text
+        assert result.ok, text
+        _, claims, regions = read_store(cell.db)
+        assert cell.region in regions
+        if entry == "status":
+            assert "unowned" in result.out and "a.py:1-2" in result.out, result.out
+        if entry == "claim":
+            assert [c.region_id for c in claims] == [cell.region]  # owned again
+        if entry == "hook":
+            assert "AI-Unowned: a.py:1-2 " in result.message, result.message
+        return PARTIAL
     if outcome in (MOVED, FRESH):
         if outcome == MOVED:
             aside = aside_of(cell)
@@ -408,7 +450,7 @@ def check(case: str, entry: str, cell: Cell, result: Result) -> str:
         elif entry == "hook":
             assert not result.trailer
             if outcome == MOVED:
-                assert "This commit gets no ownit trailers for them" in text, text
+                assert "This commit gets no ownit trailers for what could not be read" in text, text
         else:
             assert result.ok, text
         return outcome

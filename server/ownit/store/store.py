@@ -148,6 +148,7 @@ class Store:
         self._identity = _file_identity(path)
         self.recovered_from = None
         self.recovery_message = None
+        self.salvaged: tuple[int, int, int] = (0, 0, 0)  # regions, claims, dismissals kept
         self.on_recreated = None
         # The last basis text hashed: a document marked many times between two edits
         # hands the same text object again, and is not hashed again.
@@ -199,13 +200,36 @@ class Store:
                 store = cls(_connect_valid(path, locked=True), path, check=check)
             except _Unreadable as exc:  # pragma: no cover - a fresh file is always valid
                 raise StoreError(f"cannot create a fresh ownit store at {path}: {exc}") from exc
+            # Before anyone else recovers (they wait on the lock): what can still be read.
+            store.salvaged = store._salvage(aside)
         store.recovered_from = aside
-        store.recovery_message = (
-            f"The ownit store {path} could not be read ({reason}). It was moved aside to"
-            f" {aside} and a new, empty store was created; regions and claims recorded"
-            " before are in the old file."
-        )
+        regions, claims, dismissals = store.salvaged
+        if regions:
+            store.recovery_message = (
+                f"The ownit store {path} could not be read ({reason}). It was moved aside to"
+                f" {aside} and a new store was created with what could still be read from"
+                f" it: {regions} region(s), {claims} claim(s), {dismissals} dismissal(s);"
+                " anything else it held is only in the old file."
+            )
+        else:
+            store.recovery_message = (
+                f"The ownit store {path} could not be read ({reason}). It was moved aside to"
+                f" {aside} and a new, empty store was created; regions and claims recorded"
+                " before are in the old file."
+            )
         return store
+
+    def _salvage(self, aside: Path) -> tuple[int, int, int]:
+        """Copy into this (fresh) store what the moved-aside file still holds."""
+        from ownit.store.salvage import readable_states
+
+        states = readable_states(aside)
+        if not states:
+            return 0, 0, 0
+        try:
+            return self.restore(states)
+        except (StoreError, ValueError):
+            return 0, 0, 0
 
     # ------------------------------------------------------------------ plumbing
 
