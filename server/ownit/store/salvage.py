@@ -2,11 +2,12 @@
 
 A store cut short (a full disk, a copy that stopped) keeps most of its pages: SQLite
 refuses the whole file because its header promises more pages than there are (and its
-schema names root pages past the end), but the tables whose pages survived are intact. :func:`salvage` reads a *copy* of the moved-aside
-file (the evidence is never changed) with the header's page count set aside, takes every
-row a table still yields (scanning from both ends, so one bad page loses only its own
-rows), and keeps what is whole: regions, with the text their lines refer to, and the
-claims and dismissals of those regions. Events are not kept.
+schema names root pages past the end), but the tables whose pages survived are intact.
+:func:`readable_states` reads a *copy* of the moved-aside file (the evidence is never
+changed) with the header's page count set aside, takes every row a table still yields
+(scanning from both ends, so one bad page loses only its own rows), and keeps what is
+whole: regions, with the text their lines refer to, and the claims and dismissals of
+those regions. Events are not kept.
 """
 
 from __future__ import annotations
