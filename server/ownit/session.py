@@ -37,7 +37,7 @@ from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
 from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
-from ownit.store import Store, new_region_id
+from ownit.store import Store, StoreError, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
@@ -138,6 +138,7 @@ class RepoContext:
         self.history_cache: dict[tuple[str | None, str, bytes], list[HistoryRun]] = {}
         self.head_mtime: float | None = None
         self.head_seen = False
+        self.store_problem: str | None = None  # the last store failure told to the user
 
     @property
     def policy_file(self) -> Path | None:
@@ -870,7 +871,14 @@ class Session:
         """Pick up what other processes wrote; returns the URIs whose regions changed."""
         changed: set[str] = set()
         for context in list(self.contexts.values()):
-            context.store.ensure_current()  # a deleted store is recreated at once
+            try:
+                context.store.ensure_current()  # a deleted store is recreated at once
+            except StoreError as error:  # said once; every write says it again
+                if str(error) != context.store_problem:
+                    context.store_problem = str(error)
+                    self.notices.append(str(error))
+                continue
+            context.store_problem = None
             version = context.store.data_version()
             fresh = version != context.seen_data_version
             context.seen_data_version = version

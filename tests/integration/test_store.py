@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -294,6 +295,65 @@ def test_closed_store_says_so(db: Path) -> None:
     store.close()  # idempotent
     with pytest.raises(StoreError, match="closed"):
         store.region_states()
+
+
+# ------------------------------------------------------------- file deleted or replaced
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def test_a_write_after_the_file_was_deleted_recreates_it_first(db: Path) -> None:
+    region = make_region()
+    told: list[str] = []
+    with Store.open(db) as store:
+        store.add_region(region, TEXT)
+        held = store.region_states()
+
+        def write_back(again: Store, reason: str) -> None:
+            told.append(reason)
+            again.restore([(state, TEXT) for state in held])
+
+        store.on_recreated = write_back
+        _remove(db)
+        store.add_claim(make_claim(region))
+        assert told == ["deleted"]
+        assert store.ensure_current() is None  # the new file is the one in use now
+    with Store.open(db) as fresh:
+        state = fresh.region_state(region.id)
+        assert state is not None and state.claim == make_claim(region)
+        assert fresh.basis_text(region.id) == TEXT
+
+
+def test_a_file_replaced_under_the_store_is_noticed(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.add_region(make_region(), TEXT)
+        other = tmp_path / "other.db"
+        with Store.open(other) as replacement:
+            replacement.add_region(make_region(path="other.py"), TEXT)
+        _remove(db)
+        other.rename(db)
+        assert store.ensure_current() == "replaced by another file"
+        assert [s.region.path for s in store.region_states()] == ["other.py"]
+
+
+def test_when_no_new_store_can_be_made_every_write_says_why(db: Path) -> None:
+    store = Store.open(db)
+    region = make_region()
+    store.add_region(region, TEXT)
+    shutil.rmtree(db.parent)  # the whole folder (with the store's lock file) goes
+    db.parent.write_text("a file where the folder was")
+    with pytest.raises(StoreError, match="was deleted while ownit had it open") as info:
+        store.add_claim(make_claim(region))
+    assert "is a file, not a folder; move it away" in str(info.value)
+    with pytest.raises(StoreError, match="no new one can be made"):
+        store.region_states()
+    db.parent.unlink()
+    store.add_region(region, TEXT)  # the way is clear again: a new file, and the write
+    assert [s.region.id for s in store.region_states()] == [region.id]
+    store.close()
 
 
 # ----------------------------------------------------------------------- regions

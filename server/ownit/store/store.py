@@ -149,6 +149,7 @@ class Store:
         self.recovered_from = None
         self.recovery_message = None
         self.salvaged: tuple[int, int, int] = (0, 0, 0)  # regions, claims, dismissals kept
+        self._lost: str | None = None  # why the connection was dropped (file deleted…)
         self.on_recreated = None
         # The last basis text hashed: a document marked many times between two edits
         # hands the same text object again, and is not hashed again.
@@ -235,6 +236,7 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            self._lost = None
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -251,6 +253,8 @@ class Store:
         self.close()
 
     def _connection(self) -> sqlite3.Connection:
+        if self._conn is None and self._lost is not None:
+            self.ensure_current()  # the file went: a new one first (or the reason it cannot)
         if self._conn is None:
             raise StoreError(f"the ownit store {self.path} is closed")
         return self._conn
@@ -300,17 +304,26 @@ class Store:
         the reason (``deleted``, ``replaced by another file``) is returned.
         """
         with self._lock:
-            if self._conn is None:
-                return None
-            now = _file_identity(self.path)
-            if now is not None and now == self._identity:
-                return None
-            reason = "deleted" if now is None else "replaced by another file"
-            # Safe with another process already using a new file at the path: SQLite
-            # does not checkpoint or delete the -wal of a database file that has moved.
-            self._conn.close()
-            self._conn = None
-            fresh = Store.open(self.path, check=self._check)
+            if self._conn is not None:
+                now = _file_identity(self.path)
+                if now is not None and now == self._identity:
+                    return None
+                # Safe with another process already using a new file at the path: SQLite
+                # does not checkpoint or delete the -wal of a database file that moved.
+                self._conn.close()
+                self._conn = None
+                self._lost = "deleted" if now is None else "replaced by another file"
+            reason = self._lost
+            if reason is None:
+                return None  # closed by close(): _connection() says so
+            try:
+                fresh = Store.open(self.path, check=self._check)
+            except StoreError as exc:
+                raise StoreError(
+                    f"the ownit store {self.path} was {reason} while ownit had it open, and"
+                    f" no new one can be made there: {exc}"
+                ) from exc
+            self._lost = None
             self._conn, fresh._conn = fresh._conn, None
             self._identity = fresh._identity
             self._last_hashed = (None, "")
