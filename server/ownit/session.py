@@ -335,7 +335,9 @@ class Session:
                 self.notices.append(store.recovery_message)
             context = RepoContext(repo, store)
             self.contexts[db] = context
-            store.on_recreated = lambda store, reason: self._store_recreated(context, store, reason)
+            store.on_recreated = lambda reopened, reason: self._store_recreated(
+                context, reopened, reason
+            )
         return context
 
     def _store_recreated(self, context: RepoContext, store: Store, reason: str) -> None:

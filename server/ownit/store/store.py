@@ -9,15 +9,21 @@ Opening never loses data silently:
 
 - a file that is not a readable ownit database (garbage, truncated or corrupt, another
   program's SQLite file) is moved aside to ``state.db.unreadable-<UTC timestamp>`` (with
-  its ``-wal``/``-shm``) and a fresh store is created; :attr:`Store.recovered_from` and
-  :attr:`Store.recovery_message` say so;
+  its ``-wal``/``-shm``) and a fresh store is created, holding what could still be read
+  from the old one (``store/salvage.py``); :attr:`Store.recovered_from`,
+  :attr:`Store.salvaged` and :attr:`Store.recovery_message` say so;
 - an empty file is simply initialised (it holds nothing to lose);
 - a database written by a *newer* ownit (a schema version we do not know) is left
   untouched and :class:`StoreVersionError` is raised: moving it aside would hide the newer
   tool's claims from it, and an older hook or CLI must not do that to a running newer
   editor;
-- a path we cannot use at all (a directory, no permission) raises :class:`StoreError`
-  with a sentence that says what to do.
+- a path we cannot use at all (a directory, a file in place of its folder, no
+  permission, a full disk) raises :class:`StoreError` with a sentence that names the file
+  and what to do (``store/errors.py``); a store in a read-only folder is still read.
+
+And writing never loses data silently: before each write the file at the path is checked
+to be the one the connection has open (:meth:`Store.ensure_current`). One deleted or
+replaced meanwhile is reopened at the path and the caller writes back what it holds.
 """
 
 from __future__ import annotations
@@ -331,7 +337,15 @@ class Store:
                 self.recovered_from = fresh.recovered_from
                 self.recovery_message = fresh.recovery_message
             if self.on_recreated is not None:
-                self.on_recreated(self, reason)
+                try:
+                    self.on_recreated(self, reason)
+                except BaseException:
+                    # Not written back (a full disk…): the next use tries again, rather
+                    # than go on with a store missing what the caller holds.
+                    if self._conn is not None:
+                        self._conn.close()
+                    self._conn, self._lost = None, reason
+                    raise
             return reason
 
     @contextlib.contextmanager
