@@ -39,9 +39,11 @@ def repo(tmp_path: Path, env: dict[str, str]) -> Path:
     return root
 
 
-def check_store(db: Path, sent: set[str], acknowledged: set[str], regions: set[str]) -> int:
+def check_store(
+    db: Path, sent: set[str], acknowledged: set[str], regions: set[str]
+) -> tuple[int, int]:
     """Integrity, no half-written row, every acknowledged claim present; returns how
-    many acknowledged claims were found."""
+    many acknowledged claims were found, and how many claims the store holds."""
     check, claims, stored_regions = read_store(db)
     assert check == ["ok"], check
     assert regions <= stored_regions  # every acknowledged mark
@@ -54,7 +56,7 @@ def check_store(db: Path, sent: set[str], acknowledged: set[str], regions: set[s
     assert not missing, f"acknowledged claims lost: {sorted(missing)[:5]}"
     with Store.open(db) as store:  # ownit itself opens it as it is, nothing moved aside
         assert store.recovered_from is None, store.recovery_message
-    return len(acknowledged & found)
+    return len(acknowledged & found), len(found)
 
 
 def test_server_killed_during_claims_loses_no_acknowledged_claim(
@@ -115,10 +117,11 @@ def test_server_killed_during_claims_loses_no_acknowledged_claim(
                 server.kill()
         kills += 1
         assert b"Traceback" not in (tmp_path / f"server-{round_no}.err").read_bytes()
-        found = check_store(db, sent, acknowledged, marked)
+        found, stored = check_store(db, sent, acknowledged, marked)
     print(
         f"\nfault injection, server: {kills} SIGKILLs, claims sent {len(sent)},"
         f" acknowledged {len(acknowledged)}, acknowledged found {found}"
+        f" (claims in the store: {stored}; the rest were killed before their answer)"
     )
     assert found == len(acknowledged) > 0
 
@@ -175,9 +178,10 @@ def test_cli_killed_during_claims_loses_no_acknowledged_claim(
         else:
             assert proc.returncode == -9, err  # killed, never failed on its own
             assert "Traceback" not in err
-        found = check_store(db, sent, acknowledged, regions)
+        found, stored = check_store(db, sent, acknowledged, regions)
     print(
         f"\nfault injection, CLI: {processes + 1} claim processes, {kills} SIGKILLed,"
         f" acknowledged {len(acknowledged)}, acknowledged found {found}"
+        f" (claims in the store: {stored}; the rest were killed before their answer)"
     )
     assert found == len(acknowledged)
