@@ -107,11 +107,11 @@ def test_server_killed_during_claims_loses_no_acknowledged_claim(
                 answered = 0
                 while answered < answers_before_kill:
                     message = server.read()
-                    rationale = pending.pop(message.get("id", -1), None)
-                    if rationale is None or "method" in message:
+                    answered_claim = pending.pop(message.get("id", -1), "")
+                    if not answered_claim or "method" in message:
                         continue
                     assert "result" in message, message
-                    acknowledged.add(rationale)
+                    acknowledged.add(answered_claim)
                     answered += 1
             finally:
                 server.kill()

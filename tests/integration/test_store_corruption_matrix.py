@@ -497,7 +497,7 @@ def test_matrix_figures() -> None:
     if not FIGURES:
         pytest.skip("the matrix did not run in this session")
     tried = sum(FIGURES.values())
-    by_outcome = Counter()
+    by_outcome: Counter[str] = Counter()
     for (_, outcome), count in FIGURES.items():
         by_outcome[outcome] += count
     print(f"\ncorruption matrix: {len(CASES)} cases x {len(ENTRIES)} entry points = {tried}")
