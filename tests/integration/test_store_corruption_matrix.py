@@ -3,8 +3,8 @@ message naming the file and the fix, and nothing acknowledged lost while it is r
 
 Each case starts from the same repository: ``a.py`` (new, not committed) with lines 1-2
 marked and claimed through the CLI, acknowledged. Then one kind of damage, then one entry
-point. ``OUTCOME`` is the table of what each cell must do; ``test_matrix_figures`` prints
-the figures (cases × entry points tried and their outcomes).
+point. ``OUTCOME`` is the table of what each cell must do; run with ``-s`` to see the
+figures (cases × entry points tried, and their outcomes).
 
 The damage is real: root's permission bypass is dropped in the child (``chmod`` then
 means for root what it means for everyone), and a full disk is a file-size limit
@@ -481,25 +481,23 @@ def check(case: str, entry: str, cell: Cell, result: Result) -> str:
     return REFUSED if outcome == REFUSED else "write refused"
 
 
-FIGURES: Counter[tuple[str, str]] = Counter()
+@pytest.fixture(scope="module")
+def figures() -> Iterator[Counter[str]]:
+    """Outcomes of the cells that ran, printed when the module is done (run with -s)."""
+    seen: Counter[str] = Counter()
+    yield seen
+    print(f"\ncorruption matrix: {len(CASES)} cases x {len(ENTRIES)} entry points,")
+    print(
+        f"  {sum(seen.values())} cells tried: "
+        + ", ".join(f"{outcome} {count}" for outcome, count in sorted(seen.items()))
+    )
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
 @pytest.mark.parametrize("case", CASES)
-def test_damage_at_entry_point(case: str, entry: str, make_cell: Callable[[str], Cell]) -> None:
+def test_damage_at_entry_point(
+    case: str, entry: str, make_cell: Callable[[str], Cell], figures: Counter[str]
+) -> None:
     cell = make_cell(case)
     result = enter(cell, entry)
-    FIGURES[(case, check(case, entry, cell, result))] += 1
-
-
-def test_matrix_figures() -> None:
-    """Prints the figures (run with -s); runs last in this module when the matrix ran."""
-    if not FIGURES:
-        pytest.skip("the matrix did not run in this session")
-    tried = sum(FIGURES.values())
-    by_outcome: Counter[str] = Counter()
-    for (_, outcome), count in FIGURES.items():
-        by_outcome[outcome] += count
-    print(f"\ncorruption matrix: {len(CASES)} cases x {len(ENTRIES)} entry points = {tried}")
-    for outcome, count in sorted(by_outcome.items()):
-        print(f"  {outcome}: {count}")
+    figures[check(case, entry, cell, result)] += 1
