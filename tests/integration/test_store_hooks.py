@@ -38,7 +38,14 @@ def test_commits_keep_their_trailers_while_the_store_is_read_only(
         # hooks must not fail on it, nor carry a.py's claim again.
         second_err, second = commit(root, env, "b.py")
     finally:
-        db.chmod(0o644)
+        # What `ownit claim` says to do now (SQLite made the -wal and -shm read-only too).
+        again = ownit(root, env, "claim", "a.py:1", "-m", RATIONALE, preexec=honour_permissions)
+        files = [db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+        for path in files:
+            if path.exists():
+                path.chmod(0o644)
+    assert again.returncode == 2 and "chmod u+w " + str(db) in again.stderr, again.stderr
+    assert f"{db}-wal" in again.stderr.splitlines()[0]  # all of them, in one line
     assert "AI-Owned: a.py:1-2 " in first and "hook failed" not in first_err, first_err
     assert "AI-Owned: b.py:1-2 " in second and "hook failed" not in second_err, second_err
     assert "a.py" not in second

@@ -34,12 +34,12 @@ def is_busy(exc: sqlite3.Error) -> bool:
     return sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def _not_writable(path: Path) -> Path | None:
-    """The store's file or folder that this process may not write, if one is."""
-    for candidate in (path, path.parent):
-        if candidate.exists() and not os.access(candidate, os.W_OK):
-            return candidate
-    return None
+def _not_writable(path: Path) -> list[Path]:
+    """The store's files (SQLite gives its -wal and -shm the database file's mode when it
+    creates them: a read-only store leaves read-only ones behind) and folder that this
+    process may not write."""
+    candidates = (path, Path(f"{path}-wal"), Path(f"{path}-shm"), path.parent)
+    return [c for c in candidates if c.exists() and not os.access(c, os.W_OK)]
 
 
 def explain_sqlite(path: Path, exc: sqlite3.Error, doing: str) -> str | None:
@@ -48,8 +48,9 @@ def explain_sqlite(path: Path, exc: sqlite3.Error, doing: str) -> str | None:
     None when SQLite's own words are the best we have."""
     name = sqlite_error_name(exc)
     folder = path.parent
+    blocked = _not_writable(path)
     if name == "SQLITE_READONLY_DIRECTORY" or (
-        name.startswith("SQLITE_CANTOPEN") and _not_writable(path) == folder
+        name.startswith("SQLITE_CANTOPEN") and blocked == [folder]
     ):
         return (
             f"{doing} the ownit store {path}: its folder {folder} is read-only (SQLite"
@@ -57,10 +58,11 @@ def explain_sqlite(path: Path, exc: sqlite3.Error, doing: str) -> str | None:
             f" (chmod u+w {folder}) and try again"
         )
     if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
-        blocked = _not_writable(path) or path
+        files = " ".join(str(p) for p in blocked) if blocked else str(path)
+        what = f"{files} is read-only" if len(blocked) <= 1 else f"{files} are read-only"
         return (
-            f"{doing} the ownit store {path}: {blocked} is read-only; make it writable"
-            f" (chmod u+w {blocked}) and try again"
+            f"{doing} the ownit store {path}: {what}; make it writable (chmod u+w {files})"
+            " and try again"
         )
     if name == "SQLITE_FULL":
         return (
