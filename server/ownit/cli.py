@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ownit import __version__
+from ownit.core.printable import escape_controls
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = handler(args)
     except UsageError as error:
-        print(f"ownit: {one_line(str(error))}", file=sys.stderr)
+        print(f"ownit: {escape_controls(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -97,18 +98,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(error, StoreError):
             raise
-        print(f"ownit: {one_line(str(error))}", file=sys.stderr)
+        print(f"ownit: {escape_controls(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     return result
-
-
-def one_line(message: str) -> str:
-    """``message`` as one printable line: control characters (a newline or escape
-    sequence inside a path) are shown escaped, never sent to the terminal."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in message)
 
 
 def print_notices(notices: Sequence[str]) -> None:
     """What a session noted for the user (a store moved aside or recreated): stderr."""
     for notice in notices:
-        print(f"ownit: {one_line(notice)}", file=sys.stderr, flush=True)
+        print(f"ownit: {escape_controls(notice)}", file=sys.stderr, flush=True)

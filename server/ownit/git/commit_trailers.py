@@ -127,10 +127,10 @@ def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
         return None  # (a file in place of its folder is an error Store.open explains)
     store = Store.open(path, check=False)  # a git hook: see Store.open
     if store.recovery_message:
-        from ownit.cli import one_line
+        from ownit.core.printable import escape_controls
 
         print(
-            f"ownit: {one_line(store.recovery_message)} This commit gets no ownit trailers"
+            f"ownit: {escape_controls(store.recovery_message)} This commit gets no ownit trailers"
             " for what could not be read: mark and claim that code again (ownit mark,"
             " ownit claim), then `git commit --amend --no-edit` adds them.",
             file=err or sys.stderr,

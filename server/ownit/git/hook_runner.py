@@ -180,7 +180,7 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
 def _describe(error: Exception) -> str:
     """What went wrong, in one line; a file standing where ownit's folder should be (the
     one failure outside the store's own errors that the user must fix) is named."""
-    from ownit.cli import one_line
+    from ownit.core.printable import escape_controls
     from ownit.store.errors import blocking_file
 
     if isinstance(error, OSError) and isinstance(error.filename, str):
@@ -192,7 +192,7 @@ def _describe(error: Exception) -> str:
                 f"{blocker} is a file, not a folder; move it away (ownit will create the"
                 " folder and a fresh store there)"
             )
-    return f"{type(error).__name__}: {one_line(str(error))}"
+    return f"{type(error).__name__}: {escape_controls(str(error))}"
 
 
 def main(argv: list[str] | None = None) -> int:
