@@ -22,7 +22,7 @@ def python_lines(count: int, seed: str = "m") -> list[str]:
 
 
 def fingerprint(lines: list[str]) -> str:
-    """DESIGN §1: SHA-256 of the lines, trailing whitespace removed, joined with \\n."""
+    """docs/data-model.md: SHA-256 of the lines, trailing whitespace removed, joined with \\n."""
     text = "\n".join(line.rstrip(" \t\r") for line in lines)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 

@@ -8,6 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a CI failure can be reproduced;
+# OWNIT_HYPOTHESIS_RANDOM=1 explores new examples locally.
+settings.register_profile("reproducible", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("explore" if os.environ.get("OWNIT_HYPOTHESIS_RANDOM") else "reproducible")
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -1,4 +1,4 @@
-"""The `ownit` command line (DESIGN §7). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
+"""The `ownit` command line (docs/cli.md). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
 
 Each verb lives in ``ownit/commands/<verb>.py`` with ``add_parser(subparsers)``; modules
 import their heavy dependencies inside their handlers so `ownit lsp` starts fast.
@@ -85,7 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        result: int = handler(args)
+        try:
+            result: int = handler(args)
+        finally:
+            # A progress line (ownit/progress.py, imported by the commands that show one)
+            # is cleared before any error message: they never share a line.
+            shown = sys.modules.get("ownit.progress")
+            if shown is not None:
+                shown.finish()
     except UsageError as error:
         print(f"ownit: {escape_controls(str(error))}", file=sys.stderr)
         return EXIT_USAGE

@@ -19,6 +19,7 @@ from ownit.core.policy import (
     load_policy,
 )
 
+EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_SIDE_FILE_BYTES = 1024 * 1024
 
@@ -34,6 +35,14 @@ class LoadedPolicy:
     policy: Policy | None
     path: Path | None
     problems: tuple[PolicyProblem, ...] = ()
+
+
+def example_policy_text() -> str:
+    """The commented example policy shipped in the package: every key documented, and
+    exactly the built-in defaults (a test keeps the two equal)."""
+    from importlib.resources import files
+
+    return files("ownit").joinpath(EXAMPLE_POLICY).read_text(encoding="utf-8")
 
 
 def read_policy_text(path: Path, display: str | None = None) -> str:

@@ -148,11 +148,11 @@ class RawClient:
     """JSON-RPC over the server's stdio with no client library in between, for sending
     requests that a typed client refuses to build (malformed params)."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], command: list[str] | None = None) -> None:
         import subprocess
 
         self.process = subprocess.Popen(
-            SERVER,
+            command or SERVER,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

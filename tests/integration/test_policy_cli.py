@@ -42,11 +42,50 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
-def test_check_without_policy_file_is_a_usage_error(repo: Path) -> None:
+def test_check_without_policy_file_says_the_built_in_defaults_apply(repo: Path) -> None:
     result = ownit(repo, "policy", "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("no .ownit.yaml: the built-in defaults apply")
+    assert "2 rules" in result.stdout and "ownit policy example" in result.stdout
+    result = ownit(repo, "policy", "check", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == {
+        "file": None,
+        "valid": True,
+        "problems": [],
+        "rules": ["tests", "sensitive"],
+        "builtin": True,
+    }
+    (repo / "sub").mkdir()
+    result = ownit(repo / "sub", "policy", "check")
+    assert result.returncode == 0
+    assert result.stdout.startswith("no ../.ownit.yaml: the built-in defaults apply")
+
+
+def test_check_a_named_file_that_does_not_exist_is_a_usage_error(repo: Path) -> None:
+    result = ownit(repo, "policy", "check", ".ownit.yaml")
     assert result.returncode == 2
-    assert ".ownit.yaml: no such file" in result.stderr
-    assert "built-in defaults apply" in result.stderr
+    assert result.stderr.strip() == "ownit: .ownit.yaml: no such file"
+
+
+def test_example_prints_the_shipped_example_which_is_valid(repo: Path) -> None:
+    result = ownit(repo, "policy", "example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == EXAMPLE.read_text(encoding="utf-8")
+    (repo / ".ownit.yaml").write_text(result.stdout, encoding="utf-8")
+    check = ownit(repo, "policy", "check")
+    assert check.returncode == 0, check.stdout
+    assert "valid policy, version 1, 2 rules" in check.stdout
+
+
+def test_sensitive_rule_covers_files_named_like_its_folders(repo: Path) -> None:
+    for path in ("src/auth.py", "auth.go", "lib/crypto.ts", "config/secrets.yaml"):
+        result = ownit(repo, "policy", "explain", path)
+        assert "'sensitive' via" in result.stdout, (path, result.stdout)
+        assert "commit: block" in result.stdout
+    for path in ("src/authz.py", "src/author.py", "docs/security-notes.md"):
+        result = ownit(repo, "policy", "explain", path)
+        assert "no rule matches" in result.stdout, (path, result.stdout)
 
 
 def test_check_finds_the_policy_at_the_repository_root_from_a_subdirectory(repo: Path) -> None:

@@ -1,12 +1,24 @@
-"""Globs and regex safety for policies."""
+"""Globs and regexes (bounded time) for policies."""
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ownit.core.policy import Glob, GlobError, PatternError, compile_matcher, validate_glob
+from ownit.core.policy import (
+    Glob,
+    GlobError,
+    PatternError,
+    compile_matcher,
+    default_policy,
+    validate_glob,
+)
+from ownit.core.policy.patterns import MAX_MATCH_INPUT
 
 
 @pytest.mark.parametrize(
@@ -97,23 +109,25 @@ def test_double_star_prefix_matches_the_name_anywhere(parts: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "pattern",
+    ("pattern", "reason"),
     [
-        "/(a+)+$/",
-        "/(a*)*b/",
-        "/(\\w+\\s?)*$/",
-        "/(a|aa)+$/",
-        "/(?:x+){2,}/",
-        "/((ab)*c)*/",
-        "/(a)\\1/",
-        "/(?P<x>a)(?P=x)/",
-        "/(a)?(?(1)b|c)/",
-        "/([a-z]+)*!/",
+        ("/(a)\\1/", "no back-references"),
+        ("/(?P<x>a)(?P=x)/", "no back-references to a named group"),
+        ("/(a)?(?(1)b|c)/", "no conditional groups"),
+        ("/(?=ab)a/", "no look-ahead assertions"),
+        ("/(?<!x)ab/", "no look-behind assertions"),
+        ("/(?>a+)b/", "no atomic groups"),
+        ("/a++b/", "no possessive quantifiers"),
+        ("/end\\Z/", "write \\z"),
+        ("/[/", "missing ]"),
     ],
 )
-def test_catastrophic_regexes_are_refused(pattern: str) -> None:
-    with pytest.raises(PatternError):
+def test_regexes_re2_cannot_match_in_linear_time_are_refused_saying_why(
+    pattern: str, reason: str
+) -> None:
+    with pytest.raises(PatternError, match="invalid regular expression") as refused:
         compile_matcher(pattern)
+    assert reason in str(refused.value)
 
 
 @pytest.mark.parametrize(
@@ -128,11 +142,82 @@ def test_catastrophic_regexes_are_refused(pattern: str) -> None:
         "/a+b*c?/",
         "/(?P<name>x)+/",
         "/(a+)?/",
+        "/(a+)+$/",  # nested quantifiers: exponential for `re`, linear for RE2
+        "/(x|xy)*z/",
+        "/end\\z/",
         "plain phrase (with parens)+",
     ],
 )
-def test_safe_regexes_are_accepted(pattern: str) -> None:
+def test_regexes_are_accepted(pattern: str) -> None:
     compile_matcher(pattern)
+
+
+# Each takes from seconds to centuries with Python's backtracking `re` on its input.
+SLOW_FOR_BACKTRACKING = [
+    ("/a*a*a*a*a*a*a*a*b/", "checked " + "a" * 60 + " carefully"),
+    ("/a*a*a*a*a*a*a*a*x/", "a" * 120 + "y"),
+    ("/(a+)+$/", "a" * 40 + "!"),
+    ("/(a|aa)+$/", "a" * 40 + "!"),
+    ("/(\\w+\\s?)*$/", "word " * 30 + "!"),
+    ("/(.*a){20}/", "a" * 19 + "b" * 2000),
+    ("/^(([a-z])+.)+[A-Z]([a-z])+$/", "a" * 40 + "!"),
+]
+
+
+def test_patterns_that_make_backtracking_explode_run_in_linear_time() -> None:
+    """Run in a child process: a regression is a failure here, not a hung test run. The
+    limit is generous (RE2 takes microseconds); it only turns a hang into an answer."""
+    script = (
+        "import json, sys\n"
+        "from ownit.core.policy import compile_matcher\n"
+        "cases = json.loads(sys.argv[1])\n"
+        "print(json.dumps([compile_matcher(p).search(t) for p, t in cases]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, json.dumps(SLOW_FOR_BACKTRACKING)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert json.loads(done.stdout) == [False, False, False, False, True, False, False]
+
+
+def test_matches_are_found_in_the_whole_capped_input() -> None:
+    matcher = compile_matcher("/a*a*a*a*b/")
+    assert matcher.search("a" * (MAX_MATCH_INPUT - 1) + "b")
+    assert not matcher.search("a" * MAX_MATCH_INPUT + "b")  # past the cap: not read
+    assert compile_matcher("/x/").search("\ud800 x")  # a lone surrogate is no crash
+
+
+def test_built_in_patterns_mean_the_same_to_re2() -> None:
+    """The built-in policy runs on `re` (no import); the same text in a policy file runs
+    on RE2: both must agree, so copying a built-in pattern changes nothing."""
+    policy = default_policy()
+    built_in = [p.match for p in policy.ai_commit_patterns]
+    for rule in policy.rules:
+        built_in.extend(rule.settings.rationale.also_reject)
+    regexes = [m for m in built_in if m.is_regex]
+    assert len(regexes) > 5
+    samples = [
+        "Claude <noreply@anthropic.com>",
+        "Copilot <123+Copilot@users.noreply.github.com>",
+        "123+copilot@users.noreply.github.com",
+        "copilot-swe-agent[bot]",
+        "Paul Gauthier (aider)",
+        "aider <bot@aider.chat>",
+        "Cursor Agent <cursoragent@cursor.com>",
+        "ChatGPT <codex@openai.com>",
+        "gemini jules",
+        "Looks fine to me",
+        "it seems good",
+        "claudette",
+        "",
+    ]
+    for matcher in regexes:
+        checked = compile_matcher(matcher.text)
+        for sample in samples:
+            assert checked.search(sample) == matcher.search(sample), (matcher.text, sample)
 
 
 def test_matcher_semantics() -> None:

@@ -450,6 +450,16 @@ region_lines = st.lists(
 ).filter(lambda lines: any(line.strip() for line in lines))
 
 
+def test_blank_lines_do_not_outweigh_the_lines_around_a_region() -> None:
+    """Three blank lines moved from the top to the bottom, and a second ``}`` appended: the
+    region ``}`` kept its context lines, so it is the first ``}``, not the nearer copy."""
+    basis = "\n\n\n# context above\n}\n# context below"
+    new = "# context above\n}\n# context below\n}\n\n\n"
+    found = one(basis, new, Anchor("r", 4, 5, fingerprint(["}"])))
+    assert found is not None
+    assert (found.first_line, found.end_line, found.how) == (1, 2, "fingerprint")
+
+
 @settings(max_examples=150, deadline=None)
 @given(region=region_lines, data=st.data())
 def test_unchanged_region_is_found_at_its_new_place(region: list[str], data: st.DataObject) -> None:

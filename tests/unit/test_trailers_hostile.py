@@ -1,4 +1,4 @@
-"""Nothing a user types can add, end or forge a trailer (DESIGN §5).
+"""Nothing a user types can add, end or forge a trailer (docs/trailers.md).
 
 Each hostile value goes through ownit's formatting and merge into an ordinary message with
 other trailers; the real ``git interpret-trailers --parse`` must return exactly the

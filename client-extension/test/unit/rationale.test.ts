@@ -64,15 +64,17 @@ describe("validateRationale", () => {
     const verdict = validateRationale("token bucket refills per second, verified");
     assert.equal(verdict.ok, true);
   });
-  it("names the policy rule and applies rejected patterns", () => {
-    const rules = parseRules({ minChars: 10, maxChars: 50, reject: [], patterns: ["/^copied from/"], rule: "sensitive" });
-    assert.match(rejected("copied from stackoverflow answer", rules), /rejected pattern .*policy rule 'sensitive'/);
+  it("names the policy rule", () => {
+    const rules = parseRules({ minChars: 10, maxChars: 50, reject: [], patterns: [], rule: "sensitive" });
     assert.match(rejected("too short", rules), /at least 10 needed.*\(policy rule 'sensitive'\)/);
     assert.equal(validateRationale("checked every branch by hand", rules).ok, true);
   });
-  it("skips patterns JavaScript cannot compile (the server still applies them)", () => {
-    const rules = parseRules({ patterns: ["(?i)x(", "[unclosed"] });
-    assert.equal(validateRationale("checked every branch by hand", rules).ok, true);
+  it("leaves regex patterns to the server (RE2 there; a backtracking RegExp here could hang)", () => {
+    const slow = "/a*a*a*a*a*a*a*a*b/";
+    const rules = parseRules({ patterns: ["/^copied from/", slow, "(?i)x(", "[unclosed"] });
+    assert.deepEqual(parseRules({ patterns: [slow] }).patterns, [slow]);
+    assert.equal(validateRationale("copied from the design doc, checked each step", rules).ok, true);
+    assert.equal(validateRationale("checked " + "a".repeat(60) + " then reviewed", rules).ok, true);
   });
 });
 

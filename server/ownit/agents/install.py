@@ -12,6 +12,9 @@ not valid JSON is never overwritten (the error says where it is broken).
   {"afterFileEdit": [{"command": …}]}}``.
 - GitHub Copilot (coding agent and CLI): ``.github/hooks/ownit.json`` (project only);
   ``{"version": 1, "hooks": {"postToolUse": [{"type": "command", "bash": …}]}}``.
+
+Project-level files are committed, so their command names no path of this machine (see
+:func:`hook_command`); user-level files may fall back to the installing interpreter.
 """
 
 from __future__ import annotations
@@ -60,15 +63,38 @@ def _sh_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
-def hook_command(agent: str, python: str) -> str:
-    """The shell command of the hook: ``ownit`` on PATH, else ``python -m ownit``."""
+# The interpreter each clone records for project-level hooks (``git config --local``):
+# the settings file is committed, so it names no path of one machine.
+PYTHON_CONFIG = "ownit.python"
+
+
+def hook_command(agent: str, python: str | None) -> str:
+    """The shell command of the hook: ``ownit`` on PATH first.
+
+    With ``python`` (user-level settings, which stay on this machine) that interpreter is
+    the fallback. Without it (project-level settings, which teams commit) the command
+    names no path of this machine: it falls back to the interpreter this clone recorded
+    in git config ``ownit.python`` (``ownit agent install`` sets it in each clone), then to
+    a ``python3`` that has ownit.
+    """
     verb = f"checkpoint --agent {agent}"
-    py = _sh_quote(python)
+    if python is not None:
+        py = _sh_quote(python)
+        return (
+            f"if command -v ownit >/dev/null 2>&1; then exec ownit {verb}; "
+            f"elif [ -x {py} ]; then exec {py} -m ownit {verb}; "
+            f"else echo 'ownit: not found (not on PATH, nor {python}); "
+            f"run: ownit agent install {agent}' >&2; exit 1; fi"
+        )
     return (
         f"if command -v ownit >/dev/null 2>&1; then exec ownit {verb}; "
-        f"elif [ -x {py} ]; then exec {py} -m ownit {verb}; "
-        f"else echo 'ownit: not found (not on PATH, nor {python}); "
-        f"run: ownit agent install {agent}' >&2; exit 1; fi"
+        f'elif p=$(git config --get {PYTHON_CONFIG} 2>/dev/null) && [ -x "$p" ]; '
+        f'then exec "$p" -m ownit {verb}; '
+        "elif python3 -c 'import ownit' >/dev/null 2>&1; "
+        f"then exec python3 -m ownit {verb}; "
+        "else echo 'ownit: not found (not on PATH, no git config "
+        f"{PYTHON_CONFIG}, no python3 with ownit); install ownit, then run "
+        f"ownit agent install {agent} in this clone' >&2; exit 1; fi"
     )
 
 
@@ -216,7 +242,23 @@ def write_settings(path: Path, data: dict[str, Any], old_text: str | None) -> No
     os.replace(tmp, path)
 
 
-def install(agent: str, path: Path, python: str) -> str:
+def has_entry(agent: str, path: Path) -> bool:
+    """Whether the settings file at ``path`` holds ownit's hook for ``agent``."""
+    try:
+        data, _ = read_settings(path)
+        _, entries = _entries(agent, data)
+    except InstallError:
+        return False
+    return any(
+        is_ownit_command(_command_of(agent, hook), agent)
+        for holder in _hook_lists(agent, entries or [])
+        for hook in holder
+    )
+
+
+def install(agent: str, path: Path, python: str | None) -> str:
+    """Add ownit's hook to the settings at ``path``; ``python`` as in :func:`hook_command`
+    (None for project-level settings)."""
     data, text = read_settings(path)
     before = json.loads(json.dumps(data))
     action = add_entry(agent, data, hook_command(agent, python))

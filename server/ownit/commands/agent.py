@@ -1,14 +1,21 @@
 """`ownit agent install|uninstall NAME [--project | --user]`: the agent's hook entry that
-runs `ownit checkpoint --agent NAME` after each file edit (see ownit.agents.install)."""
+runs `ownit checkpoint --agent NAME` after each file edit (see ownit.agents.install).
+
+Project-level settings are committed, so their command names no path of this machine;
+install records this clone's interpreter in git config ``ownit.python`` as its fallback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ownit.cli import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from ownit.git.repo import Repository
 
 AGENTS = ("claude-code", "cursor", "copilot")
 
@@ -43,33 +50,75 @@ def _no_action(args: argparse.Namespace) -> int:
     raise UsageError("say what to do: ownit agent install NAME | ownit agent uninstall NAME")
 
 
-def _project_root() -> Path:
+def _repository() -> Repository | None:
     from ownit.git.repo import GitError, find_repository
 
     try:
-        repo = find_repository(Path.cwd())
+        return find_repository(Path.cwd())
     except GitError as error:
         raise UsageError(str(error)) from None
-    return repo.toplevel if repo is not None else Path.cwd()
 
 
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.install import InstallError, install, settings_path, uninstall
 
+    repo = _repository()
+    project = repo.toplevel if repo is not None else Path.cwd()
+    project_level = args.scope == "project"
     try:
-        path = settings_path(args.name, args.scope, _project_root(), Path.home())
+        path = settings_path(args.name, args.scope, project, Path.home())
         if args.agent_action == "install":
-            action = install(args.name, path, sys.executable)
+            # Project settings are committed: the command names no interpreter of this
+            # machine; this clone records its own in git config instead.
+            action = install(args.name, path, None if project_level else sys.executable)
             messages = {
                 "installed": f"installed ownit's {args.name} hook in {path}",
                 "updated": f"updated ownit's {args.name} hook in {path}",
                 "unchanged": f"ownit's {args.name} hook is already in {path}",
             }
             print(messages[action])
+            if project_level and repo is not None:
+                _record_python(repo.toplevel)
+                print(
+                    "  commit it; each teammate runs this command once in their clone "
+                    "(the hook runs ownit from the PATH, else from the Python recorded "
+                    "in git config ownit.python)"
+                )
         elif uninstall(args.name, path):
             print(f"removed ownit's {args.name} hook from {path}")
+            if project_level and repo is not None:
+                _forget_python(repo.toplevel, project)
         else:
             print(f"ownit's {args.name} hook was not in {path}; nothing to remove")
     except InstallError as error:
         raise UsageError(str(error)) from None
     return EXIT_OK
+
+
+def _record_python(toplevel: Path) -> None:
+    """``git config --local ownit.python`` = this interpreter (this clone's fallback)."""
+    from ownit.agents.install import PYTHON_CONFIG
+    from ownit.git import run as git
+    from ownit.git.repo import GitError
+
+    try:
+        current = git.run(["config", "--local", "--get", PYTHON_CONFIG], toplevel, check=False)
+        if git.text(current.stdout).strip() != sys.executable:
+            git.run(["config", "--local", PYTHON_CONFIG, sys.executable], toplevel)
+    except GitError as error:
+        raise UsageError(f"cannot record this clone's Python in git config: {error}") from None
+
+
+def _forget_python(toplevel: Path, project: Path) -> None:
+    """Unset ``ownit.python`` once no project-level agent hook of ownit is left."""
+    from ownit.agents.install import PYTHON_CONFIG, has_entry, settings_path
+    from ownit.git import run as git
+    from ownit.git.repo import GitError
+
+    for agent in AGENTS:
+        if has_entry(agent, settings_path(agent, "project", project, Path.home())):
+            return
+    try:
+        git.run(["config", "--local", "--unset", PYTHON_CONFIG], toplevel, check=False)
+    except GitError as error:
+        raise UsageError(f"cannot update git config: {error}") from None

@@ -43,6 +43,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit import progress
     from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
     from ownit.git import blame
@@ -70,15 +71,20 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as error:
             raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    progress.start("ownit blame")
     try:
+        progress.phase("git blame")
         proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents)
         loaded = load_tree_policy(repo.toplevel)
         policy = loaded.policy or default_policy()
+        progress.phase("reading the claims of history")
         index = blame.claim_index(repo, policy)
+        progress.phase("git blame")
         lines = blame.finish_blame(proc, contents)
     except GitError as error:
         raise UsageError(str(error)) from None
     results = resolve(lines, index, relative)
+    progress.finish()
     try:
         if args.json:
             out = sys.stdout

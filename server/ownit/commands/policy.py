@@ -1,7 +1,10 @@
-"""`ownit policy check [FILE] [--json]` and `ownit policy explain PATH [--json]` (DESIGN §6).
+"""`ownit policy check [FILE] [--json]`, `ownit policy explain PATH [--json]` and
+`ownit policy example` (docs/policy.md).
 
-check:   exit 0 valid, 1 problems (each `file:line:col: message`), 2 file missing/unreadable.
+check:   exit 0 valid (or no `.ownit.yaml`: the built-in defaults apply), 1 problems (each
+         `file:line:col: message`), 2 a named file missing or unreadable.
 explain: which rules apply to PATH (in order; the last wins per key) and what they require.
+example: the commented example policy, every key documented (equal to the built-in defaults).
 """
 
 from __future__ import annotations
@@ -36,13 +39,18 @@ def add_parser(subparsers: Any) -> None:
     )
     explain.add_argument("--json", action="store_true", help="print the result as JSON")
     explain.set_defaults(handler=run_explain)
+    example = actions.add_parser(
+        "example",
+        help="print the example policy, every key documented (ownit policy example > .ownit.yaml)",
+    )
+    example.set_defaults(handler=run_example)
     parser.set_defaults(handler=_missing_action(parser))
 
 
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
     def run(_: argparse.Namespace) -> int:
         parser.print_usage(sys.stderr)
-        raise UsageError("policy: expected an action: check or explain")
+        raise UsageError("policy: expected an action: check, explain or example")
 
     return run
 
@@ -77,9 +85,10 @@ def run_check(args: argparse.Namespace) -> int:
 
     path = Path(args.file) if args.file else _default_policy_path()
     shown = args.file if args.file else _display(path)
+    if not args.file and not path.exists():
+        return _check_builtin(args, shown)
     if not path.exists():
-        hint = "" if args.file else " (with no policy file the built-in defaults apply)"
-        raise UsageError(f"{shown}: no such file{hint}")
+        raise UsageError(f"{shown}: no such file")
     if path.is_dir():
         raise UsageError(f"{shown}: is a directory, not a policy file")
     try:
@@ -105,6 +114,41 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         count = len(policy.rules)
         print(f"{shown}: valid policy, version {policy.version}, {count} rule{'s' * (count != 1)}")
+    return EXIT_OK
+
+
+def _check_builtin(args: argparse.Namespace, missing: str) -> int:
+    """No policy file in the repository: nothing to be invalid, the defaults apply."""
+    from ownit.core.policy import default_policy
+
+    policy = default_policy()
+    if args.json:
+        _print_json(
+            {
+                "file": None,
+                "valid": True,
+                "problems": [],
+                "rules": [r.name for r in policy.rules],
+                "builtin": True,
+            }
+        )
+    else:
+        count = len(policy.rules)
+        print(
+            f"no {missing}: the built-in defaults apply, version {policy.version}, "
+            f"{count} rule{'s' * (count != 1)} (ownit policy example prints them)"
+        )
+    return EXIT_OK
+
+
+def run_example(_: argparse.Namespace) -> int:
+    from ownit.policy_files import example_policy_text
+
+    try:
+        text = example_policy_text()
+    except OSError as error:  # an install that lost its package data
+        raise UsageError(f"the example policy is missing from this install: {error}") from None
+    sys.stdout.write(text)
     return EXIT_OK
 
 

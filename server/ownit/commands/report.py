@@ -83,6 +83,7 @@ def _limit(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit import progress
     from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
     from ownit.core import report as core
     from ownit.core.verify import prepare, unowned_at_tip
@@ -99,10 +100,12 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if repo is None:
         raise UsageError("not inside a git repository")
+    progress.start("ownit report")
     try:
         if args.range is None:
             head = git.rev(cwd, "HEAD")
             if head is None:
+                progress.finish()
                 return _output_empty_repository(args)
             revisions: tuple[str, ...] = (head,)
             spec, base, tip = "HEAD (all history)", None, head
@@ -112,9 +115,11 @@ def run(args: argparse.Namespace) -> int:
         policy_job = (
             PolicyRead(cwd, base, "base") if base is not None else PolicyRead(cwd, tip, "tip")
         )
+        progress.phase("reading the commits")
         commits = history.log(cwd, revisions)
         at = policy_job.result()
         policy = at.policy
+        progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
         tracker = core.unowned_claims(commits, prepared.claims)
@@ -151,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
         tracker=tracker,
         shallow_skipped=skipped,
     )
+    progress.finish()
     header = {
         "version": core.JSON_VERSION,
         "range": spec,

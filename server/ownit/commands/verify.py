@@ -1,4 +1,5 @@
-"""`ownit verify [REV-RANGE] [--all] [--json]`: check the claims of a range of commits (CI).
+"""`ownit verify [REV-RANGE] [--all] [--format FORMAT] [-o FILE]`: check the claims of a range
+of commits (CI).
 
 REV-RANGE is ``A..B`` (the commits of B not in A; the base is A), ``A...B`` (the base is
 their merge base), or one commit ``R`` (just that commit; the base is its first parent).
@@ -6,6 +7,10 @@ Without one it is ``@{upstream}..HEAD``. ``--all`` checks every commit reachable
 HEAD (no base). The policy (``.ownit.yaml``, ``.gitattributes`` and CODEOWNERS) is read
 from the BASE commit, never from the commits under review; with no base the built-in
 default policy applies. Exit 0: no problems; 1: problems; 2: usage or input error.
+
+FORMAT: ``text`` (default), ``json`` (``--json``), ``sarif`` (SARIF 2.1.0 for code
+scanning: one result per problem, placed on the tip) or ``codequality`` (GitLab's Code
+Quality report). ``-o FILE`` writes it to FILE instead of stdout.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+
+OUTPUT_FORMATS = ("text", "json", "sarif", "codequality")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,7 +43,20 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--all", action="store_true", help="every commit reachable from HEAD (default policy)"
     )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--json", action="store_true", help="same as --format json")
+    parser.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="text (default), json, sarif (SARIF 2.1.0, for code scanning) or codequality "
+        "(a GitLab Code Quality report)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the result to FILE instead of stdout (the exit code is the same)",
+    )
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print problems only, no info lines"
     )
@@ -200,10 +220,17 @@ class AiAdded:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit import progress
+    from ownit.ci.output import output_to, write_json
+    from ownit.ci.verify_alerts import FORMATS as ALERT_FORMATS
+    from ownit.ci.verify_alerts import VerifyRun, render
     from ownit.core.verify import ERROR, Verifier, prepare
     from ownit.git import history
     from ownit.git.repo import GitError, find_repository
 
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"give either --json or --format {args.format}, not both")
+    args.format = "json" if args.json else args.format or "text"
     cwd = Path.cwd()
     try:
         repo = find_repository(cwd)
@@ -211,9 +238,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if repo is None:
         raise UsageError("not inside a git repository")
+    progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
         policy_job = PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        progress.phase("reading the commits of the range")
         commits = history.log(cwd, rng.revisions)
         at = policy_job.result()
     except GitError as error:
@@ -224,6 +253,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         policy_note = at.note
 
+    progress.phase(f"reading the files of {len(commits)} commits")
     prepared = prepare(commits, policy)
     reader: history.BlobReader | None = None
     try:
@@ -258,6 +288,7 @@ def run(args: argparse.Namespace) -> int:
             after_revision=after_revision,
             shallow=shallow,
         )
+        progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
     except GitError as error:
         raise UsageError(str(error)) from None
@@ -268,11 +299,30 @@ def run(args: argparse.Namespace) -> int:
     order = {c.sha: i for i, c in enumerate(commits)}
     findings.sort(key=lambda f: (order.get(f.commit, -1), f.severity != ERROR, f.path, f.first))
     errors = [f for f in findings if f.severity == ERROR]
+    code = EXIT_POLICY if errors else EXIT_OK
+    if args.format in ALERT_FORMATS:
+        progress.phase("placing the problems on the tip")
+        run_info = VerifyRun(
+            rng.spec,
+            rng.base,
+            rng.tip,
+            len(commits),
+            len(prepared.ai),
+            sum(len(c) for c in prepared.claims.values()),
+            policy_note,
+            not errors,
+        )
+        document = render(args.format, cwd, run_info, findings, policy, exit_code=code)
+        progress.finish()
+        write_json(document, args.output)
+        return code
+    progress.finish()
     try:
-        _output(args, rng, commits, prepared, policy_note, findings)
+        with output_to(args.output):
+            _output(args, rng, commits, prepared, policy_note, findings)
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (`| head`): nothing more to say
-    return EXIT_POLICY if errors else EXIT_OK
+    return code
 
 
 def _output(
@@ -286,7 +336,7 @@ def _output(
     from ownit.core.verify import ERROR
 
     errors = [f for f in findings if f.severity == ERROR]
-    if args.json:
+    if args.format == "json":
         report: dict[str, Any] = {
             "range": rng.spec,
             "base": rng.base,

@@ -1,4 +1,4 @@
-"""Region fingerprints (DESIGN §1): position-independent identity of a block of lines."""
+"""Region fingerprints (docs/data-model.md): position-independent identity of a block of lines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The data model shared by every part of ownit (DESIGN §1)."""
+"""The data model shared by every part of ownit (docs/data-model.md)."""
 
 from __future__ import annotations
 

@@ -180,7 +180,7 @@ def _unique_anchors(
     return _longest_increasing(pairs)
 
 
-_SMALL = 64  # below this many lines, SequenceMatcher alone is quick
+_SMALL = 2  # lines that occur once in both texts split even small pieces (patience diff)
 
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

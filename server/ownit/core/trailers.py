@@ -1,4 +1,4 @@
-"""Commit trailers (DESIGN §5): format, parse and merge ownit's claim lines. Pure.
+"""Commit trailers (docs/trailers.md): format, parse and merge ownit's claim lines. Pure.
 
 What ownit writes, one trailer per line, after every other trailer of the message::
 

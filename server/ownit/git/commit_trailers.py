@@ -1,4 +1,4 @@
-"""Which AI regions a commit holds, and the trailers that say so (DESIGN §5).
+"""Which AI regions a commit holds, and the trailers that say so (docs/trailers.md).
 
 :func:`plan_commit` maps every active region of the store onto the *staged* blob of its
 file by a line diff from the text the region's line numbers refer to (its basis, else the

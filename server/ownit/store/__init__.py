@@ -1,4 +1,4 @@
-"""SQLite persistence of regions, claims, dismissals and events (DESIGN §4)."""
+"""SQLite persistence of regions, claims, dismissals and events (docs/store.md)."""
 
 from ownit.store.schema import SCHEMA_VERSION
 from ownit.store.store import (

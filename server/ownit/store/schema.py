@@ -1,4 +1,4 @@
-"""The store's schema and its migrations (DESIGN §4).
+"""The store's schema and its migrations (docs/store.md).
 
 The database identifies itself with ``PRAGMA application_id`` (:data:`APPLICATION_ID`)
 and records its schema version in ``PRAGMA user_version``. ``MIGRATIONS[i]`` brings a

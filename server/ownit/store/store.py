@@ -1,4 +1,4 @@
-"""SQLite persistence of regions, claims, dismissals and events (DESIGN §4).
+"""SQLite persistence of regions, claims, dismissals and events (docs/store.md).
 
 One :class:`Store` wraps one connection. Several processes (editors' servers, git hooks,
 the CLI) share the same file: WAL lets readers run beside a writer, every write is one

@@ -1,4 +1,4 @@
-"""`.ownit.yaml`: the team's policy, loaded safely and evaluated per path (DESIGN §6).
+"""`.ownit.yaml`: the team's policy, loaded safely and evaluated per path (docs/policy.md).
 
 Pure: the loader takes the file's text and name; nothing here reads files or runs git.
 

@@ -16,7 +16,7 @@ from ownit.core.policy.model import (
     SourceSettings,
     StaleMode,
 )
-from ownit.core.policy.patterns import compile_matcher
+from ownit.core.policy.patterns import builtin_matcher
 
 DEFAULT_SOURCES = frozenset(
     {
@@ -35,7 +35,7 @@ DEFAULT_SETTINGS = Settings(
     rationale=RationaleSettings(
         min_chars=DEFAULT_MIN_CHARS,
         max_chars=DEFAULT_MAX_CHARS,
-        reject=tuple(compile_matcher(phrase) for phrase in DEFAULT_REJECT),
+        reject=tuple(builtin_matcher(phrase) for phrase in DEFAULT_REJECT),
     ),
     owners=(),
     codeowner=False,
@@ -104,7 +104,7 @@ def _patterns() -> tuple[AiCommitPattern, ...]:
         AiCommitPattern(
             name=name,
             field=field,  # type: ignore[arg-type]
-            match=compile_matcher(match),
+            match=builtin_matcher(match),
             trailer=trailer,
             tool=tool,
         )
@@ -116,9 +116,13 @@ DEFAULT_AI_COMMIT_PATTERNS = _patterns()
 
 SENSITIVE_PATHS = (
     "**/auth/**",
+    "**/auth.*",
     "**/security/**",
+    "**/security.*",
     "**/crypto/**",
+    "**/crypto.*",
     "**/secrets/**",
+    "**/secrets.*",
     "**/migrations/**",
     ".github/workflows/**",
 )
@@ -143,7 +147,7 @@ def default_rules() -> tuple[Rule, ...]:
                 commit=CommitGate.BLOCK,
                 rationale=RationaleSettings(
                     min_chars=40,
-                    also_reject=(compile_matcher(r"/^(looks|seems) (fine|ok|good|right)\b/"),),
+                    also_reject=(builtin_matcher(r"/^(looks|seems) (fine|ok|good|right)\b/"),),
                 ),
                 sources=SourceSettings(
                     count=DEFAULT_SOURCES | {Source.HEURISTIC}, heuristic_min_lines=8

@@ -12,7 +12,7 @@ event stream is scanned with hard limits, so hostile files fail fast with a clea
 - merge keys (``<<``) and duplicate keys are errors.
 
 Then the tree is checked against the schema: unknown keys (with "did you mean"), wrong
-types, out-of-range numbers, bad globs and bad or catastrophic regexes are reported, all of
+types, out-of-range numbers, bad globs and regexes RE2 refuses are reported, all of
 them, not just the first. YAML 1.1 reads ``off``/``yes``/``no`` as booleans; where text is
 expected, the value is taken as written (``severity: off`` means ``off``).
 """

@@ -1,4 +1,4 @@
-"""The policy model and its evaluation (DESIGN §6).
+"""The policy model and its evaluation (docs/policy.md).
 
 How a path's effective rule is found (the ``.gitattributes`` way):
 

@@ -36,7 +36,7 @@ def answers_errors(handler: F) -> F:
 
 
 def object_argument(command: str, args: tuple[Any, ...]) -> dict[str, Any]:
-    """The single object argument every ownit command takes (DESIGN §3)."""
+    """The single object argument every ownit command takes (docs/lsp.md)."""
     if len(args) != 1 or not isinstance(args[0], dict):
         raise JsonRpcInvalidParams(
             f"{command} takes one object argument, e.g. "
