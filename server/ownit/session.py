@@ -43,7 +43,7 @@ from ownit.git.repo import (
     find_repository,
     store_path,
 )
-from ownit.store import Store, new_region_id
+from ownit.store import Store, StoreError, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
@@ -144,6 +144,7 @@ class RepoContext:
         self.history_cache: dict[tuple[str | None, str, bytes], list[HistoryRun]] = {}
         self.head_mtime: float | None = None
         self.head_seen = False
+        self.store_problem: str | None = None  # the last store failure told to the user
 
     @property
     def policy_file(self) -> Path | None:
@@ -352,7 +353,37 @@ class Session:
                 self.notices.append(store.recovery_message)
             context = RepoContext(repo, store)
             self.contexts[db] = context
+            store.on_recreated = lambda reopened, reason: self._store_recreated(
+                context, reopened, reason
+            )
         return context
+
+    def _store_recreated(self, context: RepoContext, store: Store, reason: str) -> None:
+        """The store's file was deleted or replaced while open (see Store.ensure_current):
+        write back every region the open documents hold, with its claims and dismissal,
+        before the write that noticed goes on, and tell the user."""
+        held = [
+            (tracked.state, document.buffer.text)
+            for document in self.documents.values()
+            if document.context is context
+            for tracked in document.tracked.values()
+        ]
+        regions, claims, dismissals = store.restore(held)
+        for document in self.documents.values():
+            if document.context is context:
+                document.positions_dirty = False  # just written, from the same text
+        context.seen_data_version = -1  # merge whatever the new file already holds
+        what = "recreated it" if reason == "deleted" else "now uses the new file"
+        notice = (
+            f"The ownit store {store.path} was {reason} while ownit had it open: ownit {what}"
+            f" and wrote back what the open files hold ({regions} region(s), {claims}"
+            f" claim(s), {dismissals} dismissal(s)); regions of files that were not open"
+            " were only in the old file."
+        )
+        if store.recovery_message and store.recovered_from is not None:
+            notice += " " + store.recovery_message
+            store.recovery_message = None
+        self.notices.append(notice)
 
     def add_workspace_folder(self, uri: str) -> None:
         path = uri_to_path(uri)
@@ -865,6 +896,14 @@ class Session:
         """Pick up what other processes wrote; returns the URIs whose regions changed."""
         changed: set[str] = set()
         for context in list(self.contexts.values()):
+            try:
+                context.store.ensure_current()  # a deleted store is recreated at once
+            except StoreError as error:  # said once; every write says it again
+                if str(error) != context.store_problem:
+                    context.store_problem = str(error)
+                    self.notices.append(str(error))
+                continue
+            context.store_problem = None
             version = context.store.data_version()
             fresh = version != context.seen_data_version
             context.seen_data_version = version
@@ -934,8 +973,9 @@ class Session:
                     result.append((path_to_uri(context.path_for(state.region.path)), state))
         return result
 
-    def shutdown(self) -> None:
-        self.persist_all()
+    def shutdown(self, *, save: bool = True) -> None:
+        if save:
+            self.persist_all()
         for context in self.contexts.values():
             context.store.close()
         self.contexts.clear()

@@ -39,3 +39,11 @@ def test_nothing_left_that_moves_the_cursor_or_breaks_a_line(text: str) -> None:
     assert "\u2028" not in shown and "\u2029" not in shown and "\u202e" not in shown
     assert len(shown.splitlines()) <= 1
     assert printable(shown) == shown  # escaping twice changes nothing more
+
+
+def test_a_store_message_quoting_a_hostile_path_stays_one_line() -> None:
+    path = "/repo/ré\x1b[2K\nno problems found\t/state.db"
+    shown = printable(f"cannot open the ownit store {path}: read-only")
+    assert shown == (
+        "cannot open the ownit store /repo/ré\\x1b[2K\\nno problems found\\t/state.db: read-only"
+    )

@@ -20,7 +20,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ownit.commands._files import current_repository, open_on_disk
+    from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.core.findings import format_age
     from ownit.core.model import Ownership
     from ownit.session import Session
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 rows.append(row)
             session.close(document.uri)
     finally:
-        session.shutdown()
+        shut_down(session)
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK

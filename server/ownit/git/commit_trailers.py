@@ -34,7 +34,7 @@ from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
-from ownit.store import Store
+from ownit.store import Store, StoreError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
@@ -133,12 +133,26 @@ class Plan:
 # --------------------------------------------------------------------------- planning
 
 
-def open_store(repo: Repository) -> Store | None:
-    """The repository's store, or None when there is none yet (nothing was tracked)."""
+def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
+    """The repository's store, or None when there is none yet (nothing was tracked).
+
+    A store that had to be moved aside is said on ``err`` (default stderr), with what it
+    means for the commit being made."""
     path = store_path(repo)
-    if not path.exists():
-        return None
-    return Store.open(path, check=False)  # a git hook: see Store.open
+    if not path.exists() and not path.parent.is_file():
+        return None  # (a file in place of its folder is an error Store.open explains)
+    store = Store.open(path, check=False)  # a git hook: see Store.open
+    if store.recovery_message:
+        from ownit.core.printable import printable
+
+        print(
+            f"ownit: {printable(store.recovery_message)} This commit gets no ownit trailers"
+            " for what could not be read: mark and claim that code again (ownit mark,"
+            " ownit claim), then `git commit --amend --no-edit` adds them.",
+            file=err or sys.stderr,
+            flush=True,
+        )
+    return store
 
 
 def commit_base(repo: Repository, *, amend: bool) -> str | None:
@@ -153,8 +167,11 @@ def _decode(data: bytes | None) -> str | None:
 
 def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, float]]:
     """``(region_id, fingerprint, claim time)`` of every claim already in a commit."""
-    settle_committed(repo, store)
     done: set[tuple[str, str, float]] = set()
+    for plan in settle_committed(repo, store):  # commits a read-only store cannot record yet
+        for piece in plan.pieces:
+            if piece.owned and piece.claim_at is not None and piece.claim_fp is not None:
+                done.add((piece.region_id, piece.claim_fp, piece.claim_at))
     for event in store.events():
         if event.kind != COMMITTED_EVENT:
             continue
@@ -707,16 +724,18 @@ def record_commit(
 COMMITTED_DIR = "committed"
 
 
-def settle_committed(repo: Repository, store: Store) -> int:
+def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     """Record the commits whose post-commit hook only left their plan behind (the
     installed script moves it to ``ownit/committed/<sha>.json`` instead of starting
-    Python); returns how many were recorded. Called before anything reads the records."""
+    Python). Called before anything reads the records. Returns the plans that could not
+    be recorded (a read-only or full store): they stay for the next time, and what they
+    carried counts as committed meanwhile."""
     folder = repo.git_dir / "ownit" / COMMITTED_DIR
     try:
         files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
     except OSError:
-        return 0
-    recorded = 0
+        return []
+    unsettled: list[Plan] = []
     for file in files:
         sha = file.stem
         try:
@@ -729,10 +748,13 @@ def settle_committed(repo: Repository, store: Store) -> int:
         if plan.pieces and parent is not None and parent == data.get("base"):
             shown = git.run(["log", "-1", "--format=%B", sha], repo.toplevel, check=False)
             if shown.returncode == 0:
-                record_commit(repo, store, plan, git.text(shown.stdout), commit=sha)
-                recorded += 1
+                try:
+                    record_commit(repo, store, plan, git.text(shown.stdout), commit=sha)
+                except StoreError:
+                    unsettled.append(plan)  # the store cannot be written now: later
+                    continue
         file.unlink(missing_ok=True)
-    return recorded
+    return unsettled
 
 
 def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:

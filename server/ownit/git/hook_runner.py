@@ -198,12 +198,35 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
     except Exception as error:
         if os.environ.get("OWNIT_DEBUG"):
             raise
+        outcome = (
+            "the commit was made, but ownit did not record which claims it carried"
+            if name == "post-commit"
+            else "the commit goes on without ownit's trailers"
+        )
         print(
-            f"ownit: {name} hook failed ({type(error).__name__}: {error}); the commit goes on"
-            " without ownit's trailers. Set OWNIT_DEBUG=1 to see why.",
+            f"ownit: {name} hook failed ({_describe(error)}); {outcome}."
+            " Set OWNIT_DEBUG=1 to see why.",
             file=err,
         )
         return EXIT_OK
+
+
+def _describe(error: Exception) -> str:
+    """What went wrong, in one line; a file standing where ownit's folder should be (the
+    one failure outside the store's own errors that the user must fix) is named."""
+    from ownit.core.printable import printable
+    from ownit.store.errors import blocking_file
+
+    if isinstance(error, OSError) and isinstance(error.filename, str):
+        target = Path(error.filename)
+        blocker = target if target.is_file() and isinstance(error, FileExistsError) else None
+        blocker = blocker or blocking_file(target)
+        if blocker is not None:
+            return (
+                f"{blocker} is a file, not a folder; move it away (ownit will create the"
+                " folder and a fresh store there)"
+            )
+    return f"{type(error).__name__}: {printable(str(error))}"
 
 
 def main(argv: list[str] | None = None) -> int:
