@@ -166,6 +166,6 @@ def test_markdown_and_log_escaping() -> None:
     assert printable("a\x1b[2Jb\rc\u009bd") == "a\\x1b[2Jb\\rc\\x9bd"
     alert = Alert("r", "bad\nline", "p\x1b.py", 1, 1, fix="do\rit")
     assert ci_summary.log_lines([alert]) == [
-        "error: p\\x1b.py:1: bad\\x0aline [r]",
-        "  fix: do\\x0dit",
+        "error: p\\x1b.py:1: bad\\nline [r]",
+        "  fix: do\\rit",
     ]
