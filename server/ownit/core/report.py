@@ -15,6 +15,9 @@ How lines are counted:
   adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
   has none: its claim lines are all of its AI-written lines;
 - claims are counted as recorded; ``ownit verify`` is what checks them against the code.
+
+``Report.history`` holds the same three numbers as they stood after each commit of the
+range (range order), with the commit's time: what the share over time is drawn from.
 """
 
 from __future__ import annotations
@@ -89,6 +92,21 @@ class Lines:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The range's line counts as they stood after one of its commits."""
+
+    sha: str
+    time: int  # the commit's committer time, seconds since the epoch
+    owned: int
+    unowned: int
+    unclaimed: int
+
+    @property
+    def lines(self) -> Lines:
+        return Lines(self.owned, self.unowned, self.unclaimed)
+
+
 @dataclass(slots=True)
 class OwnerRow:
     owner: str  # e-mail, as claimed (first spelling seen)
@@ -138,6 +156,7 @@ class Report:
     paths: list[PathRow] = field(default_factory=list)  # most AI-written lines first
     tools: list[ToolRow] = field(default_factory=list)  # most commits first
     at_tip: list[UnownedAtTip] = field(default_factory=list)
+    history: list[Snapshot] = field(default_factory=list)  # one per commit, range order
 
     @property
     def empty(self) -> bool:
@@ -220,6 +239,10 @@ def build(
     tools: dict[str, ToolRow] = {}
     paths: dict[str, PathRow] = {}
     codes: dict[tuple[str, str], Code] = {}
+    # (lines, owned) of each code as its latest claim so far states it: the running totals
+    # of ``report.history`` (the latest claim decides, as the tracker does at the end).
+    standing: dict[tuple[str, str], tuple[int, bool]] = {}
+    owned_now = unowned_now = unclaimed_now = 0
 
     def tool_row(name: str) -> ToolRow:
         row = tools.get(name)
@@ -256,6 +279,13 @@ def build(
                 if email.casefold() not in (o.casefold() for o in code.owners):
                     code.owners.append(email)
                 code.rationale = claim.rationale
+            lines, was_owned = standing.get(key, (0, False))
+            owned_now -= lines if was_owned else 0
+            unowned_now -= 0 if was_owned else lines
+            lines = claim.last - claim.first + 1
+            owned_now += lines if claim.owned else 0
+            unowned_now += 0 if claim.owned else lines
+            standing[key] = (lines, claim.owned)
         by_path = unclaimed.get(sha, {})
         for path in sorted(by_path):
             added = by_path[path]
@@ -265,6 +295,8 @@ def build(
             path_row(path).lines.unclaimed += count
             report.lines.unclaimed += count
             tool_row(names[0] if names else UNKNOWN_TOOL).lines.unclaimed += count
+            unclaimed_now += count
+        report.history.append(Snapshot(sha, commit.time, owned_now, unowned_now, unclaimed_now))
 
     owners: dict[str, OwnerRow] = {}
     for code in codes.values():

@@ -256,8 +256,12 @@ def subject_of(commit: CommitLike) -> str:
     return commit.message.split("\n", 1)[0].strip()
 
 
-def _claim_cmd(path: str, line: int) -> str:
+def claim_command(path: str, line: int) -> str:
+    """The command that owns the code at ``path:line``, quoted for a shell."""
     return f'ownit claim {shlex.quote(f"{path}:{line}")} -m "<why this code is right>"'
+
+
+_claim_cmd = claim_command  # the short name the messages below use
 
 
 def _ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
