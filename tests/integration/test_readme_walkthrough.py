@@ -164,6 +164,16 @@ def _reported(repo: Path, env: dict[str, str], result: Result) -> None:
     assert "dev@example.com" in result.stdout or "Dev Name" in result.stdout
 
 
+def _html_written(repo: Path, env: dict[str, str], result: Result) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "ownit report: wrote report.html"
+    page = (repo / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page
+    assert "src/<wbr>auth.py" in page and "dev@example.com" in page
+    assert "<script" not in page
+
+
 def _policy_explained(repo: Path, env: dict[str, str], result: Result) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert ".ownit.yaml: valid policy" in result.stdout, "the policy `ownit init` wrote"
@@ -184,6 +194,7 @@ EXPECTATIONS: dict[str, Check] = {
     "ownit verify origin/main..HEAD --format sarif -o ownit.sarif": _sarif_written,
     "ownit blame src/auth.py": _blamed,
     "ownit report --markdown": _reported,
+    "ownit report --html report.html": _html_written,
     "ownit policy check && ownit policy explain src/auth.py": _policy_explained,
 }
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ownit.core import report
 from ownit.core import trailers as tr
 from ownit.core.verify import Prepared, UnownedAtTip
@@ -118,3 +121,68 @@ def test_empty_and_rendering() -> None:
     assert f"| {DEV} | 2 | 3 | 2 |" in md
     text = report.render_text(result, "ownit report", ["tool"], 10)
     assert "Tools:" in text and "Paths" not in text and "copilot" in text
+
+
+def test_history_has_the_counts_after_each_commit() -> None:
+    fp = "1" * 12
+    commits = [Commit(A, time=100), Commit(B, time=200), Commit(C, time=300), Commit(D, time=400)]
+    prepared = Prepared(
+        claims={
+            A: (unowned("x.py", 1, 3, fp),),
+            C: (owned("x.py", 2, 5, fp),),  # owned later, and now 4 lines
+            D: (unowned("x.py", 2, 5, fp),),  # unowned again
+        },
+        ai={A: "Assisted-by", B: "Co-authored-by: Claude"},
+    )
+    result = report.build(commits, prepared, {B: {"y.py": 7}})
+    rows = [(s.sha, s.time, s.owned, s.unowned, s.unclaimed) for s in result.history]
+    assert rows == [
+        (A, 100, 0, 3, 0),
+        (B, 200, 0, 3, 7),
+        (C, 300, 4, 0, 7),
+        (D, 400, 0, 4, 7),
+    ]
+    last = result.history[-1].lines
+    assert (last.owned, last.unowned, last.unclaimed) == (
+        result.lines.owned,
+        result.lines.unowned,
+        result.lines.unclaimed,
+    )
+
+
+CLAIM_STEPS = st.lists(
+    st.tuples(
+        st.sampled_from(["a.py", "b.py"]),
+        st.sampled_from(["1" * 12, "2" * 12]),
+        st.booleans(),  # owned
+        st.integers(1, 30),  # lines
+        st.integers(0, 9),  # unclaimed lines the commit adds
+    ),
+    max_size=25,
+)
+
+
+@given(CLAIM_STEPS)
+def test_history_always_ends_with_the_report_totals(
+    steps: list[tuple[str, str, bool, int, int]],
+) -> None:
+    commits, claims, unclaimed = [], {}, {}
+    for index, (path, fp, is_owned, size, added) in enumerate(steps):
+        sha = f"{index:040x}"
+        commits.append(Commit(sha, time=index))
+        make = owned if is_owned else unowned
+        claims[sha] = (make(path, 1, size, fp),)
+        if added:
+            unclaimed[sha] = {"z.py": added}
+    prepared = Prepared(claims=claims, ai={sha: "Assisted-by" for sha in unclaimed})
+    result = report.build(commits, prepared, unclaimed)
+    assert len(result.history) == len(commits)
+    if result.history:
+        last = result.history[-1].lines
+        assert (last.owned, last.unowned, last.unclaimed) == (
+            result.lines.owned,
+            result.lines.unowned,
+            result.lines.unclaimed,
+        )
+    unclaimed_so_far = [s.unclaimed for s in result.history]
+    assert unclaimed_so_far == sorted(unclaimed_so_far), "unclaimed lines only add up"

@@ -118,7 +118,7 @@ def _import_file(
 
     old_count = len(split_lines(old_text))
     lines = split_lines(text)
-    removed = removed_fingerprints(path)
+    removed = removed_fingerprints(path, result.problems)
     for item in items:
         author = log.author_of(item.key)
         if author is None:
@@ -145,8 +145,11 @@ def _import_file(
             author.model,
             author.conversation,
         )
+        result.problems.extend(done.notices)
         if done.pending:
-            result.problems.append(f"{rel}: the store is unavailable; ranges queued")
+            result.problems.append(
+                f"{rel}: the store is unavailable ({done.reason}); ranges queued"
+            )
         if done.ranges:
             result.imported += 1
         else:

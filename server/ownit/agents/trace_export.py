@@ -86,7 +86,10 @@ def _working_tree_ranges(repo: Repository, problems: list[str]) -> list[ExportRa
                 )
             session.close(document.uri)
     finally:
-        session.shutdown()
+        try:
+            session.shutdown()
+        finally:
+            problems.extend(session.take_notices())  # e.g. the store was moved aside
     return found
 
 

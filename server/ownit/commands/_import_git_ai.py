@@ -32,8 +32,8 @@ def add_kind(kinds: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.git_ai_import import import_git_ai
     from ownit.commands._files import current_repository
-    from ownit.core.alerts import escape_controls
     from ownit.core.git_ai import GitAiError
+    from ownit.core.printable import printable
     from ownit.git.repo import GitError
 
     repo = current_repository()
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     except (GitAiError, GitError) as error:
         raise UsageError(str(error)) from None
     for problem in done.problems:
-        print(f"ownit import: {escape_controls(problem)}", file=sys.stderr)
+        print(f"ownit import: {printable(problem)}", file=sys.stderr)
     if args.json:
         print(
             json.dumps(

@@ -44,7 +44,7 @@ def _write(path: Path, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.trace_export import export_commits, export_working_tree
     from ownit.commands._files import current_repository
-    from ownit.core.alerts import escape_controls
+    from ownit.core.printable import printable
     from ownit.git.history import log
     from ownit.git.repo import GitError
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     for problem in done.problems:
-        print(f"ownit export: {escape_controls(problem)}", file=sys.stderr)
+        print(f"ownit export: {printable(problem)}", file=sys.stderr)
     body = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in done.records)
     if args.output is None:
         sys.stdout.write(body)
@@ -74,8 +74,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     print(
-        f"wrote {len(done.records)} record(s), {done.ranges} range(s), to "
-        f"{escape_controls(str(target))}",
+        f"wrote {len(done.records)} record(s), {done.ranges} range(s), to {printable(str(target))}",
         file=sys.stderr,
     )
     return EXIT_OK

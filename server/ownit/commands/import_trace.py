@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             problems.append(f"{rel}: no such file now; its ranges skipped")
             continue
         lines = real_lines(text)
-        removed = removed_fingerprints(path)
+        removed = removed_fingerprints(path, problems)
         for item in items:
             where: tuple[int, int] | None
             if item.content_hash and hash_supported(item.content_hash):
@@ -127,8 +127,9 @@ def run(args: argparse.Namespace) -> int:
                 already += 1
                 continue
             done = record(repo, path, rel, text, places, item.tool, item.model, item.conversation)
+            problems.extend(done.notices)
             if done.pending:
-                problems.append(f"{rel}: the store is unavailable; ranges queued")
+                problems.append(f"{rel}: the store is unavailable ({done.reason}); ranges queued")
             if done.ranges:
                 imported += 1
             else:

@@ -117,13 +117,13 @@ def _interactive() -> bool:
 
 
 def _shown(path: Path, toplevel: Path) -> str:
-    from ownit.core.alerts import escape_controls
+    from ownit.core.printable import printable
 
     try:
         text = path.relative_to(toplevel).as_posix()
     except ValueError:
         text = str(path)
-    return escape_controls(text)
+    return printable(text)
 
 
 def _step_json(step: Step, toplevel: Path) -> dict[str, str]:
@@ -147,7 +147,7 @@ def _as_json(result: InitResult, preset: str, toplevel: Path) -> dict[str, Any]:
 
 
 def _print(result: InitResult, preset: str, toplevel: Path) -> None:
-    from ownit.core.alerts import escape_controls
+    from ownit.core.printable import printable
 
     steps = [result.policy, *result.hooks, *result.agents]
     width = max(len(step.what) for step in steps)
@@ -158,12 +158,12 @@ def _print(result: InitResult, preset: str, toplevel: Path) -> None:
         else:
             detail = step.detail
         line = f"{step.what:<{width}}  {step.action:<9}  {where}"
-        print(line + (f"  ({escape_controls(detail)})" if detail else ""))
+        print(line + (f"  ({printable(detail)})" if detail else ""))
     if not result.changed:
         print("nothing changed: this repository was already set up")
     if result.to_commit:
         import shlex
 
-        shown = " ".join(escape_controls(shlex.quote(p)) for p in result.to_commit)
+        shown = " ".join(printable(shlex.quote(p)) for p in result.to_commit)
         print(f"to commit: git add {shown}")
     print("check the set-up any time with: ownit doctor")

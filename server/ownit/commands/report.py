@@ -1,4 +1,4 @@
-"""`ownit report [REV-RANGE] [--json] [--format markdown|text] [--by path|owner|tool]`:
+"""`ownit report [REV-RANGE] [--json | --format text|markdown | --html FILE] [--by …]`:
 who owns the AI-written code of a range of commits, and why (an audit view).
 
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
@@ -6,6 +6,11 @@ every commit reachable from HEAD. The policy (which commits count as AI-assisted
 paths are excluded) is read from the range's base commit, or from its tip when it has
 none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
 checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+
+--html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
+script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
+owner and path, the code still unowned at the tip, the policy in force. ``-`` writes it
+to stdout. --limit applies to its path chart and table.
 
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
@@ -21,6 +26,7 @@ owners, rationale, commit}].
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -57,6 +63,11 @@ def add_parser(subparsers: Any) -> None:
         help="same as --format markdown (a PR comment, an audit file)",
     )
     parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write the report as a self-contained HTML page with charts to FILE (- : stdout)",
+    )
+    parser.add_argument(
         "--by",
         choices=BY_CHOICES,
         action="append",
@@ -86,13 +97,17 @@ def run(args: argparse.Namespace) -> int:
     from ownit import progress
     from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
     from ownit.core import report as core
-    from ownit.core.verify import prepare, unowned_at_tip
+    from ownit.core.verify import prepare, uncovered, unowned_at_tip
     from ownit.git import history
     from ownit.git import run as git
     from ownit.git.repo import GitError, find_repository
 
     if args.json and args.format is not None:
         raise UsageError("give either --json or --format, not both")
+    if args.html is not None and (args.json or args.format is not None):
+        raise UsageError("--html writes the report as a page: give it without --json or --format")
+    if args.html == "":
+        raise UsageError("--html needs a file name (or - for stdout)")
     cwd = Path.cwd()
     try:
         repo = find_repository(cwd)
@@ -106,6 +121,8 @@ def run(args: argparse.Namespace) -> int:
             head = git.rev(cwd, "HEAD")
             if head is None:
                 progress.finish()
+                if args.html is not None:
+                    return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
                 return _output_empty_repository(args)
             revisions: tuple[str, ...] = (head,)
             spec, base, tip = "HEAD (all history)", None, head
@@ -144,7 +161,11 @@ def run(args: argparse.Namespace) -> int:
         return not excluded[path]
 
     unclaimed = {
-        sha: {path: len(lines) for path, lines in by_path.items() if counted(path)}
+        sha: {
+            path: len(lines)
+            for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
+            if counted(path)
+        }
         for sha, by_path in added.items()
         if sha not in shallow
     }
@@ -164,6 +185,11 @@ def run(args: argparse.Namespace) -> int:
         "tip": tip,
         "policy": at.note,
     }
+    if args.html is not None:
+        tip_commit = next((c for c in reversed(commits) if c.sha == tip), None)
+        if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
+            tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
+        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
     try:
         if args.json:
             _dump({**header, **result.to_json()})
@@ -177,6 +203,80 @@ def run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (`| head`)
     return EXIT_OK
+
+
+def _write_html(
+    args: argparse.Namespace,
+    toplevel: Path,
+    spec: str,
+    base: str | None,
+    tip: Any,
+    policy_at: Any,
+    result: Any,
+) -> int:
+    """The report as a page, written to ``args.html`` whole or not at all."""
+    import datetime
+
+    from ownit import __version__
+    from ownit.core import report as core
+    from ownit.core.policy.summary import summarize
+    from ownit.core.report_html import render
+    from ownit.core.report_page import build_page, commit_ref
+
+    page = build_page(
+        result if result is not None else core.Report(),
+        repository=toplevel.name,
+        range_spec=spec,
+        base=base,
+        tip=None if tip is None else commit_ref(tip),
+        generated_at=datetime.datetime.now(datetime.UTC),
+        generator=f"ownit {__version__}",
+        policy=None if policy_at is None else summarize(policy_at.policy, policy_at.note),
+        path_limit=args.limit,
+    )
+    text = render(page)
+    if args.html == "-":
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            sys.stderr.close()
+        return EXIT_OK
+    _write_whole(Path(args.html), text)
+    print(f"ownit report: wrote {args.html}")
+    return EXIT_OK
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """``text`` to ``path`` through a temporary file beside it, so a failure never
+    leaves half a page (nor clobbers the one there)."""
+    import os
+    import tempfile
+
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    folder = path.parent
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _dump(data: dict[str, Any]) -> None:

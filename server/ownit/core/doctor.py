@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ownit.core.alerts import escape_controls
+from ownit.core.printable import printable
 
 Status = Literal["ok", "warn", "fail", "skip"]
 _LABEL = {"ok": "ok", "warn": "warn", "fail": "FAIL", "skip": "skip"}
@@ -51,9 +51,9 @@ def failed(checks: Iterable[Check]) -> bool:
 
 def format_check(check: Check, width: int) -> str:
     """One line: ``STATUS  name  detail; fix: …`` (repository data escaped)."""
-    line = f"{_LABEL[check.status]:<4}  {check.name:<{width}}  {escape_controls(check.detail)}"
+    line = f"{_LABEL[check.status]:<4}  {check.name:<{width}}  {printable(check.detail)}"
     if check.fix and check.status in ("warn", "fail"):
-        line += f"; fix: {escape_controls(check.fix)}"
+        line += f"; fix: {printable(check.fix)}"
     return line
 
 

@@ -9,9 +9,15 @@ How lines are counted:
   **unowned** when it is ``AI-Unowned`` (``UnownedTracker``, as ``ownit verify`` decides);
   its size is the claimed line count. Owned code counts for each person who claimed it
   ``AI-Owned`` in the range;
-- **unclaimed** lines are the lines an AI-assisted commit (``ai_commit_patterns``) added
-  to a path it carries no claim for (from the diff, blank lines included);
+- **unclaimed** lines are the lines an AI-assisted commit at commit level
+  (``ai_commit_patterns`` outside ownit's exact trailer groups) added that none of its
+  claims states (from the diff, blank lines included): such a commit makes every line it
+  adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
+  has none: its claim lines are all of its AI-written lines;
 - claims are counted as recorded; ``ownit verify`` is what checks them against the code.
+
+``Report.history`` holds the same three numbers as they stood after each commit of the
+range (range order), with the commit's time: what the share over time is drawn from.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
 UNKNOWN_TOOL = "unknown"
@@ -85,6 +92,21 @@ class Lines:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The range's line counts as they stood after one of its commits."""
+
+    sha: str
+    time: int  # the commit's committer time, seconds since the epoch
+    owned: int
+    unowned: int
+    unclaimed: int
+
+    @property
+    def lines(self) -> Lines:
+        return Lines(self.owned, self.unowned, self.unclaimed)
+
+
 @dataclass(slots=True)
 class OwnerRow:
     owner: str  # e-mail, as claimed (first spelling seen)
@@ -124,7 +146,7 @@ class ToolRow:
 @dataclass(slots=True)
 class Report:
     commits: int = 0
-    ai_commits: int = 0  # AI-assisted by the policy's ai_commit_patterns
+    ai_commits: int = 0  # AI-assisted: ai_commit_patterns at commit level, or exact claims
     commits_with_claims: int = 0
     ai_commits_without_claims: int = 0
     shallow_skipped: int = 0  # AI-assisted commits whose added lines cannot be told
@@ -134,6 +156,7 @@ class Report:
     paths: list[PathRow] = field(default_factory=list)  # most AI-written lines first
     tools: list[ToolRow] = field(default_factory=list)  # most commits first
     at_tip: list[UnownedAtTip] = field(default_factory=list)
+    history: list[Snapshot] = field(default_factory=list)  # one per commit, range order
 
     @property
     def empty(self) -> bool:
@@ -216,6 +239,10 @@ def build(
     tools: dict[str, ToolRow] = {}
     paths: dict[str, PathRow] = {}
     codes: dict[tuple[str, str], Code] = {}
+    # (lines, owned) of each code as its latest claim so far states it: the running totals
+    # of ``report.history`` (the latest claim decides, as the tracker does at the end).
+    standing: dict[tuple[str, str], tuple[int, bool]] = {}
+    owned_now = unowned_now = unclaimed_now = 0
 
     def tool_row(name: str) -> ToolRow:
         row = tools.get(name)
@@ -229,10 +256,11 @@ def build(
             row = paths[name] = PathRow(name)
         return row
 
+    assisted = prepared.assisted
     for commit in commits:
         sha = commit.sha
         claims = prepared.claims.get(sha, ())
-        ai = sha in prepared.ai
+        ai = sha in assisted
         report.ai_commits += ai
         report.commits_with_claims += bool(claims)
         report.ai_commits_without_claims += ai and not claims
@@ -251,6 +279,13 @@ def build(
                 if email.casefold() not in (o.casefold() for o in code.owners):
                     code.owners.append(email)
                 code.rationale = claim.rationale
+            lines, was_owned = standing.get(key, (0, False))
+            owned_now -= lines if was_owned else 0
+            unowned_now -= 0 if was_owned else lines
+            lines = claim.last - claim.first + 1
+            owned_now += lines if claim.owned else 0
+            unowned_now += 0 if claim.owned else lines
+            standing[key] = (lines, claim.owned)
         by_path = unclaimed.get(sha, {})
         for path in sorted(by_path):
             added = by_path[path]
@@ -260,6 +295,8 @@ def build(
             path_row(path).lines.unclaimed += count
             report.lines.unclaimed += count
             tool_row(names[0] if names else UNKNOWN_TOOL).lines.unclaimed += count
+            unclaimed_now += count
+        report.history.append(Snapshot(sha, commit.time, owned_now, unowned_now, unclaimed_now))
 
     owners: dict[str, OwnerRow] = {}
     for code in codes.values():
@@ -307,18 +344,20 @@ def _plural(n: int, word: str) -> str:
 def _tables(
     report: Report, by: Sequence[str], limit: int
 ) -> list[tuple[str, list[str], list[list[str]], int]]:
-    """(title, header, rows, rows left out) for each breakdown asked for."""
+    """(title, header, rows, rows left out) for each breakdown asked for; the cells
+    from commit data (owners, tools, paths) escaped (:func:`printable`)."""
     out: list[tuple[str, list[str], list[list[str]], int]] = []
     for kind in by:
         if kind == "owner":
             rows = [
-                [o.owner, str(o.regions), str(o.lines), str(len(o.paths))] for o in report.owners
+                [printable(o.owner), str(o.regions), str(o.lines), str(len(o.paths))]
+                for o in report.owners
             ]
             out.append(("Owners", ["owner", "regions", "lines", "paths"], rows, 0))
         elif kind == "tool":
             rows = [
                 [
-                    t.tool,
+                    printable(t.tool),
                     str(t.commits),
                     str(t.lines.owned),
                     str(t.lines.unowned),
@@ -333,13 +372,13 @@ def _tables(
             shown = report.paths[:limit] if limit > 0 else report.paths
             rows = [
                 [
-                    p.path,
+                    printable(p.path),
                     str(p.lines.total),
                     str(p.lines.owned),
                     str(p.lines.unowned),
                     str(p.lines.unclaimed),
                     _share(p.lines),
-                    ", ".join(sorted(p.owners)) or "-",
+                    printable(", ".join(sorted(p.owners))) or "-",
                 ]
                 for p in shown
             ]
@@ -351,7 +390,7 @@ def _tables(
 
 def _summary(report: Report) -> list[str]:
     lines = report.lines
-    tools = ", ".join(f"{t.tool} {t.commits}" for t in report.tools) or "none"
+    tools = printable(", ".join(f"{t.tool} {t.commits}" for t in report.tools)) or "none"
     out = [
         f"{_plural(report.commits, 'commit')}, {report.ai_commits} AI-assisted "
         f"({report.ai_commits_without_claims} of them with no claim), "
@@ -370,11 +409,11 @@ def _summary(report: Report) -> list[str]:
 
 
 def _tip_location(item: UnownedAtTip) -> str:
-    return f"{item.claim.path}:{item.first}-{item.last}"
+    return printable(f"{item.claim.path}:{item.first}-{item.last}")
 
 
 def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> str:
-    out = [title]
+    out = [printable(title)]
     if report.empty:
         out.append("no commits in the range: nothing to report")
         return "\n".join(out) + "\n"
@@ -399,8 +438,8 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
         out.append(f"Still unowned at the tip ({_plural(len(report.at_tip), 'region')}):")
         for item in report.at_tip:
             out.append(
-                f"  {_tip_location(item)}  {item.claim.tool}  "
-                f"{item.commit.sha[:10]} {subject_of(item.commit)}"
+                f"  {_tip_location(item)}  {printable(item.claim.tool)}  "
+                f"{item.commit.sha[:10]} {printable(subject_of(item.commit))}"
             )
     else:
         out.append("Still unowned at the tip: nothing")
@@ -408,7 +447,7 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -> str:

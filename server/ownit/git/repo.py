@@ -81,7 +81,8 @@ class Repository:
         return rel.as_posix()
 
     def identity(self) -> Identity | None:
-        """``user.name`` and ``user.email`` from git config, or ``None`` if either is unset."""
+        """``user.name`` and ``user.email`` from git config as git writes them in a commit
+        (:func:`as_committed`), or ``None`` if either is unset."""
         result = run_git(
             ["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel, isolate=True
         )
@@ -95,7 +96,42 @@ class Repository:
         name, email = values.get("user.name", ""), values.get("user.email", "")
         if not name or not email:
             return None
-        return Identity(name, email)
+        return as_committed(self.toplevel, name, email)
+
+
+class IdentityError(GitError):
+    """The configured name or e-mail cannot be written faithfully into a commit."""
+
+
+def as_committed(cwd: Path, name: str, email: str) -> Identity:
+    """``name`` and ``email`` as git writes them in a commit's ident line: git itself
+    formats them (``git var GIT_COMMITTER_IDENT``), so its rules hold exactly — it drops
+    ``<``, ``>`` and newlines and trims "crud" (spaces, control characters and
+    ``.,:;<>"\\'``) from both ends. An ident git refuses, or an e-mail that is empty once
+    git is done with it, is an :class:`IdentityError` saying so."""
+    result = git.run(
+        ["var", "GIT_COMMITTER_IDENT"],
+        cwd,
+        check=False,
+        isolate=True,
+        extra_env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email},
+    )
+    line = git.text(result.stdout).rstrip("\n")
+    if result.returncode != 0 or " <" not in line or ">" not in line:
+        why = git.text(result.stderr).strip().removeprefix("fatal: ") or "git refused it"
+        raise IdentityError(
+            f"git cannot write the identity {name!r} <{email!r}> into a commit ({why}):"
+            " set user.name and user.email to what you want commits to say"
+        )
+    written_name, _, rest = line.partition(" <")
+    written_email = rest[: rest.rfind(">")]
+    if not written_email:
+        raise IdentityError(
+            f"user.email {email!r} is empty once git drops <, > and newlines and trims"
+            " punctuation and spaces at its ends, so a claim could not name its owner:"
+            " run `git config user.email you@example.com`"
+        )
+    return Identity(written_name, written_email)
 
 
 def _discover(directory: Path) -> Repository | None:
