@@ -131,14 +131,16 @@ def test_range_export_from_trailers(repo: Path, env: dict[str, str], tmp_path: P
     first = git(repo, "rev-parse", "HEAD").strip()
     message = git(repo, "log", "-1", "--format=%B")
     assert "AI-Owned: src/calc.py:4-6" in message and "AI-Unowned: src/util.py:10-11" in message
-    # a commit whose trailer claims lines it does not hold, and one with a path outside
+    # a commit whose trailer claims lines it does not hold, and one with a path outside,
+    # made without ownit's hooks (which would not let such lines through)
     (repo / "src" / "calc.py").write_text(CODE + "# more\n")
     git(repo, "add", "-A")
     git(
         repo,
+        "-c",
+        f"core.hooksPath={repo / 'no-hooks'}",
         "commit",
         "-q",
-        "--no-verify",
         "-m",
         "Forged\n\nAI-Owned: src/calc.py:1-2 000000000000 copilot a@b.c -- x\n"
         "AI-Unowned: ../../etc/passwd:1-2 000000000000 copilot\n",
