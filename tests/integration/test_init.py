@@ -207,3 +207,17 @@ def test_on_a_terminal_init_asks_about_each_agent_found(
     assert "add ownit's cursor hook to .cursor/hooks.json? [y/N]" in terminal
     assert (git_repo / ".claude" / "settings.json").is_file()
     assert not (git_repo / ".cursor" / "hooks.json").exists()
+
+
+def test_a_hook_that_cannot_be_chained_stops_init_before_anything_is_written(
+    git_repo: Path, env: dict[str, str]
+) -> None:
+    hooks = git_repo / ".git" / "hooks"
+    (hooks / "commit-msg").write_text("#!/bin/sh\nexit 0\n")
+    (hooks / "commit-msg.ownit-chained").write_text("#!/bin/sh\nexit 0\n")
+    done = ownit(git_repo, env, "init", "--no-agents")
+    assert done.returncode == 2
+    assert "the git hooks were not installed" in done.stderr
+    assert "ownit hooks install --force" in done.stderr
+    assert not (git_repo / ".ownit.yaml").exists()
+    assert not (hooks / "prepare-commit-msg").exists()
