@@ -81,19 +81,35 @@ class Repository:
         return rel.as_posix()
 
     def identity(self) -> Identity | None:
-        """``user.name`` and ``user.email`` from git config, or ``None`` if either is unset."""
-        result = run_git(
-            ["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel, isolate=True
-        )
-        if result.returncode not in (0, 1):  # 1: no such key
-            raise GitError(f"git config failed in {self.toplevel}: {result.stderr.strip()}")
-        values: dict[str, str] = {}
-        for entry in result.stdout.split("\0"):
-            key, _, value = entry.partition("\n")
-            if key:
-                values[key.lower()] = value.strip()  # the last one wins, as in git
-        name, email = values.get("user.name", ""), values.get("user.email", "")
-        if not name or not email:
+        """Who a claim made here names: the author git would record for a commit made now,
+        or ``None`` when there is nobody to name.
+
+        git itself answers (``git var GIT_AUTHOR_IDENT``), so its precedence and clean-up
+        hold exactly: ``GIT_AUTHOR_NAME``/``GIT_AUTHOR_EMAIL`` from the environment first
+        (CI jobs and scripts set them; git exports them to hooks, ``--author`` included),
+        then the ``author.*`` and ``user.*`` config, then ``$EMAIL``; ``<``, ``>`` and
+        newlines dropped and spaces and punctuation trimmed at the ends. A name git finds
+        nowhere is the account's, as in a commit. ``None`` when git refuses (no e-mail, or
+        ``user.useConfigOnly``), when the e-mail is empty, or when git would make the
+        e-mail up from the host name: a claim must name an address someone chose.
+        """
+        if "GIT_AUTHOR_EMAIL" not in os.environ and not os.environ.get("EMAIL"):
+            # git takes those two as given (an empty GIT_AUTHOR_EMAIL too); without them
+            # and without an e-mail in config it would guess one from the host name.
+            configured = run_git(
+                ["config", "--get-regexp", r"^(author|user)\.email$"], self.toplevel, isolate=True
+            )
+            if configured.returncode not in (0, 1):  # 1: no such key
+                raise GitError(f"git config failed in {self.toplevel}: {configured.stderr.strip()}")
+            if configured.returncode == 1:
+                return None
+        result = run_git(["var", "GIT_AUTHOR_IDENT"], self.toplevel, isolate=True)
+        if result.returncode != 0:
+            return None
+        # "Name <email> 1700000000 +0000": git has dropped every "<" and ">" of both parts.
+        name, separator, rest = result.stdout.rstrip("\n").partition(" <")
+        email, closed, _ = rest.partition(">")
+        if not separator or not closed or not name or not email:
             return None
         return Identity(name, email)
 
