@@ -272,6 +272,10 @@ def _key(line: str, at: int) -> tuple[str, str, str]:
     return key_type, key_base64, fields[2].strip() if len(fields) > 2 else ""
 
 
+def _looks_like_options(field: str) -> bool:
+    return "=" in field or "," in field or field.lower() == "cert-authority"
+
+
 def _parse_line(number: int, line: str) -> AllowedSigner | None:
     at = _skip_blanks(line, 0)
     if at == len(line) or line[at] == "#":
@@ -283,6 +287,8 @@ def _parse_line(number: int, line: str) -> AllowedSigner | None:
     options = ""
     if first not in KEY_TYPES:
         options, at = _options_field(line, at)
+        if at < len(line) and line.startswith("AAAA", at) and not _looks_like_options(options):
+            raise _LineError(f"unknown key type {options!r}")  # a key, of a type unknown
     parsed = _parse_options(options) if options else _Options()
     key_type, key_base64, comment = _key(line, at)
     return AllowedSigner(

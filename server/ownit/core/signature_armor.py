@@ -152,34 +152,31 @@ def read_sshsig(data: bytes) -> SshSignature:
 # --------------------------------------------------------------------------- OpenPGP
 
 
-def _packet(data: bytes) -> tuple[int, int, int]:
-    """(tag, header length, body length) of the first OpenPGP packet of ``data``."""
+def _packet(data: bytes) -> tuple[int, int, int | None]:
+    """(tag, header length, body length) of the first OpenPGP packet of ``data``; the body
+    length is None when the header does not give it (partial or indeterminate)."""
     if not data or not data[0] & 0x80:
         raise ArmorError("not an OpenPGP packet")
     first = data[0]
-    if first & 0x40:  # new format
-        tag = first & 0x3F
-        if len(data) < 2:
+    if not first & 0x40:  # the old format
+        tag, length_type = (first >> 2) & 0x0F, first & 0x03
+        if length_type == 3:
+            return tag, 1, None
+        size = 1 << length_type
+        if len(data) < 1 + size:
             raise ArmorError("the OpenPGP packet is cut short")
-        octet = data[1]
-        if octet < 192:
-            return tag, 2, octet
-        if octet < 224:
-            if len(data) < 3:
-                raise ArmorError("the OpenPGP packet is cut short")
-            return tag, 3, ((octet - 192) << 8) + data[2] + 192
-        if octet == 255:
-            if len(data) < 6:
-                raise ArmorError("the OpenPGP packet is cut short")
-            return tag, 6, int.from_bytes(data[2:6], "big")
-        raise ArmorError("an OpenPGP signature packet cannot have partial lengths")
-    tag, length_type = (first >> 2) & 0x0F, first & 0x03
-    if length_type == 3:
-        raise ArmorError("an OpenPGP signature packet cannot have an indeterminate length")
-    size = 1 << length_type
-    if len(data) < 1 + size:
-        raise ArmorError("the OpenPGP packet is cut short")
-    return tag, 1 + size, int.from_bytes(data[1 : 1 + size], "big")
+        return tag, 1 + size, int.from_bytes(data[1 : 1 + size], "big")
+    tag = first & 0x3F
+    octet = data[1] if len(data) > 1 else -1
+    if 0 <= octet < 192:
+        return tag, 2, octet
+    if 192 <= octet < 224 and len(data) > 2:
+        return tag, 3, ((octet - 192) << 8) + data[2] + 192
+    if octet == 255 and len(data) > 5:
+        return tag, 6, int.from_bytes(data[2:6], "big")
+    if 224 <= octet < 255:
+        return tag, 2, None
+    raise ArmorError("the OpenPGP packet is cut short")
 
 
 def check_openpgp_signature(data: bytes) -> None:
@@ -188,6 +185,8 @@ def check_openpgp_signature(data: bytes) -> None:
     tag, header, length = _packet(data)
     if tag != _SIGNATURE_PACKET:
         raise ArmorError(f"not an OpenPGP signature (packet type {tag})")
+    if length is None:
+        raise ArmorError("an OpenPGP signature packet must give its length")
     if header + length != len(data):
         raise ArmorError("the OpenPGP signature is not one packet")
     body = data[header:]

@@ -226,7 +226,7 @@ class ClaimVerifier:
             return f"the certificate that signed is not accepted for {owner}: {said}"
         for_owner = self.signers.for_principal(owner)
         listed = self.signers.with_key(key)
-        if listed and not for_owner:
+        if listed and not any(entry.allows(owner) for entry in listed):
             whom = ", ".join(sorted({p for entry in listed for p in entry.principals}))
             return f"key {key} is in {self.label} for {whom}, not for {owner}"
         if not for_owner:

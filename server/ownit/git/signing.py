@@ -133,21 +133,26 @@ class SshSigner:
             else:
                 assert self.key_file is not None
                 key_args = ["-f", str(self.key_file)]
+            paths = [directory / f"claim-{index}" for index in range(len(statements))]
+            for path, statement in zip(paths, statements, strict=True):
+                path.write_bytes(statement)
 
-            def sign_one(index: int) -> str:
-                path = directory / f"claim-{index}"
-                path.write_bytes(statements[index])
-                args = [self.program, "-Y", "sign", "-n", NAMESPACE, *key_args, "--", str(path)]
-                result = _run(args, self.program, "gpg.ssh.program", new_session=True)
-                signature = path.with_name(path.name + ".sig")
-                if result.returncode != 0 or not signature.exists():
+            def sign_files(batch: Sequence[Path]) -> list[str]:
+                # One ssh-keygen signs many files (each gets FILE.sig): a process per
+                # claim would cost more than the signatures.
+                args = [self.program, "-Y", "sign", "-n", NAMESPACE, *key_args, "--"]
+                result = _run(
+                    [*args, *map(str, batch)], self.program, "gpg.ssh.program", new_session=True
+                )
+                signatures = [path.with_name(path.name + ".sig") for path in batch]
+                if result.returncode != 0 or not all(sig.exists() for sig in signatures):
                     raise SigningError(self._why(git.text(result.stderr)))
                 try:
-                    return ssh_body(signature.read_text("utf-8", "replace"))
+                    return [ssh_body(sig.read_text("utf-8", "replace")) for sig in signatures]
                 except ArmorError as error:
                     raise SigningError(f"{self.program} wrote no SSH signature: {error}") from None
 
-            return _sign_all(len(statements), sign_one, self.workers)
+            return _sign_batches(paths, sign_files, self.workers)
 
     def _why(self, stderr: str) -> str:
         shown = str(self.key_file) if self.key_file is not None else "the key user.signingKey gives"
@@ -260,6 +265,24 @@ def _sign_all(count: int, sign_one: Callable[[int], str], workers: int) -> list[
         return [first]
     with ThreadPoolExecutor(max_workers=min(workers, count - 1)) as pool:
         return [first, *pool.map(sign_one, range(1, count))]
+
+
+def _sign_batches(
+    items: Sequence[Path], sign_batch: Callable[[Sequence[Path]], list[str]], workers: int
+) -> list[str]:
+    """The first item alone (a missing key is one message, not one per claim), then the
+    rest in up to ``workers`` batches signed at the same time, results in order."""
+    if not items:
+        return []
+    first = sign_batch(items[:1])
+    rest = items[1:]
+    if not rest:
+        return first
+    count = min(workers, len(rest))
+    size = -(-len(rest) // count)  # ceiling division: ``count`` batches at most
+    batches = [rest[at : at + size] for at in range(0, len(rest), size)]
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        return [*first, *(body for batch in pool.map(sign_batch, batches) for body in batch)]
 
 
 def _ssh_key_text(text: str) -> str | None:
