@@ -371,7 +371,15 @@ def test_agent_signs_for_a_public_key_and_a_literal_key(
         signatures = sign_claims([claim(n) for n in range(1, 21)], signer, now=SIGNED)
         pairs = list(zip([claim(n) for n in range(1, 21)], signatures, strict=True))
         assert all(v.valid for v in verify(allowed, pairs)), settings
-    # No agent: one line saying to start one.
+    # A key the agent does not hold, then no agent at all: one line saying what to do.
+    stranger = new_key(tmp_path, "stranger").with_name("stranger.pub").read_text().strip()
+    repo = git_repo(
+        tmp_path / "stranger-repo", hermetic, ("gpg.format", "ssh"), ("user.signingKey", stranger)
+    )
+    signer = signer_for(read_signing_config(repo), repo, "alice@example.com")
+    with pytest.raises(SigningError, match="ssh-agent does not hold the key") as raised:
+        sign_claims([claim(n) for n in range(1, 4)], signer)
+    assert "Signing file" not in str(raised.value)
     monkeypatch.delenv("SSH_AUTH_SOCK")
     repo = git_repo(
         tmp_path / "no-agent", hermetic, ("gpg.format", "ssh"), ("user.signingKey", literal)

@@ -156,6 +156,8 @@ class SshSigner:
 
     def _why(self, stderr: str) -> str:
         shown = str(self.key_file) if self.key_file is not None else "the key user.signingKey gives"
+        progress = ("Signing file ", "Write signature to ")  # ssh-keygen's, for every file
+        stderr = "\n".join(line for line in stderr.splitlines() if not line.startswith(progress))
         folded = stderr.casefold()
         if "passphrase" in folded:
             return (
@@ -357,7 +359,9 @@ def signer_for(
     key of the owner's e-mail address (git would use the committer's)."""
     if config.format is SignatureFormat.SSH:
         return ssh_signer(config, cwd, workers)
-    return OpenPgpSigner(config.program, config.signing_key or owner_email, workers or 2)
+    return OpenPgpSigner(
+        config.program, config.signing_key or owner_email, workers or default_workers()
+    )
 
 
 # --------------------------------------------------------------------------- claims
