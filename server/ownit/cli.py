@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ownit import __version__
+from ownit.core.printable import printable
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -93,8 +94,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             if shown is not None:
                 shown.finish()
     except UsageError as error:
-        print(f"ownit: {error}", file=sys.stderr)
+        print(f"ownit: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as error:
+        # The store's errors say what is wrong and what to do: one line, exit 2, never a
+        # traceback. (Imported here: a verb that never touched the store never pays.)
+        from ownit.store import StoreError
+
+        if not isinstance(error, StoreError):
+            raise
+        print(f"ownit: {printable(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     return result
+
+
+def print_notices(notices: Sequence[str]) -> None:
+    """What a session noted for the user (a store moved aside or recreated): stderr."""
+    for notice in notices:
+        print(f"ownit: {printable(notice)}", file=sys.stderr, flush=True)

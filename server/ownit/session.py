@@ -36,8 +36,14 @@ from ownit.core.model import (
 from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
 from ownit.core.text import EditResult, Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
-from ownit.git.repo import Repository, fallback_identity, find_repository, store_path
-from ownit.store import Store, new_region_id
+from ownit.git.repo import (
+    IdentityError,
+    Repository,
+    fallback_identity,
+    find_repository,
+    store_path,
+)
+from ownit.store import Store, StoreError, new_region_id
 
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
@@ -138,6 +144,7 @@ class RepoContext:
         self.history_cache: dict[tuple[str | None, str, bytes], list[HistoryRun]] = {}
         self.head_mtime: float | None = None
         self.head_seen = False
+        self.store_problem: str | None = None  # the last store failure told to the user
 
     @property
     def policy_file(self) -> Path | None:
@@ -173,7 +180,10 @@ class RepoContext:
 
     def identity(self) -> tuple[str, str]:
         if self.repo is not None:
-            ident = self.repo.identity()
+            try:
+                ident = self.repo.identity()
+            except IdentityError as error:  # refused: a claim must name its owner as git does
+                raise RequestError(str(error)) from None
             if ident is None:
                 raise RequestError(
                     "git has no user.name/user.email for this repository, so a claim would "
@@ -218,7 +228,16 @@ def uri_to_path(uri: str) -> Path | None:
     parsed = urlparse(uri)
     if parsed.scheme != "file":
         return None
-    return Path(unquote(parsed.path))
+    # A byte that is not UTF-8 (%FF) is the byte it was, as os.fsdecode has it (not U+FFFD).
+    return Path(unquote(parsed.path, errors="surrogateescape"))
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # bytes os.fsdecode kept as surrogates
+        return False
+    return True
 
 
 def path_to_uri(path: Path) -> str:
@@ -334,7 +353,37 @@ class Session:
                 self.notices.append(store.recovery_message)
             context = RepoContext(repo, store)
             self.contexts[db] = context
+            store.on_recreated = lambda reopened, reason: self._store_recreated(
+                context, reopened, reason
+            )
         return context
+
+    def _store_recreated(self, context: RepoContext, store: Store, reason: str) -> None:
+        """The store's file was deleted or replaced while open (see Store.ensure_current):
+        write back every region the open documents hold, with its claims and dismissal,
+        before the write that noticed goes on, and tell the user."""
+        held = [
+            (tracked.state, document.buffer.text)
+            for document in self.documents.values()
+            if document.context is context
+            for tracked in document.tracked.values()
+        ]
+        regions, claims, dismissals = store.restore(held)
+        for document in self.documents.values():
+            if document.context is context:
+                document.positions_dirty = False  # just written, from the same text
+        context.seen_data_version = -1  # merge whatever the new file already holds
+        what = "recreated it" if reason == "deleted" else "now uses the new file"
+        notice = (
+            f"The ownit store {store.path} was {reason} while ownit had it open: ownit {what}"
+            f" and wrote back what the open files hold ({regions} region(s), {claims}"
+            f" claim(s), {dismissals} dismissal(s)); regions of files that were not open"
+            " were only in the old file."
+        )
+        if store.recovery_message and store.recovered_from is not None:
+            notice += " " + store.recovery_message
+            store.recovery_message = None
+        self.notices.append(notice)
 
     def add_workspace_folder(self, uri: str) -> None:
         path = uri_to_path(uri)
@@ -361,6 +410,11 @@ class Session:
             document.unsupported = "binary file: ownit tracks text files only"
         elif len(text) > MAX_TRACKED_BYTES:
             document.unsupported = f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
+        elif not _utf8_name(path):
+            document.unsupported = (
+                "its name is not valid UTF-8, so ownit cannot record it faithfully"
+                " (rename the file to track it)"
+            )
         else:
             try:
                 context = self.context_for(path)
@@ -842,6 +896,14 @@ class Session:
         """Pick up what other processes wrote; returns the URIs whose regions changed."""
         changed: set[str] = set()
         for context in list(self.contexts.values()):
+            try:
+                context.store.ensure_current()  # a deleted store is recreated at once
+            except StoreError as error:  # said once; every write says it again
+                if str(error) != context.store_problem:
+                    context.store_problem = str(error)
+                    self.notices.append(str(error))
+                continue
+            context.store_problem = None
             version = context.store.data_version()
             fresh = version != context.seen_data_version
             context.seen_data_version = version
@@ -911,8 +973,9 @@ class Session:
                     result.append((path_to_uri(context.path_for(state.region.path)), state))
         return result
 
-    def shutdown(self) -> None:
-        self.persist_all()
+    def shutdown(self, *, save: bool = True) -> None:
+        if save:
+            self.persist_all()
         for context in self.contexts.values():
             context.store.close()
         self.contexts.clear()

@@ -63,7 +63,9 @@ def repo(tmp_path: Path, env: dict[str, str]) -> Path:
 def test_owned_unowned_human(repo: Path, env: dict[str, str]) -> None:
     text = "\n".join(["# human", *CODE, "y = 1"]) + "\n"
     claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
-    sha = commit(repo, env, f"Add\n\nAssisted-by: copilot\n{claim}\n", {"a.py": text})
+    # As ownit's hook writes it (AI-Lines: exact): only the claimed lines are AI.
+    message = f"Add\n\nAssisted-by: copilot\n{claim}\nAI-Lines: exact\n"
+    sha = commit(repo, env, message, {"a.py": text})
     rows = blame(repo, env, "a.py")
     assert [r["ai"] for r in rows] == [False, True, True, False]
     assert rows[1]["owner"] == DEV and rows[1]["rationale"] == WHY and rows[1]["tool"] == "copilot"
@@ -74,6 +76,23 @@ def test_owned_unowned_human(repo: Path, env: dict[str, str]) -> None:
     again = blame(repo, env, "-L", "2,3", "a.py")
     assert [r["line"] for r in again] == [2, 3] and all(r["owned"] for r in again)
     assert (repo / ".git" / "ownit" / "claim-index.json").is_file()
+
+
+def test_commit_level_attribution_makes_every_added_line_ai(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """Without ownit's marker, `Assisted-by:` marks the whole commit: the lines no claim
+    covers are AI-written and unowned (they were human with a claim anywhere in the file)."""
+    text = "\n".join(["# human", *CODE, "y = 1"]) + "\n"
+    claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\nAssisted-by: copilot\n{claim}\n", {"a.py": text})
+    rows = blame(repo, env, "a.py")
+    assert [(r["ai"], r["owned"], r["how"]) for r in rows] == [
+        (True, False, "ai-commit"),
+        (True, True, "claim"),
+        (True, True, "claim"),
+        (True, False, "ai-commit"),
+    ]
 
 
 def test_later_claim_and_moved_lines(repo: Path, env: dict[str, str]) -> None:

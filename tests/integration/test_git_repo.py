@@ -12,6 +12,7 @@ from ownit.core.model import Region, Source
 from ownit.git.repo import (
     GitNotFoundError,
     Identity,
+    IdentityError,
     NotARepositoryError,
     Repository,
     RepositoryCache,
@@ -235,7 +236,8 @@ def test_identity_missing_is_none(git_repo: Path, isolated_git: None) -> None:
     git(git_repo, "config", "--unset", "user.email")
     assert repo.identity() is None  # git would make one up from the host name, or refuse
     git(git_repo, "config", "user.email", "")
-    assert repo.identity() is None  # an empty e-mail names nobody
+    with pytest.raises(IdentityError, match=r"user\.email '' is empty"):
+        repo.identity()  # an empty e-mail names nobody
 
 
 def test_identity_without_a_name_is_the_one_git_records(git_repo: Path, isolated_git: None) -> None:
@@ -289,7 +291,14 @@ def test_identity_precedence_is_gits(
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "env@example.com")
     assert repo.identity() == Identity("Author Name", "env@example.com")
     monkeypatch.setenv("GIT_AUTHOR_EMAIL", "")
-    assert repo.identity() is None  # set but empty: git writes <>, which names nobody
+    with pytest.raises(IdentityError, match="GIT_AUTHOR_EMAIL '' is empty"):
+        repo.identity()  # set but empty: git writes <>, which names nobody
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "<>")
+    with pytest.raises(IdentityError, match="GIT_AUTHOR_EMAIL '<>' is empty"):
+        repo.identity()
+    monkeypatch.delenv("GIT_AUTHOR_EMAIL")
+    git(git_repo, "config", "author.email", "")
+    assert repo.identity() == Identity("Author Name", "user@example.com")  # as git: unset
 
 
 def test_identity_is_cleaned_as_git_cleans_it(
@@ -312,7 +321,8 @@ def test_identity_refused_when_git_refuses(
     git(git_repo, "config", "user.useConfigOnly", "true")
     repo = fresh(git_repo)
     assert repo is not None
-    assert repo.identity() is None  # no name given and auto-detection is disabled
+    with pytest.raises(IdentityError, match="no name was given and auto-detection is disabled"):
+        repo.identity()
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Named")
     assert repo.identity() == Identity("Named", "test@example.com")
 

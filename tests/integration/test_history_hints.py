@@ -89,7 +89,8 @@ async def test_owned_history_shows_owner_on_hover_and_no_diagnostic(
         git_repo,
         "Add helper\n\n"
         "Assisted-by: copilot\n"
-        f"AI-Owned: mod.py:3-5 {fp} copilot test@example.com -- {RATIONALE}",
+        f"AI-Owned: mod.py:3-5 {fp} copilot test@example.com -- {RATIONALE}\n"
+        "AI-Lines: exact",  # as ownit's hook writes it: the human lines stay human
     )
     client = await start(git_repo, home)
     uri = open_file(client, path)

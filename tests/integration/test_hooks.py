@@ -171,6 +171,7 @@ def test_unowned_region_warns_with_how_to_own(repo: Path, env: dict[str, str]) -
     assert head_trailers(repo, env) == [
         "Assisted-by: claude-code:sonnet",
         f"AI-Unowned: ai.py:1-4 {claim.fingerprint} claude-code:sonnet",
+        "AI-Lines: exact",
     ]
 
 
@@ -324,3 +325,129 @@ def test_worktree_uses_shared_hooks(repo: Path, env: dict[str, str]) -> None:
     git(wt, env, "add", "w.py")
     git(wt, env, "commit", "-q", "-m", "In a worktree")
     assert any(t.startswith("AI-Unowned: w.py:1-1") for t in head_trailers(wt, env))
+
+
+def test_new_file_with_a_space_keeps_every_trailer(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.1: `git cat-file --batch` answers `HEAD:my file.py missing` for a new
+    file; that answer once failed the hook and cost every file its trailers."""
+    (repo / "other.py").write_text("x = 1\n")
+    mark(repo, "other.py", 1, 1, claim=True)
+    (repo / "my file.py").write_text("def g():\n    return 1\n")
+    mark(repo, "my file.py", 1, 2)
+    git(repo, env, "add", "-A")
+    result = git(repo, env, "commit", "-q", "-m", "add two files")
+    assert "hook failed" not in result.stderr
+    claims = {c.path: c for c in check_fingerprints(repo, env)}
+    assert set(claims) == {"other.py", "my file.py"}
+    assert claims["other.py"].owned and not claims["my file.py"].owned
+    assert f"AI-Unowned: my%20file.py:1-2 {claims['my file.py'].fingerprint} copilot" in (
+        head_trailers(repo, env)
+    )
+
+
+def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
+    repo: Path,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Fault injection: mapping one file's regions onto its staged blob raises. The hook
+    says which file and why, and every other file still gets its trailers."""
+    from ownit.git import commit_trailers as ct
+    from ownit.git import hook_runner
+
+    (repo / "good.py").write_text("def f():\n    return 1\n")
+    mark(repo, "good.py", 1, 2, claim=True)
+    (repo / "bad.py").write_text("BOOM = 1\n")
+    mark(repo, "bad.py", 1, 1, claim=True)
+    git(repo, env, "add", "-A")
+    real_line_map = ct.line_map
+
+    def failing_line_map(old: list[str], new: list[str]) -> list[int | None]:
+        if "BOOM = 1" in new:
+            raise ValueError("injected failure")
+        return real_line_map(old, new)
+
+    monkeypatch.setattr(ct, "line_map", failing_line_map)
+    monkeypatch.chdir(repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    message = repo / ".git" / "COMMIT_EDITMSG"
+    message.write_text("Add two files\n")
+    assert hook_runner.run("prepare-commit-msg", [str(message), "message"]) == 0
+    err = capsys.readouterr().err
+    assert "bad.py" in err and "injected failure" in err and "every other file" in err
+    written = tr.parse_message(message.read_text())
+    assert [(c.path, c.owned) for c in written.claims] == [("good.py", True)]
+    # bad.py's AI lines are not in the trailers: the set is not exact.
+    assert not written.exact
+
+
+def _verify_json(repo: Path, env: dict[str, str], spec: str) -> tuple[int, dict[str, object]]:
+    result = ownit(repo, env, "verify", "--json", spec, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("configured", "committed"),
+    [
+        ("<dev@example.com>", "dev@example.com"),
+        ("dev\n@example.com", "dev@example.com"),
+        ("dev@example.com.", "dev@example.com"),
+        ("  'dev@example.com'", "dev@example.com"),
+        ("d<e>v@example.com", "dev@example.com"),
+    ],
+)
+def test_claim_names_the_owner_as_git_writes_the_commit(
+    repo: Path, env: dict[str, str], configured: str, committed: str
+) -> None:
+    """Issue 9.11: ownit once wrote the raw user.email; git writes it sanitised, and
+    verify then said the owner was not the committer."""
+    git(repo, env, "config", "user.email", configured)
+    (repo / "ai.py").write_text("def f():\n    return 1\n")
+    ownit(repo, env, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    ownit(repo, env, "claim", "ai.py:1", "-m", RATIONALE)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Add f")
+    assert git(repo, env, "log", "-1", "--format=%ae").stdout.strip() == committed
+    (claim,) = check_fingerprints(repo, env)
+    assert claim.owner_email == committed
+    code, report = _verify_json(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report
+
+
+def test_an_email_git_would_empty_is_refused(repo: Path, env: dict[str, str]) -> None:
+    git(repo, env, "config", "user.email", "<>")
+    (repo / "ai.py").write_text("def f():\n    return 1\n")
+    ownit(repo, env, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", RATIONALE, check=False)
+    assert result.returncode == 2
+    assert "user.email '<>' is empty once git drops" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["a\rb.py", "ends\r", "new\nline.py"])
+def test_paths_git_cannot_take_on_a_batch_line_are_claimed_and_verified(
+    repo: Path, env: dict[str, str], name: str
+) -> None:
+    """Issue 9.11: a path holding a carriage return (or a newline) is written by the hook
+    and read back by verify (it once skipped such paths: claim-path-missing)."""
+    (repo / name).write_text("def f():\n    return 1\n")
+    mark(repo, name, 1, 2, claim=True)
+    git(repo, env, "add", "--", name)
+    git(repo, env, "commit", "-q", "-m", "Odd name")
+    (claim,) = tr.parse_message(git(repo, env, "log", "-1", "--format=%B").stdout).claims
+    assert claim.path == name and claim.owned
+    code, report = _verify_json(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report
+
+
+def test_a_file_name_that_is_not_utf8_is_refused_saying_so(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.11: the store holds text, so a name with a byte that is not UTF-8 cannot be
+    recorded faithfully; it once became U+FFFD silently and the claim was lost."""
+    name = b"bad\xff.py".decode("utf-8", "surrogateescape")
+    (repo / name).write_text("x = 1\n")
+    result = ownit(repo, env, "mark", name, "--lines", "1", "--tool", "copilot", check=False)
+    assert result.returncode == 2
+    assert "bad\\xff.py: its name is not valid UTF-8" in result.stderr

@@ -190,6 +190,7 @@ def test_claim_commit_makes_a_claim_only_commit(repo: Path, env: dict[str, str])
         "Assisted-by: copilot",
         "Owned-by: Dev Name <dev@example.com>",
         tr.format_claim(claim),
+        tr.EXACT_MARKER,
     ]
     assert git(repo, env, "diff", "--cached", "--name-only").stdout.split() == ["base.py"]
     assert "unstaged" in (repo / "base.py").read_text()

@@ -8,7 +8,10 @@ tree by fingerprint (every fingerprint is checked against the committed blob).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from ownit.core import trailers as tr
 from tests.integration import test_hooks as h
@@ -41,6 +44,9 @@ def assert_one_clean_block(repo: Path, env: dict[str, str]) -> list[str]:
     assert tr.parse_message(text).claims == tuple(
         c for t in ours if isinstance(c := _claim(t), tr.ClaimLine)
     )
+    # Rewrites of exact commits stay exact: one marker, after the claim lines.
+    if any(isinstance(_claim(t), tr.ClaimLine) for t in ours):
+        assert ours.count(tr.EXACT_MARKER) == 1 and ours[-1] == tr.EXACT_MARKER, ours
     return trailers
 
 
@@ -132,6 +138,27 @@ def test_rebase_squash_gathers_and_reanchors(repo: Path, env: dict[str, str]) ->
     assert trailers.count("Assisted-by: copilot") == 1
 
 
+def test_squash_with_a_co_authored_commit_is_not_exact(repo: Path, env: dict[str, str]) -> None:
+    """An exact commit squashed with one a co-author trailer marks as AI-assisted (made
+    without ownit, nothing in the store): the result cannot say exactly which lines are
+    AI, so it is not marked exact, and verify asks for the co-authored lines."""
+    commit_ai(repo, env, "ai.py", "Add f")
+    (repo / "claude.py").write_text("def g():\n    return 2\n")
+    git(repo, env, "add", "claude.py")
+    subject = "Add g\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
+    git(repo, env, "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", subject)
+    rebase_i(repo, env, "2s/^pick/squash/", "HEAD~2")
+    text = message(repo, env)
+    assert "Co-authored-by: Claude" in text and tr.EXACT_MARKER not in text
+    (claim,) = claims(repo, env)
+    assert claim.path == "ai.py" and claim.owned
+    result = h.run(
+        repo, env, str(h.VENV_BIN / "ownit"), "verify", "--json", "HEAD~1..HEAD", check=False
+    )
+    found = [(f["kind"], f["location"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("ai-commit-unclaimed", "claude.py:1-2")]
+
+
 def test_rebase_fixup_keeps_the_commented_out_claims(repo: Path, env: dict[str, str]) -> None:
     commit_ai(repo, env, "ai.py", "Add f")
     commit_ai(repo, env, "c.py", "fixup! Add f")
@@ -214,3 +241,103 @@ def test_merge_squash_gathers_indented_claims(repo: Path, env: dict[str, str]) -
     assert not found["b.py"].owned
     assert_one_clean_block(repo, env)
     assert "    AI-Owned" not in message(repo, env)
+
+
+# --------------------------------------------------------------------------- amend, any message
+
+
+def _verify(repo: Path, env: dict[str, str], spec: str) -> tuple[int, dict[str, object]]:
+    result = h.run(repo, env, str(h.VENV_BIN / "ownit"), "verify", "--json", spec, check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+AMENDS = {
+    "message": ["--amend", "-m", "New subject"],
+    "no-edit": ["--amend", "--no-edit"],
+    "file": ["--amend", "-F", "MESSAGE_FILE"],
+    "reuse-head": ["--amend", "-C", "HEAD"],
+    "abbreviated": ["--amen", "-qm", "New subject"],
+    "alias": ["fix", "-m", "New subject"],
+}
+
+
+@pytest.mark.parametrize("how", sorted(AMENDS))
+def test_amend_keeps_claims_whatever_the_message(repo: Path, env: dict[str, str], how: str) -> None:
+    """Issue 9.5: `git commit --amend -m` gives prepare-commit-msg the source `message`;
+    HEAD's claims must still be carried (re-anchored to the amended content), with the
+    exact marker, and verify must see them."""
+    commit_ai(repo, env, "ai.py", "Add f")
+    (before,) = claims(repo, env)
+    (repo / "ai.py").write_text("import os\n\n" + AI_CODE)
+    (repo / "human.py").write_text("print('mine')\n")
+    git(repo, env, "add", "ai.py", "human.py")
+    args = [str(repo.parent / "msg.txt") if arg == "MESSAGE_FILE" else arg for arg in AMENDS[how]]
+    (repo.parent / "msg.txt").write_text("Subject from a file\n\nBody.\n")
+    git(repo, env, "config", "alias.fix", "commit --amend -q")
+    git(repo, env, *(args if how == "alias" else ["commit", "-q", *args]))
+    assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "2"  # amended
+    (after,) = claims(repo, env)
+    assert (after.first, after.last) == (3, 6)
+    assert (after.fingerprint, after.owned, after.rationale) == (
+        before.fingerprint,
+        True,
+        h.RATIONALE,
+    )
+    trailers = assert_one_clean_block(repo, env)
+    assert trailers.count(tr.EXACT_MARKER) == 1
+    code, report = _verify(repo, env, "HEAD~1..HEAD")
+    assert code == 0, report  # human.py is human: the marker says so
+
+
+def test_a_message_that_says_amend_is_not_an_amend(repo: Path, env: dict[str, str]) -> None:
+    commit_ai(repo, env, "ai.py", "Add f")
+    (repo / "human.py").write_text("print('mine')\n")
+    git(repo, env, "add", "human.py")
+    git(repo, env, "commit", "-q", "-m", "--amend")
+    assert git(repo, env, "rev-list", "--count", "HEAD").stdout.strip() == "3"
+    assert h.head_trailers(repo, env) == []  # HEAD~1's claims stay where they are
+
+
+def test_amend_without_proc_falls_back_on_the_author_git_keeps(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no `git commit` ancestor can be read (no /proc, or git runs the hook from
+    another command), an author identical to HEAD's to the second is what --amend keeps."""
+    from ownit.git import amend
+
+    monkeypatch.setattr(amend, "amend_from_process", lambda cwd: None)
+    author = git(repo, env, "log", "-1", "--format=%an%x00%ae%x00%ad", "--date=raw").stdout
+    name, email, date = author.rstrip("\n").split("\0")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", name)
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", email)
+    monkeypatch.setenv("GIT_AUTHOR_DATE", f"@{date}")
+    assert amend.is_amend(repo, "message", "")
+    assert amend.is_amend(repo, "commit", "HEAD")
+    assert not amend.is_amend(repo, "commit", "abc123")
+    seconds, zone = date.split()
+    monkeypatch.setenv("GIT_AUTHOR_DATE", f"@{int(seconds) + 1} {zone}")
+    assert not amend.is_amend(repo, "message", "")
+    assert not amend.is_amend(repo, "", "")
+
+
+def test_amend_is_read_from_the_git_commit_running_the_hook(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """The hook's own view: a prepare-commit-msg hook (chained before ownit's) asks
+    ownit.git.amend what it sees for several command lines."""
+    probe = repo / ".git" / "hooks" / "prepare-commit-msg.ownit-chained"
+    code = "import pathlib; from ownit.git import amend; "
+    code += "print(amend.amend_from_process(pathlib.Path.cwd()))"
+    seen_file = repo / ".git" / "seen"
+    probe.write_text(f"#!/bin/sh\n{h.VENV_BIN / 'python'} -c '{code}' >> '{seen_file}'\n")
+    probe.chmod(0o755)
+    for args in (
+        ["commit", "-q", "--allow-empty", "-m", "--amend"],
+        ["commit", "-q", "--allow-empty", "--amend", "-m", "x"],
+        ["-c", "alias.fix=commit --amend --allow-empty", "fix", "-q", "--no-edit"],
+        ["commit", "-q", "--allow-empty", "-C", "HEAD"],
+    ):
+        git(repo, env, *args)
+    seen = seen_file.read_text().split()
+    assert seen == ["False", "True", "True", "False"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -168,15 +169,34 @@ def _real_db_bytes(db: Path, regions: int = 300) -> bytes:
     return db.read_bytes()
 
 
-@pytest.mark.parametrize("keep", [0.5, 0.1])
-def test_truncated_database_is_moved_aside(db: Path, keep: float) -> None:
+@pytest.mark.parametrize(("keep", "some_kept"), [(0.5, True), (0.1, False), (0.9, True)])
+def test_truncated_database_is_moved_aside_keeping_what_can_be_read(
+    db: Path, keep: float, some_kept: bool
+) -> None:
     data = _real_db_bytes(db)
     assert len(data) > 8 * 4096
     truncated = data[: int(len(data) * keep)]
     db.write_bytes(truncated)
     with Store.open(db) as store:
+        regions, claims, dismissals = store.salvaged
+        assert (regions > 0) is some_kept
+        kept = store.region_states()
+        assert len(kept) == regions and dismissals == 0
+        for state in kept:  # only whole rows: each region with its own claim, or none
+            number = int(state.region.path.removeprefix("src/file_").removesuffix(".py"))
+            region = state.region
+            assert (region.first_line, region.end_line, region.tool) == (0, 2, "copilot")
+            assert region.fingerprint == fingerprint(TEXT.splitlines()[0:2])
+            assert store.basis_text(state.region.id) in (None, TEXT + f"# file {number}\n" * 20)
+            for claim in state.history:
+                assert claim.rationale == f"rationale number {number} long enough to count"
+        assert sum(len(s.history) for s in kept) == claims
+        assert store.recovery_message is not None
+        if some_kept:
+            assert f"{regions} region(s), {claims} claim(s)" in store.recovery_message
+        else:
+            assert "a new, empty store was created" in store.recovery_message
         _assert_recovered(store, db, truncated)
-        assert len(store.region_states()) == 1
 
 
 def test_truncated_inside_header_is_moved_aside(db: Path) -> None:
@@ -233,7 +253,7 @@ def test_directory_in_place_of_the_file_is_a_clear_error(db: Path) -> None:
 def test_parent_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "ownit"
     blocker.write_text("not a folder")
-    with pytest.raises(StoreError, match="cannot create the folder"):
+    with pytest.raises(StoreError, match="ownit is a file, not a folder; move it away"):
         Store.open(blocker / "state.db")
 
 
@@ -275,6 +295,65 @@ def test_closed_store_says_so(db: Path) -> None:
     store.close()  # idempotent
     with pytest.raises(StoreError, match="closed"):
         store.region_states()
+
+
+# ------------------------------------------------------------- file deleted or replaced
+
+
+def _remove(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def test_a_write_after_the_file_was_deleted_recreates_it_first(db: Path) -> None:
+    region = make_region()
+    told: list[str] = []
+    with Store.open(db) as store:
+        store.add_region(region, TEXT)
+        held = store.region_states()
+
+        def write_back(again: Store, reason: str) -> None:
+            told.append(reason)
+            again.restore([(state, TEXT) for state in held])
+
+        store.on_recreated = write_back
+        _remove(db)
+        store.add_claim(make_claim(region))
+        assert told == ["deleted"]
+        assert store.ensure_current() is None  # the new file is the one in use now
+    with Store.open(db) as fresh:
+        state = fresh.region_state(region.id)
+        assert state is not None and state.claim == make_claim(region)
+        assert fresh.basis_text(region.id) == TEXT
+
+
+def test_a_file_replaced_under_the_store_is_noticed(db: Path, tmp_path: Path) -> None:
+    with Store.open(db) as store:
+        store.add_region(make_region(), TEXT)
+        other = tmp_path / "other.db"
+        with Store.open(other) as replacement:
+            replacement.add_region(make_region(path="other.py"), TEXT)
+        _remove(db)
+        other.rename(db)
+        assert store.ensure_current() == "replaced by another file"
+        assert [s.region.path for s in store.region_states()] == ["other.py"]
+
+
+def test_when_no_new_store_can_be_made_every_write_says_why(db: Path) -> None:
+    store = Store.open(db)
+    region = make_region()
+    store.add_region(region, TEXT)
+    shutil.rmtree(db.parent)  # the whole folder (with the store's lock file) goes
+    db.parent.write_text("a file where the folder was")
+    with pytest.raises(StoreError, match="was deleted while ownit had it open") as info:
+        store.add_claim(make_claim(region))
+    assert "is a file, not a folder; move it away" in str(info.value)
+    with pytest.raises(StoreError, match="no new one can be made"):
+        store.region_states()
+    db.parent.unlink()
+    store.add_region(region, TEXT)  # the way is clear again: a new file, and the write
+    assert [s.region.id for s in store.region_states()] == [region.id]
+    store.close()
 
 
 # ----------------------------------------------------------------------- regions

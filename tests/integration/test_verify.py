@@ -407,3 +407,142 @@ def test_hooks_written_trailers_verify(repo: Path, env: dict[str, str]) -> None:
     code, report = verify(repo, env, "main~1..main")
     assert code == 0, report
     assert report["claims"] == 1
+
+
+# ------------------------------------------------- issue 9: what verify reads and decides
+
+
+def test_claim_for_a_path_with_a_space_that_is_not_there(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.2: `git cat-file` answers `<rev>:no such.py missing`; verify once crashed
+    on it instead of reporting the claim."""
+    commit_msg(repo, env, f"Own it\n\n{owned('no%20such.py', 1, 1, FP)}\n", {})
+    code, report = verify(repo, env, "main~1..main")
+    assert code == 1
+    assert kinds(report) == ["claim-path-missing"]
+    assert report["findings"][0]["path"] == "no such.py"
+
+
+GEN = [f"value_{n} = {n} * 2" for n in range(1, 13)]
+GEN_TEXT = "\n".join(GEN) + "\n"
+
+
+def test_a_partial_claim_does_not_cover_a_commit_level_ai_commit(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """Issue 9.3: `Assisted-by:` without ownit's marker makes every added line AI; one
+    claim for line 1 leaves lines 2-12 reported."""
+    claim = owned("gen.py", 1, 1, fingerprint(GEN[:1]))
+    commit_msg(repo, env, f"Add gen\n\nAssisted-by: copilot\n{claim}\n", {"gen.py": GEN_TEXT})
+    code, report = verify(repo, env, "main~1..main")
+    assert code == 1
+    (finding,) = report["findings"]
+    assert (finding["kind"], finding["location"]) == ("ai-commit-unclaimed", "gen.py:2-12")
+    assert "11 lines" in finding["message"] and "(2-12)" in finding["message"]
+
+
+def test_an_exact_commit_makes_only_its_claim_lines_ai(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.4, the rule itself: with `AI-Lines: exact` next to the claims, the other
+    lines (of the file and of other files) are human, and `Assisted-by:` / a co-author in
+    the same group attribute nothing more; outside the group, they still do."""
+    claim = owned("gen.py", 1, 1, fingerprint(GEN[:1]))
+    group = f"Assisted-by: copilot\n{claim}\nAI-Lines: exact\n"
+    files = {"gen.py": GEN_TEXT, "human.py": "print('mine')\n"}
+    commit_msg(repo, env, f"Add gen\n\n{group}", files)
+    code, report = verify(repo, env, "main~1..main")
+    assert code == 0, report
+    assert report["aiAssistedCommits"] == 1  # AI helped: exactly where its claims say
+    # A co-author in another paragraph (a squashed commit of its own) is commit-level.
+    other = "Add more\n\n* second commit\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n"
+    commit_msg(repo, env, other + group.replace("gen.py", "gen2.py"), {"gen2.py": GEN_TEXT})
+    code, report = verify(repo, env, "HEAD")
+    assert code == 1
+    assert [(f["kind"], f["location"]) for f in report["findings"]] == [
+        ("ai-commit-unclaimed", "gen2.py:2-12")
+    ]
+    # The marker alone, or with no claim line, is no statement.
+    commit_msg(repo, env, "More\n\nAssisted-by: copilot\nAI-Lines: exact\n", {"x.py": "x = 1\n"})
+    code, report = verify(repo, env, "HEAD")
+    assert [(f["kind"], f["location"]) for f in report["findings"]] == [
+        ("ai-commit-unclaimed", "x.py:1")
+    ]
+
+
+def _hooks_and_region(repo: Path, env: dict[str, str], rel: str, text: str, claim: bool) -> None:
+    from tests.integration import test_hooks as h
+
+    assert run(repo, env, str(VENV_BIN / "ownit"), "hooks", "install").returncode == 0
+    (repo / rel).write_text(text)
+    h.mark(repo, rel, 1, 4, "copilot", claim=claim)
+
+
+def test_honest_mixed_commit_through_the_hooks_passes(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.4: an owned AI region in a.py and human lines in b.py, committed through
+    ownit's hooks: ownit's own Assisted-by does not make b.py AI."""
+    _hooks_and_region(repo, env, "a.py", TEXT, claim=True)
+    (repo / "b.py").write_text("def human():\n    return 'written by hand'\n    # really\n")
+    git(repo, env, "add", "a.py", "b.py")
+    git(repo, env, "commit", "-q", "-m", "Mixed")
+    parsed = git_parse(git(repo, env, "log", "-1", "--format=%B"))
+    assert parsed == [
+        "Assisted-by: copilot",
+        f"Owned-by: Dev Name <{DEV}>",
+        owned("a.py", 1, 4, FP),
+        "AI-Lines: exact",
+    ]
+    code, report = verify(repo, env, "main~1..main")
+    assert code == 0, report
+
+
+def git_parse(message: str) -> list[str]:
+    result = subprocess.run(
+        ["git", "interpret-trailers", "--parse", "--no-divider"],
+        input=message,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("typed_claim", [False, True])
+def test_a_typed_marker_is_not_kept(repo: Path, env: dict[str, str], typed_claim: bool) -> None:
+    """`AI-Lines: exact` typed into a message goes through the hooks like any typed ownit
+    line: dropped, since ownit did not work out the set (nothing in its store here). A
+    typed claim line for real code is kept, without the marker: it covers its own lines
+    and no more."""
+    assert run(repo, env, str(VENV_BIN / "ownit"), "hooks", "install").returncode == 0
+    claim = owned("gen.py", 1, 1, fingerprint(GEN[:1])) + "\n" if typed_claim else ""
+    message = f"Add gen\n\nAssisted-by: copilot\n{claim}AI-Lines: exact\n"
+    commit_msg(repo, env, message, {"gen.py": GEN_TEXT})
+    body = git(repo, env, "log", "-1", "--format=%B")
+    assert "AI-Lines" not in body
+    code, report = verify(repo, env, "main~1..main")
+    assert code == 1
+    expected = "gen.py:2-12" if typed_claim else "gen.py:1-12"
+    assert [(f["kind"], f["location"]) for f in report["findings"]] == [
+        ("ai-commit-unclaimed", expected)
+    ]
+
+
+FAKE = "%1B%5B2K%0Ano%20problems%20found%0A"
+
+
+def test_commit_data_cannot_inject_terminal_escapes(repo: Path, env: dict[str, str]) -> None:
+    """Issue 9.12: a forged e-mail, tool, path and subject decode to ESC sequences and
+    newlines; the text output of verify, report and blame shows them escaped."""
+    ownit = str(VENV_BIN / "ownit")
+    claim = f"AI-Owned: f.py:1-4 {FP} {FAKE} {FAKE} -- {RATIONALE}"
+    subject = "Add f \x1b]0;pwned\x07"
+    commit_msg(repo, env, f"{subject}\n\nAssisted-by: {FAKE}\n{claim}\n", {"f.py": TEXT})
+    outputs = {
+        "verify": run(repo, env, ownit, "verify", "main~1..main").stdout,
+        "report": run(repo, env, ownit, "report").stdout,
+        "markdown": run(repo, env, ownit, "report", "--markdown").stdout,
+        "blame": run(repo, env, ownit, "blame", "f.py").stdout,
+    }
+    for name, out in outputs.items():
+        assert "\x1b" not in out and "\x07" not in out, name
+        assert "no problems found" not in out.splitlines(), name
+    assert "\\x1b[2K\\nno problems found" in outputs["verify"]
+    assert "\\x1b]0;pwned\\x07" in outputs["verify"]
+    assert "\\x1b[2K" in outputs["blame"] and "\\x1b[2K" in outputs["report"]

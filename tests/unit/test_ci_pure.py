@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from ownit.ci.verify_alerts import public_uri
 from ownit.core import ci_range, ci_summary, codequality, sarif
 from ownit.core import workflow_commands as wc
-from ownit.core.alerts import Alert, RuleHelp, escape_controls
+from ownit.core.alerts import Alert, RuleHelp
+from ownit.core.printable import printable
 
 A = "a" * 40
 B = "b" * 40
@@ -162,9 +163,9 @@ def test_markdown_and_log_escaping() -> None:
     text = ci_summary.md(hostile)
     assert "<" not in text and "\n" not in text and "\x1b" not in text
     assert "\\|" in text and "\\[click\\]" in text and "\\`x\\`" in text
-    assert escape_controls("a\x1b[2Jb\rc\u009bd") == "a\\x1b[2Jb\\x0dc\\x9bd"
+    assert printable("a\x1b[2Jb\rc\u009bd") == "a\\x1b[2Jb\\rc\\x9bd"
     alert = Alert("r", "bad\nline", "p\x1b.py", 1, 1, fix="do\rit")
     assert ci_summary.log_lines([alert]) == [
-        "error: p\\x1b.py:1: bad\\x0aline [r]",
-        "  fix: do\\x0dit",
+        "error: p\\x1b.py:1: bad\\nline [r]",
+        "  fix: do\\rit",
     ]

@@ -385,3 +385,58 @@ def test_commented_out_claims_are_gathered_into_the_block() -> None:
     out = tr.merge_into_message("First\n", tr.build([owned()]), gathered=gathered)
     assert tr.parse_message(out).claims == (unowned(), owned())
     assert tr.merge_into_message(out, tr.build([owned()]), gathered=gathered) == out
+
+
+# --------------------------------------------------------------------------- AI-Lines: exact
+
+
+def test_exact_marker_is_written_once_last_and_parsed_back_by_git() -> None:
+    message = "Fix\n\nCo-authored-by: Ann <ann@example.com>\nSigned-off-by: Dev <dev@example.com>\n"
+    trailers = tr.build([owned(), unowned()], exact=True)
+    once = tr.merge_into_message(message, trailers)
+    assert tr.merge_into_message(once, trailers) == once  # idempotent
+    parsed = git_parse(once)
+    assert parsed == [
+        "Co-authored-by: Ann <ann@example.com>",
+        *tr.format_trailers(trailers),
+        "Signed-off-by: Dev <dev@example.com>",
+    ]
+    assert parsed.count("AI-Lines: exact") == 1
+    assert tr.format_trailers(trailers)[-1] == "AI-Lines: exact"
+    assert tr.parse_message(once).exact
+
+
+def test_no_marker_without_a_claim_line_or_when_not_exact() -> None:
+    assert tr.format_trailers(tr.OwnitTrailers(assisted_by=("copilot",), exact=True)) == [
+        "Assisted-by: copilot"
+    ]
+    assert "AI-Lines: exact" not in tr.format_trailers(tr.build([owned()]))
+
+
+@pytest.mark.parametrize(
+    "typed", ["AI-Lines: exact", "ai-lines: exact", "AI-Lines: all of them", "AI-Lines:  exact"]
+)
+def test_a_marker_already_in_the_message_goes_unless_the_caller_says_exact(typed: str) -> None:
+    message = f"Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n{typed}\n"
+    merged = tr.merge_into_message(message, tr.build([owned()]))
+    assert "AI-Lines" not in merged.replace(typed, "") and typed not in merged
+    assert git_parse(merged)[0] == "Co-authored-by: Claude <noreply@anthropic.com>"
+    exact = tr.merge_into_message(message, tr.build([owned()], exact=True))
+    assert git_parse(exact).count("AI-Lines: exact") == 1
+    # In the body, a line in ownit's form goes too (ownit's lines are gathered from the
+    # body); one that is not (two spaces) is not ownit's, and no reader takes it as one.
+    body = f"Fix\n\n{typed}\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
+    merged_body = tr.merge_into_message(body, tr.build([owned()]))
+    assert (typed in merged_body) is ("  " in typed)
+
+
+def test_squashed_markers_gather_into_one() -> None:
+    squash = (
+        "Squashed commit of the following:\n\ncommit 1\n\n    One\n\n"
+        f"    {tr.format_claim(owned())}\n    AI-Lines: exact\n\ncommit 2\n\n    Two\n\n"
+        f"    {tr.format_claim(unowned())}\n    AI-Lines: exact\n"
+    )
+    assert tr.parse_message(squash).exact
+    merged = tr.merge_into_message(squash, tr.OwnitTrailers(exact=True))
+    assert git_parse(merged).count("AI-Lines: exact") == 1
+    assert "    AI-Lines" not in merged

@@ -13,7 +13,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,8 @@ class Recorded:
     path: str  # repo-relative
     ranges: list[tuple[int, int]]  # 0-based half-open, as recorded
     pending: bool = False  # kept in the pending queue (store unavailable)
+    notices: list[str] = field(default_factory=list)  # e.g. the store was moved aside
+    reason: str = ""  # why the store was unavailable (pending)
 
 
 def checkpoints_dir(repo: Repository) -> Path:
@@ -88,14 +90,22 @@ def record(
     wanted = [r for r in ranges if r[0] < r[1]]
     if not wanted:
         return Recorded(rel, [])
+    notices: list[str] = []
     try:
-        done = _record_now(path, text, wanted, tool, model, session_id, source)
+        done = _record_now(path, text, wanted, tool, model, session_id, source, notices)
     except RecordError:
         raise
     except Exception as error:
-        _enqueue(repo, rel, text, wanted, tool, model, session_id, source, error)
-        return Recorded(rel, wanted, pending=True)
-    return Recorded(rel, done)
+        try:
+            _enqueue(repo, rel, text, wanted, tool, model, session_id, source, error)
+        except OSError as queue_error:
+            raise RecordError(
+                f"{' '.join(str(error).split())} (and the lines could not be queued:"
+                f" {queue_error.strerror or queue_error})"
+            ) from None
+        reason = " ".join(str(error).split())
+        return Recorded(rel, wanted, pending=True, notices=notices, reason=reason)
+    return Recorded(rel, done, notices=notices)
 
 
 def _record_now(
@@ -106,7 +116,9 @@ def _record_now(
     model: str | None,
     session_id: str | None,
     source: Source,
+    notices: list[str],
 ) -> list[tuple[int, int]]:
+    """Record now through a Session; what it noted for the user goes to ``notices``."""
     from ownit.session import Session, path_to_uri
 
     session = Session(check_stores=False)  # an agent hook: fast, never in the way
@@ -136,7 +148,10 @@ def _record_now(
         session.close(uri)
         return done
     finally:
-        session.shutdown()
+        try:
+            session.shutdown()
+        finally:
+            notices.extend(session.take_notices())
 
 
 # ---------------------------------------------------------------------- pending queue
@@ -202,6 +217,7 @@ def flush_pending(repo: Repository) -> list[str]:
                 entry.get("model"),
                 entry.get("session"),
                 Source(entry.get("source", Source.AGENT_HOOK.value)),
+                problems,
             )
         except RecordError as error:
             entry_path.unlink(missing_ok=True)

@@ -26,8 +26,9 @@ from typing import Any
 from ownit.ci import common, fetch
 from ownit.core import ci_summary
 from ownit.core import workflow_commands as wc
-from ownit.core.alerts import ERROR, escape_controls
+from ownit.core.alerts import ERROR
 from ownit.core.ci_range import Plan, RangeError, github_plan
+from ownit.core.printable import printable
 
 
 def _payload(env: Mapping[str, str]) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def main(args: argparse.Namespace) -> int:
     where = ""
 
     def say(text: str) -> None:
-        print(escape_controls(text))
+        print(printable(text))
 
     print(wc.stop_commands(token), flush=True)
     try:

@@ -21,12 +21,12 @@ from pathlib import Path
 from ownit.ci import common, fetch
 from ownit.ci.output import write_json
 from ownit.core import ci_summary, codequality
-from ownit.core.alerts import escape_controls
 from ownit.core.ci_range import Plan, RangeError, gitlab_plan
+from ownit.core.printable import printable
 
 
 def say(text: str) -> None:
-    print(escape_controls(text), flush=True)
+    print(printable(text), flush=True)
 
 
 def main(args: argparse.Namespace) -> int:

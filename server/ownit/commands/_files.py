@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ownit.cli import UsageError
+from ownit.cli import UsageError, print_notices
 from ownit.git.repo import GitError, Repository, find_repository
 from ownit.session import Document, RequestError, Session, path_to_uri
 
@@ -53,7 +53,9 @@ def open_on_disk(session: Session, path: Path) -> Document:
     """The file as it is on disk, with its stored regions re-anchored to that text."""
     document = session.open(path_to_uri(path), read_text(path), None)
     if document.unsupported:
-        raise UsageError(f"{path}: {document.unsupported}")
+        from ownit.core.printable import printable
+
+        raise UsageError(f"{printable(str(path))}: {document.unsupported}")
     return document
 
 
@@ -64,14 +66,27 @@ def file_on_disk(path: Path) -> Iterator[tuple[Session, Document]]:
     down in any case, and a :class:`RequestError` of the session becomes a
     :class:`UsageError`."""
     session = Session()
+    done = False
     try:
         document = open_on_disk(session, path)
         yield session, document
         session.close(document.uri)
+        done = True
     except RequestError as error:
         raise UsageError(str(error)) from None
     finally:
-        session.shutdown()
+        shut_down(session, save=done)
+
+
+def shut_down(session: Session, *, save: bool = True) -> None:
+    """End a verb's session: positions saved (``save``; after a failure they are not:
+    the next open finds them again, and the failure has been said once already),
+    stores closed, and whatever it noted for the user (a store moved aside, recreated)
+    printed on stderr, even after an error."""
+    try:
+        session.shutdown(save=save)
+    finally:
+        print_notices(session.take_notices())
 
 
 def parse_path_line(value: str) -> tuple[str, int]:

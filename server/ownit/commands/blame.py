@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(results: list[Any]) -> None:
+    from ownit.core.printable import printable
+
     claims: dict[tuple[str, Any], int] = {}
     legend: list[str] = []
     rows: list[tuple[str, str, str, str]] = []
@@ -114,15 +116,18 @@ def _print_text(results: list[Any]) -> None:
                     claims[key] = len(claims) + 1
                     c = r.claim
                     legend.append(
-                        f"[{claims[key]}] {c.path}:{c.first}-{c.last} owned by {r.owner_email}"
-                        f" in {(r.claim_commit or '')[:8]}: {r.rationale or '(no rationale)'}"
+                        printable(
+                            f"[{claims[key]}] {c.path}:{c.first}-{c.last} owned by"
+                            f" {r.owner_email} in {(r.claim_commit or '')[:8]}:"
+                            f" {r.rationale or '(no rationale)'}"
+                        )
                     )
-                column = f"AI {tool} owned {r.owner_email} [{claims[key]}]"
+                column = printable(f"AI {tool} owned {r.owner_email} [{claims[key]}]")
             elif r.claim is not None:
-                column = f"AI {tool} UNOWNED"
+                column = printable(f"AI {tool} UNOWNED")
             else:
-                column = f"AI {tool} UNOWNED (AI-assisted commit, no claim)"
-        rows.append((sha, column, str(r.line), r.text))
+                column = printable(f"AI {tool} UNOWNED (AI-assisted commit, no claim)")
+        rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
     width = max((len(row[1]) for row in rows), default=1)
     digits = max((len(row[2]) for row in rows), default=1)
     out = sys.stdout

@@ -158,10 +158,11 @@ def _record_change(
         done = record(repo, path, rel, text, written.ranges(), agent, model, session)
     except RecordError as error:
         raise _Failed(f"{error}; nothing recorded") from None
+    problems.extend(done.notices)
     if done.pending:
         problems.append(
-            f"{rel}: the ownit store is unavailable; the agent's lines are queued and "
-            "will be recorded by the next checkpoint"
+            f"{rel}: the ownit store is unavailable ({done.reason}); the agent's lines are"
+            " queued and will be recorded by the next checkpoint"
         )
 
 
@@ -254,6 +255,10 @@ def _after(args: argparse.Namespace, problems: list[str]) -> None:
             except RecordError as error:
                 problems.append(f"{error}; nothing recorded")
                 done = None
+            if done is not None:
+                problems.extend(done.notices)
             if done is not None and done.pending:
-                problems.append(f"{rel}: the ownit store is unavailable; lines queued")
+                problems.append(
+                    f"{rel}: the ownit store is unavailable ({done.reason}); lines queued"
+                )
         snapshot.unlink(missing_ok=True)

@@ -57,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
             out["commit"] = commit
         print(json.dumps(out))
     else:
-        print(f"owned {region.path}:{region.display_lines()} as {claim.owner}: {claim.rationale}")
+        from ownit.core.printable import printable
+
+        where = f"{region.path}:{region.display_lines()}"
+        print(printable(f"owned {where} as {claim.owner}: {claim.rationale}"))
         if commit is not None:
             print(f"committed the claim alone as {commit[:12]}")
     return EXIT_OK

@@ -38,5 +38,8 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(f"dismissed {region.path}:{region.display_lines()}: {dismissal.reason}")
+        from ownit.core.printable import printable
+
+        where = f"{region.path}:{region.display_lines()}"
+        print(printable(f"dismissed {where}: {dismissal.reason}"))
     return EXIT_OK

@@ -116,8 +116,9 @@ def run(args: argparse.Namespace) -> int:
                 already += 1
                 continue
             done = record(repo, path, rel, text, places, item.tool, item.model, item.conversation)
+            problems.extend(done.notices)
             if done.pending:
-                problems.append(f"{rel}: the store is unavailable; ranges queued")
+                problems.append(f"{rel}: the store is unavailable ({done.reason}); ranges queued")
             if done.ranges:
                 imported += 1
             else:
@@ -134,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
 def _removed_fingerprints(path: Path, text: str) -> set[str]:
     """Fingerprints of the file's regions that are no longer active (removed, lost): a
     range matching one was imported before and must not come back."""
+    from ownit.commands._files import shut_down
     from ownit.core.model import RegionStatus
     from ownit.session import Session
 
@@ -147,4 +149,4 @@ def _removed_fingerprints(path: Path, text: str) -> set[str]:
             if state.region.status is not RegionStatus.ACTIVE
         }
     finally:
-        session.shutdown()
+        shut_down(session)

@@ -58,8 +58,12 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
+        from ownit.core.printable import printable
+
         print(
-            f"marked {region.path}:{region.display_lines()} as AI-written "
-            f"({region.tool_label}); region {region_id}"
+            printable(
+                f"marked {region.path}:{region.display_lines()} as AI-written "
+                f"({region.tool_label}); region {region_id}"
+            )
         )
     return EXIT_OK

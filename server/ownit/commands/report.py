@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from ownit import progress
     from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
     from ownit.core import report as core
-    from ownit.core.verify import prepare, unowned_at_tip
+    from ownit.core.verify import prepare, uncovered, unowned_at_tip
     from ownit.git import history
     from ownit.git import run as git
     from ownit.git.repo import GitError, find_repository
@@ -144,7 +144,11 @@ def run(args: argparse.Namespace) -> int:
         return not excluded[path]
 
     unclaimed = {
-        sha: {path: len(lines) for path, lines in by_path.items() if counted(path)}
+        sha: {
+            path: len(lines)
+            for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
+            if counted(path)
+        }
         for sha, by_path in added.items()
         if sha not in shallow
     }

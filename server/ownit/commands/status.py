@@ -20,7 +20,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ownit.commands._files import current_repository, open_on_disk
+    from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.core.findings import format_age
     from ownit.core.model import Ownership
     from ownit.session import Session
@@ -66,18 +66,21 @@ def run(args: argparse.Namespace) -> int:
                 rows.append(row)
             session.close(document.uri)
     finally:
-        session.shutdown()
+        shut_down(session)
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
     if not rows:
         print("no unowned AI-written code" if not args.all else "no AI-written regions")
+    from ownit.core.printable import printable
+
     for row in rows:
         first, last = row["lines"]
-        label = row["tool"] + (f":{row['model']}" if row["model"] else "")
-        print(f"{row['path']}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
+        label = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
+        shown = printable(row["path"])
+        print(f"{shown}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
         if row["ownership"] in ("unowned", "stale"):
-            print(f'    own it: ownit claim {row["path"]}:{first} -m "<why it is right>"')
+            print(f'    own it: ownit claim {shown}:{first} -m "<why it is right>"')
     for key in missing:
-        print(f"warning: {key}: file not found; its regions are kept", flush=True)
+        print(f"warning: {printable(key)}: file not found; its regions are kept", flush=True)
     return EXIT_OK

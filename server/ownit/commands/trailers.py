@@ -26,6 +26,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ownit.core.printable import printable
     from ownit.core.trailers import format_trailers
     from ownit.git import commit_trailers as ct
     from ownit.git.repo import GitError, find_repository
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             if store is not None:
                 store.close()
+        for problem in plan.problems:
+            print(f"ownit: {printable(problem)}", file=sys.stderr)
         policy = None
         if plan.pieces:
             policy, attributes = ct.tree_policy(repo, sys.stderr)
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     for line in lines:
-        print(line)
+        print(printable(line))  # one line each already (encoded); escaped all the same
     verdict = ct.gate(plan, policy) if policy is not None else None
     if verdict is not None and verdict.block:
         ct.report_blocked(verdict.block, sys.stderr)

@@ -193,9 +193,10 @@ class PolicyRead:
 
 
 class AiAdded:
-    """The lines AI-assisted commits (``prepared.ai``) added to paths they carry no claim
-    for, per commit and path: a cheap name-only ``git diff-tree`` in the background
-    first, then the line diff only for the commits that need it."""
+    """The lines AI-assisted commits (``prepared.ai``) added, per commit and path: a
+    cheap name-only ``git diff-tree`` in the background first, then the line diff for the
+    commits that changed a file. Such a commit makes every line it added AI-written;
+    what its claims cover is taken off by the reader."""
 
     def __init__(self, cwd: Path, prepared: Any) -> None:
         from ownit.git import history
@@ -210,13 +211,7 @@ class AiAdded:
         if self._job is None:
             return {}
         changed = history.changed_paths(self._job, self.commits)
-        covered = {sha: {c.path for c in self.prepared.claims.get(sha, ())} for sha in changed}
-        uncovered = [sha for sha, paths in changed.items() if set(paths) - covered[sha]]
-        added = history.added_lines(self.cwd, uncovered)
-        return {
-            sha: {path: lines for path, lines in by_path.items() if path not in covered[sha]}
-            for sha, by_path in added.items()
-        }
+        return history.added_lines(self.cwd, [sha for sha, paths in changed.items() if paths])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -307,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
             rng.base,
             rng.tip,
             len(commits),
-            len(prepared.ai),
+            len(prepared.assisted),
             sum(len(c) for c in prepared.claims.values()),
             policy_note,
             not errors,
@@ -342,7 +337,7 @@ def _output(
             "base": rng.base,
             "tip": rng.tip,
             "commits": len(commits),
-            "aiAssistedCommits": len(prepared.ai),
+            "aiAssistedCommits": len(prepared.assisted),
             "claims": sum(len(c) for c in prepared.claims.values()),
             "policy": policy_note,
             "ok": not errors,
@@ -382,14 +377,17 @@ def _print_text(
     *,
     quiet: bool,
 ) -> None:
+    from ownit.core.printable import printable
     from ownit.core.verify import ERROR
 
     out = sys.stdout
     count = len(commits)
-    ai = len(prepared.ai)
+    ai = len(prepared.assisted)
     print(
-        f"ownit verify {rng.spec}: {count} commit{'s' if count != 1 else ''}"
-        f" ({ai} AI-assisted); policy: {policy_note}",
+        printable(
+            f"ownit verify {rng.spec}: {count} commit{'s' if count != 1 else ''}"
+            f" ({ai} AI-assisted); policy: {policy_note}"
+        ),
         file=out,
     )
     if not commits:
@@ -400,11 +398,14 @@ def _print_text(
     for finding in shown:
         if finding.commit != current:
             current = finding.commit
-            print(f"\n{finding.commit[:10]} {finding.subject}", file=out)
-        where = finding.location or "(commit)"
-        print(f"  {finding.severity}: {where}: {finding.message} [{finding.kind}]", file=out)
+            print(f"\n{finding.commit[:10]} {printable(finding.subject)}", file=out)
+        # Every part comes from commit data (paths, e-mails, rationales): escaped, so that
+        # nothing in a commit can move the cursor or fake a line of this report.
+        where = printable(finding.location or "(commit)")
+        line = f"{where}: {printable(finding.message)} [{finding.kind}]"
+        print(f"  {finding.severity}: {line}", file=out)
         if finding.fix:
-            print(f"    fix: {finding.fix}", file=out)
+            print(f"    fix: {printable(finding.fix)}", file=out)
     errors = sum(1 for f in findings if f.severity == ERROR)
     touched = len({f.commit for f in findings if f.severity == ERROR})
     if errors:

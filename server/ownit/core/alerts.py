@@ -60,16 +60,3 @@ def clean_text(text: str) -> str:
     """``text`` as valid Unicode: git output decoded with ``surrogateescape`` keeps
     undecodable bytes as lone surrogates, which no UTF-8 file can hold."""
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def escape_controls(text: str) -> str:
-    """``text`` for a log line: control characters (an escape sequence, a carriage return,
-    a newline inside a path or subject) shown as ``\\xNN`` instead of acting."""
-    out = []
-    for char in clean_text(text):
-        code = ord(char)
-        if code < 0x20 or code == 0x7F or 0x80 <= code < 0xA0:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(char)
-    return "".join(out)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ownit.core.alerts import Alert, clean_text, escape_controls
+from ownit.core.alerts import Alert, clean_text
+from ownit.core.printable import printable
 
 MAX_ROWS = 50  # rows of a summary table before "…and N more"
 
@@ -23,7 +24,7 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 
 def md(text: object) -> str:
     """``text`` as literal Markdown inline text (one line)."""
-    value = escape_controls(str(text)).replace("&", "&amp;").replace("<", "&lt;")
+    value = printable(str(text)).replace("&", "&amp;").replace("<", "&lt;")
     return _MARKDOWN.sub(r"\\\1", value)
 
 
@@ -38,11 +39,11 @@ def log_lines(alerts: Sequence[Alert]) -> list[str]:
         commit = str(alert.properties.get("commit") or "")[:10]
         where = alert.location or "(commit)"
         out.append(
-            f"{alert.level}: {escape_controls(where)}: {escape_controls(alert.message)} "
+            f"{alert.level}: {printable(where)}: {printable(alert.message)} "
             f"[{alert.rule_id}]" + (f" ({commit})" if commit else "")
         )
         if alert.fix:
-            out.append(f"  fix: {escape_controls(alert.fix)}")
+            out.append(f"  fix: {printable(alert.fix)}")
     return out
 
 

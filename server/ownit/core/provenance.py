@@ -13,9 +13,11 @@ How a line is resolved:
 2. Otherwise a claim of any commit for the same path whose fingerprint is found, in the
    current text, over a window that holds the line (a later claim-only commit, or a claim
    for lines that moved since).
-3. Otherwise, when the introducing commit is AI-assisted (``ai_commit_patterns``) and has
-   no claim for the file, the line is AI-written with no claim (a commit with claims for
-   the file said which of its lines an AI wrote).
+3. Otherwise, when the introducing commit is AI-assisted at commit level
+   (:class:`AiCommitDetector`: ``ai_commit_patterns`` outside ownit's exact trailer
+   groups), the line is AI-written with no claim: such a commit makes every line it added
+   AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``) said
+   which lines an AI wrote; its other lines are human.
 
 An ``AI-Owned`` claim found for the same code (path and fingerprint) in a later commit
 owns an unowned line too; the claim's commit is then that later commit.
@@ -27,6 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ownit.core import attribution
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint, normalize_line
 from ownit.core.policy import AiCommitMatch, Policy
@@ -53,7 +56,9 @@ def message_claims(message: str) -> tuple[tr.ClaimLine, ...]:
 
 
 class AiCommitDetector:
-    """:meth:`Policy.ai_commit_match` for many commits: answers are remembered by the
+    """Whether a commit is AI-assisted at commit level: :meth:`Policy.ai_commit_match`
+    on what lies outside the message's exact trailer groups, and on its people unless its
+    trailer block is exact (:mod:`ownit.core.attribution`). Answers are remembered by the
     commit's people and the part of its message the patterns can match
     (:meth:`Policy.ai_commit_evidence`), so commits that differ only elsewhere are
     matched once."""
@@ -71,7 +76,9 @@ class AiCommitDetector:
         committer_email: str = "",
     ) -> AiCommitMatch | None:
         people = (author_name, author_email, committer_name, committer_email)
-        memo = (self.policy.ai_commit_evidence(message), people)
+        if not attribution.people_count(message):
+            people = ("", "", "", "")
+        memo = (self.policy.ai_commit_evidence(attribution.commit_level_text(message)), people)
         if memo not in self._seen:
             self._seen[memo] = self.policy.ai_commit_match(memo[0], *people)
         return self._seen[memo]
@@ -318,9 +325,9 @@ def _resolve_line(
             claim=owner_claim,
             how=how,
         )
-    if entry is not None and entry.ai and not any(c.path == bl.orig_path for c in entry.claims):
-        # An AI-assisted commit that claims nothing in this file: its lines count as AI
-        # written. One that has claims here said which lines its AI wrote.
+    if entry is not None and entry.ai:
+        # A commit-level attribution makes every line the commit added AI-written; this
+        # one no claim covers. (An exact commit is not `ai`: its claims said it all.)
         return LineProvenance(
             bl.line,
             bl.text,

@@ -9,8 +9,11 @@ How lines are counted:
   **unowned** when it is ``AI-Unowned`` (``UnownedTracker``, as ``ownit verify`` decides);
   its size is the claimed line count. Owned code counts for each person who claimed it
   ``AI-Owned`` in the range;
-- **unclaimed** lines are the lines an AI-assisted commit (``ai_commit_patterns``) added
-  to a path it carries no claim for (from the diff, blank lines included);
+- **unclaimed** lines are the lines an AI-assisted commit at commit level
+  (``ai_commit_patterns`` outside ownit's exact trailer groups) added that none of its
+  claims states (from the diff, blank lines included): such a commit makes every line it
+  adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
+  has none: its claim lines are all of its AI-written lines;
 - claims are counted as recorded; ``ownit verify`` is what checks them against the code.
 """
 
@@ -20,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
 UNKNOWN_TOOL = "unknown"
@@ -124,7 +128,7 @@ class ToolRow:
 @dataclass(slots=True)
 class Report:
     commits: int = 0
-    ai_commits: int = 0  # AI-assisted by the policy's ai_commit_patterns
+    ai_commits: int = 0  # AI-assisted: ai_commit_patterns at commit level, or exact claims
     commits_with_claims: int = 0
     ai_commits_without_claims: int = 0
     shallow_skipped: int = 0  # AI-assisted commits whose added lines cannot be told
@@ -229,10 +233,11 @@ def build(
             row = paths[name] = PathRow(name)
         return row
 
+    assisted = prepared.assisted
     for commit in commits:
         sha = commit.sha
         claims = prepared.claims.get(sha, ())
-        ai = sha in prepared.ai
+        ai = sha in assisted
         report.ai_commits += ai
         report.commits_with_claims += bool(claims)
         report.ai_commits_without_claims += ai and not claims
@@ -307,18 +312,20 @@ def _plural(n: int, word: str) -> str:
 def _tables(
     report: Report, by: Sequence[str], limit: int
 ) -> list[tuple[str, list[str], list[list[str]], int]]:
-    """(title, header, rows, rows left out) for each breakdown asked for."""
+    """(title, header, rows, rows left out) for each breakdown asked for; the cells
+    from commit data (owners, tools, paths) escaped (:func:`printable`)."""
     out: list[tuple[str, list[str], list[list[str]], int]] = []
     for kind in by:
         if kind == "owner":
             rows = [
-                [o.owner, str(o.regions), str(o.lines), str(len(o.paths))] for o in report.owners
+                [printable(o.owner), str(o.regions), str(o.lines), str(len(o.paths))]
+                for o in report.owners
             ]
             out.append(("Owners", ["owner", "regions", "lines", "paths"], rows, 0))
         elif kind == "tool":
             rows = [
                 [
-                    t.tool,
+                    printable(t.tool),
                     str(t.commits),
                     str(t.lines.owned),
                     str(t.lines.unowned),
@@ -333,13 +340,13 @@ def _tables(
             shown = report.paths[:limit] if limit > 0 else report.paths
             rows = [
                 [
-                    p.path,
+                    printable(p.path),
                     str(p.lines.total),
                     str(p.lines.owned),
                     str(p.lines.unowned),
                     str(p.lines.unclaimed),
                     _share(p.lines),
-                    ", ".join(sorted(p.owners)) or "-",
+                    printable(", ".join(sorted(p.owners))) or "-",
                 ]
                 for p in shown
             ]
@@ -351,7 +358,7 @@ def _tables(
 
 def _summary(report: Report) -> list[str]:
     lines = report.lines
-    tools = ", ".join(f"{t.tool} {t.commits}" for t in report.tools) or "none"
+    tools = printable(", ".join(f"{t.tool} {t.commits}" for t in report.tools)) or "none"
     out = [
         f"{_plural(report.commits, 'commit')}, {report.ai_commits} AI-assisted "
         f"({report.ai_commits_without_claims} of them with no claim), "
@@ -370,11 +377,11 @@ def _summary(report: Report) -> list[str]:
 
 
 def _tip_location(item: UnownedAtTip) -> str:
-    return f"{item.claim.path}:{item.first}-{item.last}"
+    return printable(f"{item.claim.path}:{item.first}-{item.last}")
 
 
 def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> str:
-    out = [title]
+    out = [printable(title)]
     if report.empty:
         out.append("no commits in the range: nothing to report")
         return "\n".join(out) + "\n"
@@ -399,8 +406,8 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
         out.append(f"Still unowned at the tip ({_plural(len(report.at_tip), 'region')}):")
         for item in report.at_tip:
             out.append(
-                f"  {_tip_location(item)}  {item.claim.tool}  "
-                f"{item.commit.sha[:10]} {subject_of(item.commit)}"
+                f"  {_tip_location(item)}  {printable(item.claim.tool)}  "
+                f"{item.commit.sha[:10]} {printable(subject_of(item.commit))}"
             )
     else:
         out.append("Still unowned at the tip: nothing")
@@ -408,7 +415,7 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -> str:

@@ -6,6 +6,15 @@ What ownit writes, one trailer per line, after every other trailer of the messag
     Owned-by: Dev Name <dev@example.com>
     AI-Owned: src/auth/token.py:41-58 3f9a1c2b7d4e copilot dev@example.com -- Uses hmac…
     AI-Unowned: src/util/retry.py:10-22 9b8c7d6e5f4a claude-code
+    AI-Lines: exact
+
+``AI-Lines: exact`` is the marker of a trailer set ownit's hook worked out itself: its
+``AI-Owned`` / ``AI-Unowned`` lines say exactly which lines of the commit an AI wrote, and
+its ``Assisted-by`` lines are not a commit-level attribution (``core/attribution.py``).
+It is written once, after ownit's claim lines, only when there is at least one and the
+caller says the set is exact (:attr:`OwnitTrailers.exact`); an ``AI-Lines:`` line already
+in the message, whatever its value, is ownit's and goes like its other old lines, so a
+typed one never survives a hook that did not work the set out.
 
 Safety rule: nothing a person or a tool typed can add, end or forge a trailer. Every field
 is made one line before it is written: paths, tool names and e-mail addresses are
@@ -37,7 +46,10 @@ ASSISTED_BY = "Assisted-by"
 OWNED_BY = "Owned-by"
 AI_OWNED = "AI-Owned"
 AI_UNOWNED = "AI-Unowned"
-OWNIT_KEYS = (ASSISTED_BY, OWNED_BY, AI_OWNED, AI_UNOWNED)
+AI_LINES = "AI-Lines"
+EXACT = "exact"
+EXACT_MARKER = f"{AI_LINES}: {EXACT}"
+OWNIT_KEYS = (ASSISTED_BY, OWNED_BY, AI_OWNED, AI_UNOWNED, AI_LINES)
 _CANONICAL_KEY = {key.casefold(): key for key in OWNIT_KEYS}
 
 SCISSORS = "------------------------ >8 ------------------------"
@@ -164,12 +176,29 @@ class Owner:
 
 
 @dataclass(frozen=True, slots=True)
+class LinesMarker:
+    """An ``AI-Lines:`` line; ownit writes only ``AI-Lines: exact``."""
+
+    value: str
+
+    @property
+    def exact(self) -> bool:
+        return self.value == EXACT
+
+
+@dataclass(frozen=True, slots=True)
 class OwnitTrailers:
-    """ownit's part of a trailer block, in the order it is written."""
+    """ownit's part of a trailer block, in the order it is written.
+
+    ``exact``: the claim lines say exactly which lines an AI wrote (ownit's hook worked
+    them out); written as ``AI-Lines: exact`` when there is a claim line. Parsed from a
+    message, it says that an ``AI-Lines: exact`` line is there.
+    """
 
     assisted_by: tuple[str, ...] = ()
     owned_by: tuple[Owner, ...] = ()
     claims: tuple[ClaimLine, ...] = ()
+    exact: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.assisted_by or self.owned_by or self.claims)
@@ -187,10 +216,13 @@ def build(
     claims: Iterable[ClaimLine],
     owners: Iterable[Owner] = (),
     extra_tools: Iterable[str] = (),
+    *,
+    exact: bool = False,
 ) -> OwnitTrailers:
     """Trailers for these claim lines: one ``Assisted-by`` per tool they name (and per
     ``extra_tools``), one ``Owned-by`` per owner (``owners`` gives names by e-mail; an
-    owner without a known name is shown by e-mail), claim lines de-duplicated."""
+    owner without a known name is shown by e-mail), claim lines de-duplicated; ``exact``
+    as in :class:`OwnitTrailers`."""
     claims = dedupe_claims(claims)
     tools = _unique([*(c.tool for c in claims), *extra_tools])
     names = {owner.email: owner for owner in owners}
@@ -199,7 +231,7 @@ def build(
         for c in claims
         if c.owner_email is not None
     )
-    return OwnitTrailers(tuple(tools), tuple(owned_by), tuple(claims))
+    return OwnitTrailers(tuple(tools), tuple(owned_by), tuple(claims), exact)
 
 
 def dedupe_claims(claims: Iterable[ClaimLine]) -> list[ClaimLine]:
@@ -252,23 +284,33 @@ def format_assisted(tool: str) -> str:
 
 
 def format_trailers(trailers: OwnitTrailers, max_rationale: int = DEFAULT_MAX_CHARS) -> list[str]:
-    """ownit's trailer lines in their canonical order, without newlines, no duplicates."""
+    """ownit's trailer lines in their canonical order, without newlines, no duplicates;
+    the ``AI-Lines: exact`` marker last, when the set is exact and has a claim line."""
     lines = [format_assisted(tool) for tool in trailers.assisted_by]
     lines += [format_owner(owner) for owner in trailers.owned_by]
-    lines += [format_claim(claim, max_rationale) for claim in dedupe_claims(trailers.claims)]
+    claims = [format_claim(claim, max_rationale) for claim in dedupe_claims(trailers.claims)]
+    lines += claims
+    if trailers.exact and claims:
+        lines.append(EXACT_MARKER)
     return _unique(lines)
 
 
 # --------------------------------------------------------------------------- parse
 
 
-def parse_trailer(key: str, value: str) -> str | Owner | ClaimLine | None:
+Item = str | Owner | ClaimLine | LinesMarker
+
+
+def parse_trailer(key: str, value: str) -> Item | None:
     """One of ownit's trailers as a value (a tool for ``Assisted-by``), or None when the
-    key is not ownit's or the value does not have ownit's grammar."""
+    key is not ownit's or the value does not have ownit's grammar. Every ``AI-Lines``
+    value is ownit's (the key is reserved); only ``exact`` means anything."""
     canonical = _CANONICAL_KEY.get(key.strip().casefold())
     value = value.strip()
     if canonical is None or not value:
         return None
+    if canonical == AI_LINES:
+        return LinesMarker(value)
     if canonical == ASSISTED_BY:
         # A person's free-form "Assisted-by: GitHub Copilot" is not ownit's: left as is.
         return decode_token(value) if not any(c.isspace() for c in value) else None
@@ -301,12 +343,15 @@ class _Collected:
     tools: list[str] = field(default_factory=list)
     owners: list[Owner] = field(default_factory=list)
     claims: list[ClaimLine] = field(default_factory=list)
+    exact: bool = False
 
-    def add(self, item: str | Owner | ClaimLine) -> None:
+    def add(self, item: Item) -> None:
         if isinstance(item, ClaimLine):
             self.claims.append(item)
         elif isinstance(item, Owner):
             self.owners.append(item)
+        elif isinstance(item, LinesMarker):
+            self.exact = self.exact or item.exact
         else:
             self.tools.append(item)
 
@@ -315,10 +360,11 @@ class _Collected:
             tuple(_unique(self.tools)),
             tuple(_unique(self.owners)),
             tuple(dedupe_claims(self.claims)),
+            self.exact,
         )
 
 
-def _body_item(line: str) -> str | Owner | ClaimLine | None:
+def _body_item(line: str) -> Item | None:
     match = _BODY_LINE.fullmatch(line.rstrip())
     if match is None:
         return None
@@ -348,7 +394,30 @@ def gather(messages: Iterable[str], comment_char: str = "#") -> OwnitTrailers:
         found.tools += parsed.assisted_by
         found.owners += parsed.owned_by
         found.claims += parsed.claims
+        found.exact = found.exact or parsed.exact
     return found.result()
+
+
+def combine(sets: Iterable[OwnitTrailers]) -> OwnitTrailers:
+    """Several sets of ownit lines as one, duplicates removed; exact if any is."""
+    found = _Collected()
+    for one in sets:
+        found.tools += one.assisted_by
+        found.owners += one.owned_by
+        found.claims += one.claims
+        found.exact = found.exact or one.exact
+    return found.result()
+
+
+def uncommented(message: str, comment_char: str = "#") -> str:
+    """The message's comment lines (before the scissors line), uncommented: a subject
+    line first, so that what follows reads as a message body."""
+    lines = ["(commented out)"]
+    if comment_char:
+        for line in message[: _scissors_at(message, comment_char)].split("\n"):
+            if line.startswith(comment_char):
+                lines.append(line[len(comment_char) :].removeprefix(" "))
+    return "\n".join(lines)
 
 
 def parse_commented(message: str, comment_char: str = "#") -> OwnitTrailers:
@@ -548,6 +617,8 @@ def merge_into_message(
     and lines) as a new one is replaced by it; every other old claim line goes through
     ``reanchor`` (which returns it moved to where its code is now, or None to drop it)
     when one is given. ``Owned-by`` lines stay only for owners that still own a line.
+    Old ``AI-Lines:`` lines go; the one marker is written when ``trailers.exact`` says so
+    (the caller decides whether an old marker still holds) and a claim line is left.
     Running it again with the same arguments gives the same message. Comment lines and the
     scissors line stay after the block.
 
@@ -598,7 +669,8 @@ def merge_into_message(
         ]
     )
     tools = _unique([*found.tools, *trailers.assisted_by, *(c.tool for c in claims)])
-    ours = format_trailers(OwnitTrailers(tuple(tools), tuple(owners), tuple(claims)), max_rationale)
+    merged = OwnitTrailers(tuple(tools), tuple(owners), tuple(claims), trailers.exact)
+    ours = format_trailers(merged, max_rationale)
 
     # Lines git writes stay last: `git commit --amend -s` adds another sign-off unless its
     # own is last, and `cherry-pick -x` puts its line at the end.

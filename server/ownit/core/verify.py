@@ -11,8 +11,11 @@ worth knowing but not wrong have ``info``):
 - an ``AI-Owned`` owner is the commit's author or committer (a claim is made by the person
   who commits it) and the rationale passes the policy's rules; the owner is one the policy
   accepts for the path;
-- an AI-assisted commit (``ai_commit_patterns``) that adds lines to a path without any
-  claim for that path;
+- an AI-assisted commit at commit level (``ai_commit_patterns`` outside ownit's exact
+  trailer groups, see :mod:`ownit.core.attribution`): every line it adds is AI-written,
+  so the lines no valid claim of the commit covers are reported, per path, with their
+  ranges. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``) is not
+  one: its claim lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
   ``commit: block`` the commit carrying it is reported instead;
@@ -33,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ownit.core import trailers as tr
+from ownit.core.attribution import exact_anywhere
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import find_fingerprint
@@ -117,8 +121,17 @@ class Prepared:
     """What the range holds before any blob is read."""
 
     claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
-    ai: dict[str, str] = field(default_factory=dict)  # commit -> why it is AI-assisted
+    # Commit-level AI-assisted commits (every added line is AI): commit -> why.
+    ai: dict[str, str] = field(default_factory=dict)
     ai_tools: dict[str, str] = field(default_factory=dict)  # commit -> tool ("" = unknown)
+    # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
+    # are their AI-written lines.
+    exact: set[str] = field(default_factory=set)
+
+    @property
+    def assisted(self) -> set[str]:
+        """The commits an AI helped write: commit-level ones and exact ones."""
+        return set(self.ai) | self.exact
 
     def blob_specs(self) -> list[tuple[str, str]]:
         """(commit, path) of every claim."""
@@ -136,6 +149,8 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
             claims = message_claims(commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
+                if exact_anywhere(commit.message):
+                    prepared.exact.add(commit.sha)
         found = detector.match(
             commit.message,
             commit.author_name,
@@ -147,6 +162,22 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
             prepared.ai[commit.sha] = found.reason
             prepared.ai_tools[commit.sha] = found.tool or ""
     return prepared
+
+
+def uncovered(
+    added: Mapping[str, Sequence[int]], claims: Iterable[tr.ClaimLine]
+) -> dict[str, list[int]]:
+    """The added lines (per path, 1-based) that no claim states (its ``first``-``last``):
+    what a commit-level AI-assisted commit leaves unclaimed, as its claims record it."""
+    stated: dict[str, set[int]] = {}
+    for claim in claims:
+        stated.setdefault(claim.path, set()).update(range(claim.first, claim.last + 1))
+    out: dict[str, list[int]] = {}
+    for path, lines in added.items():
+        left = [n for n in lines if n not in stated.get(path, ())]
+        if left:
+            out[path] = left
+    return out
 
 
 def locate_at_tip(claim: tr.ClaimLine, tip: Sequence[str] | None) -> tuple[int, int] | None:
@@ -326,12 +357,12 @@ class Verifier:
         blocked: set[tuple[str, str]] = set()
         groups: dict[tuple[str, str], _Group] = {}
         for commit in commits:
-            covered_paths: set[str] = set()
+            covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
             for claim in prepared.claims.get(commit.sha, ()):
-                covered_paths.add(claim.path)
                 where = self._check_claim(commit, claim)
                 if where is None:
                     continue
+                covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
                 key = (claim.path, claim.fingerprint)
                 if claim.owned and self._check_owner(commit, claim):
                     group = groups.setdefault(key, _Group())
@@ -347,7 +378,7 @@ class Verifier:
                         blocked.discard(key)
             why = prepared.ai.get(commit.sha)
             if why is not None:
-                self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered_paths)
+                self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered)
         self._check_pending(unowned.pending(), blocked)
         self._check_groups(groups)
         return self.findings
@@ -482,7 +513,7 @@ class Verifier:
         commit: CommitLike,
         why: str,
         added: Mapping[str, Sequence[int]],
-        covered_paths: set[str],
+        covered: Mapping[str, set[int]],
     ) -> None:
         if commit.sha in self.shallow:
             self._add(
@@ -498,10 +529,11 @@ class Verifier:
             )
             return
         for path in sorted(added):
-            if path in covered_paths or not self.asks_claims(path, commit):
+            if not self.asks_claims(path, commit):
                 continue
-            lines = added[path]
-            if not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
+            claimed = covered.get(path, set())
+            lines = [n for n in added[path] if n not in claimed]
+            if not lines or not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
                 continue
             content = self.blobs(commit.sha, path)
             if content is not None:
@@ -510,6 +542,7 @@ class Verifier:
                 continue
             ranges = _ranges(lines)
             count = len(lines)
+            some = "no claim of it covers" if claimed else "with no AI-Owned or AI-Unowned claim"
             self._add(
                 AI_UNCLAIMED,
                 commit,
@@ -517,7 +550,8 @@ class Verifier:
                 ranges[0][0],
                 ranges[0][1],
                 f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
-                f"{path} ({_range_text(ranges)}) with no AI-Owned or AI-Unowned claim",
+                f"{path} ({_range_text(ranges)}) {some}: such a commit makes every line it"
+                " adds AI-written",
                 "own the AI-written lines ("
                 + _claim_cmd(path, ranges[0][0])
                 + ") and amend the commit, or commit the claims alone"

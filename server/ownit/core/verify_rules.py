@@ -78,10 +78,11 @@ RULES: tuple[RuleHelp, ...] = (
     RuleHelp(
         v.AI_UNCLAIMED,
         "AiCommitUnclaimed",
-        "An AI-assisted commit adds lines without any claim",
-        "The commit is AI-assisted (a Co-authored-by or Assisted-by trailer, or an author "
-        "the policy's ai_commit_patterns name) and adds lines to this file with no "
-        "AI-Owned or AI-Unowned claim for it.",
+        "An AI-assisted commit adds lines no claim covers",
+        "The commit is AI-assisted as a whole (a Co-authored-by or Assisted-by trailer, or "
+        "an author the policy's ai_commit_patterns name, outside the trailer group ownit's "
+        "hook marks AI-Lines: exact), so every line it adds is AI-written; these lines are "
+        "covered by no AI-Owned or AI-Unowned claim of the commit.",
         f"Own the AI-written lines and amend the commit ({_CLAIM}), or commit the claims "
         "alone (git commit --allow-empty with ownit hooks installed).",
     ),

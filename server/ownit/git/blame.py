@@ -33,7 +33,7 @@ from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
 
 INDEX_FILE = "claim-index.json"
-INDEX_VERSION = 1
+INDEX_VERSION = 2  # 2: exact trailer groups (AI-Lines: exact) are not AI-assisted
 
 
 class BlameError(GitError):

@@ -29,11 +29,12 @@ from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
+from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
-from ownit.store import Store
+from ownit.store import Store, StoreError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
@@ -85,10 +86,21 @@ class Plan:
     pieces: list[Piece] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the user should know
     from_store: bool = True
+    # The message being rewritten (amend, rebase, squash) was exact and nothing else in it
+    # marks the commit as AI-assisted: its claim lines still say exactly what is AI.
+    inherit_exact: bool = False
+    problems: list[str] = field(default_factory=list)  # files ownit failed on
+
+    @property
+    def exact(self) -> bool:
+        """The trailers say exactly which lines are AI (``AI-Lines: exact``): this plan
+        worked them out from the store, or inherits them from an exact message — and no
+        file was left out because ownit failed on it."""
+        return (bool(self.pieces) or self.inherit_exact) and not self.problems
 
     def trailers(self) -> tr.OwnitTrailers:
         owners = [tr.Owner(p.owner_name, p.owner_email) for p in self.pieces if p.owned]
-        return tr.build((p.claim_line() for p in self.pieces), owners=owners)
+        return tr.build((p.claim_line() for p in self.pieces), owners=owners, exact=self.exact)
 
     @property
     def unowned(self) -> list[Piece]:
@@ -101,6 +113,8 @@ class Plan:
             "pieces": [asdict(p) for p in self.pieces],
             "notes": self.notes,
             "from_store": self.from_store,
+            "inherit_exact": self.inherit_exact,
+            "problems": self.problems,
         }
 
     @classmethod
@@ -111,18 +125,34 @@ class Plan:
             pieces=[Piece(**p) for p in data.get("pieces", [])],
             notes=list(data.get("notes", [])),
             from_store=bool(data.get("from_store", True)),
+            inherit_exact=bool(data.get("inherit_exact", False)),
+            problems=[str(p) for p in data.get("problems", [])],
         )
 
 
 # --------------------------------------------------------------------------- planning
 
 
-def open_store(repo: Repository) -> Store | None:
-    """The repository's store, or None when there is none yet (nothing was tracked)."""
+def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
+    """The repository's store, or None when there is none yet (nothing was tracked).
+
+    A store that had to be moved aside is said on ``err`` (default stderr), with what it
+    means for the commit being made."""
     path = store_path(repo)
-    if not path.exists():
-        return None
-    return Store.open(path, check=False)  # a git hook: see Store.open
+    if not path.exists() and not path.parent.is_file():
+        return None  # (a file in place of its folder is an error Store.open explains)
+    store = Store.open(path, check=False)  # a git hook: see Store.open
+    if store.recovery_message:
+        from ownit.core.printable import printable
+
+        print(
+            f"ownit: {printable(store.recovery_message)} This commit gets no ownit trailers"
+            " for what could not be read: mark and claim that code again (ownit mark,"
+            " ownit claim), then `git commit --amend --no-edit` adds them.",
+            file=err or sys.stderr,
+            flush=True,
+        )
+    return store
 
 
 def commit_base(repo: Repository, *, amend: bool) -> str | None:
@@ -137,8 +167,11 @@ def _decode(data: bytes | None) -> str | None:
 
 def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, float]]:
     """``(region_id, fingerprint, claim time)`` of every claim already in a commit."""
-    settle_committed(repo, store)
     done: set[tuple[str, str, float]] = set()
+    for plan in settle_committed(repo, store):  # commits a read-only store cannot record yet
+        for piece in plan.pieces:
+            if piece.owned and piece.claim_at is not None and piece.claim_fp is not None:
+                done.add((piece.region_id, piece.claim_fp, piece.claim_at))
     for event in store.events():
         if event.kind != COMMITTED_EVENT:
             continue
@@ -172,25 +205,53 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     blobs = staged.read_blobs(cwd, specs)
     committed = committed_claims(store, repo)
 
+    # One file that cannot be read or mapped must not cost the others their trailers: its
+    # problem is said (which file, why) and the rest of the plan goes on.
     for path in sorted(by_path):
-        staged_text = _decode(blobs.get(f":{path}"))
-        if staged_text is None:
-            continue  # not in the index (new and unstaged, deleted, or binary-free)
-        new_lines = staged.git_lines(staged_text)
-        added: set[int] = set()
-        if path in changed:
-            old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
-            added = (
-                set(range(len(new_lines)))
-                if old_text is None
-                else added_lines(staged.git_lines(old_text), new_lines)
-            )
-        worktree = _read_worktree(cwd / path)
+        try:
+            staged_text = _decode(blobs.get(f":{path}"))
+            if staged_text is None:
+                continue  # not in the index (new and unstaged, deleted, or binary-free)
+            new_lines = staged.git_lines(staged_text)
+            added: set[int] = set()
+            if path in changed:
+                old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
+                added = (
+                    set(range(len(new_lines)))
+                    if old_text is None
+                    else added_lines(staged.git_lines(old_text), new_lines)
+                )
+            worktree = _read_worktree(cwd / path)
+        except Exception as error:
+            _reraise_when_debugging()
+            plan.problems.append(_problem(path, error))
+            continue
         maps: _Maps = {}  # the regions of a file mostly share one basis: one diff for all
         for state in by_path[path]:
-            plan.pieces += _pieces(store, state, path, new_lines, added, worktree, committed, maps)
+            try:
+                plan.pieces += _pieces(
+                    store, state, path, new_lines, added, worktree, committed, maps
+                )
+            except Exception as error:
+                _reraise_when_debugging()
+                plan.problems.append(_problem(path, error, state.region.display_lines()))
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
+
+
+def _reraise_when_debugging() -> None:
+    if os.environ.get("OWNIT_DEBUG"):
+        raise  # called only from an except block: the error being handled
+
+
+def _problem(path: str, error: Exception, lines: str | None = None) -> str:
+    where = f"{tr.encode_path(path)}:{lines}" if lines else tr.encode_path(path)
+    return (
+        f"could not work out the trailers of {where} ({type(error).__name__}: {error});"
+        " its AI-written lines are not in this commit's trailers (every other file's are),"
+        " and the commit is not marked `AI-Lines: exact`, so every line it adds counts as"
+        " AI-written downstream. Set OWNIT_DEBUG=1 to see why"
+    )
 
 
 def _read_worktree(path: Path) -> str | None:
@@ -275,10 +336,11 @@ def _pieces(
 # --------------------------------------------------------------------------- messages
 
 
-def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
+def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
     """Moves an old claim line (kept from the message being amended or squashed) to where
     its code is in the staged blob, by fingerprint; drops it, with a note, when the staged
-    content no longer holds that code."""
+    content no longer holds that code. When the staged file cannot be read, the line is
+    kept as it was and the problem said (a claim is never lost to ownit failing)."""
     cache: dict[str, list[str] | None] = {}
 
     def lines_of(path: str) -> list[str] | None:
@@ -288,6 +350,18 @@ def reanchorer(repo: Repository, notes: list[str]) -> tr.Reanchor:
         return cache[path]
 
     def move(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        try:
+            return _moved(claim)
+        except Exception as error:
+            _reraise_when_debugging()
+            plan.problems.append(
+                f"could not find {claim.key} {tr.encode_path(claim.location)} in the staged"
+                f" content ({type(error).__name__}: {error}); the line is kept as it was"
+            )
+            return claim
+
+    def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        notes = plan.notes
         lines = lines_of(claim.path)
         length = claim.last - claim.first + 1
         found = None
@@ -321,20 +395,62 @@ def message_is_empty(message: str, comment: str) -> bool:
 
 
 def apply_to_message(
-    repo: Repository, plan: Plan, message: str, *, as_comment_if_empty: bool
+    repo: Repository,
+    plan: Plan,
+    message: str,
+    *,
+    as_comment_if_empty: bool,
+    carried: tr.OwnitTrailers | None = None,
 ) -> str:
+    """The message with the plan's trailers merged in; ``carried``: old lines from
+    elsewhere to keep too (HEAD's, when amending with a new message)."""
     comment = staged.comment_char(repo.toplevel, message)
     empty = message_is_empty(message, comment)
     if empty and not as_comment_if_empty:
         return message  # git will abort the commit: adding trailers would make it go on
-    return tr.merge_into_message(
+    gathered = [found for found in (squashed_away(repo), carried) if found is not None]
+    trailers = plan.trailers()
+    merged = tr.merge_into_message(
         message,
-        plan.trailers(),
+        trailers,
         comment_char=comment,
-        reanchor=reanchorer(repo, plan.notes),
+        reanchor=reanchorer(repo, plan),
         as_comment=empty,
-        gathered=squashed_away(repo),
+        gathered=tr.combine(gathered) if gathered else None,
     )
+    if trailers.exact and not plan.exact:
+        # An old line could not be re-anchored (kept as it was): the set is not exact. The
+        # one marker line in the message is the one just written.
+        merged = merged.replace(f"\n{tr.EXACT_MARKER}\n", "\n", 1)
+    return merged
+
+
+def head_message(repo: Repository) -> str | None:
+    shown = git.run(["log", "-1", "--format=%B", "HEAD"], repo.toplevel, check=False)
+    return git.text(shown.stdout) if shown.returncode == 0 else None
+
+
+def carried_from_head(repo: Repository) -> tr.OwnitTrailers | None:
+    """HEAD's ownit lines, which an amend keeps whatever its new message is (``git commit
+    --amend -m`` gives the hooks a message without them)."""
+    message = head_message(repo)
+    return None if message is None else tr.parse_message(message)
+
+
+def inherits_exact(repo: Repository, messages: list[str]) -> bool:
+    """Whether the messages a rewrite keeps the claims of were exact (``AI-Lines: exact``
+    with claim lines) and nothing else in them, nor the author, marks the commit as
+    AI-assisted under the working tree's policy: then their claim lines still say exactly
+    which lines are AI. A message typed for a new commit is never one of them."""
+    from ownit.core import attribution
+    from ownit.core.provenance import AiCommitDetector
+
+    if not any(attribution.exact_anywhere(message) for message in messages):
+        return False
+    detector = AiCommitDetector(tree_policy(repo, None)[0])
+    name = os.environ.get("GIT_AUTHOR_NAME", "")
+    email = os.environ.get("GIT_AUTHOR_EMAIL", "")
+    return all(detector.match(message, name, email) is None for message in messages)
 
 
 def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
@@ -349,6 +465,20 @@ def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
     except OSError:
         return None
     return tr.parse_commented(squash, staged.comment_char(repo.toplevel, squash))
+
+
+def squashed_away_text(repo: Repository) -> str | None:
+    """The commented-out messages of :func:`squashed_away`, uncommented (their co-author
+    lines count for :func:`inherits_exact` too)."""
+    state = repo.git_dir / "rebase-merge"
+    try:
+        if not (state / "current-fixups").read_bytes().strip():
+            return None
+        squash = read_message(state / "message-squash")
+    except OSError:
+        return None
+    comment = staged.comment_char(repo.toplevel, squash)
+    return tr.uncommented(squash, comment)
 
 
 def read_message(path: Path) -> str:
@@ -492,8 +622,10 @@ def report_blocked(blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr) -
     for piece, rule in blocked:
         why = "claim is stale: the code changed after it was owned; " if piece.stale else ""
         print(
-            f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
-            f"policy rule '{rule}' says commit: block)",
+            printable(
+                f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
+                f"policy rule '{rule}' says commit: block)"
+            ),
             file=out,
         )
     print("ownit: own each one, saying why it is right:", file=out)
@@ -509,8 +641,10 @@ def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
             continue
         seen.add(key)
         print(
-            f'  ownit claim {_shell_word(piece.path)}:{piece.worktree_line} -m "why this code'
-            ' is correct"',
+            printable(
+                f"  ownit claim {_shell_word(piece.path)}:{piece.worktree_line}"
+                ' -m "why this code is correct"'
+            ),
             file=out,
         )
 
@@ -522,7 +656,7 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     """The unowned AI lines of the commit (``unowned``: only these), each with how to
     own it."""
     for note in plan.notes:
-        print(f"ownit: {note}", file=out)
+        print(f"ownit: {printable(note)}", file=out)
     if unowned is None:
         unowned = plan.unowned
     if not unowned:
@@ -535,7 +669,8 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     )
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
-        print(f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}){why}", file=out)
+        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool})")
+        print(f"  {where}{why}", file=out)
     print("ownit: to own them, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)
     print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)
@@ -589,16 +724,18 @@ def record_commit(
 COMMITTED_DIR = "committed"
 
 
-def settle_committed(repo: Repository, store: Store) -> int:
+def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     """Record the commits whose post-commit hook only left their plan behind (the
     installed script moves it to ``ownit/committed/<sha>.json`` instead of starting
-    Python); returns how many were recorded. Called before anything reads the records."""
+    Python). Called before anything reads the records. Returns the plans that could not
+    be recorded (a read-only or full store): they stay for the next time, and what they
+    carried counts as committed meanwhile."""
     folder = repo.git_dir / "ownit" / COMMITTED_DIR
     try:
         files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
     except OSError:
-        return 0
-    recorded = 0
+        return []
+    unsettled: list[Plan] = []
     for file in files:
         sha = file.stem
         try:
@@ -611,10 +748,13 @@ def settle_committed(repo: Repository, store: Store) -> int:
         if plan.pieces and parent is not None and parent == data.get("base"):
             shown = git.run(["log", "-1", "--format=%B", sha], repo.toplevel, check=False)
             if shown.returncode == 0:
-                record_commit(repo, store, plan, git.text(shown.stdout), commit=sha)
-                recorded += 1
+                try:
+                    record_commit(repo, store, plan, git.text(shown.stdout), commit=sha)
+                except StoreError:
+                    unsettled.append(plan)  # the store cannot be written now: later
+                    continue
         file.unlink(missing_ok=True)
-    return recorded
+    return unsettled
 
 
 def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:

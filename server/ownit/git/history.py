@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownit.git import catfile
 from ownit.git.run import GitError, git_env, git_exe, run, text
 
 _LOG_FIELDS = ("%H", "%P", "%an", "%ae", "%cn", "%ce", "%ct", "%B")
@@ -91,20 +92,7 @@ def parse_log(out: bytes) -> Iterator[Commit]:
 
 def parse_batch(out: bytes, specs: Sequence[str]) -> dict[str, bytes | None]:
     """The answers of ``git cat-file --batch`` to ``specs`` (asked in this order)."""
-    result: dict[str, bytes | None] = dict.fromkeys(specs)
-    pos = 0
-    for spec in specs:
-        nl = out.find(b"\n", pos)
-        if nl < 0:
-            break
-        fields = out[pos:nl].split(b" ")
-        pos = nl + 1
-        if len(fields) == 3 and fields[1] != b"missing":
-            size = int(fields[2])
-            if fields[1] == b"blob":
-                result[spec] = out[pos : pos + size]
-            pos += size + 1
-    return result
+    return catfile.parse_batch(out, specs)
 
 
 class Background:
@@ -136,17 +124,21 @@ class BatchRead:
 
     def __init__(self, cwd: Path, specs: Iterable[str]) -> None:
         wanted = list(dict.fromkeys(specs))
+        self._cwd = cwd
         self._all = wanted
-        self._asked = [spec for spec in wanted if "\n" not in spec and "\r" not in spec]
-        payload = "".join(spec + "\n" for spec in self._asked).encode("utf-8", "surrogateescape")
+        self._batch = catfile.Batch(wanted)
         self._job = (
-            Background(["cat-file", "--batch", "--buffer"], cwd, payload) if self._asked else None
+            Background(["cat-file", "--batch", "--buffer"], cwd, self._batch.input())
+            if self._batch.asked
+            else None
         )
 
     def result(self) -> dict[str, bytes | None]:
         found: dict[str, bytes | None] = dict.fromkeys(self._all)
         if self._job is not None:
-            found.update(parse_batch(self._job.stdout(), self._asked))
+            found.update(self._batch.answers(self._job.stdout(), self._cwd))
+        for spec in self._batch.alone:
+            found[spec] = catfile.read_one(self._cwd, spec)
         return found
 
 
@@ -165,17 +157,20 @@ class BlobReader:
             )
         except OSError as exc:
             raise GitError(f"cannot run git cat-file in {cwd}: {exc}") from exc
+        self._cwd = cwd
 
     def read_many(self, specs: Iterable[str]) -> dict[str, bytes | None]:
         """Contents of ``<rev>:<path>`` objects; None for a missing one or a non-blob."""
         wanted = list(dict.fromkeys(specs))
         result: dict[str, bytes | None] = dict.fromkeys(wanted)
-        asked = [spec for spec in wanted if "\n" not in spec and "\r" not in spec]
-        if not asked:
+        batch = catfile.Batch(wanted)
+        for spec in batch.alone:
+            result[spec] = catfile.read_one(self._cwd, spec)
+        if not batch.asked:
             return result
         proc = self._proc
         assert proc.stdin is not None and proc.stdout is not None
-        payload = "".join(spec + "\n" for spec in asked).encode("utf-8", "surrogateescape")
+        payload = batch.input()
         stdin = proc.stdin
 
         def feed() -> None:
@@ -188,15 +183,14 @@ class BlobReader:
         writer = threading.Thread(target=feed, daemon=True)
         writer.start()
         stdout = proc.stdout
-        for spec in asked:
+        for spec, asked in batch.asked.items():
             header = stdout.readline()
             if not header:
                 raise GitError("git cat-file stopped answering")
-            fields = header.split()
-            if len(fields) == 3 and fields[1] != b"missing":
-                size = int(fields[2])
+            size = catfile.content_size(header, asked)
+            if size is not None:
                 data = _read_exact(stdout, size + 1)[:size]
-                if fields[1] == b"blob":
+                if catfile.is_blob_header(header):
                     result[spec] = data
         writer.join()
         return result

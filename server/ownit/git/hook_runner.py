@@ -17,9 +17,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from ownit.core.printable import printable
 from ownit.git import commit_trailers as ct
 from ownit.git import run as git
 from ownit.git import staged
+from ownit.git.amend import is_amend
 from ownit.git.repo import Repository, find_repository
 
 if TYPE_CHECKING:
@@ -67,13 +69,16 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     repo = _repository()
     if repo is None:
         return EXIT_OK
-    amend = source == "commit" and obj == "HEAD"
+    amend = is_amend(repo.toplevel, source, obj)
     plan = _plan(repo, amend=amend)
     if plan.pieces:
         plan = ct.apply_policy(plan, *ct.tree_policy(repo, None))
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
-    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True)
+    carried = ct.carried_from_head(repo) if amend else None
+    plan.inherit_exact = ct.inherits_exact(repo, _rewritten(repo, source, message, amend=amend))
+    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True, carried=carried)
+    _report_problems(plan, err)
     if new != message:
         ct.write_message(path, new)
     ct.save_pending(repo, plan)
@@ -82,6 +87,29 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     quiet = not plan.unowned and not plan.notes
     ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
+
+
+def _report_problems(plan: ct.Plan, err: TextIO) -> None:
+    for problem in plan.problems:
+        print(f"ownit: {printable(problem)}", file=err)
+
+
+def _rewritten(repo: Repository, source: str, message: str, *, amend: bool) -> list[str]:
+    """The messages whose claims this commit keeps, when it rewrites commits: HEAD's for
+    an amend; the message git gives for a rebase, cherry-pick, squash or ``-c``/``-C``,
+    with the ``fixup`` messages a rebase folds in. Never a message typed for this commit
+    (``-m``, ``-F``, an editor): an ``AI-Lines:`` line there is not ownit's."""
+    messages: list[str] = []
+    if amend:
+        head = ct.head_message(repo)
+        if head is not None:
+            messages.append(head)
+    if source in ("commit", "squash") or staged.in_sequencer(repo.git_dir, repo.common_dir):
+        messages.append(message)
+        folded = ct.squashed_away_text(repo)
+        if folded is not None:
+            messages.append(folded)
+    return messages
 
 
 def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
@@ -105,6 +133,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     if plan is None:
         amend = loaded is not None and loaded[0].amend
         plan = _plan(repo, amend=amend)
+        plan.inherit_exact = loaded is not None and loaded[0].inherit_exact
         if plan.pieces:
             policy, attributes = ct.tree_policy(repo, err)
             plan = ct.apply_policy(plan, policy, attributes)
@@ -119,7 +148,12 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         ct.report_blocked(verdict.block, err)
         ct.clear_pending(repo)
         return EXIT_BLOCKED
-    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False)
+    carried = ct.carried_from_head(repo) if plan.amend else None
+    # A pending plan's problems were said by prepare-commit-msg already.
+    reported = len(plan.problems) if loaded is not None and plan is loaded[0] else 0
+    new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
+    for problem in plan.problems[reported:]:
+        print(f"ownit: {printable(problem)}", file=err)
     if new != message:
         ct.write_message(path, new)
     ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
@@ -164,12 +198,35 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
     except Exception as error:
         if os.environ.get("OWNIT_DEBUG"):
             raise
+        outcome = (
+            "the commit was made, but ownit did not record which claims it carried"
+            if name == "post-commit"
+            else "the commit goes on without ownit's trailers"
+        )
         print(
-            f"ownit: {name} hook failed ({type(error).__name__}: {error}); the commit goes on"
-            " without ownit's trailers. Set OWNIT_DEBUG=1 to see why.",
+            f"ownit: {name} hook failed ({_describe(error)}); {outcome}."
+            " Set OWNIT_DEBUG=1 to see why.",
             file=err,
         )
         return EXIT_OK
+
+
+def _describe(error: Exception) -> str:
+    """What went wrong, in one line; a file standing where ownit's folder should be (the
+    one failure outside the store's own errors that the user must fix) is named."""
+    from ownit.core.printable import printable
+    from ownit.store.errors import blocking_file
+
+    if isinstance(error, OSError) and isinstance(error.filename, str):
+        target = Path(error.filename)
+        blocker = target if target.is_file() and isinstance(error, FileExistsError) else None
+        blocker = blocker or blocking_file(target)
+        if blocker is not None:
+            return (
+                f"{blocker} is a file, not a folder; move it away (ownit will create the"
+                " folder and a fresh store there)"
+            )
+    return f"{type(error).__name__}: {printable(str(error))}"
 
 
 def main(argv: list[str] | None = None) -> int:

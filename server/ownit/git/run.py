@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 # Variables that would make git answer about another repository than the path's.
@@ -94,18 +94,21 @@ def run(
     check: bool = True,
     isolate: bool = False,
     keep_locale: bool = False,
+    extra_env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
     """``git <args>`` in ``cwd``: bytes in (``input``, else no stdin) and out.
 
     With ``check`` a non-zero exit raises :class:`GitError` with git's message;
-    ``isolate`` and ``keep_locale`` as in :func:`git_env`.
+    ``isolate`` and ``keep_locale`` as in :func:`git_env`; ``extra_env`` set on top.
     """
     exe = git_exe()
+    env = git_env(isolate=isolate, keep_locale=keep_locale)
+    env.update(extra_env or {})
     try:
         result = subprocess.run(
             [exe, *args],
             cwd=cwd,
-            env=git_env(isolate=isolate, keep_locale=keep_locale),
+            env=env,
             input=input,
             stdin=None if input is not None else subprocess.DEVNULL,
             capture_output=True,

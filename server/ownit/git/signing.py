@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ownit.core.claims import DEFAULT_MAX_CHARS
+from ownit.core.printable import printable
 from ownit.core.signature_armor import ArmorError, openpgp_body, ssh_body
 from ownit.core.signing import (
     NAMESPACE,
@@ -56,8 +57,7 @@ def default_workers() -> int:
 
 def one_line(text: str, limit: int = 200) -> str:
     """A program's message as one printable line (control characters escaped), cut."""
-    joined = " ".join(text.split())
-    escaped = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in joined)
+    escaped = printable(" ".join(text.split()))
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ownit.git import catfile
 from ownit.git import run as git
 
 # git's choices for core.commentChar=auto, in its order.
@@ -34,27 +35,9 @@ def changed_paths(cwd: Path, base: str | None) -> list[str]:
 
 
 def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
-    """Contents of ``<rev>:<path>`` / ``:<path>`` objects in one ``git cat-file`` call;
-    None for one that does not exist (or a spec git cannot take, holding a newline)."""
-    wanted = list(dict.fromkeys(specs))
-    result: dict[str, bytes | None] = {spec: None for spec in wanted}
-    asked = [spec for spec in wanted if "\n" not in spec]
-    if not asked:
-        return result
-    stdin = "".join(spec + "\n" for spec in asked).encode("utf-8", "surrogateescape")
-    out = git.run(["cat-file", "--batch"], cwd, input=stdin).stdout
-    pos = 0
-    for spec in asked:
-        nl = out.index(b"\n", pos)
-        header = out[pos:nl].split(b" ")
-        pos = nl + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            result[spec] = out[pos : pos + size]
-            pos += size + 1
-        elif len(header) == 3:
-            pos += int(header[2]) + 1
-    return result
+    """Contents of ``<rev>:<path>`` / ``:<path>`` objects (:func:`catfile.read_blobs`);
+    None for one that does not exist or is not a blob."""
+    return catfile.read_blobs(cwd, specs)
 
 
 def git_lines(content: str) -> list[str]:

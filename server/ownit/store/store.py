@@ -9,15 +9,21 @@ Opening never loses data silently:
 
 - a file that is not a readable ownit database (garbage, truncated or corrupt, another
   program's SQLite file) is moved aside to ``state.db.unreadable-<UTC timestamp>`` (with
-  its ``-wal``/``-shm``) and a fresh store is created; :attr:`Store.recovered_from` and
-  :attr:`Store.recovery_message` say so;
+  its ``-wal``/``-shm``) and a fresh store is created, holding what could still be read
+  from the old one (``store/salvage.py``); :attr:`Store.recovered_from`,
+  :attr:`Store.salvaged` and :attr:`Store.recovery_message` say so;
 - an empty file is simply initialised (it holds nothing to lose);
 - a database written by a *newer* ownit (a schema version we do not know) is left
   untouched and :class:`StoreVersionError` is raised: moving it aside would hide the newer
   tool's claims from it, and an older hook or CLI must not do that to a running newer
   editor;
-- a path we cannot use at all (a directory, no permission) raises :class:`StoreError`
-  with a sentence that says what to do.
+- a path we cannot use at all (a directory, a file in place of its folder, no
+  permission, a full disk) raises :class:`StoreError` with a sentence that names the file
+  and what to do (``store/errors.py``); a store in a read-only folder is still read.
+
+And writing never loses data silently: before each write the file at the path is checked
+to be the one the connection has open (:meth:`Store.ensure_current`). One deleted or
+replaced meanwhile is reopened at the path and the caller writes back what it holds.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import sqlite3
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +51,27 @@ from ownit.core.model import (
     RegionStatus,
     Source,
 )
+from ownit.store.errors import (
+    StoreError,
+    StoreVersionError,
+    UnknownRegionError,
+    blocking_file,
+    explain_os,
+    explain_sqlite,
+    is_busy,
+    sqlite_error_name,
+)
 from ownit.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+__all__ = [
+    "Store",
+    "StoreError",
+    "StoreEvent",
+    "StoreVersionError",
+    "UnknownRegionError",
+    "new_region_id",
+    "snapshot_hash",
+]
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -58,18 +84,6 @@ _REGION_COLUMNS = (
 # usable database": its content is broken, not our access to it.
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
-
-
-class StoreError(Exception):
-    """The store cannot be used; the message says why and what to do."""
-
-
-class StoreVersionError(StoreError):
-    """The database was written by a newer ownit; it is left untouched."""
-
-
-class UnknownRegionError(StoreError, LookupError):
-    """No region with that id exists in this store."""
 
 
 class _Unreadable(Exception):
@@ -127,13 +141,22 @@ class Store:
     path: Path
     recovered_from: Path | None
     recovery_message: str | None
+    # Called (under the store's lock, before the write that noticed) when the file was
+    # deleted or replaced under this open store and a fresh one took its place; the
+    # argument says which happened. The session writes back what it holds in memory.
+    on_recreated: Callable[[Store, str], None] | None
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, check: bool = True) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._lock = threading.RLock()
         self.path = path
+        self._check = check
+        self._identity = _file_identity(path)
         self.recovered_from = None
         self.recovery_message = None
+        self.salvaged: tuple[int, int, int] = (0, 0, 0)  # regions, claims, dismissals kept
+        self._lost: str | None = None  # why the connection was dropped (file deleted…)
+        self.on_recreated = None
         # The last basis text hashed: a document marked many times between two edits
         # hands the same text object again, and is not hashed again.
         self._last_hashed: tuple[str | None, str] = (None, "")
@@ -155,43 +178,71 @@ class Store:
                 f"cannot open the ownit store: {path} is a directory, not a database file;"
                 " move it away (ownit will create a fresh store there)"
             )
+        blocker = blocking_file(path)
+        if blocker is not None:
+            raise StoreError(
+                f"cannot open the ownit store {path}: {blocker} is a file, not a folder;"
+                " move it away (ownit will create the folder and a fresh store there)"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(
-                f"cannot create the folder for the ownit store {path}: {exc.strerror or exc}"
-            ) from exc
+            raise StoreError(explain_os(path, exc, "cannot create the folder for")) from exc
         try:
-            return cls(_connect_valid(path, check=check), path)
+            return cls(_connect_valid(path, check=check), path, check=check)
         except _Unreadable as first:
-            return cls._recover(path, str(first))
+            return cls._recover(path, str(first), check=check)
 
     @classmethod
-    def _recover(cls, path: Path, reason: str) -> Store:
+    def _recover(cls, path: Path, reason: str, *, check: bool = True) -> Store:
         # Another process may be recovering the same file right now: take a lock, look
         # again, and move aside only what is still unreadable.
         with _file_lock(path):
             try:
-                return cls(_connect_valid(path, locked=True), path)
+                return cls(_connect_valid(path, locked=True), path, check=check)
             except _Unreadable as again:
                 reason = str(again)
             aside = _move_aside(path)
             try:
-                store = cls(_connect_valid(path, locked=True), path)
+                store = cls(_connect_valid(path, locked=True), path, check=check)
             except _Unreadable as exc:  # pragma: no cover - a fresh file is always valid
                 raise StoreError(f"cannot create a fresh ownit store at {path}: {exc}") from exc
+            # Before anyone else recovers (they wait on the lock): what can still be read.
+            store.salvaged = store._salvage(aside)
         store.recovered_from = aside
-        store.recovery_message = (
-            f"The ownit store {path} could not be read ({reason}). It was moved aside to"
-            f" {aside} and a new, empty store was created; regions and claims recorded"
-            " before are in the old file."
-        )
+        regions, claims, dismissals = store.salvaged
+        if regions:
+            store.recovery_message = (
+                f"The ownit store {path} could not be read ({reason}). It was moved aside to"
+                f" {aside} and a new store was created with what could still be read from"
+                f" it: {regions} region(s), {claims} claim(s), {dismissals} dismissal(s);"
+                " anything else it held is only in the old file."
+            )
+        else:
+            store.recovery_message = (
+                f"The ownit store {path} could not be read ({reason}). It was moved aside to"
+                f" {aside} and a new, empty store was created; regions and claims recorded"
+                " before are in the old file."
+            )
         return store
+
+    def _salvage(self, aside: Path) -> tuple[int, int, int]:
+        """Copy into this (fresh) store what the moved-aside file still holds."""
+        from ownit.store.salvage import readable_states
+
+        states = readable_states(aside)
+        if not states:
+            return 0, 0, 0
+        try:
+            return self.restore(states)
+        except (StoreError, ValueError):
+            return 0, 0, 0
 
     # ------------------------------------------------------------------ plumbing
 
     def close(self) -> None:
         with self._lock:
+            self._lost = None
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
@@ -208,12 +259,14 @@ class Store:
         self.close()
 
     def _connection(self) -> sqlite3.Connection:
+        if self._conn is None and self._lost is not None:
+            self.ensure_current()  # the file went: a new one first (or the reason it cannot)
         if self._conn is None:
             raise StoreError(f"the ownit store {self.path} is closed")
         return self._conn
 
     @contextlib.contextmanager
-    def _use(self) -> Iterator[sqlite3.Connection]:
+    def _use(self, *, writing: bool = False) -> Iterator[sqlite3.Connection]:
         """The connection, under the lock; SQLite failures become :class:`StoreError`.
 
         ``IntegrityError`` passes through: callers turn it into a precise message.
@@ -225,35 +278,100 @@ class Store:
             except sqlite3.IntegrityError:
                 raise
             except sqlite3.Error as exc:
-                raise StoreError(self._explain(exc)) from exc
+                raise StoreError(self._explain(exc, writing=writing)) from exc
 
-    def _explain(self, exc: sqlite3.Error) -> str:
-        name = str(getattr(exc, "sqlite_errorname", ""))
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    def _explain(self, exc: sqlite3.Error, *, writing: bool = False) -> str:
+        if is_busy(exc):
             return (
                 f"the ownit store {self.path} stayed locked by another process for"
-                f" {BUSY_TIMEOUT_S:g} s ({exc}); try again"
+                f" {BUSY_TIMEOUT_S:g} s ({exc}); nothing was recorded, try again"
             )
         if _is_unreadable(exc):
             return (
-                f"the ownit store {self.path} is damaged ({exc}); restart ownit to move it"
-                " aside and start a fresh one"
+                f"the ownit store {self.path} is damaged ({exc}); run `ownit status` to move"
+                " it aside and start a fresh one"
             )
-        return f"the ownit store {self.path} failed: {exc}"
+        doing = "cannot record in" if writing else "cannot read"
+        explained = explain_sqlite(self.path, exc, doing)
+        if explained is not None:
+            return explained
+        return f"{doing} the ownit store {self.path}: {exc}"
+
+    # ------------------------------------------------------------- identity
+
+    def ensure_current(self) -> str | None:
+        """Reopen the store if its file was deleted or replaced since it was opened.
+
+        SQLite keeps writing to a deleted file through the open connection, so a claim
+        made after ``rm state.db*`` would be acknowledged and then lost with the
+        process. Called before every write (and by the server's poll): a fresh store is
+        opened at the path (a replacement that is not a readable ownit store is moved
+        aside as on open), :attr:`on_recreated` writes back what the caller holds, and
+        the reason (``deleted``, ``replaced by another file``) is returned.
+        """
+        with self._lock:
+            if self._conn is not None:
+                now = _file_identity(self.path)
+                if now is not None and now == self._identity:
+                    return None
+                # Safe with another process already using a new file at the path: SQLite
+                # does not checkpoint or delete the -wal of a database file that moved.
+                self._conn.close()
+                self._conn = None
+                self._lost = "deleted" if now is None else "replaced by another file"
+            reason = self._lost
+            if reason is None:
+                return None  # closed by close(): _connection() says so
+            try:
+                fresh = Store.open(self.path, check=self._check)
+            except StoreError as exc:
+                raise StoreError(
+                    f"the ownit store {self.path} was {reason} while ownit had it open, and"
+                    f" no new one can be made there: {exc}"
+                ) from exc
+            self._lost = None
+            self._conn, fresh._conn = fresh._conn, None
+            self._identity = fresh._identity
+            self._last_hashed = (None, "")
+            if fresh.recovered_from is not None:
+                self.recovered_from = fresh.recovered_from
+                self.recovery_message = fresh.recovery_message
+            if self.on_recreated is not None:
+                try:
+                    self.on_recreated(self, reason)
+                except BaseException:
+                    # Not written back (a full disk…): the next use tries again, rather
+                    # than go on with a store missing what the caller holds.
+                    if self._conn is not None:
+                        self._conn.close()
+                    self._conn, self._lost = None, reason
+                    raise
+            return reason
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One committed write transaction (``BEGIN IMMEDIATE`` queues behind other writers)."""
-        with self._use() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.execute("ROLLBACK")
-                raise
+        """One committed write transaction (``BEGIN IMMEDIATE`` queues behind other writers).
+
+        The file is checked before (:meth:`ensure_current`) and after: a write that went
+        to a file deleted meanwhile raises, so that nothing lost is ever acknowledged.
+        """
+        with self._lock:
+            self.ensure_current()
+            with self._use(writing=True) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        with contextlib.suppress(sqlite3.Error):
+                            conn.execute("ROLLBACK")
+                    raise
+            if _file_identity(self.path) != self._identity:
+                raise StoreError(
+                    f"the ownit store {self.path} was deleted or replaced during a write;"
+                    " it is not sure to be recorded: try again (ownit recreates the store)"
+                )
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -498,6 +616,95 @@ class Store:
             except sqlite3.IntegrityError as exc:
                 raise UnknownRegionError(f"no region with id {dismissal.region_id!r}") from exc
 
+    def restore(self, held: Sequence[tuple[RegionState, str | None]]) -> tuple[int, int, int]:
+        """Write back regions known elsewhere (an open editor's memory), each with the text
+        its lines refer to, after the file was lost: a region missing here is added, one
+        present takes these positions; claims and dismissals missing here are added.
+        One transaction; returns how many regions, claims and dismissals were written."""
+        now = time.time()
+        regions = claims = dismissals = 0
+        with self._write() as conn:
+            for state, basis_text in held:
+                region = state.region
+                basis = self._put_snapshot(conn, basis_text)
+                row = conn.execute("SELECT 1 FROM regions WHERE id = ?", (region.id,)).fetchone()
+                if row is None:
+                    conn.execute(
+                        f"INSERT INTO regions ({_REGION_COLUMNS}, basis, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            region.id,
+                            region.path,
+                            region.first_line,
+                            region.end_line,
+                            region.tool,
+                            region.model,
+                            str(region.source),
+                            region.confidence,
+                            region.created_at,
+                            region.fingerprint,
+                            str(region.status),
+                            region.session,
+                            basis,
+                            now,
+                        ),
+                    )
+                    _insert_event(conn, region.id, "restored", "the store was recreated", now)
+                else:
+                    conn.execute(
+                        "UPDATE regions SET first_line = ?, end_line = ?, fingerprint = ?,"
+                        " basis = ?, updated_at = ? WHERE id = ?",
+                        (
+                            region.first_line,
+                            region.end_line,
+                            region.fingerprint,
+                            basis,
+                            now,
+                            region.id,
+                        ),
+                    )
+                regions += 1
+                for claim in (*state.history, *((state.claim,) if state.claim else ())):
+                    known = conn.execute(
+                        "SELECT 1 FROM claims WHERE region_id = ? AND created_at = ?"
+                        " AND owner_email = ? AND fingerprint = ?",
+                        (claim.region_id, claim.created_at, claim.owner_email, claim.fingerprint),
+                    ).fetchone()
+                    if known is None:
+                        conn.execute(
+                            "INSERT INTO claims (region_id, owner_name, owner_email, rationale,"
+                            " fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            (
+                                claim.region_id,
+                                claim.owner_name,
+                                claim.owner_email,
+                                claim.rationale,
+                                claim.fingerprint,
+                                claim.created_at,
+                            ),
+                        )
+                        claims += 1
+                dismissal = state.dismissal
+                if dismissal is not None:
+                    known = conn.execute(
+                        "SELECT 1 FROM dismissals WHERE region_id = ? AND created_at = ?"
+                        " AND by = ?",
+                        (dismissal.region_id, dismissal.created_at, dismissal.by),
+                    ).fetchone()
+                    if known is None:
+                        conn.execute(
+                            "INSERT INTO dismissals (region_id, by, reason, created_at)"
+                            " VALUES (?, ?, ?, ?)",
+                            (
+                                dismissal.region_id,
+                                dismissal.by,
+                                dismissal.reason,
+                                dismissal.created_at,
+                            ),
+                        )
+                        dismissals += 1
+        return regions, claims, dismissals
+
     # ------------------------------------------------------------------ reading
 
     def active_paths(self) -> list[str]:
@@ -621,6 +828,15 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the file at ``path`` now (None: there is none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _connect_valid(path: Path, *, locked: bool = False, check: bool = True) -> sqlite3.Connection:
     """Connect, check that the file is an ownit database, migrate it; or raise.
 
@@ -634,12 +850,62 @@ def _connect_valid(path: Path, *, locked: bool = False, check: bool = True) -> s
             str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
         )
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the ownit store {path}: {exc}") from exc
+        explained = explain_sqlite(path, exc, "cannot open")
+        raise StoreError(explained or f"cannot open the ownit store {path}: {exc}") from exc
     try:
         _configure_and_migrate(conn, path, locked=locked, check=check)
+    except StoreError as exc:
+        conn.close()
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.Error) and _folder_read_only(path, cause):
+            frozen = _connect_frozen(path, check=check)
+            if frozen is not None:
+                return frozen
+        raise
     except BaseException:
         conn.close()
         raise
+    return conn
+
+
+def _folder_read_only(path: Path, exc: sqlite3.Error) -> bool:
+    name = sqlite_error_name(exc)
+    return name == "SQLITE_READONLY_DIRECTORY" or (
+        name.startswith("SQLITE_CANTOPEN") and not os.access(path.parent, os.W_OK)
+    )
+
+
+def _connect_frozen(path: Path, *, check: bool) -> sqlite3.Connection | None:
+    """A read-only connection to a store whose folder is read-only, or None.
+
+    SQLite cannot create the ``-shm`` it needs there, so it cannot even read; but with
+    no ``-wal`` holding changes nobody can be writing this file either (a writer needs
+    that folder too), so reading it as immutable is exact. Every write then fails with
+    a message saying the folder is read-only.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return None  # changes not yet in the file: only SQLite with a -shm may read them
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        if check:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [tuple(row) for row in rows] != [("ok",)]:
+                conn.close()
+                return None
+        app_id, version = _identity(conn)
+        if app_id != APPLICATION_ID or version != SCHEMA_VERSION:
+            conn.close()
+            if app_id == APPLICATION_ID and version > SCHEMA_VERSION:
+                raise StoreVersionError(_too_new(path, version))
+            return None  # it needs a migration or a move aside: say the folder is read-only
+    except sqlite3.Error:
+        conn.close()
+        return None
     return conn
 
 
@@ -656,7 +922,7 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return  # a new store
     except OSError as exc:
-        raise StoreError(f"cannot read the ownit store {path}: {exc.strerror or exc}") from exc
+        raise StoreError(explain_os(path, exc, "cannot read")) from exc
     if not header:
         return  # an empty file is an empty database
     if len(header) == _SQLITE_HEADER_SIZE and header.startswith(_SQLITE_MAGIC):
@@ -714,7 +980,8 @@ def _configure_and_migrate(
     except sqlite3.Error as exc:
         if _is_unreadable(exc):
             raise _Unreadable(str(exc)) from exc
-        raise StoreError(f"cannot use the ownit store {path}: {exc}") from exc
+        explained = explain_sqlite(path, exc, "cannot open")
+        raise StoreError(explained or f"cannot open the ownit store {path}: {exc}") from exc
 
 
 def _is_wal(conn: sqlite3.Connection) -> bool:

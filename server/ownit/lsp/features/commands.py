@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -46,6 +48,24 @@ def region_argument(command: str, args: tuple[Any, ...]) -> tuple[dict[str, Any]
 def register(server: OwnitServer) -> None:
     session = server.session
 
+    def command(name: str) -> Callable[[Callable[..., Any]], Any]:
+        """A command handler: errors answered (``answers_errors``), and what the session
+        noted meanwhile (a store moved aside or recreated) shown before the answer."""
+
+        def decorate(handler: Callable[..., Any]) -> Any:
+            answering = answers_errors(handler)
+
+            @wraps(handler)
+            def run(*args: Any) -> Any:
+                try:
+                    return answering(*args)
+                finally:
+                    server.show_notices()
+
+            return server.command(name)(run)
+
+        return decorate
+
     def claim_json(claim: Any) -> dict[str, Any]:
         return {
             "regionId": claim.region_id,
@@ -57,8 +77,7 @@ def register(server: OwnitServer) -> None:
             "createdAt": claim.created_at,
         }
 
-    @server.command(MARK_AI)
-    @answers_errors
+    @command(MARK_AI)
     def mark_ai(*args: Any) -> dict[str, Any]:
         obj = object_argument(MARK_AI, args)
         uri = field(MARK_AI, obj, "uri", str)
@@ -92,8 +111,7 @@ def register(server: OwnitServer) -> None:
         diagnostics.refresh(server, {uri})
         return {"regionId": region_id}
 
-    @server.command(CLAIM)
-    @answers_errors
+    @command(CLAIM)
     def claim(*args: Any) -> dict[str, Any]:
         obj, uri, region_id = region_argument(CLAIM, args)
         rationale = field(CLAIM, obj, "rationale", str, optional=True)
@@ -107,8 +125,7 @@ def register(server: OwnitServer) -> None:
         diagnostics.refresh(server, {uri})
         return claim_json(result)
 
-    @server.command(CLAIM_FROM_COMMENT)
-    @answers_errors
+    @command(CLAIM_FROM_COMMENT)
     def claim_from_comment(*args: Any) -> dict[str, Any]:
         _, uri, region_id = region_argument(CLAIM_FROM_COMMENT, args)
         tracked = session.tracked(uri, region_id)
@@ -140,8 +157,7 @@ def register(server: OwnitServer) -> None:
         diagnostics.refresh(server, {uri})
         return claim_json(result)
 
-    @server.command(DISMISS)
-    @answers_errors
+    @command(DISMISS)
     def dismiss(*args: Any) -> dict[str, Any]:
         obj, uri, region_id = region_argument(DISMISS, args)
         reason = field(DISMISS, obj, "reason", str, optional=True)
@@ -151,8 +167,7 @@ def register(server: OwnitServer) -> None:
         diagnostics.refresh(server, {uri})
         return {"regionId": result.region_id, "by": result.by, "reason": result.reason}
 
-    @server.command(STATUS)
-    @answers_errors
+    @command(STATUS)
     def status(*args: Any) -> dict[str, Any]:
         obj = object_argument(STATUS, args) if args else {}
         only_uri = field(STATUS, obj, "uri", str, optional=True)

@@ -10,6 +10,7 @@ from lsprotocol import types
 from ownit.lsp.convert import to_core_range
 from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
+from ownit.store import StoreError
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -26,7 +27,10 @@ def register(server: OwnitServer) -> None:
         try:
             session.open(item.uri, item.text, item.version)
         except Exception as error:  # a broken store or repository must not kill the server
-            log.exception("opening %s", item.uri)
+            if isinstance(error, StoreError):  # the message says it all (and the fix)
+                log.warning("opening %s: %s", item.uri, error)
+            else:
+                log.exception("opening %s", item.uri)
             server.window_show_message(
                 types.ShowMessageParams(
                     type=types.MessageType.Error,
@@ -60,8 +64,15 @@ def register(server: OwnitServer) -> None:
             return
         try:
             session.persist(document)
-        except RequestError as error:
+        except (RequestError, StoreError) as error:
             log.warning("saving positions: %s", error)
+            server.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Warning,
+                    message=f"ownit could not save region positions: {error}",
+                )
+            )
+        server.show_notices()
         if document.is_policy_file and document.context is not None:
             policy.reload(server, document.context)
         diagnostics.schedule_history(server, document.uri)

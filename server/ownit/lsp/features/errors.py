@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from ownit.session import RequestError
+from ownit.store import StoreError
 
 REQUEST_FAILED = -32803  # LSP's RequestFailed: the request was understood but cannot be done
 
@@ -21,13 +22,14 @@ class RequestFailed(JsonRpcException):
 
 
 def answers_errors(handler: F) -> F:
-    """Session errors become RequestFailed responses whose message says what to do."""
+    """Session and store errors become RequestFailed responses whose message says what
+    to do (a read-only or full store is the user's to fix: no traceback for them)."""
 
     @wraps(handler)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return handler(*args, **kwargs)
-        except RequestError as error:
+        except (RequestError, StoreError) as error:
             raise RequestFailed(str(error)) from None
 
     return wrapper  # type: ignore[return-value]
