@@ -393,8 +393,9 @@ SQUASHABLE = ("aider co-author", "claude code", "copilot coding agent", "cursor 
 
 
 class _Builder:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, max_files: int) -> None:
         self.rng = random.Random(seed)
+        self.max_files = max_files
         self.files: dict[str, list[Line]] = {}
         self.renamed: set[str] = set()
         self.commits: list[CommitTruth] = []
@@ -414,7 +415,7 @@ class _Builder:
         return out
 
     def pick_path(self) -> str:
-        if not self.files or (len(self.files) < 14 and self.rng.random() < 0.2):
+        if not self.files or (len(self.files) < self.max_files and self.rng.random() < 0.2):
             index = len(self.files) + len(self.renamed)
             folder = self.rng.choice(("src", "src/core", "lib", "tools"))
             return f"{folder}/module_{index:02d}.py"
@@ -578,12 +579,15 @@ def generate(
     mixed_squashes: bool = False,
     stray_vscode_trailers: bool = False,
 ) -> History:
-    """About ``commits`` commits: each AI convention at least twice, humans in between,
-    renames, squash merges and ownit exact commits; see the module docstring."""
-    builder = _Builder(seed)
-    kinds: list[str] = [kind for kind in AI_CONVENTIONS for _ in range(2)]
-    kinds += ["squash"] * 6 + ["ownit exact"] * 3 + ["aider dirty-file commit"] * 4
-    kinds += ["human, look-alike trailers"] * 6 + ["web edit"] * 2
+    """About ``commits`` commits (more when the conventions need more): each AI convention
+    at least twice (once per 80 commits in longer histories), humans in between, renames,
+    squash merges and ownit exact commits; see the module docstring."""
+    builder = _Builder(seed, max_files=max(14, commits // 10))
+    each = max(2, commits // 80)  # how often each AI convention appears
+    kinds: list[str] = [kind for kind in AI_CONVENTIONS for _ in range(each)]
+    kinds += ["squash"] * (3 * each) + ["ownit exact"] * (each + 1)
+    kinds += ["aider dirty-file commit"] * (2 * each) + ["web edit"] * each
+    kinds += ["human, look-alike trailers"] * (3 * each)
     if mixed_squashes:
         kinds += ["mixed squash"] * 4
     if stray_vscode_trailers:

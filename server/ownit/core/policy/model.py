@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal, TypeVar
@@ -495,6 +495,10 @@ class Policy:
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     _line_patterns: tuple[Matcher, ...] = field(default=(), init=False, repr=False, compare=False)
+    # One test per line pattern on the whole message (see _whole_message_test).
+    _line_tests: tuple[Callable[[str], bool] | None, ...] = field(
+        default=(), init=False, repr=False, compare=False
+    )
     _subject_patterns: tuple[Matcher, ...] = field(
         default=(), init=False, repr=False, compare=False
     )
@@ -505,6 +509,7 @@ class Policy:
         object.__setattr__(self, "_trailer_keys", keys)
         lines = tuple(p.match for p in patterns if p.field == "message")
         object.__setattr__(self, "_line_patterns", lines)
+        object.__setattr__(self, "_line_tests", tuple(_whole_message_test(m) for m in lines))
         subjects = tuple(p.match for p in patterns if p.field == "subject")
         object.__setattr__(self, "_subject_patterns", subjects)
 
@@ -652,8 +657,14 @@ class Policy:
         same answer for it as for the whole message, so callers matching many commits can
         remember answers by it (and by the people)."""
         keys = self._trailer_keys
-        keyed = bool(keys) and any(key in message.casefold() for key in keys)
-        if not (keyed or self._line_patterns or self._subject_patterns):
+        folded = message.casefold()
+        keyed = bool(keys) and any(key in folded for key in keys)
+        line_patterns = [
+            matcher
+            for matcher, test in zip(self._line_patterns, self._line_tests, strict=True)
+            if test is None or test(message)
+        ]
+        if not (keyed or line_patterns or self._subject_patterns):
             return ""
         kept: list[str] = []
         subject_kept = False
@@ -663,7 +674,7 @@ class Policy:
                 kept.append(line)
                 subject_kept = True
             elif (keyed and line.lstrip().casefold().startswith(keys)) or any(
-                m.search(capped) for m in self._line_patterns
+                m.search(capped) for m in line_patterns
             ):
                 kept.append(line)
         if not kept:
@@ -715,6 +726,25 @@ def _trailer_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
         if matched:
             found.append((matched.group(1), matched.group(2), line))
     return found
+
+
+_WHOLE_TEXT_ANCHOR = re.compile(r"\\[AZz]")
+MAX_WHOLE_MESSAGE = 100_000
+
+
+def _whole_message_test(matcher: Matcher) -> Callable[[str], bool] | None:
+    """A test on a whole message that is False only when no line of it can match
+    ``matcher`` (one search instead of one per line), or None when there is none: a
+    policy file's regex (RE2), or one anchored at the start or end of the text."""
+    if not matcher.is_regex:
+        phrase = matcher.text.casefold()
+        return lambda message: phrase in message.casefold()
+    source = matcher.text[1:-1]
+    if not matcher.is_builtin or _WHOLE_TEXT_ANCHOR.search(source):
+        return None
+    # ^ and $ at every line: a match in one line is a match in the message.
+    compiled = re.compile(source, re.IGNORECASE | re.MULTILINE)
+    return lambda message: len(message) > MAX_WHOLE_MESSAGE or bool(compiled.search(message))
 
 
 def _match_one(
