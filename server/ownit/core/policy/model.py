@@ -659,16 +659,20 @@ class Policy:
         keys = self._trailer_keys
         folded = message.casefold()
         keyed = bool(keys) and any(key in folded for key in keys)
+        lines = message.splitlines()
+        # The lines as ai_commit_match reads them (splitlines also ends a line at \r,
+        # \x1c, \u2028…), joined with \n: the only line end ^ and $ know in re.
+        text = "\n".join(lines) if self._line_patterns else ""
         line_patterns = [
             matcher
             for matcher, test in zip(self._line_patterns, self._line_tests, strict=True)
-            if test is None or test(message)
+            if test is None or test(text)
         ]
         if not (keyed or line_patterns or self._subject_patterns):
             return ""
         kept: list[str] = []
         subject_kept = False
-        for index, line in enumerate(message.splitlines()):
+        for index, line in enumerate(lines):
             capped = line[:MAX_MATCH_INPUT]
             if index == 0 and any(m.search(capped) for m in self._subject_patterns):
                 kept.append(line)
