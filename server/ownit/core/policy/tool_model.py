@@ -8,11 +8,13 @@ An ``ai_commit_patterns`` entry may say how its matched value names a model (``r
   (``Claude Sonnet 4.5 <noreply@anthropic.com>`` → ``claude-sonnet-4.5``); a name that
   says no more than the tool (``Claude``) names no model.
 - ``tool-model``: the value names the tool too, in one of the shapes project conventions
-  use: ``TOOL:MODEL [ANALYSIS-TOOL…]`` (the Linux kernel's ``Assisted-by``, ownit's own),
-  ``TOOL (MODEL)`` (OpenLiberty's ``Co-authored-by-AI``), ``TOOL MODEL`` when the second
-  of exactly two words holds a digit (OpenInfra's ``Generated-By: <tool> [model]``), or
-  just ``TOOL`` (``Generated-by: GitHub Copilot``). A trailing ``<email>`` is ignored, and
-  version numbers at the end of the tool (``IBM Bob 1.0.0``) are dropped.
+  use, tried in this order: ``TOOL (MODEL)`` (OpenLiberty's ``Co-authored-by-AI``),
+  ``TOOL:MODEL [ANALYSIS-TOOL…]`` (the Linux kernel's ``Assisted-by``, ownit's own; the
+  tool may be words: ``Claude Code:…``; a ``://`` is a URL, not this), ``TOOL MODEL`` when
+  the second of exactly two words holds a digit and is not a version number (OpenInfra's
+  ``Generated-By: <tool> [model]``), else the whole value is the tool (``Generated-by:
+  GitHub Copilot``). A trailing ``<email>`` is ignored, and version numbers at the end of
+  the tool (``IBM Bob 1.0.0``) are dropped.
 
 Names are normalised the same way everywhere: lower case, each run of spaces and of
 characters other than letters, digits and ``.``, ``_``, ``-`` (``/``, ``:`` and ``+`` also
