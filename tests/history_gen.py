@@ -169,7 +169,7 @@ def aider_co_author(rng: random.Random, dev: Person, subject: str) -> Made:
     return Made(_trailers(subject, line), dev, dev, f"aider:{model}")
 
 
-def aider_co_author_old_address(rng: random.Random, dev: Person, subject: str) -> Made:
+def aider_co_author_noreply(rng: random.Random, dev: Person, subject: str) -> Made:
     model = rng.choice(AIDER_MODELS)
     line = f"Co-authored-by: aider ({model}) <noreply@aider.chat>"
     return Made(_trailers(subject, line), dev, dev, f"aider:{model}")
@@ -354,7 +354,7 @@ def stray_vscode_trailer(rng: random.Random, dev: Person, subject: str) -> Made:
 
 AI_CONVENTIONS: dict[str, Convention] = {
     "aider co-author": aider_co_author,
-    "aider co-author, old address": aider_co_author_old_address,
+    "aider co-author, noreply@ address": aider_co_author_noreply,
     "aider co-author and author name": aider_co_author_and_author,
     "aider (aider) names": aider_names,
     "aider subject prefix": aider_subject_prefix,

@@ -34,7 +34,7 @@ def body(*lines: str) -> str:
 
 
 CASES = {
-    # aider, aider/repo.py commit(): co-author attribution (the default since mid-2025)...
+    # aider, aider/repo.py commit(): co-author attribution (the default in recent versions)...
     "aider co-author": Case(
         body("Co-authored-by: aider (gpt-5) <aider@aider.chat>"),
         "aider co-author",
@@ -56,7 +56,7 @@ CASES = {
         "aider",
         "openrouter/deepseek/deepseek-chat-v3-0324:free",
     ),
-    "aider co-author, older address": Case(
+    "aider co-author, noreply@ address": Case(
         body("Co-authored-by: aider (gpt-4o) <noreply@aider.chat>"),
         "aider co-author",
         "aider",

@@ -94,8 +94,8 @@ CO = "Co-authored-by"
 _BOT_EMAIL = r"\+{}\[bot\]@users\.noreply\.github\.com>"
 
 DEFAULT_AI_COMMIT_PATTERNS: tuple[AiCommitPattern, ...] = (
-    # aider (aider/repo.py, commit()): its edits get this co-author by default; before
-    # mid-2025 the address was noreply@aider.chat.
+    # aider (aider/repo.py, commit()): its own edits get this co-author (the default in
+    # recent versions); aider writes aider@aider.chat, noreply@ addresses are seen too.
     _trailer(
         "aider co-author",
         CO,
