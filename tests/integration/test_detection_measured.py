@@ -247,3 +247,8 @@ def test_what_commit_metadata_cannot_tell_costs_exactly_that(
         for path, numbers in c.added.items()
     )
     assert lines.recall == 1.0 and lines.predicted - lines.true_positives == human_lines
+
+
+def test_the_generator_is_seeded() -> None:
+    assert generate(7, 40).stream == generate(7, 40).stream
+    assert generate(7, 40).stream != generate(8, 40).stream

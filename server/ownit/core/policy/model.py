@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal, TypeVar
@@ -495,10 +495,6 @@ class Policy:
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
     _line_patterns: tuple[Matcher, ...] = field(default=(), init=False, repr=False, compare=False)
-    # One test per line pattern on the whole message (see _whole_message_test).
-    _line_tests: tuple[Callable[[str], bool] | None, ...] = field(
-        default=(), init=False, repr=False, compare=False
-    )
     _subject_patterns: tuple[Matcher, ...] = field(
         default=(), init=False, repr=False, compare=False
     )
@@ -509,7 +505,6 @@ class Policy:
         object.__setattr__(self, "_trailer_keys", keys)
         lines = tuple(p.match for p in patterns if p.field == "message")
         object.__setattr__(self, "_line_patterns", lines)
-        object.__setattr__(self, "_line_tests", tuple(_whole_message_test(m) for m in lines))
         subjects = tuple(p.match for p in patterns if p.field == "subject")
         object.__setattr__(self, "_subject_patterns", subjects)
 
@@ -659,20 +654,12 @@ class Policy:
         keys = self._trailer_keys
         folded = message.casefold()
         keyed = bool(keys) and any(key in folded for key in keys)
-        lines = message.splitlines()
-        # The lines as ai_commit_match reads them (splitlines also ends a line at \r,
-        # \x1c, \u2028…), joined with \n: the only line end ^ and $ know in re.
-        text = "\n".join(lines) if self._line_patterns else ""
-        line_patterns = [
-            matcher
-            for matcher, test in zip(self._line_patterns, self._line_tests, strict=True)
-            if test is None or test(text)
-        ]
+        line_patterns = self._line_patterns
         if not (keyed or line_patterns or self._subject_patterns):
             return ""
         kept: list[str] = []
         subject_kept = False
-        for index, line in enumerate(lines):
+        for index, line in enumerate(message.splitlines()):
             capped = line[:MAX_MATCH_INPUT]
             if index == 0 and any(m.search(capped) for m in self._subject_patterns):
                 kept.append(line)
@@ -730,25 +717,6 @@ def _trailer_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
         if matched:
             found.append((matched.group(1), matched.group(2), line))
     return found
-
-
-_WHOLE_TEXT_ANCHOR = re.compile(r"\\[AZz]")
-MAX_WHOLE_MESSAGE = 100_000
-
-
-def _whole_message_test(matcher: Matcher) -> Callable[[str], bool] | None:
-    """A test on a whole message that is False only when no line of it can match
-    ``matcher`` (one search instead of one per line), or None when there is none: a
-    policy file's regex (RE2), or one anchored at the start or end of the text."""
-    if not matcher.is_regex:
-        phrase = matcher.text.casefold()
-        return lambda message: phrase in message.casefold()
-    source = matcher.text[1:-1]
-    if not matcher.is_builtin or _WHOLE_TEXT_ANCHOR.search(source):
-        return None
-    # ^ and $ at every line: a match in one line is a match in the message.
-    compiled = re.compile(source, re.IGNORECASE | re.MULTILINE)
-    return lambda message: len(message) > MAX_WHOLE_MESSAGE or bool(compiled.search(message))
 
 
 def _match_one(

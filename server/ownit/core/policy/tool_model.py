@@ -28,8 +28,6 @@ import re
 
 READERS = ("tool-model", "model-in-parentheses", "model-in-name")
 
-_EMAIL = re.compile(r"\s*<[^<>]*>\s*$")
-_PARENTHESES = re.compile(r"^(?P<name>[^()]*?)\s*\((?P<inner>[^()]*)\)")
 _VERSION = re.compile(r"^v?\d+(?:\.\d+)*$", re.IGNORECASE)
 _TOOL_JUNK = re.compile(r"[^a-z0-9._]+")
 _MODEL_JUNK = re.compile(r"[^a-z0-9._/:+]+")
@@ -59,10 +57,10 @@ def read(reader: str | None, value: str, tool: str | None) -> tuple[str | None, 
     names none."""
     if reader is None:
         return tool, None
-    name = _EMAIL.sub("", value).strip()
+    name = _without_email(value)
     if reader == "model-in-parentheses":
-        found = _PARENTHESES.match(name)
-        return tool, None if found is None else model_name(found["inner"])
+        found = _parenthesized(name)
+        return tool, None if found is None else model_name(found[1])
     if reader == "model-in-name":
         model = model_name(name)
         if model is None or (tool is not None and tool.startswith(model)):
@@ -71,10 +69,33 @@ def read(reader: str | None, value: str, tool: str | None) -> tuple[str | None, 
     return _tool_and_model(name, tool)
 
 
+# String methods rather than regexes: a trailer value is anyone's text, and these stay
+# linear in it whatever it holds.
+
+
+def _without_email(value: str) -> str:
+    """``value`` without a trailing ``<email>``, trimmed."""
+    text = value.strip()
+    if text.endswith(">"):
+        start = text.rfind("<")
+        if start >= 0 and ">" not in text[start:-1]:
+            text = text[:start]
+    return text.strip()
+
+
+def _parenthesized(name: str) -> tuple[str, str] | None:
+    """``NAME (INNER)``: the text before the first ``(`` and inside it, or None."""
+    start = name.find("(")
+    end = name.find(")", start + 1)
+    if start < 0 or end < 0:
+        return None
+    return name[:start].strip(), name[start + 1 : end]
+
+
 def _tool_and_model(name: str, tool: str | None) -> tuple[str | None, str | None]:
-    found = _PARENTHESES.match(name)
+    found = _parenthesized(name)
     if found is not None:
-        return tool_name(found["name"]) or tool, model_name(found["inner"])
+        return tool_name(found[0]) or tool, model_name(found[1])
     agent, colon, rest = name.partition(":")
     if colon and not rest.startswith("//"):  # TOOL:MODEL, not a URL
         after = rest.split()
