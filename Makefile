@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the end-to-end tests drive (real editors); skipped when already present.
+# Debian packages the tests drive (real editors, ssh-keygen, gpg); skipped when already present.
 system:
 	./scripts/install-system-packages
 

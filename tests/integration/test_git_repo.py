@@ -12,6 +12,7 @@ from ownit.core.model import Region, Source
 from ownit.git.repo import (
     GitNotFoundError,
     Identity,
+    IdentityError,
     NotARepositoryError,
     Repository,
     RepositoryCache,
@@ -233,10 +234,97 @@ def test_identity_missing_is_none(git_repo: Path, isolated_git: None) -> None:
     repo = fresh(git_repo)
     assert repo is not None
     git(git_repo, "config", "--unset", "user.email")
-    assert repo.identity() is None
-    git(git_repo, "config", "user.email", "a@b.c")
+    assert repo.identity() is None  # git would make one up from the host name, or refuse
+    git(git_repo, "config", "user.email", "")
+    with pytest.raises(IdentityError, match=r"user\.email '' is empty"):
+        repo.identity()  # an empty e-mail names nobody
+
+
+def test_identity_without_a_name_is_the_one_git_records(git_repo: Path, isolated_git: None) -> None:
+    """git names the author after the account when no name is configured; so does a claim."""
     git(git_repo, "config", "--unset", "user.name")
-    assert repo.identity() is None
+    repo = fresh(git_repo)
+    assert repo is not None
+    ident = repo.identity()
+    author = git(git_repo, "var", "GIT_AUTHOR_IDENT").rsplit(" ", 2)[0]
+    assert ident is not None and str(ident) == author
+    assert ident.email == "test@example.com"
+
+
+@pytest.fixture
+def no_identity_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTHOR", "COMMITTER"):
+        for part in ("NAME", "EMAIL", "DATE"):
+            monkeypatch.delenv(f"GIT_{name}_{part}", raising=False)
+    monkeypatch.delenv("EMAIL", raising=False)
+
+
+def test_identity_from_the_environment_alone(
+    git_repo: Path, isolated_git: None, no_identity_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What CI jobs do: no user.name/user.email, only git's identity variables."""
+    git(git_repo, "config", "--unset", "user.name")
+    git(git_repo, "config", "--unset", "user.email")
+    repo = fresh(git_repo)
+    assert repo is not None
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "CI Bot")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "ci@example.com")
+    assert repo.identity() is None  # the committer is not the author: git var agrees
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ada Author")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
+    assert repo.identity() == Identity("Ada Author", "ada@example.com")
+
+
+def test_identity_precedence_is_gits(
+    git_repo: Path, isolated_git: None, no_identity_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = fresh(git_repo)
+    assert repo is not None
+    monkeypatch.setenv("EMAIL", "from-email-var@example.com")
+    assert repo.identity() == Identity("Test User", "test@example.com")  # config first
+    git(git_repo, "config", "--unset", "user.email")
+    assert repo.identity() == Identity("Test User", "from-email-var@example.com")
+    git(git_repo, "config", "user.email", "user@example.com")
+    git(git_repo, "config", "author.email", "author@example.com")
+    git(git_repo, "config", "author.name", "Author Name")
+    assert repo.identity() == Identity("Author Name", "author@example.com")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "env@example.com")
+    assert repo.identity() == Identity("Author Name", "env@example.com")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "")
+    with pytest.raises(IdentityError, match="GIT_AUTHOR_EMAIL '' is empty"):
+        repo.identity()  # set but empty: git writes <>, which names nobody
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "<>")
+    with pytest.raises(IdentityError, match="GIT_AUTHOR_EMAIL '<>' is empty"):
+        repo.identity()
+    monkeypatch.delenv("GIT_AUTHOR_EMAIL")
+    git(git_repo, "config", "author.email", "")
+    assert repo.identity() == Identity("Author Name", "user@example.com")  # as git: unset
+
+
+def test_identity_is_cleaned_as_git_cleans_it(
+    git_repo: Path, isolated_git: None, no_identity_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = fresh(git_repo)
+    assert repo is not None
+    monkeypatch.setenv("GIT_AUTHOR_NAME", " Eve <evil@example.com>\nAI-Owned: x ")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", " <eve@example.com>. ")
+    ident = repo.identity()
+    assert ident == Identity("Eve evil@example.comAI-Owned: x", "eve@example.com")
+    written = git(git_repo, "var", "GIT_AUTHOR_IDENT")
+    assert written.startswith(f"{ident} ")
+
+
+def test_identity_refused_when_git_refuses(
+    git_repo: Path, isolated_git: None, no_identity_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(git_repo, "config", "--unset", "user.name")
+    git(git_repo, "config", "user.useConfigOnly", "true")
+    repo = fresh(git_repo)
+    assert repo is not None
+    with pytest.raises(IdentityError, match="no name was given and auto-detection is disabled"):
+        repo.identity()
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Named")
+    assert repo.identity() == Identity("Named", "test@example.com")
 
 
 def test_identity_from_global_config(

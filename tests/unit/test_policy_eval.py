@@ -240,7 +240,7 @@ def test_exclude_linguist_false_ignores_gitattributes() -> None:
         ("Fix\n\nCo-authored-by: aider (gpt-4o) <noreply@aider.chat>", ("D", "d@x"), "aider"),
         ("Fix\n\nCo-authored-by: Codex <codex@openai.com>", ("D", "d@x"), "codex"),
         ("Fix\n\nCo-authored-by: gemini-code-assist[bot] <x@y>", ("D", "d@x"), "gemini"),
-        ("Fix\n\nAssisted-by: claude-code:claude-sonnet-5", ("D", "d@x"), None),
+        ("Fix\n\nAssisted-by: claude-code:claude-sonnet-5", ("D", "d@x"), "claude-code"),
         ("Fix", ("Dev Name (aider)", "d@x"), "aider"),
         ("Fix", ("Copilot", "198982749+Copilot@users.noreply.github.com"), "copilot"),
         ("Fix", ("copilot-swe-agent[bot]", "x@y"), "copilot"),

@@ -3,7 +3,8 @@
 
 check:   exit 0 valid (or no `.ownit.yaml`: the built-in defaults apply), 1 problems (each
          `file:line:col: message`), 2 a named file missing or unreadable.
-explain: which rules apply to PATH (in order; the last wins per key) and what they require.
+explain: which rules apply to PATH (in order; the last wins per key) and what they require,
+         and the ai_commit_patterns in force (what marks a commit as AI-assisted).
 example: the commented example policy, every key documented (equal to the built-in defaults).
 """
 
@@ -208,6 +209,7 @@ def run_explain(args: argparse.Namespace) -> int:
             ],
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
+            "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
         }
         _print_json(data)
         return EXIT_OK
@@ -243,7 +245,32 @@ def run_explain(args: argparse.Namespace) -> int:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
         print(f"    CODEOWNERS ({location}) lists: {listed}")
+    _print_ai_patterns(policy.ai_commit_patterns)
     return EXIT_OK
+
+
+def _print_ai_patterns(patterns: Any) -> None:
+    """The ai_commit_patterns in force, one line each: name, what it matches, the tool
+    (and how the model is read), the evidence class."""
+    from ownit.core.printable import printable
+
+    if not patterns:
+        print("  AI-assisted commits: no ai_commit_patterns (only ownit's own trailers count)")
+        return
+    print(
+        "  AI-assisted commits (ai_commit_patterns, in order; the first corroborated match"
+        " names the tool):"
+    )
+    for pattern in patterns:
+        tool = pattern.tool or "the tool the value names"
+        if pattern.read:
+            tool += f" (read: {pattern.read})"
+        print(
+            printable(
+                f"    {pattern.name}: {pattern.looks_at} {pattern.match.text} → {tool}"
+                f" [{pattern.evidence}]"
+            )
+        )
 
 
 def _relative_path(raw: str, toplevel: Path | None) -> str:

@@ -10,9 +10,9 @@ Two kinds of statement can say that an AI wrote code in a commit:
   are not a commit-level attribution.
 - **commit-level**: whatever the policy's ``ai_commit_patterns`` match outside exact
   groups — a co-author trailer, ``Assisted-by`` without the marker, and the commit's
-  author or committer unless the message's last group (its trailer block) is exact. Such
-  a commit's every added line counts as AI-written; lines a valid claim covers are
-  owned (or committed unowned), the rest are reported.
+  author, committer and subject line unless the message's last group (its trailer block)
+  is exact. Such a commit's every added line counts as AI-written; lines a valid claim
+  covers are owned (or committed unowned), the rest are reported.
 
 A server-side squash merge keeps each squashed commit's group as its own paragraph, so an
 exact group says nothing about a squashed commit that a co-author trailer marks.
@@ -71,17 +71,21 @@ def may_be_exact(message: str) -> bool:
 
 def commit_level_text(message: str) -> str:
     """The message without its exact groups: what commit-level attribution is looked
-    for in (the subject line stays)."""
+    for in. The subject line stays, as an empty line when the trailer block is exact: like
+    the author and committer, it speaks for the whole commit, which the block describes
+    exactly (an ``aider: `` subject prefix says no more than aider's author name)."""
     if not may_be_exact(message):
         return message
-    subject = message.split("\n", 1)[0]
-    kept = [group for group in groups(message) if not is_exact(group)]
+    found = groups(message)
+    subject = "" if found and is_exact(found[-1]) else message.split("\n", 1)[0]
+    kept = [group for group in found if not is_exact(group)]
     return "\n\n".join([subject, *("\n".join(group) for group in kept)])
 
 
 def people_count(message: str) -> bool:
-    """Whether the commit's author and committer may attribute it to an AI: yes unless
-    the message's last group (its trailer block) is exact."""
+    """Whether the commit's author and committer (and subject line, see
+    :func:`commit_level_text`) may attribute it to an AI: yes unless the message's last
+    group (its trailer block) is exact."""
     if not may_be_exact(message):
         return True
     found = groups(message)

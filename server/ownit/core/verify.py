@@ -123,7 +123,8 @@ class Prepared:
     claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
     # Commit-level AI-assisted commits (every added line is AI): commit -> why.
     ai: dict[str, str] = field(default_factory=dict)
-    ai_tools: dict[str, str] = field(default_factory=dict)  # commit -> tool ("" = unknown)
+    # commit -> tool or tool:model, as its ai_commit_patterns match names it ("" = unknown)
+    ai_tools: dict[str, str] = field(default_factory=dict)
     # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
     # are their AI-written lines.
     exact: set[str] = field(default_factory=set)
@@ -160,7 +161,7 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
         )
         if found is not None and len(commit.parents) <= 1:
             prepared.ai[commit.sha] = found.reason
-            prepared.ai_tools[commit.sha] = found.tool or ""
+            prepared.ai_tools[commit.sha] = found.attribution
     return prepared
 
 

@@ -33,7 +33,7 @@ from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
 
 INDEX_FILE = "claim-index.json"
-INDEX_VERSION = 2  # 2: exact trailer groups (AI-Lines: exact) are not AI-assisted
+INDEX_VERSION = 3  # 2: exact groups are not AI-assisted; 3: tools as tool:model
 
 
 class BlameError(GitError):
@@ -97,9 +97,7 @@ def parse_porcelain(out: bytes) -> list[BlameLine]:
 
 
 def policy_key(policy: Policy) -> str:
-    text = repr(
-        [(p.name, p.field, p.match.text, p.trailer, p.tool) for p in policy.ai_commit_patterns]
-    )
+    text = repr([p.identity for p in policy.ai_commit_patterns])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -118,7 +116,7 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
         sha=commit.sha,
         order=order,
         claims=claims,
-        ai_tool=None if match is None else (match.tool or ""),
+        ai_tool=None if match is None else match.attribution,
         ai_reason="" if match is None else match.reason,
     )
 

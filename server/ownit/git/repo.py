@@ -81,10 +81,50 @@ class Repository:
         return rel.as_posix()
 
     def identity(self) -> Identity | None:
-        """``user.name`` and ``user.email`` from git config as git writes them in a commit
-        (:func:`as_committed`), or ``None`` if either is unset."""
+        """Who a claim made here names: the author git would record for a commit made now,
+        or ``None`` when git has no e-mail address to write.
+
+        git itself answers (``git var GIT_AUTHOR_IDENT``), so its precedence and clean-up
+        hold exactly: ``GIT_AUTHOR_NAME``/``GIT_AUTHOR_EMAIL`` from the environment first
+        (CI jobs and scripts set them; git exports them to hooks, ``--author`` included),
+        then the ``author.*`` and ``user.*`` config, then ``$EMAIL``; ``<``, ``>`` and
+        newlines dropped and spaces, control characters and ``.,:;<>"\\'`` trimmed at the
+        ends. A name git finds nowhere is the account's, as in a commit. ``None`` too when
+        git would make the e-mail up from the host name: a claim must name an address
+        someone chose. An identity git refuses (``user.useConfigOnly`` without a name), or
+        an e-mail that is empty once git is done with it, is an :class:`IdentityError`.
+        """
+        setting = self._author_email_setting()
+        if setting is None:
+            return None
+        result = git.run(["var", "GIT_AUTHOR_IDENT"], self.toplevel, check=False, isolate=True)
+        line = git.text(result.stdout).rstrip("\n")
+        if result.returncode != 0 or " <" not in line or ">" not in line:
+            lines = git.text(result.stderr).strip().splitlines()
+            why = lines[-1].removeprefix("fatal: ") if lines else "git refused it"
+            raise IdentityError(
+                f"git cannot name the author of a commit here ({why}): set user.name and"
+                " user.email (or GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL) to what commits should say"
+            )
+        # "Name <email> 1700000000 +0000": git has dropped every "<" and ">" of both parts.
+        name, _, rest = line.partition(" <")
+        email = rest[: rest.rfind(">")]
+        if not email:
+            key, raw = setting
+            raise IdentityError(
+                f"{key} {raw!r} is empty once git drops <, > and newlines and trims"
+                " punctuation and spaces at its ends, so a claim could not name its owner:"
+                " run `git config user.email you@example.com`"
+            )
+        return Identity(name, email)
+
+    def _author_email_setting(self) -> tuple[str, str] | None:
+        """Where git takes the author's e-mail from, and its value as set; None when git
+        would guess it from the host name (git's order: ident.c)."""
+        if "GIT_AUTHOR_EMAIL" in os.environ:  # taken as given, even empty
+            return "GIT_AUTHOR_EMAIL", os.environ["GIT_AUTHOR_EMAIL"]
         result = run_git(
-            ["config", "-z", "--get-regexp", r"^user\.(name|email)$"], self.toplevel, isolate=True
+            ["config", "-z", "--get-regexp", r"^(author|user)\.email$"], self.toplevel, isolate=True
         )
         if result.returncode not in (0, 1):  # 1: no such key
             raise GitError(f"git config failed in {self.toplevel}: {result.stderr.strip()}")
@@ -92,46 +132,18 @@ class Repository:
         for entry in result.stdout.split("\0"):
             key, _, value = entry.partition("\n")
             if key:
-                values[key.lower()] = value.strip()  # the last one wins, as in git
-        name, email = values.get("user.name", ""), values.get("user.email", "")
-        if not name or not email:
-            return None
-        return as_committed(self.toplevel, name, email)
+                values[key.lower()] = value  # the last one wins, as in git
+        if values.get("author.email"):  # an empty author.email is no author.email
+            return "author.email", values["author.email"]
+        if "user.email" in values:
+            return "user.email", values["user.email"]
+        if os.environ.get("EMAIL"):
+            return "EMAIL", os.environ["EMAIL"]
+        return None
 
 
 class IdentityError(GitError):
-    """The configured name or e-mail cannot be written faithfully into a commit."""
-
-
-def as_committed(cwd: Path, name: str, email: str) -> Identity:
-    """``name`` and ``email`` as git writes them in a commit's ident line: git itself
-    formats them (``git var GIT_COMMITTER_IDENT``), so its rules hold exactly — it drops
-    ``<``, ``>`` and newlines and trims "crud" (spaces, control characters and
-    ``.,:;<>"\\'``) from both ends. An ident git refuses, or an e-mail that is empty once
-    git is done with it, is an :class:`IdentityError` saying so."""
-    result = git.run(
-        ["var", "GIT_COMMITTER_IDENT"],
-        cwd,
-        check=False,
-        isolate=True,
-        extra_env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email},
-    )
-    line = git.text(result.stdout).rstrip("\n")
-    if result.returncode != 0 or " <" not in line or ">" not in line:
-        why = git.text(result.stderr).strip().removeprefix("fatal: ") or "git refused it"
-        raise IdentityError(
-            f"git cannot write the identity {name!r} <{email!r}> into a commit ({why}):"
-            " set user.name and user.email to what you want commits to say"
-        )
-    written_name, _, rest = line.partition(" <")
-    written_email = rest[: rest.rfind(">")]
-    if not written_email:
-        raise IdentityError(
-            f"user.email {email!r} is empty once git drops <, > and newlines and trims"
-            " punctuation and spaces at its ends, so a claim could not name its owner:"
-            " run `git config user.email you@example.com`"
-        )
-    return Identity(written_name, written_email)
+    """git cannot write the identity into a commit, or it would name nobody."""
 
 
 def _discover(directory: Path) -> Repository | None:

@@ -35,7 +35,9 @@ from ownit.core.policy.defaults import (
 from ownit.core.policy.globs import Glob, GlobError
 from ownit.core.policy.model import (
     AI_COMMIT_FIELDS,
+    AI_EVIDENCE,
     ALL_HISTORY,
+    CORROBORATED,
     RATIONALE_KEYS,
     SETTING_KEYS,
     SOURCE_KEYS,
@@ -59,6 +61,7 @@ from ownit.core.policy.problems import (
     PolicyError,
     PolicyProblem,
 )
+from ownit.core.policy.tool_model import READERS
 
 MAX_EVENTS = 50_000
 MAX_ALIASES = 50
@@ -74,10 +77,12 @@ TOP_LEVEL_KEYS = (
     "exclude",
     "exclude_linguist",
     "ai_commit_patterns",
+    "also_ai_commit_patterns",
+    "disable_ai_commit_patterns",
     "handles",
 )
 RULE_KEYS = ("name", "description", "paths", *SETTING_KEYS)
-AI_PATTERN_KEYS = ("name", "tool", "match", *AI_COMMIT_FIELDS)
+AI_PATTERN_KEYS = ("name", "tool", "match", "read", "evidence", *AI_COMMIT_FIELDS)
 
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -569,20 +574,24 @@ def _check_lengths(
     )
 
 
-def _read_ai_patterns(reader: _Reader, node: Node) -> tuple[AiCommitPattern, ...] | None:
-    items = reader.sequence(node, "ai_commit_patterns")
+def _read_ai_patterns(
+    reader: _Reader, node: Node, key: str = "ai_commit_patterns"
+) -> list[tuple[AiCommitPattern, Node]] | None:
+    """The patterns of ``key`` (``ai_commit_patterns`` or ``also_ai_commit_patterns``),
+    each with its node (for messages about it)."""
+    items = reader.sequence(node, key)
     if items is None:
         return None
-    patterns = []
+    patterns: list[tuple[AiCommitPattern, Node]] = []
     for index, item in enumerate(items):
-        where = f"ai_commit_patterns[{index}]"
+        where = f"{key}[{index}]"
         if isinstance(item, ScalarNode):
             value = reader.text(item, where, "a /regex/ or phrase, or a mapping")
             if value is None:
                 continue
             matcher = reader.matcher(item, where, value)
             if matcher is not None:
-                patterns.append(AiCommitPattern(name=value, field="message", match=matcher))
+                patterns.append((AiCommitPattern(name=value, field="message", match=matcher), item))
             continue
         keys = reader.mapping(item, where, AI_PATTERN_KEYS)
         if keys is None:
@@ -637,17 +646,74 @@ def _read_ai_patterns(reader: _Reader, node: Node) -> tuple[AiCommitPattern, ...
         name = None
         if "name" in keys:
             name = reader.text(keys["name"][1], f"{where}.name")
-        if matcher is None or (field_name == "trailer" and trailer is None):
+        read = None
+        if "read" in keys:
+            read = reader.choice(keys["read"][1], f"{where}.read", READERS)
+        evidence: str | None = CORROBORATED
+        if "evidence" in keys:
+            evidence = reader.choice(keys["evidence"][1], f"{where}.evidence", AI_EVIDENCE)
+        if matcher is None or evidence is None or (field_name == "trailer" and trailer is None):
             continue
-        patterns.append(
-            AiCommitPattern(
-                name=name or f"{trailer or field_name} {value}",
-                field=field_name,  # type: ignore[arg-type]
-                match=matcher,
-                trailer=trailer,
-                tool=tool,
-            )
+        pattern = AiCommitPattern(
+            name=name or f"{trailer or field_name} {value}",
+            field=field_name,
+            match=matcher,
+            trailer=trailer,
+            tool=tool,
+            read=read,
+            evidence=evidence,
         )
+        patterns.append((pattern, item))
+    return patterns
+
+
+def _ai_patterns_in_force(
+    reader: _Reader, keys: dict[str, tuple[Node, Node]]
+) -> tuple[AiCommitPattern, ...]:
+    """``ai_commit_patterns`` (or the built-in list), then ``also_ai_commit_patterns``
+    (an entry named like one in force replaces it in place, any other is added at the
+    end), then ``disable_ai_commit_patterns`` (names taken out)."""
+    patterns = list(DEFAULT_AI_COMMIT_PATTERNS)
+    if "ai_commit_patterns" in keys:
+        read = _read_ai_patterns(reader, keys["ai_commit_patterns"][1])
+        patterns = [pattern for pattern, _ in read or ()]
+    if "also_ai_commit_patterns" in keys:
+        added = _read_ai_patterns(
+            reader, keys["also_ai_commit_patterns"][1], "also_ai_commit_patterns"
+        )
+        seen: dict[str, Node] = {}
+        for pattern, item in added or ():
+            if pattern.name in seen:
+                first = seen[pattern.name].start_mark
+                reader.add(
+                    item,
+                    f"also_ai_commit_patterns: another entry is named '{pattern.name}' (line "
+                    f"{first.line + 1}); an entry replaces the pattern of its name, so names "
+                    "must be unique here",
+                )
+                continue
+            seen[pattern.name] = item
+            names = [p.name for p in patterns]
+            if pattern.name in names:
+                patterns[names.index(pattern.name)] = pattern
+            else:
+                patterns.append(pattern)
+    if "disable_ai_commit_patterns" in keys:
+        where = "disable_ai_commit_patterns"
+        names = [p.name for p in patterns]
+        off = set()
+        for index, (value, item) in enumerate(
+            reader.texts(keys[where][1], where, "pattern names") or ()
+        ):
+            if value not in names:
+                reader.add(
+                    item,
+                    f"{where}[{index}]: no pattern in force is named {value!r}"
+                    f"{_suggest(value, names)} (ownit policy explain lists them)",
+                )
+                continue
+            off.add(value)
+        patterns = [p for p in patterns if p.name not in off]
     return tuple(patterns)
 
 
@@ -803,9 +869,7 @@ def _read_policy(reader: _Reader, root: Node | None) -> Policy | None:
     exclude_linguist = True
     if "exclude_linguist" in keys:
         exclude_linguist = bool(reader.boolean(keys["exclude_linguist"][1], "exclude_linguist"))
-    patterns = DEFAULT_AI_COMMIT_PATTERNS
-    if "ai_commit_patterns" in keys:
-        patterns = _read_ai_patterns(reader, keys["ai_commit_patterns"][1]) or ()
+    patterns = _ai_patterns_in_force(reader, keys)
     if version is None:
         return None
     return Policy(

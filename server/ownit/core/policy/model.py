@@ -27,6 +27,7 @@ from typing import Literal, TypeVar
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.model import Severity, Source
+from ownit.core.policy import tool_model
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
 
@@ -156,43 +157,102 @@ class Rule:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class AiCommitPattern:
-    """What marks a commit as AI-assisted.
-
-    ``field`` is ``trailer`` (the value of every ``<trailer>: value`` line of the message),
-    ``message`` (every line of the message), ``author_name``, ``author_email``,
-    ``committer_name`` or ``committer_email``.
-    """
-
-    name: str
-    field: Literal[
-        "trailer", "message", "author_name", "author_email", "committer_name", "committer_email"
-    ]
-    match: Matcher
-    trailer: str | None = None
-    tool: str | None = None
-
-
-AI_COMMIT_FIELDS = (
+AiField = Literal[
     "trailer",
     "message",
+    "subject",
+    "author_name",
+    "author_email",
+    "committer_name",
+    "committer_email",
+]
+AI_COMMIT_FIELDS: tuple[AiField, ...] = (
+    "trailer",
+    "message",
+    "subject",
     "author_name",
     "author_email",
     "committer_name",
     "committer_email",
 )
 
+# How sure a pattern's match is that an AI tool wrote the commit's code.
+CORROBORATED = "corroborated"  # the tool writes it when it wrote code (a co-author, a bot)
+WEAK = "weak"  # the tool also writes it on commits with no AI code in them
+AI_EVIDENCE = (CORROBORATED, WEAK)
+
+
+@dataclass(frozen=True, slots=True)
+class AiCommitPattern:
+    """What marks a commit as AI-assisted.
+
+    ``field`` is ``trailer`` (the value of every ``<trailer>: value`` line of the message),
+    ``message`` (every line of the message), ``subject`` (its first line),
+    ``author_name``, ``author_email``, ``committer_name`` or ``committer_email``.
+    ``tool`` names the tool; ``read`` (one of ``tool_model.READERS``) says how the
+    matched value names the model, or the tool too. ``evidence`` is ``corroborated`` or
+    ``weak`` (see :data:`AI_EVIDENCE`).
+    """
+
+    name: str
+    field: AiField
+    match: Matcher
+    trailer: str | None = None
+    tool: str | None = None
+    read: str | None = None
+    evidence: str = CORROBORATED
+
+    @property
+    def looks_at(self) -> str:
+        """What the pattern reads, in words: ``trailer Co-authored-by``, ``author name``."""
+        if self.field == "trailer":
+            return f"trailer {self.trailer}"
+        return self.field.replace("_", " ")
+
+    @property
+    def identity(self) -> tuple[object, ...]:
+        """Everything that decides what the pattern matches and says (cache keys)."""
+        return (
+            self.name,
+            self.field,
+            self.match.text,
+            self.trailer,
+            self.tool,
+            self.read,
+            self.evidence,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "field": self.field,
+            "trailer": self.trailer,
+            "match": self.match.text,
+            "tool": self.tool,
+            "read": self.read,
+            "evidence": self.evidence,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class AiCommitMatch:
     pattern: str  # the pattern's name
     tool: str | None
-    evidence: str  # what matched: "Co-authored-by: Claude <noreply@anthropic.com>"
+    matched: str  # what matched: "Co-authored-by: Claude <noreply@anthropic.com>"
+    model: str | None = None
+    evidence: str = CORROBORATED  # the pattern's evidence class
+
+    @property
+    def attribution(self) -> str:
+        """``tool:model``, the tool alone, or "" when the pattern names no tool."""
+        if not self.tool:
+            return ""
+        return f"{self.tool}:{self.model}" if self.model else self.tool
 
     @property
     def reason(self) -> str:
-        return f"{self.evidence} (matches ai_commit_patterns '{self.pattern}')"
+        weak = ", weak evidence" if self.evidence == WEAK else ""
+        return f"{self.matched} (matches ai_commit_patterns '{self.pattern}'{weak})"
 
 
 # --- the resolved rule for one path ------------------------------------------------------------
@@ -431,18 +491,22 @@ class Policy:
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     source: str = field(default="<built-in defaults>", compare=False)
-    # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded), or
-    # None when a ``message`` pattern looks at every line.
-    _trailer_keys: tuple[str, ...] | None = field(
-        default=None, init=False, repr=False, compare=False
+    # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
+    # and the patterns that read lines (``message``) or the subject line.
+    _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+    _line_patterns: tuple[Matcher, ...] = field(default=(), init=False, repr=False, compare=False)
+    _subject_patterns: tuple[Matcher, ...] = field(
+        default=(), init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         patterns = self.ai_commit_patterns
-        keys = None
-        if not any(p.field == "message" for p in patterns):
-            keys = tuple((p.trailer or "").casefold() for p in patterns if p.field == "trailer")
+        keys = tuple(dict.fromkeys((p.trailer or "").casefold() for p in patterns if p.trailer))
         object.__setattr__(self, "_trailer_keys", keys)
+        lines = tuple(p.match for p in patterns if p.field == "message")
+        object.__setattr__(self, "_line_patterns", lines)
+        subjects = tuple(p.match for p in patterns if p.field == "subject")
+        object.__setattr__(self, "_subject_patterns", subjects)
 
     # -- per path --
 
@@ -555,9 +619,11 @@ class Policy:
         committer_name: str = "",
         committer_email: str = "",
     ) -> AiCommitMatch | None:
-        """The first ``ai_commit_patterns`` entry the commit matches, or None.
+        """The ``ai_commit_patterns`` entry the commit matches, or None: the first
+        ``corroborated`` one in pattern order, else the first ``weak`` one (a weak trailer
+        next to a tool's own co-author line does not hide the tool and its model).
 
-        Only the lines of :meth:`ai_commit_evidence` are read, so a message that names
+        Only the lines of :meth:`ai_commit_evidence` matter, so a message that names
         none of the trailer keys the patterns look at costs one scan.
         """
         people = {
@@ -566,38 +632,47 @@ class Policy:
             "committer_name": committer_name,
             "committer_email": committer_email,
         }
-        lines = [line[:MAX_MATCH_INPUT] for line in self.ai_commit_evidence(message).splitlines()]
+        lines = [line[:MAX_MATCH_INPUT] for line in message.splitlines()]
         trailers = _trailer_lines(lines)
+        weak: AiCommitMatch | None = None
         for pattern in self.ai_commit_patterns:
-            if pattern.field == "trailer":
-                wanted = (pattern.trailer or "").casefold()
-                for key, value, line in trailers:
-                    if key.casefold() == wanted and pattern.match.search(value):
-                        return AiCommitMatch(pattern.name, pattern.tool, line.strip())
-            elif pattern.field == "message":
-                for line in lines:
-                    if pattern.match.search(line):
-                        return AiCommitMatch(pattern.name, pattern.tool, line.strip())
-            else:
-                value = people[pattern.field]
-                if value and pattern.match.search(value):
-                    label = pattern.field.replace("_", " ")
-                    return AiCommitMatch(pattern.name, pattern.tool, f"{label} {value!r}")
-        return None
+            found = _match_one(pattern, lines, trailers, people)
+            if found is None:
+                continue
+            if found.evidence != WEAK:
+                return found
+            weak = weak or found
+        return weak
 
     def ai_commit_evidence(self, message: str) -> str:
-        """The part of a commit message ``ai_commit_patterns`` can match: all of it when a
-        ``message`` pattern looks at every line, else only the lines that start with a
-        trailer key a pattern names ("" when there are none). ``ai_commit_match`` gives
-        the same answer for it as for the whole message, so callers matching many commits
-        can remember answers by it (and by the people)."""
+        """The part of a commit message ``ai_commit_patterns`` can match: the lines that
+        start with a trailer key a pattern names (indented or not), the lines a ``message``
+        pattern matches, and the subject line when a ``subject`` pattern matches it (else
+        an empty first line); "" when there is none of these. ``ai_commit_match`` gives the
+        same answer for it as for the whole message, so callers matching many commits can
+        remember answers by it (and by the people)."""
         keys = self._trailer_keys
-        if keys is None:
-            return message
         folded = message.casefold()
-        if not any(key in folded for key in keys):
+        keyed = bool(keys) and any(key in folded for key in keys)
+        line_patterns = self._line_patterns
+        if not (keyed or line_patterns or self._subject_patterns):
             return ""
-        return "\n".join(line for line in message.splitlines() if line.casefold().startswith(keys))
+        kept: list[str] = []
+        subject_kept = False
+        for index, line in enumerate(message.splitlines()):
+            capped = line[:MAX_MATCH_INPUT]
+            if index == 0 and any(m.search(capped) for m in self._subject_patterns):
+                kept.append(line)
+                subject_kept = True
+            elif (keyed and line.lstrip().casefold().startswith(keys)) or any(
+                m.search(capped) for m in line_patterns
+            ):
+                kept.append(line)
+        if not kept:
+            return ""
+        if not subject_kept and self._subject_patterns:
+            kept.insert(0, "")  # the evidence's first line must not pass for a subject
+        return "\n".join(kept)
 
     def is_ai_commit(
         self,
@@ -630,7 +705,9 @@ class Policy:
         return replace(self, source=source)
 
 
-_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)\s*$")
+# A trailer line: ``Key: value``; indented as ``git merge --squash`` indents the squashed
+# commits' messages.
+_TRAILER = re.compile(r"^[ \t]*([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*?)\s*$")
 
 
 def _trailer_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -640,6 +717,35 @@ def _trailer_lines(lines: Sequence[str]) -> list[tuple[str, str, str]]:
         if matched:
             found.append((matched.group(1), matched.group(2), line))
     return found
+
+
+def _match_one(
+    pattern: AiCommitPattern,
+    lines: Sequence[str],
+    trailers: Sequence[tuple[str, str, str]],
+    people: Mapping[str, str],
+) -> AiCommitMatch | None:
+    """The first thing ``pattern`` matches in the commit, with the tool and model it names."""
+    if pattern.field == "trailer":
+        wanted = (pattern.trailer or "").casefold()
+        for key, value, line in trailers:
+            if key.casefold() == wanted and pattern.match.search(value):
+                return _found(pattern, value, line.strip())
+    elif pattern.field in ("message", "subject"):
+        for line in lines[:1] if pattern.field == "subject" else lines:
+            if pattern.match.search(line):
+                return _found(pattern, line, line.strip())
+    else:
+        value = people[pattern.field]
+        if value and pattern.match.search(value):
+            label = pattern.field.replace("_", " ")
+            return _found(pattern, value, f"{label} {value!r}")
+    return None
+
+
+def _found(pattern: AiCommitPattern, value: str, matched: str) -> AiCommitMatch:
+    tool, model = tool_model.read(pattern.read, value, pattern.tool)
+    return AiCommitMatch(pattern.name, tool, matched, model, pattern.evidence)
 
 
 def normalize_path(path: str) -> str:

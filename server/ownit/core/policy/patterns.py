@@ -59,7 +59,11 @@ class Matcher:
             # RE2 reads UTF-8; a lone surrogate (JSON allows "\ud800") cannot be encoded.
             return self._regex.search(value.encode("utf-8", "replace")) is not None
         if self.is_regex:
-            return _builtin_regex(self.text[1:-1]).search(value) is not None
+            # One of ownit's own: compiled on first use, then kept (history matches every
+            # commit's lines; a lookup in re's cache each time costs more than the match).
+            compiled = _builtin_regex(self.text[1:-1])
+            object.__setattr__(self, "_regex", compiled)
+            return compiled.search(value) is not None
         return self.text.casefold() in value.casefold()
 
     def __str__(self) -> str:
@@ -71,7 +75,6 @@ def is_regex_literal(text: str) -> bool:
 
 
 def _builtin_regex(source: str) -> re.Pattern[str]:
-    # ``re`` keeps its own cache of compiled patterns; no module state here.
     return re.compile(source, re.IGNORECASE)
 
 
