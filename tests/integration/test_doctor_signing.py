@@ -59,7 +59,7 @@ def test_ssh_key_file_missing_then_present(git_repo: Path, tmp_path: Path) -> No
     key = tmp_path / "id_ed25519"
     git(git_repo, "config", "user.signingKey", str(key) + ".pub")
     found = check_signing(git_repo, ASKING)
-    assert found.status == "fail" and "no such file" in found.detail
+    assert found.status == "fail" and "which is not a file" in found.detail
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
     assert check_signing(git_repo, ASKING).status == "ok"
 
@@ -74,4 +74,6 @@ def test_openpgp_without_a_secret_key(git_repo: Path, tmp_path: Path, monkeypatc
 
 def test_unknown_gpg_format(git_repo: Path) -> None:
     git(git_repo, "config", "gpg.format", "pgp")
-    assert "is not one of openpgp, x509, ssh" in check_signing(git_repo, ASKING).detail
+    assert "not ssh or openpgp" in check_signing(git_repo, ASKING).detail
+    git(git_repo, "config", "gpg.format", "x509")
+    assert "x509, which ownit cannot sign claims with" in check_signing(git_repo, ASKING).detail

@@ -10,10 +10,12 @@ changes so that an edit no longer applies, :func:`render_preset` raises
 - ``strict``: for regulated teams: ownership required and the commit blocked everywhere
   (tests included), errors in the editor, longer rationales, heuristic detection counted,
   two owners for sensitive paths.
-- ``kernel``: the Linux kernel's ``Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]``
-  tag (Documentation/process/coding-assistants.rst) recognised, with the agent's tool.
-- ``apache``: the Apache Software Foundation's ``Generated-by: <tool>`` token (ASF
-  Generative Tooling Guidance) recognised, with the tool.
+- ``kernel``: the Linux kernel's rules (Documentation/process/coding-assistants.rst): its
+  ``Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]`` tag (which the built-in
+  patterns read) explained, and a commit where an AI tool signs off or co-develops is
+  AI-assisted too.
+- ``apache``: the ASF Generative Tooling Guidance: its ``Generated-by: <tool>`` token
+  (which the built-in patterns read) explained, and rationales of 30 characters.
 """
 
 from __future__ import annotations
@@ -132,73 +134,58 @@ _STRICT = Preset(
 )
 
 # ------------------------------------------------------------------------- kernel
-_EXAMPLE_ASSISTED_BY = (
-    "  - name: assisted-by trailer          # Assisted-by: <tool>[:<model>] (kernel/Fedora style)\n"
-    "    trailer: Assisted-by\n"
-    "    match: '/\\S/'\n"
+_ASSISTED_BY = "  - name: assisted-by trailer\n    trailer: Assisted-by\n"
+_GENERATED_BY = "  - name: generated-by trailer\n    trailer: Generated-by\n"
+_ALSO = "also_ai_commit_patterns: []\n"
+
+# The addresses AI tools commit with (as in the example's co-author entries).
+_AI_ADDRESS = (
+    r"<(noreply@anthropic\.com|(noreply|codex)@openai\.com"
+    r"|\d+\+copilot@users\.noreply\.github\.com|cursoragent@cursor\.com)>$"
 )
 
 
-def _tagged(prefix: str, trailer: str, entries: tuple[tuple[str, str, str], ...]) -> str:
-    """``ai_commit_patterns`` entries: (label, pattern, tool) for one trailer key."""
-    return "".join(
-        f"  - name: {prefix} {label}\n    trailer: {trailer}\n    match: '{pattern}'\n"
-        f"    tool: {tool}\n"
-        for label, pattern, tool in entries
-    )
+def _kernel_entry(trailer: str) -> str:
+    name = f"kernel ai {trailer.lower()}"
+    return f"  - name: {name}\n    trailer: {trailer}\n    match: '/{_AI_ADDRESS}/'\n"
 
-
-# The agent name before the colon of a kernel tag; `[\w .-]*` lets "Claude Code" and
-# ownit's own "claude-code:model" through, and the model must follow the colon.
-_KERNEL_AGENTS = (
-    ("claude", r"/^claude[\w .-]*:\S/", "claude-code"),
-    ("copilot", r"/^(github )?copilot[\w .-]*:\S/", "copilot"),
-    ("cursor", r"/^cursor[\w .-]*:\S/", "cursor"),
-    ("codex", r"/^(openai )?codex[\w .-]*:\S/", "codex"),
-    ("gemini", r"/^gemini[\w .-]*:\S/", "gemini"),
-    ("aider", r"/^aider[\w .-]*:\S/", "aider"),
-)
 
 _KERNEL = Preset(
     name="kernel",
     summary="the Linux kernel's `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL…]` tag",
     header=(
-        "# Preset `kernel`: the Linux kernel's convention for AI-assisted patches\n"
+        "# Preset `kernel`: the Linux kernel's rules for AI-assisted patches\n"
         "# (Documentation/process/coding-assistants.rst). A patch made with an AI tool carries\n"
         "#     Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL1] [TOOL2]\n"
-        "# (e.g. `Assisted-by: Claude:claude-3-opus coccinelle sparse`); the optional tools are\n"
-        "# analysis tools, not AI tools; an AI agent never adds Signed-off-by: the human who\n"
-        "# signs off takes responsibility for the patch, which an ownit claim records.\n"
-        "# ownit's own trailers already take this form (`Assisted-by: claude-code:<model>`).\n"
-        "# Compared with the built-in policy, `ai_commit_patterns` reads the tag's AGENT_NAME\n"
-        "# to know which tool wrote the code; the change is marked `kernel:`.\n"
+        "# (`Assisted-by: Claude:claude-3-opus coccinelle sparse`: the tools after the model are\n"
+        "# analysis tools, not AI ones). AI agents never add Signed-off-by: the human who signs\n"
+        "# off has reviewed all AI-generated code and takes responsibility for it, which is what\n"
+        "# an ownit claim records line by line. Check a series before sending it with\n"
+        "# `ownit verify origin/master..HEAD`. The built-in policy already reads the tag (its\n"
+        "# `assisted-by trailer` entry); compared with it, a commit where an AI tool signs off\n"
+        "# or is named as a co-developer counts as AI-assisted too. Changes are marked\n"
+        "# `kernel:`.\n"
     ),
     edits=(
         Edit(
-            _EXAMPLE_ASSISTED_BY,
-            "  # kernel: `Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL…]`, the tool from"
-            " AGENT_NAME\n"
-            "  # (which may hold spaces: `GitHub Copilot:claude-sonnet-4.6`).\n"
-            + _tagged("kernel assisted-by", "Assisted-by", _KERNEL_AGENTS)
-            + "  # kernel: any other agent, and `Assisted-by: <tool>` without a model (which\n"
-            "  # ownit writes when it does not know the model).\n"
-            "  - name: kernel assisted-by\n"
-            "    trailer: Assisted-by\n"
-            "    match: '/\\S/'\n",
+            _ASSISTED_BY,
+            "  # kernel: this entry reads the kernel's tag, AGENT_NAME as the tool and\n"
+            "  # MODEL_VERSION as the model (`Claude:claude-3-opus sparse` → claude,\n"
+            "  # claude-3-opus); the analysis tools after it are left out.\n" + _ASSISTED_BY,
+        ),
+        Edit(
+            _ALSO,
+            "# kernel: an AI tool must not sign off (only a person can certify the DCO) nor be a\n"
+            "# Co-developed-by; a commit where one does is AI-assisted, so `ownit verify` asks\n"
+            "# who owns its lines.\n"
+            "also_ai_commit_patterns:\n"
+            + _kernel_entry("Signed-off-by")
+            + _kernel_entry("Co-developed-by"),
         ),
     ),
 )
 
 # ------------------------------------------------------------------------- apache
-_APACHE_TOOLS = (
-    ("claude", r"/\bclaude\b/", "claude-code"),
-    ("copilot", r"/\bcopilot\b/", "copilot"),
-    ("cursor", r"/\bcursor\b/", "cursor"),
-    ("codex", r"/\bcodex\b|\bchatgpt\b|\bopenai\b/", "codex"),
-    ("gemini", r"/\bgemini\b/", "gemini"),
-    ("aider", r"/\baider\b/", "aider"),
-)
-
 _APACHE = Preset(
     name="apache",
     summary="the Apache Software Foundation's `Generated-by: <tool>` token",
@@ -206,18 +193,22 @@ _APACHE = Preset(
         "# Preset `apache`: the Apache Software Foundation's Generative Tooling Guidance. A\n"
         "# contribution made with generative AI tools names them in the commit message with\n"
         "#     Generated-by: <tool name and version>\n"
-        "# Compared with the built-in policy, `ai_commit_patterns` treats a `Generated-by:`\n"
-        "# line as the mark of an AI-assisted commit and reads the tool from it; the change is\n"
-        "# marked `apache:`. ownit's own `Assisted-by:` trailers are still recognised.\n"
+        "# and the contributor remains responsible for it, third-party material and its\n"
+        "# licence included: an ownit claim records who reviewed each AI-written line, and\n"
+        "# why. The built-in policy already reads the token (its `generated-by trailer`\n"
+        "# entry); compared with it, this preset asks for rationales that say what was\n"
+        "# checked (at least 30 characters). Changes are marked `apache:`.\n"
     ),
     edits=(
         Edit(
-            _EXAMPLE_ASSISTED_BY,
-            "  # apache: `Generated-by: <tool>` anywhere in the message, the tool from its name.\n"
-            + _tagged("asf generated-by", "Generated-by", _APACHE_TOOLS)
-            + "  - name: asf generated-by\n"
-            "    trailer: Generated-by\n"
-            "    match: '/\\S/'\n" + _EXAMPLE_ASSISTED_BY,
+            _GENERATED_BY,
+            "  # apache: this entry reads the ASF's token, the tool and a model if it names one\n"
+            "  # (`Generated-by: GitHub Copilot` → github-copilot).\n" + _GENERATED_BY,
+        ),
+        Edit(
+            "    min_chars: 20     # at least this many characters (0 to 2000)\n",
+            "    # apache: 30 (built-in: 20), room to say what was checked, licences included.\n"
+            "    min_chars: 30     # at least this many characters (0 to 2000)\n",
         ),
     ),
 )

@@ -1,31 +1,34 @@
-"""Doctor check of who the user is to git, which is who owns what they claim."""
+"""Doctor check of who the user is to git, which is who owns what they claim: the author
+git would record for a commit made now (``Repository.identity``: ``GIT_AUTHOR_*`` first,
+then git config, then ``$EMAIL``)."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 
-from ownit.core.doctor import Check, fail, ok, warn
-from ownit.git.repo import Repository
+from ownit.core.doctor import Check, fail, ok
+from ownit.git.repo import Identity, IdentityError, Repository
 
 FIX = 'git config user.name "Your Name" && git config user.email you@example.com'
 
 
-def check_identity(repo: Repository, environ: dict[str, str] | None = None) -> Check:
-    env = os.environ if environ is None else environ
-    ident = repo.identity()
-    if ident is not None:
-        return ok("identity", f"{ident} (git config)")
-    name, email = env.get("GIT_AUTHOR_NAME", "").strip(), env.get("GIT_AUTHOR_EMAIL", "").strip()
-    if name and email:
-        return warn(
-            "identity",
-            f"only GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL are set ({name} <{email}>): git commits "
-            "with them, but `ownit claim` needs git config user.name and user.email",
-            FIX,
+def identity_of(repo: Repository) -> tuple[Identity | None, str | None]:
+    """(the identity, or None; why there is none)."""
+    try:
+        ident = repo.identity()
+    except IdentityError as error:
+        return None, str(error)
+    if ident is None:
+        return None, (
+            "git has no e-mail address to write here (user.email, GIT_AUTHOR_EMAIL or"
+            " EMAIL): commits fail and claims have no owner"
         )
-    return fail(
-        "identity",
-        "git has no user.name/user.email here (nor GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL): "
-        "commits fail and claims have no owner",
-        FIX,
-    )
+    return ident, None
+
+
+def check_identity(repo: Repository, environ: Mapping[str, str]) -> Check:
+    ident, why = identity_of(repo)
+    if ident is None:
+        return fail("identity", why or "no identity", FIX)
+    source = "GIT_AUTHOR_EMAIL" if environ.get("GIT_AUTHOR_EMAIL", "").strip() else "git"
+    return ok("identity", f"{ident} ({'from ' + source if source != 'git' else 'git config'})")

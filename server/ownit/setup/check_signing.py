@@ -1,22 +1,19 @@
 """Doctor check of the signing key, where the policy asks for signed claims.
 
-Signed claims use git's own signing configuration (``gpg.format`` openpgp, x509 or ssh,
-``user.signingKey``). The policy key ``signatures: off | warn | require`` (per rule) is
-read defensively: a policy without it asks for none.
+Signed claims use git's own signing configuration (``gpg.format`` ssh or openpgp,
+``user.signingKey``), read and checked by ``ownit.git.signing``, which signs them. The
+policy key ``signatures: off | warn | require`` (per rule) is read defensively: a policy
+without it asks for none.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from ownit.core.doctor import Check, fail, ok, skip, warn
-from ownit.git import run as git
-
-FORMATS = ("openpgp", "x509", "ssh")
 
 
 def _value(value: Any) -> str | None:
@@ -42,12 +39,6 @@ def signature_demands(policy: Any) -> list[tuple[str, str]]:
     return demands
 
 
-def _config(toplevel: Path, key: str) -> str | None:
-    out = git.run(["config", "--get", key], toplevel, check=False)
-    value = git.text(out.stdout).strip()
-    return value or None
-
-
 def _lists_secret_key(program: str, key: str) -> bool:
     try:
         done = subprocess.run(
@@ -62,58 +53,45 @@ def _lists_secret_key(program: str, key: str) -> bool:
     return done.returncode == 0 and bool(done.stdout.strip())
 
 
-def _ssh_problem(key: str | None, toplevel: Path) -> str | None:
-    if key is None:
-        if _config(toplevel, "gpg.ssh.defaultKeyCommand"):
-            return None
-        return "gpg.format is ssh but user.signingKey is not set"
-    if key.startswith(("key::", "ssh-", "ecdsa-", "sk-")):
-        return None  # the public key itself
-    path = Path(key).expanduser()
-    if not path.is_absolute():
-        path = toplevel / path
-    if not path.is_file():
-        return f"user.signingKey {key}: no such file"
-    if not os.access(path, os.R_OK):
-        return f"user.signingKey {key}: not readable"
-    return None
+def _problem(toplevel: Path, email: str | None) -> tuple[str | None, str, str]:
+    """(what stops signing, or None; the format; the key shown)."""
+    from ownit.core.signing import SignatureFormat
+    from ownit.git.signing import SigningError, read_signing_config, signer_for
+
+    try:
+        config = read_signing_config(toplevel)
+        # The signer the hooks would sign with: for SSH this finds the key, as signing does.
+        signer_for(config, toplevel, email or "")
+    except SigningError as error:
+        return str(error), "", ""
+    key = config.signing_key or (email or "")
+    if config.format is SignatureFormat.SSH:
+        return None, "ssh", key or "(gpg.ssh.defaultKeyCommand)"
+    if shutil.which(config.program) is None:
+        return f"gpg.format is openpgp but {config.program} is not installed", "openpgp", key
+    if not key:
+        return "no user.signingKey, nor an e-mail address to find a key by", "openpgp", key
+    if not _lists_secret_key(config.program, key):
+        return f"{config.program} has no secret key for {key}", "openpgp", key
+    return None, "openpgp", key
 
 
-def _gpg_problem(kind: str, key: str | None, toplevel: Path) -> str | None:
-    default = "gpgsm" if kind == "x509" else "gpg"
-    program = _config(toplevel, f"gpg.{kind}.program") or (
-        _config(toplevel, "gpg.program") if kind == "openpgp" else None
-    )
-    program = program or default
-    if shutil.which(program) is None:
-        return f"gpg.format is {kind} but {program} is not installed"
-    wanted = key or _config(toplevel, "user.email")
-    if wanted is None:
-        return "no user.signingKey (nor user.email to find a key by)"
-    if not _lists_secret_key(program, wanted):
-        return f"{program} has no secret key for {wanted}"
-    return None
+def check_signing(toplevel: Path, policy: Any, email: str | None = None) -> Check:
+    """Whether claims can be signed here, with git's signing configuration (checked by
+    ``ownit.git.signing``, which signs them), when the policy asks for signatures."""
+    from ownit.git.signing import SSH_SETUP
 
-
-def check_signing(toplevel: Path, policy: Any) -> Check:
     demands = signature_demands(policy) if policy is not None else []
     if not demands:
         return skip("signing", "the policy asks for no signed claims")
     asked = ", ".join(f"{where}: {value}" for where, value in demands)
-    kind = (_config(toplevel, "gpg.format") or "openpgp").lower()
-    key = _config(toplevel, "user.signingKey")
-    if kind not in FORMATS:
-        problem: str | None = f"gpg.format {kind!r} is not one of {', '.join(FORMATS)}"
-    elif kind == "ssh":
-        problem = _ssh_problem(key, toplevel)
-    else:
-        problem = _gpg_problem(kind, key, toplevel)
+    problem, kind, key = _problem(toplevel, email)
     if problem is None:
-        return ok("signing", f"{kind} key {key or '(by email)'} ready ({asked})")
+        return ok("signing", f"{kind} key {key} ready ({asked})")
     fix = (
-        "git config gpg.format ssh && git config user.signingKey ~/.ssh/id_ed25519.pub"
-        if kind != "openpgp"
-        else "git config user.signingKey <key id> (a key `gpg --list-secret-keys` shows)"
+        "git config user.signingKey <key id> (a key `gpg --list-secret-keys` shows)"
+        if kind == "openpgp"
+        else SSH_SETUP
     )
     report = fail if any(value == "require" for _, value in demands) else warn
     return report("signing", f"{problem} (the policy asks: {asked})", fix)

@@ -19,14 +19,14 @@ def run_checks(repo: Repository, home: Path | None = None) -> list[Check]:
     from ownit.setup.check_agents import check_agents
     from ownit.setup.check_editor import check_editor
     from ownit.setup.check_hooks import check_hooks, check_hooks_path
-    from ownit.setup.check_identity import check_identity
+    from ownit.setup.check_identity import check_identity, identity_of
     from ownit.setup.check_policy import check_codeowners, check_gitattributes, check_policy
     from ownit.setup.check_signing import check_signing
     from ownit.setup.check_store import check_store
 
     toplevel = repo.toplevel
     checks = [ok("ownit", f"ownit {__version__} on Python {sys.version.split()[0]}")]
-    checks.append(check_identity(repo, dict(os.environ)))
+    checks.append(check_identity(repo, os.environ))
     hooks = check_hooks(toplevel)
     checks += [hooks, check_hooks_path(toplevel, hooks)]
     checks += check_agents(
@@ -34,7 +34,8 @@ def run_checks(repo: Repository, home: Path | None = None) -> list[Check]:
     )
     loaded = load_tree_policy(toplevel)
     checks.append(check_policy(loaded))
-    checks.append(check_signing(toplevel, loaded.policy))
+    ident, _ = identity_of(repo)
+    checks.append(check_signing(toplevel, loaded.policy, ident.email if ident else None))
     checks += [check_gitattributes(toplevel), check_codeowners(toplevel, loaded.policy)]
     checks += check_store(repo)
     checks.append(check_editor())
