@@ -50,4 +50,8 @@ def check_editor() -> Check:
             f"python3 ({python3}) has ownit",
             FIX,
         )
-    return fail("editor server", f"ownit is not on PATH and {why}", FIX)
+    return fail(
+        "editor server",
+        f"ownit is not on PATH and {why}: only the VS Code extension's bundled server can start",
+        FIX,
+    )
