@@ -23,6 +23,8 @@ EXIT_USAGE = 2
 # (not starting with "_") is a verb too, listed after them alphabetically. A new verb is a
 # new module: nothing to register here.
 PREFERRED_ORDER = (
+    "init",
+    "doctor",
     "lsp",
     "status",
     "mark",

@@ -74,10 +74,18 @@ Result = subprocess.CompletedProcess[str]
 Check = Callable[[Path, dict[str, str], Result], None]
 
 
-def _hooks_installed(repo: Path, env: dict[str, str], result: Result) -> None:
+def _initialized(repo: Path, env: dict[str, str], result: Result) -> None:
     assert result.returncode == 0, result.stderr
     for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
         assert "ownit" in (repo / ".git" / "hooks" / name).read_text()
+    assert "Preset `default`" in (repo / ".ownit.yaml").read_text()
+    assert "to commit: git add .ownit.yaml" in result.stdout
+
+
+def _doctor_all_well(repo: Path, env: dict[str, str], result: Result) -> None:
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^ok +hooks ", result.stdout, re.MULTILINE), result.stdout
+    assert "FAIL" not in result.stdout
 
 
 def _marked(repo: Path, env: dict[str, str], result: Result) -> None:
@@ -168,13 +176,14 @@ def _html_written(repo: Path, env: dict[str, str], result: Result) -> None:
 
 def _policy_explained(repo: Path, env: dict[str, str], result: Result) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "built-in defaults" in result.stdout
+    assert ".ownit.yaml: valid policy" in result.stdout, "the policy `ownit init` wrote"
     assert "src/auth.py" in result.stdout and "'sensitive'" in result.stdout
     assert "commit: block" in result.stdout
 
 
 EXPECTATIONS: dict[str, Check] = {
-    "ownit hooks install": _hooks_installed,
+    "ownit init": _initialized,
+    "ownit doctor": _doctor_all_well,
     "ownit mark src/auth.py --lines 10-24 --tool copilot": _marked,
     "ownit status": _unowned_listed,
     f'ownit claim src/auth.py:12 -m "{RATIONALE}"': _claimed,

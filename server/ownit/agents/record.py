@@ -154,6 +154,28 @@ def _record_now(
             notices.extend(session.take_notices())
 
 
+def removed_fingerprints(path: Path, notices: list[str]) -> set[str]:
+    """Fingerprints of the file's regions that are no longer active (removed, lost): lines
+    matching one were imported before and must not come back (importing twice adds
+    nothing). What the session noted for the user goes to ``notices``."""
+    from ownit.session import Session
+
+    session = Session()
+    try:
+        context = session.context_for(path)
+        key = context.key_for(path)
+        return {
+            state.region.fingerprint
+            for state in context.store.region_states(key, include_inactive=True)
+            if state.region.status is not RegionStatus.ACTIVE
+        }
+    finally:
+        try:
+            session.shutdown()
+        finally:
+            notices.extend(session.take_notices())
+
+
 # ---------------------------------------------------------------------- pending queue
 def _pending_dir(repo: Repository) -> Path:
     return checkpoints_dir(repo) / "pending"

@@ -97,28 +97,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _record_python(toplevel: Path) -> None:
     """``git config --local ownit.python`` = this interpreter (this clone's fallback)."""
-    from ownit.agents.install import PYTHON_CONFIG
-    from ownit.git import run as git
+    from ownit.agents.clone_python import record_python
     from ownit.git.repo import GitError
 
     try:
-        current = git.run(["config", "--local", "--get", PYTHON_CONFIG], toplevel, check=False)
-        if git.text(current.stdout).strip() != sys.executable:
-            git.run(["config", "--local", PYTHON_CONFIG, sys.executable], toplevel)
+        record_python(toplevel, sys.executable)
     except GitError as error:
         raise UsageError(f"cannot record this clone's Python in git config: {error}") from None
 
 
 def _forget_python(toplevel: Path, project: Path) -> None:
     """Unset ``ownit.python`` once no project-level agent hook of ownit is left."""
-    from ownit.agents.install import PYTHON_CONFIG, has_entry, settings_path
-    from ownit.git import run as git
+    from ownit.agents.clone_python import forget_python
+    from ownit.agents.install import has_entry, settings_path
     from ownit.git.repo import GitError
 
     for agent in AGENTS:
         if has_entry(agent, settings_path(agent, "project", project, Path.home())):
             return
     try:
-        git.run(["config", "--local", "--unset", PYTHON_CONFIG], toplevel, check=False)
+        forget_python(toplevel)
     except GitError as error:
         raise UsageError(f"cannot update git config: {error}") from None

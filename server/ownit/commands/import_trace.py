@@ -1,4 +1,5 @@
-"""`ownit import agent-trace [PATH]`: Agent Trace records' AI ranges become regions.
+"""`ownit import agent-trace [PATH]`: Agent Trace records' AI ranges become regions
+(`ownit import git-ai` is in ``_import_git_ai``).
 
 PATH defaults to ``.agent-trace/traces.jsonl`` at the repository's top level. Each AI (or
 mixed) range is placed on the file as it is now: by its ``content_hash`` when it has one
@@ -32,16 +33,26 @@ def add_parser(subparsers: Any) -> None:
     trace.add_argument("path", nargs="?", help=f"JSONL file (default {DEFAULT_PATH})")
     trace.add_argument("--json", action="store_true")
     trace.set_defaults(handler=run)
+    from ownit.commands._import_git_ai import add_kind
+
+    add_kind(kinds)
     parser.set_defaults(handler=_no_kind)
 
 
 def _no_kind(args: argparse.Namespace) -> int:
-    raise UsageError("say what to import: ownit import agent-trace [PATH]")
+    raise UsageError("say what to import: ownit import agent-trace [PATH] | ownit import git-ai")
 
 
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.edits import real_lines
-    from ownit.agents.record import RecordError, map_ranges, read_text, record, safe_file
+    from ownit.agents.record import (
+        RecordError,
+        map_ranges,
+        read_text,
+        record,
+        removed_fingerprints,
+        safe_file,
+    )
     from ownit.agents.trace import TraceError, TraceRange, ai_ranges, hash_supported, locate
     from ownit.git.repo import GitError, find_repository, run_git
 
@@ -83,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             problems.append(f"{rel}: no such file now; its ranges skipped")
             continue
         lines = real_lines(text)
-        removed = _removed_fingerprints(path, text)
+        removed = removed_fingerprints(path, problems)
         for item in items:
             where: tuple[int, int] | None
             if item.content_hash and hash_supported(item.content_hash):
@@ -130,23 +141,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"imported {imported} range(s); {already} already recorded")
     return EXIT_OK
-
-
-def _removed_fingerprints(path: Path, text: str) -> set[str]:
-    """Fingerprints of the file's regions that are no longer active (removed, lost): a
-    range matching one was imported before and must not come back."""
-    from ownit.commands._files import shut_down
-    from ownit.core.model import RegionStatus
-    from ownit.session import Session
-
-    session = Session()
-    try:
-        context = session.context_for(path)
-        key = context.key_for(path)
-        return {
-            state.region.fingerprint
-            for state in context.store.region_states(key, include_inactive=True)
-            if state.region.status is not RegionStatus.ACTIVE
-        }
-    finally:
-        shut_down(session)
