@@ -210,6 +210,7 @@ def run_explain(args: argparse.Namespace) -> int:
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
             "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
+            "purposes": list(policy.purposes),
         }
         _print_json(data)
         return EXIT_OK
@@ -238,6 +239,10 @@ def run_explain(args: argparse.Namespace) -> int:
         "commit",
         "sources.count",
         "history_since",
+        "ai",
+        "tools",
+        "models",
+        "purpose",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(f"    {line}   [{effective.origin(key)}]")
@@ -245,6 +250,10 @@ def run_explain(args: argparse.Namespace) -> int:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
         print(f"    CODEOWNERS ({location}) lists: {listed}")
+    if policy.purposes:
+        print(f"  purposes a claim may give (--purpose): {', '.join(policy.purposes)}")
+    else:
+        print("  purposes a claim may give (--purpose): any short text (no purposes: list)")
     _print_ai_patterns(policy.ai_commit_patterns)
     return EXIT_OK
 
