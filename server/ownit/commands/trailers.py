@@ -85,4 +85,6 @@ def run(args: argparse.Namespace) -> int:
         ct.report_blocked(verdict.block, sys.stderr)
         return EXIT_POLICY
     ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None)
+    if verdict is not None:
+        ct.warn_unapproved(verdict, sys.stderr)
     return EXIT_OK

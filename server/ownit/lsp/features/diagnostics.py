@@ -35,12 +35,13 @@ def _region_json(
     age = format_age(now - tracked.region.created_at)
     if tracked.cache_revision == tracked.revision and tracked.cache_age == age:
         return tracked.cache_text or None
-    severity = server.session.severity_for(document, tracked.state)
+    issue = server.session.policy_issue(document, tracked.state)
+    severity = server.session.severity_for(document, tracked.state, issue)
     history = tracked.history
-    if history is not None and severity is not Severity.OFF and not history.owned:
+    if history is not None and severity is not Severity.OFF and not history.owned and not issue:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
-    finding = finding_for(tracked.state, now, severity, rule, commit)
+    finding = finding_for(tracked.state, now, severity, rule, commit, issue)
     text = (
         json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
         if finding is not None
