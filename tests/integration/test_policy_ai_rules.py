@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from tests.integration import test_hooks as h
-from tests.integration.test_hooks_policy import commit, head, stage_ai, write_policy
+from tests.integration.test_hooks_policy import GOOD_REASON, commit, head, stage_ai, write_policy
 
 repo = h.repo
 git = h.git
@@ -116,3 +116,93 @@ def test_verify_reports_forbidden_and_unapproved_code(repo: Path, env: dict[str,
     messages = " ".join(str(f["message"]) for f in report["findings"])  # type: ignore[union-attr]
     assert "No AI-written code in crypto" in messages
     assert "tool cursor is not approved here" in messages
+
+
+def _mixed_range(repo: Path, env: dict[str, str]) -> str:
+    """A range with a human commit, owned AI code with a purpose, unowned AI code, an
+    unapproved tool, and an AI-assisted commit in a forbidden path."""
+    base = _base(repo, env)
+    (repo / "human.py").write_text("def by_hand():\n    return 1\n\n\nprint(by_hand())\n")
+    git(repo, env, "add", "human.py")
+    code, err = commit(repo, env, "Human work")
+    assert code == 0, err
+    (repo / "app.py").write_text(
+        "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n"
+    )
+    owned = h.mark(repo, "app.py", 1, 2, "claude-code", "claude-sonnet-5")
+    h.mark(repo, "app.py", 5, 6, "copilot")
+    ownit(repo, env, "claim", "app.py:1", "-m", GOOD_REASON, "--purpose", "feature")
+    del owned
+    git(repo, env, "add", "app.py")
+    code, err = commit(repo, env, "App")
+    assert code == 0, err
+    (repo / "lib.py").write_text("def helper():\n    return 2\n")
+    h.mark(repo, "lib.py", 1, 2, "cursor", claim=True)
+    git(repo, env, "add", "lib.py")
+    code, err = commit(repo, env, "Helper")
+    assert code == 0, err
+    (repo / "crypto").mkdir()
+    (repo / "crypto/aes.py").write_text("def encrypt():\n    return 0\n")
+    git(repo, env, "add", ".")
+    git(
+        repo,
+        env,
+        "commit",
+        "-q",
+        "--no-verify",
+        "-m",
+        "Add cipher\n\nCo-authored-by: Claude <noreply@anthropic.com>",
+    )
+    return base
+
+
+def test_statement_says_exactly_what_happened(repo: Path, env: dict[str, str]) -> None:
+    base = _mixed_range(repo, env)
+    text = ownit(repo, env, "report", "--statement", f"{base}..HEAD").stdout
+    assert f"The policy in force was .ownit.yaml at base {base[:10]}" in text
+    assert "`ownit verify` finds 3 problems in the range under it" in text
+    # 5 human lines + 6 + 2 + 2 AI-assisted: 8 of the 15 added lines are AI-written.
+    assert "Of the 15 lines the range's commits added" in text
+    assert "8 lines (53%) are AI-written, in 3 AI-assisted commits of 4." in text
+    assert "- `lib.py:1-2`: 2 AI-written lines of lib.py (1-2) come from cursor" in text
+    assert "4 lines of the 8 AI-written lines (50%) are owned by a named engineer" in text
+    assert "Dev Name <dev@example.com> (4 lines)" in text
+    assert "- `app.py:5-6` (copilot): committed without a valid claim" in text
+    assert "- 2 lines of `crypto/aes.py` added by AI-assisted commit" in text
+    assert "These paths forbid AI-written code, and AI-written code was found there:" in text
+    assert "- rule `crypto` (`crypto/**`): No AI-written code in crypto" in text
+    assert "Owners tagged what the owned AI code is for: feature (2 lines)" in text
+    assert "| `cursor` | no: tool cursor is not approved here" in text
+    assert "| `claude-code:claude-sonnet-5` | yes | 1 | 2 | 2 | 0 |" in text
+    assert "| **all** |  |  | 8 | 4 | 4 |" in text
+    # Every number is what verify backs: its findings are the ones the statement lists.
+    code, report = _verify(repo, env, f"{base}..HEAD")
+    assert code == 1
+    assert [k for k, _ in _kinds(report)] == ["ai-forbidden", "unapproved-tool", "unowned-at-tip"]
+    data = json.loads(ownit(repo, env, "report", "--statement", "--json", f"{base}..HEAD").stdout)
+    assert data["problems"] == 3 and data["verifyOk"] is False
+    # The HTML report opens with the statement.
+    page = ownit(repo, env, "report", "--html", "-", f"{base}..HEAD").stdout
+    assert page.index('id="statement"') < page.index('id="summary"')
+    assert "No AI-written code in crypto" in page
+
+
+def test_statement_of_a_clean_range_says_so(repo: Path, env: dict[str, str]) -> None:
+    base = _base(repo, env)
+    (repo / "app.py").write_text("def add(a, b):\n    return a + b\n")
+    h.mark(repo, "app.py", 1, 2, "copilot")
+    ownit(repo, env, "claim", "app.py:1", "-m", GOOD_REASON, "--purpose", "tests")
+    git(repo, env, "add", "app.py")
+    code, err = commit(repo, env, "App")
+    assert code == 0, err
+    assert "AI-Purpose: app.py:1-2 " in "\n".join(h.head_trailers(repo, env))
+    text = ownit(repo, env, "report", "--statement", f"{base}..HEAD").stdout
+    assert "`ownit verify` finds no problem in the range under it." in text
+    assert (
+        "Every AI-written line (2 lines) is owned by a named engineer who gave a rationale"
+        " the policy accepts: Dev Name <dev@example.com> (2 lines)." in text
+    )
+    assert "Every one of them is approved by the policy for the paths it wrote in." in text
+    assert "These paths forbid AI-written code, and none was found there" in text
+    assert "Owners tagged what the owned AI code is for: tests (2 lines)." in text
+    assert _verify(repo, env, f"{base}..HEAD")[0] == 0

@@ -7,6 +7,14 @@ paths are excluded) is read from the range's base commit, or from its tip when i
 none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
 checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
 
+--statement prints the AI statement of the range in Markdown, for a client to read: how
+much of the changed code is AI-written, by which tools and models (approved or not),
+who owns it with what rationale (or exactly what is not owned), second owners on
+sensitive paths, the paths that forbid AI and what was found there, what AI was used for,
+and which policy (commit and file) was in force. It is checked as `ownit verify` checks
+(same findings, claims it refuses not counted as owned); with --json, the same as JSON.
+It is also the first section of the --html page.
+
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
 script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
 owner and path, the code still unowned at the tip, the policy in force. ``-`` writes it
@@ -20,7 +28,7 @@ unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``p
 [{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
 cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
 commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
-owners, rationale, commit}].
+owners, rationale, purpose, commit}].
 """
 
 from __future__ import annotations
@@ -68,6 +76,11 @@ def add_parser(subparsers: Any) -> None:
         help="write the report as a self-contained HTML page with charts to FILE (- : stdout)",
     )
     parser.add_argument(
+        "--statement",
+        action="store_true",
+        help="print the range's AI statement (Markdown; --json: JSON), checked as verify checks",
+    )
+    parser.add_argument(
         "--by",
         choices=BY_CHOICES,
         action="append",
@@ -108,6 +121,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--html writes the report as a page: give it without --json or --format")
     if args.html == "":
         raise UsageError("--html needs a file name (or - for stdout)")
+    if args.statement and (args.html is not None or args.format is not None):
+        raise UsageError(
+            "--statement prints the statement in Markdown (or --json): give it without"
+            " --format or --html (the HTML page starts with the statement anyway)"
+        )
     cwd = Path.cwd()
     try:
         repo = find_repository(cwd)
@@ -121,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
             head = git.rev(cwd, "HEAD")
             if head is None:
                 progress.finish()
+                if args.statement:
+                    raise UsageError("the repository has no commits yet: nothing to state")
                 if args.html is not None:
                     return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
                 return _output_empty_repository(args)
@@ -136,6 +156,24 @@ def run(args: argparse.Namespace) -> int:
         commits = history.log(cwd, revisions)
         at = policy_job.result()
         policy = at.policy
+        made = None
+        if args.statement or args.html is not None:
+            from ownit.commands._statement import build_statement
+
+            progress.phase(f"checking {len(commits)} commits as verify does")
+            made = build_statement(
+                cwd,
+                repo,
+                spec=spec,
+                base=base,
+                tip=tip,
+                commits=commits,
+                at=at,
+                policy_from="base" if base is not None else "tip",
+            )
+        if args.statement:
+            progress.finish()
+            return _print_statement(args, made)
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
@@ -189,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
         tip_commit = next((c for c in reversed(commits) if c.sha == tip), None)
         if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
             tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
-        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
+        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result, made)
     try:
         if args.json:
             _dump({**header, **result.to_json()})
@@ -213,6 +251,7 @@ def _write_html(
     tip: Any,
     policy_at: Any,
     result: Any,
+    statement: Any = None,
 ) -> int:
     """The report as a page, written to ``args.html`` whole or not at all."""
     import datetime
@@ -233,6 +272,7 @@ def _write_html(
         generator=f"ownit {__version__}",
         policy=None if policy_at is None else summarize(policy_at.policy, policy_at.note),
         path_limit=args.limit,
+        statement=statement,
     )
     text = render(page)
     if args.html == "-":
@@ -244,6 +284,19 @@ def _write_html(
         return EXIT_OK
     _write_whole(Path(args.html), text)
     print(f"ownit report: wrote {args.html}")
+    return EXIT_OK
+
+
+def _print_statement(args: argparse.Namespace, made: Any) -> int:
+    from ownit.core.statement import render_markdown
+
+    try:
+        if args.json:
+            _dump(made.to_json())
+        else:
+            sys.stdout.write(render_markdown(made))
+    except BrokenPipeError:
+        sys.stderr.close()
     return EXIT_OK
 
 

@@ -46,6 +46,7 @@ class Code:
     owned: bool = False
     owners: list[str] = field(default_factory=list)  # e-mails, in claim order
     rationale: str = ""  # of the latest AI-Owned claim
+    purpose: str = ""  # the purpose tag of the latest AI-Owned claim ("" when none)
 
     @property
     def lines(self) -> int:
@@ -62,6 +63,7 @@ class Code:
             "status": "owned" if self.owned else "unowned",
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
+            "purpose": (self.purpose or None) if self.owned else None,
             "commit": self.commit,
         }
 
@@ -279,6 +281,7 @@ def build(
                 if email.casefold() not in (o.casefold() for o in code.owners):
                     code.owners.append(email)
                 code.rationale = claim.rationale
+                code.purpose = claim.purpose
             lines, was_owned = standing.get(key, (0, False))
             owned_now -= lines if was_owned else 0
             unowned_now -= 0 if was_owned else lines

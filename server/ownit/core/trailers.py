@@ -451,6 +451,19 @@ def parse_message(message: str, comment_char: str = "#") -> OwnitTrailers:
     return found.result()
 
 
+def with_purposes(claims: Sequence[ClaimLine], message: str) -> tuple[ClaimLine, ...]:
+    """``claims`` (read from ``message``) with the purpose tags its ``AI-Purpose`` lines
+    give their code; unchanged when it has none."""
+    if "ai-purpose:" not in message.casefold():
+        return tuple(claims)
+    found = _Collected(claims=list(claims))
+    for line in message.split("\n")[1:]:
+        item = _body_item(line.lstrip())
+        if isinstance(item, PurposeLine):
+            found.add(item)
+    return tuple(found.attached())
+
+
 def gather(messages: Iterable[str], comment_char: str = "#") -> OwnitTrailers:
     """Claims of several messages (e.g. squashed commits) in one set, duplicates removed."""
     found = _Collected()

@@ -152,7 +152,7 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
     detector = AiCommitDetector(policy)
     for commit in commits:
         if may_hold_claims(commit.message):
-            claims = message_claims(commit.message)
+            claims = tr.with_purposes(message_claims(commit.message), commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
                 if exact_anywhere(commit.message):
