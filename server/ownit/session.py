@@ -838,6 +838,13 @@ class Session:
         document = self.document(uri)
         self.tracked(uri, region_id)  # an unknown id fails before anything is recorded
         purpose = self._check_purpose(document, purpose)
+        forbidding = self.rule_for(document)
+        if forbidding is not None and forbidding.forbids_ai and not document.excluded:
+            raise RequestError(  # nothing recorded: a claim here would change nothing
+                f"{forbidding.forbidden_reason()} — owning AI-written code does not make it"
+                " allowed: remove it, or, if a person wrote it, dismiss it (ownit dismiss, or"
+                " the 'Not AI-written…' quick fix)"
+            )
         if region_id in document.history:
             self._check_rationale(document, rationale)  # nothing recorded for a bad one
             region_id = self.adopt_history(uri, region_id)

@@ -61,9 +61,16 @@ async def test_forbidden_is_an_error_owned_or_not_until_dismissed(
     found = await wait_for_diagnostics(client, uri, lambda d: _codes(d) == ["ai-forbidden"])
     assert found[0].severity == types.DiagnosticSeverity.Error
     assert "No AI-written code in crypto: the client contract forbids it." in found[0].message
-    await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE})
-    # Owned: still an error, and the only quick fix is the dismissal.
-    found = await wait_for_diagnostics(client, uri, lambda d: _codes(d) == ["ai-forbidden"])
+    # Owning it does not help: the claim is refused, saying what does.
+    with pytest.raises(JsonRpcException) as refused:
+        await execute(
+            client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": RATIONALE}
+        )
+    assert "forbids AI-written code here" in str(refused.value.message)
+    assert "dismiss it" in str(refused.value.message)
+    rules = await execute(client, "ownit.rationaleRules", {"uri": uri})
+    assert rules["ai"] == "forbidden" and rules["purposes"] == ["tests", "refactor", "feature"]
+    # The only quick fix is the dismissal.
     actions = await asyncio.wait_for(
         client.text_document_code_action_async(
             types.CodeActionParams(

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
                     "stale": p.stale,
                     "owner": f"{p.owner_name} <{p.owner_email}>" if p.owned else None,
                     "rationale": p.rationale if p.owned else None,
+                    "purpose": (p.purpose or None) if p.owned else None,
                 }
                 for p in plan.pieces
             ],

@@ -54,6 +54,9 @@ def register(server: OwnitServer) -> None:
                 "patterns": [],
                 "rule": None,
                 "heuristicMinLines": None,
+                "purposes": [],
+                "purpose": None,
+                "ai": "allowed",
             }
         from ownit.core.model import Source
 
@@ -66,4 +69,11 @@ def register(server: OwnitServer) -> None:
             "heuristicMinLines": (
                 rule.heuristic_min_lines if Source.HEURISTIC in rule.sources else None
             ),
+            "purposes": list(_purposes(document)),
+            "purpose": rule.purpose or None,
+            "ai": rule.ai.value,
         }
+
+    def _purposes(document: Any) -> tuple[str, ...]:
+        context = document.context
+        return context.policy().in_force.purposes if context is not None else ()
