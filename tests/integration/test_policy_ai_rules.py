@@ -185,6 +185,16 @@ def test_statement_says_exactly_what_happened(repo: Path, env: dict[str, str]) -
     assert [k for k, _ in _kinds(report)] == ["ai-forbidden", "unapproved-tool", "unowned-at-tip"]
     data = json.loads(ownit(repo, env, "report", "--statement", "--json", f"{base}..HEAD").stdout)
     assert data["problems"] == 3 and data["verifyOk"] is False
+    # The plain report names the unapproved tool too, from the same rule.
+    plain = ownit(repo, env, "report", f"{base}..HEAD").stdout
+    assert "unapproved tool: cursor (2 lines): tool cursor is not approved here" in plain
+    tools = json.loads(ownit(repo, env, "report", "--json", f"{base}..HEAD").stdout)["tools"]
+    unapproved = {t["tool"]: t["unapproved"] for t in tools}
+    assert unapproved["copilot"] is None and "not approved" in unapproved["cursor"]
+    regions = json.loads(ownit(repo, env, "report", "--json", f"{base}..HEAD").stdout)["regions"]
+    assert {r["path"]: r["purpose"] for r in regions if r["status"] == "owned"}["app.py"] == (
+        "feature"
+    )
     # The HTML report opens with the statement.
     page = ownit(repo, env, "report", "--html", "-", f"{base}..HEAD").stdout
     assert page.index('id="statement"') < page.index('id="summary"')

@@ -24,7 +24,9 @@ to stdout. --limit applies to its path chart and table.
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
 unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
-unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``paths``
+unclaimed, total, ownedShare, unapproved}] (``unapproved``: why the policy's tools /
+models do not approve it where it wrote, else null), ``owners`` [{owner, regions,
+lines, paths}], ``paths``
 [{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
 cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
 commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
@@ -215,6 +217,12 @@ def run(args: argparse.Namespace) -> int:
         tracker=tracker,
         shallow_skipped=skipped,
     )
+    from ownit.core.statement import tool_approvals
+
+    excluded_paths = frozenset(path for path, out in excluded.items() if out)
+    approvals = tool_approvals(result, commits, prepared, unclaimed, policy, excluded_paths)
+    for row in result.tools:
+        row.unapproved = approvals.get(row.tool) or ""
     progress.finish()
     header = {
         "version": core.JSON_VERSION,

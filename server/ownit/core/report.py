@@ -140,9 +140,17 @@ class ToolRow:
     tool: str
     commits: int = 0  # AI-assisted commits or commits with claims naming it
     lines: Lines = field(default_factory=Lines)
+    # Why the policy's tools / models lists do not approve it where it wrote ("" when they
+    # do, or when nobody asked: see ownit.core.statement.tool_approvals)
+    unapproved: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"tool": self.tool, "commits": self.commits, **self.lines.to_json()}
+        return {
+            "tool": self.tool,
+            "commits": self.commits,
+            **self.lines.to_json(),
+            "unapproved": self.unapproved or None,
+        }
 
 
 @dataclass(slots=True)
@@ -408,6 +416,14 @@ def _summary(report: Report) -> list[str]:
             f"{_plural(report.shallow_skipped, 'AI-assisted commit')} at the edge of this "
             "shallow clone not counted (their parents are missing)"
         )
+    for row in report.tools:
+        if row.unapproved and row.lines.total:
+            out.append(
+                printable(
+                    f"unapproved tool: {row.tool} ({_plural(row.lines.total, 'line')}):"
+                    f" {row.unapproved} [unapproved-tool]"
+                )
+            )
     return out
 
 
@@ -476,6 +492,12 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         out.append(
             f"| AI-assisted commits not counted (shallow clone) | {report.shallow_skipped} |"
         )
+    for tool in report.tools:
+        if tool.unapproved and tool.lines.total:
+            out.append(
+                f"| lines from `{_md_cell(tool.tool)}`, not approved here"
+                f" ({_md_cell(tool.unapproved)}) | {tool.lines.total} |"
+            )
     for name, header, rows, left in _tables(report, by, limit):
         out += ["", f"### {name}", ""]
         if not rows:

@@ -64,6 +64,40 @@ def validated(prepared: Prepared, findings: Sequence[Finding]) -> Prepared:
     return replace(prepared, claims=claims)
 
 
+def tool_approvals(
+    report: Report,
+    commits: Sequence[CommitLike],
+    prepared: Prepared,
+    unclaimed: Mapping[str, Mapping[str, int]],
+    policy: Policy,
+    excluded: frozenset[str] = frozenset(),
+) -> dict[str, str | None]:
+    """For each tool of the report's rows: None when the policy approves it (``tools`` /
+    ``models``) in every path it wrote AI code in, else why not (the first reason)."""
+    paths_by_tool: dict[str, set[str]] = {}
+    for code in report.codes:
+        paths_by_tool.setdefault(code.tool or UNKNOWN_TOOL, set()).add(code.path)
+    for commit in commits:
+        by_path = unclaimed.get(commit.sha, {})
+        if not by_path:
+            continue
+        names = commit_tools(commit, prepared)
+        name = names[0] if names else UNKNOWN_TOOL
+        paths_by_tool.setdefault(name, set()).update(p for p, n in by_path.items() if n)
+    out: dict[str, str | None] = {}
+    for row in report.tools:
+        problems = sorted(
+            {
+                problem
+                for path in paths_by_tool.get(row.tool, ())
+                if path not in excluded
+                if (problem := policy.effective(path).tool_problem(row.tool)) is not None
+            }
+        )
+        out[row.tool] = problems[0] if problems else None
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     title: str
@@ -208,30 +242,14 @@ def build(
     statement.sections.append(Section("AI-assisted code", share))
 
     # -- tools, judged as verify judges them
-    paths_by_tool: dict[str, set[str]] = {}
-    for code in report.codes:
-        paths_by_tool.setdefault(code.tool or UNKNOWN_TOOL, set()).add(code.path)
-    for commit in commits:
-        by_path = unclaimed.get(commit.sha, {})
-        if not by_path:
-            continue
-        names = commit_tools(commit, prepared)
-        name = names[0] if names else UNKNOWN_TOOL
-        paths_by_tool.setdefault(name, set()).update(p for p, n in by_path.items() if n)
+    approvals = tool_approvals(report, commits, prepared, unclaimed, policy, excluded)
     unapproved_tools: list[str] = []
     for row in report.tools:
         if not row.lines.total:
             continue
-        problems = sorted(
-            {
-                problem
-                for path in paths_by_tool.get(row.tool, ())
-                if path not in excluded
-                if (problem := policy.effective(path).tool_problem(row.tool)) is not None
-            }
-        )
-        approved = "yes" if not problems else "no: " + problems[0]
-        if problems:
+        problem = approvals.get(row.tool)
+        approved = "yes" if problem is None else "no: " + problem
+        if problem is not None:
             unapproved_tools.append(row.tool)
         statement.tools.append(
             ToolLine(
