@@ -60,6 +60,10 @@ def test_forbidden_path_refuses_owned_code_until_dismissed(repo: Path, env: dict
     assert "crypto/aes.py:1-4" in err
     assert "forbids AI-written code here: No AI-written code in crypto" in err
     assert "ownit dismiss crypto/aes.py:1" in err
+    shown = ownit(repo, env, "status").stdout
+    assert "crypto/aes.py:1-4  owned" in shown
+    assert "ai-forbidden: policy rule 'crypto' forbids AI-written code here" in shown
+    assert "not AI-written? ownit dismiss crypto/aes.py:1" in shown
     # (It was owned before the policy forbade AI there; a new claim is refused outright.)
     refused = ownit(repo, env, "claim", "crypto/aes.py:1", "-m", GOOD_REASON, check=False)
     assert refused.returncode != 0

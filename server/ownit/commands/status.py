@@ -1,5 +1,7 @@
 """`ownit status [--json] [--all]`: the AI-written regions of this repository that nobody
-owns yet (or whose code changed since it was owned), re-anchored to the files on disk."""
+owns yet (or whose code changed since it was owned), and those the policy objects to
+whoever owns them (AI forbidden there, an unapproved tool), re-anchored to the files on
+disk."""
 
 from __future__ import annotations
 
@@ -47,7 +49,16 @@ def run(args: argparse.Namespace) -> int:
                 continue
             for tracked in sorted(document.tracked.values(), key=lambda t: t.region.first_line):
                 state = tracked.state
-                if not args.all and state.ownership not in (Ownership.UNOWNED, Ownership.STALE):
+                issue = (
+                    session.policy_issue(document, state)
+                    if state.ownership is not Ownership.DISMISSED
+                    else None
+                )
+                if (
+                    not args.all
+                    and issue is None
+                    and state.ownership not in (Ownership.UNOWNED, Ownership.STALE)
+                ):
                     continue
                 region = state.region
                 row: dict[str, Any] = {
@@ -63,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
                 if state.claim is not None:
                     row["owner"] = state.claim.owner
                     row["rationale"] = state.claim.rationale
+                    row["purpose"] = state.claim.purpose or None
+                row["policy"] = (
+                    None if issue is None else {"code": str(issue.code), "reason": issue.reason}
+                )
                 rows.append(row)
             session.close(document.uri)
     finally:
@@ -79,7 +94,12 @@ def run(args: argparse.Namespace) -> int:
         label = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
         shown = printable(row["path"])
         print(f"{shown}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
-        if row["ownership"] in ("unowned", "stale"):
+        issue = row.get("policy")
+        if issue is not None:
+            print(f"    {issue['code']}: {printable(issue['reason'])}")
+        if issue is not None and issue["code"] == "ai-forbidden":
+            print(f'    not AI-written? ownit dismiss {shown}:{first} -m "<how you know>"')
+        elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {shown}:{first} -m "<why it is right>"')
     for key in missing:
         print(f"warning: {printable(key)}: file not found; its regions are kept", flush=True)
