@@ -203,6 +203,15 @@ def build(
     lines = report.lines
     total = lines.total
     not_owned = lines.unowned + lines.unclaimed
+    if not commits:
+        statement.sections.append(
+            Section(
+                "Nothing to state",
+                f"The range holds no commit, so it adds no code. The policy in force would be"
+                f" {printable(policy_note)}.",
+            )
+        )
+        return statement
 
     # -- the policy
     where = (
@@ -238,6 +247,12 @@ def build(
             f"None of the {_n(added_lines, 'line')} the range's commits added is AI-written:"
             " no commit carries an AI claim, and no commit is marked AI-assisted by the"
             " policy's ai_commit_patterns."
+        )
+    if report.shallow_skipped:
+        share += (
+            f" {_n(report.shallow_skipped, 'AI-assisted commit')} at the edge of this shallow"
+            " clone could not be counted (their parents are missing): fetch the whole history"
+            " for a complete statement."
         )
     statement.sections.append(Section("AI-assisted code", share))
 
