@@ -14,6 +14,8 @@ export interface RationaleRules {
   readonly patterns: readonly string[];
   readonly rule: string | null;
   readonly heuristicMinLines: number | null;
+  /** The purpose tags a claim may carry (the policy's `purposes`); empty: not asked. */
+  readonly purposes: readonly string[];
 }
 
 /** The server's built-in defaults (core/claims.py), used until the server answers. */
@@ -45,6 +47,7 @@ export const DEFAULT_RULES: RationaleRules = Object.freeze({
   patterns: Object.freeze([]),
   rule: null,
   heuristicMinLines: null,
+  purposes: Object.freeze([]),
 });
 
 export type Verdict =
@@ -172,5 +175,6 @@ export function parseRules(value: unknown): RationaleRules {
     rule: typeof v["rule"] === "string" ? v["rule"] : null,
     heuristicMinLines:
       typeof minLines === "number" && Number.isInteger(minLines) && minLines > 0 ? minLines : null,
+    purposes: strings(v["purposes"], DEFAULT_RULES.purposes),
   };
 }
