@@ -136,3 +136,35 @@ async def test_unapproved_tool_and_purposes(git_repo: Path, tmp_path: Path) -> N
     await execute(client, "ownit.claim", {"uri": uri, "regionId": second, "rationale": RATIONALE})
     await wait_for_diagnostics(client, uri, lambda d: _codes(d) == ["unapproved-tool"])
     await stop(client)
+
+
+async def test_history_from_an_unapproved_tool_or_in_a_forbidden_path(
+    git_repo: Path, tmp_path: Path
+) -> None:
+    """Lines an AI-assisted commit introduced (history hints) get the policy's codes too:
+    an error where AI is forbidden, `unapproved-tool` for a tool outside the list."""
+    from tests.conftest import git
+
+    write(git_repo, ".ownit.yaml", POLICY)
+    write(git_repo, "src/app.py", "def human():\n    return 1\n")
+    write(git_repo, "crypto/aes.py", "KEY = 1\n")
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m", "Human start")
+    write(git_repo, "src/app.py", "def human():\n    return 1\n\n\ndef ai():\n    return 2\n")
+    write(git_repo, "crypto/aes.py", "KEY = 1\nROUNDS = 14\n")
+    git(git_repo, "add", "-A")
+    git(
+        git_repo,
+        "commit",
+        "-q",
+        "-m",
+        "Add code\n\nCo-authored-by: Cursor Agent <cursoragent@cursor.com>",
+    )
+    client = await start(git_repo, tmp_path)
+    app = open_file(client, git_repo / "src/app.py")
+    aes = open_file(client, git_repo / "crypto/aes.py")
+    found = await wait_for_diagnostics(client, app, lambda d: _codes(d) == ["unapproved-tool"])
+    assert "tool cursor is not approved here" in found[0].message
+    found = await wait_for_diagnostics(client, aes, lambda d: _codes(d) == ["ai-forbidden"])
+    assert found[0].severity == types.DiagnosticSeverity.Error
+    await stop(client)
