@@ -224,3 +224,43 @@ def test_statement_of_a_clean_range_says_so(repo: Path, env: dict[str, str]) -> 
     assert "These paths forbid AI-written code, and none was found there" in text
     assert "Owners tagged what the owned AI code is for: tests (2 lines)." in text
     assert _verify(repo, env, f"{base}..HEAD")[0] == 0
+
+
+def test_a_version_1_store_opens_with_its_claims_and_no_purpose(tmp_path: Path) -> None:
+    """Schema 2 adds the claims' purpose: a store an earlier ownit wrote is migrated in
+    place, every claim kept (purpose '')."""
+    import sqlite3
+
+    from ownit.core.model import Claim
+    from ownit.store import Store
+    from ownit.store.schema import _V1, APPLICATION_ID, SCHEMA_VERSION
+    from ownit.store.store import _statements
+
+    path = tmp_path / "store.db"
+    conn = sqlite3.connect(path)
+    for statement in _statements(_V1):
+        conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO regions VALUES ('r1', 'a.py', 0, 2, 'copilot', NULL, 'manual', 0.9, 1.0,"
+        " '0a1b2c3d4e5f', 'active', NULL, NULL, 1.0)"
+    )
+    conn.execute(
+        "INSERT INTO claims (region_id, owner_name, owner_email, rationale, fingerprint,"
+        " created_at) VALUES ('r1', 'Dev', 'dev@example.com', 'why', '0a1b2c3d4e5f', 2.0)"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        [state] = store.region_states()
+        assert state.claim is not None and state.claim.purpose == ""
+        assert state.claim.rationale == "why"
+        store.add_claim(
+            Claim("r1", "Dev", "dev@example.com", "again", "0a1b2c3d4e5f", 3.0, "tests")
+        )
+        [state] = store.region_states()
+        assert state.claim is not None and state.claim.purpose == "tests"
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    check.close()
