@@ -162,7 +162,13 @@ def _pct(part: int, whole: int) -> str:
 
 
 def _code(text: str) -> str:
-    return "`" + printable(text).replace("`", "'") + "`"
+    return "`" + _text(text) + "`"
+
+
+def _text(text: str) -> str:
+    """Repository text (paths, names, messages) made safe to print, and without the
+    backticks that delimit code in the statement's sentences."""
+    return printable(text).replace("`", "'")
 
 
 def build(
@@ -208,7 +214,7 @@ def build(
             Section(
                 "Nothing to state",
                 f"The range holds no commit, so it adds no code. The policy in force would be"
-                f" {printable(policy_note)}.",
+                f" {_text(policy_note)}.",
             )
         )
         return statement
@@ -222,7 +228,7 @@ def build(
     statement.sections.append(
         Section(
             "Policy in force",
-            f"The policy in force was {printable(policy_note)}, read from {where}. "
+            f"The policy in force was {_text(policy_note)}, read from {where}. "
             + (
                 "`ownit verify` finds no problem in the range under it."
                 if not errors
@@ -299,7 +305,7 @@ def build(
         Section(
             "Tools and models",
             tools_text,
-            tuple(f"{_code(f.location)}: {printable(f.message)}" for f in unapproved),
+            tuple(f"{_code(f.location)}: {_text(f.message)}" for f in unapproved),
         )
     )
 
@@ -316,7 +322,7 @@ def build(
         return f"{name} <{email}>" if name else email
 
     owners = ", ".join(
-        f"{printable(person(o.owner))} ({_n(o.lines, 'line')})" for o in report.owners
+        f"{_text(person(o.owner))} ({_n(o.lines, 'line')})" for o in report.owners
     )
     refused = [f for f in errors if f.kind in FORGED | NOT_OWNING]
     missing: list[str] = []
@@ -330,7 +336,7 @@ def build(
             else "not in the code at the tip"
         )
         missing.append(
-            f"{_code(f'{code.path}:{code.first}-{code.last}')} ({printable(code.tool)}):"
+            f"{_code(f'{code.path}:{code.first}-{code.last}')} ({_text(code.tool)}):"
             f" committed without a valid claim in {code.commit[:10]}, {still}"
         )
     for commit in commits:
@@ -340,7 +346,7 @@ def build(
                     f"{_n(count, 'line')} of {_code(path)} added by AI-assisted commit"
                     f" {commit.sha[:10]} with no claim"
                 )
-    missing += [f"{_code(f.location)}: {printable(f.message)} [{f.kind}]" for f in refused]
+    missing += [f"{_code(f.location)}: {_text(f.message)} [{f.kind}]" for f in refused]
     if not total:
         owned_text = "There is no AI-written code to own."
     elif not not_owned and not refused:
@@ -367,10 +373,10 @@ def build(
             rows.append(
                 f"{_code(f'{code.path}:{code.first}-{code.last}')} (rule"
                 f" {_code(rule.rule_name)}): owned by"
-                f" {printable(', '.join(person(o) for o in code.owners))}"
+                f" {_text(', '.join(person(o) for o in code.owners))}"
             )
     gaps = [f for f in errors if f.kind == v.OWNER_RULE]
-    rows += [f"{_code(f.location)}: {printable(f.message)} [{f.kind}]" for f in gaps]
+    rows += [f"{_code(f.location)}: {_text(f.message)} [{f.kind}]" for f in gaps]
     if not four_eyes:
         second_text = "The policy asks for no second owner or code owner on any path."
     elif not rows:
@@ -410,10 +416,10 @@ def build(
     else:
         forbid_text = "These paths forbid AI-written code, and AI-written code was found there:"
     items = [
-        f"rule {_code(name)} ({_code(paths)})" + (f": {printable(text)}" if text else "")
+        f"rule {_code(name)} ({_code(paths)})" + (f": {_text(text)}" if text else "")
         for name, text, paths in forbidding
     ]
-    items += [f"{_code(f.location)}: {printable(f.message)}" for f in found]
+    items += [f"{_code(f.location)}: {_text(f.message)}" for f in found]
     statement.sections.append(Section("Where AI is forbidden", forbid_text, tuple(items)))
 
     # -- what AI is for
@@ -424,10 +430,10 @@ def build(
     ruled = [(r.name, r.settings.purpose) for r in policy.rules if r.settings.purpose]
     if policy.defaults.purpose:
         ruled.insert(0, ("defaults", policy.defaults.purpose))
-    purpose_items = [f"rule {_code(name)}: {printable(text)}" for name, text in ruled]
+    purpose_items = [f"rule {_code(name)}: {_text(text)}" for name, text in ruled]
     if purposes:
         tagged = ", ".join(
-            f"{printable(tag)} ({_n(n, 'line')})"
+            f"{_text(tag)} ({_n(n, 'line')})"
             for tag, n in sorted(purposes.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         untagged = lines.owned - sum(purposes.values())
@@ -452,7 +458,7 @@ def build(
             Section(
                 "Other problems `ownit verify` reports",
                 "",
-                tuple(f"{_code(f.location)}: {printable(f.message)} [{f.kind}]" for f in others),
+                tuple(f"{_code(f.location)}: {_text(f.message)} [{f.kind}]" for f in others),
             )
         )
     return statement
