@@ -321,9 +321,7 @@ def build(
         name = people.get(email.casefold())
         return f"{name} <{email}>" if name else email
 
-    owners = ", ".join(
-        f"{_text(person(o.owner))} ({_n(o.lines, 'line')})" for o in report.owners
-    )
+    owners = ", ".join(f"{_text(person(o.owner))} ({_n(o.lines, 'line')})" for o in report.owners)
     refused = [f for f in errors if f.kind in FORGED | NOT_OWNING]
     missing: list[str] = []
     at_tip = {(i.claim.path, i.claim.fingerprint) for i in report.at_tip}
