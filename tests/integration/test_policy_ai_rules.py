@@ -52,6 +52,11 @@ def _base(repo: Path, env: dict[str, str]) -> str:
 
 def test_forbidden_path_refuses_owned_code_until_dismissed(repo: Path, env: dict[str, str]) -> None:
     _base(repo, env)
+    explained = ownit(repo, env, "policy", "explain", "crypto/aes.py").stdout
+    assert "ai: forbidden (no AI-written code, owned or not)   [crypto]" in explained
+    assert "tools: claude-code:*, copilot   [defaults]" in explained
+    assert "not allowed here: policy rule 'crypto' forbids AI-written code here: No AI" in explained
+    assert "purposes a claim may give (--purpose): tests, refactor, feature" in explained
     region = stage_ai(repo, env, "crypto/aes.py", claim=True)
     before = head(repo, env)
     code, err = commit(repo, env)

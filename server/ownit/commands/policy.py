@@ -246,6 +246,10 @@ def run_explain(args: argparse.Namespace) -> int:
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(f"    {line}   [{effective.origin(key)}]")
+    if effective.forbids_ai:
+        from ownit.core.printable import printable
+
+        print(printable(f"  AI-written code is not allowed here: {effective.forbidden_reason()}"))
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"

@@ -12,7 +12,9 @@ much of the changed code is AI-written, by which tools and models (approved or n
 who owns it with what rationale (or exactly what is not owned), second owners on
 sensitive paths, the paths that forbid AI and what was found there, what AI was used for,
 and which policy (commit and file) was in force. It is checked as `ownit verify` checks
-(same findings, claims it refuses not counted as owned); with --json, the same as JSON.
+(same findings, claims it refuses not counted as owned); with --json, the same as JSON:
+``title``, ``subtitle``, ``verifyOk``, ``problems`` (verify's errors), ``sections``
+[{title, text, items}], ``tools`` [{tool, approved, commits, lines, owned, notOwned}].
 It is also the first section of the --html page.
 
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
