@@ -45,6 +45,7 @@ from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Source
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
+from ownit.core.policy.approval import AiUse
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
 
 ERROR = "error"
@@ -321,6 +322,11 @@ class Verifier:
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
         self._rationale: dict[tuple[str, str], str | None] = {}
+        # Whether any rule forbids AI or lists tools / models: else nothing to check there.
+        layers = (policy.defaults, *(rule.settings for rule in policy.rules))
+        self._restricts_ai = any(
+            s.ai is AiUse.FORBIDDEN or s.tools is not None or s.models is not None for s in layers
+        )
 
     # -- policy lookups, cached per path --
 
@@ -404,12 +410,13 @@ class Verifier:
                     else:
                         blocked.discard(key)
             why = prepared.ai.get(commit.sha)
-            if why is not None and commit.sha not in self.shallow:
+            if why is not None and commit.sha not in self.shallow and self._restricts_ai:
                 tool = prepared.ai_tools.get(commit.sha, "")
                 for path, lines in added.get(commit.sha, {}).items():
                     claimed = covered.get(path, set())
                     uses.add(path, tool, (n for n in lines if n not in claimed))
-            self._check_ai_uses(commit, uses, why)
+            if self._restricts_ai:
+                self._check_ai_uses(commit, uses, why)
             if why is not None:
                 self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered)
         self._check_pending(unowned.pending(), blocked)
