@@ -44,11 +44,7 @@ def write_json(document: Any, path: str | None) -> None:
     """``document`` as indented UTF-8 JSON to ``path`` (None or ``-``: stdout)."""
     text = json.dumps(_clean(document), indent=2, ensure_ascii=False) + "\n"
     if path is None or path == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            sys.stderr.close()
+        sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return
     with _open(path) as handle:
         handle.write(text)

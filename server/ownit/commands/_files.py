@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ownit.cli import UsageError, print_notices
 from ownit.git.repo import GitError, Repository, find_repository
-from ownit.session import Document, RequestError, Session, path_to_uri
+from ownit.session import Document, RequestError, Session, Tracked, path_to_uri
 
 
 def current_repository() -> Repository | None:
@@ -112,4 +112,15 @@ def region_at(session: Session, document: Document, line: int) -> str:
         raise UsageError(
             f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"
         )
-    return regions[0].region.id
+    # Overlapping regions (lines marked again with a wider range): the one that still
+    # needs an owner, then the innermost, so `ownit status`'s `ownit claim PATH:LINE`
+    # owns the region it was printed under; a dismissed one only when nothing else is there.
+    from ownit.core.model import Ownership
+
+    def preference(tracked: Tracked) -> tuple[int, int, int]:
+        ownership = tracked.state.ownership
+        rank = {Ownership.UNOWNED: 0, Ownership.STALE: 0, Ownership.OWNED: 1}.get(ownership, 2)
+        region = tracked.region
+        return (rank, region.end_line - region.first_line, region.first_line)
+
+    return min(regions, key=preference).region.id

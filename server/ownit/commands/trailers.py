@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.cli import EXIT_OK, EXIT_POLICY, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -19,7 +19,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--amend", action="store_true", help="as for `git commit --amend` (compare with HEAD^)"
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -81,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
     for line in lines:
         print(printable(line))  # one line each already (encoded); escaped all the same
     verdict = ct.gate(plan, policy) if policy is not None else None
+    commit = "git commit --amend" if args.amend else "git commit"
     if verdict is not None and verdict.block:
-        ct.report_blocked(verdict.block, sys.stderr)
+        ct.report_blocked(verdict.block, sys.stderr, preview=commit)
         return EXIT_POLICY
-    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None)
+    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit)
     return EXIT_OK
