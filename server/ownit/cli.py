@@ -124,7 +124,12 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        result = _main(argv)
+        try:
+            result = _main(argv)
+        except SystemExit as done:  # argparse's --help, --version and usage errors
+            if done.code is not None and not isinstance(done.code, int):
+                raise
+            result = done.code or EXIT_OK
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
     except BrokenPipeError:
         return _reader_went_away()
