@@ -313,3 +313,9 @@ def test_repository_text_never_reaches_the_terminal_raw(repo: Path, env: dict[st
             )
             assert "\x07" not in stream
     assert any("\\x1b" in done.stdout for done in outputs)
+
+
+def test_a_line_past_the_end_of_the_file_is_said_as_such(repo: Path, env: dict[str, str]) -> None:
+    refused = ownit(repo, env, "claim", "src/util.py:40", "-m", "checked it line by line")
+    assert refused.returncode == 2
+    assert refused.stderr == "ownit: src/util.py has 6 lines; line 40 is past its end\n"

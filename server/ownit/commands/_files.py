@@ -108,6 +108,11 @@ def parse_line_range(value: str) -> tuple[int, int]:
 def region_at(session: Session, document: Document, line: int) -> str:
     """The id of the active region holding 1-based ``line`` of an open document."""
     regions = session.regions_at(document.uri, line - 1, line - 1)
+    count = document.buffer.line_count()
+    if document.buffer.text.endswith(("\n", "\r")):
+        count -= 1  # the empty "line" after a final newline is not a line of the file
+    if not regions and line > count:
+        raise UsageError(f"{document.key} has {count} lines; line {line} is past its end")
     if not regions:
         raise UsageError(
             f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"

@@ -552,7 +552,7 @@ def tree_policy(repo: Repository, err: TextIO | None) -> tuple[Policy, str | Non
     if policy is None:
         if err is not None:
             for problem in loaded.problems:
-                print(f"ownit: {problem}", file=err)
+                print(f"ownit: {printable(str(problem))}", file=err)
             print(
                 "ownit: the policy file is not valid; this commit is checked against the"
                 " built-in default policy (see `ownit policy check`)",

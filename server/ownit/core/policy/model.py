@@ -350,6 +350,11 @@ class EffectiveRule:
                 )
         return rationale
 
+    def rationale_origin(self) -> str:
+        """Where this path's rationale rules came from, as messages say it
+        (:meth:`rule_phrase`): what a client's preview of a refusal should name."""
+        return self._rationale_rule()
+
     def _rationale_rule(self) -> str:
         candidates = [
             self.origin(f"rationale.{key}") for key in RATIONALE_KEYS if key != "also_reject"
