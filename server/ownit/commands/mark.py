@@ -13,9 +13,23 @@ if TYPE_CHECKING:
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("mark", help="record lines of a file as AI-written")
-    parser.add_argument("path", help="the file, in this repository")
-    parser.add_argument("--lines", required=True, help="1-based inclusive range, e.g. 10-24")
+    parser = subparsers.add_parser(
+        "mark",
+        help="record lines of a file as AI-written",
+        description=(
+            "Record lines of a file as AI-written: a region nobody owns yet (own it with"
+            " `ownit claim`). Lines already inside a region of the same tool change nothing;"
+            " inside a region of another tool or model they are refused (exit 2): a region"
+            " keeps the tool it was recorded with."
+        ),
+    )
+    parser.add_argument("path", metavar="PATH", help="the file, in this repository")
+    parser.add_argument(
+        "--lines",
+        required=True,
+        metavar="A-B",
+        help="1-based inclusive lines, e.g. 10-24, or 25 for one line",
+    )
     parser.add_argument("--tool", required=True, help="copilot, claude-code, cursor, aider, …")
     parser.add_argument("--model", help="the model, e.g. claude-sonnet-5")
     parser.add_argument(

@@ -13,7 +13,15 @@ from ownit.cli import EXIT_OK, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("status", help="list unowned and stale AI-written regions")
+    parser = subparsers.add_parser(
+        "status",
+        help="list unowned and stale AI-written regions",
+        description=(
+            "The AI-written regions of this repository that nobody owns yet, or whose code"
+            " changed since it was owned (stale), placed on the files as they are on disk,"
+            " each with the `ownit claim` command that owns it."
+        ),
+    )
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)

@@ -14,7 +14,14 @@ from ownit.cli import EXIT_OK, EXIT_POLICY, JSON_HELP, UsageError
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "trailers", help="preview the ownit trailers the next commit gets from what is staged"
+        "trailers",
+        help="preview the ownit trailers the next commit gets from what is staged",
+        description=(
+            "Print the trailers the prepare-commit-msg hook would write for what is staged"
+            " now, under the working tree's policy, and on stderr what the commit gate would"
+            " say, with the `ownit claim` commands that own what is unowned. Nothing is"
+            " committed. Exit 1 when the gate would refuse the commit."
+        ),
     )
     parser.add_argument(
         "--amend", action="store_true", help="as for `git commit --amend` (compare with HEAD^)"
