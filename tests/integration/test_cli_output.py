@@ -305,6 +305,20 @@ def test_repository_text_never_reaches_the_terminal_raw(repo: Path, env: dict[st
         ownit(repo, env, "report"),
         ownit(repo, env, "dismiss", f"{name}:1", "-m", "not \x1b[1mAI\x1b[0m"),
     ]
+    as_json = [
+        ownit(repo, env, "status", "--all", "--json"),
+        ownit(repo, env, "blame", name, "--json"),
+        ownit(repo, env, "verify", "--all", "--json"),
+        ownit(repo, env, "report", "--json"),
+    ]
+    for done in as_json:
+        assert done.stdout.strip(), (done.args, done.stderr)
+        per_line = "blame" in done.args  # one object a line
+        for text in done.stdout.splitlines() if per_line else [done.stdout]:
+            json.loads(text)  # still JSON, the same data
+        assert "\u202e" not in done.stdout and "\x1b" not in done.stdout, done.args
+    assert any(name in done.stdout for done in as_json) is False
+    outputs += as_json
     for done in outputs:
         for stream in (done.stdout, done.stderr):
             assert "\x1b" not in stream and "\u202e" not in stream and "\r" not in stream, (

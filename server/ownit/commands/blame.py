@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
-from ownit.core.printable import printable
+from ownit.core.printable import printable, printable_json
 
 
 def add_parser(subparsers: Any) -> None:
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:  # a reader that goes away (`| head`): cli.main
         out = sys.stdout
         for result in results:
-            out.write(json.dumps(result.to_json(), ensure_ascii=False))
+            out.write(printable_json(json.dumps(result.to_json(), ensure_ascii=False)))
             out.write("\n")
     else:
         _print_text(results)

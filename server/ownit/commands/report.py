@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
-from ownit.core.printable import printable
+from ownit.core.printable import printable, printable_json
 
 FORMATS = ("text", "markdown")
 BY_CHOICES = ("path", "owner", "tool")
@@ -275,7 +275,7 @@ def _umask() -> int:
 
 
 def _dump(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write(printable_json(json.dumps(data, indent=2, ensure_ascii=False)))
     sys.stdout.write("\n")
 
 

@@ -33,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ownit.core.printable import printable
+    from ownit.core.printable import printable, printable_json
     from ownit.core.trailers import format_trailers
     from ownit.git import commit_trailers as ct
     from ownit.git.repo import GitError, find_repository
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 for p in plan.pieces
             ],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(printable_json(json.dumps(out, indent=2, ensure_ascii=False)))
         return EXIT_OK
     if not lines:
         print(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
-from ownit.core.printable import printable
+from ownit.core.printable import printable, printable_json
 
 OUTPUT_FORMATS = ("text", "json", "sarif", "codequality")
 
@@ -342,7 +342,7 @@ def _output(
             "findings": [f.to_json() for f in findings if f.severity == ERROR],
             "info": [f.to_json() for f in findings if f.severity != ERROR],
         }
-        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(printable_json(json.dumps(report, indent=2, ensure_ascii=False)))
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
