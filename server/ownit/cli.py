@@ -92,7 +92,26 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"ownit: {message}\n")
+        self.exit(EXIT_USAGE, f"ownit: {printable(self._unknown_verb(message) or message)}\n")
+
+    def _unknown_verb(self, message: str) -> str | None:
+        """argparse's "invalid choice" for a verb, said with the verbs people use (not the
+        hidden ones) and the nearest one."""
+        import difflib
+
+        for action in self._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            if not message.startswith(f"argument {action.metavar}:"):
+                return None  # another argument's choices
+            given = message.partition("invalid choice: ")[2].partition(" (choose from")[0]
+            if not given:
+                return None
+            verbs = [choice.dest for choice in action._choices_actions]
+            near = difflib.get_close_matches(given.strip("'"), verbs, n=1)
+            hint = f"did you mean `{self.prog} {near[0]}`? " if near else ""
+            return f"{given} is not a command; {hint}`{self.prog} --help` lists them"
+        return None
 
     def format_help(self) -> str:
         # Descriptions are the modules' docstrings, written for Sphinx-style readers:

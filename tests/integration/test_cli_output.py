@@ -217,6 +217,19 @@ def test_help_reads_as_plain_text_and_hides_the_hook_verb(
         assert "commit-msg MSG-FILE" in shown.stdout
 
 
+def test_an_unknown_verb_names_the_nearest_one_not_the_hidden_ones(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    typo = ownit(tmp_path, env, "hoks")
+    assert typo.returncode == 2
+    assert typo.stderr.endswith(
+        "ownit: 'hoks' is not a command; did you mean `ownit hooks`? `ownit --help` lists them\n"
+    )
+    assert "'hook'" not in typo.stderr
+    nested = ownit(tmp_path, env, "policy", "explian", "x")
+    assert "did you mean `ownit policy explain`?" in nested.stderr
+
+
 def test_lsp_options_are_explained(tmp_path: Path, env: dict[str, str]) -> None:
     shown = ownit(tmp_path, env, "lsp", "--help").stdout
     assert "with --tcp: the address to listen on" in shown
