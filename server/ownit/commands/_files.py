@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ownit.cli import UsageError, print_notices
 from ownit.git.repo import GitError, Repository, find_repository
-from ownit.session import Document, RequestError, Session, path_to_uri
+from ownit.session import Document, RequestError, Session, Tracked, path_to_uri
 
 
 def current_repository() -> Repository | None:
@@ -106,10 +106,32 @@ def parse_line_range(value: str) -> tuple[int, int]:
 
 
 def region_at(session: Session, document: Document, line: int) -> str:
-    """The id of the active region holding 1-based ``line`` of an open document."""
+    """The id of the region holding 1-based ``line`` of an open document: an active
+    stored region, else the run of lines history says an AI-assisted commit wrote (found
+    with ``git blame`` and the claims of history, as the editor's history hints are); a
+    claim or dismissal of such a run records it as a region (source ``commit-trailer``)."""
     regions = session.regions_at(document.uri, line - 1, line - 1)
     if not regions:
+        regions = _history_at(session, document, line)
+    if not regions:
         raise UsageError(
-            f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"
+            f"no AI-written region at {document.key}:{line}: none is recorded there and no"
+            " AI-assisted commit wrote that line (see `ownit status` for regions, `ownit"
+            " blame` for what history says)"
         )
     return regions[0].region.id
+
+
+def _history_at(session: Session, document: Document, line: int) -> list[Tracked]:
+    """The history runs of ``document`` holding ``line`` (computed now: a verb's session
+    has no worker thread to compute them in the background)."""
+    inputs = session.history_inputs(document.uri)
+    if inputs is None:
+        return []
+    context, key, text = inputs
+    try:
+        runs = session.compute_history(context, key, text)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    session.set_history(document.uri, runs, text)
+    return [t for t in session.regions_at(document.uri, line - 1, line - 1) if t.history]

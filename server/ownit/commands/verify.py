@@ -274,6 +274,7 @@ def run(args: argparse.Namespace) -> int:
         added = ai_added.result()
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
+        published = published_commits(cwd, rng, [c.sha for c in commits])
         verifier = Verifier(
             policy,
             blobs=blobs,
@@ -282,6 +283,7 @@ def run(args: argparse.Namespace) -> int:
             gitattributes_text=at.gitattributes_text,
             after_revision=after_revision,
             shallow=shallow,
+            published=published,
         )
         progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
@@ -348,6 +350,26 @@ def _output(
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
+
+
+def published_commits(cwd: Path, rng: Range, commits: list[str]) -> frozenset[str]:
+    """The commits of the range already on the upstream branch (``@{upstream}``) or a
+    remote-tracking branch: what a fix must never rewrite. One ``git rev-list`` of the
+    range's commits that none of those reaches; the rest are published."""
+    from ownit.git import run as git
+
+    if not commits:
+        return frozenset()
+    upstream = git.rev(cwd, "@{upstream}")
+    listed = git.run(
+        ["rev-list", *rng.revisions, "--not", "--remotes", *([upstream] if upstream else [])],
+        cwd,
+        check=False,
+    )
+    if listed.returncode != 0:
+        return frozenset()
+    unpublished = set(git.text(listed.stdout).split())
+    return frozenset(sha for sha in commits if sha not in unpublished)
 
 
 def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[str]]:

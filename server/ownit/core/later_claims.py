@@ -1,0 +1,68 @@
+"""Owning history after the fact: which lines of an AI-assisted commit a *later* claim
+owns. Pure.
+
+An AI-assisted commit at commit level makes every line it adds AI-written. When nobody
+claimed them in that commit, a later commit can (a claim-only commit, ``ownit claim
+PATH:LINE --commit``, or the next ordinary commit carrying a claim made since). The
+later claim names lines of the file *at its own commit*; those lines stand wherever the
+history moved them. A line the AI-assisted commit added is owned by the later claim when
+
+- the claimed code (its fingerprint, over as many lines) is found in the AI-assisted
+  commit's file, and the line lies in that block (the code moved but is the same), or
+- the line diff from the AI-assisted commit's file to the claim commit's file carries
+  the line, unchanged, into the claimed range (lines around it changed, it did not).
+
+Only claims a reader has judged valid in their own commit are given here (verify: found
+at their lines or moved, by an owner it accepts); ``ownit verify`` and ``ownit report``
+both call :func:`covered_lines`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ownit.core.linemap import find_fingerprint, line_map
+
+
+@dataclass(frozen=True, slots=True)
+class LaterClaim:
+    """A valid ``AI-Owned`` claim as it stands in its own commit's file."""
+
+    order: int  # the claim commit's position in the range (larger is later)
+    path: str
+    first: int  # 1-based inclusive, where the code is in the claim commit's file
+    last: int
+    fingerprint: str
+    lines: Sequence[str]  # the claim commit's file
+
+
+def covered_lines(
+    ai_lines: Sequence[str], wanted: Iterable[int], claims: Iterable[LaterClaim]
+) -> set[int]:
+    """The lines of ``wanted`` (1-based, lines of ``ai_lines``, the AI-assisted commit's
+    file) that one of ``claims`` (on the same path, in later commits) owns."""
+    left = set(wanted)
+    out: set[int] = set()
+    maps: dict[int, list[int | None]] = {}  # by id of the claim file's lines
+    for claim in claims:
+        if not left:
+            break
+        length = claim.last - claim.first + 1
+        found = find_fingerprint(ai_lines, claim.fingerprint, length, near=claim.first - 1)
+        if found is not None:
+            block = set(range(found[0] + 1, found[1] + 1)) & left
+            out |= block
+            left -= block
+        if not left:
+            break
+        key = id(claim.lines)
+        mapping = maps.get(key)
+        if mapping is None:
+            mapping = maps[key] = line_map(ai_lines, claim.lines)
+        for n in sorted(left):
+            target = mapping[n - 1] if 0 < n <= len(mapping) else None
+            if target is not None and claim.first <= target + 1 <= claim.last:
+                out.add(n)
+        left -= out
+    return out
