@@ -92,11 +92,11 @@ def set_history_since(text: str, value: str) -> str:
         old = entry[1]
         if not isinstance(old, ScalarNode):
             raise BaselineError(f"`defaults.{KEY}` is not a plain value; set it by hand")
-        start, end = old.start_mark.index, old.end_mark.index
+        start, end = int(old.start_mark.index), int(old.end_mark.index)
         return text[:start] + quoted(value) + text[end:]
     if not defaults.value:
         raise BaselineError(f"`defaults` is empty; set `{KEY}: {quoted(value)}` in it by hand")
-    indent = defaults.value[0][0].start_mark.column
+    indent = int(defaults.value[0][0].start_mark.column)
     at = _line_end(text, _last_scalar_end(defaults))
     before = text[:at] if text[:at].endswith("\n") else text[:at] + "\n"
     return before + " " * indent + line + "\n" + text[at:]
