@@ -19,9 +19,10 @@ both call :func:`covered_lines`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ownit.core import trailers as tr
 from ownit.core.linemap import find_fingerprint, line_map
 
 
@@ -65,4 +66,69 @@ def covered_lines(
             if target is not None and claim.first <= target + 1 <= claim.last:
                 out.add(n)
         left -= out
+    return out
+
+
+Blobs = Callable[[str, str], "Sequence[str] | None"]
+
+
+def later_on_path(
+    order: Sequence[str], claims: Mapping[str, Sequence[tr.ClaimLine]]
+) -> dict[str, list[tuple[int, str, tr.ClaimLine]]]:
+    """Every ``AI-Owned`` claim of the range by path: (position, commit, claim)."""
+    position = {sha: i for i, sha in enumerate(order)}
+    out: dict[str, list[tuple[int, str, tr.ClaimLine]]] = {}
+    for sha, items in claims.items():
+        for claim in items:
+            if claim.owned and sha in position:
+                out.setdefault(claim.path, []).append((position[sha], sha, claim))
+    return out
+
+
+def blobs_wanted(
+    order: Sequence[str],
+    claims: Mapping[str, Sequence[tr.ClaimLine]],
+    unclaimed: Mapping[str, Mapping[str, Sequence[int]]],
+) -> list[tuple[str, str]]:
+    """The files (commit, path) :func:`take_owned_later` reads: those of AI-assisted
+    commits with unclaimed lines in a path a later claim names, and of those claims."""
+    position = {sha: i for i, sha in enumerate(order)}
+    by_path = later_on_path(order, claims)
+    wanted: dict[tuple[str, str], None] = {}
+    for sha, paths in unclaimed.items():
+        for path, lines in paths.items():
+            after = [(o, s) for o, s, _ in by_path.get(path, ()) if o > position.get(sha, -1)]
+            if lines and after:
+                wanted[(sha, path)] = None
+                wanted.update(((s, path), None) for _, s in after)
+    return list(wanted)
+
+
+def take_owned_later(
+    order: Sequence[str],
+    claims: Mapping[str, Sequence[tr.ClaimLine]],
+    unclaimed: Mapping[str, Mapping[str, Sequence[int]]],
+    blobs: Blobs,
+) -> dict[str, dict[str, list[int]]]:
+    """``unclaimed`` (per AI-assisted commit and path, the lines no claim of that commit
+    states) without the lines an ``AI-Owned`` claim of a later commit owns, the claims
+    taken as recorded (``ownit report`` counts them so; the later claim's lines are
+    counted as owned code once, where it states them)."""
+    position = {sha: i for i, sha in enumerate(order)}
+    by_path = later_on_path(order, claims)
+    out: dict[str, dict[str, list[int]]] = {}
+    for sha, paths in unclaimed.items():
+        kept: dict[str, list[int]] = {}
+        for path, lines in paths.items():
+            after = [
+                LaterClaim(o, path, c.first, c.last, c.fingerprint, found)
+                for o, s, c in by_path.get(path, ())
+                if o > position.get(sha, -1) and (found := blobs(s, path)) is not None
+            ]
+            here = blobs(sha, path) if after else None
+            owned = covered_lines(here, lines, after) if here is not None else set()
+            left = [n for n in lines if n not in owned]
+            if left:
+                kept[path] = left
+        out[sha] = kept
     return out
