@@ -4,9 +4,10 @@ of commits (CI).
 REV-RANGE is ``A..B`` (the commits of B not in A; the base is A), ``A...B`` (the base is
 their merge base), or one commit ``R`` (just that commit; the base is its first parent).
 Without one it is ``@{upstream}..HEAD``. ``--all`` checks every commit reachable from
-HEAD (no base). The policy (``.ownit.yaml``, ``.gitattributes`` and CODEOWNERS) is read
-from the BASE commit, never from the commits under review; with no base the built-in
-default policy applies. Exit 0: no problems; 1: problems; 2: usage or input error.
+HEAD (no base: the policy committed at HEAD applies, so a team's ``ownit baseline``
+counts). The policy (``.ownit.yaml``, ``.gitattributes`` and CODEOWNERS) is read from the
+BASE commit, never from the commits under review; a range with no base (a root commit)
+gets the built-in default policy. Exit 0: no problems; 1: problems; 2: usage or input error.
 
 FORMAT: ``text`` (default), ``json`` (``--json``), ``sarif`` (SARIF 2.1.0 for code
 scanning: one result per problem, placed on the tip) or ``codequality`` (GitLab's Code
@@ -41,7 +42,9 @@ def add_parser(subparsers: Any) -> None:
         help="A..B, A...B or one commit (default: @{upstream}..HEAD)",
     )
     parser.add_argument(
-        "--all", action="store_true", help="every commit reachable from HEAD (default policy)"
+        "--all",
+        action="store_true",
+        help="every commit reachable from HEAD (the policy committed at HEAD)",
     )
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument(
@@ -236,14 +239,20 @@ def run(args: argparse.Namespace) -> int:
     progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
-        policy_job = PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        # --all has no base: the policy committed at its tip (a team's `ownit baseline`
+        # counts there), the built-in defaults when the tip has none.
+        policy_job = (
+            PolicyRead(cwd, rng.tip, "tip")
+            if args.all
+            else PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        )
         progress.phase("reading the commits of the range")
         commits = history.log(cwd, rng.revisions)
         at = policy_job.result()
     except GitError as error:
         raise UsageError(str(error)) from None
     policy = at.policy
-    if rng.base is None:
+    if rng.base is None and not args.all:
         policy_note = "built-in defaults (the range has no base commit)"
     else:
         policy_note = at.note
