@@ -510,8 +510,16 @@ class Verifier:
                 claim.last,
                 f"{key} claim for lines {claim.first}-{claim.last}, but the committed file has "
                 f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
-                "it: the claim is forged or stale",
-                self._claim_fix(commit, claim.path, min(claim.first, max(len(lines), 1))),
+                "it: the claim is forged or stale"
+                + (
+                    " (published, so it stays in history; it owns nothing)"
+                    if commit.sha in self.published
+                    else ""
+                ),
+                ""
+                if commit.sha in self.published
+                else "remove this claim line from the commit message (git rebase -i, reword)",
+                severity=INFO if commit.sha in self.published else ERROR,
             )
             return None
         actual = fingerprint(lines[claim.first - 1 : claim.last])
@@ -620,6 +628,11 @@ class Verifier:
                 continue
             owned_later = self._later_cover(commit.sha, path, lines, later, order)
             lines = [n for n in lines if n not in owned_later]
+            if commit.sha != self.tip and self._tip_lines(path) is not None:
+                # Lines a later commit removed from the file are nobody's to own now (as
+                # unowned-at-tip asks only for code still there). A file gone from the
+                # tip (renamed?) keeps every line asked for.
+                lines = [n for n in lines if self.tip_line(commit.sha, path, n) is not None]
             with_blanks = lines  # one claim command per run, blank lines included
             content = self.blobs(commit.sha, path)
             if content is not None:
