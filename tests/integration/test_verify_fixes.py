@@ -306,3 +306,33 @@ def test_baseline_adopts_a_repository_in_one_step(repo: Path, env: dict[str, str
     commit(repo, env, f"New AI\n\n{CLAUDE}\n", {"new.py": "w = 1\n"})
     assert [f["path"] for f in problems(repo, env, "--all")] == ["new.py"]
     assert [f["path"] for f in problems(repo, env)] == ["new.py"]
+
+
+# ------------------------------------------------- claiming history: the other ways
+
+
+def test_claim_of_a_human_line_says_why_not(repo: Path, env: dict[str, str]) -> None:
+    result = run(repo, env, OWNIT, "claim", "base.py:1", "-m", WHY)
+    assert result.returncode == 2
+    assert "no AI-written region at base.py:1" in result.stderr
+    assert "no AI-assisted commit wrote that line" in result.stderr
+
+
+@pytest.mark.parametrize("alone", [False, True])
+def test_history_claim_through_the_hooks(repo: Path, env: dict[str, str], alone: bool) -> None:
+    """With ownit's hooks installed: the claim goes with the next ordinary commit (of
+    other code), or alone with --commit; either clears the AI-assisted commit."""
+    assert run(repo, env, OWNIT, "hooks", "install").returncode == 0
+    commit(repo, env, f"Add f\n\n{CLAUDE}\n", {"f.py": TEXT})
+    git(repo, env, "push", "-q")
+    args = ["--commit"] if alone else []
+    result = run(repo, env, OWNIT, "claim", "f.py:2", "-m", WHY, *args)
+    assert result.returncode == 0, result.stderr
+    if not alone:
+        (repo / "other.py").write_text("print('by hand')\n")
+        git(repo, env, "add", "other.py")
+        git(repo, env, "commit", "-q", "-m", "Other work")
+    message = git(repo, env, "log", "-1", "--format=%B")
+    assert f"AI-Owned: f.py:1-4 {FP} claude-code {DEV} -- {WHY}" in message
+    assert problems(repo, env) == []
+    assert problems(repo, env, "--all") == []
