@@ -13,9 +13,12 @@ worth knowing but not wrong have ``info``):
   accepts for the path;
 - an AI-assisted commit at commit level (``ai_commit_patterns`` outside ownit's exact
   trailer groups, see :mod:`ownit.core.attribution`): every line it adds is AI-written,
-  so the lines no valid claim of the commit covers are reported, per path, with their
-  ranges. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``) is not
-  one: its claim lines are exactly its AI-written lines;
+  so the lines no valid claim covers are reported, per path, with their ranges: a claim
+  of the commit, or a valid ``AI-Owned`` claim of a later commit of the range whose code
+  is those lines wherever they stand then (:mod:`ownit.core.later_claims`: owning
+  history after the fact). Lines a later commit removed from a file still at the tip are
+  not asked for. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
+  is not one: its claim lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
   ``commit: block`` the commit carrying it is reported instead;
@@ -25,6 +28,13 @@ worth knowing but not wrong have ``info``):
 Excluded paths and paths with ``require_ownership: false`` ask for no claims; commits
 before a path's ``history_since`` are not asked for claims either (claims they carry are
 still checked).
+
+Each problem's ``fix`` is a command to run in a working tree at the tip (line numbers
+carried to the tip): a claim-only commit, ``ownit claim … --commit``, with a ``# …``
+note saying who runs it. A commit in ``published`` (on the upstream branch or a
+remote-tracking branch) is never to be rewritten, so nothing else is offered for it; a
+bad claim line whose lines a valid claim of a later commit owns is then an ``info``
+line, as is a published claim line that names no code in its commit.
 """
 
 from __future__ import annotations
