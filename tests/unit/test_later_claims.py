@@ -62,3 +62,15 @@ def test_report_takes_only_later_claims() -> None:
         ["own", "ai"], {"own": (claim,)}, unclaimed, lambda s, p: files.get((s, p))
     )
     assert out == {"ai": {"f.py": [1, 2, 3, 4]}}
+
+
+def test_tip_lines_follow_context_and_say_what_is_gone() -> None:
+    from ownit.core.later_claims import TipLines
+
+    old = ["a", "}", "b", "}", "gone()"]
+    tip = TipLines(["new", "a", "}", "x", "b", "}"])
+    assert tip.find(old, 1) == 2
+    assert tip.find(old, 2) == 3  # the "}" after a, not the one after b
+    assert tip.find(old, 4) == 6
+    assert tip.find(old, 5) is None and not tip.has("gone()")
+    assert tip.find(old, 9) is None

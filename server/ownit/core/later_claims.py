@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ownit.core import trailers as tr
+from ownit.core.fingerprint import normalize_line
 from ownit.core.linemap import find_fingerprint, line_map
 
 
@@ -132,3 +133,40 @@ def take_owned_later(
                 kept[path] = left
         out[sha] = kept
     return out
+
+
+class TipLines:
+    """Where lines of an older version of a file are in the tip's version, cheaply (no
+    diff: verify asks this for every AI-assisted commit of a long history): a line is
+    there when its text is, at the place whose neighbouring lines match best, nearest
+    to where it was. A line whose text is nowhere in the tip is gone."""
+
+    CONTEXT = 2  # lines compared on each side
+
+    def __init__(self, tip: Sequence[str]) -> None:
+        self.tip = [normalize_line(line) for line in tip]
+        self._at: dict[str, list[int]] = {}
+        for index, text in enumerate(self.tip):
+            self._at.setdefault(text, []).append(index)
+
+    def has(self, text: str) -> bool:
+        return normalize_line(text) in self._at
+
+    def find(self, lines: Sequence[str], line: int) -> int | None:
+        """Where 1-based ``line`` of ``lines`` is in the tip (1-based), or None."""
+        if not 0 < line <= len(lines):
+            return None
+        places = self._at.get(normalize_line(lines[line - 1]))
+        if not places:
+            return None
+        here = line - 1
+
+        def score(place: int) -> tuple[int, int]:
+            same = 0
+            for step in range(1, self.CONTEXT + 1):
+                for a, b in ((here - step, place - step), (here + step, place + step)):
+                    if 0 <= a < len(lines) and 0 <= b < len(self.tip):
+                        same += normalize_line(lines[a]) == self.tip[b]
+            return same, -abs(place - here)
+
+        return max(places, key=score) + 1

@@ -49,8 +49,8 @@ from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
-from ownit.core.later_claims import LaterClaim, covered_lines
-from ownit.core.linemap import find_fingerprint, line_map
+from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
+from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Source
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
@@ -319,7 +319,7 @@ class Verifier:
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
         self._rationale: dict[tuple[str, str], str | None] = {}
-        self._tip_maps: dict[tuple[str, str], list[int | None] | None] = {}
+        self._tip_index_cache: dict[str, TipLines | None] = {}
 
     # -- policy lookups, cached per path --
 
@@ -638,13 +638,14 @@ class Verifier:
                 continue
             owned_later = self._later_cover(commit.sha, path, lines, later, order)
             lines = [n for n in lines if n not in owned_later]
-            if commit.sha != self.tip and self._tip_lines(path) is not None:
-                # Lines a later commit removed from the file are nobody's to own now (as
-                # unowned-at-tip asks only for code still there). A file gone from the
-                # tip (renamed?) keeps every line asked for.
-                lines = [n for n in lines if self.tip_line(commit.sha, path, n) is not None]
-            with_blanks = lines  # one claim command per run, blank lines included
             content = self.blobs(commit.sha, path)
+            tip = None if commit.sha == self.tip else self._tip_index(path)
+            if tip is not None and content is not None:
+                # Lines a later commit removed from the file (their text is nowhere in
+                # it) are nobody's to own now, as unowned-at-tip asks only for code still
+                # there. A file gone from the tip (renamed?) keeps every line asked for.
+                lines = [n for n in lines if 0 < n <= len(content) and tip.has(content[n - 1])]
+            with_blanks = lines  # one claim command per run, blank lines included
             if content is not None:
                 lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
             if not lines:
@@ -670,25 +671,22 @@ class Verifier:
 
     # -- fixes: commands to run in a working tree at the tip --
 
-    def _at_tip(self, sha: str, path: str) -> list[int | None] | None:
-        """For each line of ``path`` in commit ``sha``, its 0-based line at the tip."""
-        key = (sha, path)
-        if key not in self._tip_maps:
-            here = self.blobs(sha, path)
+    def _tip_index(self, path: str) -> TipLines | None:
+        if path not in self._tip_index_cache:
             tip = self._tip_lines(path)
-            self._tip_maps[key] = None if here is None or tip is None else line_map(here, tip)
-        return self._tip_maps[key]
+            self._tip_index_cache[path] = None if tip is None else TipLines(tip)
+        return self._tip_index_cache[path]
 
     def tip_line(self, sha: str, path: str, line: int) -> int | None:
         """Where 1-based ``line`` of ``path`` in commit ``sha`` is at the tip (1-based),
-        or None when it is not there any more."""
+        or None when it is not there any more (:class:`TipLines`)."""
         if sha == self.tip:
             return line
-        mapping = self._at_tip(sha, path)
-        if mapping is None or not 0 < line <= len(mapping):
+        here = self.blobs(sha, path)
+        index = self._tip_index(path)
+        if here is None or index is None:
             return None
-        found = mapping[line - 1]
-        return None if found is None else found + 1
+        return index.find(here, line)
 
     def _own_fix(self, commit: CommitLike, path: str, firsts: Sequence[int]) -> str:
         """How to own lines (first lines of runs, in ``commit``'s file) with claims of a
