@@ -16,8 +16,8 @@ worth knowing but not wrong have ``info``):
   so the lines no valid claim covers are reported, per path, with their ranges: a claim
   of the commit, or a valid ``AI-Owned`` claim of a later commit of the range whose code
   is those lines wherever they stand then (:mod:`ownit.core.later_claims`: owning
-  history after the fact). Lines a later commit removed from a file still at the tip are
-  not asked for. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
+  history after the fact). Lines of a published commit that a later commit removed from
+  a file still at the tip are an ``info`` line: nobody can own them any more. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
   is not one: its claim lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
@@ -639,15 +639,31 @@ class Verifier:
             owned_later = self._later_cover(commit.sha, path, lines, later, order)
             lines = [n for n in lines if n not in owned_later]
             content = self.blobs(commit.sha, path)
+            gone: list[int] = []
             tip = None if commit.sha == self.tip else self._tip_index(path)
             if tip is not None and content is not None:
                 # Lines a later commit removed from the file (their text is nowhere in
-                # it) are nobody's to own now, as unowned-at-tip asks only for code still
-                # there. A file gone from the tip (renamed?) keeps every line asked for.
-                lines = [n for n in lines if 0 < n <= len(content) and tip.has(content[n - 1])]
-            with_blanks = lines  # one claim command per run, blank lines included
+                # it) no later claim can own. A file gone from the tip (renamed?) keeps
+                # every line asked for.
+                gone = [n for n in lines if 0 < n <= len(content) and not tip.has(content[n - 1])]
+            with_blanks = [n for n in lines if n not in gone]  # a claim command per run
             if content is not None:
                 lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
+            if gone and commit.sha in self.published:
+                # Published: nobody can own them in this commit any more, nor later.
+                lines = [n for n in lines if n not in gone]
+                self._add(
+                    AI_UNCLAIMED,
+                    commit,
+                    path,
+                    gone[0],
+                    gone[0],
+                    f"AI-assisted commit ({why}) added lines to {path} "
+                    f"({_range_text(_ranges(gone))}) that no claim covers and that a later"
+                    " commit removed: published, and not at the tip, there is nothing to own"
+                    " now",
+                    severity=INFO,
+                )
             if not lines:
                 continue
             ranges = _ranges(lines)
@@ -666,7 +682,12 @@ class Verifier:
                 f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
                 f"{path} ({_range_text(ranges)}) {some}: such a commit makes every line it"
                 " adds AI-written",
-                self._own_fix(commit, path, [a for a, _ in _ranges(with_blanks)]),
+                self._own_fix(
+                    commit,
+                    path,
+                    [a for a, _ in _ranges(with_blanks)],
+                    () if commit.sha in self.published else gone,
+                ),
             )
 
     # -- fixes: commands to run in a working tree at the tip --
@@ -688,19 +709,26 @@ class Verifier:
             return None
         return index.find(here, line)
 
-    def _own_fix(self, commit: CommitLike, path: str, firsts: Sequence[int]) -> str:
+    def _own_fix(
+        self, commit: CommitLike, path: str, firsts: Sequence[int], gone: Sequence[int] = ()
+    ) -> str:
         """How to own lines (first lines of runs, in ``commit``'s file) with claims of a
         later commit: ``ownit claim … --commit`` per run at its place at the tip, which
-        never rewrites a commit (the only way for a published one)."""
+        never rewrites a commit (the only way for a published one). ``gone``: lines no
+        longer at the tip, which only the commit itself can own (not yet pushed)."""
         at_tip = [self.tip_line(commit.sha, path, n) for n in firsts]
         places = list(dict.fromkeys(n for n in at_tip if n is not None))
+        rebase = (
+            f"{'line' if len(gone) == 1 else 'lines'} {_range_text(_ranges(gone))}"
+            f" {'is' if len(gone) == 1 else 'are'} not at the tip any more: own"
+            f" {'it' if len(gone) == 1 else 'them'} in this commit before it is pushed"
+            " (git rebase -i, edit; ownit claim; git commit --amend)"
+        )
         if not places:
-            return "none of these lines is left at the tip, so no later claim can own them: " + (
-                "the commit is published; nothing to own now"
-                if commit.sha in self.published
-                else "own them in this commit before it is pushed (git rebase -i)"
-            )
+            return rebase if gone else "own these lines in this commit (git rebase -i, edit)"
         command = " && ".join(_claim_cmd(path, n) + " --commit" for n in places)
+        if gone:
+            return f"{command}  # {rebase}"
         if commit.sha in self.published or commit.sha != self.tip:
             return command
         return (
