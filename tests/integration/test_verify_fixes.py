@@ -247,12 +247,19 @@ def test_fix_for_an_owner_the_policy_does_not_allow(repo: Path, env: dict[str, s
     assert problems(repo, env) == []
 
 
-def test_published_claim_naming_no_file_is_information(repo: Path, env: dict[str, str]) -> None:
+def test_published_claim_naming_no_file_has_no_rewrite_to_offer(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """A forged line naming no file stays a problem (a pushed branch is published too: CI
+    must still fail it), but nothing that rewrites a published commit is advised."""
     bad = f"AI-Owned: nowhere.py:1-4 {FP} copilot {DEV} -- {WHY}"
     commit(repo, env, f"Human\n\n{bad}\n", {"h.py": "print(1)\n"})
-    assert [f["kind"] for f in problems(repo, env)] == ["claim-path-missing"]
+    [found] = problems(repo, env)
+    assert found["kind"] == "claim-path-missing" and "rebase" in found["fix"]
     git(repo, env, "push", "-q")
-    assert problems(repo, env, "--all") == []
+    [found] = problems(repo, env, "--all")
+    assert found["kind"] == "claim-path-missing" and found["fix"] == ""
+    assert "published" in found["message"]
 
 
 # ------------------------------------------------------------------- second owner

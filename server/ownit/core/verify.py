@@ -17,8 +17,9 @@ worth knowing but not wrong have ``info``):
   of the commit, or a valid ``AI-Owned`` claim of a later commit of the range whose code
   is those lines wherever they stand then (:mod:`ownit.core.later_claims`: owning
   history after the fact). Lines of a published commit that a later commit removed from
-  a file still at the tip are an ``info`` line: nobody can own them any more. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
-  is not one: its claim lines are exactly its AI-written lines;
+  a file still at the tip are an ``info`` line: nobody can own them any more. A commit
+  whose trailers ownit's hook worked out (``AI-Lines: exact``) is not one: its claim
+  lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
   ``commit: block`` the commit carrying it is reported instead;
@@ -32,9 +33,9 @@ still checked).
 Each problem's ``fix`` is a command to run in a working tree at the tip (line numbers
 carried to the tip): a claim-only commit, ``ownit claim … --commit``, with a ``# …``
 note saying who runs it. A commit in ``published`` (on the upstream branch or a
-remote-tracking branch) is never to be rewritten, so nothing else is offered for it; a
-bad claim line whose lines a valid claim of a later commit owns is then an ``info``
-line, as is a published claim line that names no code in its commit.
+remote-tracking branch) is never to be rewritten, so nothing else is offered for it (a
+published claim line that names no code in its commit gets no fix at all). A bad claim
+line whose lines a valid claim of a later commit owns is an ``info`` line.
 """
 
 from __future__ import annotations
@@ -481,7 +482,7 @@ class Verifier:
                 f"{key} claim names {claim.path!r}, which is not a file in this commit: the "
                 "claim is forged or was copied from another commit"
                 + (
-                    " (published, so it stays in history; it owns nothing)"
+                    " (the commit is published: the line cannot be removed, and it owns nothing)"
                     if commit.sha in self.published
                     else ""
                 ),
@@ -489,7 +490,6 @@ class Verifier:
                 if commit.sha in self.published
                 else "remove this claim line from the commit message (git rebase -i, reword), "
                 "then claim the code where it really is",
-                severity=INFO if commit.sha in self.published else ERROR,
             )
             return None
         length = claim.last - claim.first + 1
@@ -522,14 +522,13 @@ class Verifier:
                 f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
                 "it: the claim is forged or stale"
                 + (
-                    " (published, so it stays in history; it owns nothing)"
+                    " (the commit is published: the line cannot be removed, and it owns nothing)"
                     if commit.sha in self.published
                     else ""
                 ),
                 ""
                 if commit.sha in self.published
                 else "remove this claim line from the commit message (git rebase -i, reword)",
-                severity=INFO if commit.sha in self.published else ERROR,
             )
             return None
         actual = fingerprint(lines[claim.first - 1 : claim.last])
