@@ -114,10 +114,18 @@ def region_at(session: Session, document: Document, line: int) -> str:
     if not regions:
         regions = _history_at(session, document, line)
     if not regions:
+        rule = session.rule_for(document)
+        since = rule.history_since if rule is not None else None
+        counted = (
+            f" since the policy's history_since ({since}; `ownit mark` the lines to claim"
+            " older AI code)"
+            if since is not None and since.kind != "all"
+            else ""
+        )
         raise UsageError(
             f"no AI-written region at {document.key}:{line}: none is recorded there and no"
-            " AI-assisted commit wrote that line (see `ownit status` for regions, `ownit"
-            " blame` for what history says)"
+            f" AI-assisted commit wrote that line{counted} (see `ownit status` for regions,"
+            " `ownit blame` for what history says)"
         )
     return regions[0].region.id
 
