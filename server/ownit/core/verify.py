@@ -597,7 +597,7 @@ class Verifier:
                 claim.path,
                 claim.first,
                 claim.last,
-                f"{email} may not own code in {claim.path}: rule '{rule.origin('owners')}' "
+                f"{email} may not own code in {claim.path}: {rule.origin_phrase('owners')} "
                 f"accepts {', '.join(rule.owners)}",
                 self._claim_fix(
                     commit, claim.path, claim.first, f"run by one of {', '.join(rule.owners)}"
@@ -771,9 +771,9 @@ class Verifier:
                     claim.path,
                     claim.first,
                     claim.last,
-                    f"AI-written code committed unowned (AI-Unowned) in a path where rule "
-                    f"'{rule.origin('commit')}' blocks unowned AI code, and no later commit of "
-                    "the range owns it",
+                    "AI-written code committed unowned (AI-Unowned) in a path where "
+                    f"{rule.origin_phrase('commit')} blocks unowned AI code, and no later "
+                    "commit of the range owns it",
                     self._own_fix(commit, claim.path, [claim.first]),
                 )
                 continue
