@@ -161,14 +161,18 @@ def run(args: argparse.Namespace) -> int:
             excluded[path] = policy.is_excluded(path, at.gitattributes_text)
         return not excluded[path]
 
-    unclaimed = {
+    by_commit = {
         sha: {
-            path: len(lines)
+            path: lines
             for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
             if counted(path)
         }
         for sha, by_path in added.items()
         if sha not in shallow
+    }
+    by_commit = _owned_later(cwd, [c.sha for c in commits], prepared.claims, by_commit)
+    unclaimed = {
+        sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
     }
     result = core.build(
         commits,
@@ -202,6 +206,26 @@ def run(args: argparse.Namespace) -> int:
             note = printable(at.note)
             print(f"policy: {note}; claims as recorded (`ownit verify` checks them)")
     return EXIT_OK
+
+
+def _owned_later(
+    cwd: Path, order: list[str], claims: Any, unclaimed: dict[str, dict[str, list[int]]]
+) -> dict[str, dict[str, list[int]]]:
+    """``unclaimed`` without the lines later claims own (core.later_claims)."""
+    from ownit.core import later_claims
+    from ownit.git import history
+
+    wanted = later_claims.blobs_wanted(order, claims, unclaimed)
+    if not wanted:
+        return unclaimed
+    fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
+    files: dict[tuple[str, str], list[str] | None] = {}
+    for sha, path in wanted:
+        data = fetched.get(f"{sha}:{path}")
+        files[(sha, path)] = None if data is None else history.git_lines(data)
+    return later_claims.take_owned_later(
+        order, claims, unclaimed, lambda sha, path: files.get((sha, path))
+    )
 
 
 def _write_html(
