@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> int:
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
         added = ai_added.result()
-        view = None if args.no_tip else _tip_view(repo, tip, at, base or tip)
+        view = None if args.no_tip else tip_view(repo, tip, at, base or tip)
     except GitError as error:
         raise UsageError(str(error)) from None
 
@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _tip_view(repo: Any, tip: str, at: Any, policy_commit: str) -> Any:
+def tip_view(repo: Any, tip: str, at: Any, policy_commit: str) -> Any:
     """The at-the-tip view of ``tip`` under the report's policy, read from
     ``policy_commit`` (cached by both)."""
     from ownit import progress
