@@ -271,3 +271,58 @@ def test_a_generated_history_finds_exactly_the_ai_lines(
     }
     assert found == truth
     assert view["lines"]["owned"] == 0 and view["lines"]["invalid"] == 0
+
+
+def counting_git(tmp_path: Path, env: dict[str, str]) -> tuple[dict[str, str], Path]:
+    """An env whose `git` logs each `git blame` path to a file, then runs the real git."""
+    import shutil
+
+    real = shutil.which("git", path=env["PATH"])
+    assert real is not None
+    folder = tmp_path / "shim"
+    folder.mkdir()
+    calls = tmp_path / "blames.log"
+    shim = folder / "git"
+    shim.write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do if [ "$a" = blame ]; then '
+        f'eval "last=\\${{$#}}"; echo "$last" >> {calls}; fi; done\n'
+        f'exec {real} "$@"\n'
+    )
+    shim.chmod(0o755)
+    return {**env, "PATH": f"{folder}:{env['PATH']}"}, calls
+
+
+def test_a_new_commit_blames_only_what_changed(
+    repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    counted, calls = counting_git(tmp_path, env)
+    at_tip(repo, counted)
+    assert sorted(calls.read_text().split()) == ["a.py", "b.py", "u.py"]
+    calls.unlink()
+    # A claim-only commit owning a.py's lines, and a change to b.py: only b.py is blamed
+    # again, and the view is what a scan from scratch says.
+    fa = fingerprint(A_CODE)
+    commit(repo, env, f"Own f\n\nAI-Owned: a.py:1-4 {fa} claude-code {DEV} -- {RATIONALE}\n", {})
+    commit(repo, env, f"More g\n\n{CO_AUTHOR}\n", {"b.py": [*B_CODE, "h = 1"]})
+    again = at_tip(repo, counted)
+    assert calls.read_text().split() == ["b.py"]
+    (repo / ".git" / "ownit" / "tip-view.json").unlink()
+    assert at_tip(repo, env) == again
+    assert again["lines"] == {
+        "owned": 7,
+        "unowned": 1,
+        "invalid": 2,
+        "total": 10,
+        "ownedShare": 0.7,
+    }
+    # After a merge, nothing is reused (blame may pass a file to either side).
+    git(repo, env, "checkout", "-q", "-b", "side", "HEAD~1")
+    commit(repo, env, "Side\n", {"side.py": ["s = 1"]})
+    git(repo, env, "checkout", "-q", "main")
+    git(repo, env, "merge", "-q", "--no-edit", "side")
+    calls.unlink()
+    merged = at_tip(repo, counted)
+    assert sorted(calls.read_text().split()) == ["a.py", "b.py", "u.py"]
+    (repo / ".git" / "ownit" / "tip-view.json").unlink()
+    assert at_tip(repo, env) == merged

@@ -25,13 +25,14 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from ownit import __version__, progress
 from ownit.core import tip_view as core
 from ownit.core import trailers as tr
 from ownit.core.claim_judgement import ClaimKey, Judgement, blob_specs, judge
 from ownit.core.policy import Policy
-from ownit.core.provenance import ClaimIndex
+from ownit.core.provenance import BlameLine, ClaimIndex
 from ownit.core.verify import Verifier
 from ownit.git import history
 from ownit.git import run as git
@@ -53,12 +54,18 @@ def cache_key(tip: str, policy_id: str, gitattributes_text: str | None, extra: s
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _read_cache(path: Path, key: str) -> core.TipView | None:
+def _load(path: Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("key") != key:
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+        return None
+    return data
+
+
+def _read_cache(data: dict[str, Any] | None, key: str) -> core.TipView | None:
+    if data is None or data.get("key") != key:
         return None
     view = data.get("view")
     if not isinstance(view, dict):
@@ -69,31 +76,107 @@ def _read_cache(path: Path, key: str) -> core.TipView | None:
         return None
 
 
-def _write_cache(path: Path, key: str, view: core.TipView) -> None:
+def _write_cache(path: Path, key: str, view: core.TipView, blames: BlameCache) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{CACHE_FILE}.{os.getpid()}.{threading.get_ident()}.tmp")
-        data = {"version": CACHE_VERSION, "key": key, "view": view.to_json()}
+        data = {
+            "version": CACHE_VERSION,
+            "key": key,
+            "view": view.to_json(),
+            "blames": blames.to_json(),
+        }
         tmp.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False), "utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only repository: the view is still right, only slower next time
 
 
+class BlameCache:
+    """The blame of each file of one tip, as (commit, line, path in that commit) per line
+    and the file's blob id: reused for a later tip when nothing between the two can
+    change it (see :func:`reusable`)."""
+
+    def __init__(self, tip: str) -> None:
+        self.tip = tip
+        self.files: dict[str, tuple[str, list[tuple[str, int, str]]]] = {}
+
+    def put(self, path: str, blob: str, lines: Sequence[BlameLine]) -> None:
+        self.files[path] = (blob, [(b.commit, b.orig_line, b.orig_path) for b in lines])
+
+    def get(self, path: str, blob: str, text: Sequence[str]) -> list[BlameLine] | None:
+        found = self.files.get(path)
+        if found is None or found[0] != blob or len(found[1]) != len(text):
+            return None
+        return [
+            BlameLine(number, commit, orig, orig_path, line)
+            for number, ((commit, orig, orig_path), line) in enumerate(
+                zip(found[1], text, strict=True), start=1
+            )
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        commits: dict[str, int] = {}
+        names: dict[str, int] = {}
+        files: dict[str, Any] = {}
+        for path, (blob, lines) in self.files.items():
+            rows = []
+            for commit, orig, orig_path in lines:
+                rows.append(
+                    [
+                        commits.setdefault(commit, len(commits)),
+                        orig,
+                        names.setdefault(orig_path, len(names)),
+                    ]
+                )
+            files[path] = [blob, rows]
+        return {"tip": self.tip, "commits": list(commits), "paths": list(names), "files": files}
+
+    @classmethod
+    def from_json(cls, data: object) -> BlameCache | None:
+        if not isinstance(data, dict):
+            return None
+        try:
+            commits = [str(c) for c in data["commits"]]
+            names = [str(n) for n in data["paths"]]
+            cache = cls(str(data["tip"]))
+            for path, (blob, rows) in data["files"].items():
+                cache.files[str(path)] = (
+                    str(blob),
+                    [(commits[c], int(orig), names[n]) for c, orig, n in rows],
+                )
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+        return cache
+
+
+def reusable(cwd: Path, old: str, new: str) -> bool:
+    """Whether the blame of a file that is the same blob at ``old`` and ``new`` is the same
+    at both: ``old`` is ``new`` or an ancestor of it with no merge between (every commit
+    after ``old`` then leaves the file as it was, and blame passes it all to ``old``)."""
+    if old == new:
+        return True
+    check = git.run(["merge-base", "--is-ancestor", old, new], cwd, check=False)
+    if check.returncode != 0:
+        return False
+    merges = git.run(["rev-list", "--merges", "--count", f"{old}..{new}"], cwd, check=False)
+    return merges.returncode == 0 and git.text(merges.stdout).strip() == "0"
+
+
 # --------------------------------------------------------------------------- git reads
 
 
-def tip_files(cwd: Path, tip: str) -> list[str]:
-    """The regular files of ``tip`` (no symlinks, no submodules)."""
+def tip_files(cwd: Path, tip: str) -> dict[str, str]:
+    """The regular files of ``tip`` (no symlinks, no submodules), with their blob ids."""
     out = git.run(["ls-tree", "-r", "-z", "--full-tree", tip], cwd).stdout
-    files: list[str] = []
+    files: dict[str, str] = {}
     for entry in out.split(b"\0"):
         if not entry:
             continue
         meta, _, name = entry.partition(b"\t")
-        mode, kind, _ = meta.split(b" ", 2)
+        mode, kind, blob = meta.split(b" ", 2)
         if kind == b"blob" and mode in _REGULAR_MODES:
-            files.append(git.text(name))
+            files[git.text(name)] = blob.decode("ascii")
     return files
 
 
@@ -260,10 +343,13 @@ def scan(
     after = sorted((name, sorted(shas)) for name, shas in (after_revision or {}).items())
     key = cache_key(tip, policy_id or "", gitattributes_text, repr(after))
     cache = repo.git_dir / "ownit" / CACHE_FILE
-    if use_cache:
-        found = _read_cache(cache, key)
-        if found is not None and found.tip == tip:
-            return found
+    stored = _load(cache) if use_cache else None
+    found = _read_cache(stored, key)
+    if found is not None and found.tip == tip:
+        return found
+    before = BlameCache.from_json(stored.get("blames")) if stored is not None else None
+    if before is not None and not reusable(cwd, before.tip, tip):
+        before = None
     progress.phase("reading the claims of history")
     index = claim_index(repo, policy, head=tip)
     progress.phase("checking the claims of history")
@@ -278,7 +364,8 @@ def scan(
         gitattributes_text=gitattributes_text,
         after_revision=after_revision,
     )
-    files = [path for path in tip_files(cwd, tip) if not verifier.excluded(path)]
+    blobs = tip_files(cwd, tip)
+    files = [path for path in blobs if not verifier.excluded(path)]
     interesting = {sha for sha, entry in index.commits.items() if entry.ai or entry.claims}
     touched, renames = touched_names(cwd, tip, interesting) if interesting else (set(), {})
     touched |= {claim.path for entry in index.commits.values() for claim in entry.claims}
@@ -303,31 +390,38 @@ def scan(
         return asks
 
     regions: list[core.TipRegion] = []
+    blamed = BlameCache(tip)
 
-    def each(path: str, out: bytes) -> None:
-        if b"\0" in out[:8192] and _binary(out):
-            return
-        rule = verifier.rule(path)
+    def classify(path: str, lines: Sequence[BlameLine]) -> None:
+        blamed.put(path, blobs[path], lines)
+        if any("\0" in line.text for line in lines):
+            return  # a binary file: git blames it line by line, but it holds no code to own
         regions.extend(
             core.file_regions(
                 path,
-                parse_porcelain(out),
+                lines,
                 valid,
                 invalid,
                 judgements,
                 required=required(path),
-                rule=rule.rule_name,
+                rule=verifier.rule(path).rule_name,
             )
         )
 
-    blame_all(cwd, tip, paths, each)
+    fresh = paths
+    if before is not None:
+        kept = [p for p in paths if before.files.get(p, ("",))[0] == blobs[p]]
+        texts = history.BatchRead(cwd, (f"{tip}:{p}" for p in kept)).result()
+        fresh = []
+        for path in paths:
+            data = texts.get(f"{tip}:{path}")
+            old = None if data is None else before.get(path, blobs[path], history.git_lines(data))
+            if old is None:
+                fresh.append(path)
+            else:
+                classify(path, old)
+    blame_all(cwd, tip, fresh, lambda path, out: classify(path, parse_porcelain(out)))
     view = core.build(tip, regions, files=len(paths), tracked_files=len(files))
     if use_cache:
-        _write_cache(cache, key, view)
+        _write_cache(cache, key, view, blamed)
     return view
-
-
-def _binary(out: bytes) -> bool:
-    """Whether blamed content holds a NUL byte in its lines (a binary file: git blames it
-    line by line, but it holds no code to own)."""
-    return any(line.startswith(b"\t") and b"\0" in line for line in out.split(b"\n"))
