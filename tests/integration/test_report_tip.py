@@ -326,3 +326,18 @@ def test_a_new_commit_blames_only_what_changed(
     assert sorted(calls.read_text().split()) == ["a.py", "b.py", "u.py"]
     (repo / ".git" / "ownit" / "tip-view.json").unlink()
     assert at_tip(repo, env) == merged
+
+
+def test_an_empty_repository_has_an_empty_sarif_log(tmp_path: Path, env: dict[str, str]) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    git(empty, env, "init", "-q")
+    out = tmp_path / "empty.sarif"
+    result = run(empty, env, OWNIT, "report", "--format", "sarif", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    log = json.loads(out.read_text("utf-8"))
+    validate_sarif(log)
+    assert log["runs"][0]["results"] == []
+    text = tmp_path / "empty.txt"
+    result = run(empty, env, OWNIT, "report", "-o", str(text))
+    assert result.stdout == "" and "no commits yet" in text.read_text("utf-8")

@@ -360,6 +360,21 @@ def _dump(data: dict[str, Any]) -> None:
 
 
 def _output_empty_repository(args: argparse.Namespace) -> int:
+    from ownit.ci.output import output_to, write_json
+
+    if args.format == "sarif":
+        from ownit import __version__
+        from ownit.core import sarif, tip_alerts
+
+        info = sarif.RunInfo(tool_version=__version__, automation_id="ownit/report/tip/")
+        write_json(sarif.build([], tip_alerts.RULES, info), args.output)
+        return EXIT_OK
+    with output_to(args.output):
+        _print_empty_repository(args)
+    return EXIT_OK
+
+
+def _print_empty_repository(args: argparse.Namespace) -> None:
     from ownit.core import report as core
 
     message = "the repository has no commits yet: nothing to report"
@@ -372,4 +387,3 @@ def _output_empty_repository(args: argparse.Namespace) -> int:
         )
     else:
         print(f"ownit report: {message}")
-    return EXIT_OK
