@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
+from ownit.core.printable import printable, printable_json
 
 FORMATS = ("text", "markdown", "sarif")
 BY_CHOICES = ("path", "owner", "tool")
@@ -234,11 +235,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     from ownit.ci.output import output_to
 
-    try:
-        with output_to(args.output):
-            _print(args, header, result, spec, at)
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (`| head`)
+    with output_to(args.output):  # a reader that goes away (`| head`): cli.main
+        _print(args, header, result, spec, at)
     return EXIT_OK
 
 
@@ -275,8 +273,8 @@ def _print(
     if args.format != "markdown":
         tip_note = "" if result.tip is None else "; at the tip, only claims that hold count"
         print(
-            f"policy: {at.note}; the range's claims as recorded (`ownit verify` checks them)"
-            + tip_note
+            f"policy: {printable(at.note)}; the range's claims as recorded (`ownit verify`"
+            " checks them)" + tip_note
         )
 
 
@@ -311,14 +309,10 @@ def _write_html(
     )
     text = render(page)
     if args.html == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            sys.stderr.close()
+        sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return EXIT_OK
     _write_whole(Path(args.html), text)
-    print(f"ownit report: wrote {args.html}")
+    print(f"ownit report: wrote {printable(args.html)}")
     return EXIT_OK
 
 
@@ -355,7 +349,7 @@ def _umask() -> int:
 
 
 def _dump(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write(printable_json(json.dumps(data, indent=2, ensure_ascii=False)))
     sys.stdout.write("\n")
 
 

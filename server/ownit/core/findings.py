@@ -79,6 +79,8 @@ def finding_for(
 
 
 def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
+    """The hover of a region; ``rule`` says what applies to the file (``policy rule
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase)."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -101,7 +103,7 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if rule:
-        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
+        lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 
