@@ -62,6 +62,7 @@ def build_statement(
 ) -> Any:
     """The statement of the range (``ownit.core.statement.Statement``)."""
     from ownit import __version__
+    from ownit.commands.report import _owned_later
     from ownit.commands.verify import AiAdded, _after_revisions
     from ownit.core import report as core
     from ownit.core import statement
@@ -112,14 +113,20 @@ def build_statement(
                 excluded[path] = policy.is_excluded(path, at.gitattributes_text)
             return not excluded[path]
 
-        unclaimed = {
+        by_commit = {
             sha: {
-                path: len(lines)
+                path: lines
                 for path, lines in uncovered(by_path, checked.claims.get(sha, ())).items()
                 if counted(path)
             }
             for sha, by_path in added.items()
             if sha not in shallow
+        }
+        # Lines a later claim of the range owns are owned, as verify and the report say.
+        by_commit = _owned_later(cwd, [c.sha for c in commits], checked.claims, by_commit)
+        unclaimed = {
+            sha: {path: len(lines) for path, lines in paths.items()}
+            for sha, paths in by_commit.items()
         }
         report = core.build(
             commits,

@@ -78,8 +78,11 @@ def finding_for(
     """The diagnostic a region deserves, or None when it is owned (and the policy has no
     ``issue`` with it) or dismissed.
 
-    ``history_commit``: the region is known from history (the AI-assisted commit that
-    introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
+    (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
+    message; None when only the defaults apply. ``history_commit``: the region is known
+    from history (the AI-assisted commit that introduced it), not from the store;
+    unowned, it is a ``history-unowned`` hint.
     ``issue``: the path forbids AI, or the tool is not approved: a diagnostic of its own
     code whether or not the region is owned; only a dismissal clears it.
     """
@@ -116,8 +119,8 @@ def finding_for(
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
-    if rule and rule != "defaults":
-        message += f" (policy rule '{rule}')"
+    if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
+        message += f" ({rule})"
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 
@@ -129,8 +132,10 @@ def hover_markdown(
     purpose: str = "",
     issue: PolicyIssue | None = None,
 ) -> str:
-    """The hover of one region. ``purpose``: what the path's rule says AI is for here;
-    ``issue``: what the policy says against the region."""
+    """The hover of a region; ``rule`` says what applies to the file (``policy rule
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
+    ``purpose``: what the path's rule says AI is for here; ``issue``: what the policy says
+    against the region."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -164,7 +169,7 @@ def hover_markdown(
     if purpose:
         lines.append(f"- AI here is for: {purpose}")
     if rule:
-        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
+        lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 

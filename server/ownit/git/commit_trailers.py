@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ownit.core import trailers as tr
+from ownit.core.columns import line_span
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
@@ -555,7 +556,7 @@ def tree_policy(repo: Repository, err: TextIO | None) -> tuple[Policy, str | Non
     if policy is None:
         if err is not None:
             for problem in loaded.problems:
-                print(f"ownit: {problem}", file=err)
+                print(f"ownit: {printable(str(problem))}", file=err)
             print(
                 "ownit: the policy file is not valid; this commit is checked against the"
                 " built-in default policy (see `ownit policy check`)",
@@ -594,7 +595,7 @@ class Gate:
     owned ones from a tool or model the path's rule does not approve (treated like
     unowned code), and any in a path whose rule says ``ai: forbidden`` (always refused)."""
 
-    # (piece, rule name, why): why is "" for unowned code under `commit: block`
+    # (piece, where the rule is, why): why is "" for unowned code under `commit: block`
     block: list[tuple[Piece, str, str]] = field(default_factory=list)
     warn: list[Piece] = field(default_factory=list)
     allow: list[Piece] = field(default_factory=list)
@@ -614,7 +615,7 @@ def gate(plan: Plan, policy: Policy) -> Gate:
     for piece in plan.pieces:
         rule = rules.get(piece.path) or rules.setdefault(piece.path, policy.effective(piece.path))
         if rule.forbids_ai:
-            verdict.block.append((piece, rule.origin("ai"), rule.forbidden_reason()))
+            verdict.block.append((piece, rule.origin_phrase("ai"), rule.forbidden_reason()))
             continue
         unapproved = rule.tool_problem(piece.tool)
         if piece.owned and unapproved is None:
@@ -622,13 +623,16 @@ def gate(plan: Plan, policy: Policy) -> Gate:
         if (unapproved is None and not rule.needs_ownership) or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
         elif rule.commit is CommitGate.BLOCK:
-            verdict.block.append((piece, rule.origin("commit"), unapproved or ""))
+            verdict.block.append((piece, rule.origin_phrase("commit"), unapproved or ""))
         else:
             if unapproved is not None:
                 verdict.unapproved.append((piece, unapproved))
             if not piece.owned:
                 verdict.warn.append(piece)
     return verdict
+
+
+FORBIDS = "forbids AI-written code here"  # in EffectiveRule.forbidden_reason()
 
 
 def policy_objects(plan: Plan, policy: Policy) -> bool:
@@ -641,23 +645,32 @@ def policy_objects(plan: Plan, policy: Policy) -> bool:
     return False
 
 
-def report_blocked(blocked: list[tuple[Piece, str, str]], out: TextIO = sys.stderr) -> None:
-    """Why the commit was refused: each AI piece, and the way out of each."""
+def report_blocked(
+    blocked: list[tuple[Piece, str, str]],
+    out: TextIO = sys.stderr,
+    *,
+    preview: str | None = None,
+) -> None:
+    """Why the commit was refused: each AI piece, and the way out of each. ``preview``:
+    no commit was tried (`ownit trailers`); the git command that would make it."""
     n = sum(p.end - p.first for p, _, _ in blocked)
-    print(
-        f"ownit: commit refused by policy: {n} AI-written line{'s' if n != 1 else ''}"
-        " cannot be committed as they are:",
-        file=out,
-    )
+    lines = f"{n} AI-written line{'s' if n != 1 else ''}"
+    if preview is None:
+        head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
+    else:
+        head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
+    print(head, file=out)
     for piece, rule, why in blocked:
         stale = "claim is stale: the code changed after it was owned; " if piece.stale else ""
-        reason = why or f"{stale}policy rule '{rule}' says commit: block"
+        reason = why or f"{stale}`commit: block` in {rule}"
         print(
-            printable(f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {reason})"),
+            printable(
+                f"  {piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool}; {reason})"
+            ),
             file=out,
         )
-    forbidden = [p for p, _, why in blocked if "forbids AI-written code" in why]
-    others = [p for p, _, why in blocked if "forbids AI-written code" not in why]
+    forbidden = [p for p, _, why in blocked if FORBIDS in why]
+    others = [p for p, _, why in blocked if FORBIDS not in why]
     unapproved = [p for p, _, why in blocked if why and p in others]
     if forbidden:
         print(
@@ -676,7 +689,10 @@ def report_blocked(blocked: list[tuple[Piece, str, str]], out: TextIO = sys.stde
     if owning:
         print("ownit: own each one, saying why it is right:", file=out)
         _print_claim_commands(owning, out)
-    print("ownit: then run the same `git commit` again", file=out)
+    if preview is None:
+        print("ownit: then run the same `git commit` again", file=out)
+    else:
+        print(f"ownit: then `{preview}`", file=out)
 
 
 def warn_unapproved(verdict: Gate, out: TextIO = sys.stderr) -> None:
@@ -728,9 +744,16 @@ def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
 # --------------------------------------------------------------------------- warnings
 
 
-def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | None = None) -> None:
+def warn_unowned(
+    plan: Plan,
+    out: TextIO = sys.stderr,
+    unowned: list[Piece] | None = None,
+    *,
+    preview: str | None = None,
+) -> None:
     """The unowned AI lines of the commit (``unowned``: only these), each with how to
-    own it."""
+    own it. ``preview``: the commit is not made yet (`ownit trailers`); the git command
+    that would make it."""
     for note in plan.notes:
         print(f"ownit: {printable(note)}", file=out)
     if unowned is None:
@@ -738,18 +761,27 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     if not unowned:
         return
     n = sum(p.end - p.first for p in unowned)
-    print(
-        f"ownit: this commit has {n} AI-written line{'s' if n != 1 else ''} nobody owns yet"
-        " (committed with AI-Unowned trailers):",
-        file=out,
-    )
+    lines = f"{n} AI-written line{'s' if n != 1 else ''} nobody owns yet"
+    if preview is None:
+        head = f"ownit: this commit has {lines} (committed with AI-Unowned trailers):"
+    else:
+        head = f"ownit: `{preview}` would commit {lines} (with AI-Unowned trailers):"
+    print(head, file=out)
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
-        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool})")
+        where = printable(f"{piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool})")
         print(f"  {where}{why}", file=out)
-    print("ownit: to own them, say why each is right, e.g.:", file=out)
+    if preview is None:
+        print("ownit: to own them, say why each is right, e.g.:", file=out)
+        _print_claim_commands(unowned, out)
+        print(
+            "ownit: then `git commit --amend --no-edit` to put the claims in this commit",
+            file=out,
+        )
+        return
+    print("ownit: to own them before you commit, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)
-    print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)
+    print(f"ownit: then `{preview}`: the trailers become AI-Owned", file=out)
 
 
 def _shell_word(text: str) -> str:
