@@ -66,7 +66,7 @@ def test_tools_and_models_lists_inherit_and_name_their_rule() -> None:
     assert rule.tool_problem("copilot") is None  # names no model: `unknown` is listed
     assert rule.tool_problem("cursor") == (
         "tool cursor is not approved here (tools: claude-code:*, copilot, aider:gpt-5*),"
-        " policy rule 'defaults'"
+        " the defaults of .ownit.yaml"
     )
     assert rule.tool_problem("aider:gpt-5-mini") == (
         "aider model gpt-5-mini is not approved (models: claude-sonnet-*, unknown),"
