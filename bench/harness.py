@@ -134,6 +134,7 @@ class Context:
     tmp: Path  # removed after the run
     quick: bool = False
     self_check: bool = False  # run the bare server as "ownit" too (harness validation)
+    history_commits: int = 10_000  # size of the generated history (bench_cli.py)
     _verbs: dict[str, bool] = field(default_factory=dict)
     _counter: int = 0
 
@@ -288,10 +289,16 @@ class Context:
         return samples
 
 
-def make_context(quick: bool, self_check: bool) -> Context:
+def make_context(quick: bool, self_check: bool, history_commits: int = 10_000) -> Context:
     tmp = Path(tempfile.mkdtemp(prefix="ownit-bench-"))
     python = Path(sys.executable)
-    context = Context(python=python, tmp=tmp, quick=quick, self_check=self_check)
+    context = Context(
+        python=python,
+        tmp=tmp,
+        quick=quick,
+        self_check=self_check,
+        history_commits=history_commits,
+    )
     home = tmp / "home"
     (home / ".config").mkdir(parents=True)
     (home / ".gitconfig").write_text(
