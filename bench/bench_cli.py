@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from harness import Context, Figure, Measurement, Target, benchmark, median
 from history_repo import EMAIL, RATIONALE, history_repo
-from plumbing import compare, describe, peak_kib, record_git, replay_script
+from plumbing import compare, describe, peak_kib, record_git, replay_script, timed
 from workspace import git_repo, python_lines
 
 
@@ -208,3 +208,77 @@ def _register_hook(files: int, limit: float) -> None:
 
 for _files, _limit in ((1, 60), (50, 100), (500, 300)):
     _register_hook(_files, _limit)
+
+
+# -- blame in the editor -----------------------------------------------------------------------
+
+
+@benchmark(
+    "editor-blame",
+    "didOpen → history hints in ownit lsp vs git blame --contents - of the same buffer",
+    needs=("lsp",),
+    target=Target.ratio(1.2),
+)
+def bench_editor_blame(ctx: Context) -> Figure:
+    # imported here: bench_lsp belongs to the language-server figures
+    from bench_lsp import start_server
+    from lspclient import LspError, file_uri
+
+    history = history_repo(ctx, ctx.history_commits)
+    root = history.root
+    relative = history.long_files[1]
+    path = root / relative
+    base = path.read_text("utf-8")
+    client = start_server(ctx, "ownit", root, "editor-blame")
+    reps = ctx.reps(6)
+    ours: list[float] = []
+    theirs: list[float] = []
+    hints: set[int] = set()
+    try:
+        uri = file_uri(path)
+
+        def opened(text: str) -> float:
+            client.drain()
+            document = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+            sent = client.notify("textDocument/didOpen", {"textDocument": document})
+            try:
+                incoming = client.wait_notification(
+                    "textDocument/publishDiagnostics",
+                    lambda p: (
+                        isinstance(p, dict) and p.get("uri") == uri and bool(p.get("diagnostics"))
+                    ),
+                    120,
+                )
+            except LspError as error:
+                raise RuntimeError(f"no history hints: {error}\n{client.stderr_tail()}") from None
+            params = incoming.message.get("params")
+            assert isinstance(params, dict)
+            hints.add(len(params.get("diagnostics") or []))
+            client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+            return (incoming.arrived - sent) * 1000.0
+
+        def git_blame(text: str) -> float:
+            argv = ["git", "blame", "--porcelain", "--contents", "-", "--", relative]
+            return timed(ctx, argv, root, stdin_text=text)
+
+        for index in range(reps + 1):
+            # a buffer of its own each round (a trailing comment): nothing cached by text
+            text = base + f"# edited {index}\n"
+            if index % 2:
+                a, b = opened(text), git_blame(text)
+            else:
+                b, a = git_blame(text), opened(text)
+            if index:  # the first round warms up (and builds the claim index)
+                ours.append(a)
+                theirs.append(b)
+    finally:
+        client.close()
+    return Figure(
+        baseline=Measurement("git blame --contents -", theirs, "ms"),
+        subject=Measurement("didOpen → hints", ours, "ms"),
+        notes=[
+            f"{relative} ({len(base.splitlines()):,} lines, ~{history.long_touches // 3} "
+            f"commits) of the {history.commits:,}-commit history; a new buffer each round; "
+            f"hints shown: {sorted(hints)}"
+        ],
+    )
