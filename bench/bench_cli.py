@@ -32,7 +32,7 @@ def _plumbing_figure(ctx: Context, verb: str, argv: list[str], ok: tuple[int, ..
     calls = record_git(ctx, argv, root, verb, ok_codes=ok)
     replay = replay_script(ctx, calls, verb)
     wall, cpu = compare(
-        ctx, {"ownit": argv, "git": replay}, root, reps=ctx.reps(5), ok_codes={"ownit": ok}
+        ctx, {"ownit": argv, "git": replay}, root, reps=ctx.reps(4), ok_codes={"ownit": ok}
     )
     ownit_peak = peak_kib(ctx, argv, root, ok)
     git_peak = peak_kib(ctx, replay, root, (0,))

@@ -135,6 +135,7 @@ class Context:
     quick: bool = False
     self_check: bool = False  # run the bare server as "ownit" too (harness validation)
     history_commits: int = 10_000  # size of the generated history (bench_cli.py)
+    ownit_src: Path | None = None  # run the ownit package found here (PYTHONPATH) instead
     _verbs: dict[str, bool] = field(default_factory=dict)
     _counter: int = 0
 
@@ -190,6 +191,8 @@ class Context:
         )
         # The venv's bin first, so git hooks that call `ownit` find this checkout's ownit.
         env["PATH"] = f"{self.python.parent}{os.pathsep}{env.get('PATH', '')}"
+        if self.ownit_src is not None:  # another checkout's code, for before/after figures
+            env["PYTHONPATH"] = str(self.ownit_src)
         return env
 
     def has_verb(self, verb: str) -> bool:

@@ -31,7 +31,7 @@ SHORT_FILES = tuple(f"src/pkg_{index // 10:02d}/mod_{index % 10}.py" for index i
 SHORT_LINES = 120
 LONG_EVERY = 8  # one commit in 8 rewrites hunks of a long file
 AI_EVERY = 4
-UNCLAIMED_EVERY = 12  # one AI commit in three says so but claims nothing
+UNCLAIMED_SHARE = 1 / 3  # of the AI commits (drawn): they say so but claim nothing
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def _stream(commits: int) -> tuple[bytes, int, int, int]:
         new = _hunk_lines(added, f"c{index}")
         lines[at : at + removed] = new
         subject = f"Rework {path.rsplit('/', 1)[-1]} ({index})"
-        if index % AI_EVERY == 0 and index % UNCLAIMED_EVERY == 0:
+        unclaimed_draw = rng.random()
+        if index % AI_EVERY == 0 and unclaimed_draw < UNCLAIMED_SHARE:
             ai_commits += 1
             unclaimed += 1
             subject += "\n\nAssisted-by: copilot"

@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument(
+        "--ownit-src",
+        metavar="DIR",
+        help="run the ownit package of another checkout (its server/ folder, put on "
+        "PYTHONPATH) with this venv: before/after figures from one machine and run",
+    )
+    parser.add_argument(
         "--commits",
         type=int,
         metavar="N",
@@ -64,13 +70,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # An installed ownit has its bytecode compiled (pip does it); a checkout may not, and
     # with PYTHONDONTWRITEBYTECODE set every ownit process would compile it again.
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "server")],
-        check=False,
-        capture_output=True,
-    )
+    sources = [Path(__file__).parents[1] / "server"]
+    if args.ownit_src:
+        sources.append(Path(args.ownit_src))
+    for source in sources:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(source)],
+            check=False,
+            capture_output=True,
+        )
     commits = args.commits or (2_000 if args.quick else 10_000)
     ctx = make_context(quick=args.quick, self_check=args.self_check, history_commits=commits)
+    if args.ownit_src:
+        ctx.ownit_src = Path(args.ownit_src).resolve()
     failed = 0
     started = time.perf_counter()
     mode = " (self-check: bare server on both sides)" if args.self_check else ""
