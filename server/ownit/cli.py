@@ -58,10 +58,30 @@ class UsageError(Exception):
     """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
 
 
+def _columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` tells it (``COLUMNS``,
+    then stdout's terminal, else 80), without importing shutil and the compression
+    modules it pulls in on every hook and agent checkpoint."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"ownit: {message}\n")
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # as argparse's own, with the width it would find (it subtracts 2 as well)
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)  # type: ignore[call-arg]
 
 
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
