@@ -70,10 +70,12 @@ def log(cwd: Path, revisions: Sequence[str], *, reverse: bool = True) -> list[Co
 
 
 def parse_log(out: bytes) -> Iterator[Commit]:
-    parts = out.split(b"\0")
+    # decoded once: a NUL never falls inside a UTF-8 sequence, so this is what decoding
+    # each field would give, without 90,000 decode calls on a 10,000-commit range
+    parts = text(out).split("\0")
     width = len(_LOG_FIELDS)
     for at in range(0, len(parts) - width + 1, width):
-        sha, parent, an, ae, cn, ce, ct, body = (text(p) for p in parts[at : at + width])
+        sha, parent, an, ae, cn, ce, ct, body = parts[at : at + width]
         sha = sha.lstrip("\n")
         if not sha:
             continue
