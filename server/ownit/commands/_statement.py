@@ -3,7 +3,7 @@ from the repository: verify's findings on the range, the report built from the c
 verify judged them, and how many lines the range added. The statement itself is
 ``ownit.core.statement`` (pure).
 
-The checking is ``ownit verify``'s own: the same ``prepare``, ``AiAdded`` and
+The checking is ``ownit verify``'s own: the same ``prepare``, ``AiAdded``, one cat-file stream and
 ``Verifier`` over the same commits, with the policy the report reads (the base's, or the
 tip's when the range has no base)."""
 
@@ -63,35 +63,24 @@ def build_statement(
     """The statement of the range (``ownit.core.statement.Statement``)."""
     from ownit import __version__
     from ownit.commands.report import _owned_later
-    from ownit.commands.verify import AiAdded, _after_revisions
+    from ownit.commands.verify import AiAdded, _after_revisions, _BlobLines
     from ownit.core import report as core
     from ownit.core import statement
     from ownit.core.verify import Verifier, prepare, uncovered, unowned_at_tip
-    from ownit.git import history
+    from ownit.git import catfile, history
 
     policy = at.policy
     prepared = prepare(commits, policy)
-    ai_added = AiAdded(cwd, prepared)
-    wanted = prepared.blob_specs() + [(tip, path) for path in prepared.claimed_paths()]
-    fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
-    cache: dict[tuple[str, str], list[str] | None] = {}
-    for sha, path in wanted:
-        data = fetched.get(f"{sha}:{path}")
-        cache[(sha, path)] = None if data is None else history.git_lines(data)
-    reader: history.BlobReader | None = None
-
-    def blobs(sha: str, path: str) -> list[str] | None:
-        nonlocal reader
-        key = (sha, path)
-        if key not in cache:
-            if reader is None:
-                reader = history.BlobReader(cwd)
-            data = reader.read_many([f"{sha}:{path}"])[f"{sha}:{path}"]
-            cache[key] = None if data is None else history.git_lines(data)
-        return cache[key]
-
+    stream = catfile.Stream(cwd)
     try:
+        # The blobs as `ownit verify` reads them: one cat-file stream, asked in order.
+        ai_added = AiAdded(cwd, prepared)
+        stream.ask(f"{sha}:{path}" for sha, path in prepared.blob_specs())
         added = ai_added.result()
+        by_commit_paths = ((sha, sorted(added.get(sha, ()))) for sha in prepared.ai)
+        stream.ask(f"{sha}:{path}" for sha, paths in by_commit_paths for path in paths)
+        stream.ask(f"{tip}:{path}" for path in sorted(prepared.claimed_paths()))
+        blobs = _BlobLines(stream, tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
         verifier = Verifier(
             policy,
@@ -138,8 +127,7 @@ def build_statement(
         )
         total = added_line_count(cwd, commits, counted)
     finally:
-        if reader is not None:
-            reader.close()
+        stream.close()
     return statement.build(
         repository=repo.toplevel.name,
         range_spec=spec,
