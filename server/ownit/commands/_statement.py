@@ -3,9 +3,9 @@ from the repository: verify's findings on the range, the report built from the c
 verify judged them, and how many lines the range added. The statement itself is
 ``ownit.core.statement`` (pure).
 
-The checking is ``ownit verify``'s own: the same ``prepare``, ``AiAdded``, one cat-file stream and
-``Verifier`` over the same commits, with the policy the report reads (the base's, or the
-tip's when the range has no base)."""
+The checking is ``ownit verify``'s own: the same ``prepare``, ``AiAdded``, one cat-file
+stream and ``Verifier`` over the same commits, with the policy the report reads (the
+base's, or the tip's when the range has no base)."""
 
 from __future__ import annotations
 
