@@ -17,7 +17,7 @@ from lsprotocol import types
 
 from ownit.core.findings import finding_for, format_age
 from ownit.core.model import Severity
-from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
+from ownit.lsp.convert import finding_to_json, policy_problem_to_diagnostic
 from ownit.lsp.server import RawJson
 
 if TYPE_CHECKING:
@@ -27,26 +27,54 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+_HEAD = '{"range": {"start": {"line": '
+_MIDDLE = ', "character": 0}, "end": {"line": '
+
+
+def _lines_shown(document: Document, tracked: Tracked) -> tuple[int, int]:
+    """The first and last line numbers a region's diagnostic shows (convert's rule)."""
+    count = document.buffer.line_count()
+    region = tracked.region
+    return min(region.first_line, count - 1), max(
+        region.first_line, min(region.end_line, count) - 1
+    )
+
+
 def _region_json(
     server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
 ) -> str | None:
     """The region's diagnostic as JSON text, from the cache while the region is unchanged
-    (the session bumps its revision on any change) and its age reads the same."""
+    (the session bumps its revision on any change) and its age reads the same. A region
+    that only moved by whole lines (an edit above it) keeps its JSON but for its two line
+    numbers: the rest of it (``cache_tail``) is reused as is."""
     age = format_age(now - tracked.region.created_at)
     if tracked.cache_revision == tracked.revision and tracked.cache_age == age:
-        return tracked.cache_text or None
+        if not tracked.cache_text:
+            return None
+        lines = _lines_shown(document, tracked)
+        if lines == tracked.cache_lines:
+            return tracked.cache_text
+        text = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}{tracked.cache_tail}"
+        tracked.cache_text, tracked.cache_lines = text, lines
+        return text
     severity = server.session.severity_for(document, tracked.state)
     history = tracked.history
     if history is not None and severity is not Severity.OFF and not history.owned:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
     finding = finding_for(tracked.state, now, severity, rule, commit)
-    text = (
-        json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
-        if finding is not None
-        else ""
-    )
+    text = tail = ""
+    lines = (-1, -1)
+    if finding is not None:
+        text = finding_to_json(document.buffer, finding, server.encoding)
+        lines = _lines_shown(document, tracked)
+        head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
+        if text.startswith(head):
+            tail = text[len(head) :]
+        else:  # not the shape expected: never reused for other lines
+            lines = (-1, -1)
     tracked.cache_revision, tracked.cache_age, tracked.cache_text = tracked.revision, age, text
+    tracked.cache_lines, tracked.cache_tail = lines, tail
     return text or None
 
 
