@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
@@ -91,13 +91,8 @@ class Tracked:
     state: RegionState
     span: Span
     history: HistoryRun | None = None  # set for lines known from history, not the store
-    revision: int = 0  # bumped when anything about this region changes
-    # The LSP layer's serialized diagnostic and what it was made from (revision, age).
-    cache_revision: int = -1
-    cache_age: str = ""
-    cache_text: str = ""
-    cache_lines: tuple[int, int] = (-1, -1)  # the line numbers in cache_text
-    cache_tail: str = ""  # cache_text after its two line numbers
+    revision: int = 0  # bumped when anything its diagnostic shows may have changed
+    shown: Any = None  # the LSP diagnostics feature's record of what it made of it
 
     @property
     def region(self) -> Region:
@@ -112,6 +107,13 @@ class Tracked:
         self.span = span
         region = self.state.region
         region.first_line, region.end_line = line_range(span)
+
+    def shift(self, delta: int) -> None:
+        start, end = self.span.start, self.span.end
+        self.span = Span(Pos(start.line + delta, start.col), Pos(end.line + delta, end.col))
+        region = self.state.region
+        region.first_line += delta
+        region.end_line += delta
 
 
 @dataclass(slots=True)
@@ -254,6 +256,7 @@ class Document:
     published_revision: int = -1
     # Stored regions being re-anchored off the message loop (Session.open with defer).
     loading: PendingLoad | None = None
+    merge_after_load: bool = False  # another process wrote the store while it loaded
 
     def states(self) -> list[RegionState]:
         return [tracked.state for tracked in self.tracked.values()]
@@ -436,6 +439,13 @@ class Session:
             self.finish_loading(document, None)
         return document
 
+    def loaded(self, uri: str) -> Document | None:
+        """The open document with its regions in place, or None if it is not open."""
+        document = self.documents.get(uri)
+        if document is not None and document.loading is not None:
+            self.finish_loading(document, None)
+        return document
+
     def _open_document(self, uri: str) -> Document:
         document = self.documents.get(uri)
         if document is None:
@@ -456,8 +466,9 @@ class Session:
         self._install(document, results)
         if not document.tracked and not document.is_policy_file:
             self._adopt_moved(document)
-        if document.context is not None:  # what others wrote meanwhile: merged next poll
-            document.context.seen_data_version = -1
+        if document.merge_after_load and document.context is not None:
+            document.merge_after_load = False
+            document.context.seen_data_version = -1  # what others wrote: merged next poll
         return True
 
     def open(self, uri: str, text: str, version: int | None, *, defer: bool = False) -> Document:
@@ -1006,10 +1017,12 @@ class Session:
             fresh = version != context.seen_data_version
             context.seen_data_version = version
             for document in self.documents.values():
+                if document.context is context and document.loading is not None:
+                    document.merge_after_load = document.merge_after_load or fresh
+                    continue  # merged once its regions are in place
                 if (
                     document.context is context
                     and document.key is not None
-                    and document.loading is None  # its load reads the store anyway
                     and (fresh or document.pending)
                     and self._merge_stored(document)
                 ):
@@ -1047,7 +1060,9 @@ class Session:
 
     # ------------------------------------------------------------------ status
     def open_states(self) -> Iterator[tuple[Document, RegionState]]:
-        for document in self.documents.values():
+        for document in list(self.documents.values()):
+            if document.loading is not None:
+                self.finish_loading(document, None)
             for state in document.states():
                 yield document, state
 

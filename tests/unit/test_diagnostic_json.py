@@ -26,7 +26,9 @@ lines = st.lists(st.sampled_from(["a", "é", "😋", "\t", "x y", '"', "\\", "\u
     code=st.sampled_from(list(FindingCode)),
     severity=st.sampled_from([s for s in Severity if s is not Severity.OFF]),
     message=st.text(max_size=20),
-    region_id=st.text(max_size=8),
+    region_id=st.one_of(
+        st.text(max_size=8), st.from_regex(r"[A-Za-z0-9_.:-]{0,12}", fullmatch=True)
+    ),
 )
 def test_finding_json_is_the_dictionary_serialized(
     encoding: str | None,

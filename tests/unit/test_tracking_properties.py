@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ownit.core.model import Region, RegionState, Source
-from ownit.core.region_index import RegionIndex
+from ownit.core.region_index import RegionIndex, shifted
 from ownit.core.text import Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.lsp.convert import to_core_position
@@ -461,6 +461,9 @@ class Item:
     def place(self, span: Span) -> None:
         self.span = span
         self.placed += 1
+
+    def shift(self, delta: int) -> None:
+        self.place(shifted(self.span, delta))
 
 
 @st.composite

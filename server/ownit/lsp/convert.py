@@ -10,6 +10,7 @@ sequence) moves to the start of that character.
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -153,8 +154,18 @@ def finding_to_json(buffer: TextBuffer, finding: Finding, encoding: str | None) 
         f'"character": {_units(text[: content_length(text)], encoding)}}}}}, '
         f'"severity": {severity}, "code": {_json_string(str(finding.code))}, '
         f'"source": "ownit", "message": {_json_string(finding.message)}, '
-        f'"data": {{"regionId": {json.dumps(finding.region_id)}}}}}'
+        f'"data": {{"regionId": {_json_id(finding.region_id)}}}}}'
     )
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]*")
+
+
+def _json_id(region_id: str) -> str:
+    """``json.dumps(region_id)``; ids as ownit makes them need no escaping at all."""
+    if _PLAIN_ID.fullmatch(region_id):
+        return f'"{region_id}"'
+    return json.dumps(region_id)
 
 
 def policy_problem_to_diagnostic(
