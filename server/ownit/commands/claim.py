@@ -1,4 +1,8 @@
-"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line.
+"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line:
+one recorded in the store, or lines history says an AI-assisted commit wrote (``git
+blame`` and the claims of history, as ``ownit blame`` shows them), which are recorded as
+a region then. A second owner (policy ``second_owner``, ``codeowner``) claims lines
+someone else owns the same way.
 
 With ``--commit`` the claim also gets a commit of its own (empty, on HEAD, its trailers the
 claim's), for code that is already committed and no other commit is coming; what is
@@ -12,12 +16,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("claim", help="own the AI-written region at PATH:LINE")
-    parser.add_argument("location", metavar="PATH:LINE")
+    parser.add_argument(
+        "location",
+        metavar="PATH:LINE",
+        help="the file and a line of the region, e.g. src/auth.py:25",
+    )
     parser.add_argument(
         "-m",
         "--message",
@@ -31,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
         help="also make a claim-only commit (for code already committed; staged changes"
         " stay staged)",
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -43,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     with file_on_disk(path) as (session, document):
         region_id = region_at(session, document, line)
         claim = session.claim(document.uri, region_id, args.message)
+        region_id = claim.region_id  # lines known from history are recorded as a region now
         region = document.tracked[region_id].region
     commit = _commit(path, region_id) if args.commit else None
     if args.json:

@@ -49,8 +49,11 @@ def finding_for(
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed.
 
-    ``history_commit``: the region is known from history (the AI-assisted commit that
-    introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
+    (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
+    message; None when only the defaults apply. ``history_commit``: the region is known
+    from history (the AI-assisted commit that introduced it), not from the store;
+    unowned, it is a ``history-unowned`` hint.
     """
     region = state.region
     ownership = state.ownership
@@ -73,12 +76,14 @@ def finding_for(
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
-    if rule and rule != "defaults":
-        message += f" (policy rule '{rule}')"
+    if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
+        message += f" ({rule})"
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 
 def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
+    """The hover of a region; ``rule`` says what applies to the file (``policy rule
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase)."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -101,7 +106,7 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if rule:
-        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
+        lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 

@@ -184,6 +184,9 @@ class LineProvenance:
     claim_commit: str | None = None  # the commit carrying the claim
     claim: tr.ClaimLine | None = None
     how: str = ""  # "claim", "later-claim", "moved-claim", "ai-commit", "" (human/unknown)
+    # Other people whose AI-Owned claim of the same code holds the line too (a second
+    # owner or a code owner who claimed it later, policy second_owner / codeowner).
+    co_owners: tuple[str, ...] = ()
 
     @property
     def committed(self) -> bool:
@@ -212,6 +215,7 @@ class LineProvenance:
                 "fingerprint": self.claim.fingerprint,
             },
             "how": self.how or None,
+            "coOwners": list(self.co_owners),
         }
 
 
@@ -324,6 +328,7 @@ def _resolve_line(
             claim_commit=owner_entry.sha,
             claim=owner_claim,
             how=how,
+            co_owners=_co_owners(bl, located, owner_claim) if owner_claim.owned else (),
         )
     if entry is not None and entry.ai:
         # A commit-level attribution makes every line the commit added AI-written; this
@@ -339,6 +344,25 @@ def _resolve_line(
             how="ai-commit",
         )
     return base
+
+
+def _co_owners(
+    bl: BlameLine,
+    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+    owner: tr.ClaimLine,
+) -> tuple[str, ...]:
+    """The owners, other than ``owner``'s, of ``AI-Owned`` claims located over the line
+    (latest claim first, each person once)."""
+    seen = {(owner.owner_email or "").casefold()}
+    out: list[str] = []
+    for start, end, _entry, other in located:
+        if not other.owned or not start <= bl.line - 1 < end:
+            continue
+        email = other.owner_email or ""
+        if email.casefold() not in seen:
+            seen.add(email.casefold())
+            out.append(email)
+    return tuple(out)
 
 
 def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
