@@ -214,6 +214,7 @@ def run_explain(args: argparse.Namespace) -> int:
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
             "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
+            "purposes": list(policy.purposes),
         }
         _print_json(data)
         return EXIT_OK
@@ -245,6 +246,10 @@ def run_explain(args: argparse.Namespace) -> int:
         "commit",
         "sources.count",
         "history_since",
+        "ai",
+        "tools",
+        "models",
+        "purpose",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(printable(f"    {line}   [{effective.origin(key)}]"))
@@ -252,6 +257,12 @@ def run_explain(args: argparse.Namespace) -> int:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
         print(printable(f"    CODEOWNERS ({location}) lists: {listed}"))
+    if effective.forbids_ai:
+        print(printable(f"  AI-written code is not allowed here: {effective.forbidden_reason()}"))
+    if policy.purposes:
+        print(printable(f"  purposes a claim may give (--purpose): {', '.join(policy.purposes)}"))
+    else:
+        print("  purposes a claim may give (--purpose): any short text (no purposes: list)")
     _print_ai_patterns(policy.ai_commit_patterns)
     return EXIT_OK
 

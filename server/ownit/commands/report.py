@@ -17,6 +17,16 @@ repository's ``.git/ownit/`` by tip and policy. ``--no-tip`` leaves it out.
 policy asks to be owned as SARIF 2.1.0 (code scanning): one result per region, with
 ownit's content fingerprint of its lines. ``-o FILE`` writes it (or any format) to FILE.
 
+--statement prints the AI statement of the range in Markdown, for a client to read: how
+much of the changed code is AI-written, by which tools and models (approved or not),
+who owns it with what rationale (or exactly what is not owned), second owners on
+sensitive paths, the paths that forbid AI and what was found there, what AI was used for,
+and which policy (commit and file) was in force. It is checked as `ownit verify` checks
+(same findings, claims it refuses not counted as owned); with --json, the same as JSON:
+``title``, ``subtitle``, ``verifyOk``, ``problems`` (verify's errors), ``sections``
+[{title, text, items}], ``tools`` [{tool, approved, commits, lines, owned, notOwned}].
+It is also the first section of the --html page.
+
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
 script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
 owner and path, the code still unowned at the tip, the policy in force. ``-`` writes it
@@ -26,11 +36,13 @@ to stdout. --limit applies to its path chart and table.
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
 unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
-unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``paths``
+unclaimed, total, ownedShare, unapproved}] (``unapproved``: why the policy's tools /
+models do not approve it where it wrote, else null), ``owners`` [{owner, regions,
+lines, paths}], ``paths``
 [{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
 cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
 commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
-owners, rationale, commit}], ``atTip`` (null with --no-tip) {tip, files, trackedFiles,
+owners, rationale, purpose, commit}], ``atTip`` (null with --no-tip) {tip, files, trackedFiles,
 lines {owned, unowned, invalid, total, ownedShare}, requiredUnownedLines, paths [{path,
 regions, owned, unowned, invalid, total, ownedShare}], owners [{owner, …}], tools [{tool,
 …}], regions [{path, first, last, lines, status, tool, commit, fingerprint, owner,
@@ -98,6 +110,11 @@ def add_parser(subparsers: Any) -> None:
         help="write the report as a self-contained HTML page with charts to FILE (- : stdout)",
     )
     parser.add_argument(
+        "--statement",
+        action="store_true",
+        help="print the range's AI statement (Markdown; --json: JSON), checked as verify checks",
+    )
+    parser.add_argument(
         "--by",
         choices=BY_CHOICES,
         action="append",
@@ -138,6 +155,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--html writes the report as a page: give it without --json or --format")
     if args.html == "":
         raise UsageError("--html needs a file name (or - for stdout)")
+    if args.statement and (args.html is not None or args.format is not None):
+        raise UsageError(
+            "--statement prints the statement in Markdown (or --json): give it without"
+            " --format or --html (the HTML page starts with the statement anyway)"
+        )
     if args.html is not None and args.output is not None:
         raise UsageError("--html names its file itself: give it without -o")
     if args.format == "sarif" and args.no_tip:
@@ -155,6 +177,8 @@ def run(args: argparse.Namespace) -> int:
             head = git.rev(cwd, "HEAD")
             if head is None:
                 progress.finish()
+                if args.statement:
+                    raise UsageError("the repository has no commits yet: nothing to state")
                 if args.html is not None:
                     return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
                 return _output_empty_repository(args)
@@ -170,6 +194,24 @@ def run(args: argparse.Namespace) -> int:
         commits = history.log(cwd, revisions)
         at = policy_job.result()
         policy = at.policy
+        made = None
+        if args.statement or args.html is not None:
+            from ownit.commands._statement import build_statement
+
+            progress.phase(f"checking {len(commits)} commits as verify does")
+            made = build_statement(
+                cwd,
+                repo,
+                spec=spec,
+                base=base,
+                tip=tip,
+                commits=commits,
+                at=at,
+                policy_from="base" if base is not None else "tip",
+            )
+        if args.statement:
+            progress.finish()
+            return _print_statement(args, made)
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
@@ -216,6 +258,12 @@ def run(args: argparse.Namespace) -> int:
         tracker=tracker,
         shallow_skipped=skipped,
     )
+    from ownit.core.statement import tool_approvals
+
+    excluded_paths = frozenset(path for path, out in excluded.items() if out)
+    approvals = tool_approvals(result, commits, prepared, unclaimed, policy, excluded_paths)
+    for row in result.tools:
+        row.unapproved = approvals.get(row.tool) or ""
     result.tip = view
     progress.finish()
     header = {
@@ -229,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
         tip_commit = next((c for c in reversed(commits) if c.sha == tip), None)
         if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
             tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
-        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
+        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result, made)
     if args.format == "sarif":
         from ownit.ci.output import write_json
         from ownit.ci.report_alerts import sarif_log
@@ -310,6 +358,7 @@ def _write_html(
     tip: Any,
     policy_at: Any,
     result: Any,
+    statement: Any = None,
 ) -> int:
     """The report as a page, written to ``args.html`` whole or not at all."""
     import datetime
@@ -330,6 +379,7 @@ def _write_html(
         generator=f"ownit {__version__}",
         policy=None if policy_at is None else summarize(policy_at.policy, policy_at.note),
         path_limit=args.limit,
+        statement=statement,
     )
     text = render(page)
     if args.html == "-":
@@ -337,6 +387,18 @@ def _write_html(
         return EXIT_OK
     _write_whole(Path(args.html), text)
     print(f"ownit report: wrote {printable(args.html)}")
+    return EXIT_OK
+
+
+def _print_statement(args: argparse.Namespace, made: Any) -> int:
+    from ownit.ci.output import output_to
+    from ownit.core.statement import render_markdown
+
+    with output_to(args.output):  # a reader that goes away (`| head`): cli.main
+        if args.json:
+            _dump(made.to_json())
+        else:
+            sys.stdout.write(render_markdown(made))
     return EXIT_OK
 
 

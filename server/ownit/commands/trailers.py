@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
                     "stale": p.stale,
                     "owner": f"{p.owner_name} <{p.owner_email}>" if p.owned else None,
                     "rationale": p.rationale if p.owned else None,
+                    "purpose": (p.purpose or None) if p.owned else None,
                 }
                 for p in plan.pieces
             ],
@@ -93,4 +94,6 @@ def run(args: argparse.Namespace) -> int:
         ct.report_blocked(verdict.block, sys.stderr, preview=commit)
         return EXIT_POLICY
     ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit)
+    if verdict is not None:
+        ct.warn_unapproved(verdict, sys.stderr)
     return EXIT_OK

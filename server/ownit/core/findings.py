@@ -5,14 +5,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ownit.core.model import Ownership, RegionState, Severity
+from ownit.core.model import Ownership, Region, RegionState, Severity
+
+if TYPE_CHECKING:
+    from ownit.core.policy import EffectiveRule
 
 
 class FindingCode(StrEnum):
     UNOWNED_AI = "unowned-ai"
     STALE_CLAIM = "stale-claim"
     HISTORY_UNOWNED = "history-unowned"
+    AI_FORBIDDEN = "ai-forbidden"
+    UNAPPROVED_TOOL = "unapproved-tool"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyIssue:
+    """What the path's rule says against a region beyond its ownership: AI is forbidden
+    there (``ai-forbidden``), or its tool or model is not approved (``unapproved-tool``)."""
+
+    code: FindingCode
+    reason: str  # names the rule (and its description, for a forbidden path)
+
+
+def policy_issue(rule: EffectiveRule | None, region: Region) -> PolicyIssue | None:
+    """The region's :class:`PolicyIssue` under ``rule`` (None: no rule, or none)."""
+    if rule is None or not rule.counts_source(region.source, region.line_count):
+        return None
+    if rule.forbids_ai:
+        return PolicyIssue(FindingCode.AI_FORBIDDEN, rule.forbidden_reason())
+    problem = rule.tool_problem(region.tool_label)
+    if problem is not None:
+        return PolicyIssue(FindingCode.UNAPPROVED_TOOL, problem)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,18 +73,34 @@ def finding_for(
     severity: Severity = Severity.WARNING,
     rule: str | None = None,
     history_commit: str | None = None,
+    issue: PolicyIssue | None = None,
 ) -> Finding | None:
-    """The diagnostic a region deserves, or None when it is owned or dismissed.
+    """The diagnostic a region deserves, or None when it is owned (and the policy has no
+    ``issue`` with it) or dismissed.
 
     ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
     (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
     message; None when only the defaults apply. ``history_commit``: the region is known
     from history (the AI-assisted commit that introduced it), not from the store;
     unowned, it is a ``history-unowned`` hint.
+    ``issue``: the path forbids AI, or the tool is not approved: a diagnostic of its own
+    code whether or not the region is owned; only a dismissal clears it.
     """
     region = state.region
     ownership = state.ownership
-    if severity is Severity.OFF or ownership in (Ownership.OWNED, Ownership.DISMISSED):
+    if severity is Severity.OFF or ownership is Ownership.DISMISSED:
+        return None
+    if issue is not None:
+        if issue.code is FindingCode.AI_FORBIDDEN:
+            message = (
+                f"AI-written ({region.tool_label}) where AI is not allowed — {issue.reason}."
+                " Owning it does not help: remove it, or dismiss it if a person wrote it"
+            )
+        else:
+            owned = " (owned, still counted as unowned)" if ownership is Ownership.OWNED else ""
+            message = f"AI-written ({region.tool_label}){owned} — {issue.reason}"
+        return Finding(region.id, region.first_line, region.end_line, issue.code, severity, message)
+    if ownership is Ownership.OWNED:
         return None
     age = format_age(now - region.created_at)
     if ownership is Ownership.STALE:
@@ -81,9 +124,18 @@ def finding_for(
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 
-def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
+def hover_markdown(
+    state: RegionState,
+    now: float,
+    rule: str | None = None,
+    *,
+    purpose: str = "",
+    issue: PolicyIssue | None = None,
+) -> str:
     """The hover of a region; ``rule`` says what applies to the file (``policy rule
-    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase)."""
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
+    ``purpose``: what the path's rule says AI is for here; ``issue``: what the policy says
+    against the region."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -96,6 +148,8 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
     if ownership is Ownership.OWNED and state.claim is not None:
         lines.append(f"- owned by {state.claim.owner} ({format_age(now - state.claim.created_at)})")
         lines.append(f"- rationale: {state.claim.rationale}")
+        if state.claim.purpose:
+            lines.append(f"- purpose: {state.claim.purpose}")
     elif ownership is Ownership.STALE and state.claim is not None:
         lines.append(
             f"- **changed since** {state.claim.owner} owned it: "
@@ -105,6 +159,15 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
         lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
+    if issue is not None and state.ownership is not Ownership.DISMISSED:
+        what = (
+            "**AI not allowed here**"
+            if issue.code is FindingCode.AI_FORBIDDEN
+            else "**unapproved tool**"
+        )
+        lines.append(f"- {what}: {issue.reason}")
+    if purpose:
+        lines.append(f"- AI here is for: {purpose}")
     if rule:
         lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)

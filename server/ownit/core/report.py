@@ -48,6 +48,7 @@ class Code:
     owned: bool = False
     owners: list[str] = field(default_factory=list)  # e-mails, in claim order
     rationale: str = ""  # of the latest AI-Owned claim
+    purpose: str = ""  # the purpose tag of the latest AI-Owned claim ("" when none)
 
     @property
     def lines(self) -> int:
@@ -64,6 +65,7 @@ class Code:
             "status": "owned" if self.owned else "unowned",
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
+            "purpose": (self.purpose or None) if self.owned else None,
             "commit": self.commit,
         }
 
@@ -140,9 +142,17 @@ class ToolRow:
     tool: str
     commits: int = 0  # AI-assisted commits or commits with claims naming it
     lines: Lines = field(default_factory=Lines)
+    # Why the policy's tools / models lists do not approve it where it wrote ("" when they
+    # do, or when nobody asked: see ownit.core.statement.tool_approvals)
+    unapproved: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"tool": self.tool, "commits": self.commits, **self.lines.to_json()}
+        return {
+            "tool": self.tool,
+            "commits": self.commits,
+            **self.lines.to_json(),
+            "unapproved": self.unapproved or None,
+        }
 
 
 @dataclass(slots=True)
@@ -284,6 +294,7 @@ def build(
                 if email.casefold() not in (o.casefold() for o in code.owners):
                     code.owners.append(email)
                 code.rationale = claim.rationale
+                code.purpose = claim.purpose
             lines, was_owned = standing.get(key, (0, False))
             owned_now -= lines if was_owned else 0
             unowned_now -= 0 if was_owned else lines
@@ -410,6 +421,14 @@ def _summary(report: Report) -> list[str]:
             f"{_plural(report.shallow_skipped, 'AI-assisted commit')} at the edge of this "
             "shallow clone not counted (their parents are missing)"
         )
+    for row in report.tools:
+        if row.unapproved and row.lines.total:
+            out.append(
+                printable(
+                    f"unapproved tool: {row.tool} ({_plural(row.lines.total, 'line')}):"
+                    f" {row.unapproved} [unapproved-tool]"
+                )
+            )
     return out
 
 
@@ -639,6 +658,12 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         out.append(
             f"| AI-assisted commits not counted (shallow clone) | {report.shallow_skipped} |"
         )
+    for tool in report.tools:
+        if tool.unapproved and tool.lines.total:
+            out.append(
+                f"| lines from `{_md_cell(tool.tool)}`, not approved here"
+                f" ({_md_cell(tool.unapproved)}) | {tool.lines.total} |"
+            )
     for name, header, rows, left in _tables(report, by, limit):
         out += ["", f"### {name}", ""]
         if not rows:

@@ -791,7 +791,38 @@ def method(page: ReportPage) -> Section | None:
     return Section("method", "How this report counts", body)
 
 
+def _inline(text: str) -> str:
+    """Statement text (``code`` in backticks) as HTML, escaped."""
+    parts = text.split("`")
+    return "".join(
+        f"<code>{esc(part)}</code>" if index % 2 else esc(part) for index, part in enumerate(parts)
+    )
+
+
+def statement(page: ReportPage) -> Section | None:
+    """The AI statement (``ownit report --statement``): the page's first section."""
+    made = page.statement
+    if made is None:
+        return None
+    from ownit.core.statement import TABLE_HEADER, table_rows
+
+    html = [f'<p class="muted">{_inline(made.subtitle)}</p>']
+    for part in made.sections:
+        html.append(f"<p><strong>{esc(part.title)}.</strong> {_inline(part.text)}</p>")
+        if part.items:
+            html.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in part.items) + "</ul>")
+    rows = [
+        [_code(row[0]) if row[0] != "all" else "<strong>all</strong>"]
+        + [esc(cell) for cell in row[1:]]
+        for row in table_rows(made)
+    ]
+    if rows:
+        html.append(_table(TABLE_HEADER, rows, numeric=(2, 3, 4, 5), css="statement"))
+    return Section("statement", "AI statement", "".join(html))
+
+
 SECTIONS: tuple[SectionBuilder, ...] = (
+    statement,
     summary,
     share_over_time,
     by_tool,

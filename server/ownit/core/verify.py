@@ -24,7 +24,10 @@ worth knowing but not wrong have ``info``):
   same code (path and fingerprint) in the range; in a path whose rule says
   ``commit: block`` the commit carrying it is reported instead;
 - ``second_owner`` / ``codeowner`` rules, over every valid claim for the same code in the
-  range (a later claim-only commit by a second person counts), for code still at the tip.
+  range (a later claim-only commit by a second person counts), for code still at the tip;
+- ``ai: forbidden``: any AI-written line a commit states or adds in such a path, owned or
+  not (``ai-forbidden``); ``tools`` / ``models``: AI-written lines from a tool or model
+  outside the lists, owned or not (``unapproved-tool``).
 
 Excluded paths and paths with ``require_ownership: false`` ask for no claims; commits
 before a path's ``history_since`` are not asked for claims either (claims they carry are
@@ -54,6 +57,7 @@ from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Source
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
+from ownit.core.policy.approval import AiUse
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
 
 ERROR = "error"
@@ -72,6 +76,8 @@ AI_UNCLAIMED = "ai-commit-unclaimed"
 UNOWNED_AT_TIP = "unowned-at-tip"
 BLOCKED_UNOWNED = "blocked-unowned"
 SHALLOW = "shallow-history"
+AI_FORBIDDEN = "ai-forbidden"
+UNAPPROVED_TOOL = "unapproved-tool"
 
 
 class CommitLike(Protocol):
@@ -159,7 +165,7 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
     detector = AiCommitDetector(policy)
     for commit in commits:
         if may_hold_claims(commit.message):
-            claims = message_claims(commit.message)
+            claims = tr.with_purposes(message_claims(commit.message), commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
                 if exact_anywhere(commit.message):
@@ -259,6 +265,18 @@ Blobs = Callable[[str, str], "list[str] | None"]
 
 
 @dataclass(slots=True)
+class _AiUses:
+    """The AI-written lines one commit states or adds: path -> tool label -> lines."""
+
+    lines: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+
+    def add(self, path: str, tool: str, numbers: Iterable[int]) -> None:
+        found = set(numbers)
+        if found:
+            self.lines.setdefault(path, {}).setdefault(tool, set()).update(found)
+
+
+@dataclass(slots=True)
 class _Group:
     owners: set[str] = field(default_factory=set)
     commit: CommitLike | None = None
@@ -320,6 +338,11 @@ class Verifier:
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
         self._rationale: dict[tuple[str, str], str | None] = {}
+        # Whether any rule forbids AI or lists tools / models: else nothing to check there.
+        layers = (policy.defaults, *(rule.settings for rule in policy.rules))
+        self._restricts_ai = any(
+            s.ai is AiUse.FORBIDDEN or s.tools is not None or s.models is not None for s in layers
+        )
         self._tip_index_cache: dict[str, TipLines | None] = {}
 
     # -- policy lookups, cached per path --
@@ -338,11 +361,14 @@ class Verifier:
 
     def asks_claims(self, path: str, commit: CommitLike) -> bool:
         """Whether AI code in ``path`` added by ``commit`` must be owned."""
+        return self.governs(path, commit) and self.rule(path).needs_ownership
+
+    def governs(self, path: str, commit: CommitLike) -> bool:
+        """Whether the policy speaks of AI code in ``path`` added by ``commit`` at all:
+        not excluded, and not before the path's ``history_since``."""
         if self.excluded(path):
             return False
         rule = self.rule(path)
-        if not rule.require_ownership:
-            return False
         since = rule.history_since
         if since.kind == "date" and since.date is not None:
             when = datetime.datetime.fromtimestamp(commit.time, datetime.UTC).date()
@@ -386,11 +412,13 @@ class Verifier:
         claim_problems: list[tuple[int, int]] = []
         for order, commit in enumerate(commits):
             covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
+            uses = _AiUses()
             for claim in prepared.claims.get(commit.sha, ()):
                 before = len(self.findings)
                 where = self._check_claim(commit, claim)
                 if where is not None:
                     covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
+                    uses.add(claim.path, claim.tool, range(where[0], where[1] + 1))
                     key = (claim.path, claim.fingerprint)
                     if self._valid_owned(commit, claim):
                         group = groups.setdefault(key, _Group())
@@ -416,6 +444,13 @@ class Verifier:
                     if self.findings[i].severity == ERROR
                 ]
             why = prepared.ai.get(commit.sha)
+            if why is not None and commit.sha not in self.shallow and self._restricts_ai:
+                tool = prepared.ai_tools.get(commit.sha, "")
+                for path, numbers in added.get(commit.sha, {}).items():
+                    claimed = covered.get(path, set())
+                    uses.add(path, tool, (n for n in numbers if n not in claimed))
+            if self._restricts_ai:
+                self._check_ai_uses(commit, uses, why)
             if why is not None:
                 ai_checks.append((order, commit, why, covered))
         for order, commit, why, covered in ai_checks:
@@ -629,8 +664,8 @@ class Verifier:
             )
             return
         for path in sorted(added):
-            if not self.asks_claims(path, commit):
-                continue
+            if not self.asks_claims(path, commit) or self.rule(path).forbids_ai:
+                continue  # (AI code in a forbidden path is an ai-forbidden finding)
             claimed = covered.get(path, set())
             lines = [n for n in added[path] if n not in claimed]
             if not lines or not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
@@ -688,6 +723,56 @@ class Verifier:
                     () if commit.sha in self.published else gone,
                 ),
             )
+
+    def _check_ai_uses(self, commit: CommitLike, uses: _AiUses, why: str | None) -> None:
+        """``ai: forbidden`` paths and tools or models outside ``tools`` / ``models``:
+        every AI-written line the commit states (its valid claims) or adds (commit-level
+        attribution), owned or not."""
+        for path in sorted(uses.lines):
+            if not self.governs(path, commit):
+                continue
+            rule = self.rule(path)
+            content = self.blobs(commit.sha, path) if rule.forbids_ai else None
+            by_tool = uses.lines[path]
+            if rule.forbids_ai:
+                lines = sorted({n for numbers in by_tool.values() for n in numbers})
+                if content is not None:
+                    lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
+                if not lines:
+                    continue
+                ranges = _ranges(lines)
+                tools = ", ".join(sorted(t or "unknown" for t in by_tool))
+                source = f"AI-assisted commit ({why})" if why else f"AI-written ({tools})"
+                self._add(
+                    AI_FORBIDDEN,
+                    commit,
+                    path,
+                    ranges[0][0],
+                    ranges[-1][1],
+                    f"{source}: {len(lines)} AI-written line{'s' if len(lines) != 1 else ''} in"
+                    f" {path} ({_range_text(ranges)}), owned or not — {rule.forbidden_reason()}",
+                    "remove the AI-written code (rewrite it by hand), or, if a person wrote it, "
+                    "say so: ownit dismiss PATH:LINE -m <how you know>, then commit it again "
+                    "with ownit hooks installed",
+                )
+                continue
+            for tool in sorted(by_tool):
+                problem = rule.tool_problem(tool or "unknown")
+                numbers = sorted(by_tool[tool])
+                if problem is None or not numbers:
+                    continue
+                ranges = _ranges(numbers)
+                self._add(
+                    UNAPPROVED_TOOL,
+                    commit,
+                    path,
+                    ranges[0][0],
+                    ranges[-1][1],
+                    f"{len(numbers)} AI-written line{'s' if len(numbers) != 1 else ''} of {path}"
+                    f" ({_range_text(ranges)}) come from {tool or 'an unnamed tool'}: {problem}",
+                    "rewrite the code with an approved tool or by hand, or change the policy "
+                    "(on the base branch) if this tool is approved",
+                )
 
     # -- fixes: commands to run in a working tree at the tip --
 
@@ -761,7 +846,7 @@ class Verifier:
     ) -> None:
         tip_check: list[tuple[CommitLike, tr.ClaimLine]] = []
         for commit, claim in pending:
-            if not self.asks_claims(claim.path, commit):
+            if not self.asks_claims(claim.path, commit) or self.rule(claim.path).forbids_ai:
                 continue
             if (claim.path, claim.fingerprint) in blocked:
                 rule = self.rule(claim.path)

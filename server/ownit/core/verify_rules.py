@@ -104,6 +104,25 @@ RULES: tuple[RuleHelp, ...] = (
         f"Own it in a claim-only commit: {_ALONE}.",
         "critical",
     ),
+    RuleHelp(
+        v.AI_FORBIDDEN,
+        "AiForbidden",
+        "AI-written code where the policy forbids AI",
+        "The path's rule says ai: forbidden, and the commit states (AI-Owned or AI-Unowned) "
+        "or adds (an AI-assisted commit) AI-written lines there; owning them does not help.",
+        "Remove the AI-written code, or, if a person wrote it, dismiss it (ownit dismiss "
+        "PATH:LINE -m REASON, recorded) and commit it again with ownit hooks installed.",
+        "critical",
+    ),
+    RuleHelp(
+        v.UNAPPROVED_TOOL,
+        "UnapprovedTool",
+        "AI-written code from a tool or model the policy does not approve",
+        "The path's rule lists the approved tools (tools:) or models (models:), and these "
+        "AI-written lines come from one outside the lists (owned or not).",
+        "Rewrite the code with an approved tool or by hand, or approve the tool in the "
+        "policy on the base branch.",
+    ),
 )
 
 # Worth knowing, not wrong (verify's info lines): SARIF notifications, not results.

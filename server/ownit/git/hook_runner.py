@@ -71,8 +71,10 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         return EXIT_OK
     amend = is_amend(repo.toplevel, source, obj)
     plan = _plan(repo, amend=amend)
+    policy: Policy | None = None
     if plan.pieces:
-        plan = ct.apply_policy(plan, *ct.tree_policy(repo, None))
+        policy, attributes = ct.tree_policy(repo, None)
+        plan = ct.apply_policy(plan, policy, attributes)
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
     carried = ct.carried_from_head(repo) if amend else None
@@ -85,6 +87,8 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     # Nothing for commit-msg to add or say unless the message changes (an editor, a
     # chained hook): the installed commit-msg script then skips starting Python.
     quiet = not plan.unowned and not plan.notes
+    if quiet and policy is not None:
+        quiet = not ct.policy_objects(plan, policy)  # forbidden paths, unapproved tools
     ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
 
@@ -137,7 +141,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         if plan.pieces:
             policy, attributes = ct.tree_policy(repo, err)
             plan = ct.apply_policy(plan, policy, attributes)
-    elif plan.unowned:
+    elif plan.pieces:
         policy, _ = ct.tree_policy(repo, err)  # the pending plan has it applied already
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
@@ -157,6 +161,8 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     if new != message:
         ct.write_message(path, new)
     ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
+    if verdict is not None:
+        ct.warn_unapproved(verdict, err)
     ct.save_pending(repo, plan)
     return EXIT_OK
 

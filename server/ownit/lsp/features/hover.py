@@ -30,7 +30,17 @@ def register(server: OwnitServer) -> None:
         effective = session.rule_for(document)
         # Said truly: a rule of the policy file, its defaults, or the built-in defaults.
         rule = effective.rule_phrase(effective.rule_name) if effective is not None else None
-        text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule) for t in regions)
+        purpose = effective.purpose if effective is not None else ""
+        text = "\n\n---\n\n".join(
+            hover_markdown(
+                t.state,
+                now,
+                rule,
+                purpose=purpose,
+                issue=session.policy_issue(document, t.state),
+            )
+            for t in regions
+        )
         region = regions[0].region
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
