@@ -30,19 +30,19 @@ still checked).
 from __future__ import annotations
 
 import datetime
-import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
-from ownit.core.claims import RationaleRejected
-from ownit.core.fingerprint import fingerprint
+from ownit.core.claim_validity import ClaimJudgement, Problem, judge_claim
+from ownit.core.claim_validity import claim_command as claim_command
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Source
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
+from ownit.core.signing import SignatureVerdict, SignedClaim, message_signatures
 
 ERROR = "error"
 INFO = "info"
@@ -60,6 +60,26 @@ AI_UNCLAIMED = "ai-commit-unclaimed"
 UNOWNED_AT_TIP = "unowned-at-tip"
 BLOCKED_UNOWNED = "blocked-unowned"
 SHALLOW = "shallow-history"
+SIGNATURE_MISSING = "claim-unsigned"
+SIGNATURE_INVALID = "claim-signature-invalid"
+SIGNATURE_UNKNOWN_KEY = "claim-signature-unknown-key"
+SIGNATURE_EXPIRED = "claim-signature-expired"
+SIGNATURE_UNCHECKED = "claim-signature-unchecked"
+
+# The finding kind of each reason a claim is invalid (core.claim_validity).
+FINDING_KINDS: dict[Problem, str] = {
+    Problem.PATH_MISSING: PATH_MISSING,
+    Problem.OUT_OF_RANGE: OUT_OF_RANGE,
+    Problem.FINGERPRINT_MISMATCH: MISMATCH,
+    Problem.SIGNATURE_MISSING: SIGNATURE_MISSING,
+    Problem.SIGNATURE_INVALID: SIGNATURE_INVALID,
+    Problem.SIGNATURE_UNKNOWN_KEY: SIGNATURE_UNKNOWN_KEY,
+    Problem.SIGNATURE_EXPIRED: SIGNATURE_EXPIRED,
+    Problem.SIGNATURE_UNCHECKED: SIGNATURE_UNCHECKED,
+    Problem.OWNER_NOT_COMMITTER: OWNER_NOT_COMMITTER,
+    Problem.RATIONALE: RATIONALE,
+    Problem.OWNER_NOT_ALLOWED: OWNER_NOT_ALLOWED,
+}
 
 
 class CommitLike(Protocol):
@@ -128,6 +148,8 @@ class Prepared:
     # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
     # are their AI-written lines.
     exact: set[str] = field(default_factory=set)
+    # commit -> its AI-Owned claims with the AI-Signature after each (commits with one)
+    signed: dict[str, dict[tr.ClaimLine, SignedClaim]] = field(default_factory=dict)
 
     @property
     def assisted(self) -> set[str]:
@@ -152,6 +174,10 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
                 prepared.claims[commit.sha] = claims
                 if exact_anywhere(commit.message):
                     prepared.exact.add(commit.sha)
+                if "ai-signature:" in commit.message.lower():
+                    prepared.signed[commit.sha] = {
+                        item.claim: item for item in message_signatures(commit.message).claims
+                    }
         found = detector.match(
             commit.message,
             commit.author_name,
@@ -244,6 +270,8 @@ def unowned_at_tip(
 
 
 Blobs = Callable[[str, str], "list[str] | None"]
+# The verdict on the AI-Signature of a claim of a commit; None: unsigned (or not checked).
+Signatures = Callable[[str, tr.ClaimLine], "SignatureVerdict | None"]
 
 
 @dataclass(slots=True)
@@ -255,11 +283,6 @@ class _Group:
 
 def subject_of(commit: CommitLike) -> str:
     return commit.message.split("\n", 1)[0].strip()
-
-
-def claim_command(path: str, line: int) -> str:
-    """The command that owns the code at ``path:line``, quoted for a shell."""
-    return f'ownit claim {shlex.quote(f"{path}:{line}")} -m "<why this code is right>"'
 
 
 _claim_cmd = claim_command  # the short name the messages below use
@@ -292,6 +315,7 @@ class Verifier:
         gitattributes_text: str | None = None,
         after_revision: Mapping[str, frozenset[str]] | None = None,
         shallow: frozenset[str] = frozenset(),
+        signatures: Signatures | None = None,
     ) -> None:
         self.policy = policy
         self.blobs = blobs
@@ -300,10 +324,11 @@ class Verifier:
         self.gitattributes_text = gitattributes_text
         self.after_revision = after_revision or {}
         self.shallow = shallow
+        self.signatures = signatures
+        self.judgements: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
         self.findings: list[Finding] = []
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
-        self._rationale: dict[tuple[str, str], str | None] = {}
 
     # -- policy lookups, cached per path --
 
@@ -364,12 +389,15 @@ class Verifier:
         for commit in commits:
             covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
             for claim in prepared.claims.get(commit.sha, ()):
-                where = self._check_claim(commit, claim)
+                judgement = self._check_claim(commit, claim)
+                where = judgement.located
                 if where is None:
                     continue
                 covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
                 key = (claim.path, claim.fingerprint)
-                if claim.owned and self._check_owner(commit, claim):
+                if claim.owned and not judgement.valid:
+                    continue  # an invalid claim owns nothing (its problems are reported)
+                if claim.owned:
                     group = groups.setdefault(key, _Group())
                     group.owners.add((claim.owner_email or "").casefold())
                     group.commit, group.claim = commit, claim
@@ -388,130 +416,62 @@ class Verifier:
         self._check_groups(groups)
         return self.findings
 
-    def _check_claim(self, commit: CommitLike, claim: tr.ClaimLine) -> tuple[int, int] | None:
-        """Where the claim's code is in the commit's blob (1-based inclusive), or None
-        after reporting why it is not there."""
-        lines = self.blobs(commit.sha, claim.path)
-        key = claim.key
-        if lines is None:
+    def judge(self, commit: CommitLike, claim: tr.ClaimLine) -> ClaimJudgement:
+        """The claim's judgement (:func:`ownit.core.claim_validity.judge_claim`) against
+        the commit's file and the policy of the base; remembered in ``judgements``."""
+        memo = (commit.sha, claim)
+        found = self.judgements.get(memo)
+        if found is None:
+            rule = None if self.excluded(claim.path) else self.rule(claim.path)
+            found = judge_claim(
+                claim,
+                self.blobs(commit.sha, claim.path),
+                author_email=commit.author_email,
+                committer_email=commit.committer_email,
+                rule=rule,
+                signature=None if self.signatures is None else self.signatures(commit.sha, claim),
+            )
+            self.judgements[memo] = found
+        return found
+
+    def _check_claim(self, commit: CommitLike, claim: tr.ClaimLine) -> ClaimJudgement:
+        """The claim's judgement, after reporting each of its problems (and that its code
+        moved, or a signature warning, as info)."""
+        judgement = self.judge(commit, claim)
+        for problem in judgement.problems:
             self._add(
-                PATH_MISSING,
+                FINDING_KINDS[problem.kind],
                 commit,
                 claim.path,
                 claim.first,
                 claim.last,
-                f"{key} claim names {claim.path!r}, which is not a file in this commit: the "
-                "claim is forged or was copied from another commit",
-                "remove this claim line from the commit message (git rebase -i, reword), "
-                "then claim the code where it really is",
+                problem.message,
+                problem.fix,
             )
-            return None
-        length = claim.last - claim.first + 1
-        if claim.last <= len(lines) and (
-            fingerprint(lines[claim.first - 1 : claim.last]) == claim.fingerprint
-        ):
-            return claim.first, claim.last
-        found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
-        if found is not None:
-            first, last = found[0] + 1, found[1]
+        for problem in judgement.warnings:
+            self._add(
+                FINDING_KINDS[problem.kind],
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"{problem.message} (signatures: warn, so the claim holds)",
+                problem.fix,
+                severity=INFO,
+            )
+        if judgement.moved and judgement.located is not None:
+            first, last = judgement.located
             self._add(
                 MOVED,
                 commit,
                 claim.path,
                 first,
                 last,
-                f"{key} claim for lines {claim.first}-{claim.last} matches lines "
+                f"{claim.key} claim for lines {claim.first}-{claim.last} matches lines "
                 f"{first}-{last} of the committed file (the code moved; the claim holds)",
                 severity=INFO,
             )
-            return first, last
-        if claim.last > len(lines):
-            self._add(
-                OUT_OF_RANGE,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"{key} claim for lines {claim.first}-{claim.last}, but the committed file has "
-                f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
-                "it: the claim is forged or stale",
-                "remove this claim line (git rebase -i, reword) and claim the code again: "
-                + _claim_cmd(claim.path, min(claim.first, max(len(lines), 1))),
-            )
-            return None
-        actual = fingerprint(lines[claim.first - 1 : claim.last])
-        self._add(
-            MISMATCH,
-            commit,
-            claim.path,
-            claim.first,
-            claim.last,
-            f"{key} fingerprint {claim.fingerprint} does not match the committed lines "
-            f"{claim.first}-{claim.last} (they hash to {actual}) nor any other "
-            f"{length} lines of the file: the claim is forged, or the code changed after it "
-            "was claimed",
-            "look at the code again, claim it ("
-            + _claim_cmd(claim.path, claim.first)
-            + ") and amend the commit; remove the wrong claim line from the message",
-        )
-        return None
-
-    def _check_owner(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
-        email = (claim.owner_email or "").strip()
-        ok = True
-        people = {commit.author_email.casefold(), commit.committer_email.casefold()}
-        if email.casefold() not in people:
-            self._add(
-                OWNER_NOT_COMMITTER,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"AI-Owned claim in the name of {email}, who is neither the author "
-                f"({commit.author_email}) nor the committer ({commit.committer_email}) of "
-                "this commit: nobody can claim code for someone else",
-                f"{email} claims it in a commit of their own ("
-                + _claim_cmd(claim.path, claim.first)
-                + ", then git commit --allow-empty with ownit hooks), and this line is removed",
-            )
-            ok = False
-        if self.excluded(claim.path):
-            return ok
-        rule = self.rule(claim.path)
-        memo = (claim.path, claim.rationale)
-        if memo not in self._rationale:
-            try:
-                rule.validate_rationale(claim.rationale)
-                self._rationale[memo] = None
-            except RationaleRejected as reason:
-                self._rationale[memo] = str(reason)
-        rejected = self._rationale[memo]
-        if rejected is not None:
-            self._add(
-                RATIONALE,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"rationale {claim.rationale!r} is not accepted: {rejected}",
-                "claim it again with a rationale that says what was checked and why the code "
-                "is right: " + _claim_cmd(claim.path, claim.first),
-            )
-            ok = False
-        if not rule.owner_allowed(email):
-            self._add(
-                OWNER_NOT_ALLOWED,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"{email} may not own code in {claim.path}: rule '{rule.origin('owners')}' "
-                f"accepts {', '.join(rule.owners)}",
-                f"one of {', '.join(rule.owners)} claims it: "
-                + _claim_cmd(claim.path, claim.first),
-            )
-            ok = False
-        return ok
+        return judgement
 
     def _check_ai_commit(
         self,

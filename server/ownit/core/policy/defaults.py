@@ -16,6 +16,7 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
+    SignatureMode,
     SourceSettings,
     StaleMode,
 )
@@ -47,6 +48,7 @@ DEFAULT_SETTINGS = Settings(
     commit=CommitGate.WARN,
     sources=SourceSettings(count=DEFAULT_SOURCES, heuristic_min_lines=DEFAULT_HEURISTIC_MIN_LINES),
     history_since=ALL_HISTORY,
+    signatures=SignatureMode.OFF,
 )
 
 DEFAULT_EXCLUDE = (

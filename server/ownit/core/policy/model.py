@@ -49,6 +49,17 @@ class CommitGate(StrEnum):
     ALLOW = "allow"
 
 
+class SignatureMode(StrEnum):
+    """Whether ``AI-Owned`` claims must carry a valid ``AI-Signature`` (docs/trust.md)."""
+
+    OFF = "off"  # signatures are not looked at (the default)
+    WARN = "warn"  # a missing or bad signature is a warning; the claim holds
+    REQUIRE = "require"  # a claim without a valid signature is invalid
+
+
+DEFAULT_ALLOWED_SIGNERS = ".ownit/allowed_signers"
+
+
 @dataclass(frozen=True, slots=True)
 class HistorySince:
     """From when history (commit trailers, AI-assisted commits) counts.
@@ -106,6 +117,7 @@ class Settings:
     commit: CommitGate | None = None
     sources: SourceSettings = SourceSettings()
     history_since: HistorySince | None = None
+    signatures: SignatureMode | None = None
 
     def keys_set(self) -> list[str]:
         """The keys this block sets, dotted for nested ones (``rationale.min_chars``)."""
@@ -135,6 +147,7 @@ SETTING_KEYS = (
     "commit",
     "sources",
     "history_since",
+    "signatures",
 )
 RATIONALE_KEYS = ("min_chars", "max_chars", "reject", "also_reject")
 SOURCE_KEYS = ("count", "heuristic_min_lines")
@@ -292,6 +305,7 @@ class EffectiveRule:
     sources: frozenset[Source]
     heuristic_min_lines: int
     history_since: HistorySince
+    signatures: SignatureMode = SignatureMode.OFF
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
 
@@ -412,6 +426,13 @@ class EffectiveRule:
                 else ""
             ),
             f"history_since: {self.history_since}",
+            "signatures: "
+            + {
+                SignatureMode.OFF: "off (claim signatures are not checked)",
+                SignatureMode.WARN: "warn (an unsigned or badly signed claim is a warning)",
+                SignatureMode.REQUIRE: "require (a claim needs a valid AI-Signature by a key"
+                " the base trusts for its owner)",
+            }[self.signatures],
         ]
         return lines
 
@@ -438,6 +459,7 @@ class EffectiveRule:
                 "heuristic_min_lines": self.heuristic_min_lines,
             },
             "history_since": None if self.history_since.kind == "all" else self.history_since.value,
+            "signatures": self.signatures.value,
             "origins": dict(self.origins),
         }
 
@@ -491,6 +513,8 @@ class Policy:
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     source: str = field(default="<built-in defaults>", compare=False)
+    # Where the allowed-signers file is, in the repository (read at a range's base).
+    allowed_signers: str = DEFAULT_ALLOWED_SIGNERS
     # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -574,6 +598,7 @@ class Policy:
             sources=_as(values["sources.count"], frozenset),
             heuristic_min_lines=_as(values["sources.heuristic_min_lines"], int),
             history_since=_as(values["history_since"], HistorySince),
+            signatures=_as(values["signatures"], SignatureMode),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
         )
