@@ -64,6 +64,7 @@ def test_counts_lines_owners_paths_and_tools() -> None:
         "owned": 6,
         "unowned": 3,
         "unclaimed": 5,
+        "invalid": 0,
         "total": 14,
         "ownedShare": round(6 / 14, 4),
     }
@@ -116,7 +117,9 @@ def test_empty_and_rendering() -> None:
     claims = {A: (owned("a|b.py", 1, 2, "3" * 12), owned("z.py", 1, 1, "4" * 12))}
     result = report.build(commits, Prepared(claims=claims), {})
     md = report.render_markdown(result, "ownit report", ["path", "owner"], 1)
-    assert "| path | AI lines | owned | unowned | unclaimed | owned share | owners |" in md
+    assert (
+        "| path | AI lines | owned | unowned | unclaimed | invalid | owned share | owners |" in md
+    )
     assert "`a\\|b.py`" in md and "…and 1 more path." in md
     assert f"| {DEV} | 2 | 3 | 2 |" in md
     text = report.render_text(result, "ownit report", ["tool"], 10)

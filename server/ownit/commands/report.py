@@ -4,8 +4,11 @@ who owns the AI-written code of a range of commits, and why (an audit view).
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
 every commit reachable from HEAD. The policy (which commits count as AI-assisted, which
 paths are excluded) is read from the range's base commit, or from its tip when it has
-none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
-checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+none (all of history, a root commit). Each claim is judged as ``ownit verify`` judges it
+(fingerprint against the committed code, owner against that policy, signature against
+the keys trusted there when the policy asks for one): an invalid claim owns nothing and
+its lines are counted as ``invalid``. A read: exit 0 whatever it finds; 2 on a usage
+error.
 
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
 script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
@@ -15,12 +18,13 @@ to stdout. --limit applies to its path chart and table.
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
-unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
-unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``paths``
-[{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
-cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
-commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
-owners, rationale, commit}].
+unowned, unclaimed, invalid, total, ownedShare}, ``tools`` [{tool, commits, owned,
+unowned, unclaimed, invalid, total, ownedShare}], ``owners`` [{owner, regions, lines,
+paths}], ``paths`` [{path, owned, unowned, unclaimed, invalid, total, ownedShare,
+owners}] (every path; --limit only cuts the tables), ``unownedAtTip`` [{path, first,
+last, lines, tool, fingerprint, commit, subject}], ``regions`` [{path, first, last,
+lines, fingerprint, tool, status (owned, unowned or invalid), owners, rationale, commit,
+invalid (why, or null)}].
 """
 
 from __future__ import annotations
@@ -139,7 +143,15 @@ def run(args: argparse.Namespace) -> int:
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
-        tracker = core.unowned_claims(commits, prepared.claims)
+        progress.phase("checking the claims")
+        invalid = _invalid_claims(cwd, commits, prepared, at, base or tip)
+        tracker = core.unowned_claims(
+            commits,
+            {
+                sha: [c for c in claims if (sha, c) not in invalid]
+                for sha, claims in prepared.claims.items()
+            },
+        )
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
@@ -176,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
         unowned_at_tip(pending, tip_lines),
         tracker=tracker,
         shallow_skipped=skipped,
+        invalid=invalid,
     )
     progress.finish()
     header = {
@@ -199,10 +212,33 @@ def run(args: argparse.Namespace) -> int:
             render = core.render_markdown if args.format == "markdown" else core.render_text
             sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
             if args.format != "markdown":
-                print(f"policy: {at.note}; claims as recorded (`ownit verify` checks them)")
+                print(f"policy: {at.note}; invalid claims own nothing (`ownit verify` says why)")
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away (`| head`)
     return EXIT_OK
+
+
+def _invalid_claims(
+    cwd: Path, commits: list[Any], prepared: Any, at: Any, trust: str | None
+) -> dict[tuple[str, Any], str]:
+    """Why each invalid claim of the range is invalid (core.claim_validity), judged under
+    the policy read for the report, signatures against the keys of ``trust``."""
+    from ownit.git.claim_validity import CommitPeople, judge_commits_claims
+
+    people = {
+        c.sha: CommitPeople(c.sha, c.author_email, c.committer_email, c.message)
+        for c in commits
+        if c.sha in prepared.claims
+    }
+    judged = judge_commits_claims(
+        cwd,
+        prepared.claims,
+        at.policy,
+        gitattributes_text=at.gitattributes_text,
+        trust_commit=trust,
+        commits=people,
+    )
+    return {key: j.reason for key, j in judged.items() if not j.valid}
 
 
 def _write_html(

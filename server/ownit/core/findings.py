@@ -46,11 +46,13 @@ def finding_for(
     severity: Severity = Severity.WARNING,
     rule: str | None = None,
     history_commit: str | None = None,
+    history_invalid: str = "",
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed.
 
     ``history_commit``: the region is known from history (the AI-assisted commit that
     introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    ``history_invalid``: why the claim history has for it is invalid (it owns nothing).
     """
     region = state.region
     ownership = state.ownership
@@ -64,6 +66,13 @@ def finding_for(
             "owned it; review it and own it again"
         )
         code = FindingCode.STALE_CLAIM
+    elif history_commit is not None and history_invalid:
+        message = (
+            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — its claim is"
+            f" INVALID ({history_invalid}), so it is not owned; owning it records a valid"
+            " claim with your next commit"
+        )
+        code = FindingCode.HISTORY_UNOWNED
     elif history_commit is not None:
         message = (
             f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never owned; "
@@ -78,7 +87,10 @@ def finding_for(
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 
-def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
+def hover_markdown(
+    state: RegionState, now: float, rule: str | None = None, invalid: str = ""
+) -> str:
+    """``invalid``: why the claim history has for the region is invalid."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -98,6 +110,11 @@ def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> s
         )
     elif ownership is Ownership.DISMISSED and state.dismissal is not None:
         lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
+    elif invalid:
+        lines.append(
+            f"- **INVALID claim: {invalid}** — it owns nothing (`ownit verify` says why);"
+            " use the quick fix *Own this AI-written code…* to claim it validly"
+        )
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if rule:

@@ -136,11 +136,12 @@ def _lines_cells(lines: Lines) -> list[str]:
         _num(lines.owned),
         _num(lines.unowned),
         _num(lines.unclaimed),
+        _num(lines.invalid),
         _share(lines),
     ]
 
 
-_LINES_HEADER = ["AI lines", "owned", "unowned", "unclaimed", "owned share"]
+_LINES_HEADER = ["AI lines", "owned", "unowned", "unclaimed", "invalid", "owned share"]
 
 
 def _label_chars(labels: Sequence[str]) -> int:
@@ -191,7 +192,7 @@ def summary(page: ReportPage) -> Section:
             "AI-written lines",
             _num(lines.total),
             f"owned {_num(lines.owned)} · committed unowned {_num(lines.unowned)} · "
-            f"unclaimed {_num(lines.unclaimed)}",
+            f"unclaimed {_num(lines.unclaimed)} · invalid claims {_num(lines.invalid)}",
         ),
         (
             "AI-assisted commits",
