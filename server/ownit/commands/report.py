@@ -220,7 +220,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _invalid_claims(
     cwd: Path, commits: list[Any], prepared: Any, at: Any, trust: str | None
-) -> dict[tuple[str, Any], str]:
+) -> dict[tuple[str, Any], Any]:
     """Why each invalid claim of the range is invalid (core.claim_validity), judged under
     the policy read for the report, signatures against the keys of ``trust``."""
     from ownit.git.claim_validity import CommitPeople, judge_commits_claims
@@ -238,7 +238,7 @@ def _invalid_claims(
         trust_commit=trust,
         commits=people,
     )
-    return {key: j.reason for key, j in judged.items() if not j.valid}
+    return {key: j for key, j in judged.items() if not j.valid}
 
 
 def _write_html(

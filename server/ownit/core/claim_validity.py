@@ -121,6 +121,17 @@ class ClaimJudgement:
     moved: bool = False
     warnings: tuple[ClaimProblem, ...] = ()
     signature: SignatureVerdict | None = None
+    # The fingerprint of the lines the claim states, when the file has them (for a
+    # claim whose fingerprint does not match: the code those lines really are).
+    actual_fingerprint: str | None = None
+
+    @property
+    def code_fingerprint(self) -> str:
+        """The fingerprint of the code the claim is about, as the committed file has it:
+        the claim's own when it matches, else that of the lines it states."""
+        if self.located is not None:
+            return self.claim.fingerprint
+        return self.actual_fingerprint or self.claim.fingerprint
 
     @property
     def valid(self) -> bool:
@@ -266,7 +277,10 @@ def judge_claim(
     because the rule says ``signatures: off``)."""
     located = None if lines is None else locate(claim, lines)
     if located is None:
-        return ClaimJudgement(claim, (_code_problem(claim, lines),))
+        actual = None
+        if lines is not None and claim.last <= len(lines):
+            actual = fingerprint(lines[claim.first - 1 : claim.last])
+        return ClaimJudgement(claim, (_code_problem(claim, lines),), actual_fingerprint=actual)
     moved = located != (claim.first, claim.last)
     if not claim.owned or rule is None:
         return ClaimJudgement(claim, (), located, moved, signature=signature)

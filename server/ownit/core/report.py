@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.claim_validity import ClaimJudgement
 from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
@@ -241,13 +242,14 @@ def build(
     *,
     tracker: UnownedTracker | None = None,
     shallow_skipped: int = 0,
-    invalid: Mapping[tuple[str, tr.ClaimLine], str] | None = None,
+    invalid: Mapping[tuple[str, tr.ClaimLine], ClaimJudgement] | None = None,
 ) -> Report:
     """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
-    path it has no claim for, the lines it added (or their number). ``invalid``: why each
-    invalid claim (by commit) is invalid; they own nothing. ``tracker``: the one
-    :func:`unowned_claims` gave for these commits' valid claims (built here when not
-    given)."""
+    path it has no claim for, the lines it added (or their number). ``invalid``: the
+    judgement of each invalid claim (by commit); they own nothing, and their code is
+    counted as the code the claimed lines really are (a forged fingerprint names none).
+    ``tracker``: the one :func:`unowned_claims` gave for these commits' valid claims
+    (built here when not given)."""
     bad = invalid or {}
     valid_claims = {
         sha: tuple(c for c in claims if (sha, c) not in bad)
@@ -291,17 +293,18 @@ def build(
             tool_row(name).commits += 1
         for claim in claims:
             key = (claim.path, claim.fingerprint)
-            why = bad.get((sha, claim))
-            if why:
+            judgement = bad.get((sha, claim))
+            if judgement is not None:
+                key = (claim.path, judgement.code_fingerprint)
                 rejected[key] = Code(
                     claim.path,
-                    claim.fingerprint,
+                    judgement.code_fingerprint,
                     claim.first,
                     claim.last,
                     claim.tool,
                     sha,
                     owners=[claim.owner_email] if claim.owner_email else [],
-                    invalid=why,
+                    invalid=judgement.reason,
                 )
                 continue
             code = codes.get(key)
