@@ -78,6 +78,8 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     carried = ct.carried_from_head(repo) if amend else None
     plan.inherit_exact = ct.inherits_exact(repo, _rewritten(repo, source, message, amend=amend))
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True, carried=carried)
+    if not amend and source not in ("commit", "squash", "merge"):
+        _report_removed(repo, message, new, err)
     _report_problems(plan, err)
     if new != message:
         ct.write_message(path, new)
@@ -87,6 +89,39 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     quiet = not plan.unowned and not plan.notes
     ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
+
+
+def _report_removed(repo: Repository, message: str, new: str, err: TextIO) -> None:
+    """Say which ``AI-Owned:``/``AI-Unowned:``/``Owned-by:`` lines typed into a new
+    commit's message the hook removed (it writes them itself, from recorded claims), and
+    how to claim instead. Not while commits are replayed (rebase, cherry-pick): there a
+    claim whose code is gone is dropped on purpose."""
+    if staged.in_sequencer(repo.git_dir, repo.common_dir):
+        return
+    comment = staged.comment_char(repo.toplevel, message)
+    kept = {line.strip() for line in new.split("\n")}
+    removed = [
+        line.strip()
+        for line in ct.body_lines(message, comment)
+        if ct.TYPED_OWNIT_LINE.match(line) and line.strip() not in kept
+    ]
+    if not removed:
+        return
+    print(
+        "ownit: removed from the message what only ownit writes (its AI-Owned, AI-Unowned"
+        " and Owned-by lines come from the claims it records; a typed one was never"
+        " checked):",
+        file=err,
+    )
+    for line in dict.fromkeys(removed):
+        shown = line if len(line) <= 120 else line[:119] + "…"
+        print(f"  removed the line '{printable(shown)}'", file=err)
+    print(
+        'ownit: to own AI-written code, run ownit claim PATH:LINE -m "<why this code is'
+        ' right>" before committing (or use the editor\'s "Own this AI-written code…"); for'
+        ' code already committed: ownit claim PATH:LINE -m "<why>" --commit',
+        file=err,
+    )
 
 
 def _report_problems(plan: ct.Plan, err: TextIO) -> None:
@@ -152,6 +187,8 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     # A pending plan's problems were said by prepare-commit-msg already.
     reported = len(plan.problems) if loaded is not None and plan is loaded[0] else 0
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
+    if not plan.amend:
+        _report_removed(repo, message, new, err)
     for problem in plan.problems[reported:]:
         print(f"ownit: {printable(problem)}", file=err)
     if new != message:
