@@ -274,6 +274,7 @@ def run(args: argparse.Namespace) -> int:
         added = ai_added.result()
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
+        verdicts = _signature_verdicts(cwd, rng.base, policy, prepared, at.gitattributes_text)
         verifier = Verifier(
             policy,
             blobs=blobs,
@@ -282,6 +283,7 @@ def run(args: argparse.Namespace) -> int:
             gitattributes_text=at.gitattributes_text,
             after_revision=after_revision,
             shallow=shallow,
+            signatures=lambda sha, claim: verdicts.get((sha, claim)),
         )
         progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
@@ -348,6 +350,28 @@ def _output(
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
+
+
+def _signature_verdicts(
+    cwd: Path, base: str | None, policy: Any, prepared: Any, gitattributes_text: str | None
+) -> dict[tuple[str, Any], Any]:
+    """The verdict on each claim signature the policy asks to check (``signatures`` warn
+    or require for the claim's path), against the keys the BASE trusts: a branch cannot
+    add its own key to get itself accepted."""
+    from ownit import progress
+    from ownit.git.claim_validity import signature_verdicts, trusted_keys
+
+    asked = []
+    for sha, signed in prepared.signed.items():
+        for claim, item in signed.items():
+            if policy.is_excluded(claim.path, gitattributes_text):
+                continue
+            if policy.effective(claim.path).signatures != "off":
+                asked.append((sha, item))
+    if not asked:
+        return {}
+    progress.phase(f"checking {len(asked)} claim signatures")
+    return signature_verdicts(cwd, trusted_keys(cwd, base, policy), asked)
 
 
 def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[str]]:

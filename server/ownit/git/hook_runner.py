@@ -80,6 +80,7 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True, carried=carried)
     if not amend and source not in ("commit", "squash", "merge"):
         _report_removed(repo, message, new, err)
+    new = _signed(repo, message, new, err, amend=amend)
     _report_problems(plan, err)
     if new != message:
         ct.write_message(path, new)
@@ -89,6 +90,38 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     quiet = not plan.unowned and not plan.notes
     ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
+
+
+def _signed(repo: Repository, message: str, new: str, err: TextIO, *, amend: bool) -> str:
+    """``new`` with each ``AI-Owned`` line's ``AI-Signature`` (kept from ``message``,
+    HEAD's message on an amend or the squashed messages, or made now where the policy
+    asks for signed claims); what could not be signed is said on ``err``."""
+    if "ai-owned:" not in new.lower():
+        return new
+    comment = staged.comment_char(repo.toplevel, new)
+    if ct.message_is_empty(new, comment):
+        return new  # the note shown in an empty message: commit-msg signs for real
+    from ownit.git.claim_signing import sign_message
+
+    sources = [message]
+    if amend and (head := ct.head_message(repo)) is not None:
+        sources.append(head)
+    if (folded := ct.squashed_away_text(repo)) is not None:
+        sources.append(folded)
+    policy, _ = ct.tree_policy(repo, None)
+    result = sign_message(repo, new, policy, comment=comment, sources=sources)
+    for problem in result.problems:
+        print(f"ownit: {printable(problem)}", file=err)
+    for claim in result.unsigned_required:
+        rule = policy.effective(claim.path)
+        print(
+            f"ownit: {printable(claim.location)} is committed UNSIGNED, and rule"
+            f" '{rule.origin('signatures')}' requires signed claims: `ownit verify` will"
+            f" not count it as owned ({printable(claim.owner_email or '')} must sign it"
+            " with the key the allowed signers list for them)",
+            file=err,
+        )
+    return result.message
 
 
 def _report_removed(repo: Repository, message: str, new: str, err: TextIO) -> None:
@@ -189,6 +222,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
     if not plan.amend:
         _report_removed(repo, message, new, err)
+    new = _signed(repo, message, new, err, amend=plan.amend)
     for problem in plan.problems[reported:]:
         print(f"ownit: {printable(problem)}", file=err)
     if new != message:
