@@ -209,6 +209,7 @@ def run_explain(args: argparse.Namespace) -> int:
             ],
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
+            "allowedSigners": policy.allowed_signers,
             "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
         }
         _print_json(data)
@@ -238,9 +239,15 @@ def run_explain(args: argparse.Namespace) -> int:
         "commit",
         "sources.count",
         "history_since",
+        "signatures",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(f"    {line}   [{effective.origin(key)}]")
+    if effective.signatures.value != "off":
+        print(
+            f"    signing keys: {policy.allowed_signers} (ssh) and .ownit/openpgp/*.asc"
+            " (openpgp), as the base of the checked range has them"
+        )
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
