@@ -346,3 +346,38 @@ def test_openpgp_signing_with_real_gpg(tmp_path: Path, env: dict[str, str]) -> N
 
 
 del VENV_BIN
+
+
+async def test_the_editor_says_a_claim_will_be_committed_unsigned(
+    signed_repo: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    from lsprotocol import types
+
+    from tests.integration.lsp_helpers import execute, open_file, start, stop
+    from tests.integration.lsp_helpers import mark as lsp_mark
+
+    repo = signed_repo
+    git(repo, env, "config", "--unset", "user.signingKey")
+    (repo / "a.py").write_text(AI_CODE)
+    home = tmp_path / "lsp-home"
+    home.mkdir()
+    client = await start(repo, home)
+    uri = open_file(client, repo / "a.py")
+    region = await lsp_mark(client, uri, 0, 3)
+    answer = await execute(
+        client,
+        "ownit.claim",
+        {"uri": uri, "regionId": region, "rationale": "Checked the sum and the tests cover it"},
+    )
+    assert "will be committed UNSIGNED" in answer["signatureWarning"]
+    assert "user.signingKey is not set" in answer["signatureWarning"]
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=2),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "will be committed UNSIGNED" in hover.contents.value
+    assert "requires signed claims" in hover.contents.value
+    await stop(client)

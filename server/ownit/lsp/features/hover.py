@@ -29,10 +29,16 @@ def register(server: OwnitServer) -> None:
         now = time.time()
         effective = session.rule_for(document)
         rule = effective.rule_name if effective is not None else None
-        text = "\n\n---\n\n".join(
-            hover_markdown(t.state, now, rule, t.history.invalid if t.history else "")
-            for t in regions
-        )
+        parts = []
+        for t in regions:
+            part = hover_markdown(t.state, now, rule, t.history.invalid if t.history else "")
+            claim = t.state.claim
+            if t.history is None and claim is not None and t.state.ownership.value == "owned":
+                note = session.signing_note(document, claim.owner_email)
+                if note is not None:
+                    part += f"\n- **{note}**"
+            parts.append(part)
+        text = "\n\n---\n\n".join(parts)
         region = regions[0].region
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
