@@ -53,6 +53,8 @@ def normalize_rationale(text: str) -> str:
     Line and paragraph separators (U+2028/9, U+0085) are whitespace here, so they collapse
     into a single space instead of starting a new line anywhere downstream.
     """
+    if text.isascii() and text.isprintable():  # the common case: only spaces to collapse
+        return _WHITESPACE.sub(" ", text).strip()
     kept = []
     for char in text:
         category = unicodedata.category(char)
