@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ownit.cli import UsageError, print_notices
+from ownit.core.text import NotTextError, decode_text
 from ownit.git.repo import GitError, Repository, find_repository
 from ownit.session import Document, RequestError, Session, path_to_uri
 
@@ -27,9 +28,9 @@ def checked_path(raw: str) -> Path:
     repo = current_repository()
     if repo is not None:
         try:
-            repo.relpath(path)
+            path, _ = repo.inside(raw, Path.cwd())
         except ValueError as error:
-            raise UsageError(f"refused: {error}") from None
+            raise UsageError(str(error)) from None
     if not path.exists():
         raise UsageError(f"{raw}: no such file")
     if not path.is_file():
@@ -38,15 +39,10 @@ def checked_path(raw: str) -> Path:
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise UsageError(f"{path}: binary file; ownit tracks text files only")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{path}: not UTF-8 text (byte {error.start}); ownit tracks UTF-8 files"
-        ) from None
+        return decode_text(path.read_bytes())
+    except NotTextError as error:
+        raise UsageError(f"{path}: {error}") from None
 
 
 def open_on_disk(session: Session, path: Path) -> Document:

@@ -28,7 +28,8 @@ from typing import Literal, TypeVar
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.model import Severity, Source
 from ownit.core.policy import tool_model
-from ownit.core.policy.globs import Glob
+from ownit.core.policy.gitattributes import linguist_attribute
+from ownit.core.policy.globs import Glob, normalize_path
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
 
 T = TypeVar("T")
@@ -610,8 +611,6 @@ class Policy:
             if glob.matches(path):
                 return f"excluded by exclude pattern '{glob.pattern}'"
         if self.exclude_linguist and gitattributes_text:
-            from ownit.core.policy.gitattributes import linguist_attribute
-
             attribute = linguist_attribute(gitattributes_text, path)
             if attribute is not None:
                 return f"marked {attribute} in .gitattributes"
@@ -771,12 +770,6 @@ def _match_one(
 def _found(pattern: AiCommitPattern, value: str, matched: str) -> AiCommitMatch:
     tool, model = tool_model.read(pattern.read, value, pattern.tool)
     return AiCommitMatch(pattern.name, tool, matched, model, pattern.evidence)
-
-
-def normalize_path(path: str) -> str:
-    """Repo-relative with ``/``: backslashes turned into ``/``, ``./`` and extra ``/`` gone."""
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
-    return "/".join(parts)
 
 
 def _as(value: object, kind: type[T]) -> T:
