@@ -129,6 +129,12 @@ def _committer_emails(repo: Repository) -> set[str]:
     return emails
 
 
+def asks_signatures(policy: Policy) -> bool:
+    """Whether any path's rule asks for signed claims (``warn`` or ``require``)."""
+    settings = [policy.defaults, *(rule.settings for rule in policy.rules)]
+    return any(s.signatures is not None and s.signatures.value != OFF for s in settings)
+
+
 def sign_message(
     repo: Repository,
     message: str,
@@ -165,16 +171,20 @@ def sign_message(
     chosen: dict[int, ClaimSignature] = {}
     wanted: list[tuple[int, tr.ClaimLine]] = []
     required: dict[int, bool] = {}
+    modes: dict[str, str] = {}
     for at, claim in claims:
         found = known.get(statement_of(claim))
         if found is not None and found.fingerprint == claim.fingerprint:
             chosen[at] = found
             result.kept += 1
             continue
-        rule = None if policy.is_excluded(claim.path) else policy.effective(claim.path)
-        if rule is None or rule.signatures == OFF:
+        if claim.path not in modes:
+            excluded = policy.is_excluded(claim.path)
+            modes[claim.path] = OFF if excluded else policy.effective(claim.path).signatures.value
+        mode = modes[claim.path]
+        if mode == OFF:
             continue
-        required[at] = rule.signatures == REQUIRE
+        required[at] = mode == REQUIRE
         wanted.append((at, claim))
     if wanted:
         mine = _committer_emails(repo)

@@ -101,7 +101,7 @@ def _signed(repo: Repository, message: str, new: str, err: TextIO, *, amend: boo
     comment = staged.comment_char(repo.toplevel, new)
     if ct.message_is_empty(new, comment):
         return new  # the note shown in an empty message: commit-msg signs for real
-    from ownit.git.claim_signing import sign_message
+    from ownit.git.claim_signing import asks_signatures, sign_message
 
     sources = [message]
     if amend and (head := ct.head_message(repo)) is not None:
@@ -109,6 +109,8 @@ def _signed(repo: Repository, message: str, new: str, err: TextIO, *, amend: boo
     if (folded := ct.squashed_away_text(repo)) is not None:
         sources.append(folded)
     policy, _ = ct.tree_policy(repo, None)
+    if not asks_signatures(policy) and not any("ai-signature:" in m.lower() for m in sources):
+        return new  # nothing to sign and no signature to carry
     result = sign_message(repo, new, policy, comment=comment, sources=sources)
     for problem in result.problems:
         print(f"ownit: {printable(problem)}", file=err)
