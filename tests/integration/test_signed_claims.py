@@ -381,3 +381,19 @@ async def test_the_editor_says_a_claim_will_be_committed_unsigned(
     assert "will be committed UNSIGNED" in hover.contents.value
     assert "requires signed claims" in hover.contents.value
     await stop(client)
+
+
+@pytest.mark.parametrize("how", ["squash", "fixup"])
+def test_a_squash_or_fixup_in_rebase_keeps_both_signatures(
+    signed_repo: Path, env: dict[str, str], how: str
+) -> None:
+    repo = signed_repo
+    git(repo, env, "checkout", "-q", "-b", "topic")
+    commit_ai(repo, env, "a.py", "Add a")
+    commit_ai(repo, env, "b.py", f"{how}! Add a")
+    editor = {**env, "GIT_SEQUENCE_EDITOR": "true", "GIT_EDITOR": "true"}
+    git(repo, editor, "rebase", "-q", "-i", "--autosquash", "main")
+    assert git(repo, env, "rev-list", "--count", "main..topic").stdout.strip() == "1"
+    assert sorted(signed_pairs(repo, env)) == [("a.py:1-4", True), ("b.py:1-4", True)]
+    report = verify(repo, env, "main..topic")
+    assert report["ok"], report
