@@ -3,7 +3,8 @@
 ed25519 key, gpg.format ssh), from a fresh repository each time (no signature cache).
 
 Run: ``.venv/bin/python bench/hook_signing.py [--runs N]``. Prints the median wall time
-of ``git commit`` for each, and the difference: what signing adds.
+of ``git commit`` for each, and the difference: what signing adds; then the time of
+``ownit verify`` of that commit (which checks the 200 signatures under ``require``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def build(root: Path, env: dict[str, str], mode: str, key: Path) -> Path:
     ):
         git(repo, env, "config", name, value)
     (repo / ".ownit.yaml").write_text(f"version: 1\ndefaults:\n  signatures: {mode}\n")
+    (repo / ".ownit").mkdir()
+    public = " ".join(key.with_name(key.name + ".pub").read_text().split()[:2])
+    (repo / ".ownit" / "allowed_signers").write_text(f"dev@example.com {public}\n")
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-m", "Initial")
     subprocess.run(
@@ -97,6 +101,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     results: dict[str, list[float]] = {"off": [], "require": []}
+    checks: dict[str, list[float]] = {"off": [], "require": []}
     with tempfile.TemporaryDirectory(prefix="ownit-bench-sign-") as tmp:
         root = Path(tmp)
         home = root / "home"
@@ -128,12 +133,27 @@ def main() -> int:
                 signatures = message.count("\nAI-Signature: ")
                 assert claims == FILES * REGIONS_PER_FILE, claims
                 assert signatures == (claims if mode == "require" else 0), signatures
+                started = time.perf_counter()
+                verify = subprocess.run(
+                    [str(Path(sys.executable).parent / "ownit"), "verify", "HEAD~1..HEAD", "-q"],
+                    cwd=repo,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                checks[mode].append(time.perf_counter() - started)
+                assert verify.returncode == 0, verify.stdout + verify.stderr
     off = statistics.median(results["off"])
     signed = statistics.median(results["require"])
     print(f"{FILES} files, {FILES * REGIONS_PER_FILE} claims, {args.runs} runs (median)")
     print(f"git commit, signatures: off      {off * 1000:8.0f} ms")
     print(f"git commit, signatures: require  {signed * 1000:8.0f} ms")
     print(f"added by signing                 {(signed - off) * 1000:8.0f} ms")
+    verify_off = statistics.median(checks["off"])
+    verify_signed = statistics.median(checks["require"])
+    print(f"ownit verify, signatures: off    {verify_off * 1000:8.0f} ms")
+    print(f"ownit verify, signatures: require{verify_signed * 1000:8.0f} ms (200 checked)")
     return 0
 
 
