@@ -371,7 +371,18 @@ def _signature_verdicts(
     if not asked:
         return {}
     progress.phase(f"checking {len(asked)} claim signatures")
-    return signature_verdicts(cwd, trusted_keys(cwd, base, policy), asked)
+    trusted = trusted_keys(cwd, base, policy)
+    if trusted.allowed_signers is not None:
+        from ownit.core.allowed_signers import parse_allowed_signers
+        from ownit.core.printable import printable
+
+        for problem in parse_allowed_signers(trusted.allowed_signers).problems:
+            print(
+                f"ownit verify: {printable(trusted.allowed_signers_label)}: {problem}"
+                " (this line is not used)",
+                file=sys.stderr,
+            )
+    return signature_verdicts(cwd, trusted, asked)
 
 
 def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[str]]:
