@@ -833,8 +833,8 @@ class Session:
         name, email = context.identity()
         if rule is not None and not rule.owner_allowed(email):
             raise RequestError(
-                f"{email} may not own code in {document.key}: policy rule "
-                f"'{rule.origin('owners')}' accepts {', '.join(rule.owners)}"
+                f"{email} may not own code in {document.key}: "
+                f"{rule.origin_phrase('owners')} accepts {', '.join(rule.owners)}"
             )
         claim = Claim(
             region_id=region_id,
@@ -870,8 +870,8 @@ class Session:
         except SigningError as error:
             need = "requires" if rule.signatures.value == "require" else "asks for"
             return (
-                f"this claim will be committed UNSIGNED ({error}); policy rule"
-                f" '{rule.origin('signatures')}' {need} signed claims"
+                f"this claim will be committed UNSIGNED ({error});"
+                f" {rule.origin_phrase('signatures')} {need} signed claims"
             )
         return None
 

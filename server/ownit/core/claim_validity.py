@@ -95,6 +95,7 @@ class OwnerRule(Protocol):
     def owner_allowed(self, email: str) -> bool: ...
     def validate_rationale(self, text: str) -> str: ...
     def origin(self, key: str) -> str: ...
+    def origin_phrase(self, key: str) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +236,7 @@ def _signature_problem(
     if signature is None:
         return ClaimProblem(
             Problem.SIGNATURE_MISSING,
-            f"AI-Owned claim by {email} has no AI-Signature, and rule "
-            f"'{mode}' asks for signed claims",
+            f"AI-Owned claim by {email} has no AI-Signature, and {mode} requires signed claims",
             f"{email} sets up signing (git config gpg.format ssh && git config"
             " user.signingKey ~/.ssh/id_ed25519.pub; the key listed for them in the"
             " allowed-signers file at the base) and claims it again: "
@@ -289,7 +289,7 @@ def judge_claim(
     email = (claim.owner_email or "").strip()
     mode = rule.signatures if rule.signatures in SIGNATURE_MODES else OFF
     if mode != OFF:
-        found = _signature_problem(claim, signature, rule.origin("signatures"))
+        found = _signature_problem(claim, signature, rule.origin_phrase("signatures"))
         if found is not None:
             (problems if mode == REQUIRE else warnings).append(found)
     proven = mode != OFF and signature is not None and signature.valid
@@ -325,7 +325,7 @@ def judge_claim(
         problems.append(
             ClaimProblem(
                 Problem.OWNER_NOT_ALLOWED,
-                f"{email} may not own code in {claim.path}: rule '{rule.origin('owners')}' "
+                f"{email} may not own code in {claim.path}: {rule.origin_phrase('owners')} "
                 f"accepts {owners}",
                 f"one of {owners} claims it: " + claim_command(claim.path, claim.first),
             )

@@ -90,7 +90,9 @@ def finding_for(
 def hover_markdown(
     state: RegionState, now: float, rule: str | None = None, invalid: str = ""
 ) -> str:
-    """``invalid``: why the claim history has for the region is invalid."""
+    """The hover of a region; ``rule`` says what applies to the file (``policy rule
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
+    ``invalid``: why the claim history has for the region is invalid."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -118,7 +120,7 @@ def hover_markdown(
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if rule:
-        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
+        lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 

@@ -543,9 +543,9 @@ class Verifier:
                     claim.path,
                     claim.first,
                     claim.last,
-                    f"AI-written code committed unowned (AI-Unowned) in a path where rule "
-                    f"'{rule.origin('commit')}' blocks unowned AI code, and no later commit of "
-                    "the range owns it",
+                    "AI-written code committed unowned (AI-Unowned) in a path where "
+                    f"{rule.origin_phrase('commit')} blocks unowned AI code, and no later "
+                    "commit of the range owns it",
                     "own it (" + _claim_cmd(claim.path, claim.first) + ") and amend the commit",
                 )
                 continue

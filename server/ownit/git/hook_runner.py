@@ -117,8 +117,8 @@ def _signed(repo: Repository, message: str, new: str, err: TextIO, *, amend: boo
     for claim in result.unsigned_required:
         rule = policy.effective(claim.path)
         print(
-            f"ownit: {printable(claim.location)} is committed UNSIGNED, and rule"
-            f" '{rule.origin('signatures')}' requires signed claims: `ownit verify` will"
+            f"ownit: {printable(claim.location)} is committed UNSIGNED, and"
+            f" {rule.origin_phrase('signatures')} requires signed claims: `ownit verify` will"
             f" not count it as owned ({printable(claim.owner_email or '')} must sign it"
             " with the key the allowed signers list for them)",
             file=err,
@@ -296,8 +296,8 @@ def _describe(error: Exception) -> str:
         blocker = blocker or blocking_file(target)
         if blocker is not None:
             return (
-                f"{blocker} is a file, not a folder; move it away (ownit will create the"
-                " folder and a fresh store there)"
+                f"{printable(str(blocker))} is a file, not a folder; move it away (ownit"
+                " will create the folder and a fresh store there)"
             )
     return f"{type(error).__name__}: {printable(str(error))}"
 

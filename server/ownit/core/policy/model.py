@@ -34,6 +34,9 @@ from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
 
 T = TypeVar("T")
 
+# Policy.source when no policy file is in force (none, or an invalid one).
+BUILT_IN_SOURCE = "<built-in defaults>"
+
 
 class StaleMode(StrEnum):
     """What happens to a claim when the owned code changes afterwards."""
@@ -309,6 +312,7 @@ class EffectiveRule:
     signatures: SignatureMode = SignatureMode.OFF
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
+    policy_source: str = field(default=BUILT_IN_SOURCE, compare=False)  # Policy.source
 
     def origin(self, key: str) -> str:
         """The rule that set ``key`` (e.g. ``severity``, ``rationale.min_chars``)."""
@@ -316,6 +320,25 @@ class EffectiveRule:
             if name == key:
                 return rule
         return "defaults"
+
+    def origin_phrase(self, key: str) -> str:
+        """Where ``key`` came from, for a message: ``policy rule 'sensitive'``, ``the
+        defaults of .ownit.yaml``; without a policy file ``built-in rule 'sensitive'; no
+        .ownit.yaml`` or ``built-in defaults; no .ownit.yaml``."""
+        return self.rule_phrase(self.origin(key))
+
+    def rule_phrase(self, rule: str) -> str:
+        """A rule name as :meth:`origin` gives it, said truly for a message."""
+        built_in = self.policy_source == BUILT_IN_SOURCE
+        if rule != "defaults":
+            return (
+                f"built-in rule '{rule}'; no .ownit.yaml" if built_in else f"policy rule '{rule}'"
+            )
+        return (
+            "built-in defaults; no .ownit.yaml"
+            if built_in
+            else f"the defaults of {self.policy_source}"
+        )
 
     @property
     def rationale_rules(self) -> RationaleRules:
@@ -332,22 +355,27 @@ class EffectiveRule:
         try:
             rationale = validate_rationale(text, self.rationale_rules)
         except RationaleRejected as error:
-            raise RationaleRejected(f"{error} (policy rule '{self._rationale_rule()}')") from None
+            raise RationaleRejected(f"{error} ({self._rationale_rule()})") from None
         for matcher in self.rationale.patterns:
             if matcher.search(rationale):
                 raise RationaleRejected(
                     f"rationale matches the rejected pattern {matcher.text} "
-                    f"(policy rule '{self._rationale_rule()}') — say what you checked and "
+                    f"({self._rationale_rule()}) — say what you checked and "
                     "why the code is right"
                 )
         return rationale
+
+    def rationale_origin(self) -> str:
+        """Where this path's rationale rules came from, as messages say it
+        (:meth:`rule_phrase`): what a client's preview of a refusal should name."""
+        return self._rationale_rule()
 
     def _rationale_rule(self) -> str:
         candidates = [
             self.origin(f"rationale.{key}") for key in RATIONALE_KEYS if key != "also_reject"
         ]
         named = [name for name in candidates if name != "defaults"]
-        return named[-1] if named else "defaults"
+        return self.rule_phrase(named[-1] if named else "defaults")
 
     @property
     def needs_ownership(self) -> bool:
@@ -384,24 +412,24 @@ class EffectiveRule:
         for email in distinct:
             if not self.owner_allowed(email):
                 problems.append(
-                    f"{email} may not own code in {self.path}: rule '{self.origin('owners')}' "
+                    f"{email} may not own code in {self.path}: {self.origin_phrase('owners')} "
                     f"accepts {', '.join(self.owners)}"
                 )
         if self.second_owner and len(distinct) < 2:
             problems.append(
-                f"{self.path} needs two distinct owners (rule '{self.origin('second_owner')}'); "
+                f"{self.path} needs two distinct owners ({self.origin_phrase('second_owner')}); "
                 f"it has {len(distinct)}"
             )
         if self.codeowner:
             if not codeowners:
                 problems.append(
-                    f"{self.path} must be owned by a CODEOWNERS owner (rule "
-                    f"'{self.origin('codeowner')}'), but CODEOWNERS lists nobody for it"
+                    f"{self.path} must be owned by a CODEOWNERS owner "
+                    f"({self.origin_phrase('codeowner')}), but CODEOWNERS lists nobody for it"
                 )
             elif not any(_email_in(email, tuple(codeowners), self.handles) for email in distinct):
                 problems.append(
                     f"{self.path} must be owned by one of its CODEOWNERS "
-                    f"({', '.join(codeowners)}) (rule '{self.origin('codeowner')}')"
+                    f"({', '.join(codeowners)}) ({self.origin_phrase('codeowner')})"
                 )
         return problems
 
@@ -513,7 +541,7 @@ class Policy:
     exclude_linguist: bool
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    source: str = field(default="<built-in defaults>", compare=False)
+    source: str = field(default=BUILT_IN_SOURCE, compare=False)
     # Where the allowed-signers file is, in the repository (read at a range's base).
     allowed_signers: str = DEFAULT_ALLOWED_SIGNERS
     # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
@@ -602,6 +630,7 @@ class Policy:
             signatures=_as(values["signatures"], SignatureMode),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
+            policy_source=self.source,
         )
 
     def exclusion_reason(self, path: str, gitattributes_text: str | None = None) -> str | None:
