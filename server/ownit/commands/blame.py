@@ -137,7 +137,8 @@ def _print_text(results: list[Any]) -> None:
                             f" {r.rationale or '(no rationale)'}"
                         )
                     )
-                column = printable(f"AI {tool} owned {r.owner_email} [{claims[key]}]")
+                also = "".join(f" +{email}" for email in r.co_owners)  # second owners
+                column = printable(f"AI {tool} owned {r.owner_email}{also} [{claims[key]}]")
             elif r.invalid:
                 by = f" by {r.owner_email}" if r.owner_email else ""
                 column = printable(f"AI {tool} INVALID claim{by}: {r.invalid}")

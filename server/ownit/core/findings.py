@@ -50,9 +50,12 @@ def finding_for(
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed.
 
-    ``history_commit``: the region is known from history (the AI-assisted commit that
-    introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
-    ``history_invalid``: why the claim history has for it is invalid (it owns nothing).
+    ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
+    (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
+    message; None when only the defaults apply. ``history_commit``: the region is known
+    from history (the AI-assisted commit that introduced it), not from the store;
+    unowned, it is a ``history-unowned`` hint. ``history_invalid``: why the claim history
+    has for it is invalid (it owns nothing).
     """
     region = state.region
     ownership = state.ownership
@@ -82,8 +85,8 @@ def finding_for(
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
-    if rule and rule != "defaults":
-        message += f" (policy rule '{rule}')"
+    if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
+        message += f" ({rule})"
     return Finding(region.id, region.first_line, region.end_line, code, severity, message)
 
 

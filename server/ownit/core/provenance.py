@@ -201,6 +201,9 @@ class LineProvenance:
     # Why the claim shown is invalid ("": it is valid, or there is none): the line is not
     # owned, whatever the claim says (core.claim_validity).
     invalid: str = ""
+    # Other people whose AI-Owned claim of the same code holds the line too (a second
+    # owner or a code owner who claimed it later, policy second_owner / codeowner).
+    co_owners: tuple[str, ...] = ()
 
     @property
     def committed(self) -> bool:
@@ -230,6 +233,7 @@ class LineProvenance:
             },
             "how": self.how or None,
             "invalid": self.invalid or None,
+            "coOwners": list(self.co_owners),
         }
 
 
@@ -365,6 +369,7 @@ def _resolve_line(
             claim_commit=owner_entry.sha,
             claim=owner_claim,
             how=how,
+            co_owners=_co_owners(bl, located, owner_claim, invalid) if owner_claim.owned else (),
         )
     if rejected is not None:
         # Only an invalid claim speaks for the line: it said an AI wrote it, and owns
@@ -415,6 +420,26 @@ def _resolve_line(
             how="ai-commit",
         )
     return base
+
+
+def _co_owners(
+    bl: BlameLine,
+    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+    owner: tr.ClaimLine,
+    invalid: InvalidWhy = _valid_always,
+) -> tuple[str, ...]:
+    """The owners, other than ``owner``'s, of valid ``AI-Owned`` claims located over the
+    line (latest claim first, each person once)."""
+    seen = {(owner.owner_email or "").casefold()}
+    out: list[str] = []
+    for start, end, entry, other in located:
+        if not other.owned or not start <= bl.line - 1 < end or invalid(entry.sha, other):
+            continue
+        email = other.owner_email or ""
+        if email.casefold() not in seen:
+            seen.add(email.casefold())
+            out.append(email)
+    return tuple(out)
 
 
 def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
