@@ -104,6 +104,12 @@ def test_hook_signs_and_verify_accepts(signed_repo: Path, env: dict[str, str]) -
     assert report["ok"], report
     blame = ownit(signed_repo, env, "blame", "a.py").stdout
     assert "owned dev@example.com" in blame
+    # the report's at-the-tip view and the attestation judge the signature too
+    tip = json.loads(ownit(signed_repo, env, "report", "main~1..main", "--json").stdout)["atTip"]
+    assert (tip["lines"]["owned"], tip["lines"]["invalid"]) == (4, 0), tip
+    statement = json.loads(ownit(signed_repo, env, "attest", "main~1..main").stdout)
+    summary = statement["predicate"]["summary"]
+    assert (summary["valid"], summary["signed"], summary["signaturesValid"]) == (1, 1, 1)
 
 
 def test_signatures_survive_amend_rebase_cherry_pick_and_squashes(
