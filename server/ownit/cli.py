@@ -61,6 +61,22 @@ class UsageError(Exception):
     """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
 
 
+def _columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` tells it (``COLUMNS``,
+    then stdout's terminal, else 80), without importing shutil and the compression
+    modules it pulls in on every hook and agent checkpoint."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 # The help of --json, the same for every verb that has it.
 JSON_HELP = "print one JSON document on stdout instead of text"
 
@@ -129,6 +145,10 @@ def doc_description(doc: str | None) -> str | None:
         return None
     parts = doc.split("\n\n", 1)
     return parts[1] if len(parts) > 1 else None
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # as argparse's own, with the width it would find (it subtracts 2 as well)
+        return self.formatter_class(prog=self.prog, width=_columns() - 2)
 
 
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:

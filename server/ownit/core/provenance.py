@@ -25,13 +25,14 @@ owns an unowned line too; the claim's commit is then that later commit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import attribution
 from ownit.core import trailers as tr
-from ownit.core.fingerprint import fingerprint, normalize_line
+from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
 from ownit.core.policy import AiCommitMatch, Policy
 
 UNCOMMITTED = "0" * 40
@@ -41,7 +42,8 @@ UNCOMMITTED = "0" * 40
 InvalidWhy = Callable[[str, tr.ClaimLine], "str | None"]
 
 
-def _valid_always(sha: str, claim: tr.ClaimLine) -> str | None:
+def all_valid(sha: str, claim: tr.ClaimLine) -> str | None:
+    """No claim is invalid (what readers that judge nothing pass)."""
     return None
 
 
@@ -128,7 +130,7 @@ class ClaimIndex:
         self._by_path = None
 
     def find_owner(
-        self, path: str, fp: str, after: int = -1, invalid: InvalidWhy = _valid_always
+        self, path: str, fp: str, after: int = -1, invalid: InvalidWhy = all_valid
     ) -> tuple[CommitClaims, tr.ClaimLine] | None:
         """The latest valid ``AI-Owned`` claim for this code (path and fingerprint) in a
         commit later than position ``after``."""
@@ -256,12 +258,27 @@ def _located(
 
 class _WindowCache:
     """Fingerprints of every window of the text, computed once per window length, with a
-    budget so that a file with many claims of different lengths stays fast."""
+    budget so that a file with many claims of different lengths stays fast. A window's
+    fingerprint is the SHA-256 of a slice of the text encoded once (the lines are
+    normalised already), the same digest :func:`fingerprint` gives."""
 
     def __init__(self, normalized: Sequence[str], budget: int = 400_000) -> None:
         self._lines = normalized
         self._by_length: dict[int, dict[str, int]] = {}
         self._budget = budget
+        self._encoded: bytes | None = None
+        self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
+
+    def _text(self) -> tuple[bytes, list[int]]:
+        if self._encoded is None:
+            parts = [line.encode("utf-8", "surrogatepass") for line in self._lines]
+            starts = [0]
+            at = 0
+            for part in parts:
+                at += len(part) + 1
+                starts.append(at)
+            self._encoded, self._starts = b"\n".join(parts), starts
+        return self._encoded, self._starts
 
     def find(self, fp: str, length: int) -> int | None:
         if length < 1 or length > len(self._lines):
@@ -273,8 +290,12 @@ class _WindowCache:
                 return None
             self._budget -= cost
             table = {}
+            encoded, starts = self._text()
+            sha256 = hashlib.sha256
+            digits = FINGERPRINT_HEX_DIGITS
             for start in range(len(self._lines) - length + 1):
-                table.setdefault(fingerprint(self._lines[start : start + length]), start)
+                window = encoded[starts[start] : starts[start + length] - 1]
+                table.setdefault(sha256(window).hexdigest()[:digits], start)
             self._by_length[length] = table
         return table.get(fp)
 
@@ -283,7 +304,7 @@ def resolve(
     lines: Sequence[BlameLine],
     index: ClaimIndex,
     path: str,
-    invalid: InvalidWhy = _valid_always,
+    invalid: InvalidWhy = all_valid,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
@@ -311,7 +332,7 @@ def _resolve_line(
     bl: BlameLine,
     index: ClaimIndex,
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
-    invalid: InvalidWhy = _valid_always,
+    invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
     base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
@@ -426,7 +447,7 @@ def _co_owners(
     bl: BlameLine,
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
     owner: tr.ClaimLine,
-    invalid: InvalidWhy = _valid_always,
+    invalid: InvalidWhy = all_valid,
 ) -> tuple[str, ...]:
     """The owners, other than ``owner``'s, of valid ``AI-Owned`` claims located over the
     line (latest claim first, each person once)."""
