@@ -137,6 +137,11 @@ class _Parser(argparse.ArgumentParser):
     def format_usage(self) -> str:
         return super().format_usage().replace("``", "`")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # as argparse's own, with the width it would find (it subtracts 2 as well)
+        formatter: Any = self.formatter_class  # typeshed knows only `prog`; all take width
+        return formatter(prog=self.prog, width=_columns() - 2)  # type: ignore[no-any-return]
+
 
 def doc_description(doc: str | None) -> str | None:
     """A verb module's docstring without its first paragraph (the one-line summary, which
@@ -145,10 +150,6 @@ def doc_description(doc: str | None) -> str | None:
         return None
     parts = doc.split("\n\n", 1)
     return parts[1] if len(parts) > 1 else None
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # as argparse's own, with the width it would find (it subtracts 2 as well)
-        return self.formatter_class(prog=self.prog, width=_columns() - 2)
 
 
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -169,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if done.code is not None and not isinstance(done.code, int):
                 raise
             result = done.code or EXIT_OK
-        sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
+        if not sys.stdout.closed:  # `ownit lsp` closes it when the client hangs up
+            sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
     except BrokenPipeError:
         return _reader_went_away()
     return result
