@@ -996,6 +996,28 @@ class Session:
         except PurposeRejected as error:
             raise RequestError(str(error)) from None
 
+    def signing_note(self, document: Document, owner_email: str) -> str | None:
+        """When the document's rule asks for signed claims (``signatures: warn|require``):
+        None if the hooks can sign a claim by ``owner_email`` with git's signing
+        configuration, else what to tell the user (it would be committed unsigned)."""
+        rule = self.rule_for(document)
+        if rule is None or rule.signatures.value == "off":
+            return None
+        if document.context is None or document.context.repo is None:
+            return None
+        from ownit.git.signing import SigningError, read_signing_config, signer_for
+
+        repo = document.context.repo
+        try:
+            signer_for(read_signing_config(repo.toplevel), repo.toplevel, owner_email)
+        except SigningError as error:
+            need = "requires" if rule.signatures.value == "require" else "asks for"
+            return (
+                f"this claim will be committed UNSIGNED ({error});"
+                f" {rule.origin_phrase('signatures')} {need} signed claims"
+            )
+        return None
+
     def _check_rationale(self, document: Document, rationale: str) -> str:
         """The normalized rationale, or a RequestError saying why the policy refuses it."""
         rule = self.rule_for(document)

@@ -213,6 +213,7 @@ def run_explain(args: argparse.Namespace) -> int:
             ],
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
+            "allowedSigners": policy.allowed_signers,
             "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
             "purposes": list(policy.purposes),
         }
@@ -250,9 +251,17 @@ def run_explain(args: argparse.Namespace) -> int:
         "tools",
         "models",
         "purpose",
+        "signatures",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(printable(f"    {line}   [{effective.origin(key)}]"))
+    if effective.signatures.value != "off":
+        print(
+            printable(
+                f"    signing keys: {policy.allowed_signers} (ssh) and .ownit/openpgp/*.asc"
+                " (openpgp), as the base of the checked range has them"
+            )
+        )
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"

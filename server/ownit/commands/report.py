@@ -4,8 +4,11 @@ who owns the AI-written code of a range of commits, and why (an audit view).
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
 every commit reachable from HEAD. The policy (which commits count as AI-assisted, which
 paths are excluded) is read from the range's base commit, or from its tip when it has
-none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
-checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+none (all of history, a root commit). Each claim is judged as ``ownit verify`` judges it
+(fingerprint against the committed code, owner against that policy, signature against
+the keys trusted there when the policy asks for one): an invalid claim owns nothing and
+its lines are counted as ``invalid``. A read: exit 0 whatever it finds; 2 on a usage
+error.
 
 At the tip: the AI-written lines present in the files of the range's tip, found through
 ``git blame`` of the tip (its whole history, whatever the range), each owned (a valid
@@ -35,14 +38,15 @@ to stdout. --limit applies to its path chart and table.
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
-unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
-unclaimed, total, ownedShare, unapproved}] (``unapproved``: why the policy's tools /
-models do not approve it where it wrote, else null), ``owners`` [{owner, regions,
-lines, paths}], ``paths``
-[{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
-cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
-commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
-owners, rationale, purpose, commit}], ``atTip`` (null with --no-tip) {tip, files, trackedFiles,
+unowned, unclaimed, invalid, total, ownedShare}, ``tools`` [{tool, commits, owned,
+unowned, unclaimed, invalid, total, ownedShare, unapproved}] (``unapproved``: why the
+policy's tools / models do not approve it where it wrote, else null), ``owners``
+[{owner, regions, lines, paths}], ``paths`` [{path, owned, unowned, unclaimed, invalid,
+total, ownedShare, owners}] (every path; --limit only cuts the tables), ``unownedAtTip``
+[{path, first, last, lines, tool, fingerprint, commit, subject}], ``regions`` [{path,
+first, last, lines, fingerprint, tool, status (owned, unowned or invalid), owners,
+rationale, purpose, commit, invalid (why, or null)}], ``atTip`` (null with --no-tip)
+{tip, files, trackedFiles,
 lines {owned, unowned, invalid, total, ownedShare}, requiredUnownedLines, paths [{path,
 regions, owned, unowned, invalid, total, ownedShare}], owners [{owner, …}], tools [{tool,
 …}], regions [{path, first, last, lines, status, tool, commit, fingerprint, owner,
@@ -215,7 +219,13 @@ def run(args: argparse.Namespace) -> int:
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
-        tracker = core.unowned_claims(commits, prepared.claims)
+        progress.phase("checking the claims")
+        invalid = _invalid_claims(cwd, commits, prepared, at, base or tip)
+        valid_claims = {
+            sha: tuple(c for c in claims if (sha, c) not in invalid)
+            for sha, claims in prepared.claims.items()
+        }
+        tracker = core.unowned_claims(commits, valid_claims)
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
@@ -246,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
         for sha, by_path in added.items()
         if sha not in shallow
     }
-    by_commit = _owned_later(cwd, [c.sha for c in commits], prepared.claims, by_commit)
+    by_commit = _owned_later(cwd, [c.sha for c in commits], valid_claims, by_commit)
     unclaimed = {
         sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
     }
@@ -257,6 +267,7 @@ def run(args: argparse.Namespace) -> int:
         unowned_at_tip(pending, tip_lines),
         tracker=tracker,
         shallow_skipped=skipped,
+        invalid=invalid,
     )
     from ownit.core.statement import tool_approvals
 
@@ -290,6 +301,29 @@ def run(args: argparse.Namespace) -> int:
     with output_to(args.output):  # a reader that goes away (`| head`): cli.main
         _print(args, header, result, spec, at)
     return EXIT_OK
+
+
+def _invalid_claims(
+    cwd: Path, commits: list[Any], prepared: Any, at: Any, trust: str | None
+) -> dict[tuple[str, Any], Any]:
+    """Why each invalid claim of the range is invalid (core.claim_validity), judged under
+    the policy read for the report, signatures against the keys of ``trust``."""
+    from ownit.git.claim_validity import CommitPeople, judge_commits_claims
+
+    people = {
+        c.sha: CommitPeople(c.sha, c.author_email, c.committer_email, c.message)
+        for c in commits
+        if c.sha in prepared.claims
+    }
+    judged = judge_commits_claims(
+        cwd,
+        prepared.claims,
+        at.policy,
+        gitattributes_text=at.gitattributes_text,
+        trust_commit=trust,
+        commits=people,
+    )
+    return {key: j for key, j in judged.items() if not j.valid}
 
 
 def _owned_later(
@@ -345,8 +379,8 @@ def _print(
     if args.format != "markdown":
         tip_note = "" if result.tip is None else "; at the tip, only claims that hold count"
         print(
-            f"policy: {printable(at.note)}; the range's claims as recorded (`ownit verify`"
-            " checks them)" + tip_note
+            f"policy: {printable(at.note)}; invalid claims own nothing (`ownit verify` says"
+            " why)" + tip_note
         )
 
 

@@ -74,6 +74,7 @@ def finding_for(
     rule: str | None = None,
     history_commit: str | None = None,
     issue: PolicyIssue | None = None,
+    history_invalid: str = "",
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned (and the policy has no
     ``issue`` with it) or dismissed.
@@ -82,7 +83,8 @@ def finding_for(
     (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
     message; None when only the defaults apply. ``history_commit``: the region is known
     from history (the AI-assisted commit that introduced it), not from the store;
-    unowned, it is a ``history-unowned`` hint.
+    unowned, it is a ``history-unowned`` hint. ``history_invalid``: why the claim history
+    has for it is invalid (it owns nothing).
     ``issue``: the path forbids AI, or the tool is not approved: a diagnostic of its own
     code whether or not the region is owned; only a dismissal clears it.
     """
@@ -110,6 +112,13 @@ def finding_for(
             "owned it; review it and own it again"
         )
         code = FindingCode.STALE_CLAIM
+    elif history_commit is not None and history_invalid:
+        message = (
+            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — its claim is"
+            f" INVALID ({history_invalid}), so it is not owned; owning it records a valid"
+            " claim with your next commit"
+        )
+        code = FindingCode.HISTORY_UNOWNED
     elif history_commit is not None:
         message = (
             f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never owned; "
@@ -128,14 +137,16 @@ def hover_markdown(
     state: RegionState,
     now: float,
     rule: str | None = None,
+    invalid: str = "",
     *,
     purpose: str = "",
     issue: PolicyIssue | None = None,
 ) -> str:
     """The hover of a region; ``rule`` says what applies to the file (``policy rule
     'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
-    ``purpose``: what the path's rule says AI is for here; ``issue``: what the policy says
-    against the region."""
+    ``invalid``: why the claim history has for the region is invalid. ``purpose``: what
+    the path's rule says AI is for here; ``issue``: what the policy says against the
+    region."""
     region = state.region
     lines = [
         f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
@@ -157,6 +168,11 @@ def hover_markdown(
         )
     elif ownership is Ownership.DISMISSED and state.dismissal is not None:
         lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
+    elif invalid:
+        lines.append(
+            f"- **INVALID claim: {invalid}** — it owns nothing (`ownit verify` says why);"
+            " use the quick fix *Own this AI-written code…* to claim it validly"
+        )
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if issue is not None and state.ownership is not Ownership.DISMISSED:

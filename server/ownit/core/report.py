@@ -14,7 +14,12 @@ How lines are counted:
   claims states (from the diff, blank lines included): such a commit makes every line it
   adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
   has none: its claim lines are all of its AI-written lines;
-- claims are counted as recorded; ``ownit verify`` is what checks them against the code.
+- **invalid** lines are code whose only claims are invalid (:mod:`ownit.core.claim_validity`:
+  a fingerprint that does not match the committed code, an owner the policy does not
+  accept, a missing signature where the policy asks for one, ...): such a claim owns
+  nothing, and is never counted as owned. Code with a valid claim is counted as that
+  claim says; its invalid claims are listed (``regions`` with status ``invalid``) but its
+  lines are counted once.
 
 ``Report.history`` holds the same three numbers as they stood after each commit of the
 range (range order), with the commit's time: what the share over time is drawn from.
@@ -26,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.claim_validity import ClaimJudgement
 from ownit.core.columns import table
 from ownit.core.printable import printable
 from ownit.core.tip_view import INVALID, UNOWNED, Counts, TipRegion, TipView
@@ -49,10 +55,15 @@ class Code:
     owners: list[str] = field(default_factory=list)  # e-mails, in claim order
     rationale: str = ""  # of the latest AI-Owned claim
     purpose: str = ""  # the purpose tag of the latest AI-Owned claim ("" when none)
+    invalid: str = ""  # why its (only) claims are invalid: it is not owned
 
     @property
     def lines(self) -> int:
         return self.last - self.first + 1
+
+    @property
+    def status(self) -> str:
+        return "invalid" if self.invalid else "owned" if self.owned else "unowned"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -62,11 +73,12 @@ class Code:
             "lines": self.lines,
             "fingerprint": self.fingerprint,
             "tool": self.tool,
-            "status": "owned" if self.owned else "unowned",
+            "status": self.status,
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
             "purpose": (self.purpose or None) if self.owned else None,
             "commit": self.commit,
+            "invalid": self.invalid or None,
         }
 
 
@@ -75,10 +87,11 @@ class Lines:
     owned: int = 0
     unowned: int = 0
     unclaimed: int = 0
+    invalid: int = 0  # claimed only by invalid claims: not owned
 
     @property
     def total(self) -> int:
-        return self.owned + self.unowned + self.unclaimed
+        return self.owned + self.unowned + self.unclaimed + self.invalid
 
     @property
     def owned_share(self) -> float | None:
@@ -91,6 +104,7 @@ class Lines:
             "owned": self.owned,
             "unowned": self.unowned,
             "unclaimed": self.unclaimed,
+            "invalid": self.invalid,
             "total": self.total,
             "ownedShare": None if share is None else round(share, 4),
         }
@@ -243,17 +257,27 @@ def build(
     *,
     tracker: UnownedTracker | None = None,
     shallow_skipped: int = 0,
+    invalid: Mapping[tuple[str, tr.ClaimLine], ClaimJudgement] | None = None,
 ) -> Report:
     """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
-    path it has no claim for, the lines it added (or their number). ``tracker``: the one
-    :func:`unowned_claims` gave for these commits (built here when not given)."""
+    path it has no claim for, the lines it added (or their number). ``invalid``: the
+    judgement of each invalid claim (by commit); they own nothing, and their code is
+    counted as the code the claimed lines really are (a forged fingerprint names none).
+    ``tracker``: the one :func:`unowned_claims` gave for these commits' valid claims
+    (built here when not given)."""
+    bad = invalid or {}
+    valid_claims = {
+        sha: tuple(c for c in claims if (sha, c) not in bad)
+        for sha, claims in prepared.claims.items()
+    }
     if tracker is None:
-        tracker = unowned_claims(commits, prepared.claims)
+        tracker = unowned_claims(commits, valid_claims)
     report = Report(commits=len(commits), shallow_skipped=shallow_skipped)
     report.at_tip = list(at_tip)
     tools: dict[str, ToolRow] = {}
     paths: dict[str, PathRow] = {}
     codes: dict[tuple[str, str], Code] = {}
+    rejected: dict[tuple[str, str], Code] = {}  # code claimed by invalid claims
     # (lines, owned) of each code as its latest claim so far states it: the running totals
     # of ``report.history`` (the latest claim decides, as the tracker does at the end).
     standing: dict[tuple[str, str], tuple[int, bool]] = {}
@@ -284,6 +308,20 @@ def build(
             tool_row(name).commits += 1
         for claim in claims:
             key = (claim.path, claim.fingerprint)
+            judgement = bad.get((sha, claim))
+            if judgement is not None:
+                key = (claim.path, judgement.code_fingerprint)
+                rejected[key] = Code(
+                    claim.path,
+                    judgement.code_fingerprint,
+                    claim.first,
+                    claim.last,
+                    claim.tool,
+                    sha,
+                    owners=[claim.owner_email] if claim.owner_email else [],
+                    invalid=judgement.reason,
+                )
+                continue
             code = codes.get(key)
             if code is None:
                 code = codes[key] = Code(claim.path, claim.fingerprint, 0, 0, "", sha)
@@ -338,6 +376,14 @@ def build(
             report.lines.unowned += code.lines
             tool.lines.unowned += code.lines
 
+    for key, code in rejected.items():
+        if key in codes:
+            continue  # a valid claim speaks for this code: counted as it says
+        path_row(code.path).lines.invalid += code.lines
+        report.lines.invalid += code.lines
+        tool_row(code.tool or UNKNOWN_TOOL).lines.invalid += code.lines
+        codes[key] = code
+
     report.codes = sorted(codes.values(), key=lambda c: (c.path, c.first, c.fingerprint))
     report.owners = sorted(owners.values(), key=lambda o: (-o.lines, -o.regions, o.owner))
     report.paths = sorted(paths.values(), key=lambda p: (-p.lines.total, p.path))
@@ -378,11 +424,12 @@ def _tables(
                     str(t.lines.owned),
                     str(t.lines.unowned),
                     str(t.lines.unclaimed),
+                    str(t.lines.invalid),
                     _share(t.lines),
                 ]
                 for t in report.tools
             ]
-            header = ["tool", "commits", "owned", "unowned", "unclaimed", "owned share"]
+            header = ["tool", "commits", "owned", "unowned", "unclaimed", "invalid", "owned share"]
             out.append(("Tools", header, rows, 0))
         elif kind == "path":
             shown = report.paths[:limit] if limit > 0 else report.paths
@@ -393,12 +440,22 @@ def _tables(
                     str(p.lines.owned),
                     str(p.lines.unowned),
                     str(p.lines.unclaimed),
+                    str(p.lines.invalid),
                     _share(p.lines),
                     printable(", ".join(sorted(p.owners))) or "-",
                 ]
                 for p in shown
             ]
-            header = ["path", "AI lines", "owned", "unowned", "unclaimed", "owned share", "owners"]
+            header = [
+                "path",
+                "AI lines",
+                "owned",
+                "unowned",
+                "unclaimed",
+                "invalid",
+                "owned share",
+                "owners",
+            ]
             title = "Paths" if len(shown) == len(report.paths) else f"Paths (top {len(shown)})"
             out.append((title, header, rows, len(report.paths) - len(shown)))
     return out
@@ -414,7 +471,7 @@ def _summary(report: Report) -> list[str]:
         f"tools (commits): {tools}",
         f"AI-written lines: {lines.total} — owned {lines.owned} ({_share(lines)}), "
         f"committed unowned {lines.unowned}, in AI-assisted commits with no claim "
-        f"{lines.unclaimed}",
+        f"{lines.unclaimed}, with only invalid claims {lines.invalid}",
     ]
     if report.shallow_skipped:
         out.append(
@@ -652,6 +709,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         f"| owned (`AI-Owned`) | {lines.owned} ({_share(lines)}) |",
         f"| committed unowned (`AI-Unowned`) | {lines.unowned} |",
         f"| in AI-assisted commits with no claim | {lines.unclaimed} |",
+        f"| claimed only by invalid claims (not owned) | {lines.invalid} |",
         f"| committed unowned, still at the tip | {_plural(len(report.at_tip), 'region')} |",
     ]
     if report.shallow_skipped:
@@ -692,5 +750,10 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
             )
     if report.tip is not None:
         out += _tip_markdown(report.tip, by, limit)
-    out += ["", "_Claims are counted as recorded; `ownit verify` checks them against the code._"]
+    out += [
+        "",
+        "_Invalid claims (a fingerprint that does not match the code, an owner the policy"
+        " does not accept, a missing signature where one is required) own nothing;"
+        " `ownit verify` says why._",
+    ]
     return "\n".join(out) + "\n"

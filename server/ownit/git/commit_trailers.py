@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -394,6 +395,23 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
         )
 
     return move
+
+
+# A line someone typed that only ownit may write (see hook_runner._report_removed).
+TYPED_OWNIT_LINE = re.compile(r"^[ \t]*(?:AI-Owned|AI-Unowned|Owned-by)[ \t]*:", re.IGNORECASE)
+
+
+def body_lines(message: str, comment: str) -> list[str]:
+    """The message's lines after its subject: no comment lines, nothing after git's
+    scissors line."""
+    lines = [
+        line
+        for line in message[: tr.ignored_tail_start(message, comment)].split("\n")
+        if not (comment and line.startswith(comment))
+    ]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return lines[1:]
 
 
 def message_is_empty(message: str, comment: str) -> bool:

@@ -17,6 +17,7 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
+    SignatureMode,
     SourceSettings,
     StaleMode,
 )
@@ -49,6 +50,7 @@ DEFAULT_SETTINGS = Settings(
     sources=SourceSettings(count=DEFAULT_SOURCES, heuristic_min_lines=DEFAULT_HEURISTIC_MIN_LINES),
     history_since=ALL_HISTORY,
     ai=AiUse.ALLOWED,
+    signatures=SignatureMode.OFF,
 )
 
 DEFAULT_EXCLUDE = (

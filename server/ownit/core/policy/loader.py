@@ -40,6 +40,7 @@ from ownit.core.policy.model import (
     AI_EVIDENCE,
     ALL_HISTORY,
     CORROBORATED,
+    DEFAULT_ALLOWED_SIGNERS,
     RATIONALE_KEYS,
     SETTING_KEYS,
     SOURCE_KEYS,
@@ -50,6 +51,7 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
+    SignatureMode,
     SourceSettings,
     StaleMode,
     handles_table,
@@ -83,6 +85,7 @@ TOP_LEVEL_KEYS = (
     "disable_ai_commit_patterns",
     "handles",
     "purposes",
+    "allowed_signers",
 )
 RULE_KEYS = ("name", "description", "paths", *SETTING_KEYS)
 AI_PATTERN_KEYS = ("name", "tool", "match", "read", "evidence", *AI_COMMIT_FIELDS)
@@ -356,6 +359,9 @@ def _settings_from(
     if "commit" in keys:
         choice = reader.choice(keys["commit"][1], f"{where}.commit", tuple(CommitGate))
         values["commit"] = CommitGate(choice) if choice else None
+    if "signatures" in keys:
+        choice = reader.choice(keys["signatures"][1], f"{where}.signatures", tuple(SignatureMode))
+        values["signatures"] = SignatureMode(choice) if choice else None
     if "owners" in keys:
         values["owners"] = _read_owners(reader, keys["owners"][1], f"{where}.owners", handles)
     if "history_since" in keys:
@@ -780,6 +786,28 @@ def _ai_patterns_in_force(
     return tuple(patterns)
 
 
+def _read_repo_path(reader: _Reader, node: Node, where: str, default: str) -> str:
+    """A file of the repository: relative, ``/``-separated, inside it (no ``..``)."""
+    value = reader.text(node, where, "a path in the repository")
+    if value is None:
+        return default
+    parts = value.split("/")
+    if (
+        not value
+        or value.startswith("/")
+        or "\\" in value
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(char) < 32 or ord(char) == 127 for char in value)
+    ):
+        reader.add(
+            node,
+            f"{where}: expected a file path relative to the repository's top, with / and no"
+            f" '..', found {value!r} (e.g. {DEFAULT_ALLOWED_SIGNERS})",
+        )
+        return default
+    return value
+
+
 def _read_handles(reader: _Reader, node: Node) -> dict[str, tuple[str, ...]]:
     keys = reader.mapping(node, "handles", _AnyKeys())
     table: dict[str, tuple[str, ...]] = {}
@@ -932,6 +960,11 @@ def _read_policy(reader: _Reader, root: Node | None) -> Policy | None:
     exclude_linguist = True
     if "exclude_linguist" in keys:
         exclude_linguist = bool(reader.boolean(keys["exclude_linguist"][1], "exclude_linguist"))
+    allowed_signers = DEFAULT_ALLOWED_SIGNERS
+    if "allowed_signers" in keys:
+        allowed_signers = _read_repo_path(
+            reader, keys["allowed_signers"][1], "allowed_signers", allowed_signers
+        )
     patterns = _ai_patterns_in_force(reader, keys)
     purposes: tuple[str, ...] = ()
     if "purposes" in keys:
@@ -947,4 +980,5 @@ def _read_policy(reader: _Reader, root: Node | None) -> Policy | None:
         ai_commit_patterns=patterns,
         handles=handles_table(handles),
         purposes=purposes,
+        allowed_signers=allowed_signers,
     )

@@ -54,6 +54,17 @@ class CommitGate(StrEnum):
     ALLOW = "allow"
 
 
+class SignatureMode(StrEnum):
+    """Whether ``AI-Owned`` claims must carry a valid ``AI-Signature`` (docs/trust.md)."""
+
+    OFF = "off"  # signatures are not looked at (the default)
+    WARN = "warn"  # a missing or bad signature is a warning; the claim holds
+    REQUIRE = "require"  # a claim without a valid signature is invalid
+
+
+DEFAULT_ALLOWED_SIGNERS = ".ownit/allowed_signers"
+
+
 @dataclass(frozen=True, slots=True)
 class HistorySince:
     """From when history (commit trailers, AI-assisted commits) counts.
@@ -115,6 +126,7 @@ class Settings:
     tools: tuple[str, ...] | None = None
     models: tuple[str, ...] | None = None
     purpose: str | None = None
+    signatures: SignatureMode | None = None
 
     def keys_set(self) -> list[str]:
         """The keys this block sets, dotted for nested ones (``rationale.min_chars``)."""
@@ -148,6 +160,7 @@ SETTING_KEYS = (
     "tools",
     "models",
     "purpose",
+    "signatures",
 )
 RATIONALE_KEYS = ("min_chars", "max_chars", "reject", "also_reject")
 SOURCE_KEYS = ("count", "heuristic_min_lines")
@@ -310,6 +323,7 @@ class EffectiveRule:
     models: tuple[str, ...] | None = None  # approved models (globs); None: any
     purpose: str = ""  # what AI is for here, in words (shown in hover and report)
     description: str = ""  # the last matching rule's description ("" for defaults)
+    signatures: SignatureMode = SignatureMode.OFF
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
     policy_source: str = field(default=BUILT_IN_SOURCE, compare=False)  # Policy.source
@@ -489,6 +503,13 @@ class EffectiveRule:
             "tools: " + (", ".join(self.tools) or "none" if self.tools is not None else "any"),
             "models: " + (", ".join(self.models) or "none" if self.models is not None else "any"),
             "purpose: " + (self.purpose or "(not said)"),
+            "signatures: "
+            + {
+                SignatureMode.OFF: "off (claim signatures are not checked)",
+                SignatureMode.WARN: "warn (an unsigned or badly signed claim is a warning)",
+                SignatureMode.REQUIRE: "require (a claim needs a valid AI-Signature by a key"
+                " the base trusts for its owner)",
+            }[self.signatures],
         ]
         return lines
 
@@ -519,6 +540,7 @@ class EffectiveRule:
             "tools": None if self.tools is None else list(self.tools),
             "models": None if self.models is None else list(self.models),
             "purpose": self.purpose or None,
+            "signatures": self.signatures.value,
             "origins": dict(self.origins),
         }
 
@@ -573,6 +595,8 @@ class Policy:
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     purposes: tuple[str, ...] = ()  # the purpose tags a claim may carry; empty: any text
     source: str = field(default=BUILT_IN_SOURCE, compare=False)
+    # Where the allowed-signers file is, in the repository (read at a range's base).
+    allowed_signers: str = DEFAULT_ALLOWED_SIGNERS
     # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -661,6 +685,7 @@ class Policy:
             models=_optional_tuple(values.get("models")),
             purpose=_as(values.get("purpose", ""), str),
             description=last[1].description if last else "",
+            signatures=_as(values["signatures"], SignatureMode),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
             policy_source=self.source,

@@ -110,6 +110,8 @@ def _value(settings: Settings, key: str) -> str:
         return ", ".join(settings.models) or "none"
     if key == "purpose" and settings.purpose is not None:
         return settings.purpose
+    if key == "signatures" and settings.signatures is not None:
+        return f"signed claims: {settings.signatures.value}"
     rationale, sources = settings.rationale, settings.sources
     if key == "rationale.min_chars" and rationale.min_chars is not None:
         return f"{rationale.min_chars} characters"

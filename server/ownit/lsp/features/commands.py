@@ -125,7 +125,12 @@ def register(server: OwnitServer) -> None:
         purpose = field(CLAIM, obj, "purpose", str, optional=True) or ""
         result = session.claim(uri, region_id, rationale, purpose)
         diagnostics.refresh(server, {uri})
-        return claim_json(result)
+        answer = claim_json(result)
+        note = session.signing_note(session.document(uri), result.owner_email)
+        if note is not None:
+            session.notices.append(f"ownit: {note}")
+            answer["signatureWarning"] = note
+        return answer
 
     @command(CLAIM_FROM_COMMENT)
     def claim_from_comment(*args: Any) -> dict[str, Any]:

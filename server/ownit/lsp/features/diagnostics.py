@@ -69,7 +69,8 @@ def _region_json(
     if history is not None and severity is not Severity.OFF and not history.owned and not issue:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
-    finding = finding_for(tracked.state, now, severity, rule, commit, issue)
+    invalid = history.invalid if history is not None else ""
+    finding = finding_for(tracked.state, now, severity, rule, commit, issue, invalid)
     if finding is None:
         tracked.shown = _Shown(tracked.revision, age, None)
         return None
