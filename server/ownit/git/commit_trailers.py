@@ -36,10 +36,10 @@ from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
-from ownit.store import Store, StoreError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
+    from ownit.store import Store
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
@@ -150,6 +150,9 @@ def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
     path = store_path(repo)
     if not path.exists() and not path.parent.is_file():
         return None  # (a file in place of its folder is an error Store.open explains)
+    # Imported here: commit-msg with a pending plan never opens the store.
+    from ownit.store import Store
+
     store = Store.open(path, check=False)  # a git hook: see Store.open
     if store.recovery_message:
         from ownit.core.printable import printable
@@ -471,10 +474,11 @@ def inherits_exact(repo: Repository, messages: list[str]) -> bool:
     AI-assisted under the working tree's policy: then their claim lines still say exactly
     which lines are AI. A message typed for a new commit is never one of them."""
     from ownit.core import attribution
-    from ownit.core.provenance import AiCommitDetector
 
     if not any(attribution.exact_anywhere(message) for message in messages):
         return False
+    from ownit.core.provenance import AiCommitDetector  # only for exact messages
+
     detector = AiCommitDetector(tree_policy(repo, None)[0])
     name = os.environ.get("GIT_AUTHOR_NAME", "")
     email = os.environ.get("GIT_AUTHOR_EMAIL", "")
@@ -861,6 +865,8 @@ def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     Python). Called before anything reads the records. Returns the plans that could not
     be recorded (a read-only or full store): they stay for the next time, and what they
     carried counts as committed meanwhile."""
+    from ownit.store import StoreError  # (imported already: the caller has a store)
+
     folder = repo.git_dir / "ownit" / COMMITTED_DIR
     try:
         files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
