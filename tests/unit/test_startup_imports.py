@@ -92,6 +92,8 @@ def test_the_hook_entry_module_imports_nothing_heavy(tmp_path: Path) -> None:
     # What the installed hook scripts run: `python -m ownit.git.hook_runner NAME ...`.
     modules = _loaded(tmp_path, "import", "ownit.git.hook_runner")
     assert _present(modules, NOT_AT_START) == []
+    # The line maps serve only the hook that makes a plan (not commit-msg with a pending one).
+    assert _present(modules, ("ownit.core.linemap", "ownit.core.reanchor", "difflib")) == []
 
 
 def test_the_checkpoint_entry_modules_import_nothing_heavy(tmp_path: Path) -> None:

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ownit.core import trailers as tr
 from ownit.core.columns import line_span
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
 from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
@@ -200,6 +199,10 @@ def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, floa
 
 def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -> Plan:
     """What the commit being made holds of the store's AI regions."""
+    # The line maps (and the re-anchoring they use) only where a plan is made: commit-msg
+    # with prepare-commit-msg's plan never needs them.
+    from ownit.core.linemap import added_lines
+
     cwd = repo.toplevel
     base = commit_base(repo, amend=amend)
     plan = Plan(base=base, amend=amend)
@@ -286,6 +289,8 @@ def _pieces(
     committed: set[tuple[str, str, float]],
     maps: _Maps,
 ) -> list[Piece]:
+    from ownit.core.linemap import find_fingerprint, line_map, map_range
+
     region = state.region
     basis = store.basis_text(region.id)
     if basis is None:
@@ -374,6 +379,8 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             return claim
 
     def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        from ownit.core.linemap import find_fingerprint  # only when a claim line is kept
+
         notes = plan.notes
         lines = lines_of(claim.path)
         length = claim.last - claim.first + 1
