@@ -180,7 +180,7 @@ def test_explain_lists_rules_in_order_with_patterns_and_keys(policy: Policy) -> 
     assert explained[2].sets == ("require_ownership", "rationale.reject")
     assert policy.explain("lib/x.py") == []
     assert policy.effective("src/auth/README.md").to_json()["rule"] == "docs"
-    assert len(policy.effective("src/a.py").requirements()) == 10
+    assert len(policy.effective("src/a.py").requirements()) == 11
 
 
 def test_paths_are_normalized(policy: Policy) -> None:

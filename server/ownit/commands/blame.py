@@ -3,7 +3,12 @@
 For each line: the commit that introduced it (``git blame --porcelain``), whether an AI
 tool wrote it (a claim in that commit's message, a later claim for the same code, or an
 AI-assisted commit), the tool, the owner and the rationale, and the commit carrying the
-claim. ``--contents -`` blames the text given on stdin (an editor's unsaved buffer).
+claim, and how sure that is: ``exact`` (a claim line names the line) or, when only
+the commit's trailer or author says an AI helped, ``corroborated`` (``inferred`` for a
+trailer a tool also writes without AI code) for the whole commit, not for this very
+line. ``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
+and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
+without them).
 """
 
 from __future__ import annotations
@@ -38,6 +43,24 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="blame this content instead of the working tree file ('-' reads stdin)",
     )
+    parser.add_argument(
+        "-M",
+        dest="move_m",
+        nargs="?",
+        const="",
+        metavar="NUM",
+        help="follow lines moved or copied within the file (git blame -M[NUM])",
+    )
+    parser.add_argument(
+        "-C",
+        dest="move_c",
+        action="append",
+        nargs="?",
+        const="",
+        metavar="NUM",
+        help="also follow lines moved or copied from other files (git blame -C[NUM]; "
+        "repeat for more: -C -C)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
 
@@ -71,10 +94,11 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as error:
             raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    moves = _moves(args)
     progress.start("ownit blame")
     try:
         progress.phase("git blame")
-        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents)
+        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
         loaded = load_tree_policy(repo.toplevel)
         policy = loaded.policy or default_policy()
         progress.phase("reading the claims of history")
@@ -98,10 +122,26 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _moves(args: argparse.Namespace) -> list[str]:
+    """git blame's -M/-C options as asked; a NUM that is not a number is refused."""
+    out: list[str] = []
+    asked = [("-M", args.move_m)] if args.move_m is not None else []
+    asked += [("-C", value) for value in args.move_c or ()]
+    for flag, value in asked:
+        if value and not value.isdigit():
+            raise UsageError(
+                f"{flag}{value}: {flag} takes an optional score (a number such as {flag}20), "
+                f"not {value!r}"
+            )
+        out.append(f"{flag}{value}")
+    return out
+
+
 def _print_text(results: list[Any]) -> None:
     from ownit.core.printable import printable
 
     claims: dict[tuple[str, Any], int] = {}
+    commits: dict[str, int] = {}
     legend: list[str] = []
     rows: list[tuple[str, str, str, str]] = []
     for r in results:
@@ -122,11 +162,24 @@ def _print_text(results: list[Any]) -> None:
                             f" {r.rationale or '(no rationale)'}"
                         )
                     )
-                column = printable(f"AI {tool} owned {r.owner_email} [{claims[key]}]")
+                column = printable(f"AI {tool} owned {r.owner_email} [{claims[key]}] exact")
             elif r.claim is not None:
-                column = printable(f"AI {tool} UNOWNED")
+                column = printable(f"AI {tool} UNOWNED exact")
             else:
-                column = printable(f"AI {tool} UNOWNED (AI-assisted commit, no claim)")
+                if r.commit not in commits:
+                    commits[r.commit] = len(claims) + len(commits) + 1
+                    legend.append(
+                        printable(
+                            f"[{commits[r.commit]}] commit {r.commit[:8]}: {r.commit_reason};"
+                            f" {r.evidence} evidence for the whole commit: its trailer"
+                            " attributes every line the commit added to an AI tool, it does"
+                            " not say which lines an AI wrote (no claim covers these lines)"
+                        )
+                    )
+                column = printable(
+                    f"AI-assisted commit {tool} UNOWNED {r.evidence}, commit-level"
+                    f" [{commits[r.commit]}]"
+                )
         rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
     width = max((len(row[1]) for row in rows), default=1)
     digits = max((len(row[2]) for row in rows), default=1)

@@ -238,6 +238,7 @@ def run_explain(args: argparse.Namespace) -> int:
         "commit",
         "sources.count",
         "history_since",
+        "min_evidence",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(f"    {line}   [{effective.origin(key)}]")

@@ -95,7 +95,7 @@ def _limit(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
-    from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
+    from ownit.commands.verify import AiAdded, PolicyRead, Renames, resolve_range
     from ownit.core import report as core
     from ownit.core.verify import prepare, uncovered, unowned_at_tip
     from ownit.git import history
@@ -139,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
-        tracker = core.unowned_claims(commits, prepared.claims)
+        renames = Renames(cwd, commits if prepared.claims else ()).result()
+        tracker = core.unowned_claims(commits, prepared.claims, renames)
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
@@ -176,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         unowned_at_tip(pending, tip_lines),
         tracker=tracker,
         shallow_skipped=skipped,
+        renames=renames,
     )
     progress.finish()
     header = {

@@ -214,6 +214,22 @@ class AiAdded:
         return history.added_lines(self.cwd, [sha for sha, paths in changed.items() if paths])
 
 
+class Renames:
+    """The files each commit renamed or moved (``history.renames``), read in the
+    background: what the claims of a range follow (nothing is read without claims)."""
+
+    def __init__(self, cwd: Path, commits: Any) -> None:
+        from ownit.git import history
+
+        self.shas = [commit.sha for commit in commits]
+        self._job = history.start_renames(cwd, self.shas) if self.shas else None
+
+    def result(self) -> dict[str, list[tuple[str, str]]]:
+        from ownit.git import history
+
+        return {} if self._job is None else history.renames(self._job, self.shas)
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
     from ownit.ci.output import output_to, write_json
@@ -253,6 +269,7 @@ def run(args: argparse.Namespace) -> int:
     reader: history.BlobReader | None = None
     try:
         ai_added = AiAdded(cwd, prepared)
+        moves = Renames(cwd, commits if prepared.claims else ())
         wanted = prepared.blob_specs()
         wanted += [(rng.tip, path) for path in prepared.claimed_paths()]
         fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
@@ -282,6 +299,7 @@ def run(args: argparse.Namespace) -> int:
             gitattributes_text=at.gitattributes_text,
             after_revision=after_revision,
             shallow=shallow,
+            renames=moves.result(),
         )
         progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)

@@ -14,7 +14,13 @@ How lines are counted:
   claims states (from the diff, blank lines included): such a commit makes every line it
   adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
   has none: its claim lines are all of its AI-written lines;
-- claims are counted as recorded; ``ownit verify`` is what checks them against the code.
+- claims are counted as recorded; ``ownit verify`` is what checks them against the code;
+- renames and moves are followed (``renames``, per commit): a claim on the renamed file
+  is about the same code as one on its old name;
+- every AI-written line has an evidence class (``Report.evidence``): claimed lines are
+  ``exact`` (a claim line names them); unclaimed ones are known only from the commit's
+  attribution, which covers the whole commit (commit-level: ``corroborated``, or
+  ``inferred`` for a ``weak`` pattern), not line by line.
 
 ``Report.history`` holds the same three numbers as they stood after each commit of the
 range (range order), with the commit's time: what the share over time is drawn from.
@@ -24,8 +30,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ownit.core import trailers as tr
+from ownit.core.model import Evidence
 from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
@@ -63,6 +71,8 @@ class Code:
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
             "commit": self.commit,
+            "evidence": Evidence.EXACT.value,
+            "scope": "line",
         }
 
 
@@ -157,6 +167,9 @@ class Report:
     tools: list[ToolRow] = field(default_factory=list)  # most commits first
     at_tip: list[UnownedAtTip] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)  # one per commit, range order
+    # AI-written lines by evidence class: claimed lines are exact, unclaimed ones carry
+    # their commit's (commit-level) class.
+    evidence: dict[str, int] = field(default_factory=lambda: {kind.value: 0 for kind in Evidence})
 
     @property
     def empty(self) -> bool:
@@ -171,6 +184,7 @@ class Report:
             "aiAssistedCommitsWithoutClaims": self.ai_commits_without_claims,
             "shallowCommitsSkipped": self.shallow_skipped,
             "lines": self.lines.to_json(),
+            "linesByEvidence": dict(self.evidence),
             "tools": [row.to_json() for row in self.tools],
             "owners": [row.to_json() for row in self.owners],
             "paths": [row.to_json() for row in self.paths],
@@ -189,15 +203,21 @@ def _tip_json(item: UnownedAtTip) -> dict[str, object]:
         "fingerprint": item.claim.fingerprint,
         "commit": item.commit.sha,
         "subject": subject_of(item.commit),
+        "evidence": Evidence.EXACT.value,
     }
 
 
 def unowned_claims(
-    commits: Sequence[CommitLike], claims: Mapping[str, Sequence[tr.ClaimLine]]
+    commits: Sequence[CommitLike],
+    claims: Mapping[str, Sequence[tr.ClaimLine]],
+    renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> UnownedTracker:
-    """The tracker of the range's claims, fed in range order (oldest commit first)."""
+    """The tracker of the range's claims, fed in range order (oldest commit first),
+    following each commit's ``renames`` (``(old, new)``)."""
     tracker = UnownedTracker()
     for commit in commits:
+        if renames:
+            tracker.rename(renames.get(commit.sha, ()))
         for claim in claims.get(commit.sha, ()):
             tracker.see(commit, claim)
     return tracker
@@ -228,12 +248,16 @@ def build(
     *,
     tracker: UnownedTracker | None = None,
     shallow_skipped: int = 0,
+    renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> Report:
     """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
     path it has no claim for, the lines it added (or their number). ``tracker``: the one
-    :func:`unowned_claims` gave for these commits (built here when not given)."""
+    :func:`unowned_claims` gave for these commits (built here when not given).
+    ``renames``: per commit, the files it renamed (``(old, new)``), which claimed code
+    follows."""
+    renames = renames or {}
     if tracker is None:
-        tracker = unowned_claims(commits, prepared.claims)
+        tracker = unowned_claims(commits, prepared.claims, renames)
     report = Report(commits=len(commits), shallow_skipped=shallow_skipped)
     report.at_tip = list(at_tip)
     tools: dict[str, ToolRow] = {}
@@ -259,6 +283,11 @@ def build(
     assisted = prepared.assisted
     for commit in commits:
         sha = commit.sha
+        moves = dict(renames.get(sha, ()))
+        if moves:
+            codes, standing = _follow(codes, moves), _follow(standing, moves)
+            for moved in codes.values():
+                moved.path = moves.get(moved.path, moved.path)
         claims = prepared.claims.get(sha, ())
         ai = sha in assisted
         report.ai_commits += ai
@@ -296,6 +325,8 @@ def build(
             report.lines.unclaimed += count
             tool_row(names[0] if names else UNKNOWN_TOOL).lines.unclaimed += count
             unclaimed_now += count
+            kind = prepared.ai_evidence.get(sha, Evidence.CORROBORATED)
+            report.evidence[kind.value] = report.evidence.get(kind.value, 0) + count
         report.history.append(Snapshot(sha, commit.time, owned_now, unowned_now, unclaimed_now))
 
     owners: dict[str, OwnerRow] = {}
@@ -321,12 +352,44 @@ def build(
             row.lines.unowned += code.lines
             report.lines.unowned += code.lines
             tool.lines.unowned += code.lines
+        report.evidence[Evidence.EXACT.value] += code.lines
 
     report.codes = sorted(codes.values(), key=lambda c: (c.path, c.first, c.fingerprint))
     report.owners = sorted(owners.values(), key=lambda o: (-o.lines, -o.regions, o.owner))
     report.paths = sorted(paths.values(), key=lambda p: (-p.lines.total, p.path))
     report.tools = sorted(tools.values(), key=lambda t: (-t.commits, -t.lines.total, t.tool))
     return report
+
+
+_V = TypeVar("_V")
+
+
+def _follow(
+    by_code: dict[tuple[str, str], _V], moves: Mapping[str, str]
+) -> dict[tuple[str, str], _V]:
+    """``by_code`` with each key's path under the name ``moves`` (old -> new) gives it;
+    when two keys meet, the one already under the new name is kept."""
+    out: dict[tuple[str, str], _V] = {}
+    for (path, fp), value in by_code.items():
+        if path not in moves:
+            out[(path, fp)] = value
+    for (path, fp), value in by_code.items():
+        if path in moves:
+            out.setdefault((moves[path], fp), value)
+    return out
+
+
+def evidence_text(report: Report) -> str:
+    """The AI-written lines by evidence class, in words."""
+    found = report.evidence
+    exact = found.get(Evidence.EXACT.value, 0)
+    corroborated = found.get(Evidence.CORROBORATED.value, 0)
+    inferred = found.get(Evidence.INFERRED.value, 0)
+    return (
+        f"evidence: exact {exact} (claim lines name them), corroborated {corroborated} and "
+        f"inferred {inferred} (commit-level: the commit's trailer or author attributes all "
+        "the lines it added, not line by line)"
+    )
 
 
 # --------------------------------------------------------------------------- rendering
@@ -399,6 +462,7 @@ def _summary(report: Report) -> list[str]:
         f"AI-written lines: {lines.total} — owned {lines.owned} ({_share(lines)}), "
         f"committed unowned {lines.unowned}, in AI-assisted commits with no claim "
         f"{lines.unclaimed}",
+        evidence_text(report),
     ]
     if report.shallow_skipped:
         out.append(
@@ -467,6 +531,10 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         f"| owned (`AI-Owned`) | {lines.owned} ({_share(lines)}) |",
         f"| committed unowned (`AI-Unowned`) | {lines.unowned} |",
         f"| in AI-assisted commits with no claim | {lines.unclaimed} |",
+        f"| evidence: exact (claim lines) | {report.evidence.get('exact', 0)} |",
+        "| evidence: corroborated (commit-level: the commit's trailer, not line by line) | "
+        f"{report.evidence.get('corroborated', 0)} |",
+        f"| evidence: inferred (commit-level, weak) | {report.evidence.get('inferred', 0)} |",
         f"| still unowned at the tip | {_plural(len(report.at_tip), 'region')} |",
     ]
     if report.shallow_skipped:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.core import trailers as tr
+from ownit.core.model import evidence_of_pattern
 from ownit.core.policy import Policy
 from ownit.core.provenance import (
     AiCommitDetector,
@@ -33,7 +34,7 @@ from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
 
 INDEX_FILE = "claim-index.json"
-INDEX_VERSION = 3  # 2: exact groups are not AI-assisted; 3: tools as tool:model
+INDEX_VERSION = 4  # 2: exact groups are not AI-assisted; 3: tools as tool:model; 4: evidence
 
 
 class BlameError(GitError):
@@ -41,9 +42,16 @@ class BlameError(GitError):
 
 
 def start_blame(
-    cwd: Path, path: str, ranges: Sequence[str] = (), contents: bytes | None = None
+    cwd: Path,
+    path: str,
+    ranges: Sequence[str] = (),
+    contents: bytes | None = None,
+    moves: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
+    """``moves``: git blame's ``-M``/``-C`` options (``-M``, ``-M20``, ``-C``, ``-CC``…),
+    which follow lines moved within the file or from other files."""
     args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
+    args += list(moves)
     for spec in ranges:
         args += ["-L", spec]
     if contents is not None:
@@ -118,6 +126,7 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
         claims=claims,
         ai_tool=None if match is None else match.attribution,
         ai_reason="" if match is None else match.reason,
+        ai_evidence="" if match is None else evidence_of_pattern(match.evidence).value,
     )
 
 
@@ -127,6 +136,7 @@ def _to_json(entry: CommitClaims) -> list[Any]:
         entry.order,
         entry.ai_tool,
         entry.ai_reason,
+        entry.ai_evidence,
         [
             [c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale]
             for c in entry.claims
@@ -135,7 +145,7 @@ def _to_json(entry: CommitClaims) -> list[Any]:
 
 
 def _from_json(item: list[Any]) -> CommitClaims:
-    sha, order, tool, reason, claims = item
+    sha, order, tool, reason, evidence, claims = item
     return CommitClaims(
         sha=str(sha),
         order=int(order),
@@ -147,6 +157,7 @@ def _from_json(item: list[Any]) -> CommitClaims:
         ),
         ai_tool=None if tool is None else str(tool),
         ai_reason=str(reason),
+        ai_evidence=str(evidence),
     )
 
 

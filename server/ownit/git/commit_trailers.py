@@ -595,16 +595,20 @@ class Gate:
 
 def gate(plan: Plan, policy: Policy) -> Gate:
     """Each unowned piece under its path's ``commit`` key; a path whose rule does not
-    require ownership lets it through silently."""
+    require ownership lets it through silently, and a piece known with less evidence than
+    the path's ``min_evidence`` (from its region's source) is only warned about: it never
+    blocks a commit on its own."""
+    from ownit.core.model import evidence_of_source
     from ownit.core.policy.model import CommitGate
 
     verdict = Gate()
     rules: dict[str, EffectiveRule] = {}
     for piece in plan.unowned:
         rule = rules.get(piece.path) or rules.setdefault(piece.path, policy.effective(piece.path))
+        enough = not piece.source or rule.requires_evidence(evidence_of_source(piece.source))
         if not rule.require_ownership or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
-        elif rule.commit is CommitGate.BLOCK:
+        elif rule.commit is CommitGate.BLOCK and enough:
             verdict.block.append((piece, rule.origin("commit")))
         else:
             verdict.warn.append(piece)
@@ -653,8 +657,10 @@ def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
 
 
 def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | None = None) -> None:
-    """The unowned AI lines of the commit (``unowned``: only these), each with how to
-    own it."""
+    """The unowned AI lines of the commit (``unowned``: only these), each with its
+    evidence class and how to own it."""
+    from ownit.core.model import evidence_of_source
+
     for note in plan.notes:
         print(f"ownit: {printable(note)}", file=out)
     if unowned is None:
@@ -669,7 +675,8 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     )
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
-        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool})")
+        evidence = f", {evidence_of_source(piece.source)} evidence" if piece.source else ""
+        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}{evidence})")
         print(f"  {where}{why}", file=out)
     print("ownit: to own them, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Literal, TypeVar
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
-from ownit.core.model import Severity, Source
+from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy import tool_model
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
@@ -106,6 +106,7 @@ class Settings:
     commit: CommitGate | None = None
     sources: SourceSettings = SourceSettings()
     history_since: HistorySince | None = None
+    min_evidence: Evidence | None = None
 
     def keys_set(self) -> list[str]:
         """The keys this block sets, dotted for nested ones (``rationale.min_chars``)."""
@@ -135,6 +136,7 @@ SETTING_KEYS = (
     "commit",
     "sources",
     "history_since",
+    "min_evidence",
 )
 RATIONALE_KEYS = ("min_chars", "max_chars", "reject", "also_reject")
 SOURCE_KEYS = ("count", "heuristic_min_lines")
@@ -292,6 +294,10 @@ class EffectiveRule:
     sources: frozenset[Source]
     heuristic_min_lines: int
     history_since: HistorySince
+    # The least evidence (exact > corroborated > inferred) that makes AI code here have to
+    # be owned: below it, it is shown and gets trailers but never blocks a commit and
+    # ownit verify does not ask for a claim.
+    min_evidence: Evidence = Evidence.INFERRED
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
 
@@ -333,6 +339,15 @@ class EffectiveRule:
         ]
         named = [name for name in candidates if name != "defaults"]
         return named[-1] if named else "defaults"
+
+    def requires_evidence(self, evidence: Evidence | str) -> bool:
+        """Whether AI code known with ``evidence`` has to be owned here (``min_evidence``);
+        an unknown class counts as ``inferred``."""
+        try:
+            kind = Evidence(evidence)
+        except ValueError:
+            kind = Evidence.INFERRED
+        return kind.at_least(self.min_evidence)
 
     @property
     def needs_ownership(self) -> bool:
@@ -412,6 +427,7 @@ class EffectiveRule:
                 else ""
             ),
             f"history_since: {self.history_since}",
+            f"min_evidence: {self.min_evidence.value} ({_EVIDENCE_WORDS[self.min_evidence]})",
         ]
         return lines
 
@@ -438,8 +454,16 @@ class EffectiveRule:
                 "heuristic_min_lines": self.heuristic_min_lines,
             },
             "history_since": None if self.history_since.kind == "all" else self.history_since.value,
+            "min_evidence": self.min_evidence.value,
             "origins": dict(self.origins),
         }
+
+
+_EVIDENCE_WORDS = {
+    Evidence.INFERRED: "AI code counts however it is known",
+    Evidence.CORROBORATED: "code known only from a guess or a weak trailer never blocks",
+    Evidence.EXACT: "code known only from a commit's trailer or a guess never blocks",
+}
 
 
 def _count(number: int, noun: str) -> str:
@@ -574,6 +598,7 @@ class Policy:
             sources=_as(values["sources.count"], frozenset),
             heuristic_min_lines=_as(values["sources.heuristic_min_lines"], int),
             history_since=_as(values["history_since"], HistorySince),
+            min_evidence=_as(values.get("min_evidence", Evidence.INFERRED), Evidence),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
         )

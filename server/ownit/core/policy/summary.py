@@ -100,6 +100,8 @@ def _value(settings: Settings, key: str) -> str:
         return settings.commit.value
     if key == "history_since" and settings.history_since is not None:
         return str(settings.history_since)
+    if key == "min_evidence" and settings.min_evidence is not None:
+        return settings.min_evidence.value
     rationale, sources = settings.rationale, settings.sources
     if key == "rationale.min_chars" and rationale.min_chars is not None:
         return f"{rationale.min_chars} characters"
