@@ -1,5 +1,7 @@
 """`ownit status [--json] [--all]`: the AI-written regions of this repository that nobody
-owns yet (or whose code changed since it was owned), re-anchored to the files on disk."""
+owns yet (or whose code changed since it was owned), re-anchored to the files on disk,
+each with its evidence class. The regions of a file that git says was renamed or moved
+(staged or committed) follow it to its new name."""
 
 from __future__ import annotations
 
@@ -19,6 +21,32 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _follow_renames(toplevel: Path, store: Any) -> None:
+    """Regions of files that are gone move to where git says the file went (a staged
+    ``git mv``, or a rename committed since)."""
+    from ownit.git import renames
+    from ownit.git import run as git
+
+    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
+    if not gone:
+        return
+    moves = renames.staged(toplevel, git.rev(toplevel, "HEAD"))
+    found = []
+    for old in gone:
+        new = renames.where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
+        if new is not None:
+            found.append((old, new))
+
+    def read(path: str) -> str | None:
+        try:
+            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
+        except OSError:
+            return None
+
+    if found:
+        renames.follow(store, found, read)
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.core.findings import format_age
@@ -34,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
+        _follow_renames(repo.toplevel, context.store)
         paths = sorted({state.region.path for state in context.store.region_states()})
         for key in paths:
             path = repo.toplevel / key
@@ -57,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
                     "tool": region.tool,
                     "model": region.model,
                     "source": str(region.source),
+                    "evidence": str(region.evidence),
                     "ownership": str(state.ownership),
                     "age": format_age(now - region.created_at),
                 }
@@ -78,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
         first, last = row["lines"]
         label = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
         shown = printable(row["path"])
-        print(f"{shown}:{first}-{last}  {row['ownership']:<9} {label} ({row['age']})")
+        print(
+            f"{shown}:{first}-{last}  {row['ownership']:<9} {label}, {row['evidence']}"
+            f" evidence ({row['age']})"
+        )
         if row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {shown}:{first} -m "<why it is right>"')
     for key in missing:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ownit.core.model import Ownership, RegionState, Severity
+
+if TYPE_CHECKING:
+    from ownit.core.provenance import HistoryRun
 
 
 class FindingCode(StrEnum):
@@ -23,6 +27,7 @@ class Finding:
     code: FindingCode
     severity: Severity
     message: str
+    evidence: str = ""  # the lines' evidence class (core.model.Evidence value)
 
 
 def format_age(seconds: float) -> str:
@@ -46,11 +51,13 @@ def finding_for(
     severity: Severity = Severity.WARNING,
     rule: str | None = None,
     history_commit: str | None = None,
+    history: HistoryRun | None = None,
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed.
 
     ``history_commit``: the region is known from history (the AI-assisted commit that
     introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    ``history``: that run, whose evidence (and scope) the message gives.
     """
     region = state.region
     ownership = state.ownership
@@ -65,26 +72,65 @@ def finding_for(
         )
         code = FindingCode.STALE_CLAIM
     elif history_commit is not None:
-        message = (
-            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never owned; "
-            "owning it records the claim with your next commit"
-        )
+        if history is not None and history.scope == "commit":
+            message = (
+                f"added by an AI-assisted commit ({region.tool_label}, commit "
+                f"{history_commit[:7]}; {history.evidence}, commit-level: its trailer "
+                "attributes the whole commit, not these lines) — never owned; owning it "
+                "records the claim with your next commit"
+            )
+        else:
+            message = (
+                f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never "
+                "owned; owning it records the claim with your next commit"
+            )
         code = FindingCode.HISTORY_UNOWNED
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
     if rule and rule != "defaults":
         message += f" (policy rule '{rule}')"
-    return Finding(region.id, region.first_line, region.end_line, code, severity, message)
+    evidence = history.evidence if history is not None else region.evidence.value
+    return Finding(region.id, region.first_line, region.end_line, code, severity, message, evidence)
 
 
-def hover_markdown(state: RegionState, now: float, rule: str | None = None) -> str:
+_EVIDENCE_HOW = {
+    "exact": "seen as it was written (agent hook, inline completion, chat edit, or marked"
+    " by a person)",
+    "corroborated": "from a commit's trailer or author naming an AI tool",
+    "inferred": "a guess (a large single insertion with no other evidence)",
+}
+
+
+def hover_markdown(
+    state: RegionState, now: float, rule: str | None = None, history: HistoryRun | None = None
+) -> str:
+    """The hover of a region; ``history``: the history run it stands for (lines known from
+    commits, not the store), whose evidence and scope it says."""
     region = state.region
-    lines = [
-        f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
-        "",
-        f"- source: {region.source} (confidence {region.confidence:.0%})",
-    ]
+    if history is not None and history.scope == "commit":
+        head = (
+            f"**AI-assisted commit** `{history.commit[:10]}` (`{region.tool_label}`) added "
+            f"lines {region.display_lines()}"
+        )
+    else:
+        head = f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}"
+    lines = [head, "", f"- source: {region.source} (confidence {region.confidence:.0%})"]
+    if history is None:
+        evidence = region.evidence.value
+        lines.append(f"- evidence: **{evidence}** — {_EVIDENCE_HOW[evidence]}")
+    elif history.scope == "commit":
+        why = f" ({history.commit_reason})" if history.commit_reason else ""
+        lines.append(
+            f"- evidence: **{history.evidence}**, commit-level: the commit's trailer{why} "
+            "attributes every line the commit added to an AI tool; it does not say that "
+            "each of these lines was AI-written"
+        )
+    else:
+        lines.append(
+            f"- evidence: **{history.evidence}**, line-level: an `AI-Owned` / `AI-Unowned` "
+            f"line of commit `{(history.claim_commit or history.commit)[:10]}` names these lines"
+        )
     if region.created_at > 0:
         lines.append(f"- recorded: {format_age(now - region.created_at)}")
     ownership = state.ownership

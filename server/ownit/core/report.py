@@ -54,6 +54,12 @@ class Code:
     owned: bool = False
     owners: list[str] = field(default_factory=list)  # e-mails, in claim order
     rationale: str = ""  # of the latest AI-Owned claim
+    renamed_to: str | None = None  # the file's name after later renames (None: same)
+
+    @property
+    def current_path(self) -> str:
+        """The file the code is in after the range's renames."""
+        return self.renamed_to or self.path
 
     @property
     def lines(self) -> int:
@@ -71,6 +77,7 @@ class Code:
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
             "commit": self.commit,
+            "renamedTo": self.renamed_to,
             "evidence": Evidence.EXACT.value,
             "scope": "line",
         }
@@ -287,7 +294,8 @@ def build(
         if moves:
             codes, standing = _follow(codes, moves), _follow(standing, moves)
             for moved in codes.values():
-                moved.path = moves.get(moved.path, moved.path)
+                if moved.current_path in moves:
+                    moved.renamed_to = moves[moved.current_path]
         claims = prepared.claims.get(sha, ())
         ai = sha in assisted
         report.ai_commits += ai
@@ -302,6 +310,7 @@ def build(
             if code is None:
                 code = codes[key] = Code(claim.path, claim.fingerprint, 0, 0, "", sha)
             code.first, code.last, code.commit = claim.first, claim.last, sha
+            code.path, code.renamed_to = claim.path, None
             code.tool = claim.tool or code.tool
             if claim.owned:
                 email = claim.owner_email or ""
@@ -331,10 +340,10 @@ def build(
 
     owners: dict[str, OwnerRow] = {}
     for code in codes.values():
-        code.owned = not tracker.is_unowned(code.path, code.fingerprint)
+        code.owned = not tracker.is_unowned(code.current_path, code.fingerprint)
         if code.owned and not code.owners:
             code.owned = False  # only AI-Unowned claims can leave a code here; be safe
-        row = path_row(code.path)
+        row = path_row(code.current_path)
         tool = tool_row(code.tool or UNKNOWN_TOOL)
         if code.owned:
             row.lines.owned += code.lines
@@ -347,7 +356,7 @@ def build(
                     owner = owners[email.casefold()] = OwnerRow(email)
                 owner.regions += 1
                 owner.lines += code.lines
-                owner.paths.add(code.path)
+                owner.paths.add(code.current_path)
         else:
             row.lines.unowned += code.lines
             report.lines.unowned += code.lines

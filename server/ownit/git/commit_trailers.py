@@ -31,8 +31,8 @@ from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_rang
 from ownit.core.model import Ownership, RegionState
 from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
+from ownit.git import renames, staged
 from ownit.git import run as git
-from ownit.git import staged
 from ownit.git.repo import Repository, store_path
 from ownit.store import Store, StoreError
 
@@ -199,9 +199,24 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     by_path: dict[str, list[RegionState]] = {}
     for state in states:
         by_path.setdefault(state.region.path, []).append(state)
+    # A file renamed or moved in what is staged (git mv, with or without edits): its
+    # regions, and their claims, follow it to its new name; its lines are compared with
+    # the old file's, so a rename alone adds none.
+    moves = renames.staged(cwd, base)
+    if any(old in by_path for old in moves):
+        _follow_staged_renames(repo, store, plan, moves, by_path)
+        states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
+        by_path = {}
+        for state in states:
+            by_path.setdefault(state.region.path, []).append(state)
+    renamed_from = {new: old for old, new in moves.items()}
     changed = set(staged.changed_paths(cwd, base))
     specs = [f":{path}" for path in by_path]
-    specs += [f"{base}:{path}" for path in by_path if base is not None and path in changed]
+    specs += [
+        f"{base}:{renamed_from.get(path, path)}"
+        for path in by_path
+        if base is not None and path in changed
+    ]
     blobs = staged.read_blobs(cwd, specs)
     committed = committed_claims(store, repo)
 
@@ -215,7 +230,8 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
             new_lines = staged.git_lines(staged_text)
             added: set[int] = set()
             if path in changed:
-                old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
+                old_path = renamed_from.get(path, path)
+                old_text = _decode(blobs.get(f"{base}:{old_path}")) if base is not None else None
                 added = (
                     set(range(len(new_lines)))
                     if old_text is None
@@ -237,6 +253,35 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
                 plan.problems.append(_problem(path, error, state.region.display_lines()))
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
+
+
+def _follow_staged_renames(
+    repo: Repository,
+    store: Store,
+    plan: Plan,
+    moves: dict[str, str],
+    by_path: dict[str, list[RegionState]],
+) -> None:
+    """Move the regions of files renamed in what is staged (and gone from the working
+    tree under their old name) to their new name; a note for any left behind."""
+    cwd = repo.toplevel
+    wanted = [
+        (old, new) for old, new in moves.items() if old in by_path and not (cwd / old).exists()
+    ]
+
+    def read(path: str) -> str | None:
+        text = _read_worktree(cwd / path)
+        if text is None:
+            text = _decode(staged.read_blobs(cwd, [f":{path}"]).get(f":{path}"))
+        return text
+
+    for moved in renames.follow(store, wanted, read):
+        if moved.left:
+            plan.notes.append(
+                f"{moved.left} AI-written region{'s' if moved.left != 1 else ''} of "
+                f"{tr.encode_path(moved.old)} could not be found in {tr.encode_path(moved.new)}"
+                " (renamed): they stay recorded under the old name"
+            )
 
 
 def _reraise_when_debugging() -> None:

@@ -122,7 +122,11 @@ def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | 
         "code": str(finding.code),
         "source": "ownit",
         "message": finding.message,
-        "data": {"regionId": finding.region_id},
+        "data": (
+            {"regionId": finding.region_id, "evidence": finding.evidence}
+            if finding.evidence
+            else {"regionId": finding.region_id}
+        ),
     }
 
 

@@ -40,7 +40,7 @@ def _region_json(
     if history is not None and severity is not Severity.OFF and not history.owned:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
-    finding = finding_for(tracked.state, now, severity, rule, commit)
+    finding = finding_for(tracked.state, now, severity, rule, commit, history)
     text = (
         json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
         if finding is not None

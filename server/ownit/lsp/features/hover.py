@@ -29,7 +29,7 @@ def register(server: OwnitServer) -> None:
         now = time.time()
         effective = session.rule_for(document)
         rule = effective.rule_name if effective is not None else None
-        text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule) for t in regions)
+        text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule, t.history) for t in regions)
         region = regions[0].region
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
