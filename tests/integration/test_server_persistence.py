@@ -345,7 +345,10 @@ async def test_regions_follow_a_renamed_file(git_repo: Path, home: Path) -> None
     client = await start(git_repo, home)
     new_uri = open_file(client, git_repo / "b.py")
     diagnostics = await wait_for_diagnostics(client, new_uri, lambda d: len(d) == 1)
-    assert lines_of(diagnostics) == [(3, 5)] and diagnostics[0].data == {"regionId": region, "evidence": "exact"}
+    assert lines_of(diagnostics) == [(3, 5)] and diagnostics[0].data == {
+        "regionId": region,
+        "evidence": "exact",
+    }
     status = await execute(client, "ownit.status", {})
     assert [r["path"] for r in status["regions"]] == ["b.py"]
     await stop(client)

@@ -46,20 +46,16 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "-M",
         dest="move_m",
-        nargs="?",
-        const="",
-        metavar="NUM",
-        help="follow lines moved or copied within the file (git blame -M[NUM])",
+        action="store_true",
+        help="follow lines moved or copied within the file (git blame -M)",
     )
     parser.add_argument(
         "-C",
         dest="move_c",
-        action="append",
-        nargs="?",
-        const="",
-        metavar="NUM",
-        help="also follow lines moved or copied from other files (git blame -C[NUM]; "
-        "repeat for more: -C -C)",
+        action="count",
+        default=0,
+        help="also follow lines moved or copied from other files of the same commit (git "
+        "blame -C; -C -C: of the commit that created the file too, -C -C -C: of any commit)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
@@ -123,18 +119,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _moves(args: argparse.Namespace) -> list[str]:
-    """git blame's -M/-C options as asked; a NUM that is not a number is refused."""
-    out: list[str] = []
-    asked = [("-M", args.move_m)] if args.move_m is not None else []
-    asked += [("-C", value) for value in args.move_c or ()]
-    for flag, value in asked:
-        if value and not value.isdigit():
-            raise UsageError(
-                f"{flag}{value}: {flag} takes an optional score (a number such as {flag}20), "
-                f"not {value!r}"
-            )
-        out.append(f"{flag}{value}")
-    return out
+    """git blame's -M/-C options as asked (git's default scores; -C at most three times,
+    as git counts it)."""
+    if args.move_c > 3:
+        raise UsageError("-C can be given at most three times (git blame -C -C -C)")
+    return (["-M"] if args.move_m else []) + ["-C"] * args.move_c
 
 
 def _print_text(results: list[Any]) -> None:

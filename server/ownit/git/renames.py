@@ -106,14 +106,13 @@ def follow(
     the lines they are found at in its text (``read(new)``): unchanged, elsewhere by
     fingerprint, or through a line diff from what the store last saw (a move with edits:
     an owned region whose lines changed is then stale, as after any edit). Regions not
-    found stay where they were. Files that already have regions under the new name are
-    left alone (something else tracks them there)."""
+    found stay where they were."""
     from ownit.core.reanchor import Anchor, reanchor  # only when something was renamed
 
     done: list[Moved] = []
     have = set(store.active_paths())
     for old, new in moves:
-        if old not in have or new in have:
+        if old not in have:
             continue
         text = read(new)
         if text is None:
@@ -134,7 +133,5 @@ def follow(
                     (result.region_id, result.first_line, result.end_line, fingerprint(span))
                 )
         moved = store.move_regions(old, new, positions, text) if positions else 0
-        if moved:
-            have.add(new)
         done.append(Moved(old, new, moved, len(states) - moved))
     return done
