@@ -186,3 +186,46 @@ def test_history_always_ends_with_the_report_totals(
         )
     unclaimed_so_far = [s.unclaimed for s in result.history]
     assert unclaimed_so_far == sorted(unclaimed_so_far), "unclaimed lines only add up"
+
+
+def test_renames_are_followed_and_code_counted_once() -> None:
+    fp = "3" * 12
+    commits = [Commit(A), Commit(B, message="Move\n"), Commit(C, message="Own it\n")]
+    prepared = Prepared(
+        claims={A: (unowned("old.py", 1, 3, fp),), C: (owned("new.py", 1, 3, fp),)},
+    )
+    moves = {B: [("old.py", "new.py")]}
+    # Without the renames the two names are two pieces of code; with them, one, owned.
+    assert report.unowned_claims(commits, prepared.claims).pending() != []
+    tracker = report.unowned_claims(commits, prepared.claims, moves)
+    assert tracker.pending() == []
+    result = report.build(commits, prepared, {}, tracker=tracker, renames=moves)
+    assert (result.lines.owned, result.lines.unowned) == (3, 0)
+    assert [(c.path, c.current_path) for c in result.codes] == [("new.py", "new.py")]
+    # Still unowned after the move: pending under the new name, the row says the new name.
+    prepared = Prepared(claims={A: (unowned("old.py", 1, 3, fp),)})
+    tracker = report.unowned_claims(commits, prepared.claims, moves)
+    assert [claim.path for _, claim in tracker.pending()] == ["new.py"]
+    result = report.build(commits, prepared, {}, tracker=tracker, renames=moves)
+    assert [p.path for p in result.paths] == ["new.py"]
+    assert result.to_json()["regions"][0]["renamedTo"] == "new.py"  # type: ignore[index]
+
+
+def test_lines_by_evidence() -> None:
+    from ownit.core.model import Evidence
+
+    commits = [Commit(A), Commit(B), Commit(C)]
+    prepared = Prepared(
+        claims={A: (owned("a.py", 1, 4, "4" * 12),)},
+        ai={B: "Co-authored-by: Claude", C: "Co-authored-by: Copilot"},
+        ai_evidence={B: Evidence.CORROBORATED, C: Evidence.INFERRED},
+    )
+    result = report.build(commits, prepared, {B: {"b.py": 5}, C: {"c.py": [1, 2]}})
+    assert result.evidence == {"exact": 4, "corroborated": 5, "inferred": 2}
+    assert result.to_json()["linesByEvidence"] == result.evidence
+    assert "evidence: exact 4 (claim lines name them), corroborated 5 and inferred 2" in (
+        report.render_text(result, "t", ["path"], 0)
+    )
+    assert "| evidence: inferred (commit-level, weak) | 2 |" in report.render_markdown(
+        result, "t", ["path"], 0
+    )
