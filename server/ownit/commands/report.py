@@ -15,12 +15,19 @@ to stdout. --limit applies to its path chart and table.
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
-unowned, unclaimed, total, ownedShare}, ``tools`` [{tool, commits, owned, unowned,
-unclaimed, total, ownedShare}], ``owners`` [{owner, regions, lines, paths}], ``paths``
-[{path, owned, unowned, unclaimed, total, ownedShare, owners}] (every path; --limit only
-cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool, fingerprint,
-commit, subject}], ``regions`` [{path, first, last, lines, fingerprint, tool, status,
-owners, rationale, commit}].
+unowned, unclaimed, total, ownedShare}, ``linesByEvidence`` {exact, corroborated,
+inferred}, ``tools`` [{tool, commits, owned, unowned, unclaimed, total, ownedShare}],
+``owners`` [{owner, regions, lines, paths}], ``paths`` [{path, owned, unowned,
+unclaimed, total, ownedShare, owners}] (every path, under its name after renames;
+--limit only cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool,
+fingerprint, commit, subject, evidence}], ``regions`` [{path, first, last, lines,
+fingerprint, tool, status, owners, rationale, commit, renamedTo, evidence, scope}].
+
+Evidence: claimed lines are ``exact`` (a claim line names them); unclaimed lines of an
+AI-assisted commit are known only from its trailer or author, a statement about the
+whole commit (commit-level): ``corroborated``, or ``inferred`` for a pattern a tool also
+writes without AI code. Renames and moves (``git mv``, with or without edits) are
+followed: code claimed under a file's old name is the same code under its new one.
 """
 
 from __future__ import annotations
