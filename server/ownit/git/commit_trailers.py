@@ -199,25 +199,34 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     by_path: dict[str, list[RegionState]] = {}
     for state in states:
         by_path.setdefault(state.region.path, []).append(state)
+    changed = set(staged.changed_paths(cwd, base))
+
+    def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
+        specs = [f":{path}" for path in by_path]
+        specs += [
+            f"{base}:{renamed_from.get(path, path)}"
+            for path in by_path
+            if base is not None and path in changed
+        ]
+        return staged.read_blobs(cwd, specs)
+
+    blobs = read({})
     # A file renamed or moved in what is staged (git mv, with or without edits): its
     # regions, and their claims, follow it to its new name; its lines are compared with
-    # the old file's, so a rename alone adds none.
-    moves = renames.staged(cwd, base)
-    if any(old in by_path for old in moves):
-        _follow_staged_renames(repo, store, plan, moves, by_path)
-        states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
-        by_path = {}
-        for state in states:
-            by_path.setdefault(state.region.path, []).append(state)
-    renamed_from = {new: old for old, new in moves.items()}
-    changed = set(staged.changed_paths(cwd, base))
-    specs = [f":{path}" for path in by_path]
-    specs += [
-        f"{base}:{renamed_from.get(path, path)}"
-        for path in by_path
-        if base is not None and path in changed
-    ]
-    blobs = staged.read_blobs(cwd, specs)
+    # the old file's, so a rename alone adds none. (Asked only when a file with regions
+    # is not staged: git's rename detection costs a diff.)
+    renamed_from: dict[str, str] = {}
+    if base is not None and any(blobs.get(f":{path}") is None for path in by_path):
+        moves = renames.staged(cwd, base)
+        if any(old in by_path for old in moves):
+            _follow_staged_renames(repo, store, plan, moves, by_path)
+            states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
+            by_path = {}
+            for state in states:
+                by_path.setdefault(state.region.path, []).append(state)
+        renamed_from = {new: old for old, new in moves.items()}
+        if renamed_from:
+            blobs = read(renamed_from)
     committed = committed_claims(store, repo)
 
     # One file that cannot be read or mapped must not cost the others their trailers: its
