@@ -5,6 +5,7 @@
  */
 import * as vscode from "vscode";
 import { validateRationale, validateReason, type Verdict } from "./logic/rationale";
+import { countOwnership, countsInWords } from "./logic/statusCounts";
 import { regionRange, type RegionIndex, type StatusRegion } from "./regions";
 import type { RulesCache } from "./rules";
 import { ServerRefused, type ServerController } from "./server";
@@ -231,7 +232,7 @@ export class Ownership {
       return;
     }
     const picked = await vscode.window.showQuickPick(regions.map(regionItem), {
-      title: `${regions.length} unowned AI-written region${regions.length === 1 ? "" : "s"}`,
+      title: countsInWords(countOwnership(regions)),
       matchOnDescription: true,
     });
     if (picked) {

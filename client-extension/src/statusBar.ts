@@ -1,5 +1,6 @@
-/** The status bar item: the workspace's count of unowned AI regions; click to jump to one. */
+/** The status bar item: the workspace's unowned and stale AI regions, counted apart; click to jump to one. */
 import * as vscode from "vscode";
+import { countOwnership, countsInWords, statusBarText, type OwnershipCounts } from "./logic/statusCounts";
 import type { RegionIndex } from "./regions";
 import type { ServerController } from "./server";
 
@@ -13,31 +14,26 @@ export class StatusBar implements vscode.Disposable {
   ) {
     this.item.name = "ownit: unowned AI code";
     this.item.command = "ownit.showUnowned";
-    this.render(regions.regions.length, 0);
+    this.render(countOwnership(regions.regions));
     this.disposables.push(
-      regions.onDidChange((list) => {
-        const stale = list.filter((region) => region.ownership === "stale").length;
-        this.render(list.length - stale, stale);
-      }),
-      server.onDidChangeRunning(() => this.render(regions.regions.length, 0)),
+      regions.onDidChange((list) => this.render(countOwnership(list))),
+      server.onDidChangeRunning(() => this.render(countOwnership(regions.regions))),
     );
     this.item.show();
   }
 
-  private render(unowned: number, stale: number): void {
+  private render(counts: OwnershipCounts): void {
     if (!this.server.running) {
       this.item.text = "$(warning) ownit";
       this.item.tooltip = `ownit: ${this.server.unavailableReason ?? "the server is not running"}`;
       this.item.backgroundColor = undefined;
       return;
     }
-    const total = unowned + stale;
-    this.item.text = total === 0 ? "$(pass) ownit" : `$(hubot) ${total} unowned`;
+    const text = statusBarText(counts);
+    this.item.text = text === "" ? "$(pass) ownit" : `$(hubot) ${text}`;
     this.item.tooltip =
-      total === 0
-        ? "ownit: every AI-written region in this workspace is owned"
-        : `ownit: ${unowned} unowned and ${stale} changed-since-owned AI-written region${total === 1 ? "" : "s"} — click to jump to one`;
-    this.item.backgroundColor = total === 0 ? undefined : new vscode.ThemeColor("statusBarItem.warningBackground");
+      text === "" ? "ownit: every AI-written region in this workspace is owned" : `ownit: ${countsInWords(counts)} — click to jump to one`;
+    this.item.backgroundColor = text === "" ? undefined : new vscode.ThemeColor("statusBarItem.warningBackground");
   }
 
   dispose(): void {

@@ -7,10 +7,12 @@ import their heavy dependencies inside their handlers so `ownit lsp` starts fast
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ownit import __version__
 from ownit.core.printable import printable
@@ -18,6 +20,7 @@ from ownit.core.printable import printable
 EXIT_OK = 0
 EXIT_POLICY = 1
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as git exits
 
 # `ownit --help` lists these first, in this order; any other module in ownit/commands/
 # (not starting with "_") is a verb too, listed after them alphabetically. A new verb is a
@@ -58,10 +61,74 @@ class UsageError(Exception):
     """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
 
 
+# The help of --json, the same for every verb that has it.
+JSON_HELP = "print one JSON document on stdout instead of text"
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's, without breaking lines inside hyphenated words (`prepare-commit-msg`)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return textwrap.fill(
+            " ".join(text.split()),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"ownit: {message}\n")
+        self.exit(EXIT_USAGE, f"ownit: {printable(self._unknown_verb(message) or message)}\n")
+
+    def _unknown_verb(self, message: str) -> str | None:
+        """argparse's "invalid choice" for a verb, said with the verbs people use (not the
+        hidden ones) and the nearest one."""
+        import difflib
+
+        for action in self._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                continue
+            if not message.startswith(f"argument {action.metavar}:"):
+                return None  # another argument's choices
+            given = message.partition("invalid choice: ")[2].partition(" (choose from")[0]
+            if not given:
+                return None
+            verbs = [choice.dest for choice in action._choices_actions]
+            near = difflib.get_close_matches(given.strip("'"), verbs, n=1)
+            hint = f"did you mean `{self.prog} {near[0]}`? " if near else ""
+            return f"{given} is not a command; {hint}`{self.prog} --help` lists them"
+        return None
+
+    def format_help(self) -> str:
+        # Descriptions are the modules' docstrings, written for Sphinx-style readers:
+        # ``code`` reads as `code` on a terminal.
+        return super().format_help().replace("``", "`")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("``", "`")
+
+
+def doc_description(doc: str | None) -> str | None:
+    """A verb module's docstring without its first paragraph (the one-line summary, which
+    is the verb's help in the list), for ``description=``."""
+    if not doc:
+        return None
+    parts = doc.split("\n\n", 1)
+    return parts[1] if len(parts) > 1 else None
 
 
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -75,6 +142,32 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            result = _main(argv)
+        except SystemExit as done:  # argparse's --help, --version and usage errors
+            if done.code is not None and not isinstance(done.code, int):
+                raise
+            result = done.code or EXIT_OK
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
+    except BrokenPipeError:
+        return _reader_went_away()
+    return result
+
+
+def _reader_went_away() -> int:
+    """Whoever read our output stopped (`ownit status | head -1`): stop quietly, as git
+    does, with the exit status of a process ended by SIGPIPE (128 + 13). Both streams go to
+    /dev/null first, so Python's own flush at exit has nowhere left to fail."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # not a real file: nothing to do
+            os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     verb = arguments[0] if arguments else ""
     # Hooks run `ownit <verb>` inside other tools (git, agents): import only that verb's
@@ -100,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise  # main() ends quietly
     except Exception as error:
         # The store's errors say what is wrong and what to do: one line, exit 2, never a
         # traceback. (Imported here: a verb that never touched the store never pays.)

@@ -835,8 +835,8 @@ class Session:
         name, email = context.identity()
         if rule is not None and not rule.owner_allowed(email):
             raise RequestError(
-                f"{email} may not own code in {document.key}: policy rule "
-                f"'{rule.origin('owners')}' accepts {', '.join(rule.owners)}"
+                f"{email} may not own code in {document.key}: "
+                f"{rule.origin_phrase('owners')} accepts {', '.join(rule.owners)}"
             )
         claim = Claim(
             region_id=region_id,

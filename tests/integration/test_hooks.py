@@ -120,7 +120,7 @@ def test_install_writes_marked_hooks(repo: Path, env: dict[str, str]) -> None:
         assert "ownit-managed-hook" in hook.read_text()
         assert os.access(hook, os.X_OK)
     again = ownit(repo, env, "hooks", "install", "--json")
-    assert {h["action"] for h in json.loads(again.stdout)["hooks"]} == {"updated"}
+    assert {h["action"] for h in json.loads(again.stdout)["hooks"]} == {"unchanged"}
 
 
 def test_owned_region_gets_trailers_and_is_recorded(repo: Path, env: dict[str, str]) -> None:

@@ -91,7 +91,7 @@ def test_block_by_default_in_sensitive_paths_and_for_stale_claims(
     code, err = commit(repo, env)
     assert code == 1
     assert "src/auth/token.py:1-4" in err
-    assert "stale" in err and "policy rule 'sensitive'" in err
+    assert "stale" in err and "built-in rule 'sensitive'; no .ownit.yaml" in err
 
 
 def test_warn_commits_with_unowned_trailers_and_warning(repo: Path, env: dict[str, str]) -> None:

@@ -102,6 +102,34 @@ async def test_claims_follow_the_rule_for_the_path(git_repo: Path, home: Path) -
     assert "may not own code in auth/c.py" in message and "lead@example.com" in message
     rules = await execute(client, "ownit.rationaleRules", {"uri": uri})
     assert rules["minChars"] == 40 and rules["rule"] == "sensitive"
+    assert rules["origin"] == "policy rule 'sensitive'"
+    await stop(client)
+
+
+async def test_without_a_policy_file_the_built_in_defaults_are_named_as_such(
+    git_repo: Path, home: Path
+) -> None:
+    path = write(git_repo, "src/a.py", BODY)
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    region = await mark(client, uri, 1, 2)
+    with pytest.raises(JsonRpcException) as caught:
+        await execute(client, "ownit.claim", {"uri": uri, "regionId": region, "rationale": "ok"})
+    assert str(caught.value.message).endswith("(built-in defaults; no .ownit.yaml)")
+    rules = await execute(client, "ownit.rationaleRules", {"uri": uri})
+    assert rules["rule"] == "defaults"
+    assert rules["origin"] == "built-in defaults; no .ownit.yaml"
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=1, character=0),
+        )
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "- policy: built-in defaults; no .ownit.yaml (see `ownit policy explain src/a.py`)" in (
+        hover.contents.value
+    )
+    assert "`defaults`" not in hover.contents.value
     await stop(client)
 
 

@@ -47,3 +47,16 @@ def test_a_store_message_quoting_a_hostile_path_stays_one_line() -> None:
     assert shown == (
         "cannot open the ownit store /repo/ré\\x1b[2K\\nno problems found\\t/state.db: read-only"
     )
+
+
+def test_printable_json_is_the_same_document_without_terminal_controls() -> None:
+    import json
+
+    from ownit.core.printable import printable_json
+
+    data = {"path": "a\u202eb\x85c\x7f.py", "text": "数据 ok", "bytes": "x\udcff", "n": [1, 2]}
+    text = printable_json(json.dumps(data, indent=2, ensure_ascii=False))
+    assert json.loads(text) == data
+    assert "\u202e" not in text and "\x85" not in text and "\x7f" not in text
+    assert "\udcff" not in text and "数据 ok" in text and "\n" in text
+    text.encode("utf-8")  # a lone surrogate would not encode: it is escaped

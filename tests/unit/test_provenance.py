@@ -70,16 +70,25 @@ def test_message_claims_in_body_and_indented() -> None:
 def test_ai_detector_agrees_with_policy() -> None:
     policy = default_policy()
     detector = AiCommitDetector(policy)
+    # (message, author name, author email, AI-assisted?)
     cases = [
-        ("Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n", "Dev", "d@x"),
-        ("Fix\n\nco-authored-by: GitHub Copilot <x@y>\n", "Dev", "d@x"),
-        ("Fix\n\nSigned-off-by: Dev <d@x>\n", "Dev", "d@x"),
-        ("Fix\n", "Dev (aider)", "d@x"),
-        ("Fix\n", "Copilot", "198982749+Copilot@users.noreply.github.com"),
-        ("Fix\n\nAssisted-by: copilot\n", "Dev", "d@x"),
+        ("Fix\n\nCo-authored-by: Claude <noreply@anthropic.com>\n", "Dev", "d@x", True),
+        (
+            "Fix\n\nco-authored-by: Copilot <1+Copilot@users.noreply.github.com>\n",
+            "Dev",
+            "d@x",
+            True,
+        ),
+        ("Fix\n\nSigned-off-by: Dev <d@x>\n", "Dev", "d@x", False),
+        ("Fix\n", "Dev (aider)", "d@x", True),
+        ("Fix\n", "Copilot", "198982749+Copilot@users.noreply.github.com", True),
+        ("Fix\n\nAssisted-by: copilot\n", "Dev", "d@x", True),
+        ("Fix\n", "Dev", "d@x", False),
     ]
-    for message, name, email in cases * 2:
+    # Twice: the detector caches, and a cached answer must be the same answer.
+    for message, name, email, ai in cases * 2:
         expected = policy.ai_commit_match(message, name, email, name, email)
+        assert (expected is not None) is ai, (message, name)
         assert detector.match(message, name, email, name, email) == expected
 
 

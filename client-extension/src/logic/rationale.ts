@@ -13,6 +13,8 @@ export interface RationaleRules {
   readonly reject: readonly string[];
   readonly patterns: readonly string[];
   readonly rule: string | null;
+  /** Where the rationale rules came from, as the server's refusals say it ("built-in defaults; no .ownit.yaml"). */
+  readonly origin: string | null;
   readonly heuristicMinLines: number | null;
 }
 
@@ -44,6 +46,7 @@ export const DEFAULT_RULES: RationaleRules = Object.freeze({
   ]),
   patterns: Object.freeze([]),
   rule: null,
+  origin: null,
   heuristicMinLines: null,
 });
 
@@ -106,7 +109,11 @@ function stripPhrases(text: string, phrases: readonly string[]): string {
 }
 
 function ruleSuffix(rules: RationaleRules): string {
-  return rules.rule ? ` (policy rule '${rules.rule}')` : "";
+  if (rules.origin) {
+    return ` (${rules.origin})`;
+  }
+  // An older server: only the rule's name, and "defaults" is no rule a user wrote.
+  return rules.rule && rules.rule !== "defaults" ? ` (policy rule '${rules.rule}')` : "";
 }
 
 /** The verdict the server would give, with a message worded like the server's. */
@@ -170,6 +177,7 @@ export function parseRules(value: unknown): RationaleRules {
     reject: strings(v["reject"], DEFAULT_RULES.reject),
     patterns: strings(v["patterns"], DEFAULT_RULES.patterns),
     rule: typeof v["rule"] === "string" ? v["rule"] : null,
+    origin: typeof v["origin"] === "string" ? v["origin"] : null,
     heuristicMinLines:
       typeof minLines === "number" && Number.isInteger(minLines) && minLines > 0 ? minLines : null,
   };

@@ -69,6 +69,12 @@ describe("validateRationale", () => {
     assert.match(rejected("too short", rules), /at least 10 needed.*\(policy rule 'sensitive'\)/);
     assert.equal(validateRationale("checked every branch by hand", rules).ok, true);
   });
+  it("names where the rules came from as the server says it, never a rule called 'defaults'", () => {
+    const builtIn = { minChars: 20, maxChars: 300, reject: [], patterns: [], rule: "defaults" };
+    const said = rejected("too short", parseRules({ ...builtIn, origin: "built-in defaults; no .ownit.yaml" }));
+    assert.match(said, /\(built-in defaults; no \.ownit\.yaml\)$/);
+    assert.doesNotMatch(rejected("too short", parseRules(builtIn)), /policy rule/);
+  });
   it("leaves regex patterns to the server (RE2 there; a backtracking RegExp here could hang)", () => {
     const slow = "/a*a*a*a*a*a*a*a*b/";
     const rules = parseRules({ patterns: ["/^copied from/", slow, "(?i)x(", "[unclosed"] });

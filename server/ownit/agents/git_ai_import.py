@@ -24,6 +24,7 @@ from ownit.agents.record import (
     safe_file,
 )
 from ownit.core.git_ai import Attestation, AuthorshipLog, GitAiError, parse_note
+from ownit.core.text import NotTextError, decode_text
 from ownit.git import run as git
 from ownit.git.history import BatchRead
 from ownit.git.repo import Repository
@@ -62,11 +63,11 @@ def _history(repo: Repository) -> list[str]:
 
 
 def _decode(data: bytes | None) -> str | None:
-    if data is None or b"\x00" in data:
+    if data is None:
         return None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return decode_text(data)
+    except NotTextError:
         return None
 
 

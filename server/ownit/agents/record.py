@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.core.model import RegionStatus, Source
+from ownit.core.text import NotTextError, decode_text
 from ownit.git.repo import Repository
 
 
@@ -40,17 +41,10 @@ def checkpoints_dir(repo: Repository) -> Path:
 
 def safe_file(repo: Repository, raw: str, base: Path) -> tuple[Path, str]:
     """The file ``raw`` names (relative to ``base``), refused unless inside ``repo``."""
-    if "\x00" in raw or not raw:
-        raise RecordError(f"refused path {raw!r}")
-    path = Path(raw)
-    if not path.is_absolute():
-        path = base / path
-    path = Path(os.path.abspath(path))
     try:
-        rel = repo.relpath(path)
+        return repo.inside(raw, base)
     except ValueError as error:
-        raise RecordError(f"refused: {error}") from None
-    return path, rel
+        raise RecordError(str(error)) from None
 
 
 def read_text(path: Path, rel: str) -> str | None:
@@ -63,12 +57,10 @@ def read_text(path: Path, rel: str) -> str | None:
         raise RecordError(f"{rel} is a directory") from None
     except OSError as error:
         raise RecordError(f"cannot read {rel}: {error.strerror}") from None
-    if b"\x00" in data:
-        raise RecordError(f"{rel} is a binary file; ownit tracks text files only")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RecordError(f"{rel} is not UTF-8 text; ownit tracks UTF-8 files") from None
+        return decode_text(data)
+    except NotTextError as error:
+        raise RecordError(f"{rel}: {error}") from None
 
 
 def record(

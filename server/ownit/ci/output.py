@@ -11,6 +11,7 @@ from typing import Any
 
 from ownit.cli import UsageError
 from ownit.core.alerts import clean_text
+from ownit.core.printable import printable_json
 
 
 def _open(path: str) -> Any:
@@ -42,13 +43,10 @@ def _clean(value: Any) -> Any:
 
 def write_json(document: Any, path: str | None) -> None:
     """``document`` as indented UTF-8 JSON to ``path`` (None or ``-``: stdout)."""
-    text = json.dumps(_clean(document), indent=2, ensure_ascii=False) + "\n"
+    # Escaped where a terminal could be driven (the same JSON): SARIF goes to stdout too.
+    text = printable_json(json.dumps(_clean(document), indent=2, ensure_ascii=False)) + "\n"
     if path is None or path == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            sys.stderr.close()
+        sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return
     with _open(path) as handle:
         handle.write(text)

@@ -10,8 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ownit.cli import UsageError, print_notices
+from ownit.core.text import NotTextError, decode_text
 from ownit.git.repo import GitError, Repository, find_repository
-from ownit.session import Document, RequestError, Session, path_to_uri
+from ownit.session import Document, RequestError, Session, Tracked, path_to_uri
 
 
 def current_repository() -> Repository | None:
@@ -27,9 +28,9 @@ def checked_path(raw: str) -> Path:
     repo = current_repository()
     if repo is not None:
         try:
-            repo.relpath(path)
+            path, _ = repo.inside(raw, Path.cwd())
         except ValueError as error:
-            raise UsageError(f"refused: {error}") from None
+            raise UsageError(str(error)) from None
     if not path.exists():
         raise UsageError(f"{raw}: no such file")
     if not path.is_file():
@@ -38,15 +39,10 @@ def checked_path(raw: str) -> Path:
 
 
 def read_text(path: Path) -> str:
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise UsageError(f"{path}: binary file; ownit tracks text files only")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{path}: not UTF-8 text (byte {error.start}); ownit tracks UTF-8 files"
-        ) from None
+        return decode_text(path.read_bytes())
+    except NotTextError as error:
+        raise UsageError(f"{path}: {error}") from None
 
 
 def open_on_disk(session: Session, path: Path) -> Document:
@@ -108,8 +104,24 @@ def parse_line_range(value: str) -> tuple[int, int]:
 def region_at(session: Session, document: Document, line: int) -> str:
     """The id of the active region holding 1-based ``line`` of an open document."""
     regions = session.regions_at(document.uri, line - 1, line - 1)
+    count = document.buffer.line_count()
+    if document.buffer.text.endswith(("\n", "\r")):
+        count -= 1  # the empty "line" after a final newline is not a line of the file
+    if not regions and line > count:
+        raise UsageError(f"{document.key} has {count} lines; line {line} is past its end")
     if not regions:
         raise UsageError(
             f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"
         )
-    return regions[0].region.id
+    # Overlapping regions (lines marked again with a wider range): the one that still
+    # needs an owner, then the innermost, so `ownit status`'s `ownit claim PATH:LINE`
+    # owns the region it was printed under; a dismissed one only when nothing else is there.
+    from ownit.core.model import Ownership
+
+    def preference(tracked: Tracked) -> tuple[int, int, int]:
+        ownership = tracked.state.ownership
+        rank = {Ownership.UNOWNED: 0, Ownership.STALE: 0, Ownership.OWNED: 1}.get(ownership, 2)
+        region = tracked.region
+        return (rank, region.end_line - region.first_line, region.first_line)
+
+    return min(regions, key=preference).region.id

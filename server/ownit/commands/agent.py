@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ownit.cli import EXIT_OK, UsageError
+from ownit.core.printable import printable
 
 if TYPE_CHECKING:
     from ownit.git.repo import Repository
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 "updated": f"updated ownit's {args.name} hook in {path}",
                 "unchanged": f"ownit's {args.name} hook is already in {path}",
             }
-            print(messages[action])
+            print(printable(messages[action]))
             if project_level and repo is not None:
                 _record_python(repo.toplevel)
                 print(
@@ -85,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
                     "in git config ownit.python)"
                 )
         elif uninstall(args.name, path):
-            print(f"removed ownit's {args.name} hook from {path}")
+            print(printable(f"removed ownit's {args.name} hook from {path}"))
             if project_level and repo is not None:
                 _forget_python(repo.toplevel, project)
         else:
-            print(f"ownit's {args.name} hook was not in {path}; nothing to remove")
+            print(printable(f"ownit's {args.name} hook was not in {path}; nothing to remove"))
     except InstallError as error:
         raise UsageError(str(error)) from None
     return EXIT_OK

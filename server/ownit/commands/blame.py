@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
+from ownit.core.printable import printable, printable_json
 
 
 def add_parser(subparsers: Any) -> None:
@@ -29,7 +30,9 @@ def add_parser(subparsers: Any) -> None:
         description=__doc__.split("\n", 2)[2] if __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE")
+    parser.add_argument(
+        "file", metavar="FILE", help="the file to blame (a path in this repository)"
+    )
     parser.add_argument(
         "-L",
         dest="ranges",
@@ -105,16 +108,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     results = resolve(lines, index, relative)
     progress.finish()
-    try:
-        if args.json:
-            out = sys.stdout
-            for result in results:
-                out.write(json.dumps(result.to_json(), ensure_ascii=False))
-                out.write("\n")
-        else:
-            _print_text(results)
-    except BrokenPipeError:
-        sys.stderr.close()
+    if args.json:  # a reader that goes away (`| head`): cli.main
+        out = sys.stdout
+        for result in results:
+            out.write(printable_json(json.dumps(result.to_json(), ensure_ascii=False)))
+            out.write("\n")
+    else:
+        _print_text(results)
     return EXIT_OK
 
 
@@ -127,7 +127,7 @@ def _moves(args: argparse.Namespace) -> list[str]:
 
 
 def _print_text(results: list[Any]) -> None:
-    from ownit.core.printable import printable
+    from ownit.core.columns import display_width, line_span, pad
 
     claims: dict[tuple[str, Any], int] = {}
     commits: dict[str, int] = {}
@@ -146,7 +146,7 @@ def _print_text(results: list[Any]) -> None:
                     c = r.claim
                     legend.append(
                         printable(
-                            f"[{claims[key]}] {c.path}:{c.first}-{c.last} owned by"
+                            f"[{claims[key]}] {c.path}:{line_span(c.first, c.last)} owned by"
                             f" {r.owner_email} in {(r.claim_commit or '')[:8]}:"
                             f" {r.rationale or '(no rationale)'}"
                         )
@@ -170,11 +170,11 @@ def _print_text(results: list[Any]) -> None:
                     f" [{commits[r.commit]}]"
                 )
         rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
-    width = max((len(row[1]) for row in rows), default=1)
+    width = max((display_width(row[1]) for row in rows), default=1)
     digits = max((len(row[2]) for row in rows), default=1)
     out = sys.stdout
     for sha, column, number, text in rows:
-        out.write(f"{sha} ({column:<{width}} {number:>{digits}}) {text}\n")
+        out.write(f"{sha} ({pad(column, width)} {number:>{digits}}) {text}\n")
     if legend:
         out.write("\n")
         for line in legend:

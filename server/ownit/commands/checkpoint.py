@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK
+from ownit.core.printable import printable
 
 
 def add_parser(subparsers: Any) -> None:
@@ -59,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     except Exception as error:  # never a traceback inside the agent
         problems.append(f"internal error ({type(error).__name__}: {error}); nothing recorded")
     for problem in problems:
-        print(f"ownit checkpoint: {' '.join(problem.split())}", file=sys.stderr)
+        # One line each (an agent shows the first line), nothing raw from the payload.
+        print(f"ownit checkpoint: {printable(' '.join(problem.split()))}", file=sys.stderr)
     return failure if problems else EXIT_OK
 
 

@@ -12,12 +12,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("claim", help="own the AI-written region at PATH:LINE")
-    parser.add_argument("location", metavar="PATH:LINE")
+    parser.add_argument(
+        "location",
+        metavar="PATH:LINE",
+        help="the file and a line of the region, e.g. src/auth.py:25",
+    )
     parser.add_argument(
         "-m",
         "--message",
@@ -31,7 +35,7 @@ def add_parser(subparsers: Any) -> None:
         help="also make a claim-only commit (for code already committed; staged changes"
         " stay staged)",
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 

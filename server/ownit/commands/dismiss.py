@@ -6,14 +6,24 @@ import argparse
 import json
 from typing import Any
 
-from ownit.cli import EXIT_OK
+from ownit.cli import EXIT_OK, JSON_HELP
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("dismiss", help="say the region at PATH:LINE is not AI-written")
-    parser.add_argument("location", metavar="PATH:LINE")
-    parser.add_argument("-m", "--message", required=True, metavar="REASON")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "location",
+        metavar="PATH:LINE",
+        help="the file and a line of the region, e.g. src/auth.py:25",
+    )
+    parser.add_argument(
+        "-m",
+        "--message",
+        required=True,
+        metavar="REASON",
+        help="why the region is not AI-written (recorded with your git identity)",
+    )
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 

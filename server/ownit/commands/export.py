@@ -44,7 +44,7 @@ def _write(path: Path, text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.trace_export import export_commits, export_working_tree
     from ownit.commands._files import current_repository
-    from ownit.core.printable import printable
+    from ownit.core.printable import printable, printable_json
     from ownit.git.history import log
     from ownit.git.repo import GitError
 
@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     for problem in done.problems:
         print(f"ownit export: {printable(problem)}", file=sys.stderr)
-    body = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in done.records)
+    body = "".join(
+        printable_json(json.dumps(record, ensure_ascii=False)) + "\n" for record in done.records
+    )
     if args.output is None:
         sys.stdout.write(body)
         return EXIT_OK

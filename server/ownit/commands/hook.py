@@ -1,23 +1,46 @@
-"""`ownit hook <name> [ARGS...]`: what the installed git hooks run (not for people)."""
+"""`ownit hook <name> [ARGS...]`: what the installed git hooks run (not for people).
+
+Git runs each hook with its own arguments, passed on as they are: ``prepare-commit-msg
+MSG-FILE [SOURCE [COMMIT]]`` writes ownit's trailers for the staged AI-written lines into
+the message; ``commit-msg MSG-FILE`` keeps them in the final message and applies the
+policy's commit gate (exit 1: the commit is refused); ``post-commit`` records which claims
+the commit carried. A hook never stops a commit because ownit itself failed: the error is
+one line on stderr and the commit goes on (``OWNIT_DEBUG=1`` shows the traceback).
+Install them with ``ownit hooks install``."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from ownit.cli import doc_description
+
 HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit")
 
 
 def add_parser(subparsers: Any) -> None:
+    # No help=: a verb for git, not for people, so `ownit --help` does not list it (next
+    # to `hooks`, which is the one people want); it works all the same.
     parser = subparsers.add_parser(
-        "hook", help="run one of ownit's git hooks (git calls this; see `ownit hooks`)"
+        "hook",
+        description=doc_description(__doc__),
+        usage="ownit hook {prepare-commit-msg,commit-msg,post-commit} [ARGS...]",
     )
-    parser.add_argument("name", choices=HOOK_NAMES)
-    parser.add_argument("hook_args", nargs=argparse.REMAINDER, metavar="ARGS")
-    parser.set_defaults(handler=run)
+    parser.add_argument("name", choices=HOOK_NAMES, help="the git hook to run")
+    parser.add_argument(
+        "hook_args",
+        nargs=argparse.REMAINDER,
+        metavar="ARGS",
+        help="the hook's arguments, as git gives them",
+    )
+    parser.set_defaults(handler=run, parser=parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    # ARGS takes everything after the name, `--help` too (git never passes options).
+    if args.hook_args[:1] in (["-h"], ["--help"]):
+        args.parser.print_help()
+        return 0
     from ownit.git.hook_runner import run as run_hook
 
     return run_hook(args.name, list(args.hook_args))

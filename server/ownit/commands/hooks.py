@@ -11,7 +11,8 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_USAGE, UsageError
+from ownit.cli import EXIT_OK, EXIT_USAGE, JSON_HELP, UsageError
+from ownit.core.printable import printable
 
 
 def add_parser(subparsers: Any) -> None:
@@ -35,10 +36,10 @@ def add_parser(subparsers: Any) -> None:
             " (that file is kept as <name>.ownit-chained.<n>.bak); never deletes a hook"
         ),
     )
-    install.add_argument("--json", action="store_true")
+    install.add_argument("--json", action="store_true", help=JSON_HELP)
     install.set_defaults(handler=run_install)
     uninstall = sub.add_parser("uninstall", help="remove the hooks, restoring chained ones")
-    uninstall.add_argument("--json", action="store_true")
+    uninstall.add_argument("--json", action="store_true", help=JSON_HELP)
     uninstall.set_defaults(handler=run_uninstall)
     parser.set_defaults(handler=_missing_action(parser))
 
@@ -75,7 +76,7 @@ def _report(actions: list[Any], as_json: bool) -> None:
         return
     for a in actions:
         detail = f" ({a.detail})" if a.detail else ""
-        print(f"{a.name}: {a.action} {a.path}{detail}")
+        print(printable(f"{a.name}: {a.action} {a.path}{detail}"))
 
 
 def run_install(args: argparse.Namespace) -> int:
@@ -86,7 +87,9 @@ def run_install(args: argparse.Namespace) -> int:
     try:
         actions = install(repo.toplevel, force=args.force)
     except HookInstallError as error:
-        print(f"ownit: hooks not installed:\n{error}", file=sys.stderr)
+        print("ownit: hooks not installed:", file=sys.stderr)
+        for line in str(error).split("\n"):  # one problem a line (ours)
+            print(f"  {printable(line)}", file=sys.stderr)
         return EXIT_USAGE
     except (GitError, OSError) as error:
         raise UsageError(f"cannot install the hooks: {error}") from error

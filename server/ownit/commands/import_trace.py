@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.core.printable import printable
 
 DEFAULT_PATH = ".agent-trace/traces.jsonl"
 
@@ -31,7 +32,7 @@ def add_parser(subparsers: Any) -> None:
         description="Turn the AI ranges of Agent Trace records into ownit regions.",
     )
     trace.add_argument("path", nargs="?", help=f"JSONL file (default {DEFAULT_PATH})")
-    trace.add_argument("--json", action="store_true")
+    trace.add_argument("--json", action="store_true", help=JSON_HELP)
     trace.set_defaults(handler=run)
     from ownit.commands._import_git_ai import add_kind
 
@@ -135,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 already += 1
     for problem in problems:
-        print(f"ownit import: {problem}", file=sys.stderr)
+        print(f"ownit import: {printable(problem)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"imported": imported, "unchanged": already, "problems": problems}))
     else:

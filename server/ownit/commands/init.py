@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ownit.cli import EXIT_OK, EXIT_USAGE, UsageError
+from ownit.core.printable import printable
 
 if TYPE_CHECKING:
     from ownit.setup.init import InitResult, Step
@@ -75,7 +76,8 @@ def _ask(found: dict[str, str], toplevel: Path) -> list[str]:
             continue
         where = path.relative_to(toplevel).as_posix()
         # On stdout (input() would write the prompt to stderr), then one line of stdin.
-        print(f"found {marker}: add ownit's {agent} hook to {where}? [y/N] ", end="", flush=True)
+        question = printable(f"found {marker}: add ownit's {agent} hook to {where}?")
+        print(f"{question} [y/N] ", end="", flush=True)
         answer = sys.stdin.readline()
         if answer.strip().lower() in ("y", "yes"):
             chosen.append(agent)
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = initialize(repo, args.preset, force=args.force, agents=chosen, found=found)
     except (InitError, PresetError) as error:
-        print(f"ownit: {error}", file=sys.stderr)
+        print(f"ownit: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except (GitError, OSError) as error:
         raise UsageError(f"cannot set this repository up: {error}") from None
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print(result, args.preset, repo.toplevel)
     for step in result.failed:
-        print(f"ownit: {step.what}: {step.detail}", file=sys.stderr)
+        print(printable(f"ownit: {step.what}: {step.detail}"), file=sys.stderr)
     return EXIT_USAGE if result.failed else EXIT_OK
 
 

@@ -11,10 +11,21 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("lsp", help="run the language server (stdio)")
     parser.add_argument("--stdio", action="store_true", help="talk over stdio (the default)")
     parser.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=2087)
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="with --tcp: the address to listen on (default 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=2087, help="with --tcp: the port to listen on (default 2087)"
+    )
     parser.add_argument("--log-file", help="write the server's log to this file")
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING"])
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING"],
+        help="how much the log says (default WARNING)",
+    )
     parser.set_defaults(handler=run)
 
 

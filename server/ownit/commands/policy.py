@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.core.printable import printable
 
 
 def add_parser(subparsers: Any) -> None:
@@ -102,9 +103,9 @@ def run_check(args: argparse.Namespace) -> int:
             )
         else:
             for problem in problems:
-                print(problem)
+                print(printable(str(problem)))
             count = len(problems)
-            print(f"{shown}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+            print(printable(f"{shown}: {count} problem{'s' * (count != 1)}"), file=sys.stderr)
         return EXIT_POLICY
     except OSError as error:
         raise UsageError(f"{shown}: cannot read: {error.strerror or error}") from None
@@ -114,7 +115,10 @@ def run_check(args: argparse.Namespace) -> int:
         )
     else:
         count = len(policy.rules)
-        print(f"{shown}: valid policy, version {policy.version}, {count} rule{'s' * (count != 1)}")
+        print(
+            printable(f"{shown}: valid policy, version {policy.version}, {count} rule")
+            + "s" * (count != 1)
+        )
     return EXIT_OK
 
 
@@ -175,9 +179,9 @@ def run_explain(args: argparse.Namespace) -> int:
         policy = load_policy_file(policy_path, shown) if policy_path else default_policy()
     except PolicyError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         print(
-            f"ownit: {shown} is not a valid policy; fix it first (ownit policy check)",
+            f"ownit: {printable(shown)} is not a valid policy; fix it first (ownit policy check)",
             file=sys.stderr,
         )
         return EXIT_POLICY
@@ -213,16 +217,19 @@ def run_explain(args: argparse.Namespace) -> int:
         }
         _print_json(data)
         return EXIT_OK
-    print(f"{relative}  (policy: {source})")
+    print(printable(f"{relative}  (policy: {source})"))
     if exclusion:
-        print(f"  excluded: {exclusion} — ownit does not track AI code here")
+        print(printable(f"  excluded: {exclusion} — ownit does not track AI code here"))
     if matches:
         print("  rules that apply, in order (the last one wins for each key it sets):")
         for match in matches:
             where = f", line {match.line}" if match.line else ""
             sets = ", ".join(match.sets) or "nothing"
             print(
-                f"    {match.index + 1}. '{match.rule}' via '{match.pattern}'{where} — sets {sets}"
+                printable(
+                    f"    {match.index + 1}. '{match.rule}' via '{match.pattern}'{where}"
+                    f" — sets {sets}"
+                )
             )
     else:
         print("  no rule matches: the defaults apply")
@@ -241,11 +248,11 @@ def run_explain(args: argparse.Namespace) -> int:
         "min_evidence",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
-        print(f"    {line}   [{effective.origin(key)}]")
+        print(printable(f"    {line}   [{effective.origin(key)}]"))
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
-        print(f"    CODEOWNERS ({location}) lists: {listed}")
+        print(printable(f"    CODEOWNERS ({location}) lists: {listed}"))
     _print_ai_patterns(policy.ai_commit_patterns)
     return EXIT_OK
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, UsageError
+from ownit.core.printable import printable, printable_json
 
 FORMATS = ("text", "markdown")
 BY_CHOICES = ("path", "owner", "tool")
@@ -199,18 +200,16 @@ def run(args: argparse.Namespace) -> int:
         if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
             tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
         return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
-    try:
-        if args.json:
-            _dump({**header, **result.to_json()})
-        else:
-            title = f"ownit report {spec}"
-            by = args.by or ["owner", "path", "tool"]
-            render = core.render_markdown if args.format == "markdown" else core.render_text
-            sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
-            if args.format != "markdown":
-                print(f"policy: {at.note}; claims as recorded (`ownit verify` checks them)")
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (`| head`)
+    if args.json:  # a reader that goes away (`| head`): cli.main
+        _dump({**header, **result.to_json()})
+    else:
+        title = f"ownit report {spec}"
+        by = args.by or ["owner", "path", "tool"]
+        render = core.render_markdown if args.format == "markdown" else core.render_text
+        sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
+        if args.format != "markdown":
+            note = printable(at.note)
+            print(f"policy: {note}; claims as recorded (`ownit verify` checks them)")
     return EXIT_OK
 
 
@@ -245,14 +244,10 @@ def _write_html(
     )
     text = render(page)
     if args.html == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            sys.stderr.close()
+        sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return EXIT_OK
     _write_whole(Path(args.html), text)
-    print(f"ownit report: wrote {args.html}")
+    print(f"ownit report: wrote {printable(args.html)}")
     return EXIT_OK
 
 
@@ -289,7 +284,7 @@ def _umask() -> int:
 
 
 def _dump(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write(printable_json(json.dumps(data, indent=2, ensure_ascii=False)))
     sys.stdout.write("\n")
 
 

@@ -11,13 +11,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.cli import EXIT_OK, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser("status", help="list unowned and stale AI-written regions")
+    parser = subparsers.add_parser(
+        "status",
+        help="list unowned and stale AI-written regions",
+        description=(
+            "The AI-written regions of this repository that nobody owns yet, or whose code"
+            " changed since it was owned (stale), placed on the files as they are on disk,"
+            " each with the `ownit claim` command that owns it."
+        ),
+    )
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 
@@ -100,20 +108,32 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
-    if not rows:
-        print("no unowned AI-written code" if not args.all else "no AI-written regions")
+    _print_rows(rows, missing, show_all=args.all)
+    return EXIT_OK
+
+
+def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
+    """One line per region, in columns as wide as their content: where, ownership, tool
+    (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
+    import shlex
+    import sys
+
+    from ownit.core.columns import line_span, table
     from ownit.core.printable import printable
 
+    if not rows:
+        print("no AI-written regions" if show_all else "no unowned or stale AI-written code")
+    cells = []
     for row in rows:
         first, last = row["lines"]
-        label = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
-        shown = printable(row["path"])
-        print(
-            f"{shown}:{first}-{last}  {row['ownership']:<9} {label}, {row['evidence']}"
-            f" evidence ({row['age']})"
-        )
+        where = printable(f"{row['path']}:{line_span(first, last)}")
+        tool = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
+        evidence = f"{row['evidence']} evidence"
+        cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
+    for row, line in zip(rows, table(cells), strict=True):
+        print(line)
         if row["ownership"] in ("unowned", "stale"):
-            print(f'    own it: ownit claim {shown}:{first} -m "<why it is right>"')
+            target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
+            print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:
-        print(f"warning: {printable(key)}: file not found; its regions are kept", flush=True)
-    return EXIT_OK
+        print(f"ownit: {printable(key)}: file not found; its regions are kept", file=sys.stderr)

@@ -9,24 +9,31 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.cli import EXIT_OK, EXIT_POLICY, JSON_HELP, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "trailers", help="preview the ownit trailers the next commit gets from what is staged"
+        "trailers",
+        help="preview the ownit trailers the next commit gets from what is staged",
+        description=(
+            "Print the trailers the prepare-commit-msg hook would write for what is staged"
+            " now, under the working tree's policy, and on stderr what the commit gate would"
+            " say, with the `ownit claim` commands that own what is unowned. Nothing is"
+            " committed. Exit 1 when the gate would refuse the commit."
+        ),
     )
     parser.add_argument(
         "--amend", action="store_true", help="as for `git commit --amend` (compare with HEAD^)"
     )
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ownit.core.printable import printable
+    from ownit.core.printable import printable, printable_json
     from ownit.core.trailers import format_trailers
     from ownit.git import commit_trailers as ct
     from ownit.git.repo import GitError, find_repository
@@ -70,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                 for p in plan.pieces
             ],
         }
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(printable_json(json.dumps(out, indent=2, ensure_ascii=False)))
         return EXIT_OK
     if not lines:
         print(
@@ -81,8 +88,9 @@ def run(args: argparse.Namespace) -> int:
     for line in lines:
         print(printable(line))  # one line each already (encoded); escaped all the same
     verdict = ct.gate(plan, policy) if policy is not None else None
+    commit = "git commit --amend" if args.amend else "git commit"
     if verdict is not None and verdict.block:
-        ct.report_blocked(verdict.block, sys.stderr)
+        ct.report_blocked(verdict.block, sys.stderr, preview=commit)
         return EXIT_POLICY
-    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None)
+    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit)
     return EXIT_OK

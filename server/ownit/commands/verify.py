@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.core.printable import printable, printable_json
 
 OUTPUT_FORMATS = ("text", "json", "sarif", "codequality")
 
@@ -176,7 +177,7 @@ class PolicyRead:
                 policy = load_policy(policy_blob.decode("utf-8", "replace"), display)
             except PolicyError as error:
                 for problem in error.problems:
-                    print(problem, file=sys.stderr)
+                    print(printable(str(problem)), file=sys.stderr)
                 raise UsageError(
                     f"the policy at the {self.label} of the range ({display}) is not valid;"
                     f" fix it on the {self.label} branch first"
@@ -330,11 +331,8 @@ def run(args: argparse.Namespace) -> int:
         write_json(document, args.output)
         return code
     progress.finish()
-    try:
-        with output_to(args.output):
-            _output(args, rng, commits, prepared, policy_note, findings)
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader went away (`| head`): nothing more to say
+    with output_to(args.output):  # a reader that goes away (`| head`): cli.main
+        _output(args, rng, commits, prepared, policy_note, findings)
     return code
 
 
@@ -362,7 +360,7 @@ def _output(
             "findings": [f.to_json() for f in findings if f.severity == ERROR],
             "info": [f.to_json() for f in findings if f.severity != ERROR],
         }
-        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(printable_json(json.dumps(report, indent=2, ensure_ascii=False)))
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)

@@ -105,8 +105,10 @@ _EVIDENCE_HOW = {
 def hover_markdown(
     state: RegionState, now: float, rule: str | None = None, history: HistoryRun | None = None
 ) -> str:
-    """The hover of a region; ``history``: the history run it stands for (lines known from
-    commits, not the store), whose evidence and scope it says."""
+    """The hover of a region; ``rule`` says what applies to the file (``policy rule
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase);
+    ``history``: the history run it stands for (lines known from commits, not the store),
+    whose evidence and scope it says."""
     region = state.region
     if history is not None and history.scope == "commit":
         head = (
@@ -147,7 +149,7 @@ def hover_markdown(
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
     if rule:
-        lines.append(f"- policy rule: `{rule}` (see `ownit policy explain {region.path}`)")
+        lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)
 
 

@@ -136,8 +136,11 @@ class Region:
         return evidence_of_source(self.source)
 
     def display_lines(self) -> str:
-        """1-based inclusive ``first-last`` as people and trailers count lines."""
-        return f"{self.first_line + 1}-{self.end_line}"
+        """1-based inclusive lines as people count them: ``5-6``, or ``25`` for one line
+        (trailers always write ``first-last``: core/trailers.py)."""
+        from ownit.core.columns import line_span
+
+        return line_span(self.first_line + 1, self.end_line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,3 +48,14 @@ def printable(text: str, *, keep_tabs: bool = False) -> str:
     if text.isprintable():
         return text  # the common case, checked in C (every unsafe character fails it)
     return "".join(_escape(c, keep_tabs) if _unsafe(c) else c for c in text)
+
+
+def printable_json(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with each character
+    :func:`printable` would escape written as a JSON ``\\uXXXX`` escape instead: the same
+    document for any JSON reader, nothing in it that can drive a terminal. (``json.dumps``
+    escapes C0 controls inside strings already, so a raw newline is the layout's own; the
+    characters escaped here can only be inside strings.)"""
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(c):04x}" if c != "\n" and _unsafe(c) else c for c in text)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ownit.core import trailers as tr
+from ownit.core.columns import table
 from ownit.core.model import Evidence
 from ownit.core.printable import printable
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
@@ -497,13 +498,9 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
         if not rows:
             out.append("  (none)")
             continue
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        for row in [header, *rows]:
-            cells = [
-                cell.ljust(w) if i == 0 or header[i] == "owners" else cell.rjust(w)
-                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
-            ]
-            out.append("  " + "  ".join(cells).rstrip())
+        # Columns as wide as a terminal shows their cells (a CJK path takes two a character).
+        right = [i for i, title in enumerate(header) if i > 0 and title != "owners"]
+        out += ["  " + line for line in table([header, *rows], right=right)]
         if left:
             out.append(f"  … and {_plural(left, 'more path')} (--limit)")
     out.append("")

@@ -182,3 +182,20 @@ class TextBuffer:
                 return False
             line, col = line + 1, 0
         return True
+
+
+class NotTextError(ValueError):
+    """File content ownit does not track; the message says why (a binary file, not UTF-8)."""
+
+
+def decode_text(data: bytes) -> str:
+    """A file's bytes as text, the one rule every reader applies: NUL bytes mean binary,
+    and the rest must be UTF-8. Raises :class:`NotTextError` saying which."""
+    if b"\x00" in data:
+        raise NotTextError("binary file; ownit tracks text files only")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NotTextError(
+            f"not UTF-8 text (byte {error.start}); ownit tracks UTF-8 files"
+        ) from None

@@ -559,7 +559,7 @@ class Verifier:
                 claim.path,
                 claim.first,
                 claim.last,
-                f"{email} may not own code in {claim.path}: rule '{rule.origin('owners')}' "
+                f"{email} may not own code in {claim.path}: {rule.origin_phrase('owners')} "
                 f"accepts {', '.join(rule.owners)}",
                 f"one of {', '.join(rule.owners)} claims it: "
                 + _claim_cmd(claim.path, claim.first),
@@ -640,9 +640,9 @@ class Verifier:
                     claim.path,
                     claim.first,
                     claim.last,
-                    f"AI-written code committed unowned (AI-Unowned) in a path where rule "
-                    f"'{rule.origin('commit')}' blocks unowned AI code, and no later commit of "
-                    "the range owns it",
+                    "AI-written code committed unowned (AI-Unowned) in a path where "
+                    f"{rule.origin_phrase('commit')} blocks unowned AI code, and no later "
+                    "commit of the range owns it",
                     "own it (" + _claim_cmd(claim.path, claim.first) + ") and amend the commit",
                 )
                 continue

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ownit.core import trailers as tr
+from ownit.core.columns import line_span
 from ownit.core.fingerprint import fingerprint
 from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
@@ -605,7 +606,7 @@ def tree_policy(repo: Repository, err: TextIO | None) -> tuple[Policy, str | Non
     if policy is None:
         if err is not None:
             for problem in loaded.problems:
-                print(f"ownit: {problem}", file=err)
+                print(f"ownit: {printable(str(problem))}", file=err)
             print(
                 "ownit: the policy file is not valid; this commit is checked against the"
                 " built-in default policy (see `ownit policy check`)",
@@ -642,7 +643,7 @@ def apply_policy(plan: Plan, policy: Policy, gitattributes: str | None = None) -
 class Gate:
     """The commit gate's verdict on the unowned (or stale) AI pieces of a commit."""
 
-    block: list[tuple[Piece, str]] = field(default_factory=list)  # (piece, rule name)
+    block: list[tuple[Piece, str]] = field(default_factory=list)  # (piece, where the rule is)
     warn: list[Piece] = field(default_factory=list)
     allow: list[Piece] = field(default_factory=list)
 
@@ -663,32 +664,40 @@ def gate(plan: Plan, policy: Policy) -> Gate:
         if not rule.require_ownership or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
         elif rule.commit is CommitGate.BLOCK and enough:
-            verdict.block.append((piece, rule.origin("commit")))
+            verdict.block.append((piece, rule.origin_phrase("commit")))
         else:
             verdict.warn.append(piece)
     return verdict
 
 
-def report_blocked(blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr) -> None:
-    """Why the commit was refused: each unowned AI piece, and how to own it."""
+def report_blocked(
+    blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr, *, preview: str | None = None
+) -> None:
+    """Why the commit was refused: each unowned AI piece, and how to own it. ``preview``:
+    no commit was tried (`ownit trailers`); the git command that would make it."""
     n = sum(p.end - p.first for p, _ in blocked)
-    print(
-        f"ownit: commit refused by policy: {n} AI-written line{'s' if n != 1 else ''}"
-        " must be owned before they are committed:",
-        file=out,
-    )
+    lines = f"{n} AI-written line{'s' if n != 1 else ''}"
+    if preview is None:
+        they = "it is" if n == 1 else "they are"
+        head = f"ownit: commit refused by policy: {lines} must be owned before {they} committed:"
+    else:
+        head = f"ownit: `{preview}` would be refused by policy: {lines} must be owned first:"
+    print(head, file=out)
     for piece, rule in blocked:
         why = "claim is stale: the code changed after it was owned; " if piece.stale else ""
         print(
             printable(
-                f"  {piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}; {why}"
-                f"policy rule '{rule}' says commit: block)"
+                f"  {piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool}; {why}"
+                f"`commit: block` in {rule})"
             ),
             file=out,
         )
     print("ownit: own each one, saying why it is right:", file=out)
     _print_claim_commands([p for p, _ in blocked], out)
-    print("ownit: then run the same `git commit` again", file=out)
+    if preview is None:
+        print("ownit: then run the same `git commit` again", file=out)
+    else:
+        print(f"ownit: then `{preview}`", file=out)
 
 
 def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
@@ -710,9 +719,16 @@ def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
 # --------------------------------------------------------------------------- warnings
 
 
-def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | None = None) -> None:
+def warn_unowned(
+    plan: Plan,
+    out: TextIO = sys.stderr,
+    unowned: list[Piece] | None = None,
+    *,
+    preview: str | None = None,
+) -> None:
     """The unowned AI lines of the commit (``unowned``: only these), each with its
-    evidence class and how to own it."""
+    evidence class and how to own it. ``preview``: the commit is not made yet (`ownit
+    trailers`); the git command that would make it."""
     from ownit.core.model import evidence_of_source
 
     for note in plan.notes:
@@ -722,19 +738,29 @@ def warn_unowned(plan: Plan, out: TextIO = sys.stderr, unowned: list[Piece] | No
     if not unowned:
         return
     n = sum(p.end - p.first for p in unowned)
-    print(
-        f"ownit: this commit has {n} AI-written line{'s' if n != 1 else ''} nobody owns yet"
-        " (committed with AI-Unowned trailers):",
-        file=out,
-    )
+    lines = f"{n} AI-written line{'s' if n != 1 else ''} nobody owns yet"
+    if preview is None:
+        head = f"ownit: this commit has {lines} (committed with AI-Unowned trailers):"
+    else:
+        head = f"ownit: `{preview}` would commit {lines} (with AI-Unowned trailers):"
+    print(head, file=out)
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
         evidence = f", {evidence_of_source(piece.source)} evidence" if piece.source else ""
-        where = printable(f"{piece.path}:{piece.first + 1}-{piece.end} ({piece.tool}{evidence})")
+        span = line_span(piece.first + 1, piece.end)
+        where = printable(f"{piece.path}:{span} ({piece.tool}{evidence})")
         print(f"  {where}{why}", file=out)
-    print("ownit: to own them, say why each is right, e.g.:", file=out)
+    if preview is None:
+        print("ownit: to own them, say why each is right, e.g.:", file=out)
+        _print_claim_commands(unowned, out)
+        print(
+            "ownit: then `git commit --amend --no-edit` to put the claims in this commit",
+            file=out,
+        )
+        return
+    print("ownit: to own them before you commit, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)
-    print("ownit: then `git commit --amend --no-edit` to put the claims in this commit", file=out)
+    print(f"ownit: then `{preview}`: the trailers become AI-Owned", file=out)
 
 
 def _shell_word(text: str) -> str:

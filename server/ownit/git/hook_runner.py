@@ -223,8 +223,8 @@ def _describe(error: Exception) -> str:
         blocker = blocker or blocking_file(target)
         if blocker is not None:
             return (
-                f"{blocker} is a file, not a folder; move it away (ownit will create the"
-                " folder and a fresh store there)"
+                f"{printable(str(blocker))} is a file, not a folder; move it away (ownit"
+                " will create the folder and a fresh store there)"
             )
     return f"{type(error).__name__}: {printable(str(error))}"
 

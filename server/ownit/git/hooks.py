@@ -44,7 +44,7 @@ class HookInstallError(Exception):
 class HookAction:
     name: str
     path: Path
-    action: str  # installed, updated, chained, removed, restored, skipped
+    action: str  # installed, updated, unchanged, chained, removed, restored, skipped
     detail: str = ""
 
 
@@ -129,6 +129,15 @@ def _write_executable(path: Path, content: str) -> None:
     os.replace(tmp, path)
 
 
+def _is_current(path: Path, name: str, python: str) -> bool:
+    """The script there is the one this ownit writes, and git can run it."""
+    try:
+        same = path.read_text(encoding="utf-8") == hook_script(name, python)
+    except (OSError, UnicodeDecodeError):
+        return False
+    return same and os.access(path, os.X_OK)
+
+
 def _backup_name(path: Path) -> Path:
     n = 1
     while True:
@@ -157,7 +166,9 @@ def install(cwd: Path, *, force: bool = False, python: str | None = None) -> lis
         if not _exists(path):
             plans.append((name, path, "installed"))
         elif is_ownit_hook(path):
-            plans.append((name, path, "updated"))
+            plans.append(
+                (name, path, "unchanged" if _is_current(path, name, python) else "updated")
+            )
         elif path.is_dir():
             problems.append(f"{path} is a directory, not a hook; move it away and run again")
         elif _exists(chained) and not force:
@@ -175,7 +186,7 @@ def install(cwd: Path, *, force: bool = False, python: str | None = None) -> lis
     directory.mkdir(parents=True, exist_ok=True)
     actions: list[HookAction] = []
     for name, path, action in plans:
-        detail = ""
+        detail = "already the current script" if action == "unchanged" else ""
         if action == "chained":
             chained = directory / (name + CHAINED_SUFFIX)
             if _exists(chained):
@@ -184,7 +195,8 @@ def install(cwd: Path, *, force: bool = False, python: str | None = None) -> lis
                 detail = f"old {chained.name} kept as {backup.name}; "
             os.replace(path, chained)
             detail += f"your hook was moved to {chained.name} and runs first"
-        _write_executable(path, hook_script(name, python))
+        if action != "unchanged":
+            _write_executable(path, hook_script(name, python))
         actions.append(HookAction(name, path, action, detail))
     return actions
 

@@ -80,6 +80,23 @@ class Repository:
                 raise ValueError(f"{path} is inside the git directory {git_dir}")
         return rel.as_posix()
 
+    def inside(self, raw: str, base: Path) -> tuple[Path, str]:
+        """The file ``raw`` names (relative to ``base`` unless absolute) and its
+        :meth:`relpath`; :class:`ValueError` for an empty name, a NUL byte, or a path
+        outside the working tree. Every path a user, a hook payload or a file gives goes
+        through here before ownit reads or records it."""
+        if not raw or "\x00" in raw:
+            raise ValueError(f"refused path {raw!r}")
+        path = Path(raw)
+        if not path.is_absolute():
+            path = base / path
+        path = Path(os.path.abspath(path))
+        try:
+            rel = self.relpath(path)
+        except ValueError as error:
+            raise ValueError(f"refused: {error}") from None
+        return path, rel
+
     def identity(self) -> Identity | None:
         """Who a claim made here names: the author git would record for a commit made now,
         or ``None`` when git has no e-mail address to write.

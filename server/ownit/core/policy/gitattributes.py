@@ -5,8 +5,7 @@ Both take the file's text; finding and reading the file is the caller's job.
 
 from __future__ import annotations
 
-from ownit.core.policy.globs import Glob, GlobError
-from ownit.core.policy.model import normalize_path
+from ownit.core.policy.globs import Glob, GlobError, normalize_path
 
 LINGUIST_ATTRIBUTES = ("linguist-generated", "linguist-vendored")
 

@@ -25,6 +25,12 @@ from dataclasses import dataclass, field
 MAX_GLOB_LENGTH = 1000
 
 
+def normalize_path(path: str) -> str:
+    """Repo-relative with ``/``: backslashes turned into ``/``, ``./`` and extra ``/`` gone."""
+    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
+    return "/".join(parts)
+
+
 class GlobError(ValueError):
     """The pattern is not a valid glob; the message says what is wrong and what is expected."""
 

@@ -28,10 +28,14 @@ from typing import Literal, TypeVar
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy import tool_model
-from ownit.core.policy.globs import Glob
+from ownit.core.policy.gitattributes import linguist_attribute
+from ownit.core.policy.globs import Glob, normalize_path
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
 
 T = TypeVar("T")
+
+# Policy.source when no policy file is in force (none, or an invalid one).
+BUILT_IN_SOURCE = "<built-in defaults>"
 
 
 class StaleMode(StrEnum):
@@ -300,6 +304,7 @@ class EffectiveRule:
     min_evidence: Evidence = Evidence.INFERRED
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
+    policy_source: str = field(default=BUILT_IN_SOURCE, compare=False)  # Policy.source
 
     def origin(self, key: str) -> str:
         """The rule that set ``key`` (e.g. ``severity``, ``rationale.min_chars``)."""
@@ -307,6 +312,25 @@ class EffectiveRule:
             if name == key:
                 return rule
         return "defaults"
+
+    def origin_phrase(self, key: str) -> str:
+        """Where ``key`` came from, for a message: ``policy rule 'sensitive'``, ``the
+        defaults of .ownit.yaml``; without a policy file ``built-in rule 'sensitive'; no
+        .ownit.yaml`` or ``built-in defaults; no .ownit.yaml``."""
+        return self.rule_phrase(self.origin(key))
+
+    def rule_phrase(self, rule: str) -> str:
+        """A rule name as :meth:`origin` gives it, said truly for a message."""
+        built_in = self.policy_source == BUILT_IN_SOURCE
+        if rule != "defaults":
+            return (
+                f"built-in rule '{rule}'; no .ownit.yaml" if built_in else f"policy rule '{rule}'"
+            )
+        return (
+            "built-in defaults; no .ownit.yaml"
+            if built_in
+            else f"the defaults of {self.policy_source}"
+        )
 
     @property
     def rationale_rules(self) -> RationaleRules:
@@ -323,22 +347,27 @@ class EffectiveRule:
         try:
             rationale = validate_rationale(text, self.rationale_rules)
         except RationaleRejected as error:
-            raise RationaleRejected(f"{error} (policy rule '{self._rationale_rule()}')") from None
+            raise RationaleRejected(f"{error} ({self._rationale_rule()})") from None
         for matcher in self.rationale.patterns:
             if matcher.search(rationale):
                 raise RationaleRejected(
                     f"rationale matches the rejected pattern {matcher.text} "
-                    f"(policy rule '{self._rationale_rule()}') — say what you checked and "
+                    f"({self._rationale_rule()}) — say what you checked and "
                     "why the code is right"
                 )
         return rationale
+
+    def rationale_origin(self) -> str:
+        """Where this path's rationale rules came from, as messages say it
+        (:meth:`rule_phrase`): what a client's preview of a refusal should name."""
+        return self._rationale_rule()
 
     def _rationale_rule(self) -> str:
         candidates = [
             self.origin(f"rationale.{key}") for key in RATIONALE_KEYS if key != "also_reject"
         ]
         named = [name for name in candidates if name != "defaults"]
-        return named[-1] if named else "defaults"
+        return self.rule_phrase(named[-1] if named else "defaults")
 
     def requires_evidence(self, evidence: Evidence | str) -> bool:
         """Whether AI code known with ``evidence`` has to be owned here (``min_evidence``);
@@ -384,24 +413,24 @@ class EffectiveRule:
         for email in distinct:
             if not self.owner_allowed(email):
                 problems.append(
-                    f"{email} may not own code in {self.path}: rule '{self.origin('owners')}' "
+                    f"{email} may not own code in {self.path}: {self.origin_phrase('owners')} "
                     f"accepts {', '.join(self.owners)}"
                 )
         if self.second_owner and len(distinct) < 2:
             problems.append(
-                f"{self.path} needs two distinct owners (rule '{self.origin('second_owner')}'); "
+                f"{self.path} needs two distinct owners ({self.origin_phrase('second_owner')}); "
                 f"it has {len(distinct)}"
             )
         if self.codeowner:
             if not codeowners:
                 problems.append(
-                    f"{self.path} must be owned by a CODEOWNERS owner (rule "
-                    f"'{self.origin('codeowner')}'), but CODEOWNERS lists nobody for it"
+                    f"{self.path} must be owned by a CODEOWNERS owner "
+                    f"({self.origin_phrase('codeowner')}), but CODEOWNERS lists nobody for it"
                 )
             elif not any(_email_in(email, tuple(codeowners), self.handles) for email in distinct):
                 problems.append(
                     f"{self.path} must be owned by one of its CODEOWNERS "
-                    f"({', '.join(codeowners)}) (rule '{self.origin('codeowner')}')"
+                    f"({', '.join(codeowners)}) ({self.origin_phrase('codeowner')})"
                 )
         return problems
 
@@ -514,7 +543,7 @@ class Policy:
     exclude_linguist: bool
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    source: str = field(default="<built-in defaults>", compare=False)
+    source: str = field(default=BUILT_IN_SOURCE, compare=False)
     # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -601,6 +630,7 @@ class Policy:
             min_evidence=_as(values.get("min_evidence", Evidence.INFERRED), Evidence),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
+            policy_source=self.source,
         )
 
     def exclusion_reason(self, path: str, gitattributes_text: str | None = None) -> str | None:
@@ -610,8 +640,6 @@ class Policy:
             if glob.matches(path):
                 return f"excluded by exclude pattern '{glob.pattern}'"
         if self.exclude_linguist and gitattributes_text:
-            from ownit.core.policy.gitattributes import linguist_attribute
-
             attribute = linguist_attribute(gitattributes_text, path)
             if attribute is not None:
                 return f"marked {attribute} in .gitattributes"
@@ -771,12 +799,6 @@ def _match_one(
 def _found(pattern: AiCommitPattern, value: str, matched: str) -> AiCommitMatch:
     tool, model = tool_model.read(pattern.read, value, pattern.tool)
     return AiCommitMatch(pattern.name, tool, matched, model, pattern.evidence)
-
-
-def normalize_path(path: str) -> str:
-    """Repo-relative with ``/``: backslashes turned into ``/``, ``./`` and extra ``/`` gone."""
-    parts = [part for part in path.replace("\\", "/").split("/") if part not in ("", ".")]
-    return "/".join(parts)
 
 
 def _as(value: object, kind: type[T]) -> T:

@@ -28,7 +28,8 @@ def register(server: OwnitServer) -> None:
             return None
         now = time.time()
         effective = session.rule_for(document)
-        rule = effective.rule_name if effective is not None else None
+        # Said truly: a rule of the policy file, its defaults, or the built-in defaults.
+        rule = effective.rule_phrase(effective.rule_name) if effective is not None else None
         text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule, t.history) for t in regions)
         region = regions[0].region
         return types.Hover(

@@ -53,6 +53,7 @@ def register(server: OwnitServer) -> None:
                 "reject": list(defaults.reject),
                 "patterns": [],
                 "rule": None,
+                "origin": None,
                 "heuristicMinLines": None,
             }
         from ownit.core.model import Source
@@ -63,6 +64,7 @@ def register(server: OwnitServer) -> None:
             "reject": list(rule.rationale.phrases),
             "patterns": [matcher.text for matcher in rule.rationale.patterns],
             "rule": rule.rule_name,
+            "origin": rule.rationale_origin(),
             "heuristicMinLines": (
                 rule.heuristic_min_lines if Source.HEURISTIC in rule.sources else None
             ),
