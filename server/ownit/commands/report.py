@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
-        renames = Renames(cwd, commits if prepared.claims else ()).result()
+        renames = Renames(cwd, commits, prepared).result()
         tracker = core.unowned_claims(commits, prepared.claims, renames)
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})

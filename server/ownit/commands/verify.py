@@ -217,12 +217,15 @@ class AiAdded:
 
 class Renames:
     """The files each commit renamed or moved (``history.renames``), read in the
-    background: what the claims of a range follow (nothing is read without claims)."""
+    background: what the claims of a range follow. Only the commits from the first one
+    that carries a claim on are read (nothing at all in a range without claims)."""
 
-    def __init__(self, cwd: Path, commits: Any) -> None:
+    def __init__(self, cwd: Path, commits: Any, prepared: Any) -> None:
         from ownit.git import history
 
-        self.shas = [commit.sha for commit in commits]
+        shas = [commit.sha for commit in commits]
+        first = next((i for i, sha in enumerate(shas) if sha in prepared.claims), len(shas))
+        self.shas = shas[first:]
         self._job = history.start_renames(cwd, self.shas) if self.shas else None
 
     def result(self) -> dict[str, list[tuple[str, str]]]:
@@ -270,7 +273,7 @@ def run(args: argparse.Namespace) -> int:
     reader: history.BlobReader | None = None
     try:
         ai_added = AiAdded(cwd, prepared)
-        moves = Renames(cwd, commits if prepared.claims else ())
+        moves = Renames(cwd, commits, prepared)
         wanted = prepared.blob_specs()
         wanted += [(rng.tip, path) for path in prepared.claimed_paths()]
         fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
