@@ -255,3 +255,18 @@ def _verify(repo: Path, env: dict[str, str], *args: str) -> tuple[int, Any]:
     done = ownit(repo, env, "verify", "--json", *(args or ("--all",)), check=False)
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
+
+
+def test_amend_after_git_mv_keeps_the_claims_under_the_new_name(
+    repo: Path, env: dict[str, str]
+) -> None:
+    h.add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    commit(repo, env, "Add f")
+    git(repo, env, "mv", "ai.py", "named.py")
+    git(repo, env, "commit", "-q", "--amend", "--no-edit")
+    owned = [t for t in h.head_trailers(repo, env) if t.startswith("AI-Owned")]
+    assert len(owned) == 1 and owned[0].startswith("AI-Owned: named.py:1-4 "), owned
+    assert status_rows(repo, env) == {"named.py:1-4": "owned"}
+    code, found = _verify(repo, env)
+    assert code == 0, found["findings"]

@@ -219,6 +219,9 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     renamed_from: dict[str, str] = {}
     if base is not None and any(blobs.get(f":{path}") is None for path in by_path):
         moves = renames.staged(cwd, base)
+        if amend:  # a file the amended commit added, renamed since: HEAD knows its name
+            for old, new in renames.staged(cwd, git.rev(cwd, "HEAD")).items():
+                moves.setdefault(old, new)
         if any(old in by_path for old in moves):
             _follow_staged_renames(repo, store, plan, moves, by_path)
             states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
@@ -394,9 +397,21 @@ def _pieces(
 def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
     """Moves an old claim line (kept from the message being amended or squashed) to where
     its code is in the staged blob, by fingerprint; drops it, with a note, when the staged
-    content no longer holds that code. When the staged file cannot be read, the line is
-    kept as it was and the problem said (a claim is never lost to ownit failing)."""
+    content no longer holds that code. A file renamed since (``git mv`` before an amend:
+    HEAD or the commit's base against what is staged) is followed to its new name. When
+    the staged file cannot be read, the line is kept as it was and the problem said (a
+    claim is never lost to ownit failing)."""
     cache: dict[str, list[str] | None] = {}
+    moves: dict[str, str] | None = None
+
+    def renamed(path: str) -> str | None:
+        nonlocal moves
+        if moves is None:
+            moves = {}
+            for base in dict.fromkeys((git.rev(repo.toplevel, "HEAD"), plan.base)):
+                for old, new in renames.staged(repo.toplevel, base).items():
+                    moves.setdefault(old, new)
+        return moves.get(path)
 
     def lines_of(path: str) -> list[str] | None:
         if path not in cache:
@@ -417,7 +432,12 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
 
     def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
         notes = plan.notes
-        lines = lines_of(claim.path)
+        path = claim.path
+        lines = lines_of(path)
+        if lines is None:
+            new = renamed(path)
+            if new is not None:
+                path, lines = new, lines_of(new)
         length = claim.last - claim.first + 1
         found = None
         if lines is not None:
@@ -429,7 +449,7 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             return None
         first = found[0] + 1
         return tr.ClaimLine(
-            claim.path,
+            path,
             first,
             first + length - 1,
             claim.fingerprint,
