@@ -229,3 +229,46 @@ def test_lines_by_evidence() -> None:
     assert "| evidence: inferred (commit-level, weak) | 2 |" in report.render_markdown(
         result, "t", ["path"], 0
     )
+
+
+def test_verifier_follows_renames_to_the_tip_and_for_second_owners() -> None:
+    from ownit.core.fingerprint import fingerprint
+    from ownit.core.policy import load_policy
+    from ownit.core.verify import Verifier, prepare
+
+    code = ["x = 1", "y = 2", "z = 3"]
+    fp = fingerprint(code)
+    blobs = {(A, "old.py"): code, (B, "new.py"): code, (C, "new.py"): code}
+    commits = [
+        Commit(A, f"Add\n\nAI-Unowned: old.py:1-3 {fp} claude-code\nAI-Lines: exact\n"),
+        Commit(B, "Move\n"),
+    ]
+
+    def run(policy_text: str, tip: str, commits: list[Commit]) -> list[tuple[str, str]]:
+        policy = load_policy(policy_text)
+        verifier = Verifier(
+            policy,
+            blobs=lambda sha, path: blobs.get((sha, path)),
+            tip=tip,
+            renames={B: [("old.py", "new.py")]},
+        )
+        found = verifier.run(commits, prepare(commits, policy), {})
+        return [(f.kind, f.location) for f in found]
+
+    assert run("version: 1\n", B, commits) == [("unowned-at-tip", "new.py:1-3")]
+    # A claim under the new name owns it; a second owner is asked for there.
+    claim = f"AI-Owned: new.py:1-3 {fp} claude-code {DEV} -- Checked each line by hand here"
+    owned = [*commits, Commit(C, f"Own\n\n{claim}\n")]
+    assert run("version: 1\n", C, owned) == []
+    two = "version: 1\ndefaults:\n  second_owner: true\n"
+    assert [kind for kind, _ in run(two, C, owned)] == ["owner-rule"]
+    # Two owners, one before the rename and one after: the same code, so enough.
+    first = f"AI-Owned: old.py:1-3 {fp} claude-code {DEV} -- Checked each line by hand here"
+    second = f"AI-Owned: new.py:1-3 {fp} claude-code {OPS} -- Read it again, tests cover it"
+    both = [
+        Commit(A, f"Add\n\n{first}\nAI-Lines: exact\n"),
+        Commit(B, "Move\n"),
+        Commit(C, f"Own too\n\n{second}\n", author_email=OPS, committer_email=OPS),
+    ]
+    assert run(two, C, both) == []
+    assert [kind for kind, _ in run(two, C, both[:2])] == ["owner-rule"]
