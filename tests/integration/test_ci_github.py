@@ -167,7 +167,7 @@ def test_pull_request_problems(repo: Path, env: dict[str, str], tmp_path: Path) 
     assert unescape_property(props["title"]) == "ownit: ai-commit-unclaimed"
     assert "%0AFix: " in odd  # the fix is on a line of its own in the annotation
     # The log shows each problem and its fix (inside the stopped block).
-    assert "unowned-at-tip" in result.stdout and "fix: own it" in result.stdout
+    assert "unowned-at-tip" in result.stdout and "fix: ownit claim" in result.stdout
     found = outputs(tmp_path / "gh" / "output.txt")
     assert found["exit-code"] == "1" and found["problems"] == "3"
     assert found["range"] == f"{base}..{tip}"

@@ -247,6 +247,8 @@ def test_messages_name_the_built_in_defaults_without_a_policy_file(
     assert refused.returncode == 2
     assert "(built-in defaults; no .ownit.yaml)" in refused.stderr, refused.stderr
     assert "policy rule 'defaults'" not in refused.stderr
+    one = ownit(repo, env, "claim", "src/util.py:5", "-m", "x")
+    assert "rationale too short: 1 character, at least 20 needed" in one.stderr
     write(repo, ".ownit.yaml", "version: 1\ndefaults:\n  rationale:\n    min_chars: 30\n")
     with_file = ownit(repo, env, "claim", "src/util.py:5", "-m", "fine")
     assert "(the defaults of .ownit.yaml)" in with_file.stderr, with_file.stderr

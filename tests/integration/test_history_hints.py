@@ -155,3 +155,52 @@ async def test_history_since_limits_the_hints(git_repo: Path, home: Path, since:
     # Only the commit after `history_since` counts: the old helper gets no hint.
     assert lines_of(diagnostics, "history-unowned") == [(4, 6)]
     await stop(client)
+
+
+async def test_a_second_owner_claims_owned_history_from_a_lens(git_repo: Path, home: Path) -> None:
+    """Issue 11.3: where the policy asks for two owners, code someone else owns in history
+    gets an *Own too…* lens; running it records this person's claim for the next commit."""
+    (git_repo / ".ownit.yaml").write_text("version: 1\ndefaults:\n  second_owner: true\n")
+    path = git_repo / "mod.py"
+    path.write_text(HUMAN + AI)
+    fp = fingerprint(AI.splitlines())
+    commit(
+        git_repo,
+        "Add helper\n\n"
+        "Assisted-by: copilot\n"
+        f"AI-Owned: mod.py:3-5 {fp} copilot dev@example.com -- {RATIONALE}\n"
+        "AI-Lines: exact",
+    )
+    client = await start(git_repo, home)
+    uri = open_file(client, path)
+    lens = None
+    for _ in range(100):
+        lenses = await client.text_document_code_lens_async(
+            types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
+        )
+        found = [x for x in lenses or [] if x.command and "Own too" in x.command.title]
+        if found:
+            lens = found[0]
+            break
+        await asyncio.sleep(0.1)
+    assert lens is not None and lens.command is not None
+    assert lens.range.start.line == 2
+    assert "owned by dev@example.com" in lens.command.title
+    [arguments] = lens.command.arguments or []
+    result = await execute(
+        client, lens.command.command, {**arguments, "rationale": "Reviewed as lead; " + RATIONALE}
+    )
+    assert result["ownerEmail"] == "test@example.com"
+    await stop(client)
+    preview = subprocess.run(
+        [sys.executable, "-m", "ownit", "trailers", "--json"],
+        cwd=git_repo,
+        env=isolated_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert preview.returncode == 0, preview.stderr
+    assert f"AI-Owned: mod.py:3-5 {fp} copilot test@example.com" in json.dumps(
+        json.loads(preview.stdout)
+    )

@@ -160,7 +160,7 @@ def test_markdown_renders_tables(repo: Path, env: dict[str, str]) -> None:
     assert same.returncode == 0 and "### Owners" in same.stdout and "### Paths" not in same.stdout
     text = run(repo, env, OWNIT, "report")
     assert text.returncode == 0 and "6 commits, 4 AI-assisted" in text.stdout
-    assert "Still unowned at the tip (1 region):" in text.stdout
+    assert "Committed unowned (AI-Unowned), still at the tip (1 region):" in text.stdout
 
 
 @pytest.mark.parametrize(

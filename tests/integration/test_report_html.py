@@ -60,12 +60,16 @@ class History:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("\n".join(lines) + "\n")
 
-    def commit(self, week: float, message: str, *names: str, empty: bool = False) -> None:
+    def commit(
+        self, week: float, message: str, *names: str, empty: bool = False, hooks: bool = True
+    ) -> None:
         if names:
             self.git("add", "--", *names)
         date = _later(week)
         env = {**self.env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-        args = ["git", "commit", "-q", "-F", "-"] + (["--allow-empty"] if empty else [])
+        no_hooks = [] if hooks else ["-c", f"core.hooksPath={self.path / 'no-hooks'}"]
+        args = ["git", *no_hooks, "commit", "-q", "-F", "-"]
+        args += ["--allow-empty"] if empty else []
         result = subprocess.run(
             args, cwd=self.path, env=env, input=message, capture_output=True, text=True
         )
@@ -166,6 +170,16 @@ def build_history(path: Path, env: dict[str, str]) -> History:
     h.as_person(ALICE)
     h.write("docs/notes.md", ["# Notes", "", "Humans wrote this."])
     h.commit(11, "Notes\n", "docs/notes.md")
+
+    # A forged claim, typed into a commit made without ownit's hooks, in another's name.
+    h.write("src/billing/ledger.py", code("ledger", 10))
+    h.commit(
+        11.5,
+        "Ledger\n\nAI-Owned: src/billing/ledger.py:1-6 deadbeef0000 copilot "
+        "mallory@example.com -- Reviewed all of it\n",
+        "src/billing/ledger.py",
+        hooks=False,
+    )
     return h
 
 
@@ -224,12 +238,15 @@ def test_report_page_in_chromium(tmp_path: Path, env: dict[str, str], browser: C
         "by-tool",
         "by-owner",
         "by-path",
+        "at-the-tip",
         "owned-code",
         "unowned-at-tip",
+        "invalid-at-tip",
+        "unowned-lines-at-tip",
         "policy",
         "method",
     ]
-    assert facts["svgs"] == 5, "all lines, share over time, tools, owners, paths"
+    assert facts["svgs"] == 7, "all lines, share over time, tools, owners, paths; tip ×2"
     assert facts["ticks"] == 12, "twelve weeks"
     assert facts["points"] == 11, "a point a week, but the first week has no AI-written line"
     assert facts["bars"] > 10
@@ -244,7 +261,12 @@ def test_report_page_in_chromium(tmp_path: Path, env: dict[str, str], browser: C
     for tool in ("copilot", "claude-code", "cursor", "aider"):
         assert tool in text
     assert "Walked through each handler with the API spec" in text  # a rationale
-    assert "Invalid claims" not in text, "no such data yet: no such section"
+    tip = data["atTip"]
+    assert tip["lines"]["invalid"] == 6
+    assert f"{tip['lines']['total']} AI-written lines are in the files of the tip" in text
+    assert "src/billing/ledger.py:1-6" in text and "mallory@example.com" in text
+    assert "does not match the committed lines" in text  # why the claim fails
+    assert "src/billing/report.py:1-22" in text  # unclaimed AI lines, unowned at the tip
 
     OUTPUT.mkdir(exist_ok=True)
     shutil.copyfile(target, OUTPUT / "report-html.html")

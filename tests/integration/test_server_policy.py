@@ -130,6 +130,14 @@ async def test_without_a_policy_file_the_built_in_defaults_are_named_as_such(
         hover.contents.value
     )
     assert "`defaults`" not in hover.contents.value
+    # only the defaults apply to src/a.py: its diagnostic names no rule
+    shown = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
+    assert shown[0].message.endswith("— not yet owned"), shown[0].message
+    # the built-in `sensitive` rule is said to be built in
+    sensitive = open_file(client, write(git_repo, "auth/c.py", BODY))
+    await mark(client, sensitive, 1, 2)
+    found = await wait_for_diagnostics(client, sensitive, lambda d: len(d) == 1)
+    assert found[0].message.endswith("(built-in rule 'sensitive'; no .ownit.yaml)")
     await stop(client)
 
 

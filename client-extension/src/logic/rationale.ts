@@ -124,7 +124,7 @@ export function validateRationale(text: string, rules: RationaleRules = DEFAULT_
     return {
       ok: false,
       message:
-        `rationale too short: ${length} characters, at least ${rules.minChars} needed — ` +
+        `rationale too short: ${length} character${length === 1 ? "" : "s"}, at least ${rules.minChars} needed — ` +
         `say why this code is correct and safe${ruleSuffix(rules)}`,
     };
   }

@@ -74,6 +74,7 @@ describe("validateRationale", () => {
     const said = rejected("too short", parseRules({ ...builtIn, origin: "built-in defaults; no .ownit.yaml" }));
     assert.match(said, /\(built-in defaults; no \.ownit\.yaml\)$/);
     assert.doesNotMatch(rejected("too short", parseRules(builtIn)), /policy rule/);
+    assert.match(rejected("x", parseRules(builtIn)), /^rationale too short: 1 character, at least 20 needed/);
   });
   it("leaves regex patterns to the server (RE2 there; a backtracking RegExp here could hang)", () => {
     const slow = "/a*a*a*a*a*a*a*a*b/";

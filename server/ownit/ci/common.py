@@ -57,8 +57,10 @@ def run_verify(cwd: Path, range_spec: str, sarif_path: Path) -> Checked:
 
 
 def run_report_json(cwd: Path, range_spec: str) -> tuple[dict[str, Any] | None, str]:
-    """``ownit report --json`` of the range (None when it failed) and its stderr."""
-    done = _ownit(["report", "--json", range_spec], cwd)
+    """``ownit report --json`` of the range (None when it failed) and its stderr. Without
+    the at-the-tip view (``--no-tip``): the job summary shows the range's numbers, and a
+    CI clone has no cache to spare it blaming the tip's files."""
+    done = _ownit(["report", "--json", "--no-tip", range_spec], cwd)
     if done.returncode != 0:
         return None, _text(done.stderr)
     try:
@@ -69,6 +71,6 @@ def run_report_json(cwd: Path, range_spec: str) -> tuple[dict[str, Any] | None, 
 
 
 def run_report_text(cwd: Path, range_spec: str) -> tuple[str, str]:
-    """``ownit report``'s text (its stdout, its stderr)."""
-    done = _ownit(["report", range_spec], cwd)
+    """``ownit report``'s text (its stdout, its stderr), without the at-the-tip view."""
+    done = _ownit(["report", "--no-tip", range_spec], cwd)
     return _text(done.stdout), _text(done.stderr)

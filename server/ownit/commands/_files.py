@@ -102,7 +102,10 @@ def parse_line_range(value: str) -> tuple[int, int]:
 
 
 def region_at(session: Session, document: Document, line: int) -> str:
-    """The id of the active region holding 1-based ``line`` of an open document."""
+    """The id of the region holding 1-based ``line`` of an open document: an active
+    stored region, else the run of lines history says an AI-assisted commit wrote (found
+    with ``git blame`` and the claims of history, as the editor's history hints are); a
+    claim or dismissal of such a run records it as a region (source ``commit-trailer``)."""
     regions = session.regions_at(document.uri, line - 1, line - 1)
     count = document.buffer.line_count()
     if document.buffer.text.endswith(("\n", "\r")):
@@ -110,8 +113,20 @@ def region_at(session: Session, document: Document, line: int) -> str:
     if not regions and line > count:
         raise UsageError(f"{document.key} has {count} lines; line {line} is past its end")
     if not regions:
+        regions = _history_at(session, document, line)
+    if not regions:
+        rule = session.rule_for(document)
+        since = rule.history_since if rule is not None else None
+        counted = (
+            f" since the policy's history_since ({since}; `ownit mark` the lines to claim"
+            " older AI code)"
+            if since is not None and since.kind != "all"
+            else ""
+        )
         raise UsageError(
-            f"no AI-written region at {document.key}:{line} (see `ownit status` for regions)"
+            f"no AI-written region at {document.key}:{line}: none is recorded there and no"
+            f" AI-assisted commit wrote that line{counted} (see `ownit status` for regions,"
+            " `ownit blame` for what history says)"
         )
     # Overlapping regions (lines marked again with a wider range): the one that still
     # needs an owner, then the innermost, so `ownit status`'s `ownit claim PATH:LINE`
@@ -125,3 +140,18 @@ def region_at(session: Session, document: Document, line: int) -> str:
         return (rank, region.end_line - region.first_line, region.first_line)
 
     return min(regions, key=preference).region.id
+
+
+def _history_at(session: Session, document: Document, line: int) -> list[Tracked]:
+    """The history runs of ``document`` holding ``line`` (computed now: a verb's session
+    has no worker thread to compute them in the background)."""
+    inputs = session.history_inputs(document.uri)
+    if inputs is None:
+        return []
+    context, key, text = inputs
+    try:
+        runs = session.compute_history(context, key, text)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    session.set_history(document.uri, runs, text)
+    return [t for t in session.regions_at(document.uri, line - 1, line - 1) if t.history]

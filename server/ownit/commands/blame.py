@@ -151,7 +151,8 @@ def _print_text(results: list[Any]) -> None:
                             f" {r.rationale or '(no rationale)'}"
                         )
                     )
-                column = printable(f"AI {tool} owned {r.owner_email} [{claims[key]}] exact")
+                also = "".join(f" +{email}" for email in r.co_owners)  # second owners
+                column = printable(f"AI {tool} owned {r.owner_email}{also} [{claims[key]}] exact")
             elif r.claim is not None:
                 column = printable(f"AI {tool} UNOWNED exact")
             else:

@@ -1,4 +1,8 @@
-"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line.
+"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line:
+one recorded in the store, or lines history says an AI-assisted commit wrote (``git
+blame`` and the claims of history, as ``ownit blame`` shows them), which are recorded as
+a region then. A second owner (policy ``second_owner``, ``codeowner``) claims lines
+someone else owns the same way.
 
 With ``--commit`` the claim also gets a commit of its own (empty, on HEAD, its trailers the
 claim's), for code that is already committed and no other commit is coming; what is
@@ -47,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     with file_on_disk(path) as (session, document):
         region_id = region_at(session, document, line)
         claim = session.claim(document.uri, region_id, args.message)
+        region_id = claim.region_id  # lines known from history are recorded as a region now
         region = document.tracked[region_id].region
     commit = _commit(path, region_id) if args.commit else None
     if args.json:

@@ -1,4 +1,4 @@
-"""`ownit report [REV-RANGE] [--json | --format text|markdown | --html FILE] [--by …]`:
+"""`ownit report [REV-RANGE] [--json | --format text|markdown|sarif [-o FILE] | --html FILE]`:
 who owns the AI-written code of a range of commits, and why (an audit view).
 
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
@@ -6,6 +6,16 @@ every commit reachable from HEAD. The policy (which commits count as AI-assisted
 paths are excluded) is read from the range's base commit, or from its tip when it has
 none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
 checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+
+At the tip: the AI-written lines present in the files of the range's tip, found through
+``git blame`` of the tip (its whole history, whatever the range), each owned (a valid
+AI-Owned claim), invalid (covered by a claim that does not hold: forged, stale, an owner
+the policy refuses) or unowned; by path, owner and tool. It is cached in the
+repository's ``.git/ownit/`` by tip and policy. ``--no-tip`` leaves it out.
+
+--format sarif writes the unowned and invalid AI-written lines at the tip that the
+policy asks to be owned as SARIF 2.1.0 (code scanning): one result per region, with
+ownit's content fingerprint of its lines. ``-o FILE`` writes it (or any format) to FILE.
 
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
 script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
@@ -21,7 +31,12 @@ inferred}, ``tools`` [{tool, commits, owned, unowned, unclaimed, total, ownedSha
 unclaimed, total, ownedShare, owners}] (every path, under its name after renames;
 --limit only cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool,
 fingerprint, commit, subject, evidence}], ``regions`` [{path, first, last, lines,
-fingerprint, tool, status, owners, rationale, commit, renamedTo, evidence, scope}].
+fingerprint, tool, status, owners, rationale, commit, renamedTo, evidence, scope}],
+``atTip`` (null with --no-tip) {tip, files, trackedFiles, lines {owned, unowned, invalid,
+total, ownedShare}, requiredUnownedLines, paths [{path, regions, owned, unowned, invalid,
+total, ownedShare}], owners [{owner, …}], tools [{tool, …}], regions [{path, first, last,
+lines, status, tool, commit, fingerprint, owner, claimCommit, claim, how, reason, code,
+required, rule}]}.
 
 Evidence: claimed lines are ``exact`` (a claim line names them); unclaimed lines of an
 AI-assisted commit are known only from its trailer or author, a statement about the
@@ -42,7 +57,7 @@ from typing import Any
 from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable, printable_json
 
-FORMATS = ("text", "markdown")
+FORMATS = ("text", "markdown", "sarif")
 BY_CHOICES = ("path", "owner", "tool")
 
 
@@ -61,7 +76,22 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
-        "--format", choices=FORMATS, default=None, help="text (default) or markdown"
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="text (default), markdown, or sarif (SARIF 2.1.0 of the unowned and invalid "
+        "AI-written lines at the tip, for code scanning)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report to FILE instead of stdout",
+    )
+    parser.add_argument(
+        "--no-tip",
+        action="store_true",
+        help="leave out the at-the-tip view (no git blame of the tip's files)",
     )
     parser.add_argument(
         "--markdown",
@@ -116,6 +146,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--html writes the report as a page: give it without --json or --format")
     if args.html == "":
         raise UsageError("--html needs a file name (or - for stdout)")
+    if args.html is not None and args.output is not None:
+        raise UsageError("--html names its file itself: give it without -o")
+    if args.format == "sarif" and args.no_tip:
+        raise UsageError("--format sarif is the at-the-tip view: give it without --no-tip")
     cwd = Path.cwd()
     try:
         repo = find_repository(cwd)
@@ -153,6 +187,7 @@ def run(args: argparse.Namespace) -> int:
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
         added = ai_added.result()
+        view = None if args.no_tip else tip_view(repo, tip, at, base or tip)
     except GitError as error:
         raise UsageError(str(error)) from None
 
@@ -169,14 +204,18 @@ def run(args: argparse.Namespace) -> int:
             excluded[path] = policy.is_excluded(path, at.gitattributes_text)
         return not excluded[path]
 
-    unclaimed = {
+    by_commit = {
         sha: {
-            path: len(lines)
+            path: lines
             for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
             if counted(path)
         }
         for sha, by_path in added.items()
         if sha not in shallow
+    }
+    by_commit = _owned_later(cwd, [c.sha for c in commits], prepared.claims, by_commit)
+    unclaimed = {
+        sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
     }
     result = core.build(
         commits,
@@ -187,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
         shallow_skipped=skipped,
         renames=renames,
     )
+    result.tip = view
     progress.finish()
     header = {
         "version": core.JSON_VERSION,
@@ -200,17 +240,76 @@ def run(args: argparse.Namespace) -> int:
         if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
             tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
         return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
-    if args.json:  # a reader that goes away (`| head`): cli.main
-        _dump({**header, **result.to_json()})
-    else:
-        title = f"ownit report {spec}"
-        by = args.by or ["owner", "path", "tool"]
-        render = core.render_markdown if args.format == "markdown" else core.render_text
-        sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
-        if args.format != "markdown":
-            note = printable(at.note)
-            print(f"policy: {note}; claims as recorded (`ownit verify` checks them)")
+    if args.format == "sarif":
+        from ownit.ci.output import write_json
+        from ownit.ci.report_alerts import sarif_log
+
+        assert view is not None
+        write_json(sarif_log(cwd, spec, base, view, policy, at.note, commits), args.output)
+        return EXIT_OK
+    from ownit.ci.output import output_to
+
+    with output_to(args.output):  # a reader that goes away (`| head`): cli.main
+        _print(args, header, result, spec, at)
     return EXIT_OK
+
+
+def _owned_later(
+    cwd: Path, order: list[str], claims: Any, unclaimed: dict[str, dict[str, list[int]]]
+) -> dict[str, dict[str, list[int]]]:
+    """``unclaimed`` without the lines later claims own (core.later_claims)."""
+    from ownit.core import later_claims
+    from ownit.git import history
+
+    wanted = later_claims.blobs_wanted(order, claims, unclaimed)
+    if not wanted:
+        return unclaimed
+    fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
+    files: dict[tuple[str, str], list[str] | None] = {}
+    for sha, path in wanted:
+        data = fetched.get(f"{sha}:{path}")
+        files[(sha, path)] = None if data is None else history.git_lines(data)
+    return later_claims.take_owned_later(
+        order, claims, unclaimed, lambda sha, path: files.get((sha, path))
+    )
+
+
+def tip_view(repo: Any, tip: str, at: Any, policy_commit: str) -> Any:
+    """The at-the-tip view of ``tip`` under the report's policy, read from
+    ``policy_commit`` (cached by both)."""
+    from ownit import progress
+    from ownit.commands.verify import _after_revisions
+    from ownit.git import tip_scan
+
+    progress.phase("the AI-written lines at the tip")
+    return tip_scan.scan(
+        repo,
+        tip,
+        at.policy,
+        policy_id=policy_commit,
+        gitattributes_text=at.gitattributes_text,
+        after_revision=_after_revisions(repo.toplevel, at.policy, tip),
+    )
+
+
+def _print(
+    args: argparse.Namespace, header: dict[str, Any], result: Any, spec: str, at: Any
+) -> None:
+    from ownit.core import report as core
+
+    if args.json:
+        _dump({**header, **result.to_json()})
+        return
+    title = f"ownit report {spec}"
+    by = args.by or ["owner", "path", "tool"]
+    render = core.render_markdown if args.format == "markdown" else core.render_text
+    sys.stdout.write(render(result, title, list(dict.fromkeys(by)), args.limit))
+    if args.format != "markdown":
+        tip_note = "" if result.tip is None else "; at the tip, only claims that hold count"
+        print(
+            f"policy: {printable(at.note)}; the range's claims as recorded (`ownit verify`"
+            " checks them)" + tip_note
+        )
 
 
 def _write_html(
@@ -289,6 +388,21 @@ def _dump(data: dict[str, Any]) -> None:
 
 
 def _output_empty_repository(args: argparse.Namespace) -> int:
+    from ownit.ci.output import output_to, write_json
+
+    if args.format == "sarif":
+        from ownit import __version__
+        from ownit.core import sarif, tip_alerts
+
+        info = sarif.RunInfo(tool_version=__version__, automation_id="ownit/report/tip/")
+        write_json(sarif.build([], tip_alerts.RULES, info), args.output)
+        return EXIT_OK
+    with output_to(args.output):
+        _print_empty_repository(args)
+    return EXIT_OK
+
+
+def _print_empty_repository(args: argparse.Namespace) -> None:
     from ownit.core import report as core
 
     message = "the repository has no commits yet: nothing to report"
@@ -301,4 +415,3 @@ def _output_empty_repository(args: argparse.Namespace) -> int:
         )
     else:
         print(f"ownit report: {message}")
-    return EXIT_OK

@@ -4,9 +4,10 @@ of commits (CI).
 REV-RANGE is ``A..B`` (the commits of B not in A; the base is A), ``A...B`` (the base is
 their merge base), or one commit ``R`` (just that commit; the base is its first parent).
 Without one it is ``@{upstream}..HEAD``. ``--all`` checks every commit reachable from
-HEAD (no base). The policy (``.ownit.yaml``, ``.gitattributes`` and CODEOWNERS) is read
-from the BASE commit, never from the commits under review; with no base the built-in
-default policy applies. Exit 0: no problems; 1: problems; 2: usage or input error.
+HEAD (no base: the policy committed at HEAD applies, so a team's ``ownit baseline``
+counts). The policy (``.ownit.yaml``, ``.gitattributes`` and CODEOWNERS) is read from the
+BASE commit, never from the commits under review; a range with no base (a root commit)
+gets the built-in default policy. Exit 0: no problems; 1: problems; 2: usage or input error.
 
 FORMAT: ``text`` (default), ``json`` (``--json``), ``sarif`` (SARIF 2.1.0 for code
 scanning: one result per problem, placed on the tip) or ``codequality`` (GitLab's Code
@@ -42,7 +43,9 @@ def add_parser(subparsers: Any) -> None:
         help="A..B, A...B or one commit (default: @{upstream}..HEAD)",
     )
     parser.add_argument(
-        "--all", action="store_true", help="every commit reachable from HEAD (default policy)"
+        "--all",
+        action="store_true",
+        help="every commit reachable from HEAD (the policy committed at HEAD)",
     )
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument(
@@ -256,14 +259,20 @@ def run(args: argparse.Namespace) -> int:
     progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
-        policy_job = PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        # --all has no base: the policy committed at its tip (a team's `ownit baseline`
+        # counts there), the built-in defaults when the tip has none.
+        policy_job = (
+            PolicyRead(cwd, rng.tip, "tip")
+            if args.all
+            else PolicyRead(cwd, rng.base, "base")  # runs while git log does
+        )
         progress.phase("reading the commits of the range")
         commits = history.log(cwd, rng.revisions)
         at = policy_job.result()
     except GitError as error:
         raise UsageError(str(error)) from None
     policy = at.policy
-    if rng.base is None:
+    if rng.base is None and not args.all:
         policy_note = "built-in defaults (the range has no base commit)"
     else:
         policy_note = at.note
@@ -295,6 +304,7 @@ def run(args: argparse.Namespace) -> int:
         added = ai_added.result()
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
+        published = published_commits(cwd, rng, [c.sha for c in commits])
         verifier = Verifier(
             policy,
             blobs=blobs,
@@ -304,6 +314,7 @@ def run(args: argparse.Namespace) -> int:
             after_revision=after_revision,
             shallow=shallow,
             renames=moves.result(),
+            published=published,
         )
         progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
@@ -367,6 +378,26 @@ def _output(
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
+
+
+def published_commits(cwd: Path, rng: Range, commits: list[str]) -> frozenset[str]:
+    """The commits of the range already on the upstream branch (``@{upstream}``) or a
+    remote-tracking branch: what a fix must never rewrite. One ``git rev-list`` of the
+    range's commits that none of those reaches; the rest are published."""
+    from ownit.git import run as git
+
+    if not commits:
+        return frozenset()
+    upstream = git.rev(cwd, "@{upstream}")
+    listed = git.run(
+        ["rev-list", *rng.revisions, "--not", "--remotes", *([upstream] if upstream else [])],
+        cwd,
+        check=False,
+    )
+    if listed.returncode != 0:
+        return frozenset()
+    unpublished = set(git.text(listed.stdout).split())
+    return frozenset(sha for sha in commits if sha not in unpublished)
 
 
 def _after_revisions(cwd: Path, policy: Any, tip: str) -> dict[str, frozenset[str]]:

@@ -77,12 +77,14 @@ def validate_rationale(text: str, rules: RationaleRules = RationaleRules()) -> s
     rationale = normalize_rationale(text)
     if len(rationale) < rules.min_chars:
         raise RationaleRejected(
-            f"rationale too short: {len(rationale)} characters, at least {rules.min_chars} "
+            f"rationale too short: {len(rationale)} character{'s' * (len(rationale) != 1)}, "
+            f"at least {rules.min_chars} "
             "needed — say why this code is correct and safe"
         )
     if len(rationale) > rules.max_chars:
         raise RationaleRejected(
-            f"rationale too long: {len(rationale)} characters, at most {rules.max_chars} "
+            f"rationale too long: {len(rationale)} character{'s' * (len(rationale) != 1)}, "
+            f"at most {rules.max_chars} "
             "— keep it to the one reason that matters"
         )
     remaining_words = set(_WORD.findall(_strip_phrases(rationale, rules.reject)))

@@ -55,8 +55,11 @@ def finding_for(
 ) -> Finding | None:
     """The diagnostic a region deserves, or None when it is owned or dismissed.
 
-    ``history_commit``: the region is known from history (the AI-assisted commit that
-    introduced it), not from the store; unowned, it is a ``history-unowned`` hint.
+    ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
+    (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
+    message; None when only the defaults apply. ``history_commit``: the region is known
+    from history (the AI-assisted commit that introduced it), not from the store;
+    unowned, it is a ``history-unowned`` hint.
     ``history``: that run, whose evidence (and scope) the message gives.
     """
     region = state.region
@@ -88,8 +91,8 @@ def finding_for(
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
-    if rule and rule != "defaults":
-        message += f" (policy rule '{rule}')"
+    if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
+        message += f" ({rule})"
     evidence = history.evidence if history is not None else region.evidence.value
     return Finding(region.id, region.first_line, region.end_line, code, severity, message, evidence)
 

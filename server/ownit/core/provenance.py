@@ -210,6 +210,9 @@ class LineProvenance:
     # the lines it added, this one among them (see ``commit_reason``); "" for human lines.
     scope: str = ""
     commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
+    # Other people whose AI-Owned claim of the same code holds the line too (a second
+    # owner or a code owner who claimed it later, policy second_owner / codeowner).
+    co_owners: tuple[str, ...] = ()
 
     @property
     def committed(self) -> bool:
@@ -241,6 +244,7 @@ class LineProvenance:
             "evidence": self.evidence or None,
             "scope": self.scope or None,
             "commitAttribution": self.commit_reason or None,
+            "coOwners": list(self.co_owners),
         }
 
     @property
@@ -372,6 +376,7 @@ def _resolve_line(
             how=how,
             evidence=Evidence.EXACT.value,
             scope="line",
+            co_owners=_co_owners(bl, located, owner_claim) if owner_claim.owned else (),
         )
     if entry is not None and entry.ai:
         # A commit-level attribution makes every line the commit added AI-written; this
@@ -390,6 +395,25 @@ def _resolve_line(
             commit_reason=entry.ai_reason,
         )
     return base
+
+
+def _co_owners(
+    bl: BlameLine,
+    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+    owner: tr.ClaimLine,
+) -> tuple[str, ...]:
+    """The owners, other than ``owner``'s, of ``AI-Owned`` claims located over the line
+    (latest claim first, each person once)."""
+    seen = {(owner.owner_email or "").casefold()}
+    out: list[str] = []
+    for start, end, _entry, other in located:
+        if not other.owned or not start <= bl.line - 1 < end:
+            continue
+        email = other.owner_email or ""
+        if email.casefold() not in seen:
+            seen.add(email.casefold())
+            out.append(email)
+    return tuple(out)
 
 
 def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:

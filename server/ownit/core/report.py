@@ -36,6 +36,7 @@ from ownit.core import trailers as tr
 from ownit.core.columns import table
 from ownit.core.model import Evidence
 from ownit.core.printable import printable
+from ownit.core.tip_view import INVALID, UNOWNED, Counts, TipRegion, TipView
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
 
 UNKNOWN_TOOL = "unknown"
@@ -178,6 +179,8 @@ class Report:
     # AI-written lines by evidence class: claimed lines are exact, unclaimed ones carry
     # their commit's (commit-level) class.
     evidence: dict[str, int] = field(default_factory=lambda: {kind.value: 0 for kind in Evidence})
+    # The AI-written lines present at the tip, through blame (None: not computed).
+    tip: TipView | None = None
 
     @property
     def empty(self) -> bool:
@@ -198,6 +201,7 @@ class Report:
             "paths": [row.to_json() for row in self.paths],
             "unownedAtTip": [_tip_json(item) for item in self.at_tip],
             "regions": [code.to_json() for code in self.codes],
+            "atTip": None if self.tip is None else self.tip.to_json(),
         }
 
 
@@ -482,6 +486,168 @@ def _summary(report: Report) -> list[str]:
     return out
 
 
+def _tip_share(lines: Counts) -> str:
+    share = lines.owned_share
+    return "-" if share is None else f"{share:.0%}"
+
+
+def _tip_tables(
+    view: TipView, by: Sequence[str], limit: int
+) -> list[tuple[str, list[str], list[list[str]], int]]:
+    """The at-the-tip breakdowns asked for, as :func:`_tables` gives them."""
+    out: list[tuple[str, list[str], list[list[str]], int]] = []
+    header = ["AI lines", "owned", "unowned", "invalid", "owned share"]
+
+    def counts(lines: Counts) -> list[str]:
+        return [
+            str(lines.total),
+            str(lines.owned),
+            str(lines.unowned),
+            str(lines.invalid),
+            _tip_share(lines),
+        ]
+
+    for kind in by:
+        if kind == "owner":
+            rows = [
+                [printable(r.name), str(r.regions), str(r.lines.owned), str(r.lines.invalid)]
+                for r in view.by_owner()
+            ]
+            out.append(("At the tip, by owner", ["owner", "regions", "owned", "invalid"], rows, 0))
+        elif kind == "tool":
+            rows = [[printable(r.name), *counts(r.lines)] for r in view.by_tool()]
+            out.append(("At the tip, by tool", ["tool", *header], rows, 0))
+        elif kind == "path":
+            every = view.by_path()
+            shown = every[:limit] if limit > 0 else every
+            rows = [[printable(r.name), *counts(r.lines)] for r in shown]
+            title = "At the tip, by path"
+            if len(shown) != len(every):
+                title += f" (top {len(shown)})"
+            out.append((title, ["path", *header], rows, len(every) - len(shown)))
+    return out
+
+
+def _tip_headline(view: TipView) -> list[str]:
+    lines = view.lines
+    out = [
+        f"{lines.total} AI-written lines in {_plural(len(view.by_path()), 'file')} of "
+        f"the {view.tracked_files} the policy tracks (blame of the tip)",
+        f"owned {lines.owned} ({_tip_share(lines)}), unowned {lines.unowned}, invalid "
+        f"{lines.invalid} (claimed by a claim that does not hold)",
+    ]
+    if view.required_unowned != lines.unowned + lines.invalid:
+        out.append(
+            f"the policy asks {view.required_unowned} of the unowned and invalid lines to be "
+            "owned (the others are in paths with require_ownership: false or before "
+            "history_since)"
+        )
+    return out
+
+
+def _tip_region_text(region: TipRegion) -> str:
+    where = printable(region.location)
+    tool = printable(region.tool)
+    if region.status == INVALID:
+        who = printable(region.owner or "nobody")
+        claim = (region.claim_commit or "")[:10]
+        return f"{where}  {tool}  claimed by {who} in {claim}: {printable(region.reason)}"
+    return f"{where}  {tool}  {region.commit[:10]}"
+
+
+def _tip_regions(view: TipView, status: str, limit: int) -> tuple[list[TipRegion], int]:
+    regions = view.of(status)
+    shown = regions[:limit] if limit > 0 else regions
+    return shown, len(regions) - len(shown)
+
+
+def _tip_text(view: TipView, by: Sequence[str], limit: int) -> list[str]:
+    out = ["", f"At the tip ({view.tip[:10]}):"]
+    out += ["  " + line for line in _tip_headline(view)]
+    for name, header, rows, left in _tip_tables(view, by, limit):
+        out.append("")
+        out.append(f"{name}:")
+        if not rows:
+            out.append("  (none)")
+            continue
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        for row in [header, *rows]:
+            cells = [
+                cell.ljust(w) if i == 0 else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            out.append("  " + "  ".join(cells).rstrip())
+        if left:
+            out.append(f"  … and {_plural(left, 'more path')} (--limit)")
+    for status, title in ((INVALID, "Invalid claims at the tip"), (UNOWNED, "Unowned at the tip")):
+        shown, left = _tip_regions(view, status, limit)
+        if not shown:
+            continue
+        count = len(shown) + left
+        out += ["", f"{title} ({_plural(count, 'region')}):"]
+        out += ["  " + _tip_region_text(region) for region in shown]
+        if left:
+            out.append(
+                f"  … and {_plural(left, 'more region')} (--limit 0, --json, --format sarif)"
+            )
+    return out
+
+
+def _tip_markdown(view: TipView, by: Sequence[str], limit: int) -> list[str]:
+    lines = view.lines
+    out = [
+        "",
+        f"### At the tip (`{view.tip[:10]}`)",
+        "",
+        "AI-written lines present in the files of the tip (through blame), whoever wrote "
+        "them and whenever.",
+        "",
+        "| | |",
+        "| --- | ---: |",
+        f"| AI-written lines at the tip | {lines.total} |",
+        f"| owned | {lines.owned} ({_tip_share(lines)}) |",
+        f"| unowned | {lines.unowned} |",
+        f"| invalid (a claim that does not hold) | {lines.invalid} |",
+        f"| unowned or invalid, the policy asks to own | {view.required_unowned} |",
+        f"| files with AI-written lines | {len(view.by_path())} of {view.tracked_files} |",
+    ]
+    for name, header, rows, left in _tip_tables(view, by, limit):
+        out += ["", f"#### {name}", ""]
+        if not rows:
+            out.append("None.")
+            continue
+        out.append("| " + " | ".join(header) + " |")
+        out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
+        for row in rows:
+            first = f"`{_md_cell(row[0])}`" if "path" in name else _md_cell(row[0])
+            out.append("| " + " | ".join([first, *(_md_cell(c) for c in row[1:])]) + " |")
+        if left:
+            out += ["", f"…and {_plural(left, 'more path')}."]
+    for status, title in ((INVALID, "Invalid claims at the tip"), (UNOWNED, "Unowned at the tip")):
+        shown, left = _tip_regions(view, status, limit)
+        if not shown:
+            continue
+        out += ["", f"#### {title}", ""]
+        if status == INVALID:
+            out += [
+                "| location | tool | claimed by | why it does not hold |",
+                "| --- | --- | --- | --- |",
+            ]
+            for r in shown:
+                out.append(
+                    f"| `{_md_cell(r.location)}` | {_md_cell(r.tool)} | "
+                    f"{_md_cell(r.owner or '-')} in {(r.claim_commit or '')[:10]} | "
+                    f"{_md_cell(r.reason)} |"
+                )
+        else:
+            out += ["| location | tool | introduced in |", "| --- | --- | --- |"]
+            for r in shown:
+                out.append(f"| `{_md_cell(r.location)}` | {_md_cell(r.tool)} | {r.commit[:10]} |")
+        if left:
+            out += ["", f"…and {_plural(left, 'more region')}."]
+    return out
+
+
 def _tip_location(item: UnownedAtTip) -> str:
     return printable(f"{item.claim.path}:{item.first}-{item.last}")
 
@@ -505,14 +671,17 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
             out.append(f"  … and {_plural(left, 'more path')} (--limit)")
     out.append("")
     if report.at_tip:
-        out.append(f"Still unowned at the tip ({_plural(len(report.at_tip), 'region')}):")
+        count = _plural(len(report.at_tip), "region")
+        out.append(f"Committed unowned (AI-Unowned), still at the tip ({count}):")
         for item in report.at_tip:
             out.append(
                 f"  {_tip_location(item)}  {printable(item.claim.tool)}  "
                 f"{item.commit.sha[:10]} {printable(subject_of(item.commit))}"
             )
     else:
-        out.append("Still unowned at the tip: nothing")
+        out.append("Committed unowned (AI-Unowned), still at the tip: nothing")
+    if report.tip is not None:
+        out += _tip_text(report.tip, by, limit)
     return "\n".join(out) + "\n"
 
 
@@ -541,7 +710,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         "| evidence: corroborated (commit-level: the commit's trailer, not line by line) | "
         f"{report.evidence.get('corroborated', 0)} |",
         f"| evidence: inferred (commit-level, weak) | {report.evidence.get('inferred', 0)} |",
-        f"| still unowned at the tip | {_plural(len(report.at_tip), 'region')} |",
+        f"| committed unowned, still at the tip | {_plural(len(report.at_tip), 'region')} |",
     ]
     if report.shallow_skipped:
         out.append(
@@ -560,7 +729,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
             out.append("| " + " | ".join(cells) + " |")
         if left:
             out += ["", f"…and {_plural(left, 'more path')}."]
-    out += ["", "### Still unowned at the tip", ""]
+    out += ["", "### Committed unowned (`AI-Unowned`), still at the tip", ""]
     if not report.at_tip:
         out.append(
             "Nothing: every piece of AI-written code committed unowned was owned later or is gone."
@@ -573,5 +742,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
                 f"| `{_md_cell(_tip_location(item))}` | {_md_cell(item.claim.tool)} | "
                 f"{item.commit.sha[:10]} {_md_cell(subject_of(item.commit))} |"
             )
+    if report.tip is not None:
+        out += _tip_markdown(report.tip, by, limit)
     out += ["", "_Claims are counted as recorded; `ownit verify` checks them against the code._"]
     return "\n".join(out) + "\n"

@@ -13,9 +13,13 @@ worth knowing but not wrong have ``info``):
   accepts for the path;
 - an AI-assisted commit at commit level (``ai_commit_patterns`` outside ownit's exact
   trailer groups, see :mod:`ownit.core.attribution`): every line it adds is AI-written,
-  so the lines no valid claim of the commit covers are reported, per path, with their
-  ranges. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``) is not
-  one: its claim lines are exactly its AI-written lines;
+  so the lines no valid claim covers are reported, per path, with their ranges: a claim
+  of the commit, or a valid ``AI-Owned`` claim of a later commit of the range whose code
+  is those lines wherever they stand then (:mod:`ownit.core.later_claims`: owning
+  history after the fact). Lines of a published commit that a later commit removed from
+  a file still at the tip are an ``info`` line: nobody can own them any more. A commit
+  whose trailers ownit's hook worked out (``AI-Lines: exact``) is not one: its claim
+  lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
   ``commit: block`` the commit carrying it is reported instead. Renames and moves (``git
@@ -28,6 +32,13 @@ Excluded paths and paths with ``require_ownership: false`` ask for no claims; co
 before a path's ``history_since`` are not asked for claims either (claims they carry are
 still checked), and neither is a commit-level attribution with less evidence than the
 path's ``min_evidence`` (a ``weak`` pattern is ``inferred``, any other ``corroborated``).
+
+Each problem's ``fix`` is a command to run in a working tree at the tip (line numbers
+carried to the tip): a claim-only commit, ``ownit claim … --commit``, with a ``# …``
+note saying who runs it. A commit in ``published`` (on the upstream branch or a
+remote-tracking branch) is never to be rewritten, so nothing else is offered for it (a
+published claim line that names no code in its commit gets no fix at all). A bad claim
+line whose lines a valid claim of a later commit owns is an ``info`` line.
 """
 
 from __future__ import annotations
@@ -42,6 +53,7 @@ from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
+from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Evidence, Source, evidence_of_pattern
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
@@ -339,8 +351,12 @@ class Verifier:
         after_revision: Mapping[str, frozenset[str]] | None = None,
         shallow: frozenset[str] = frozenset(),
         renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+        published: frozenset[str] = frozenset(),
     ) -> None:
         self.policy = policy
+        # Commits already on the upstream branch or a remote-tracking branch: their fixes
+        # never rewrite them (a claim-only commit owns their code instead).
+        self.published = published
         self.blobs = blobs
         self.tip = tip
         self.codeowners_text = codeowners_text
@@ -352,6 +368,7 @@ class Verifier:
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
         self._rationale: dict[tuple[str, str], str | None] = {}
+        self._tip_index_cache: dict[str, TipLines | None] = {}
 
     # -- policy lookups, cached per path --
 
@@ -409,7 +426,13 @@ class Verifier:
         unowned = UnownedTracker()
         blocked: set[tuple[str, str]] = set()
         groups: dict[tuple[str, str], _Group] = {}
-        for commit in commits:
+        # Valid AI-Owned claims by path, with their commit's position: what owns the lines
+        # of an earlier AI-assisted commit after the fact (core.later_claims).
+        later: dict[str, list[LaterClaim]] = {}
+        ai_checks: list[tuple[int, CommitLike, str, dict[str, set[int]]]] = []
+        # Problems with claim lines: (position of their commit, finding index).
+        claim_problems: list[tuple[int, int]] = []
+        for order, commit in enumerate(commits):
             moves = self.renames.get(commit.sha, ())
             if moves:
                 unowned.rename(moves)
@@ -417,30 +440,88 @@ class Verifier:
                 groups = _renamed_groups(groups, moves)
             covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
             for claim in prepared.claims.get(commit.sha, ()):
+                before = len(self.findings)
                 where = self._check_claim(commit, claim)
-                if where is None:
-                    continue
-                covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
-                key = (claim.path, claim.fingerprint)
-                if claim.owned and self._check_owner(commit, claim):
-                    group = groups.setdefault(key, _Group())
-                    group.owners.add((claim.owner_email or "").casefold())
-                    group.commit, group.claim = commit, claim
-                if unowned.see(commit, claim):
-                    if (
-                        self.asks_claims(claim.path, commit)
-                        and self.rule(claim.path).commit is CommitGate.BLOCK
-                    ):
-                        blocked.add(key)
-                    else:
-                        blocked.discard(key)
+                if where is not None:
+                    covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
+                    key = (claim.path, claim.fingerprint)
+                    if self._valid_owned(commit, claim):
+                        group = groups.setdefault(key, _Group())
+                        group.owners.add((claim.owner_email or "").casefold())
+                        group.commit, group.claim = commit, claim
+                        lines = self.blobs(commit.sha, claim.path) or []
+                        later.setdefault(claim.path, []).append(
+                            LaterClaim(
+                                order, claim.path, where[0], where[1], claim.fingerprint, lines
+                            )
+                        )
+                    if unowned.see(commit, claim):
+                        if (
+                            self.asks_claims(claim.path, commit)
+                            and self.rule(claim.path).commit is CommitGate.BLOCK
+                        ):
+                            blocked.add(key)
+                        else:
+                            blocked.discard(key)
+                claim_problems += [
+                    (order, i)
+                    for i in range(before, len(self.findings))
+                    if self.findings[i].severity == ERROR
+                ]
             why = prepared.ai.get(commit.sha)
             if why is not None:
-                evidence = prepared.ai_evidence.get(commit.sha, Evidence.CORROBORATED)
-                self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered, evidence)
+                ai_checks.append((order, commit, why, covered))
+        for order, commit, why, covered in ai_checks:
+            evidence = prepared.ai_evidence.get(commit.sha, Evidence.CORROBORATED)
+            self._check_ai_commit(
+                commit, why, added.get(commit.sha, {}), covered, later, order, evidence
+            )
+        self._supersede(claim_problems, later)
         self._check_pending(unowned.pending(), blocked)
         self._check_groups(groups)
         return self.findings
+
+    def _valid_owned(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
+        """Whether a claim found at its lines is a valid ``AI-Owned`` claim: the one
+        judgement of "this claim owns its code" that groups and later claims use."""
+        return claim.owned and self._check_owner(commit, claim)
+
+    def _later_cover(
+        self,
+        sha: str,
+        path: str,
+        lines: Iterable[int],
+        later: Mapping[str, Sequence[LaterClaim]],
+        order: int,
+    ) -> set[int]:
+        """The ``lines`` of ``path`` in commit ``sha`` that a valid claim of a later
+        commit of the range owns (:func:`covered_lines`)."""
+        after = [c for c in later.get(path, ()) if c.order > order]
+        wanted = list(lines)
+        if not after or not wanted:
+            return set()
+        content = self.blobs(sha, path)
+        return set() if content is None else covered_lines(content, wanted, after)
+
+    def _supersede(
+        self, problems: Sequence[tuple[int, int]], later: Mapping[str, Sequence[LaterClaim]]
+    ) -> None:
+        """A bad claim line owns nothing; once a valid claim of a later commit of the range
+        owns the same lines (the fix verify gives: a published commit cannot be rewritten
+        to remove the line), it is worth knowing, no longer a problem."""
+        for order, index in problems:
+            finding = self.findings[index]
+            if not finding.first:
+                continue
+            lines = range(finding.first, finding.last + 1)
+            if self._later_cover(finding.commit, finding.path, lines, later, order) >= set(lines):
+                self.findings[index] = replace(
+                    finding,
+                    severity=INFO,
+                    message=finding.message
+                    + " (a valid claim of a later commit owns these lines now)",
+                    fix="",
+                )
 
     def _check_claim(self, commit: CommitLike, claim: tr.ClaimLine) -> tuple[int, int] | None:
         """Where the claim's code is in the commit's blob (1-based inclusive), or None
@@ -455,8 +536,15 @@ class Verifier:
                 claim.first,
                 claim.last,
                 f"{key} claim names {claim.path!r}, which is not a file in this commit: the "
-                "claim is forged or was copied from another commit",
-                "remove this claim line from the commit message (git rebase -i, reword), "
+                "claim is forged or was copied from another commit"
+                + (
+                    " (the commit is published: the line cannot be removed, and it owns nothing)"
+                    if commit.sha in self.published
+                    else ""
+                ),
+                ""
+                if commit.sha in self.published
+                else "remove this claim line from the commit message (git rebase -i, reword), "
                 "then claim the code where it really is",
             )
             return None
@@ -488,9 +576,15 @@ class Verifier:
                 claim.last,
                 f"{key} claim for lines {claim.first}-{claim.last}, but the committed file has "
                 f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
-                "it: the claim is forged or stale",
-                "remove this claim line (git rebase -i, reword) and claim the code again: "
-                + _claim_cmd(claim.path, min(claim.first, max(len(lines), 1))),
+                "it: the claim is forged or stale"
+                + (
+                    " (the commit is published: the line cannot be removed, and it owns nothing)"
+                    if commit.sha in self.published
+                    else ""
+                ),
+                ""
+                if commit.sha in self.published
+                else "remove this claim line from the commit message (git rebase -i, reword)",
             )
             return None
         actual = fingerprint(lines[claim.first - 1 : claim.last])
@@ -504,9 +598,7 @@ class Verifier:
             f"{claim.first}-{claim.last} (they hash to {actual}) nor any other "
             f"{length} lines of the file: the claim is forged, or the code changed after it "
             "was claimed",
-            "look at the code again, claim it ("
-            + _claim_cmd(claim.path, claim.first)
-            + ") and amend the commit; remove the wrong claim line from the message",
+            self._claim_fix(commit, claim.path, claim.first, "look at the code again first"),
         )
         return None
 
@@ -524,9 +616,7 @@ class Verifier:
                 f"AI-Owned claim in the name of {email}, who is neither the author "
                 f"({commit.author_email}) nor the committer ({commit.committer_email}) of "
                 "this commit: nobody can claim code for someone else",
-                f"{email} claims it in a commit of their own ("
-                + _claim_cmd(claim.path, claim.first)
-                + ", then git commit --allow-empty with ownit hooks), and this line is removed",
+                self._claim_fix(commit, claim.path, claim.first, f"run by {email}"),
             )
             ok = False
         if self.excluded(claim.path):
@@ -548,8 +638,12 @@ class Verifier:
                 claim.first,
                 claim.last,
                 f"rationale {claim.rationale!r} is not accepted: {rejected}",
-                "claim it again with a rationale that says what was checked and why the code "
-                "is right: " + _claim_cmd(claim.path, claim.first),
+                self._claim_fix(
+                    commit,
+                    claim.path,
+                    claim.first,
+                    "with a rationale that says what was checked and why the code is right",
+                ),
             )
             ok = False
         if not rule.owner_allowed(email):
@@ -561,8 +655,9 @@ class Verifier:
                 claim.last,
                 f"{email} may not own code in {claim.path}: {rule.origin_phrase('owners')} "
                 f"accepts {', '.join(rule.owners)}",
-                f"one of {', '.join(rule.owners)} claims it: "
-                + _claim_cmd(claim.path, claim.first),
+                self._claim_fix(
+                    commit, claim.path, claim.first, f"run by one of {', '.join(rule.owners)}"
+                ),
             )
             ok = False
         return ok
@@ -573,6 +668,8 @@ class Verifier:
         why: str,
         added: Mapping[str, Sequence[int]],
         covered: Mapping[str, set[int]],
+        later: Mapping[str, Sequence[LaterClaim]],
+        order: int,
         evidence: Evidence = Evidence.CORROBORATED,
     ) -> None:
         if commit.sha in self.shallow:
@@ -597,14 +694,43 @@ class Verifier:
             lines = [n for n in added[path] if n not in claimed]
             if not lines or not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
                 continue
+            owned_later = self._later_cover(commit.sha, path, lines, later, order)
+            lines = [n for n in lines if n not in owned_later]
             content = self.blobs(commit.sha, path)
+            gone: list[int] = []
+            tip = None if commit.sha == self.tip else self._tip_index(path)
+            if tip is not None and content is not None:
+                # Lines a later commit removed from the file (their text is nowhere in
+                # it) no later claim can own. A file gone from the tip (renamed?) keeps
+                # every line asked for.
+                gone = [n for n in lines if 0 < n <= len(content) and not tip.has(content[n - 1])]
+            with_blanks = [n for n in lines if n not in gone]  # a claim command per run
             if content is not None:
                 lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
+            if gone and commit.sha in self.published:
+                # Published: nobody can own them in this commit any more, nor later.
+                lines = [n for n in lines if n not in gone]
+                self._add(
+                    AI_UNCLAIMED,
+                    commit,
+                    path,
+                    gone[0],
+                    gone[0],
+                    f"AI-assisted commit ({why}) added lines to {path} "
+                    f"({_range_text(_ranges(gone))}) that no claim covers and that a later"
+                    " commit removed: published, and not at the tip, there is nothing to own"
+                    " now",
+                    severity=INFO,
+                )
             if not lines:
                 continue
             ranges = _ranges(lines)
             count = len(lines)
-            some = "no claim of it covers" if claimed else "with no AI-Owned or AI-Unowned claim"
+            some = (
+                "no claim of it covers"
+                if claimed or owned_later
+                else "with no AI-Owned or AI-Unowned claim"
+            )
             self._add(
                 AI_UNCLAIMED,
                 commit,
@@ -614,14 +740,78 @@ class Verifier:
                 f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
                 f"{path} ({_range_text(ranges)}) {some}: the attribution is commit-level"
                 f" ({evidence} evidence), so every line the commit adds counts as AI-written",
-                "own the AI-written lines ("
-                + _claim_cmd(path, ranges[0][0])
-                + ") and amend the commit, or commit the claims alone"
-                " (git commit --allow-empty with ownit hooks)",
+                self._own_fix(
+                    commit,
+                    path,
+                    [a for a, _ in _ranges(with_blanks)],
+                    () if commit.sha in self.published else gone,
+                ),
             )
+
+    # -- fixes: commands to run in a working tree at the tip --
+
+    def _tip_index(self, path: str) -> TipLines | None:
+        if path not in self._tip_index_cache:
+            tip = self._tip_lines(path)
+            self._tip_index_cache[path] = None if tip is None else TipLines(tip)
+        return self._tip_index_cache[path]
+
+    def tip_line(self, sha: str, path: str, line: int) -> int | None:
+        """Where 1-based ``line`` of ``path`` in commit ``sha`` is at the tip (1-based),
+        or None when it is not there any more (:class:`TipLines`)."""
+        if sha == self.tip:
+            return line
+        here = self.blobs(sha, path)
+        index = self._tip_index(path)
+        if here is None or index is None:
+            return None
+        return index.find(here, line)
+
+    def _own_fix(
+        self, commit: CommitLike, path: str, firsts: Sequence[int], gone: Sequence[int] = ()
+    ) -> str:
+        """How to own lines (first lines of runs, in ``commit``'s file) with claims of a
+        later commit: ``ownit claim … --commit`` per run at its place at the tip, which
+        never rewrites a commit (the only way for a published one). ``gone``: lines no
+        longer at the tip, which only the commit itself can own (not yet pushed)."""
+        at_tip = [self.tip_line(commit.sha, path, n) for n in firsts]
+        places = list(dict.fromkeys(n for n in at_tip if n is not None))
+        rebase = (
+            f"{'line' if len(gone) == 1 else 'lines'} {_range_text(_ranges(gone))}"
+            f" {'is' if len(gone) == 1 else 'are'} not at the tip any more: own"
+            f" {'it' if len(gone) == 1 else 'them'} in this commit before it is pushed"
+            " (git rebase -i, edit; ownit claim; git commit --amend)"
+        )
+        if not places:
+            return rebase if gone else "own these lines in this commit (git rebase -i, edit)"
+        command = " && ".join(_claim_cmd(path, n) + " --commit" for n in places)
+        if gone:
+            return f"{command}  # {rebase}"
+        if commit.sha in self.published or commit.sha != self.tip:
+            return command
+        return (
+            command + "  # or, with ownit hooks: ownit claim …, then git commit --amend --no-edit"
+        )
 
     def _tip_lines(self, path: str) -> list[str] | None:
         return None if self.tip is None else self.blobs(self.tip, path)
+
+    def _claim_fix(self, commit: CommitLike, path: str, first: int, note: str = "") -> str:
+        """How to replace a bad claim line (line ``first`` of ``path`` in ``commit``): a
+        valid claim of the code in a claim-only commit; the bad line owns nothing, and in a
+        commit not yet pushed it can also be removed."""
+        line = self.tip_line(commit.sha, path, first)
+        if line is None:
+            return (
+                "the claimed code is not at the tip any more: nothing to own now"
+                if commit.sha in self.published
+                else "remove this claim line from the commit message (git rebase -i, reword)"
+            )
+        notes = [note] if note else []
+        if commit.sha not in self.published:
+            notes.append("and, before pushing, remove the bad line (git rebase -i, reword)")
+        command = _claim_cmd(path, line) + " --commit"
+        return command + (f"  # {'; '.join(notes)}" if notes else "")
 
     def _check_pending(
         self,
@@ -643,7 +833,7 @@ class Verifier:
                     "AI-written code committed unowned (AI-Unowned) in a path where "
                     f"{rule.origin_phrase('commit')} blocks unowned AI code, and no later "
                     "commit of the range owns it",
-                    "own it (" + _claim_cmd(claim.path, claim.first) + ") and amend the commit",
+                    self._own_fix(commit, claim.path, [claim.first]),
                 )
                 continue
             tip_check.append((commit, claim))
@@ -657,8 +847,7 @@ class Verifier:
                 last,
                 f"AI-written code ({claim.tool}) committed unowned is still unowned at the tip "
                 f"({claim.path}:{first}-{last})",
-                "own it: " + _claim_cmd(claim.path, first) + ", then amend, or "
-                "commit the claim alone (git commit --allow-empty with ownit hooks installed)",
+                _claim_cmd(claim.path, first) + " --commit",
             )
 
     def _check_groups(self, groups: Mapping[tuple[str, str], _Group]) -> None:
@@ -669,7 +858,8 @@ class Verifier:
             if not (rule.second_owner or rule.codeowner):
                 continue
             claim = group.claim
-            if locate_at_tip(claim, self._tip_lines(path)) is None:
+            at_tip = locate_at_tip(claim, self._tip_lines(path))
+            if at_tip is None:
                 continue  # the code is gone by the tip
             codeowners = codeowners_for(self.codeowners_text, path) if self.codeowners_text else ()
             for problem in rule.owner_problems(sorted(group.owners), codeowners):
@@ -680,7 +870,7 @@ class Verifier:
                     claim.first,
                     claim.last,
                     problem,
-                    "the missing owner claims the same lines in a commit of their own: "
-                    + _claim_cmd(path, claim.first)
-                    + ", then git commit --allow-empty with ownit hooks installed",
+                    _claim_cmd(path, at_tip[0])
+                    + " --commit  # run by the missing owner: a claim of the same lines in a"
+                    " commit of their own",
                 )

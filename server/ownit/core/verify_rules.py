@@ -7,6 +7,7 @@ from ownit.core import verify as v
 from ownit.core.alerts import RuleHelp
 
 _CLAIM = 'ownit claim PATH:LINE -m "<what you checked and why the code is right>"'
+_ALONE = f"{_CLAIM} --commit"  # a claim-only commit: never rewrites a published commit
 
 RULES: tuple[RuleHelp, ...] = (
     RuleHelp(
@@ -36,8 +37,9 @@ RULES: tuple[RuleHelp, ...] = (
         "The fingerprint recorded with the claim is not the fingerprint of the claimed "
         "lines, nor of any other lines of the same length in the file: the claim is "
         "forged, or the code changed after it was claimed.",
-        "Look at the code again, claim it and amend the commit, removing the wrong claim "
-        f"line from the message: {_CLAIM}.",
+        f"Look at the code again and claim it in a claim-only commit: {_ALONE}; a later "
+        "valid claim of the lines supersedes the wrong line. Before the commit is pushed, "
+        "the wrong line can also be removed (git rebase -i, reword).",
         "critical",
     ),
     RuleHelp(
@@ -46,8 +48,7 @@ RULES: tuple[RuleHelp, ...] = (
         "Code claimed in the name of someone else",
         "An AI-Owned claim names an owner who is neither the author nor the committer of "
         "the commit that carries it: nobody can claim code for someone else.",
-        "The named owner claims the code in a commit of their own (ownit claim, then git "
-        "commit --allow-empty with ownit hooks installed), and the wrong line is removed.",
+        f"The named owner claims the code in a claim-only commit of their own: {_ALONE}.",
         "critical",
     ),
     RuleHelp(
@@ -57,14 +58,14 @@ RULES: tuple[RuleHelp, ...] = (
         "The rationale of an AI-Owned claim breaks the policy's rationale rules (too short, "
         "too long, or a phrase the policy rejects, such as 'LGTM').",
         "Claim the code again with a rationale that says what was checked and why the code "
-        f"is right: {_CLAIM}.",
+        f"is right: {_ALONE}.",
     ),
     RuleHelp(
         v.OWNER_NOT_ALLOWED,
         "OwnerNotAllowed",
         "An owner the policy does not allow for this path",
         "The policy's owners list for this path does not include the person who claimed the code.",
-        f"One of the owners the policy names for the path claims it: {_CLAIM}.",
+        f"One of the owners the policy names for the path claims it: {_ALONE}.",
     ),
     RuleHelp(
         v.OWNER_RULE,
@@ -72,8 +73,7 @@ RULES: tuple[RuleHelp, ...] = (
         "A second owner or a code owner has not claimed the code",
         "The path's rule asks for a second owner or for a CODEOWNERS owner, and the claims "
         "for this code in the range do not include one.",
-        "The missing owner claims the same lines in a commit of their own (ownit claim, "
-        "then git commit --allow-empty with ownit hooks installed).",
+        f"The missing owner claims the same lines in a claim-only commit of their own: {_ALONE}.",
     ),
     RuleHelp(
         v.AI_UNCLAIMED,
@@ -83,8 +83,9 @@ RULES: tuple[RuleHelp, ...] = (
         "an author the policy's ai_commit_patterns name, outside the trailer group ownit's "
         "hook marks AI-Lines: exact), so every line it adds is AI-written; these lines are "
         "covered by no AI-Owned or AI-Unowned claim of the commit.",
-        f"Own the AI-written lines and amend the commit ({_CLAIM}), or commit the claims "
-        "alone (git commit --allow-empty with ownit hooks installed).",
+        f"Own the AI-written lines in a claim-only commit: {_ALONE} (a later claim owns them "
+        "wherever they are now). Before the commit is pushed, it can be amended instead "
+        "(ownit claim, then git commit --amend --no-edit with ownit hooks installed).",
     ),
     RuleHelp(
         v.UNOWNED_AT_TIP,
@@ -92,8 +93,7 @@ RULES: tuple[RuleHelp, ...] = (
         "AI-written code committed unowned is still unowned",
         "Code committed as AI-Unowned is still in the tip of the range, and no later "
         "AI-Owned claim for the same code (path and fingerprint) exists in the range.",
-        f"Own it ({_CLAIM}), then amend, or commit the claim alone (git commit "
-        "--allow-empty with ownit hooks installed).",
+        f"Own it in a claim-only commit: {_ALONE}.",
     ),
     RuleHelp(
         v.BLOCKED_UNOWNED,
@@ -101,7 +101,7 @@ RULES: tuple[RuleHelp, ...] = (
         "Unowned AI code committed where the policy blocks it",
         "The path's rule says commit: block, and AI-written code was committed unowned "
         "(AI-Unowned) with no later commit of the range owning it.",
-        f"Own it and amend the commit: {_CLAIM}.",
+        f"Own it in a claim-only commit: {_ALONE}.",
         "critical",
     ),
 )

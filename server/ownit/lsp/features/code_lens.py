@@ -8,6 +8,7 @@ from lsprotocol import types
 
 from ownit.core.model import Ownership
 from ownit.lsp.features.commands import CLAIM
+from ownit.session import Document, RequestError, Session
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -29,6 +30,42 @@ def lens_title(
     if ownership is Ownership.DISMISSED:
         return f"not AI-written (dismissed by {owner})"
     return f"AI-written · {tool} · {known}unowned — Own…"
+
+
+SECOND_OWNER_TITLE = "owned by {owner} — {rationale} · a second owner is asked for — Own too…"
+
+
+def _second_owner_lenses(session: Session, document: Document) -> list[types.CodeLens]:
+    """History runs someone owns where the path's rule asks for two owners (policy
+    ``second_owner`` or ``codeowner``): a lens that claims them as a second owner, for
+    anyone but that owner (``ownit.claim`` records the run as a region and the claim)."""
+    rule = session.rule_for(document)
+    if rule is None or not (rule.second_owner or rule.codeowner) or document.context is None:
+        return []
+    owned = [t for t in document.history.values() if t.history and t.history.owned]
+    if not owned:
+        return []
+    try:
+        _, me = document.context.identity()
+    except RequestError:
+        me = ""
+    lenses = []
+    for tracked in owned:
+        run = tracked.history
+        assert run is not None
+        owner = run.owner_email or ""
+        if owner.casefold() == me.casefold():
+            continue
+        title = SECOND_OWNER_TITLE.format(owner=owner, rationale=run.rationale)
+        args = [{"uri": document.uri, "regionId": tracked.region.id}]
+        position = types.Position(line=tracked.region.first_line, character=0)
+        lenses.append(
+            types.CodeLens(
+                range=types.Range(start=position, end=position),
+                command=types.Command(title, CLAIM, arguments=args),
+            )
+        )
+    return lenses
 
 
 def register(server: OwnitServer) -> None:
@@ -61,4 +98,4 @@ def register(server: OwnitServer) -> None:
             lenses.append(
                 types.CodeLens(range=types.Range(start=position, end=position), command=command)
             )
-        return lenses
+        return lenses + _second_owner_lenses(session, document)

@@ -59,7 +59,13 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
     ]
     now = time.time()
     effective = server.session.rule_for(document)
-    rule = effective.rule_name if effective is not None else None
+    # What the message names: the rule that applies, said truly (EffectiveRule.rule_phrase);
+    # nothing when only the defaults apply.
+    rule = (
+        effective.rule_phrase(effective.rule_name)
+        if effective is not None and effective.rule_name != "defaults"
+        else None
+    )
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
             text = _region_json(server, document, tracked, now, rule)

@@ -1,0 +1,129 @@
+"""`ownit attest [REV-RANGE] [-o FILE] [--predicate-only]`: an in-toto attestation of who
+owns the AI-written code of a commit.
+
+Writes an in-toto Statement v1 (JSON) whose subject is the range's tip commit (a
+``gitCommit`` digest) and whose predicate (type
+``https://ownit.dev/attestation/ai-ownership/v1``, docs/attestation.md) lists every
+``AI-Owned``/``AI-Unowned`` claim of the range with its validity (the checks of ``ownit
+verify``) and its signature status (checked against the keys of the range's base; with no
+base, of the tip), and the AI-written lines at the tip that nobody owns (as ``ownit
+report``'s at-the-tip view). The statement is not signed: sign it with the tools you
+attest with, e.g. ``ownit attest --predicate-only -o p.json`` then ``cosign attest-blob
+--type https://ownit.dev/attestation/ai-ownership/v1 --predicate p.json …``.
+
+REV-RANGE is as for ``ownit report``: ``A..B``, ``A...B`` or one commit; without one,
+every commit reachable from HEAD. The policy is read from the base (else the tip).
+Exit 0 whatever the attestation says; 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ownit.cli import EXIT_OK, UsageError
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "attest",
+        help="write an in-toto attestation of who owns a commit's AI-written code",
+        description=__doc__.split("\n", 2)[2] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "range",
+        nargs="?",
+        metavar="REV-RANGE",
+        help="A..B, A...B or one commit (default: all of HEAD's history)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write the statement to FILE instead of stdout"
+    )
+    parser.add_argument(
+        "--predicate-only",
+        action="store_true",
+        help="write the predicate alone (for cosign attest-blob --predicate)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import datetime
+
+    from ownit import __version__, progress
+    from ownit.ci.output import write_json
+    from ownit.ci.verify_alerts import repository_uri
+    from ownit.commands.report import tip_view
+    from ownit.commands.verify import PolicyRead, resolve_range
+    from ownit.core import attestation
+    from ownit.core.claim_judgement import blob_specs, judge
+    from ownit.core.verify import prepare
+    from ownit.git import claim_signatures, history
+    from ownit.git import run as git
+    from ownit.git.repo import GitError, find_repository
+
+    cwd = Path.cwd()
+    try:
+        repo = find_repository(cwd)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    if repo is None:
+        raise UsageError("not inside a git repository")
+    progress.start("ownit attest")
+    try:
+        if args.range is None:
+            head = git.rev(cwd, "HEAD")
+            if head is None:
+                raise UsageError("the repository has no commits yet: nothing to attest")
+            revisions: tuple[str, ...] = (head,)
+            spec, base, tip = "HEAD (all history)", None, head
+        else:
+            rng = resolve_range(cwd, args.range, everything=False)
+            spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
+        policy_commit = base or tip
+        policy_job = PolicyRead(cwd, policy_commit, "base" if base else "tip")
+        progress.phase("reading the commits")
+        commits = history.log(cwd, revisions)
+        at = policy_job.result()
+        prepared = prepare(commits, at.policy)
+        claims = [(c, claim) for c in commits for claim in prepared.claims.get(c.sha, ())]
+        progress.phase(f"checking {len(claims)} claims")
+        fetched = history.BatchRead(
+            cwd, (f"{sha}:{path}" for sha, path in blob_specs(claims))
+        ).result()
+
+        def blobs(sha: str, path: str) -> list[str] | None:
+            data = fetched.get(f"{sha}:{path}")
+            return None if data is None else history.git_lines(data)
+
+        with_claims = [c for c in commits if c.sha in prepared.claims]
+        signatures = claim_signatures.check(cwd, with_claims, policy_commit)
+        judgements = judge(
+            claims,
+            at.policy,
+            blobs,
+            gitattributes_text=at.gitattributes_text,
+            signatures=signatures,
+        )
+        view = tip_view(repo, tip, at, policy_commit)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    repository = repository_uri(cwd)
+    body = attestation.predicate(
+        attestation.AttestRange(spec, base, tip, len(commits)),
+        claims,
+        judgements,
+        view,
+        policy=at.note,
+        policy_commit=policy_commit,
+        trusted_keys_from=policy_commit,
+        repository=repository,
+        generator=f"ownit {__version__}",
+        generated_at=datetime.datetime.now(datetime.UTC),
+    )
+    document = body if args.predicate_only else attestation.statement(tip, repository, body)
+    progress.finish()
+    write_json(document, args.output)
+    return EXIT_OK
