@@ -210,6 +210,8 @@ def test_commit_level_lines_say_so_with_their_evidence(repo: Path, env: dict[str
 
     report = as_json(repo, env, "report", "--json")
     assert report["linesByEvidence"] == {"exact": 0, "corroborated": 4, "inferred": 4}
+    at_tip = {r["path"]: r["evidence"] for r in report["atTip"]["regions"]}
+    assert at_tip == {"c.py": "corroborated", "v.py": "inferred"}
     assert "commit-level" in ownit(repo, env, "report").stdout
     assert "evidence: corroborated" in ownit(repo, env, "report", "--format", "markdown").stdout
 

@@ -36,7 +36,7 @@ fingerprint, tool, status, owners, rationale, commit, renamedTo, evidence, scope
 total, ownedShare}, requiredUnownedLines, paths [{path, regions, owned, unowned, invalid,
 total, ownedShare}], owners [{owner, …}], tools [{tool, …}], regions [{path, first, last,
 lines, status, tool, commit, fingerprint, owner, claimCommit, claim, how, reason, code,
-required, rule}]}.
+required, rule, evidence}]}.
 
 Evidence: claimed lines are ``exact`` (a claim line names them); unclaimed lines of an
 AI-assisted commit are known only from its trailer or author, a statement about the
