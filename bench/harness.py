@@ -134,6 +134,8 @@ class Context:
     tmp: Path  # removed after the run
     quick: bool = False
     self_check: bool = False  # run the bare server as "ownit" too (harness validation)
+    history_commits: int = 10_000  # size of the generated history (bench_cli.py)
+    ownit_src: Path | None = None  # run the ownit package found here (PYTHONPATH) instead
     _verbs: dict[str, bool] = field(default_factory=dict)
     _counter: int = 0
 
@@ -189,6 +191,8 @@ class Context:
         )
         # The venv's bin first, so git hooks that call `ownit` find this checkout's ownit.
         env["PATH"] = f"{self.python.parent}{os.pathsep}{env.get('PATH', '')}"
+        if self.ownit_src is not None:  # another checkout's code, for before/after figures
+            env["PYTHONPATH"] = str(self.ownit_src)
         return env
 
     def has_verb(self, verb: str) -> bool:
@@ -288,10 +292,16 @@ class Context:
         return samples
 
 
-def make_context(quick: bool, self_check: bool) -> Context:
+def make_context(quick: bool, self_check: bool, history_commits: int = 10_000) -> Context:
     tmp = Path(tempfile.mkdtemp(prefix="ownit-bench-"))
     python = Path(sys.executable)
-    context = Context(python=python, tmp=tmp, quick=quick, self_check=self_check)
+    context = Context(
+        python=python,
+        tmp=tmp,
+        quick=quick,
+        self_check=self_check,
+        history_commits=history_commits,
+    )
     home = tmp / "home"
     (home / ".config").mkdir(parents=True)
     (home / ".gitconfig").write_text(

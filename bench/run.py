@@ -6,6 +6,7 @@ same run, with the absolute numbers and the target. Benchmarks print; they never
     python bench/run.py --list          # names and what they measure
     python bench/run.py --quick         # fewer repetitions (a smoke run)
     python bench/run.py --self-check    # the bare server on both sides: ratios should be ~1.0
+    python bench/run.py --commits 3000  # a smaller generated history (verify/report/blame)
 
 Exit status: 0 when every selected benchmark ran or was skipped, 1 when one failed to run,
 2 for an unknown name.
@@ -26,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import REGISTRY, Skip, format_figure, make_context, remove_context
 
 # Importing a module registers its benchmarks; this order is the order they run and print.
-BENCHMARK_MODULES = ("bench_lsp", "bench_git", "bench_agent", "bench_detect")
+BENCHMARK_MODULES = ("bench_lsp", "bench_cli", "bench_agent", "bench_detect")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,6 +43,19 @@ def main(argv: list[str] | None = None) -> int:
         help="validate the harness: run the bare server as the ownit side of the LSP figures",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--ownit-src",
+        metavar="DIR",
+        help="run the ownit package of another checkout (its server/ folder, put on "
+        "PYTHONPATH) with this venv: before/after figures from one machine and run",
+    )
+    parser.add_argument(
+        "--commits",
+        type=int,
+        metavar="N",
+        help="size of the generated history for verify/report/blame (default 10,000; "
+        "--quick: 2,000)",
+    )
     args = parser.parse_args(argv)
 
     if args.list:
@@ -56,12 +70,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # An installed ownit has its bytecode compiled (pip does it); a checkout may not, and
     # with PYTHONDONTWRITEBYTECODE set every ownit process would compile it again.
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "server")],
-        check=False,
-        capture_output=True,
-    )
-    ctx = make_context(quick=args.quick, self_check=args.self_check)
+    sources = [Path(__file__).parents[1] / "server"]
+    if args.ownit_src:
+        sources.append(Path(args.ownit_src))
+    for source in sources:
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(source)],
+            check=False,
+            capture_output=True,
+        )
+    commits = args.commits or (2_000 if args.quick else 10_000)
+    ctx = make_context(quick=args.quick, self_check=args.self_check, history_commits=commits)
+    if args.ownit_src:
+        ctx.ownit_src = Path(args.ownit_src).resolve()
     failed = 0
     started = time.perf_counter()
     mode = " (self-check: bare server on both sides)" if args.self_check else ""

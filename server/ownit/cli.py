@@ -61,6 +61,22 @@ class UsageError(Exception):
     """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
 
 
+def _columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` tells it (``COLUMNS``,
+    then stdout's terminal, else 80), without importing shutil and the compression
+    modules it pulls in on every hook and agent checkpoint."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 # The help of --json, the same for every verb that has it.
 JSON_HELP = "print one JSON document on stdout instead of text"
 
@@ -121,6 +137,11 @@ class _Parser(argparse.ArgumentParser):
     def format_usage(self) -> str:
         return super().format_usage().replace("``", "`")
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # as argparse's own, with the width it would find (it subtracts 2 as well)
+        formatter: Any = self.formatter_class  # typeshed knows only `prog`; all take width
+        return formatter(prog=self.prog, width=_columns() - 2)  # type: ignore[no-any-return]
+
 
 def doc_description(doc: str | None) -> str | None:
     """A verb module's docstring without its first paragraph (the one-line summary, which
@@ -149,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if done.code is not None and not isinstance(done.code, int):
                 raise
             result = done.code or EXIT_OK
-        sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
+        if not sys.stdout.closed:  # `ownit lsp` closes it when the client hangs up
+            sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
     except BrokenPipeError:
         return _reader_went_away()
     return result

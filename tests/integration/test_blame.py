@@ -75,7 +75,7 @@ def test_owned_unowned_human(repo: Path, env: dict[str, str]) -> None:
     # -L limits the lines; cached index gives the same answer.
     again = blame(repo, env, "-L", "2,3", "a.py")
     assert [r["line"] for r in again] == [2, 3] and all(r["owned"] for r in again)
-    assert (repo / ".git" / "ownit" / "claim-index.json").is_file()
+    assert (repo / ".git" / "ownit" / "claim-index.bin").is_file()
 
 
 def test_commit_level_attribution_makes_every_added_line_ai(

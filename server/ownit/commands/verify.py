@@ -243,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
     from ownit.ci.verify_alerts import FORMATS as ALERT_FORMATS
     from ownit.ci.verify_alerts import VerifyRun, render
     from ownit.core.verify import ERROR, Verifier, prepare
-    from ownit.git import history
+    from ownit.git import catfile, history
     from ownit.git.repo import GitError, find_repository
 
     if args.json and args.format not in (None, "json"):
@@ -279,29 +279,24 @@ def run(args: argparse.Namespace) -> int:
 
     progress.phase(f"reading the files of {len(commits)} commits")
     prepared = prepare(commits, policy)
-    reader: history.BlobReader | None = None
+    try:
+        stream = catfile.Stream(cwd)
+    except GitError as error:
+        raise UsageError(str(error)) from None
     try:
         ai_added = AiAdded(cwd, prepared)
         moves = Renames(cwd, commits, prepared)
-        wanted = prepared.blob_specs()
-        wanted += [(rng.tip, path) for path in prepared.claimed_paths()]
-        fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
-        cache: dict[tuple[str, str], list[str] | None] = {}
-        for sha, path in wanted:
-            data = fetched.get(f"{sha}:{path}")
-            cache[(sha, path)] = None if data is None else history.git_lines(data)
-
-        def blobs(sha: str, path: str) -> list[str] | None:
-            nonlocal reader
-            key = (sha, path)
-            if key not in cache:
-                if reader is None:
-                    reader = history.BlobReader(cwd)
-                data = reader.read_many([f"{sha}:{path}"])[f"{sha}:{path}"]
-                cache[key] = None if data is None else history.git_lines(data)
-            return cache[key]
-
+        # Every blob through one cat-file, asked in the order the checks read them: the
+        # claimed files of each commit now (git reads them while diff-tree runs), the
+        # files AI-assisted commits added lines to once diff-tree said which, the tip's
+        # last (kept: every pending claim may look at them).
+        stream.ask(f"{sha}:{path}" for sha, path in prepared.blob_specs())
         added = ai_added.result()
+        by_commit = ((sha, sorted(added.get(sha, ()))) for sha in prepared.ai)
+        stream.ask(f"{sha}:{path}" for sha, paths in by_commit for path in paths)
+        tip_paths = sorted(prepared.claimed_paths())
+        stream.ask(f"{rng.tip}:{path}" for path in tip_paths)
+        blobs = _BlobLines(stream, rng.tip)
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
         published = published_commits(cwd, rng, [c.sha for c in commits])
@@ -321,8 +316,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     finally:
-        if reader is not None:
-            reader.close()
+        stream.close()
 
     order = {c.sha: i for i, c in enumerate(commits)}
     findings.sort(key=lambda f: (order.get(f.commit, -1), f.severity != ERROR, f.path, f.first))
@@ -378,6 +372,40 @@ def _output(
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
+
+
+class _BlobLines:
+    """``blobs(sha, path)`` for the verifier: the lines of a blob from the run's one
+    cat-file stream. A blob's bytes are let go once they are lines; the lines of the
+    last few blobs are kept (a commit's claims and its added lines ask for the same
+    file), the tip's for the whole run."""
+
+    KEEP = 16
+
+    def __init__(self, stream: Any, tip: str) -> None:
+        self._stream, self._tip = stream, tip
+        self._recent: dict[tuple[str, str], list[str] | None] = {}
+        self._tip_lines: dict[str, list[str] | None] = {}
+
+    def __call__(self, sha: str, path: str) -> list[str] | None:
+        from ownit.git.history import git_lines
+
+        if sha == self._tip and path in self._tip_lines:
+            return self._tip_lines[path]
+        key = (sha, path)
+        if key in self._recent:
+            return self._recent[key]
+        spec = f"{sha}:{path}"
+        data = self._stream.get(spec)
+        lines = None if data is None else git_lines(data)
+        if sha == self._tip:
+            self._tip_lines[path] = lines
+        else:
+            self._recent[key] = lines
+            if len(self._recent) > self.KEEP:
+                del self._recent[next(iter(self._recent))]
+        self._stream.forget(spec)
+        return lines
 
 
 def published_commits(cwd: Path, rng: Range, commits: list[str]) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,12 +48,17 @@ _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_rationale(text: str) -> str:
     """One line: control and format characters removed, whitespace collapsed, trimmed.
 
     Line and paragraph separators (U+2028/9, U+0085) are whitespace here, so they collapse
-    into a single space instead of starting a new line anywhere downstream.
+    into a single space instead of starting a new line anywhere downstream. (Remembered:
+    a commit's claims often share a rationale, and the hooks ask for each more than once.)
     """
+    if text.isascii() and text.isprintable():
+        # no control or format character, no whitespace but spaces: the same answer
+        return _WHITESPACE.sub(" ", text).strip()
     kept = []
     for char in text:
         category = unicodedata.category(char)

@@ -34,13 +34,14 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import attribution
 from ownit.core import trailers as tr
-from ownit.core.fingerprint import fingerprint, normalize_line
+from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
 from ownit.core.model import Evidence
 from ownit.core.policy import AiCommitMatch, Policy
 
@@ -277,12 +278,27 @@ def _located(
 
 class _WindowCache:
     """Fingerprints of every window of the text, computed once per window length, with a
-    budget so that a file with many claims of different lengths stays fast."""
+    budget so that a file with many claims of different lengths stays fast. A window's
+    fingerprint is the SHA-256 of a slice of the text encoded once (the lines are
+    normalised already), the same digest :func:`fingerprint` gives."""
 
     def __init__(self, normalized: Sequence[str], budget: int = 400_000) -> None:
         self._lines = normalized
         self._by_length: dict[int, dict[str, int]] = {}
         self._budget = budget
+        self._encoded: bytes | None = None
+        self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
+
+    def _text(self) -> tuple[bytes, list[int]]:
+        if self._encoded is None:
+            parts = [line.encode("utf-8", "surrogatepass") for line in self._lines]
+            starts = [0]
+            at = 0
+            for part in parts:
+                at += len(part) + 1
+                starts.append(at)
+            self._encoded, self._starts = b"\n".join(parts), starts
+        return self._encoded, self._starts
 
     def find(self, fp: str, length: int) -> int | None:
         if length < 1 or length > len(self._lines):
@@ -294,8 +310,12 @@ class _WindowCache:
                 return None
             self._budget -= cost
             table = {}
+            encoded, starts = self._text()
+            sha256 = hashlib.sha256
+            digits = FINGERPRINT_HEX_DIGITS
             for start in range(len(self._lines) - length + 1):
-                table.setdefault(fingerprint(self._lines[start : start + length]), start)
+                window = encoded[starts[start] : starts[start + length] - 1]
+                table.setdefault(sha256(window).hexdigest()[:digits], start)
             self._by_length[length] = table
         return table.get(fp)
 

@@ -33,7 +33,6 @@ texts.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -156,6 +155,8 @@ def _matcher_opcodes(
     elif b_lo == b_hi:
         _add(opcodes, ("delete", a_lo, a_hi, b_lo, b_lo))
     else:
+        import difflib  # only when a text changed (not on every hook's start)
+
         matcher = difflib.SequenceMatcher(None, a[a_lo:a_hi], b[b_lo:b_hi], autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             _add(opcodes, (tag, a_lo + i1, a_lo + i2, b_lo + j1, b_lo + j2))

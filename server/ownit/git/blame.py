@@ -3,21 +3,18 @@ language server's history hints.
 
 The claim index holds, for every commit reachable from HEAD that carries ownit claims or
 that an AI tool co-authored, its claims and tool. It is built from one ``git log`` pass and
-cached in ``<git-dir>/ownit/claim-index.json`` keyed by HEAD (and by the policy's
-``ai_commit_patterns``); when HEAD moved forward only the new commits are read.
+cached in ``<git-dir>/ownit/claim-index.bin`` (:mod:`ownit.git.claim_cache`) keyed by HEAD
+(and by the policy's ``ai_commit_patterns``); when HEAD moved forward only the new commits
+are read.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from ownit.core import trailers as tr
 from ownit.core.model import evidence_of_pattern
 from ownit.core.policy import Policy
 from ownit.core.provenance import (
@@ -25,16 +22,12 @@ from ownit.core.provenance import (
     BlameLine,
     ClaimIndex,
     CommitClaims,
-    index_from,
     may_hold_claims,
     message_claims,
 )
-from ownit.git import history
+from ownit.git import claim_cache, history
 from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
-
-INDEX_FILE = "claim-index.json"
-INDEX_VERSION = 4  # 2: exact groups are not AI-assisted; 3: tools as tool:model; 4: evidence
 
 
 class BlameError(GitError):
@@ -130,57 +123,6 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
     )
 
 
-def _to_json(entry: CommitClaims) -> list[Any]:
-    return [
-        entry.sha,
-        entry.order,
-        entry.ai_tool,
-        entry.ai_reason,
-        entry.ai_evidence,
-        [
-            [c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale]
-            for c in entry.claims
-        ],
-    ]
-
-
-def _from_json(item: list[Any]) -> CommitClaims:
-    sha, order, tool, reason, evidence, claims = item
-    return CommitClaims(
-        sha=str(sha),
-        order=int(order),
-        claims=tuple(
-            tr.ClaimLine(
-                str(p), int(a), int(b), str(fp), str(t), None if e is None else str(e), str(r)
-            )
-            for p, a, b, fp, t, e, r in claims
-        ),
-        ai_tool=None if tool is None else str(tool),
-        ai_reason=str(reason),
-        ai_evidence=str(evidence),
-    )
-
-
-def _read_cache(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != INDEX_VERSION:
-        return None
-    return data
-
-
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{INDEX_FILE}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only repository: blame still works, only slower next time
-
-
 def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> ClaimIndex:
     """The claim index of history up to HEAD (cached; built or extended as needed)."""
     cwd = repo.toplevel
@@ -188,42 +130,30 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         head = git.rev(cwd, "HEAD")
     if head is None:
         return ClaimIndex()  # no commit yet
-    path = repo.git_dir / "ownit" / INDEX_FILE
+    path = repo.git_dir / "ownit" / claim_cache.INDEX_FILE
     key = policy_key(policy)
-    ai = AiCommitDetector(policy)
-    cached = _read_cache(path)
-    if cached is not None and cached.get("policy") == key:
-        if cached.get("head") == head:
-            return index_from(_from_json(item) for item in cached["commits"])
-        old = str(cached.get("head", ""))
+    cached = claim_cache.read(path)
+    if cached is not None and cached.policy == key:
+        if cached.head == head:
+            return cached.index()
+        old = cached.head
         check = git.run(["merge-base", "--is-ancestor", old, head], cwd, check=False)
         if old and check.returncode == 0:
-            start = int(cached.get("next", 0))
+            ai = AiCommitDetector(policy)
+            start = cached.next
             new = history.log(cwd, [head, f"^{old}"])
-            items: list[Any] = list(cached["commits"])
-            for offset, commit in enumerate(new):
-                entry = _entry(commit, start + offset, ai)
-                if entry is not None:
-                    items.append(_to_json(entry))
-            data = {
-                "version": INDEX_VERSION,
-                "head": head,
-                "policy": key,
-                "next": start + len(new),
-                "commits": items,
-            }
-            _write_cache(path, data)
-            return index_from(_from_json(item) for item in items)
+            found = (
+                (entry.sha, claim_cache.to_raw(entry))
+                for offset, commit in enumerate(new)
+                if (entry := _entry(commit, start + offset, ai)) is not None
+            )
+            raw = claim_cache.extended(cached, found)
+            return claim_cache.write(path, head, key, start + len(new), raw).index()
+    ai = AiCommitDetector(policy)
     commits = history.log(cwd, [head])
-    entries = [e for i, c in enumerate(commits) if (e := _entry(c, i, ai)) is not None]
-    _write_cache(
-        path,
-        {
-            "version": INDEX_VERSION,
-            "head": head,
-            "policy": key,
-            "next": len(commits),
-            "commits": [_to_json(e) for e in entries],
-        },
-    )
-    return index_from(entries)
+    raw = {
+        entry.sha: claim_cache.to_raw(entry)
+        for i, c in enumerate(commits)
+        if (entry := _entry(c, i, ai)) is not None
+    }
+    return claim_cache.write(path, head, key, len(commits), raw).index()

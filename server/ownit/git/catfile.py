@@ -18,11 +18,15 @@ no such blob.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import subprocess
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from ownit.git.run import GitError, run
+from ownit.git.run import GitError, git_env, git_exe, run
 
 _HEADER = re.compile(rb"([0-9a-f]{40}|[0-9a-f]{64}) ([a-z]+) ([0-9]+)\n")
 _NOT_FOUND = (b"missing", b"ambiguous")
@@ -168,3 +172,164 @@ class Batch:
     def answers(self, out: bytes, cwd: Path) -> dict[str, bytes | None]:
         by_asked = parse_batch(out, list(self.asked.values()), lambda a: _read_asked(cwd, a))
         return {spec: by_asked[asked] for spec, asked in self.asked.items()}
+
+
+class Stream:
+    """One ``git cat-file --batch`` process for a whole run, streamed both ways.
+
+    :meth:`ask` writes specs to its stdin at any time (each asked once); one reader
+    thread, for the life of the process, reads the answers as git writes them and keeps
+    each blob's bytes (one copy, read straight into its own object); :meth:`get` waits
+    for one answer. No thread per read, no buffering of the whole output: git never waits
+    on a full pipe, and memory holds only the blobs themselves. After an answer it cannot
+    read (or when git stops), the rest are read one by one (:func:`read_one`)."""
+
+    def __init__(self, cwd: Path) -> None:
+        self._cwd = cwd
+        try:
+            self._proc = subprocess.Popen(
+                [git_exe(), "cat-file", "--batch"],
+                cwd=cwd,
+                env=git_env(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git cat-file in {cwd}: {exc}") from exc
+        self._lock = threading.Condition()
+        self._write_lock = threading.Lock()  # taken before _lock, never the other way
+        self._answers: dict[str, bytes | None] = {}  # spec -> blob (None: not there)
+        self._asked: set[str] = set()
+        self._queue: deque[tuple[str, str]] = deque()  # (spec, what git was asked), in order
+        self._broken = False  # stop reading git's answers: read the rest alone
+        self._closed = False
+        self._reader = threading.Thread(target=self._read_answers, daemon=True)
+        self._reader.start()
+
+    def ask(self, specs: Iterable[str]) -> None:
+        """Ask for ``specs`` (``<rev>:<path>`` / ``:<path>``); answers come in the background."""
+        with self._write_lock:  # the queue's order is the order written
+            self._ask(specs)
+
+    def _ask(self, specs: Iterable[str]) -> None:
+        lines: list[bytes] = []
+        with self._lock:
+            for spec in specs:
+                if spec in self._asked:
+                    continue
+                self._asked.add(spec)
+                asked = git_spec(spec)
+                if asked is None:
+                    self._answers[spec] = None
+                elif not batchable(asked) or self._broken or self._closed:
+                    self._answers[spec] = _read_asked(self._cwd, asked)
+                else:
+                    self._queue.append((spec, asked))
+                    lines.append(spec_bytes(asked) + b"\n")
+            self._lock.notify_all()
+        if lines:
+            self._write(b"".join(lines))
+
+    def _write(self, data: bytes) -> None:
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            stdin.write(data)
+            stdin.flush()
+        except (OSError, ValueError):
+            with self._lock:
+                self._fail()
+
+    def get(self, spec: str) -> bytes | None:
+        """The blob ``spec`` names (asked now if it was not); None when it is not there or
+        not a blob."""
+        self.ask([spec])
+        with self._lock:
+            while spec not in self._answers and not self._broken:
+                self._lock.wait()
+            if spec in self._answers:
+                return self._answers[spec]
+        return read_one(self._cwd, spec)  # git stopped answering: read it alone
+
+    def forget(self, spec: str) -> None:
+        """Let go of an answer already taken (it is read again if asked again)."""
+        with self._lock:
+            if spec in self._answers:
+                del self._answers[spec]
+                self._asked.discard(spec)
+
+    def _fail(self) -> None:
+        """(lock held) Stop reading answers: what is still queued is read alone."""
+        self._broken = True
+        while self._queue:
+            spec, asked = self._queue.popleft()
+            self._answers[spec] = _read_asked(self._cwd, asked)
+        self._lock.notify_all()
+
+    def _read_answers(self) -> None:
+        stdout = self._proc.stdout
+        assert stdout is not None
+        while True:
+            header = stdout.readline()
+            with self._lock:
+                if not header or not self._queue:
+                    if self._queue or not self._closed:
+                        self._fail()
+                    return
+                spec, asked = self._queue[0]
+            try:
+                size = content_size(header, asked)
+                data = None
+                if size is not None:
+                    data = _read_exact(stdout, size) if size else b""
+                    _read_exact(stdout, 1)  # the newline after the content
+                    if not is_blob_header(header):
+                        data = None
+            except GitError:
+                with self._lock:
+                    self._fail()
+                return
+            with self._lock:
+                self._queue.popleft()
+                self._answers[spec] = data
+                self._lock.notify_all()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        proc = self._proc
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        self._reader.join(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_exact(stream: object, size: int) -> bytes:
+    """``size`` bytes of ``stream``, in one object when the pipe gives them in one read."""
+    read = stream.read  # type: ignore[attr-defined]
+    first: bytes = read(size)
+    if len(first) == size:
+        return first
+    chunks = [first]
+    size -= len(first)
+    while size > 0:
+        chunk: bytes = read(size)
+        if not chunk:
+            raise BatchAnswerError("git cat-file output ended early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -80,6 +80,9 @@ class Piece:
         )
 
 
+_PIECE_FIELDS = tuple(f.name for f in fields(Piece))
+
+
 @dataclass(slots=True)
 class Plan:
     base: str | None  # the commit the new one is compared with; None: no parent
@@ -111,7 +114,9 @@ class Plan:
         return {
             "base": self.base,
             "amend": self.amend,
-            "pieces": [asdict(p) for p in self.pieces],
+            # every field of a Piece is a str, int, float, bool or None: asdict's deep
+            # copy would give the same values, 10x slower at a commit's 2,000 claims
+            "pieces": [{name: getattr(p, name) for name in _PIECE_FIELDS} for p in self.pieces],
             "notes": self.notes,
             "from_store": self.from_store,
             "inherit_exact": self.inherit_exact,

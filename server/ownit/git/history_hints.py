@@ -1,13 +1,20 @@
 """What history says about the lines of an open buffer: AI-written runs, owned or not.
 
 Runs one `git blame --porcelain --contents -` (so line numbers are the buffer's) and reads
-the claim index (cached under `<git-dir>/ownit/` by HEAD). Called off the keystroke path,
-in a worker thread; the session caches results by HEAD and buffer content.
+the claim index (cached under `<git-dir>/ownit/` by HEAD, and in memory while the file
+does not change). Called off the keystroke path, in worker threads; the session caches
+results by HEAD and buffer content. At most one `git blame` runs per file at a time: a
+request for the same file and text as a running one waits for its answer instead of
+starting another, and one for other text waits until the running one is done (so a
+burst of saves never starts a blame per save at once).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import threading
+from pathlib import Path
 
 from ownit.core.policy import HistorySince, Policy
 from ownit.core.provenance import HistoryRun, history_runs, resolve
@@ -20,6 +27,19 @@ def head_commit(repo: Repository) -> str | None:
     return git.rev(repo.toplevel, "HEAD")
 
 
+class _Flight:
+    """One running computation: its answer, once done, for whoever waits on it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.runs: list[HistoryRun] | None = None  # None: it failed (the waiter runs its own)
+
+
+_LOCK = threading.Lock()
+_FILE_LOCKS: dict[tuple[Path, str], threading.Lock] = {}
+_FLIGHTS: dict[tuple[Path, str, str, bytes, int], _Flight] = {}
+
+
 def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[HistoryRun]:
     """AI-written runs of ``text`` (the buffer of repo-relative ``path``); [] when the file
     is not committed or the repository has no commit yet."""
@@ -27,6 +47,32 @@ def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[His
     if head is None:
         return []
     contents = text.encode("utf-8", "surrogatepass")
+    key = (repo.toplevel, path, head, hashlib.sha256(contents).digest(), id(policy))
+    with _LOCK:
+        flight = _FLIGHTS.get(key)
+        mine = flight is None
+        if flight is None:
+            flight = _FLIGHTS[key] = _Flight()
+        file_lock = _FILE_LOCKS.setdefault((repo.toplevel, path), threading.Lock())
+    if not mine:
+        flight.done.wait()
+        if flight.runs is not None:
+            return flight.runs
+        with file_lock:  # it failed: try once more, as it would have
+            return _runs(repo, path, head, contents, policy)
+    try:
+        with file_lock:
+            flight.runs = _runs(repo, path, head, contents, policy)
+        return flight.runs
+    finally:
+        with _LOCK:
+            del _FLIGHTS[key]
+        flight.done.set()
+
+
+def _runs(
+    repo: Repository, path: str, head: str, contents: bytes, policy: Policy
+) -> list[HistoryRun]:
     try:
         process = blame.start_blame(repo.toplevel, path, (), contents)
         index = blame.claim_index(repo, policy, head)

@@ -9,7 +9,6 @@ identity calls.
 
 from __future__ import annotations
 
-import getpass
 import os
 import subprocess
 import threading
@@ -261,6 +260,8 @@ def store_path(repo: Repository | None) -> Path:
 
 
 def _login_name() -> str:
+    import getpass  # rarely needed: not on every hook's start
+
     try:
         name = getpass.getuser()
     except (OSError, KeyError):  # no USER/LOGNAME and no passwd entry (containers)

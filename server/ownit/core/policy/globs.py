@@ -161,14 +161,20 @@ class Glob:
     contents: bool = True
     _segments: tuple[_Segment, ...] = field(compare=False, repr=False, default=())
     _directory_only: bool = field(compare=False, repr=False, default=False)
+    # Runs of literal characters the path must hold for any match: a cheap test first
+    # (most paths fail it), so that a policy's many globs cost little per path.
+    _required: tuple[str, ...] = field(compare=False, repr=False, default=())
 
     @staticmethod
     def compile(pattern: str, *, contents: bool = True) -> Glob:
         segments, directory_only = _compile(pattern)
-        return Glob(pattern, contents, segments, directory_only)
+        return Glob(pattern, contents, segments, directory_only, _literal_runs(segments))
 
     def matches(self, path: str) -> bool:
         """Whether the repo-relative ``path`` (``/``-separated) is matched by this glob."""
+        for piece in self._required:
+            if piece not in path:
+                return False
         parts = [part for part in path.strip("/").split("/") if part not in ("", ".")]
         if not parts:
             return False
@@ -182,6 +188,25 @@ class Glob:
             if _match_segments(self._segments, parts[:length]):
                 return True
         return False
+
+
+def _literal_runs(segments: tuple[_Segment, ...]) -> tuple[str, ...]:
+    """The maximal runs of literal characters of each segment: a path segment matching it
+    holds each of them, so a matching path does too."""
+    runs: list[str] = []
+    for segment in segments:
+        if segment == _DOUBLE_STAR:
+            continue
+        current: list[str] = []
+        for token in (*segment, None):
+            if isinstance(token, str):
+                current.append(token)
+                continue
+            if current:
+                runs.append("".join(current))
+                current = []
+    # the longest first: the likeliest to be missing
+    return tuple(sorted(dict.fromkeys(runs), key=len, reverse=True))
 
 
 def _compile(pattern: str) -> tuple[tuple[_Segment, ...], bool]:
