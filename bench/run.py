@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import REGISTRY, Skip, format_figure, make_context, remove_context
 
 # Importing a module registers its benchmarks; this order is the order they run and print.
-BENCHMARK_MODULES = ("bench_lsp", "bench_cli", "bench_agent", "bench_detect")
+BENCHMARK_MODULES = ("bench_lsp", "bench_lsp_growth", "bench_cli", "bench_agent", "bench_detect")
 
 
 def main(argv: list[str] | None = None) -> int:

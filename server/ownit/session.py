@@ -11,12 +11,13 @@ the client-unit conversion.
 from __future__ import annotations
 
 import hashlib
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
@@ -33,9 +34,18 @@ from ownit.core.model import (
     Severity,
     Source,
 )
-from ownit.core.reanchor import Anchor, line_opcodes, map_lines, reanchor
+from ownit.core.reanchor import (
+    Anchor,
+    Reanchoring,
+    StoredGroup,
+    line_opcodes,
+    map_lines,
+    reanchor,
+    reanchor_groups,
+)
+from ownit.core.region_index import RegionIndex
 from ownit.core.text import EditResult, Pos, TextBuffer
-from ownit.core.tracking import Span, line_range, span_for_lines, transform
+from ownit.core.tracking import Span, line_range, span_for_lines
 from ownit.git.repo import (
     IdentityError,
     Repository,
@@ -81,15 +91,29 @@ class Tracked:
     state: RegionState
     span: Span
     history: HistoryRun | None = None  # set for lines known from history, not the store
-    revision: int = 0  # bumped when anything about this region changes
-    # The LSP layer's serialized diagnostic and what it was made from (revision, age).
-    cache_revision: int = -1
-    cache_age: str = ""
-    cache_text: str = ""
+    revision: int = 0  # bumped when anything its diagnostic shows may have changed
+    shown: Any = None  # the LSP diagnostics feature's record of what it made of it
 
     @property
     def region(self) -> Region:
         return self.state.region
+
+    @property
+    def key(self) -> str:
+        return self.state.region.id
+
+    def place(self, span: Span) -> None:
+        """Take ``span`` as the region's extent (the region index moves regions so)."""
+        self.span = span
+        region = self.state.region
+        region.first_line, region.end_line = line_range(span)
+
+    def shift(self, delta: int) -> None:
+        start, end = self.span.start, self.span.end
+        self.span = Span(Pos(start.line + delta, start.col), Pos(end.line + delta, end.col))
+        region = self.state.region
+        region.first_line += delta
+        region.end_line += delta
 
 
 @dataclass(slots=True)
@@ -195,6 +219,16 @@ class RepoContext:
         return ident.name, ident.email
 
 
+@dataclass(frozen=True, slots=True)
+class PendingLoad:
+    """Stored regions of a document opened with ``defer``: re-anchored against ``text``
+    (the text at open) by a worker, then installed by ``Session.finish_loading``."""
+
+    groups: list[StoredGroup]
+    text: str
+    lines: list[str]  # split_lines(text): a copy (the buffer's list changes with edits)
+
+
 @dataclass(slots=True)
 class Document:
     uri: str
@@ -202,7 +236,8 @@ class Document:
     buffer: TextBuffer
     context: RepoContext | None = None
     key: str | None = None
-    tracked: dict[str, Tracked] = field(default_factory=dict)
+    # Regions in text order (an edit moves only those it can affect; see region_index).
+    tracked: RegionIndex[Tracked] = field(default_factory=RegionIndex)
     unsupported: str | None = None  # why regions cannot be tracked here
     positions_dirty: bool = False
     rule: EffectiveRule | None = None  # the policy's rule for this path (see rule_for)
@@ -213,12 +248,15 @@ class Document:
     pending: dict[str, float] = field(default_factory=dict)  # region id -> give-up time
     # What history says (AI-assisted commits, their claims), tracked like regions under
     # edits but never stored: claiming one records a real region and its claim.
-    history: dict[str, Tracked] = field(default_factory=dict)
+    history: RegionIndex[Tracked] = field(default_factory=RegionIndex)
     # Bumped whenever anything a diagnostic shows may have changed (a region moved, was
     # edited, claimed, dismissed, added or removed; the policy changed). An edit that
     # leaves the revision alone needs no diagnostics work at all.
     revision: int = 0
     published_revision: int = -1
+    # Stored regions being re-anchored off the message loop (Session.open with defer).
+    loading: PendingLoad | None = None
+    merge_after_load: bool = False  # another process wrote the store while it loaded
 
     def states(self) -> list[RegionState]:
         return [tracked.state for tracked in self.tracked.values()]
@@ -397,12 +435,48 @@ class Session:
 
     # ---------------------------------------------------------------- documents
     def document(self, uri: str) -> Document:
+        """An open document with its regions (a deferred load finishes here and now)."""
+        document = self._open_document(uri)
+        if document.loading is not None:
+            self.finish_loading(document, None)
+        return document
+
+    def loaded(self, uri: str) -> Document | None:
+        """The open document with its regions in place, or None if it is not open."""
+        document = self.documents.get(uri)
+        if document is not None and document.loading is not None:
+            self.finish_loading(document, None)
+        return document
+
+    def _open_document(self, uri: str) -> Document:
         document = self.documents.get(uri)
         if document is None:
             raise UnknownDocument(f"{uri} is not open in the editor (open it first)")
         return document
 
-    def open(self, uri: str, text: str, version: int | None) -> Document:
+    def finish_loading(self, document: Document, results: list[Reanchoring] | None) -> bool:
+        """Install the regions of a deferred open: ``results`` as a worker found them for
+        the text at open, or (None, or the text changed since) re-anchored now against
+        the current text. False when there was nothing to do (loaded, or closed)."""
+        pending = document.loading
+        if pending is None or self.documents.get(document.uri) is not document:
+            return False
+        document.loading = None
+        text = document.buffer.text
+        if results is None or text != pending.text:
+            results = reanchor_groups(pending.groups, text, document.buffer.lines)
+        self._install(document, results)
+        if not document.tracked and not document.is_policy_file:
+            self._adopt_moved(document)
+        if document.merge_after_load and document.context is not None:
+            document.merge_after_load = False
+            document.context.seen_data_version = -1  # what others wrote: merged next poll
+        return True
+
+    def open(self, uri: str, text: str, version: int | None, *, defer: bool = False) -> Document:
+        """Open a document and track its stored regions. ``defer``: when there are stored
+        regions to re-anchor, leave that to ``reanchor_groups`` (a worker can run it) and
+        ``finish_loading``; until then ``document.loading`` is set."""
         document = Document(uri=uri, version=version, buffer=TextBuffer(text))
         self.documents[uri] = document
         path = uri_to_path(uri)
@@ -428,7 +502,13 @@ class Session:
             document.context = context
             document.key = key
             document.is_policy_file = context.policy_file == path
-            self._load_regions(document, context.store.region_states(document.key))
+            states = context.store.region_states(document.key)
+            if defer:
+                groups = self._stored_groups(document, states)
+                if groups:
+                    document.loading = PendingLoad(groups, text, list(document.buffer.lines))
+                    return document
+            self._load_regions(document, states)
             if not document.tracked and not document.is_policy_file:
                 self._adopt_moved(document)
         return document
@@ -470,8 +550,9 @@ class Session:
             self.persist(document)
 
     def change(self, uri: str, version: int | None, edits: Iterable[tuple[Pos, Pos, str]]) -> None:
-        """Apply edits, each relative to the text after the previous one."""
-        document = self.document(uri)
+        """Apply edits, each relative to the text after the previous one (to a document
+        still loading its regions too: they are then re-anchored to the edited text)."""
+        document = self._open_document(uri)
         document.version = version
         removed: list[Tracked] = []
         for start, end, new_text in edits:
@@ -484,7 +565,7 @@ class Session:
 
     def replace_all(self, uri: str, version: int | None, text: str) -> None:
         """Full-text sync: the change is the smallest single edit between old and new text."""
-        document = self.document(uri)
+        document = self._open_document(uri)
         old = document.buffer.text
         prefix = _common_prefix_length(old, text)
         suffix = _common_suffix_length(old, text, prefix)
@@ -507,33 +588,32 @@ class Session:
         return removed
 
     def _track_in(
-        self, document: Document, regions: dict[str, Tracked], edit: EditResult
+        self, document: Document, regions: RegionIndex[Tracked], edit: EditResult
     ) -> list[Tracked]:
-        removed = []
+        """Move ``regions`` through one edit: only those on the edited lines are looked at
+        (the index finds them by bisection and moves later ones lazily)."""
         touched_first, touched_last = edit.new_start.line, edit.inserted_end.line
-        # An edit that adds or removes no line leaves regions wholly on other lines alone:
-        # most keystrokes touch one line and skip every region but the ones on it.
-        same_lines = edit.line_delta == 0
-        first_old = edit.chunk_first
-        last_old = edit.chunk_first + len(edit.old_chunk_lines) - 1
-        for region_id, tracked in list(regions.items()):
-            span = tracked.span
-            if same_lines and (span.end.line < first_old or span.start.line > last_old):
-                continue
-            new_span = transform(span, edit, document.buffer)
-            document.revision += 1
+        moved = regions.apply(edit, document.buffer)
+        if moved.shifted or moved.removed:
+            document.revision += 1  # later regions' diagnostics moved; removed ones went
+        for tracked in moved.removed:
             tracked.revision += 1
-            if new_span is None:
-                del regions[region_id]
-                removed.append(tracked)
-                continue
-            tracked.span = new_span
-            first, end = line_range(new_span)
+        for tracked, old, new in moved.changed:
+            first, end = line_range(new)
             region = tracked.region
-            region.first_line, region.end_line = first, end
+            visible = line_range(old) != (first, end)
             if first <= touched_last and touched_first < end:
-                region.fingerprint = fingerprint(document.buffer.contents(first, end))
-        return removed
+                fp = fingerprint(document.buffer.contents(first, end))
+                if fp != region.fingerprint:
+                    region.fingerprint = fp
+                    # what a claim says about it may change (owned → stale, or back)
+                    visible = visible or tracked.state.claim is not None
+                # the last line's length is where its diagnostic ends
+                visible = visible or touched_first <= end - 1 <= touched_last
+            if visible:
+                tracked.revision += 1
+                document.revision += 1
+        return list(moved.removed)
 
     def _record_removed(self, document: Document, tracked: Tracked) -> None:
         if document.context is None:
@@ -556,23 +636,44 @@ class Session:
         (``LIVE_GRACE_SECONDS``), then take the line diff's answer. Nothing is marked lost
         here: the buffer, not the file, is what changed.
         """
-        assert document.context is not None
-        store = document.context.store
+        groups = self._stored_groups(document, states, live=live)
+        if groups:
+            buffer = document.buffer
+            self._install(document, reanchor_groups(groups, buffer.text, buffer.lines), live=live)
+
+    def _stored_groups(
+        self, document: Document, states: Iterable[RegionState], *, live: bool = False
+    ) -> list[StoredGroup]:
+        """The regions to add, grouped by the text their lines refer to (one store read
+        for every basis text; each distinct text is re-anchored against once)."""
+        assert document.context is not None and document.key is not None
+        wanted = [
+            state
+            for state in states
+            if state.region.status is RegionStatus.ACTIVE
+            and state.region.id not in document.tracked
+        ]
+        if not wanted:
+            return []
+        basis_of, texts = document.context.store.region_bases(document.key, include_inactive=live)
         by_basis: dict[str | None, list[RegionState]] = {}
-        for state in states:
-            if state.region.status is not RegionStatus.ACTIVE:
-                continue
-            if state.region.id in document.tracked:
-                continue
-            by_basis.setdefault(store.basis_text(state.region.id), []).append(state)
-        text = document.buffer.text
+        for state in wanted:
+            by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
+        return [
+            StoredGroup(texts.get(digest) if digest is not None else None, group)
+            for digest, group in by_basis.items()
+        ]
+
+    def _install(
+        self, document: Document, groups: list[Reanchoring], *, live: bool = False
+    ) -> None:
+        """Track the re-anchored regions (found against the document's current text)."""
+        assert document.context is not None and document.key is not None
+        store = document.context.store
+        buffer = document.buffer
+        added: list[Tracked] = []
         moved = False
-        for basis, group in by_basis.items():
-            anchors = [
-                Anchor(s.region.id, s.region.first_line, s.region.end_line, s.region.fingerprint)
-                for s in group
-            ]
-            found, lost = reanchor(basis, text, anchors)
+        for _basis, group, found, lost, same_text in groups:
             states_by_id = {s.region.id: s for s in group}
             now = time.monotonic()
             for result in found:
@@ -588,14 +689,15 @@ class Session:
                 if (result.first_line, result.end_line) != (region.first_line, region.end_line):
                     moved = True
                 region.first_line, region.end_line = result.first_line, result.end_line
-                region.fingerprint = fingerprint(
-                    document.buffer.contents(result.first_line, result.end_line)
+                if result.how == "diff":  # otherwise the lines hold the same fingerprint
+                    region.fingerprint = fingerprint(
+                        buffer.contents(result.first_line, result.end_line)
+                    )
+                _share_strings(region, document.key)
+                added.append(
+                    Tracked(state, span_for_lines(buffer, result.first_line, result.end_line))
                 )
-                document.tracked[region.id] = Tracked(
-                    state, span_for_lines(document.buffer, result.first_line, result.end_line)
-                )
-                document.revision += 1
-                if basis != text:
+                if not same_text:
                     moved = True
             for region_id in lost:
                 if live:
@@ -606,6 +708,9 @@ class Session:
                     RegionStatus.LOST,
                     "could not be found again after the file changed while it was closed",
                 )
+        if added:
+            document.tracked.add_all(added)
+            document.revision += 1
         if moved:
             document.positions_dirty = True
             self.persist(document)
@@ -681,7 +786,7 @@ class Session:
             raise RequestError(
                 f"line {first + 1} is the empty end of the file: there is no text to mark"
             )
-        for tracked in document.tracked.values():
+        for tracked in document.tracked.overlapping(first, first):
             region = tracked.region
             if (
                 region.first_line <= first
@@ -705,9 +810,9 @@ class Session:
         self.persist(document)  # other regions' positions must refer to the same text
         context.store.add_region(region, buffer.text)
         document.tracked[region.id] = Tracked(RegionState(region), span)
-        for run_id, run in list(document.history.items()):
+        for run in document.history.overlapping(first, stop - 1):
             if run.region.first_line < stop and first < run.region.end_line:
-                del document.history[run_id]  # the stored region speaks for these lines now
+                del document.history[run.key]  # the stored region speaks for these lines now
         document.revision += 1
         return region.id
 
@@ -733,6 +838,7 @@ class Session:
         if region_id in document.tracked or region_id not in document.history:
             return region_id
         run = document.history.pop(region_id)
+        assert run is not None
         document.revision += 1
         assert run.history is not None
         return self.mark_lines(
@@ -774,11 +880,13 @@ class Session:
         document = self.documents.get(uri)
         if document is None:
             return False
+        if document.loading is not None:  # stored regions speak first for their lines
+            self.finish_loading(document, None)
         text = document.buffer.text
         opcodes = (
             None if basis_text == text else line_opcodes(basis_text.splitlines(), text.splitlines())
         )
-        history: dict[str, Tracked] = {}
+        history: list[Tracked] = []
         for run in runs:
             lines: tuple[int, int] | None = (run.first_line, run.end_line)
             if opcodes is not None:
@@ -788,7 +896,7 @@ class Session:
             first, end = lines
             if any(
                 t.region.first_line < end and first < t.region.end_line
-                for t in document.tracked.values()
+                for t in document.tracked.overlapping(first, end - 1)
             ):
                 continue  # a stored region covers these lines: it speaks for them
             current = fingerprint(document.buffer.contents(first, end))
@@ -817,8 +925,9 @@ class Session:
             span = span_for_lines(document.buffer, first, end)
             if span.is_empty():
                 continue
-            history[run.id] = Tracked(RegionState(region, claim), span, history=run)
-        document.history = history
+            history.append(Tracked(RegionState(region, claim), span, history=run))
+        document.history = RegionIndex()
+        document.history.add_all(history)
         document.revision += 1
         return True
 
@@ -889,7 +998,7 @@ class Session:
         return [
             t
             for regions in (document.tracked, document.history)
-            for t in regions.values()
+            for t in regions.overlapping(first_line, last_line)
             if t.region.first_line <= last_line and first_line < t.region.end_line
         ]
 
@@ -910,6 +1019,9 @@ class Session:
             fresh = version != context.seen_data_version
             context.seen_data_version = version
             for document in self.documents.values():
+                if document.context is context and document.loading is not None:
+                    document.merge_after_load = document.merge_after_load or fresh
+                    continue  # merged once its regions are in place
                 if (
                     document.context is context
                     and document.key is not None
@@ -950,7 +1062,9 @@ class Session:
 
     # ------------------------------------------------------------------ status
     def open_states(self) -> Iterator[tuple[Document, RegionState]]:
-        for document in self.documents.values():
+        for document in list(self.documents.values()):
+            if document.loading is not None:
+                self.finish_loading(document, None)
             for state in document.states():
                 yield document, state
 
@@ -981,6 +1095,17 @@ class Session:
         for context in self.contexts.values():
             context.store.close()
         self.contexts.clear()
+
+
+def _share_strings(region: Region, path: str) -> None:
+    """One copy of the strings many regions repeat (path, tool, model, session), instead
+    of one per region as each row of the store comes back."""
+    region.path = path
+    region.tool = sys.intern(region.tool)
+    if region.model is not None:
+        region.model = sys.intern(region.model)
+    if region.session is not None:
+        region.session = sys.intern(region.session)
 
 
 def _similar(old: str, new: str) -> bool:

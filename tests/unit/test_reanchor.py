@@ -12,11 +12,13 @@ from ownit.core.fingerprint import fingerprint
 from ownit.core.reanchor import (
     Anchor,
     Reanchored,
+    _reanchor,
     line_opcodes,
     map_line,
     map_lines,
     reanchor,
 )
+from ownit.core.text import split_lines
 
 
 def lines_of(text: str) -> list[str]:
@@ -482,3 +484,24 @@ def test_unchanged_region_with_identical_copies_is_found_at_its_own_new_place(
     assert found is not None
     assert found.first_line == new_first, f"copies at {others}"
     assert found.end_line == new_first + len(region)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from(["a", "b", "", "  ", "x y", "é😋", "a\t"]), max_size=12),
+    terminator=st.sampled_from(["\n", "\r\n"]),
+    spans=st.lists(st.tuples(st.integers(-1, 13), st.integers(0, 4), st.booleans()), max_size=6),
+)
+def test_unchanged_text_shortcut_says_what_the_finder_says(
+    lines: list[str], terminator: str, spans: list[tuple[int, int, bool]]
+) -> None:
+    """A file opened as it was left takes a shortcut for anchors whose fingerprint is at
+    their lines; every answer (found, how, lost, order) is the full finder's."""
+    text = terminator.join(lines)
+    anchors = []
+    for index, (first, size, right) in enumerate(spans):
+        end = first + size
+        fp = fingerprint(lines[max(first, 0) : max(end, 0)]) if right else "0" * 12
+        anchors.append(Anchor(f"r{index}", first, end, fp))
+    assert reanchor(text, text, anchors) == _reanchor(text, text, anchors)
+    assert reanchor(text, text, anchors, split_lines(text)) == _reanchor(text, text, anchors)

@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ownit.core.model import Region, RegionState, Source
+from ownit.core.region_index import RegionIndex, shifted
 from ownit.core.text import Pos, TextBuffer
 from ownit.core.tracking import Span, line_range, span_for_lines, transform
 from ownit.lsp.convert import to_core_position
@@ -444,3 +445,126 @@ def test_edit_after_astral_characters(encoding: str) -> None:
     span = transform(span, edit, buffer)
     assert span is not None
     assert line_range(span) == (3, 4)
+
+
+# --- the region index: bisection and lazy line moves ----------------------------------------
+
+
+@dataclass
+class Item:
+    """A region as the index holds it (what ``session.Tracked`` is to it)."""
+
+    key: str
+    span: Span
+    placed: int = 0
+
+    def place(self, span: Span) -> None:
+        self.span = span
+        self.placed += 1
+
+    def shift(self, delta: int) -> None:
+        self.place(shifted(self.span, delta))
+
+
+@st.composite
+def documents_with_many_regions(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    text = draw(
+        st.lists(st.sampled_from([*PIECES, "\n", "\n", "\r\n"]), min_size=0, max_size=40).map(
+            "".join
+        )
+    )
+    lines = ref_lines(text)
+    regions = []
+    for _ in range(draw(st.integers(1, 8))):
+        first = draw(st.integers(0, len(lines) - 1))
+        end = draw(st.integers(first + 1, min(len(lines), first + draw(st.integers(1, 4)))))
+        regions.append((first, end))
+    return text, regions
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(initial=documents_with_many_regions(), data=st.data())
+def test_region_index_follows_any_edit_sequence(
+    encoding: str, initial: tuple[str, list[tuple[int, int]]], data: st.DataObject
+) -> None:
+    """The index moves only the regions an edit can affect (found by bisection) and the
+    later ones lazily, yet every read gives what the reference model says; reads, look-ups
+    and removals come between the edits at random, so pending moves are read in every state."""
+    text, regions = initial
+    buffer, first_spans, doc = start(text, regions)
+    index: RegionIndex[Item] = RegionIndex()
+    items = {}
+    for region, span in enumerate(first_spans):
+        if not doc.region_offsets(region):
+            doc.gone.add(region)
+            continue
+        items[region] = Item(f"r{region}", span)
+        index[f"r{region}"] = items[region]
+
+    def spans() -> list[Span | None]:
+        index.values()  # reading through the index applies the pending moves
+        return [
+            None if region not in items or f"r{region}" not in index else items[region].span
+            for region in range(len(regions))
+        ]
+
+    for _ in range(data.draw(st.integers(1, 10), label="edits")):
+        (l1, c1), (l2, c2) = sorted(
+            [client_position(data, doc, encoding), client_position(data, doc, encoding)]
+        )
+        new_text = data.draw(
+            st.one_of(small_texts, st.sampled_from(["\n", "\n\n", "x\n", "\r\n"])), label="new"
+        )
+        a, b = doc.offset(l1, c1, encoding), doc.offset(l2, c2, encoding)
+        doc.replace(a, b, new_text, range(len(regions)))
+        edit = buffer.replace(
+            to_core_position(buffer, l1, c1, encoding),
+            to_core_position(buffer, l2, c2, encoding),
+            new_text,
+        )
+        moved = index.apply(edit, buffer)
+        for gone in moved.removed:
+            assert gone.key not in index
+        what = data.draw(st.sampled_from(["nothing", "read", "get", "overlap", "remove"]))
+        if what == "read":
+            check(buffer, spans(), doc)
+        elif what == "get" and items:
+            region = data.draw(st.sampled_from(sorted(items)))
+            item = index.get(f"r{region}")
+            if item is not None:
+                assert line_range(item.span) == doc.line_span(region)
+        elif what == "overlap":
+            line = data.draw(st.integers(0, buffer.line_count() - 1))
+            found = {item.key for item in index.overlapping(line, line)}
+            expected = {
+                f"r{region}"
+                for region in items
+                if f"r{region}" in index and region not in doc.gone
+                if doc.line_span(region)[0] <= line < doc.line_span(region)[1]
+            }
+            assert found == expected
+        elif what == "remove" and len(index):
+            key = data.draw(st.sampled_from(index.keys()))
+            del index[key]
+            region = int(key[1:])
+            del items[region]
+            doc.gone.add(region)
+        starts = [item.span.start for item in index.values()]
+        assert starts == sorted(starts)
+    check(buffer, spans(), doc)
+
+
+def test_region_index_moves_later_regions_lazily() -> None:
+    """A new line at the top moves every region without touching one until it is read."""
+    buffer = TextBuffer("".join(f"line {n}\n" for n in range(100)))
+    index: RegionIndex[Item] = RegionIndex()
+    for n in range(1, 100, 2):
+        index[f"r{n}"] = Item(f"r{n}", span_for_lines(buffer, n, n + 1))
+    for _ in range(5):
+        moved = index.apply(buffer.replace(Pos(0, 0), Pos(0, 0), "\n"), buffer)
+        assert moved.changed == [] and moved.shifted == 50
+    assert all(item.placed == 0 for item in index._items)
+    item = index["r51"]
+    assert line_range(item.span) == (56, 57)
+    assert all(item.placed == 1 for item in index._items)

@@ -36,9 +36,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
+from ownit.core.model import RegionState
 from ownit.core.text import split_lines
 
 How = Literal["unchanged", "fingerprint", "diff"]
@@ -65,9 +66,46 @@ class Reanchored:
 
 
 def reanchor(
+    basis_text: str | None,
+    new_text: str,
+    anchors: Sequence[Anchor],
+    new_lines: Sequence[str] | None = None,
+) -> tuple[list[Reanchored], list[str]]:
+    """Find each anchor in ``new_text``: ``(found, lost region ids)``, both in anchor order.
+
+    ``new_lines``: ``split_lines(new_text)`` when the caller has it already.
+    """
+    if basis_text is not None and basis_text == new_text and anchors:
+        # The text the lines refer to, unchanged (a file opened as it was left): every
+        # anchor whose fingerprint is at its lines is there, as the finder would say
+        # (in place, basis and new text the same: "unchanged"). Only the others need it.
+        lines = new_lines if new_lines is not None else split_lines(new_text)
+        in_place: dict[str, Reanchored] = {}
+        rest = []
+        for anchor in anchors:
+            first, end = anchor.first_line, anchor.end_line
+            if 0 <= first < end <= len(lines) and (
+                fingerprint(lines[first:end]) == anchor.fingerprint
+            ):
+                in_place[anchor.region_id] = Reanchored(anchor.region_id, first, end, "unchanged")
+            else:
+                rest.append(anchor)
+        if not rest:
+            return list(in_place.values()), []
+        found_rest, lost = _reanchor(basis_text, new_text, rest)
+        by_id = {result.region_id: result for result in found_rest}
+        found = [
+            in_place.get(anchor.region_id) or by_id[anchor.region_id]
+            for anchor in anchors
+            if anchor.region_id in in_place or anchor.region_id in by_id
+        ]
+        return found, lost
+    return _reanchor(basis_text, new_text, anchors)
+
+
+def _reanchor(
     basis_text: str | None, new_text: str, anchors: Sequence[Anchor]
 ) -> tuple[list[Reanchored], list[str]]:
-    """Find each anchor in ``new_text``: ``(found, lost region ids)``, both in anchor order."""
     finder = _Finder(basis_text, new_text)
     for anchor in anchors:
         finder.prepare(anchor)
@@ -260,11 +298,14 @@ def _digest_prefix(fp: str) -> bytes | None:
 class _Finder:
     def __init__(self, basis_text: str | None, new_text: str) -> None:
         self.new = _normalized_lines(new_text)
-        self.basis = None if basis_text is None else _normalized_lines(basis_text)
-        self.same = self.basis == self.new
-        self.where: dict[str, list[int]] = {}
-        for index, line in enumerate(self.new):
-            self.where.setdefault(line, []).append(index)
+        if basis_text is None:
+            self.basis: list[str] | None = None
+        elif basis_text == new_text:  # the usual case: the file as it was left
+            self.basis = self.new
+        else:
+            self.basis = _normalized_lines(basis_text)
+        self.same = self.basis is self.new or self.basis == self.new
+        self._where: dict[str, list[int]] | None = None  # built when a search needs it
         # The new text as fingerprints hash it, once: a window of lines is then one slice.
         encoded = [line.encode("utf-8", "surrogatepass") for line in self.new]
         self._blob = memoryview(b"\n".join(encoded))
@@ -277,6 +318,15 @@ class _Finder:
         self._opcodes: list[Opcode] | None = None
 
     # -- fingerprint search ------------------------------------------------------------------
+
+    @property
+    def where(self) -> dict[str, list[int]]:
+        """Line numbers of the new text, by (normalized) line."""
+        if self._where is None:
+            self._where = {}
+            for index, line in enumerate(self.new):
+                self._where.setdefault(line, []).append(index)
+        return self._where
 
     def window_fp(self, start: int, count: int) -> str:
         key = (start, count)
@@ -313,6 +363,12 @@ class _Finder:
         if self.basis is None or anchor.end_line > len(self.basis):
             return None
         lines = self.basis[anchor.first_line : anchor.end_line]
+        if self.basis is self.new:  # one hash, cached for find() too
+            count = anchor.end_line - anchor.first_line
+            if count <= 0:
+                return None if fingerprint(lines) != anchor.fingerprint else lines
+            same = self.window_fp(anchor.first_line, count) == anchor.fingerprint
+            return lines if same else None
         return lines if fingerprint(lines) == anchor.fingerprint else None
 
     def prepare(self, anchor: Anchor) -> None:
@@ -387,3 +443,40 @@ class _Finder:
         if not was_blank and all(not line for line in self.new[lo:hi]):
             return None  # only blank lines are left of it
         return Reanchored(anchor.region_id, lo, hi, "diff")
+
+
+# -- a document's stored regions, by the text their lines refer to ---------------------------
+
+
+class StoredGroup(NamedTuple):
+    """Stored regions whose lines refer to one text (``None``: not recorded)."""
+
+    basis: str | None
+    states: list[RegionState]
+
+
+class Reanchoring(NamedTuple):
+    """What :func:`reanchor_groups` found for one group, against one new text."""
+
+    basis: str | None
+    states: list[RegionState]
+    found: list[Reanchored]
+    lost: list[str]
+    same_text: bool  # the basis is the new text
+
+
+def reanchor_groups(
+    groups: Sequence[StoredGroup], new_text: str, new_lines: Sequence[str] | None = None
+) -> list[Reanchoring]:
+    """Re-anchor every group against ``new_text`` (``new_lines``: its ``split_lines``, if
+    known). Reads the states, changes nothing: safe to run in a worker thread while the
+    states and lines are not touched elsewhere."""
+    results = []
+    for basis, states in groups:
+        anchors = [
+            Anchor(s.region.id, s.region.first_line, s.region.end_line, s.region.fingerprint)
+            for s in states
+        ]
+        found, lost = reanchor(basis, new_text, anchors, new_lines)
+        results.append(Reanchoring(basis, states, found, lost, basis == new_text))
+    return results

@@ -440,6 +440,25 @@ class Store:
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def region_bases(
+        self, path: str, *, include_inactive: bool = False
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """The texts the regions of ``path`` refer to, read at once: ``(region id -> basis
+        hash, basis hash -> text)``, each distinct text once (a region without a recorded
+        basis is not listed). A document's regions usually share one or two texts."""
+        cond = "" if include_inactive else " AND status = 'active'"
+        with self._read() as conn:
+            bases = conn.execute(
+                f"SELECT id, basis FROM regions WHERE path = ? AND basis IS NOT NULL{cond}",
+                (path,),
+            ).fetchall()
+            texts = conn.execute(
+                "SELECT hash, text FROM snapshots WHERE hash IN"
+                f" (SELECT DISTINCT basis FROM regions WHERE path = ?{cond})",
+                (path,),
+            ).fetchall()
+        return {str(r[0]): str(r[1]) for r in bases}, {str(h): str(t) for h, t in texts}
+
     # ------------------------------------------------------------------ regions
 
     def add_region(self, region: Region, basis_text: str | None) -> None:
@@ -783,10 +802,14 @@ def _insert_event(
     )
 
 
+_STATUSES = {str(status): status for status in RegionStatus}
+_SOURCES = {str(source): source for source in Source}
+
+
 def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
     states: dict[str, RegionState] = {}
     for r in regions:
-        source = _source(r[6])
+        source = _SOURCES.get(r[6]) or _source(r[6])
         confidence = r[7] if r[7] is not None else CONFIDENCE[source]
         region = Region(
             id=r[0],
@@ -799,7 +822,7 @@ def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> l
             confidence=float(confidence),
             created_at=float(r[8]),
             fingerprint=r[9],
-            status=RegionStatus(r[10]),
+            status=_STATUSES.get(r[10]) or RegionStatus(r[10]),
             session=r[11],
         )
         states[region.id] = RegionState(region=region)

@@ -35,7 +35,7 @@ def register(server: OwnitServer) -> None:
     )
     def code_actions(params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
-        document = session.documents.get(uri)
+        document = session.loaded(uri)
         if document is None or document.unsupported:
             return []
         start, end = to_core_range(document.buffer, params.range, server.encoding)

@@ -73,7 +73,7 @@ def register(server: OwnitServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
     def code_lens(params: types.CodeLensParams) -> list[types.CodeLens]:
-        document = session.documents.get(params.text_document.uri)
+        document = session.loaded(params.text_document.uri)
         if document is None:
             return []
         lenses = []

@@ -178,7 +178,7 @@ def register(server: OwnitServer) -> None:
             if only_uri is not None and uri != only_uri:
                 continue
             region = state.region
-            document = session.documents.get(uri)
+            document = session.loaded(uri)
             entry: dict[str, Any] = {
                 "uri": uri,
                 "path": region.path,

@@ -17,7 +17,7 @@ from lsprotocol import types
 
 from ownit.core.findings import finding_for, format_age
 from ownit.core.model import Severity
-from ownit.lsp.convert import finding_to_diagnostic, policy_problem_to_diagnostic
+from ownit.lsp.convert import finding_to_json, policy_problem_to_diagnostic
 from ownit.lsp.server import RawJson
 
 if TYPE_CHECKING:
@@ -27,27 +27,58 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+_HEAD = '{"range": {"start": {"line": '
+_MIDDLE = ', "character": 0}, "end": {"line": '
+
+
+class _Shown:
+    """A region's diagnostic as last made (``Tracked.shown``): the JSON after its two line
+    numbers, and what it was made from. A region that only moved by whole lines (an edit
+    above it) needs nothing but its new line numbers."""
+
+    __slots__ = ("age", "revision", "tail")
+
+    def __init__(self, revision: int, age: str, tail: str | None) -> None:
+        self.revision, self.age, self.tail = revision, age, tail
+
+
+def _lines_shown(document: Document, tracked: Tracked) -> tuple[int, int]:
+    """The first and last line numbers a region's diagnostic shows (convert's rule)."""
+    count = document.buffer.line_count()
+    region = tracked.region
+    return min(region.first_line, count - 1), max(
+        region.first_line, min(region.end_line, count) - 1
+    )
+
+
 def _region_json(
     server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
 ) -> str | None:
-    """The region's diagnostic as JSON text, from the cache while the region is unchanged
-    (the session bumps its revision on any change) and its age reads the same."""
+    """The region's diagnostic as JSON text, remade only when something it shows changed
+    (the session bumps the region's revision then) or its age reads differently."""
     age = format_age(now - tracked.region.created_at)
-    if tracked.cache_revision == tracked.revision and tracked.cache_age == age:
-        return tracked.cache_text or None
+    shown = tracked.shown
+    if isinstance(shown, _Shown) and shown.revision == tracked.revision and shown.age == age:
+        if shown.tail is None:
+            return None
+        first, last = _lines_shown(document, tracked)
+        return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
     severity = server.session.severity_for(document, tracked.state)
     history = tracked.history
     if history is not None and severity is not Severity.OFF and not history.owned:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
     finding = finding_for(tracked.state, now, severity, rule, commit, history)
-    text = (
-        json.dumps(finding_to_diagnostic(document.buffer, finding, server.encoding))
-        if finding is not None
-        else ""
-    )
-    tracked.cache_revision, tracked.cache_age, tracked.cache_text = tracked.revision, age, text
-    return text or None
+    if finding is None:
+        tracked.shown = _Shown(tracked.revision, age, None)
+        return None
+    text = finding_to_json(document.buffer, finding, server.encoding)
+    lines = _lines_shown(document, tracked)
+    head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
+    # (finding_to_json always starts so; anything else is never reused for other lines)
+    reusable = text.startswith(head)
+    tracked.shown = _Shown(tracked.revision if reusable else -1, age, text[len(head) :])
+    return text
 
 
 def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
@@ -176,6 +207,6 @@ def register(server: OwnitServer) -> None:
         ),
     )
     def pull(params: types.DocumentDiagnosticParams) -> RawJson:
-        document = server.session.documents.get(params.text_document.uri)
+        document = server.session.loaded(params.text_document.uri)
         items = diagnostics_json(server, document) if document is not None else []
         return RawJson('{"kind":"full","items":[' + ",".join(items) + "]}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ownit.core.reanchor import reanchor_groups
 from ownit.lsp.convert import to_core_range
 from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
@@ -22,24 +24,47 @@ def register(server: OwnitServer) -> None:
     session = server.session
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+    async def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        """Open, then re-anchor the stored regions in a worker thread: the server goes on
+        answering other messages meanwhile (an edit of this document included), and
+        publishes the diagnostics once the regions are in place."""
         item = params.text_document
+        document = None
         try:
-            session.open(item.uri, item.text, item.version)
+            document = session.open(item.uri, item.text, item.version, defer=True)
         except Exception as error:  # a broken store or repository must not kill the server
-            if isinstance(error, StoreError):  # the message says it all (and the fix)
-                log.warning("opening %s: %s", item.uri, error)
-            else:
-                log.exception("opening %s", item.uri)
-            server.window_show_message(
-                types.ShowMessageParams(
-                    type=types.MessageType.Error,
-                    message=f"ownit cannot track {item.uri}: {error}",
-                )
-            )
+            _cannot_track(item.uri, error)
         server.show_notices()
+        pending = document.loading if document is not None else None
+        if document is not None and pending is not None:
+            results = None
+            try:
+                results = await asyncio.get_running_loop().run_in_executor(
+                    None, reanchor_groups, pending.groups, pending.text, pending.lines
+                )
+            except Exception:
+                log.exception("re-anchoring %s (done again on the message loop)", item.uri)
+            if session.documents.get(item.uri) is not document:
+                return  # closed (or opened again) meanwhile
+            try:
+                session.finish_loading(document, results)
+            except Exception as error:
+                _cannot_track(item.uri, error)
+            server.show_notices()
         diagnostics.publish(server, item.uri)
         diagnostics.schedule_history(server, item.uri)
+
+    def _cannot_track(uri: str, error: Exception) -> None:
+        if isinstance(error, StoreError):  # the message says it all (and the fix)
+            log.warning("opening %s: %s", uri, error)
+        else:
+            log.exception("opening %s", uri)
+        server.window_show_message(
+            types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"ownit cannot track {uri}: {error}",
+            )
+        )
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: types.DidChangeTextDocumentParams) -> None:

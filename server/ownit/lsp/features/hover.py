@@ -19,7 +19,7 @@ def register(server: OwnitServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(params: types.HoverParams) -> types.Hover | None:
-        document = session.documents.get(params.text_document.uri)
+        document = session.loaded(params.text_document.uri)
         if document is None:
             return None
         line = params.position.line
