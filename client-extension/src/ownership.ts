@@ -133,13 +133,27 @@ export class Ownership {
 
   async askRationale(target: RegionArgs): Promise<unknown> {
     const rules = await this.rules.get(vscode.Uri.parse(target.uri));
+    let purpose: string | undefined;
+    if (rules.purposes.length > 0) {
+      // The policy lists what AI code may be for: the claim carries the tag picked.
+      const none = "No purpose tag";
+      const picked = await vscode.window.showQuickPick([...rules.purposes, none], {
+        title: "Own this AI-written code: what is it for?",
+        placeHolder: "the policy's purposes (the tag travels with the claim into the commit)",
+      });
+      if (picked === undefined) {
+        return undefined;
+      }
+      purpose = picked === none ? undefined : picked;
+    }
     const answer = await promptAndSubmit({
       title: "Own this AI-written code",
       prompt: `Why is this code correct and safe? (${rules.minChars}–${rules.maxChars} characters, in your words)`,
       placeholder: "e.g. Checked the bounds against the spec; the retry stops after 3 tries",
       validate: (value) => validateRationale(value, rules),
       submit: async (value) => {
-        const result = await this.server.execute(CLAIM, { uri: target.uri, regionId: target.regionId, rationale: value });
+        const payload = { uri: target.uri, regionId: target.regionId, rationale: value, ...(purpose ? { purpose } : {}) };
+        const result = await this.server.execute(CLAIM, payload);
         this.regions.schedule(0);
         return result;
       },

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
-from ownit.core.findings import comment_rationale
+from ownit.core.findings import FindingCode, PolicyIssue, comment_rationale, policy_issue
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import (
     CONFIDENCE,
@@ -361,13 +361,25 @@ class Session:
                 changed.append(context)
         return changed
 
-    def severity_for(self, document: Document, state: RegionState) -> Severity:
-        """How the editor shows this region under the policy (``off``: not at all)."""
+    def policy_issue(self, document: Document, state: RegionState) -> PolicyIssue | None:
+        """What the path's rule says against the region beyond ownership (AI forbidden
+        here, an unapproved tool), or None."""
+        if document.excluded:
+            return None
+        return policy_issue(self.rule_for(document), state.region)
+
+    def severity_for(
+        self, document: Document, state: RegionState, issue: PolicyIssue | None = None
+    ) -> Severity:
+        """How the editor shows this region under the policy (``off``: not at all);
+        ``issue`` as :meth:`policy_issue` gives it (AI forbidden here: always an error)."""
         rule = self.rule_for(document)
         if rule is None:
             return Severity.WARNING
         region = state.region
-        if document.excluded or not rule.require_ownership:
+        if issue is not None and issue.code is FindingCode.AI_FORBIDDEN:
+            return Severity.ERROR
+        if document.excluded or (not rule.needs_ownership and issue is None):
             return Severity.OFF
         if not rule.counts_source(region.source, region.line_count):
             return Severity.OFF
@@ -931,9 +943,19 @@ class Session:
         document.revision += 1
         return True
 
-    def claim(self, uri: str, region_id: str, rationale: str) -> Claim:
+    def claim(self, uri: str, region_id: str, rationale: str, purpose: str = "") -> Claim:
+        """Own the region with ``rationale`` and, optionally, a ``purpose`` tag (checked
+        against the policy's ``purposes`` list when it has one)."""
         document = self.document(uri)
         self.tracked(uri, region_id)  # an unknown id fails before anything is recorded
+        purpose = self._check_purpose(document, purpose)
+        forbidding = self.rule_for(document)
+        if forbidding is not None and forbidding.forbids_ai and not document.excluded:
+            raise RequestError(  # nothing recorded: a claim here would change nothing
+                f"{forbidding.forbidden_reason()} — owning AI-written code does not make it"
+                " allowed: remove it, or, if a person wrote it, dismiss it (ownit dismiss, or"
+                " the 'Not AI-written…' quick fix)"
+            )
         if region_id in document.history:
             self._check_rationale(document, rationale)  # nothing recorded for a bad one
             region_id = self.adopt_history(uri, region_id)
@@ -954,6 +976,7 @@ class Session:
             rationale=text,
             fingerprint=tracked.region.fingerprint,
             created_at=time.time(),
+            purpose=purpose,
         )
         document.positions_dirty = True
         self.persist(document)  # the store's fingerprint must be the one claimed
@@ -963,6 +986,39 @@ class Session:
         document.revision += 1
         tracked.state.history = (*tracked.state.history, claim)
         return claim
+
+    def _check_purpose(self, document: Document, purpose: str) -> str:
+        """The purpose tag as the policy accepts it, or a RequestError saying which are."""
+        from ownit.core.policy.model import PurposeRejected, validate_purpose
+
+        context = document.context
+        policy = context.policy().in_force if context is not None else None
+        try:
+            return validate_purpose(purpose, policy.purposes if policy is not None else ())
+        except PurposeRejected as error:
+            raise RequestError(str(error)) from None
+
+    def signing_note(self, document: Document, owner_email: str) -> str | None:
+        """When the document's rule asks for signed claims (``signatures: warn|require``):
+        None if the hooks can sign a claim by ``owner_email`` with git's signing
+        configuration, else what to tell the user (it would be committed unsigned)."""
+        rule = self.rule_for(document)
+        if rule is None or rule.signatures.value == "off":
+            return None
+        if document.context is None or document.context.repo is None:
+            return None
+        from ownit.git.signing import SigningError, read_signing_config, signer_for
+
+        repo = document.context.repo
+        try:
+            signer_for(read_signing_config(repo.toplevel), repo.toplevel, owner_email)
+        except SigningError as error:
+            need = "requires" if rule.signatures.value == "require" else "asks for"
+            return (
+                f"this claim will be committed UNSIGNED ({error});"
+                f" {rule.origin_phrase('signatures')} {need} signed claims"
+            )
+        return None
 
     def _check_rationale(self, document: Document, rationale: str) -> str:
         """The normalized rationale, or a RequestError saying why the policy refuses it."""

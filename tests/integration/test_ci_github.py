@@ -178,8 +178,9 @@ def test_pull_request_problems(repo: Path, env: dict[str, str], tmp_path: Path) 
     assert len(sarif["runs"][0]["results"]) == 3
     summary = (tmp_path / "gh" / "summary.md").read_text()
     assert summary.startswith("## ownit verify: ❌ 3 problems")
-    # Claims as recorded (the report's view): g.py 4 lines, base.py 3, of 15 AI lines.
-    assert "| owned share | 47% (7 of 15 AI-written lines) |" in summary
+    # Claims as judged (the report's view): g.py's 4 lines owned; base.py's forged claim
+    # (3 lines) owns nothing and counts as invalid; of 15 AI lines.
+    assert "| owned share | 27% (4 of 15 AI-written lines) |" in summary, summary
     assert "| unowned at the tip | 1 region |" in summary
     assert "### Problems" in summary and "### Owners" in summary
     assert "dev@example.com" in summary

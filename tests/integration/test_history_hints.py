@@ -164,8 +164,17 @@ async def test_a_second_owner_claims_owned_history_from_a_lens(git_repo: Path, h
     path = git_repo / "mod.py"
     path.write_text(HUMAN + AI)
     fp = fingerprint(AI.splitlines())
-    commit(
+    git(git_repo, "add", "-A")
+    # committed by its owner (a claim in someone else's name would own nothing)
+    git(
         git_repo,
+        "-c",
+        "user.name=Dev",
+        "-c",
+        "user.email=dev@example.com",
+        "commit",
+        "-q",
+        "-m",
         "Add helper\n\n"
         "Assisted-by: copilot\n"
         f"AI-Owned: mod.py:3-5 {fp} copilot dev@example.com -- {RATIONALE}\n"

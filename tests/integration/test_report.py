@@ -112,6 +112,7 @@ def test_numbers_of_all_history(repo: Path, env: dict[str, str]) -> None:
         "owned": 6,
         "unowned": 3,
         "unclaimed": 5,
+        "invalid": 0,
         "total": 14,
         "ownedShare": round(6 / 14, 4),
     }
@@ -151,8 +152,10 @@ def test_markdown_renders_tables(repo: Path, env: dict[str, str]) -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("## ownit report")
-    assert "| path | AI lines | owned | unowned | unclaimed | owned share | owners |" in out
-    assert "| `c.py` | 5 | 0 | 0 | 5 | 0% | - |" in out
+    assert (
+        "| path | AI lines | owned | unowned | unclaimed | invalid | owned share | owners |" in out
+    )
+    assert "| `c.py` | 5 | 0 | 0 | 5 | 0 | 0% | - |" in out
     assert "…and 2 more paths." in out
     assert f"| {DEV} | 2 | 6 | 2 |" in out
     assert "| `b.py:1-3` | claude-code |" in out

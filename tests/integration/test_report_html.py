@@ -233,6 +233,7 @@ def test_report_page_in_chromium(tmp_path: Path, env: dict[str, str], browser: C
     facts = page_facts(browser)
     assert facts["scripts"] == 0 and facts["images"] == 0
     assert facts["sections"] == [
+        "statement",  # the AI statement first (ownit report --statement)
         "summary",
         "share-over-time",
         "by-tool",

@@ -64,11 +64,47 @@ def test_counts_lines_owners_paths_and_tools() -> None:
         "owned": 6,
         "unowned": 3,
         "unclaimed": 5,
+        "invalid": 0,
         "total": 14,
         "ownedShare": round(6 / 14, 4),
     }
     assert data["empty"] is False
     assert {r["status"] for r in data["regions"]} == {"owned", "unowned"}  # type: ignore[union-attr]
+
+
+def test_invalid_claims_own_nothing_and_count_in_their_own_column() -> None:
+    from ownit.core.claim_validity import ClaimJudgement, ClaimProblem, Problem, judge_claim
+
+    forged = owned("u.py", 3, 4, "deadbeef0000", "eve@example.com")
+    unowned_code = unowned("v.py", 1, 2, "1" * 12)
+    forged_owner = owned("v.py", 1, 2, "1" * 12, "eve@example.com")  # "owns" v.py's code
+    commits = [Commit(A), Commit(B)]
+    prepared = Prepared(claims={A: (forged, unowned_code), B: (forged_owner,)})
+    lines = {"u.py": ["a", "b", "x = 30", "y = 40"]}
+
+    def judged(claim: tr.ClaimLine) -> ClaimJudgement:
+        return judge_claim(
+            claim,
+            lines.get(claim.path),
+            author_email=DEV,
+            committer_email=DEV,
+            rule=None,
+        )
+
+    invalid = {(A, forged): judged(forged)}
+    invalid[(B, forged_owner)] = ClaimJudgement(
+        forged_owner, (ClaimProblem(Problem.OWNER_NOT_COMMITTER, "not theirs"),)
+    )
+    result = report.build(commits, prepared, {}, invalid=invalid)
+    assert (result.lines.owned, result.lines.unowned, result.lines.invalid) == (0, 2, 2)
+    assert result.owners == []
+    statuses = {(c.path, c.status, c.invalid) for c in result.codes}
+    assert statuses == {
+        ("u.py", "invalid", "fingerprint mismatch"),
+        ("v.py", "unowned", ""),  # the AI-Unowned claim speaks; the forged owner does not
+    }
+    text = report.render_text(result, "t", ["path"], 0)
+    assert "with only invalid claims 2" in text
 
 
 def test_code_owned_later_counts_once_as_owned() -> None:
@@ -116,7 +152,9 @@ def test_empty_and_rendering() -> None:
     claims = {A: (owned("a|b.py", 1, 2, "3" * 12), owned("z.py", 1, 1, "4" * 12))}
     result = report.build(commits, Prepared(claims=claims), {})
     md = report.render_markdown(result, "ownit report", ["path", "owner"], 1)
-    assert "| path | AI lines | owned | unowned | unclaimed | owned share | owners |" in md
+    assert (
+        "| path | AI lines | owned | unowned | unclaimed | invalid | owned share | owners |" in md
+    )
     assert "`a\\|b.py`" in md and "…and 1 more path." in md
     assert f"| {DEV} | 2 | 3 | 2 |" in md
     text = report.render_text(result, "ownit report", ["tool"], 10)

@@ -16,6 +16,8 @@ export interface RationaleRules {
   /** Where the rationale rules came from, as the server's refusals say it ("built-in defaults; no .ownit.yaml"). */
   readonly origin: string | null;
   readonly heuristicMinLines: number | null;
+  /** The purpose tags a claim may carry (the policy's `purposes`); empty: not asked. */
+  readonly purposes: readonly string[];
 }
 
 /** The server's built-in defaults (core/claims.py), used until the server answers. */
@@ -48,6 +50,7 @@ export const DEFAULT_RULES: RationaleRules = Object.freeze({
   rule: null,
   origin: null,
   heuristicMinLines: null,
+  purposes: Object.freeze([]),
 });
 
 export type Verdict =
@@ -180,5 +183,6 @@ export function parseRules(value: unknown): RationaleRules {
     origin: typeof v["origin"] === "string" ? v["origin"] : null,
     heuristicMinLines:
       typeof minLines === "number" && Number.isInteger(minLines) && minLines > 0 ? minLines : null,
+    purposes: strings(v["purposes"], DEFAULT_RULES.purposes),
   };
 }

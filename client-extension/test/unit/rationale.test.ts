@@ -100,5 +100,8 @@ describe("parseRules", () => {
     assert.equal(rules.maxChars, 300);
     assert.equal(rules.heuristicMinLines, 8);
     assert.equal(parseRules({ heuristicMinLines: null }).heuristicMinLines, null);
+    assert.deepEqual(parseRules({ purposes: ["tests", "refactor"] }).purposes, ["tests", "refactor"]);
+    assert.deepEqual(parseRules({ purposes: "tests" }).purposes, []);
+    assert.deepEqual(parseRules({}).purposes, []);
   });
 });

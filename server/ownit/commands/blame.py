@@ -6,7 +6,10 @@ AI-assisted commit), the tool, the owner and the rationale, and the commit carry
 claim, and how sure that is: ``exact`` (a claim line names the line) or, when only
 the commit's trailer or author says an AI helped, ``corroborated`` (``inferred`` for a
 trailer a tool also writes without AI code) for the whole commit, not for this very
-line. ``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
+line. A claim that is not valid (its fingerprint does not match the committed code, its
+owner is not accepted by the policy, it is unsigned where the policy asks for signatures,
+...) owns nothing: the line shows `INVALID claim: <why>` (`ownit verify` says more).
+``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
 and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
 without them).
 """
@@ -69,8 +72,10 @@ def run(args: argparse.Namespace) -> int:
     from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
     from ownit.git import blame
+    from ownit.git import run as git
+    from ownit.git.claim_validity import blame_validity
     from ownit.git.repo import GitError, find_repository
-    from ownit.policy_files import load_tree_policy
+    from ownit.policy_files import load_tree_policy, read_gitattributes
 
     target = Path(args.file)
     try:
@@ -104,9 +109,19 @@ def run(args: argparse.Namespace) -> int:
         index = blame.claim_index(repo, policy)
         progress.phase("git blame")
         lines = blame.finish_blame(proc, contents)
+        progress.phase("checking the claims")
+        invalid = blame_validity(
+            repo.toplevel,
+            index,
+            lines,
+            relative,
+            policy,
+            head=git.rev(repo.toplevel, "HEAD"),
+            gitattributes_text=read_gitattributes(repo.toplevel),
+        )
     except GitError as error:
         raise UsageError(str(error)) from None
-    results = resolve(lines, index, relative)
+    results = resolve(lines, index, relative, invalid)
     progress.finish()
     if args.json:  # a reader that goes away (`| head`): cli.main
         out = sys.stdout
@@ -153,6 +168,9 @@ def _print_text(results: list[Any]) -> None:
                     )
                 also = "".join(f" +{email}" for email in r.co_owners)  # second owners
                 column = printable(f"AI {tool} owned {r.owner_email}{also} [{claims[key]}] exact")
+            elif r.invalid:
+                by = f" by {r.owner_email}" if r.owner_email else ""
+                column = printable(f"AI {tool} INVALID claim{by}: {r.invalid}")
             elif r.claim is not None:
                 column = printable(f"AI {tool} UNOWNED exact")
             else:

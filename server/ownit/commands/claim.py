@@ -1,8 +1,12 @@
-"""`ownit claim PATH:LINE -m RATIONALE [--commit]`: own the AI region holding that line:
-one recorded in the store, or lines history says an AI-assisted commit wrote (``git
-blame`` and the claims of history, as ``ownit blame`` shows them), which are recorded as
-a region then. A second owner (policy ``second_owner``, ``codeowner``) claims lines
-someone else owns the same way.
+"""`ownit claim PATH:LINE -m RATIONALE [--purpose TAG] [--commit]`: own the AI region
+holding that line: one recorded in the store, or lines history says an AI-assisted commit
+wrote (``git blame`` and the claims of history, as ``ownit blame`` shows them), which are
+recorded as a region then. A second owner (policy ``second_owner``, ``codeowner``) claims
+lines someone else owns the same way.
+
+``--purpose`` tags what the AI code is for (tests, refactor, feature, …; one of the
+policy's ``purposes`` when it lists them); the tag travels with the claim into the
+commit (an ``AI-Purpose`` trailer, docs/trailers.md).
 
 With ``--commit`` the claim also gets a commit of its own (empty, on HEAD, its trailers the
 claim's), for code that is already committed and no other commit is coming; what is
@@ -34,6 +38,13 @@ def add_parser(subparsers: Any) -> None:
         help="why this code is correct and safe",
     )
     parser.add_argument(
+        "--purpose",
+        metavar="TAG",
+        default="",
+        help="what the AI code is for: tests, refactor, feature, … (the policy's purposes"
+        " list, when it has one)",
+    )
+    parser.add_argument(
         "--commit",
         action="store_true",
         help="also make a claim-only commit (for code already committed; staged changes"
@@ -50,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     path = checked_path(raw_path)
     with file_on_disk(path) as (session, document):
         region_id = region_at(session, document, line)
-        claim = session.claim(document.uri, region_id, args.message)
+        claim = session.claim(document.uri, region_id, args.message, args.purpose)
         region_id = claim.region_id  # lines known from history are recorded as a region now
         region = document.tracked[region_id].region
     commit = _commit(path, region_id) if args.commit else None
@@ -61,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
             "lines": [region.first_line + 1, region.end_line],
             "owner": claim.owner,
             "rationale": claim.rationale,
+            "purpose": claim.purpose or None,
         }
         if args.commit:
             out["commit"] = commit
@@ -69,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         from ownit.core.printable import printable
 
         where = f"{region.path}:{region.display_lines()}"
-        print(printable(f"owned {where} as {claim.owner}: {claim.rationale}"))
+        tag = f" [{claim.purpose}]" if claim.purpose else ""
+        print(printable(f"owned {where}{tag} as {claim.owner}: {claim.rationale}"))
         if commit is not None:
             print(f"committed the claim alone as {commit[:12]}")
     return EXIT_OK

@@ -213,7 +213,9 @@ def run_explain(args: argparse.Namespace) -> int:
             ],
             "effective": effective.to_json(),
             "codeowners": list(codeowners),
+            "allowedSigners": policy.allowed_signers,
             "aiCommitPatterns": [pattern.to_json() for pattern in policy.ai_commit_patterns],
+            "purposes": list(policy.purposes),
         }
         _print_json(data)
         return EXIT_OK
@@ -246,13 +248,31 @@ def run_explain(args: argparse.Namespace) -> int:
         "sources.count",
         "history_since",
         "min_evidence",
+        "ai",
+        "tools",
+        "models",
+        "purpose",
+        "signatures",
     ]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(printable(f"    {line}   [{effective.origin(key)}]"))
+    if effective.signatures.value != "off":
+        print(
+            printable(
+                f"    signing keys: {policy.allowed_signers} (ssh) and .ownit/openpgp/*.asc"
+                " (openpgp), as the base of the checked range has them"
+            )
+        )
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
         location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
         print(printable(f"    CODEOWNERS ({location}) lists: {listed}"))
+    if effective.forbids_ai:
+        print(printable(f"  AI-written code is not allowed here: {effective.forbidden_reason()}"))
+    if policy.purposes:
+        print(printable(f"  purposes a claim may give (--purpose): {', '.join(policy.purposes)}"))
+    else:
+        print("  purposes a claim may give (--purpose): any short text (no purposes: list)")
     _print_ai_patterns(policy.ai_commit_patterns)
     return EXIT_OK
 

@@ -4,8 +4,11 @@ who owns the AI-written code of a range of commits, and why (an audit view).
 REV-RANGE is as for ``ownit verify``: ``A..B``, ``A...B`` or one commit; without one,
 every commit reachable from HEAD. The policy (which commits count as AI-assisted, which
 paths are excluded) is read from the range's base commit, or from its tip when it has
-none (all of history, a root commit). Claims are counted as recorded: ``ownit verify``
-checks them against the code. A read: exit 0 whatever it finds; 2 on a usage error.
+none (all of history, a root commit). Each claim is judged as ``ownit verify`` judges it
+(fingerprint against the committed code, owner against that policy, signature against
+the keys trusted there when the policy asks for one): an invalid claim owns nothing and
+its lines are counted as ``invalid``. A read: exit 0 whatever it finds; 2 on a usage
+error.
 
 At the tip: the AI-written lines present in the files of the range's tip, found through
 ``git blame`` of the tip (its whole history, whatever the range), each owned (a valid
@@ -17,6 +20,16 @@ repository's ``.git/ownit/`` by tip and policy. ``--no-tip`` leaves it out.
 policy asks to be owned as SARIF 2.1.0 (code scanning): one result per region, with
 ownit's content fingerprint of its lines. ``-o FILE`` writes it (or any format) to FILE.
 
+--statement prints the AI statement of the range in Markdown, for a client to read: how
+much of the changed code is AI-written, by which tools and models (approved or not),
+who owns it with what rationale (or exactly what is not owned), second owners on
+sensitive paths, the paths that forbid AI and what was found there, what AI was used for,
+and which policy (commit and file) was in force. It is checked as `ownit verify` checks
+(same findings, claims it refuses not counted as owned); with --json, the same as JSON:
+``title``, ``subtitle``, ``verifyOk``, ``problems`` (verify's errors), ``sections``
+[{title, text, items}], ``tools`` [{tool, approved, commits, lines, owned, notOwned}].
+It is also the first section of the --html page.
+
 --html FILE writes the report as one self-contained HTML page (charts as inline SVG, no
 script, nothing fetched; printable): the owned share over time, AI-written lines by tool,
 owner and path, the code still unowned at the tip, the policy in force. ``-`` writes it
@@ -25,13 +38,15 @@ to stdout. --limit applies to its path chart and table.
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
-unowned, unclaimed, total, ownedShare}, ``linesByEvidence`` {exact, corroborated,
-inferred}, ``tools`` [{tool, commits, owned, unowned, unclaimed, total, ownedShare}],
-``owners`` [{owner, regions, lines, paths}], ``paths`` [{path, owned, unowned,
-unclaimed, total, ownedShare, owners}] (every path, under its name after renames;
---limit only cuts the tables), ``unownedAtTip`` [{path, first, last, lines, tool,
-fingerprint, commit, subject, evidence}], ``regions`` [{path, first, last, lines,
-fingerprint, tool, status, owners, rationale, commit, renamedTo, evidence, scope}],
+unowned, unclaimed, invalid, total, ownedShare}, ``linesByEvidence`` {exact,
+corroborated, inferred}, ``tools`` [{tool, commits, owned, unowned, unclaimed, invalid,
+total, ownedShare, unapproved}] (``unapproved``: why the policy's tools / models do not
+approve it where it wrote, else null), ``owners`` [{owner, regions, lines, paths}],
+``paths`` [{path, owned, unowned, unclaimed, invalid, total, ownedShare, owners}] (every
+path, under its name after renames; --limit only cuts the tables), ``unownedAtTip``
+[{path, first, last, lines, tool, fingerprint, commit, subject, evidence}], ``regions``
+[{path, first, last, lines, fingerprint, tool, status (owned, unowned or invalid),
+owners, rationale, purpose, commit, invalid (why, or null), renamedTo, evidence, scope}],
 ``atTip`` (null with --no-tip) {tip, files, trackedFiles, lines {owned, unowned, invalid,
 total, ownedShare}, requiredUnownedLines, paths [{path, regions, owned, unowned, invalid,
 total, ownedShare}], owners [{owner, …}], tools [{tool, …}], regions [{path, first, last,
@@ -106,6 +121,11 @@ def add_parser(subparsers: Any) -> None:
         help="write the report as a self-contained HTML page with charts to FILE (- : stdout)",
     )
     parser.add_argument(
+        "--statement",
+        action="store_true",
+        help="print the range's AI statement (Markdown; --json: JSON), checked as verify checks",
+    )
+    parser.add_argument(
         "--by",
         choices=BY_CHOICES,
         action="append",
@@ -146,6 +166,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--html writes the report as a page: give it without --json or --format")
     if args.html == "":
         raise UsageError("--html needs a file name (or - for stdout)")
+    if args.statement and (args.html is not None or args.format is not None):
+        raise UsageError(
+            "--statement prints the statement in Markdown (or --json): give it without"
+            " --format or --html (the HTML page starts with the statement anyway)"
+        )
     if args.html is not None and args.output is not None:
         raise UsageError("--html names its file itself: give it without -o")
     if args.format == "sarif" and args.no_tip:
@@ -163,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
             head = git.rev(cwd, "HEAD")
             if head is None:
                 progress.finish()
+                if args.statement:
+                    raise UsageError("the repository has no commits yet: nothing to state")
                 if args.html is not None:
                     return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
                 return _output_empty_repository(args)
@@ -178,11 +205,35 @@ def run(args: argparse.Namespace) -> int:
         commits = history.log(cwd, revisions)
         at = policy_job.result()
         policy = at.policy
+        made = None
+        if args.statement or args.html is not None:
+            from ownit.commands._statement import build_statement
+
+            progress.phase(f"checking {len(commits)} commits as verify does")
+            made = build_statement(
+                cwd,
+                repo,
+                spec=spec,
+                base=base,
+                tip=tip,
+                commits=commits,
+                at=at,
+                policy_from="base" if base is not None else "tip",
+            )
+        if args.statement:
+            progress.finish()
+            return _print_statement(args, made)
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
         renames = Renames(cwd, commits, prepared).result()
-        tracker = core.unowned_claims(commits, prepared.claims, renames)
+        progress.phase("checking the claims")
+        invalid = _invalid_claims(cwd, commits, prepared, at, base or tip)
+        valid_claims = {
+            sha: tuple(c for c in claims if (sha, c) not in invalid)
+            for sha, claims in prepared.claims.items()
+        }
+        tracker = core.unowned_claims(commits, valid_claims, renames)
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
@@ -213,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
         for sha, by_path in added.items()
         if sha not in shallow
     }
-    by_commit = _owned_later(cwd, [c.sha for c in commits], prepared.claims, by_commit)
+    by_commit = _owned_later(cwd, [c.sha for c in commits], valid_claims, by_commit)
     unclaimed = {
         sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
     }
@@ -225,7 +276,14 @@ def run(args: argparse.Namespace) -> int:
         tracker=tracker,
         shallow_skipped=skipped,
         renames=renames,
+        invalid=invalid,
     )
+    from ownit.core.statement import tool_approvals
+
+    excluded_paths = frozenset(path for path, out in excluded.items() if out)
+    approvals = tool_approvals(result, commits, prepared, unclaimed, policy, excluded_paths)
+    for row in result.tools:
+        row.unapproved = approvals.get(row.tool) or ""
     result.tip = view
     progress.finish()
     header = {
@@ -239,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
         tip_commit = next((c for c in reversed(commits) if c.sha == tip), None)
         if tip_commit is None:  # an empty range (A..A): its tip is not among its commits
             tip_commit = next(iter(history.log(cwd, ["--max-count=1", tip])), None)
-        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result)
+        return _write_html(args, repo.toplevel, spec, base, tip_commit, at, result, made)
     if args.format == "sarif":
         from ownit.ci.output import write_json
         from ownit.ci.report_alerts import sarif_log
@@ -252,6 +310,29 @@ def run(args: argparse.Namespace) -> int:
     with output_to(args.output):  # a reader that goes away (`| head`): cli.main
         _print(args, header, result, spec, at)
     return EXIT_OK
+
+
+def _invalid_claims(
+    cwd: Path, commits: list[Any], prepared: Any, at: Any, trust: str | None
+) -> dict[tuple[str, Any], Any]:
+    """Why each invalid claim of the range is invalid (core.claim_validity), judged under
+    the policy read for the report, signatures against the keys of ``trust``."""
+    from ownit.git.claim_validity import CommitPeople, judge_commits_claims
+
+    people = {
+        c.sha: CommitPeople(c.sha, c.author_email, c.committer_email, c.message)
+        for c in commits
+        if c.sha in prepared.claims
+    }
+    judged = judge_commits_claims(
+        cwd,
+        prepared.claims,
+        at.policy,
+        gitattributes_text=at.gitattributes_text,
+        trust_commit=trust,
+        commits=people,
+    )
+    return {key: j for key, j in judged.items() if not j.valid}
 
 
 def _owned_later(
@@ -307,8 +388,8 @@ def _print(
     if args.format != "markdown":
         tip_note = "" if result.tip is None else "; at the tip, only claims that hold count"
         print(
-            f"policy: {printable(at.note)}; the range's claims as recorded (`ownit verify`"
-            " checks them)" + tip_note
+            f"policy: {printable(at.note)}; invalid claims own nothing (`ownit verify` says"
+            " why)" + tip_note
         )
 
 
@@ -320,6 +401,7 @@ def _write_html(
     tip: Any,
     policy_at: Any,
     result: Any,
+    statement: Any = None,
 ) -> int:
     """The report as a page, written to ``args.html`` whole or not at all."""
     import datetime
@@ -340,6 +422,7 @@ def _write_html(
         generator=f"ownit {__version__}",
         policy=None if policy_at is None else summarize(policy_at.policy, policy_at.note),
         path_limit=args.limit,
+        statement=statement,
     )
     text = render(page)
     if args.html == "-":
@@ -347,6 +430,18 @@ def _write_html(
         return EXIT_OK
     _write_whole(Path(args.html), text)
     print(f"ownit report: wrote {printable(args.html)}")
+    return EXIT_OK
+
+
+def _print_statement(args: argparse.Namespace, made: Any) -> int:
+    from ownit.ci.output import output_to
+    from ownit.core.statement import render_markdown
+
+    with output_to(args.output):  # a reader that goes away (`| head`): cli.main
+        if args.json:
+            _dump(made.to_json())
+        else:
+            sys.stdout.write(render_markdown(made))
     return EXIT_OK
 
 

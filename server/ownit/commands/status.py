@@ -1,7 +1,8 @@
 """`ownit status [--json] [--all]`: the AI-written regions of this repository that nobody
-owns yet (or whose code changed since it was owned), re-anchored to the files on disk,
-each with its evidence class. The regions of a file that git says was renamed or moved
-(staged or committed) follow it to its new name."""
+owns yet (or whose code changed since it was owned), and those the policy objects to
+whoever owns them (AI forbidden there, an unapproved tool), re-anchored to the files on
+disk, each with its evidence class. The regions of a file that git says was renamed or
+moved (staged or committed) follow it to its new name."""
 
 from __future__ import annotations
 
@@ -84,7 +85,16 @@ def run(args: argparse.Namespace) -> int:
                 continue
             for tracked in sorted(document.tracked.values(), key=lambda t: t.region.first_line):
                 state = tracked.state
-                if not args.all and state.ownership not in (Ownership.UNOWNED, Ownership.STALE):
+                issue = (
+                    session.policy_issue(document, state)
+                    if state.ownership is not Ownership.DISMISSED
+                    else None
+                )
+                if (
+                    not args.all
+                    and issue is None
+                    and state.ownership not in (Ownership.UNOWNED, Ownership.STALE)
+                ):
                     continue
                 region = state.region
                 row: dict[str, Any] = {
@@ -101,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
                 if state.claim is not None:
                     row["owner"] = state.claim.owner
                     row["rationale"] = state.claim.rationale
+                    row["purpose"] = state.claim.purpose or None
+                row["policy"] = (
+                    None if issue is None else {"code": str(issue.code), "reason": issue.reason}
+                )
                 rows.append(row)
             session.close(document.uri)
     finally:
@@ -132,8 +146,13 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
         cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
     for row, line in zip(rows, table(cells), strict=True):
         print(line)
-        if row["ownership"] in ("unowned", "stale"):
-            target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
+        target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
+        issue = row.get("policy")
+        if issue is not None:
+            print(f"    {issue['code']}: {printable(issue['reason'])}")
+        if issue is not None and issue["code"] == "ai-forbidden":
+            print(f'    not AI-written? ownit dismiss {target} -m "<how you know>"')
+        elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:
         print(f"ownit: {printable(key)}: file not found; its regions are kept", file=sys.stderr)

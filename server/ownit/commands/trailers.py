@@ -1,6 +1,9 @@
 """`ownit trailers [--json] [--amend]`: the trailers the next commit gets, from what is
 staged now (what the prepare-commit-msg hook would write, under the working tree's policy).
-Exit 1 when the policy's commit gate would refuse the commit."""
+Where the policy asks for signed claims (``signatures: warn|require``) it says which
+claims would be committed unsigned and why (no signing key, …); the ``AI-Signature``
+lines themselves are made by the hook. Exit 1 when the policy's commit gate would refuse
+the commit."""
 
 from __future__ import annotations
 
@@ -58,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     except (GitError, StoreError) as error:
         raise UsageError(str(error)) from error
     lines = format_trailers(plan.trailers())
+    outlook = []
+    if policy is not None and plan.trailers().owned:
+        from ownit.git.claim_signing import signing_outlook
+
+        outlook = signing_outlook(repo, policy, plan.trailers().owned)
     if args.json:
         out: dict[str, Any] = {
             "base": plan.base,
@@ -73,8 +81,18 @@ def run(args: argparse.Namespace) -> int:
                     "stale": p.stale,
                     "owner": f"{p.owner_name} <{p.owner_email}>" if p.owned else None,
                     "rationale": p.rationale if p.owned else None,
+                    "purpose": (p.purpose or None) if p.owned else None,
                 }
                 for p in plan.pieces
+            ],
+            "signatures": [
+                {
+                    "claim": o.claim.location,
+                    "policy": o.mode,
+                    "signed": o.problem is None,
+                    "problem": o.problem,
+                }
+                for o in outlook
             ],
         }
         print(printable_json(json.dumps(out, indent=2, ensure_ascii=False)))
@@ -87,10 +105,22 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     for line in lines:
         print(printable(line))  # one line each already (encoded); escaped all the same
+    for item in outlook:
+        if item.problem is None:
+            continue
+        needs = "requires signed claims" if item.mode == "require" else "asks for signed claims"
+        print(
+            f"ownit: {printable(item.claim.location)} will be committed UNSIGNED"
+            f" ({printable(item.problem)}), and its policy rule {needs}"
+            + (": `ownit verify` will not count it as owned" if item.mode == "require" else ""),
+            file=sys.stderr,
+        )
     verdict = ct.gate(plan, policy) if policy is not None else None
     commit = "git commit --amend" if args.amend else "git commit"
     if verdict is not None and verdict.block:
         ct.report_blocked(verdict.block, sys.stderr, preview=commit)
         return EXIT_POLICY
     ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit)
+    if verdict is not None:
+        ct.warn_unapproved(verdict, sys.stderr)
     return EXIT_OK

@@ -300,6 +300,7 @@ def run(args: argparse.Namespace) -> int:
         after_revision = _after_revisions(cwd, policy, rng.tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
         published = published_commits(cwd, rng, [c.sha for c in commits])
+        verdicts = _signature_verdicts(cwd, rng.base, policy, prepared, at.gitattributes_text)
         verifier = Verifier(
             policy,
             blobs=blobs,
@@ -310,6 +311,7 @@ def run(args: argparse.Namespace) -> int:
             shallow=shallow,
             renames=moves.result(),
             published=published,
+            signatures=lambda sha, claim: verdicts.get((sha, claim)),
         )
         progress.phase(f"checking {len(commits)} commits")
         findings = verifier.run(commits, prepared, added)
@@ -372,6 +374,39 @@ def _output(
         sys.stdout.write("\n")
     else:
         _print_text(rng, commits, prepared, policy_note, findings, quiet=args.quiet)
+
+
+def _signature_verdicts(
+    cwd: Path, base: str | None, policy: Any, prepared: Any, gitattributes_text: str | None
+) -> dict[tuple[str, Any], Any]:
+    """The verdict on each claim signature the policy asks to check (``signatures`` warn
+    or require for the claim's path), against the keys the BASE trusts: a branch cannot
+    add its own key to get itself accepted."""
+    from ownit import progress
+    from ownit.git.claim_validity import signature_verdicts, trusted_keys
+
+    asked = []
+    for sha, signed in prepared.signed.items():
+        for claim, item in signed.items():
+            if policy.is_excluded(claim.path, gitattributes_text):
+                continue
+            if policy.effective(claim.path).signatures != "off":
+                asked.append((sha, item))
+    if not asked:
+        return {}
+    progress.phase(f"checking {len(asked)} claim signatures")
+    trusted = trusted_keys(cwd, base, policy)
+    if trusted.allowed_signers is not None:
+        from ownit.core.allowed_signers import parse_allowed_signers
+        from ownit.core.printable import printable
+
+        for problem in parse_allowed_signers(trusted.allowed_signers).problems:
+            print(
+                f"ownit verify: {printable(trusted.allowed_signers_label)}: {problem}"
+                " (this line is not used)",
+                file=sys.stderr,
+            )
+    return signature_verdicts(cwd, trusted, asked)
 
 
 class _BlobLines:

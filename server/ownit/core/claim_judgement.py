@@ -1,20 +1,21 @@
 """Whether each claim of history holds, for the readers that count claims at the tip
 (``ownit report``'s at-the-tip view, ``ownit attest``). Pure.
 
-This is the one place those readers ask. Until the single claim-validity judgement of
-``ownit.core.claim_validity`` lands, it asks ``ownit verify``'s own claim checks
-(:class:`ownit.core.verify.Verifier`): the claim's path is a file of its commit, its
-fingerprint matches the committed lines (or the same number of lines elsewhere in that
-blob: the lines moved, the claim holds), and for ``AI-Owned`` the owner is the commit's
-author or committer, the rationale passes the policy's rules and the policy accepts the
-owner for the path. The fields are named as that judgement names them (``validity``,
-``signature``) so the switch is this module alone.
+This is the one place those readers ask; it asks the single claim-validity judgement
+(:func:`ownit.core.claim_validity.judge_claim`, through :meth:`Verifier.judge`, the same
+one ``ownit verify``, ``ownit blame`` and the editor use): the claim's path is a file of
+its commit, its fingerprint matches the committed lines (or the same number of lines
+elsewhere in that blob: the lines moved, the claim holds), and for ``AI-Owned`` its
+signature where the policy's ``signatures`` requires one, that the owner is the commit's
+author or committer unless a valid signature proves the claim, the rationale passes the
+policy's rules and the policy accepts the owner for the path.
 
 Signature status is what checking the claim's ``AI-Signature`` against the keys the
 policy's base trusts found (:class:`ownit.core.signing.SignatureStatus` values), or
 ``unsigned`` when the claim carries none; ``AI-Unowned`` claims are never signed
-(``not-applicable``). A signature does not make a claim valid or invalid here: the
-policy's ``signatures`` setting, which decides that, comes with the judgement above.
+(``not-applicable``). Whether a signature makes a claim valid or invalid is the policy's
+``signatures`` setting (``off``: not at all; ``require``: a claim without a valid one
+is invalid).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 
 from ownit.core import trailers as tr
 from ownit.core.policy import Policy
-from ownit.core.verify import MOVED, CommitLike, Verifier
+from ownit.core.signing import SignatureStatus, SignatureVerdict
+from ownit.core.verify import FINDING_KINDS, CommitLike, Verifier
 
 VALID = "valid"
 INVALID = "invalid"
@@ -66,25 +68,33 @@ def judge(
     """A judgement for each (commit, claim). ``blobs(sha, path)``: the lines of ``path``
     in commit ``sha`` (None: no such file). ``signatures``: per claim, (status, detail,
     key) of its signature check, for the claims that carry one."""
-    verifier = Verifier(policy, blobs=blobs, tip=None, gitattributes_text=gitattributes_text)
     signed = signatures or {}
+
+    def verdict(sha: str, claim: tr.ClaimLine) -> SignatureVerdict | None:
+        status, detail, signing_key = signed.get(claim_key(sha, claim), (UNSIGNED, "", None))
+        try:
+            return SignatureVerdict(SignatureStatus(status), detail, signing_key)
+        except ValueError:
+            return None  # unsigned
+
+    verifier = Verifier(
+        policy, blobs=blobs, tip=None, gitattributes_text=gitattributes_text, signatures=verdict
+    )
     out: dict[ClaimKey, Judgement] = {}
     for commit, claim in claims:
         key = claim_key(commit.sha, claim)
         if key in out:
             continue
-        start = len(verifier.findings)
-        where = verifier._check_claim(commit, claim)
-        if where is not None and claim.owned:
-            verifier._check_owner(commit, claim)
-        problems = [f for f in verifier.findings[start:] if f.kind != MOVED]
+        judged = verifier.judge(commit, claim)
         if claim.owned:
             status, detail, signing_key = signed.get(key, (UNSIGNED, "", None))
         else:
             status, detail, signing_key = NOT_APPLICABLE, "", None
-        if problems:
-            first = problems[0]
-            out[key] = Judgement(INVALID, first.message, first.kind, status, detail, signing_key)
+        if judged.problems:
+            first = judged.problems[0]
+            out[key] = Judgement(
+                INVALID, first.message, FINDING_KINDS[first.kind], status, detail, signing_key
+            )
         else:
             out[key] = Judgement(
                 VALID, signature=status, signature_detail=detail, signing_key=signing_key

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ownit.core.model import Ownership, RegionState, Severity
+from ownit.core.model import Ownership, Region, RegionState, Severity
 
 if TYPE_CHECKING:
+    from ownit.core.policy import EffectiveRule
     from ownit.core.provenance import HistoryRun
 
 
@@ -17,6 +18,29 @@ class FindingCode(StrEnum):
     UNOWNED_AI = "unowned-ai"
     STALE_CLAIM = "stale-claim"
     HISTORY_UNOWNED = "history-unowned"
+    AI_FORBIDDEN = "ai-forbidden"
+    UNAPPROVED_TOOL = "unapproved-tool"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyIssue:
+    """What the path's rule says against a region beyond its ownership: AI is forbidden
+    there (``ai-forbidden``), or its tool or model is not approved (``unapproved-tool``)."""
+
+    code: FindingCode
+    reason: str  # names the rule (and its description, for a forbidden path)
+
+
+def policy_issue(rule: EffectiveRule | None, region: Region) -> PolicyIssue | None:
+    """The region's :class:`PolicyIssue` under ``rule`` (None: no rule, or none)."""
+    if rule is None or not rule.counts_source(region.source, region.line_count):
+        return None
+    if rule.forbids_ai:
+        return PolicyIssue(FindingCode.AI_FORBIDDEN, rule.forbidden_reason())
+    problem = rule.tool_problem(region.tool_label)
+    if problem is not None:
+        return PolicyIssue(FindingCode.UNAPPROVED_TOOL, problem)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +76,40 @@ def finding_for(
     rule: str | None = None,
     history_commit: str | None = None,
     history: HistoryRun | None = None,
+    issue: PolicyIssue | None = None,
+    history_invalid: str = "",
 ) -> Finding | None:
-    """The diagnostic a region deserves, or None when it is owned or dismissed.
+    """The diagnostic a region deserves, or None when it is owned (and the policy has no
+    ``issue`` with it) or dismissed.
 
     ``rule``: the rule that applies, as :meth:`EffectiveRule.rule_phrase` says it
     (``policy rule 'auth'``, ``built-in rule 'sensitive'; no .ownit.yaml``), ending the
     message; None when only the defaults apply. ``history_commit``: the region is known
     from history (the AI-assisted commit that introduced it), not from the store;
-    unowned, it is a ``history-unowned`` hint.
+    unowned, it is a ``history-unowned`` hint. ``history_invalid``: why the claim history
+    has for it is invalid (it owns nothing).
     ``history``: that run, whose evidence (and scope) the message gives.
+    ``issue``: the path forbids AI, or the tool is not approved: a diagnostic of its own
+    code whether or not the region is owned; only a dismissal clears it.
     """
     region = state.region
     ownership = state.ownership
-    if severity is Severity.OFF or ownership in (Ownership.OWNED, Ownership.DISMISSED):
+    if severity is Severity.OFF or ownership is Ownership.DISMISSED:
+        return None
+    evidence = history.evidence if history is not None else region.evidence.value
+    if issue is not None:
+        if issue.code is FindingCode.AI_FORBIDDEN:
+            message = (
+                f"AI-written ({region.tool_label}) where AI is not allowed — {issue.reason}."
+                " Owning it does not help: remove it, or dismiss it if a person wrote it"
+            )
+        else:
+            owned = " (owned, still counted as unowned)" if ownership is Ownership.OWNED else ""
+            message = f"AI-written ({region.tool_label}){owned} — {issue.reason}"
+        return Finding(
+            region.id, region.first_line, region.end_line, issue.code, severity, message, evidence
+        )
+    if ownership is Ownership.OWNED:
         return None
     age = format_age(now - region.created_at)
     if ownership is Ownership.STALE:
@@ -74,6 +119,13 @@ def finding_for(
             "owned it; review it and own it again"
         )
         code = FindingCode.STALE_CLAIM
+    elif history_commit is not None and history_invalid:
+        message = (
+            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — its claim is"
+            f" INVALID ({history_invalid}), so it is not owned; owning it records a valid"
+            " claim with your next commit"
+        )
+        code = FindingCode.HISTORY_UNOWNED
     elif history_commit is not None:
         if history is not None and history.scope == "commit":
             message = (
@@ -93,7 +145,6 @@ def finding_for(
         code = FindingCode.UNOWNED_AI
     if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
         message += f" ({rule})"
-    evidence = history.evidence if history is not None else region.evidence.value
     return Finding(region.id, region.first_line, region.end_line, code, severity, message, evidence)
 
 
@@ -106,12 +157,21 @@ _EVIDENCE_HOW = {
 
 
 def hover_markdown(
-    state: RegionState, now: float, rule: str | None = None, history: HistoryRun | None = None
+    state: RegionState,
+    now: float,
+    rule: str | None = None,
+    invalid: str = "",
+    *,
+    history: HistoryRun | None = None,
+    purpose: str = "",
+    issue: PolicyIssue | None = None,
 ) -> str:
     """The hover of a region; ``rule`` says what applies to the file (``policy rule
-    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase);
-    ``history``: the history run it stands for (lines known from commits, not the store),
-    whose evidence and scope it says."""
+    'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
+    ``invalid``: why the claim history has for the region is invalid. ``history``: the
+    history run it stands for (lines known from commits, not the store), whose evidence
+    and scope it says. ``purpose``: what the path's rule says AI is for here; ``issue``:
+    what the policy says against the region."""
     region = state.region
     if history is not None and history.scope == "commit":
         head = (
@@ -142,6 +202,8 @@ def hover_markdown(
     if ownership is Ownership.OWNED and state.claim is not None:
         lines.append(f"- owned by {state.claim.owner} ({format_age(now - state.claim.created_at)})")
         lines.append(f"- rationale: {state.claim.rationale}")
+        if state.claim.purpose:
+            lines.append(f"- purpose: {state.claim.purpose}")
     elif ownership is Ownership.STALE and state.claim is not None:
         lines.append(
             f"- **changed since** {state.claim.owner} owned it: "
@@ -149,8 +211,22 @@ def hover_markdown(
         )
     elif ownership is Ownership.DISMISSED and state.dismissal is not None:
         lines.append(f"- dismissed by {state.dismissal.by}: {state.dismissal.reason}")
+    elif invalid:
+        lines.append(
+            f"- **INVALID claim: {invalid}** — it owns nothing (`ownit verify` says why);"
+            " use the quick fix *Own this AI-written code…* to claim it validly"
+        )
     else:
         lines.append("- **not yet owned** — use the quick fix *Own this AI-written code…*")
+    if issue is not None and state.ownership is not Ownership.DISMISSED:
+        what = (
+            "**AI not allowed here**"
+            if issue.code is FindingCode.AI_FORBIDDEN
+            else "**unapproved tool**"
+        )
+        lines.append(f"- {what}: {issue.reason}")
+    if purpose:
+        lines.append(f"- AI here is for: {purpose}")
     if rule:
         lines.append(f"- policy: {rule} (see `ownit policy explain {region.path}`)")
     return "\n".join(lines)

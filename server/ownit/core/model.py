@@ -151,6 +151,7 @@ class Claim:
     rationale: str
     fingerprint: str
     created_at: float
+    purpose: str = ""  # what the AI code is for (``--purpose tests``); "" when not said
 
     @property
     def owner(self) -> str:

@@ -70,7 +70,9 @@ _STRICT = Preset(
         "# - a rationale has at least 40 characters (80 on sensitive paths);\n"
         "# - large single insertions with no other evidence (`heuristic`) count as AI-written\n"
         "#   (dismiss a false positive with `ownit dismiss`: the reason is recorded);\n"
-        "# - sensitive paths need two distinct owners (four-eyes rule).\n"
+        "# - sensitive paths need two distinct owners (four-eyes rule);\n"
+        "# - AI-written code must be owned everywhere (`ai: owned-only`), even where a rule\n"
+        "#   says `require_ownership: false`.\n"
         "# Every key is documented below; each change is marked `strict:`.\n"
     ),
     edits=(
@@ -80,6 +82,12 @@ _STRICT = Preset(
             "  # hint, or off (no diagnostic; the commit gate and `ownit verify` still apply).\n"
             "  # strict: every unowned or stale AI region is an error (built-in: warning).\n"
             "  severity: error\n",
+        ),
+        Edit(
+            "  #                 recorded) is the only way out.\n  ai: allowed\n",
+            "  #                 recorded) is the only way out.\n"
+            "  # strict: owned-only (built-in: allowed): no rule can waive ownership of AI code.\n"
+            "  ai: owned-only\n",
         ),
         Edit(
             "    min_chars: 20     # at least this many characters (0 to 2000)\n",
@@ -204,6 +212,12 @@ _APACHE = Preset(
             _GENERATED_BY,
             "  # apache: this entry reads the ASF's token, the tool and a model if it names one\n"
             "  # (`Generated-by: GitHub Copilot` → github-copilot).\n" + _GENERATED_BY,
+        ),
+        Edit(
+            "  #                 recorded) is the only way out.\n  ai: allowed\n",
+            "  #                 recorded) is the only way out.\n"
+            "  # strict: owned-only (built-in: allowed): no rule can waive ownership of AI code.\n"
+            "  ai: owned-only\n",
         ),
         Edit(
             "    min_chars: 20     # at least this many characters (0 to 2000)\n",

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import attribution
@@ -46,6 +46,16 @@ from ownit.core.model import Evidence
 from ownit.core.policy import AiCommitMatch, Policy
 
 UNCOMMITTED = "0" * 40
+
+# Why the claim ``claim`` of commit ``sha`` is invalid ("" or None: it is valid), from
+# :mod:`ownit.core.claim_validity`; an invalid claim owns nothing.
+InvalidWhy = Callable[[str, tr.ClaimLine], "str | None"]
+
+
+def all_valid(sha: str, claim: tr.ClaimLine) -> str | None:
+    """No claim is invalid (what readers that judge nothing pass)."""
+    return None
+
 
 _CLAIM_LINE = re.compile(r"^[ \t]*(AI-Owned|AI-Unowned): (\S.*)$", re.IGNORECASE | re.MULTILINE)
 
@@ -139,18 +149,29 @@ class ClaimIndex:
         self._by_path = None
 
     def find_owner(
-        self, path: str, fp: str, after: int = -1, aliases: Iterable[str] = ()
+        self,
+        path: str,
+        fp: str,
+        after: int = -1,
+        *,
+        aliases: Iterable[str] = (),
+        invalid: InvalidWhy = all_valid,
     ) -> tuple[CommitClaims, tr.ClaimLine] | None:
-        """The latest ``AI-Owned`` claim for this code (path, or one of the other names
-        ``aliases`` the file had, and fingerprint) in a commit later than position
-        ``after``."""
+        """The latest valid ``AI-Owned`` claim for this code (path, or one of the other
+        names ``aliases`` the file had, and fingerprint) in a commit later than position
+        ``after``; ``invalid`` says which claims are invalid (those own nothing)."""
         best: tuple[CommitClaims, tr.ClaimLine] | None = None
         for name in dict.fromkeys((path, *aliases)):
             for entry in self._code_index().get((name, fp), ()):
                 if entry.order <= after:
                     continue
                 for claim in entry.claims:
-                    if claim.owned and claim.path == name and claim.fingerprint == fp:
+                    if (
+                        claim.owned
+                        and claim.path == name
+                        and claim.fingerprint == fp
+                        and not invalid(entry.sha, claim)
+                    ):
                         if best is None or entry.order > best[0].order:
                             best = (entry, claim)
                         break
@@ -211,6 +232,9 @@ class LineProvenance:
     # the lines it added, this one among them (see ``commit_reason``); "" for human lines.
     scope: str = ""
     commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
+    # Why the claim shown is invalid ("": it is valid, or there is none): the line is not
+    # owned, whatever the claim says (core.claim_validity).
+    invalid: str = ""
     # Other people whose AI-Owned claim of the same code holds the line too (a second
     # owner or a code owner who claimed it later, policy second_owner / codeowner).
     co_owners: tuple[str, ...] = ()
@@ -245,6 +269,7 @@ class LineProvenance:
             "evidence": self.evidence or None,
             "scope": self.scope or None,
             "commitAttribution": self.commit_reason or None,
+            "invalid": self.invalid or None,
             "coOwners": list(self.co_owners),
         }
 
@@ -320,9 +345,16 @@ class _WindowCache:
         return table.get(fp)
 
 
-def resolve(lines: Sequence[BlameLine], index: ClaimIndex, path: str) -> list[LineProvenance]:
+def resolve(
+    lines: Sequence[BlameLine],
+    index: ClaimIndex,
+    path: str,
+    invalid: InvalidWhy = all_valid,
+) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
-    blamed), from the claim index."""
+    blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
+    those own nothing; a line only they speak for is AI-written, not owned, and says
+    why."""
     if not lines:
         return []
     offset = lines[0].line - 1
@@ -343,7 +375,7 @@ def resolve(lines: Sequence[BlameLine], index: ClaimIndex, path: str) -> list[Li
 
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, names))
+        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
     return out
 
 
@@ -352,31 +384,49 @@ def _resolve_line(
     index: ClaimIndex,
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
     names: Sequence[str] = (),
+    invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
     base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
     how = ""
+    # The first invalid claim that speaks for the line: shown when no valid one does.
+    rejected: tuple[CommitClaims, tr.ClaimLine, str, str] | None = None
     if entry is not None:
         for candidate in entry.claims:
             inside = candidate.path == bl.orig_path and (
                 candidate.first <= bl.orig_line <= candidate.last
             )
-            if inside and (claim is None or (candidate.owned and not claim.owned)):
+            if not inside:
+                continue
+            why = invalid(entry.sha, candidate)
+            if why:
+                rejected = rejected or (entry, candidate, why, "claim")
+            elif claim is None or (candidate.owned and not claim.owned):
                 claim, claim_entry, how = candidate, entry, "claim"
     if claim is None:
         file_line0 = bl.line - 1
         for start, end, other_entry, other in located:
-            if start <= file_line0 < end and (claim is None or (other.owned and not claim.owned)):
-                claim, claim_entry = other, other_entry
-                how = "later-claim" if entry is None or other_entry.sha != entry.sha else "claim"
-                if other.owned:
-                    break
+            if not start <= file_line0 < end:
+                continue
+            if claim is not None and not (other.owned and not claim.owned):
+                continue
+            same = entry is not None and other_entry.sha == entry.sha
+            why = invalid(other_entry.sha, other)
+            if why:
+                rejected = rejected or (other_entry, other, why, "claim" if same else "later-claim")
+                continue
+            claim, claim_entry = other, other_entry
+            how = "claim" if same else "later-claim"
+            if other.owned:
+                break
     if claim is not None and claim_entry is not None:
         owner_entry, owner_claim = claim_entry, claim
         if not claim.owned:
-            later = index.find_owner(claim.path, claim.fingerprint, claim_entry.order, names)
+            later = index.find_owner(
+                claim.path, claim.fingerprint, claim_entry.order, aliases=names, invalid=invalid
+            )
             if later is not None:
                 owner_entry, owner_claim = later
                 how = "later-claim"
@@ -396,7 +446,47 @@ def _resolve_line(
             how=how,
             evidence=Evidence.EXACT.value,
             scope="line",
-            co_owners=_co_owners(bl, located, owner_claim) if owner_claim.owned else (),
+            co_owners=_co_owners(bl, located, owner_claim, invalid) if owner_claim.owned else (),
+        )
+    if rejected is not None:
+        # Only an invalid claim speaks for the line: it said an AI wrote it (a claim line
+        # names it: exact), and owns nothing (a later valid claim for the same code, under
+        # any of the file's names, still can).
+        bad_entry, bad, why, bad_how = rejected
+        later = index.find_owner(bad.path, bad.fingerprint, -1, aliases=names, invalid=invalid)
+        if later is not None:
+            return LineProvenance(
+                bl.line,
+                bl.text,
+                bl.commit,
+                bl.orig_line,
+                bl.orig_path,
+                ai=True,
+                tool=bad.tool,
+                owned=True,
+                owner_email=later[1].owner_email,
+                rationale=later[1].rationale,
+                claim_commit=later[0].sha,
+                claim=later[1],
+                how="later-claim",
+                evidence=Evidence.EXACT.value,
+                scope="line",
+            )
+        return LineProvenance(
+            bl.line,
+            bl.text,
+            bl.commit,
+            bl.orig_line,
+            bl.orig_path,
+            ai=True,
+            tool=bad.tool or (entry.ai_tool if entry is not None else None) or None,
+            owner_email=bad.owner_email,
+            claim_commit=bad_entry.sha,
+            claim=bad,
+            how=bad_how,
+            evidence=Evidence.EXACT.value,
+            scope="line",
+            invalid=why,
         )
     if entry is not None and entry.ai:
         # A commit-level attribution makes every line the commit added AI-written; this
@@ -421,13 +511,14 @@ def _co_owners(
     bl: BlameLine,
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
     owner: tr.ClaimLine,
+    invalid: InvalidWhy = all_valid,
 ) -> tuple[str, ...]:
-    """The owners, other than ``owner``'s, of ``AI-Owned`` claims located over the line
-    (latest claim first, each person once)."""
+    """The owners, other than ``owner``'s, of valid ``AI-Owned`` claims located over the
+    line (latest claim first, each person once)."""
     seen = {(owner.owner_email or "").casefold()}
     out: list[str] = []
-    for start, end, _entry, other in located:
-        if not other.owned or not start <= bl.line - 1 < end:
+    for start, end, entry, other in located:
+        if not other.owned or not start <= bl.line - 1 < end or invalid(entry.sha, other):
             continue
         email = other.owner_email or ""
         if email.casefold() not in seen:
@@ -462,6 +553,7 @@ class HistoryRun:
     evidence: str = Evidence.CORROBORATED.value  # of its lines (LineProvenance.evidence)
     scope: str = "commit"  # "line": claim lines name them; "commit": the commit's trailer
     commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
+    invalid: str = ""  # why the claim of these lines is invalid ("": none is)
 
     @property
     def id(self) -> str:
@@ -488,6 +580,7 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
             and last.claim_commit == line.claim_commit
             and last.evidence == (line.evidence or Evidence.CORROBORATED.value)
             and last.scope == (line.scope or "commit")
+            and last.invalid == line.invalid
         ):
             runs[-1] = HistoryRun(
                 last.first_line,
@@ -501,6 +594,7 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
                 last.evidence,
                 last.scope,
                 last.commit_reason,
+                last.invalid,
             )
             continue
         runs.append(
@@ -516,6 +610,7 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
                 line.evidence or Evidence.CORROBORATED.value,
                 line.scope or "commit",
                 line.commit_reason,
+                line.invalid,
             )
         )
     return runs

@@ -14,13 +14,19 @@ How lines are counted:
   claims states (from the diff, blank lines included): such a commit makes every line it
   adds AI-written. A commit whose trailers ownit's hook worked out (``AI-Lines: exact``)
   has none: its claim lines are all of its AI-written lines;
-- claims are counted as recorded; ``ownit verify`` is what checks them against the code;
+- **invalid** lines are code whose only claims are invalid (:mod:`ownit.core.claim_validity`:
+  a fingerprint that does not match the committed code, an owner the policy does not
+  accept, a missing signature where the policy asks for one, ...): such a claim owns
+  nothing, and is never counted as owned. Code with a valid claim is counted as that
+  claim says; its invalid claims are listed (``regions`` with status ``invalid``) but its
+  lines are counted once;
 - renames and moves are followed (``renames``, per commit): a claim on the renamed file
-  is about the same code as one on its old name;
-- every AI-written line has an evidence class (``Report.evidence``): claimed lines are
-  ``exact`` (a claim line names them); unclaimed ones are known only from the commit's
-  attribution, which covers the whole commit (commit-level: ``corroborated``, or
-  ``inferred`` for a ``weak`` pattern), not line by line.
+  is about the same code as one on its old name (valid claims and invalid ones alike);
+- every AI-written line has an evidence class (``Report.evidence``): claimed lines
+  (owned, unowned or invalid) are ``exact`` (a claim line names them); unclaimed ones
+  are known only from the commit's attribution, which covers the whole commit
+  (commit-level: ``corroborated``, or ``inferred`` for a ``weak`` pattern), not line by
+  line.
 
 ``Report.history`` holds the same three numbers as they stood after each commit of the
 range (range order), with the commit's time: what the share over time is drawn from.
@@ -33,6 +39,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ownit.core import trailers as tr
+from ownit.core.claim_validity import ClaimJudgement
 from ownit.core.columns import table
 from ownit.core.model import Evidence
 from ownit.core.printable import printable
@@ -63,9 +70,16 @@ class Code:
         """The file the code is in after the range's renames."""
         return self.renamed_to or self.path
 
+    purpose: str = ""  # the purpose tag of the latest AI-Owned claim ("" when none)
+    invalid: str = ""  # why its (only) claims are invalid: it is not owned
+
     @property
     def lines(self) -> int:
         return self.last - self.first + 1
+
+    @property
+    def status(self) -> str:
+        return "invalid" if self.invalid else "owned" if self.owned else "unowned"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -75,10 +89,12 @@ class Code:
             "lines": self.lines,
             "fingerprint": self.fingerprint,
             "tool": self.tool,
-            "status": "owned" if self.owned else "unowned",
+            "status": self.status,
             "owners": list(self.owners) if self.owned else [],
             "rationale": self.rationale if self.owned else None,
+            "purpose": (self.purpose or None) if self.owned else None,
             "commit": self.commit,
+            "invalid": self.invalid or None,
             "renamedTo": self.renamed_to,
             "evidence": Evidence.EXACT.value,
             "scope": "line",
@@ -90,10 +106,11 @@ class Lines:
     owned: int = 0
     unowned: int = 0
     unclaimed: int = 0
+    invalid: int = 0  # claimed only by invalid claims: not owned
 
     @property
     def total(self) -> int:
-        return self.owned + self.unowned + self.unclaimed
+        return self.owned + self.unowned + self.unclaimed + self.invalid
 
     @property
     def owned_share(self) -> float | None:
@@ -106,6 +123,7 @@ class Lines:
             "owned": self.owned,
             "unowned": self.unowned,
             "unclaimed": self.unclaimed,
+            "invalid": self.invalid,
             "total": self.total,
             "ownedShare": None if share is None else round(share, 4),
         }
@@ -157,9 +175,17 @@ class ToolRow:
     tool: str
     commits: int = 0  # AI-assisted commits or commits with claims naming it
     lines: Lines = field(default_factory=Lines)
+    # Why the policy's tools / models lists do not approve it where it wrote ("" when they
+    # do, or when nobody asked: see ownit.core.statement.tool_approvals)
+    unapproved: str = ""
 
     def to_json(self) -> dict[str, object]:
-        return {"tool": self.tool, "commits": self.commits, **self.lines.to_json()}
+        return {
+            "tool": self.tool,
+            "commits": self.commits,
+            **self.lines.to_json(),
+            "unapproved": self.unapproved or None,
+        }
 
 
 @dataclass(slots=True)
@@ -261,20 +287,29 @@ def build(
     tracker: UnownedTracker | None = None,
     shallow_skipped: int = 0,
     renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    invalid: Mapping[tuple[str, tr.ClaimLine], ClaimJudgement] | None = None,
 ) -> Report:
     """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
-    path it has no claim for, the lines it added (or their number). ``tracker``: the one
-    :func:`unowned_claims` gave for these commits (built here when not given).
-    ``renames``: per commit, the files it renamed (``(old, new)``), which claimed code
-    follows."""
+    path it has no claim for, the lines it added (or their number). ``invalid``: the
+    judgement of each invalid claim (by commit); they own nothing, and their code is
+    counted as the code the claimed lines really are (a forged fingerprint names none).
+    ``tracker``: the one :func:`unowned_claims` gave for these commits' valid claims
+    (built here when not given). ``renames``: per commit, the files it renamed
+    (``(old, new)``), which claimed code (valid or not) follows."""
     renames = renames or {}
+    bad = invalid or {}
+    valid_claims = {
+        sha: tuple(c for c in claims if (sha, c) not in bad)
+        for sha, claims in prepared.claims.items()
+    }
     if tracker is None:
-        tracker = unowned_claims(commits, prepared.claims, renames)
+        tracker = unowned_claims(commits, valid_claims, renames)
     report = Report(commits=len(commits), shallow_skipped=shallow_skipped)
     report.at_tip = list(at_tip)
     tools: dict[str, ToolRow] = {}
     paths: dict[str, PathRow] = {}
     codes: dict[tuple[str, str], Code] = {}
+    rejected: dict[tuple[str, str], Code] = {}  # code claimed by invalid claims
     # (lines, owned) of each code as its latest claim so far states it: the running totals
     # of ``report.history`` (the latest claim decides, as the tracker does at the end).
     standing: dict[tuple[str, str], tuple[int, bool]] = {}
@@ -298,7 +333,8 @@ def build(
         moves = dict(renames.get(sha, ()))
         if moves:
             codes, standing = _follow(codes, moves), _follow(standing, moves)
-            for moved in codes.values():
+            rejected = _follow(rejected, moves)
+            for moved in (*codes.values(), *rejected.values()):
                 if moved.current_path in moves:
                     moved.renamed_to = moves[moved.current_path]
         claims = prepared.claims.get(sha, ())
@@ -311,6 +347,20 @@ def build(
             tool_row(name).commits += 1
         for claim in claims:
             key = (claim.path, claim.fingerprint)
+            judgement = bad.get((sha, claim))
+            if judgement is not None:
+                key = (claim.path, judgement.code_fingerprint)
+                rejected[key] = Code(
+                    claim.path,
+                    judgement.code_fingerprint,
+                    claim.first,
+                    claim.last,
+                    claim.tool,
+                    sha,
+                    owners=[claim.owner_email] if claim.owner_email else [],
+                    invalid=judgement.reason,
+                )
+                continue
             code = codes.get(key)
             if code is None:
                 code = codes[key] = Code(claim.path, claim.fingerprint, 0, 0, "", sha)
@@ -322,6 +372,7 @@ def build(
                 if email.casefold() not in (o.casefold() for o in code.owners):
                     code.owners.append(email)
                 code.rationale = claim.rationale
+                code.purpose = claim.purpose
             lines, was_owned = standing.get(key, (0, False))
             owned_now -= lines if was_owned else 0
             unowned_now -= 0 if was_owned else lines
@@ -367,6 +418,15 @@ def build(
             report.lines.unowned += code.lines
             tool.lines.unowned += code.lines
         report.evidence[Evidence.EXACT.value] += code.lines
+
+    for key, code in rejected.items():
+        if key in codes:
+            continue  # a valid claim speaks for this code: counted as it says
+        path_row(code.current_path).lines.invalid += code.lines
+        report.lines.invalid += code.lines
+        tool_row(code.tool or UNKNOWN_TOOL).lines.invalid += code.lines
+        report.evidence[Evidence.EXACT.value] += code.lines  # a claim line names them
+        codes[key] = code
 
     report.codes = sorted(codes.values(), key=lambda c: (c.path, c.first, c.fingerprint))
     report.owners = sorted(owners.values(), key=lambda o: (-o.lines, -o.regions, o.owner))
@@ -439,11 +499,12 @@ def _tables(
                     str(t.lines.owned),
                     str(t.lines.unowned),
                     str(t.lines.unclaimed),
+                    str(t.lines.invalid),
                     _share(t.lines),
                 ]
                 for t in report.tools
             ]
-            header = ["tool", "commits", "owned", "unowned", "unclaimed", "owned share"]
+            header = ["tool", "commits", "owned", "unowned", "unclaimed", "invalid", "owned share"]
             out.append(("Tools", header, rows, 0))
         elif kind == "path":
             shown = report.paths[:limit] if limit > 0 else report.paths
@@ -454,12 +515,22 @@ def _tables(
                     str(p.lines.owned),
                     str(p.lines.unowned),
                     str(p.lines.unclaimed),
+                    str(p.lines.invalid),
                     _share(p.lines),
                     printable(", ".join(sorted(p.owners))) or "-",
                 ]
                 for p in shown
             ]
-            header = ["path", "AI lines", "owned", "unowned", "unclaimed", "owned share", "owners"]
+            header = [
+                "path",
+                "AI lines",
+                "owned",
+                "unowned",
+                "unclaimed",
+                "invalid",
+                "owned share",
+                "owners",
+            ]
             title = "Paths" if len(shown) == len(report.paths) else f"Paths (top {len(shown)})"
             out.append((title, header, rows, len(report.paths) - len(shown)))
     return out
@@ -475,7 +546,7 @@ def _summary(report: Report) -> list[str]:
         f"tools (commits): {tools}",
         f"AI-written lines: {lines.total} — owned {lines.owned} ({_share(lines)}), "
         f"committed unowned {lines.unowned}, in AI-assisted commits with no claim "
-        f"{lines.unclaimed}",
+        f"{lines.unclaimed}, with only invalid claims {lines.invalid}",
         evidence_text(report),
     ]
     if report.shallow_skipped:
@@ -483,6 +554,14 @@ def _summary(report: Report) -> list[str]:
             f"{_plural(report.shallow_skipped, 'AI-assisted commit')} at the edge of this "
             "shallow clone not counted (their parents are missing)"
         )
+    for row in report.tools:
+        if row.unapproved and row.lines.total:
+            out.append(
+                printable(
+                    f"unapproved tool: {row.tool} ({_plural(row.lines.total, 'line')}):"
+                    f" {row.unapproved} [unapproved-tool]"
+                )
+            )
     return out
 
 
@@ -706,6 +785,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         f"| owned (`AI-Owned`) | {lines.owned} ({_share(lines)}) |",
         f"| committed unowned (`AI-Unowned`) | {lines.unowned} |",
         f"| in AI-assisted commits with no claim | {lines.unclaimed} |",
+        f"| claimed only by invalid claims (not owned) | {lines.invalid} |",
         f"| evidence: exact (claim lines) | {report.evidence.get('exact', 0)} |",
         "| evidence: corroborated (commit-level: the commit's trailer, not line by line) | "
         f"{report.evidence.get('corroborated', 0)} |",
@@ -716,6 +796,12 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         out.append(
             f"| AI-assisted commits not counted (shallow clone) | {report.shallow_skipped} |"
         )
+    for tool in report.tools:
+        if tool.unapproved and tool.lines.total:
+            out.append(
+                f"| lines from `{_md_cell(tool.tool)}`, not approved here"
+                f" ({_md_cell(tool.unapproved)}) | {tool.lines.total} |"
+            )
     for name, header, rows, left in _tables(report, by, limit):
         out += ["", f"### {name}", ""]
         if not rows:
@@ -744,5 +830,10 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
             )
     if report.tip is not None:
         out += _tip_markdown(report.tip, by, limit)
-    out += ["", "_Claims are counted as recorded; `ownit verify` checks them against the code._"]
+    out += [
+        "",
+        "_Invalid claims (a fingerprint that does not match the code, an owner the policy"
+        " does not accept, a missing signature where one is required) own nothing;"
+        " `ownit verify` says why._",
+    ]
     return "\n".join(out) + "\n"

@@ -143,11 +143,12 @@ def _lines_cells(lines: Lines) -> list[str]:
         _num(lines.owned),
         _num(lines.unowned),
         _num(lines.unclaimed),
+        _num(lines.invalid),
         _share(lines),
     ]
 
 
-_LINES_HEADER = ["AI lines", "owned", "unowned", "unclaimed", "owned share"]
+_LINES_HEADER = ["AI lines", "owned", "unowned", "unclaimed", "invalid", "owned share"]
 
 
 def _label_chars(labels: Sequence[str]) -> int:
@@ -198,7 +199,7 @@ def summary(page: ReportPage) -> Section:
             "AI-written lines",
             _num(lines.total),
             f"owned {_num(lines.owned)} · committed unowned {_num(lines.unowned)} · "
-            f"unclaimed {_num(lines.unclaimed)}",
+            f"unclaimed {_num(lines.unclaimed)} · invalid claims {_num(lines.invalid)}",
         ),
         (
             "AI-assisted commits",
@@ -790,8 +791,9 @@ def method(page: ReportPage) -> Section | None:
         "owned, and how many lines it has.</li>"
         "<li>Unclaimed lines are the lines an AI-assisted commit added to a path it carries "
         "no claim for, blank lines included.</li>"
-        "<li>Claims are counted as recorded in the commits: <code>ownit verify</code> is "
-        "what checks them against the code and the policy.</li>"
+        "<li>Each claim is judged as <code>ownit verify</code> judges it (its code, its "
+        "owner, its signature where the policy asks for one): lines only invalid claims "
+        "speak for are counted as invalid, never as owned.</li>"
         "<li>At the tip, every line of the tip's files is traced to the commit that "
         "brought it (<code>git blame</code>), whatever the range; only claims that hold "
         "count there (the checks of <code>ownit verify</code>).</li>"
@@ -801,7 +803,38 @@ def method(page: ReportPage) -> Section | None:
     return Section("method", "How this report counts", body)
 
 
+def _inline(text: str) -> str:
+    """Statement text (``code`` in backticks) as HTML, escaped."""
+    parts = text.split("`")
+    return "".join(
+        f"<code>{esc(part)}</code>" if index % 2 else esc(part) for index, part in enumerate(parts)
+    )
+
+
+def statement(page: ReportPage) -> Section | None:
+    """The AI statement (``ownit report --statement``): the page's first section."""
+    made = page.statement
+    if made is None:
+        return None
+    from ownit.core.statement import TABLE_HEADER, table_rows
+
+    html = [f'<p class="muted">{_inline(made.subtitle)}</p>']
+    for part in made.sections:
+        html.append(f"<p><strong>{esc(part.title)}.</strong> {_inline(part.text)}</p>")
+        if part.items:
+            html.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in part.items) + "</ul>")
+    rows = [
+        [_code(row[0]) if row[0] != "all" else "<strong>all</strong>"]
+        + [esc(cell) for cell in row[1:]]
+        for row in table_rows(made)
+    ]
+    if rows:
+        html.append(_table(TABLE_HEADER, rows, numeric=(2, 3, 4, 5), css="statement"))
+    return Section("statement", "AI statement", "".join(html))
+
+
 SECTIONS: tuple[SectionBuilder, ...] = (
+    statement,
     summary,
     share_over_time,
     by_tool,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ownit.core.policy.summary import PolicySummary
 from ownit.core.report import Report
 from ownit.core.report_timeline import Timeline, Unit, timeline
+from ownit.core.statement import Statement
 from ownit.core.verify import CommitLike, subject_of
 
 
@@ -38,6 +39,7 @@ class ReportPage:
     report: Report
     timeline: Timeline
     path_limit: int = 10  # paths shown in the path chart and table (0: all)
+    statement: Statement | None = None  # the AI statement (first section); None: not made
 
 
 def commit_ref(commit: CommitLike) -> CommitRef:
@@ -56,6 +58,7 @@ def build_page(
     policy: PolicySummary | None,
     path_limit: int = 10,
     unit: Unit | None = None,
+    statement: Statement | None = None,
 ) -> ReportPage:
     """The page of ``report``; the share over time by ``unit`` (None: by the span)."""
     if generated_at.tzinfo is None:
@@ -71,4 +74,5 @@ def build_page(
         report=report,
         timeline=timeline(report.history, unit),
         path_limit=path_limit,
+        statement=statement,
     )

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, normalize_rationale
@@ -47,9 +47,11 @@ OWNED_BY = "Owned-by"
 AI_OWNED = "AI-Owned"
 AI_UNOWNED = "AI-Unowned"
 AI_LINES = "AI-Lines"
+AI_PURPOSE = "AI-Purpose"
 EXACT = "exact"
 EXACT_MARKER = f"{AI_LINES}: {EXACT}"
-OWNIT_KEYS = (ASSISTED_BY, OWNED_BY, AI_OWNED, AI_UNOWNED, AI_LINES)
+OWNIT_KEYS = (ASSISTED_BY, OWNED_BY, AI_OWNED, AI_UNOWNED, AI_LINES, AI_PURPOSE)
+MAX_PURPOSE = 60
 _CANONICAL_KEY = {key.casefold(): key for key in OWNIT_KEYS}
 
 SCISSORS = "------------------------ >8 ------------------------"
@@ -64,6 +66,9 @@ _OWNED_VALUE = re.compile(
 )
 _UNOWNED_VALUE = re.compile(
     r"(?P<path>\S+):(?P<first>[0-9]+)-(?P<last>[0-9]+) (?P<fp>[0-9a-f]{12}) (?P<tool>\S+)"
+)
+_PURPOSE_VALUE = re.compile(
+    r"(?P<path>\S+):(?P<first>[0-9]+)-(?P<last>[0-9]+) (?P<fp>[0-9a-f]{12}) (?P<purpose>\S.*)"
 )
 _OWNER_VALUE = re.compile(r"(?P<name>.*?) ?<(?P<email>[^<>\s]*)>")
 # A line of a message body that is one of ownit's lines, written exactly as ownit writes it,
@@ -148,6 +153,9 @@ class ClaimLine:
     tool: str
     owner_email: str | None = None
     rationale: str = ""
+    # The claim's purpose tag (an ``AI-Purpose`` line beside an ``AI-Owned`` one); not part
+    # of what makes two claim lines the same.
+    purpose: str = field(default="", compare=False)
 
     @property
     def owned(self) -> bool:
@@ -173,6 +181,18 @@ class Owner:
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeLine:
+    """An ``AI-Purpose`` line: the purpose tag of the ``AI-Owned`` claim on the same code
+    (path and fingerprint)."""
+
+    path: str
+    first: int
+    last: int
+    fingerprint: str
+    purpose: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +293,20 @@ def format_claim(claim: ClaimLine, max_rationale: int = DEFAULT_MAX_CHARS) -> st
     return f"{AI_OWNED}: {head} {email}{tail}"
 
 
+def purpose_text(text: str) -> str:
+    """A purpose tag as one line, at most :data:`MAX_PURPOSE` characters."""
+    return rationale_line(text, MAX_PURPOSE)
+
+
+def format_purpose(claim: ClaimLine) -> str | None:
+    """The ``AI-Purpose:`` line of an owned claim with a purpose, else None."""
+    purpose = purpose_text(claim.purpose)
+    if not claim.owned or not purpose:
+        return None
+    head = f"{encode_path(claim.path)}:{claim.first}-{claim.last} {claim.fingerprint}"
+    return f"{AI_PURPOSE}: {head} {purpose}"
+
+
 def format_owner(owner: Owner) -> str:
     email = encode_token(owner.email)
     name = one_line(owner.name) or email or "unknown"
@@ -288,7 +322,12 @@ def format_trailers(trailers: OwnitTrailers, max_rationale: int = DEFAULT_MAX_CH
     the ``AI-Lines: exact`` marker last, when the set is exact and has a claim line."""
     lines = [format_assisted(tool) for tool in trailers.assisted_by]
     lines += [format_owner(owner) for owner in trailers.owned_by]
-    claims = [format_claim(claim, max_rationale) for claim in dedupe_claims(trailers.claims)]
+    claims: list[str] = []
+    for claim in dedupe_claims(trailers.claims):
+        claims.append(format_claim(claim, max_rationale))
+        purpose = format_purpose(claim)
+        if purpose is not None:
+            claims.append(purpose)
     lines += claims
     if trailers.exact and claims:
         lines.append(EXACT_MARKER)
@@ -298,7 +337,7 @@ def format_trailers(trailers: OwnitTrailers, max_rationale: int = DEFAULT_MAX_CH
 # --------------------------------------------------------------------------- parse
 
 
-Item = str | Owner | ClaimLine | LinesMarker
+Item = str | Owner | ClaimLine | LinesMarker | PurposeLine
 
 
 def parse_trailer(key: str, value: str) -> Item | None:
@@ -311,6 +350,17 @@ def parse_trailer(key: str, value: str) -> Item | None:
         return None
     if canonical == AI_LINES:
         return LinesMarker(value)
+    if canonical == AI_PURPOSE:
+        found = _PURPOSE_VALUE.fullmatch(value)
+        if found is None or not 1 <= int(found["first"]) <= int(found["last"]):
+            return None
+        return PurposeLine(
+            decode_path(found["path"]),
+            int(found["first"]),
+            int(found["last"]),
+            found["fp"],
+            purpose_text(found["purpose"]),
+        )
     if canonical == ASSISTED_BY:
         # A person's free-form "Assisted-by: GitHub Copilot" is not ownit's: left as is.
         return decode_token(value) if not any(c.isspace() for c in value) else None
@@ -344,10 +394,13 @@ class _Collected:
     owners: list[Owner] = field(default_factory=list)
     claims: list[ClaimLine] = field(default_factory=list)
     exact: bool = False
+    purposes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def add(self, item: Item) -> None:
         if isinstance(item, ClaimLine):
             self.claims.append(item)
+        elif isinstance(item, PurposeLine):
+            self.purposes[(item.path, item.fingerprint)] = item.purpose
         elif isinstance(item, Owner):
             self.owners.append(item)
         elif isinstance(item, LinesMarker):
@@ -355,11 +408,23 @@ class _Collected:
         else:
             self.tools.append(item)
 
+    def attached(self) -> list[ClaimLine]:
+        """The claims, each owned one with the purpose an ``AI-Purpose`` line gives its
+        code (path and fingerprint)."""
+        if not self.purposes:
+            return self.claims
+        return [
+            replace(claim, purpose=self.purposes.get((claim.path, claim.fingerprint), ""))
+            if claim.owned and not claim.purpose
+            else claim
+            for claim in self.claims
+        ]
+
     def result(self) -> OwnitTrailers:
         return OwnitTrailers(
             tuple(_unique(self.tools)),
             tuple(_unique(self.owners)),
-            tuple(dedupe_claims(self.claims)),
+            tuple(dedupe_claims(self.attached())),
             self.exact,
         )
 
@@ -384,6 +449,19 @@ def parse_message(message: str, comment_char: str = "#") -> OwnitTrailers:
         if item is not None:
             found.add(item)
     return found.result()
+
+
+def with_purposes(claims: Sequence[ClaimLine], message: str) -> tuple[ClaimLine, ...]:
+    """``claims`` (read from ``message``) with the purpose tags its ``AI-Purpose`` lines
+    give their code; unchanged when it has none."""
+    if "ai-purpose:" not in message.casefold():
+        return tuple(claims)
+    found = _Collected(claims=list(claims))
+    for line in message.split("\n")[1:]:
+        item = _body_item(line.lstrip())
+        if isinstance(item, PurposeLine):
+            found.add(item)
+    return tuple(found.attached())
 
 
 def gather(messages: Iterable[str], comment_char: str = "#") -> OwnitTrailers:
@@ -649,6 +727,7 @@ def merge_into_message(
         found.tools += gathered.assisted_by
         found.owners += gathered.owned_by
         found.claims += gathered.claims
+    found.claims = found.attached()
 
     new_claims = dedupe_claims(trailers.claims)
     superseding = _superseding(new_claims)

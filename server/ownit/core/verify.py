@@ -26,7 +26,10 @@ worth knowing but not wrong have ``info``):
   mv``, with or without edits) are followed: code claimed on a file a later commit renames
   is looked for under its new name, and a claim there owns it;
 - ``second_owner`` / ``codeowner`` rules, over every valid claim for the same code in the
-  range (a later claim-only commit by a second person counts), for code still at the tip.
+  range (a later claim-only commit by a second person counts), for code still at the tip;
+- ``ai: forbidden``: any AI-written line a commit states or adds in such a path, owned or
+  not (``ai-forbidden``); ``tools`` / ``models``: AI-written lines from a tool or model
+  outside the lists, owned or not (``unapproved-tool``).
 
 Excluded paths and paths with ``require_ownership: false`` ask for no claims; commits
 before a path's ``history_since`` are not asked for claims either (claims they carry are
@@ -51,13 +54,14 @@ from typing import Protocol
 
 from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
-from ownit.core.claims import RationaleRejected
-from ownit.core.fingerprint import fingerprint
+from ownit.core.claim_validity import ClaimJudgement, Problem, judge_claim
 from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Evidence, Source, evidence_of_pattern
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
+from ownit.core.policy.approval import AiUse
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
+from ownit.core.signing import SignatureVerdict, SignedClaim, message_signatures
 
 ERROR = "error"
 INFO = "info"
@@ -75,6 +79,28 @@ AI_UNCLAIMED = "ai-commit-unclaimed"
 UNOWNED_AT_TIP = "unowned-at-tip"
 BLOCKED_UNOWNED = "blocked-unowned"
 SHALLOW = "shallow-history"
+AI_FORBIDDEN = "ai-forbidden"
+UNAPPROVED_TOOL = "unapproved-tool"
+SIGNATURE_MISSING = "claim-unsigned"
+SIGNATURE_INVALID = "claim-signature-invalid"
+SIGNATURE_UNKNOWN_KEY = "claim-signature-unknown-key"
+SIGNATURE_EXPIRED = "claim-signature-expired"
+SIGNATURE_UNCHECKED = "claim-signature-unchecked"
+
+# The finding kind of each reason a claim is invalid (core.claim_validity).
+FINDING_KINDS: dict[Problem, str] = {
+    Problem.PATH_MISSING: PATH_MISSING,
+    Problem.OUT_OF_RANGE: OUT_OF_RANGE,
+    Problem.FINGERPRINT_MISMATCH: MISMATCH,
+    Problem.SIGNATURE_MISSING: SIGNATURE_MISSING,
+    Problem.SIGNATURE_INVALID: SIGNATURE_INVALID,
+    Problem.SIGNATURE_UNKNOWN_KEY: SIGNATURE_UNKNOWN_KEY,
+    Problem.SIGNATURE_EXPIRED: SIGNATURE_EXPIRED,
+    Problem.SIGNATURE_UNCHECKED: SIGNATURE_UNCHECKED,
+    Problem.OWNER_NOT_COMMITTER: OWNER_NOT_COMMITTER,
+    Problem.RATIONALE: RATIONALE,
+    Problem.OWNER_NOT_ALLOWED: OWNER_NOT_ALLOWED,
+}
 
 
 class CommitLike(Protocol):
@@ -145,6 +171,8 @@ class Prepared:
     # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
     # are their AI-written lines.
     exact: set[str] = field(default_factory=set)
+    # commit -> its AI-Owned claims with the AI-Signature after each (commits with one)
+    signed: dict[str, dict[tr.ClaimLine, SignedClaim]] = field(default_factory=dict)
 
     @property
     def assisted(self) -> set[str]:
@@ -164,11 +192,15 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
     detector = AiCommitDetector(policy)
     for commit in commits:
         if may_hold_claims(commit.message):
-            claims = message_claims(commit.message)
+            claims = tr.with_purposes(message_claims(commit.message), commit.message)
             if claims:
                 prepared.claims[commit.sha] = claims
                 if exact_anywhere(commit.message):
                     prepared.exact.add(commit.sha)
+                if "ai-signature:" in commit.message.lower():
+                    prepared.signed[commit.sha] = {
+                        item.claim: item for item in message_signatures(commit.message).claims
+                    }
         found = detector.match(
             commit.message,
             commit.author_name,
@@ -279,6 +311,20 @@ def unowned_at_tip(
 
 
 Blobs = Callable[[str, str], "list[str] | None"]
+# The verdict on the AI-Signature of a claim of a commit; None: unsigned (or not checked).
+Signatures = Callable[[str, tr.ClaimLine], "SignatureVerdict | None"]
+
+
+@dataclass(slots=True)
+class _AiUses:
+    """The AI-written lines one commit states or adds: path -> tool label -> lines."""
+
+    lines: dict[str, dict[str, set[int]]] = field(default_factory=dict)
+
+    def add(self, path: str, tool: str, numbers: Iterable[int]) -> None:
+        found = set(numbers)
+        if found:
+            self.lines.setdefault(path, {}).setdefault(tool, set()).update(found)
 
 
 def _renamed(key: tuple[str, str], moves: Sequence[tuple[str, str]]) -> tuple[str, str]:
@@ -352,6 +398,7 @@ class Verifier:
         shallow: frozenset[str] = frozenset(),
         renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
         published: frozenset[str] = frozenset(),
+        signatures: Signatures | None = None,
     ) -> None:
         self.policy = policy
         # Commits already on the upstream branch or a remote-tracking branch: their fixes
@@ -364,10 +411,17 @@ class Verifier:
         self.after_revision = after_revision or {}
         self.shallow = shallow
         self.renames = renames or {}
+        self.signatures = signatures
+        # Every claim's judgement (core.claim_validity), by commit and claim.
+        self.judgements: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
         self.findings: list[Finding] = []
         self._rules: dict[str, EffectiveRule] = {}
         self._excluded: dict[str, bool] = {}
-        self._rationale: dict[tuple[str, str], str | None] = {}
+        # Whether any rule forbids AI or lists tools / models: else nothing to check there.
+        layers = (policy.defaults, *(rule.settings for rule in policy.rules))
+        self._restricts_ai = any(
+            s.ai is AiUse.FORBIDDEN or s.tools is not None or s.models is not None for s in layers
+        )
         self._tip_index_cache: dict[str, TipLines | None] = {}
 
     # -- policy lookups, cached per path --
@@ -386,11 +440,14 @@ class Verifier:
 
     def asks_claims(self, path: str, commit: CommitLike) -> bool:
         """Whether AI code in ``path`` added by ``commit`` must be owned."""
+        return self.governs(path, commit) and self.rule(path).needs_ownership
+
+    def governs(self, path: str, commit: CommitLike) -> bool:
+        """Whether the policy speaks of AI code in ``path`` added by ``commit`` at all:
+        not excluded, and not before the path's ``history_since``."""
         if self.excluded(path):
             return False
         rule = self.rule(path)
-        if not rule.require_ownership:
-            return False
         since = rule.history_since
         if since.kind == "date" and since.date is not None:
             when = datetime.datetime.fromtimestamp(commit.time, datetime.UTC).date()
@@ -439,11 +496,13 @@ class Verifier:
                 blocked = {_renamed(key, moves) for key in blocked}
                 groups = _renamed_groups(groups, moves)
             covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
+            uses = _AiUses()
             for claim in prepared.claims.get(commit.sha, ()):
                 before = len(self.findings)
                 where = self._check_claim(commit, claim)
                 if where is not None:
                     covered.setdefault(claim.path, set()).update(range(where[0], where[1] + 1))
+                    uses.add(claim.path, claim.tool, range(where[0], where[1] + 1))
                     key = (claim.path, claim.fingerprint)
                     if self._valid_owned(commit, claim):
                         group = groups.setdefault(key, _Group())
@@ -455,7 +514,10 @@ class Verifier:
                                 order, claim.path, where[0], where[1], claim.fingerprint, lines
                             )
                         )
-                    if unowned.see(commit, claim):
+                    # An invalid AI-Owned claim owns nothing: it does not end an unowned
+                    # stretch of its code (its problems are reported).
+                    counts = not claim.owned or self._valid_owned(commit, claim)
+                    if counts and unowned.see(commit, claim):
                         if (
                             self.asks_claims(claim.path, commit)
                             and self.rule(claim.path).commit is CommitGate.BLOCK
@@ -469,6 +531,13 @@ class Verifier:
                     if self.findings[i].severity == ERROR
                 ]
             why = prepared.ai.get(commit.sha)
+            if why is not None and commit.sha not in self.shallow and self._restricts_ai:
+                tool = prepared.ai_tools.get(commit.sha, "")
+                for path, numbers in added.get(commit.sha, {}).items():
+                    claimed = covered.get(path, set())
+                    uses.add(path, tool, (n for n in numbers if n not in claimed))
+            if self._restricts_ai:
+                self._check_ai_uses(commit, uses, why)
             if why is not None:
                 ai_checks.append((order, commit, why, covered))
         for order, commit, why, covered in ai_checks:
@@ -482,9 +551,27 @@ class Verifier:
         return self.findings
 
     def _valid_owned(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
-        """Whether a claim found at its lines is a valid ``AI-Owned`` claim: the one
+        """Whether a claim is a valid ``AI-Owned`` claim (:meth:`judge`): the one
         judgement of "this claim owns its code" that groups and later claims use."""
-        return claim.owned and self._check_owner(commit, claim)
+        return claim.owned and self.judge(commit, claim).valid
+
+    def judge(self, commit: CommitLike, claim: tr.ClaimLine) -> ClaimJudgement:
+        """The claim's judgement (:func:`ownit.core.claim_validity.judge_claim`) against
+        the commit's file and the policy of the base; remembered in ``judgements``."""
+        memo = (commit.sha, claim)
+        found = self.judgements.get(memo)
+        if found is None:
+            rule = None if self.excluded(claim.path) else self.rule(claim.path)
+            found = judge_claim(
+                claim,
+                self.blobs(commit.sha, claim.path),
+                author_email=commit.author_email,
+                committer_email=commit.committer_email,
+                rule=rule,
+                signature=None if self.signatures is None else self.signatures(commit.sha, claim),
+            )
+            self.judgements[memo] = found
+        return found
 
     def _later_cover(
         self,
@@ -524,143 +611,94 @@ class Verifier:
                 )
 
     def _check_claim(self, commit: CommitLike, claim: tr.ClaimLine) -> tuple[int, int] | None:
-        """Where the claim's code is in the commit's blob (1-based inclusive), or None
-        after reporting why it is not there."""
-        lines = self.blobs(commit.sha, claim.path)
-        key = claim.key
-        if lines is None:
+        """Where the claim's code is in the commit's blob (1-based inclusive), or None;
+        each problem of its judgement reported (that its code moved, or a signature
+        warning under ``signatures: warn``, as info)."""
+        judgement = self.judge(commit, claim)
+        for problem in judgement.problems:
             self._add(
-                PATH_MISSING,
+                FINDING_KINDS[problem.kind],
                 commit,
                 claim.path,
                 claim.first,
                 claim.last,
-                f"{key} claim names {claim.path!r}, which is not a file in this commit: the "
-                "claim is forged or was copied from another commit"
-                + (
-                    " (the commit is published: the line cannot be removed, and it owns nothing)"
-                    if commit.sha in self.published
-                    else ""
-                ),
-                ""
-                if commit.sha in self.published
-                else "remove this claim line from the commit message (git rebase -i, reword), "
-                "then claim the code where it really is",
+                self._problem_message(commit, problem.kind, problem.message),
+                self._problem_fix(commit, claim, problem.kind, problem.fix),
             )
-            return None
-        length = claim.last - claim.first + 1
-        if claim.last <= len(lines) and (
-            fingerprint(lines[claim.first - 1 : claim.last]) == claim.fingerprint
-        ):
-            return claim.first, claim.last
-        found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
-        if found is not None:
-            first, last = found[0] + 1, found[1]
+        for problem in judgement.warnings:
+            self._add(
+                FINDING_KINDS[problem.kind],
+                commit,
+                claim.path,
+                claim.first,
+                claim.last,
+                f"{problem.message} (signatures: warn, so the claim holds)",
+                self._problem_fix(commit, claim, problem.kind, problem.fix),
+                severity=INFO,
+            )
+        if judgement.moved and judgement.located is not None:
+            first, last = judgement.located
             self._add(
                 MOVED,
                 commit,
                 claim.path,
                 first,
                 last,
-                f"{key} claim for lines {claim.first}-{claim.last} matches lines "
+                f"{claim.key} claim for lines {claim.first}-{claim.last} matches lines "
                 f"{first}-{last} of the committed file (the code moved; the claim holds)",
                 severity=INFO,
             )
-            return first, last
-        if claim.last > len(lines):
-            self._add(
-                OUT_OF_RANGE,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"{key} claim for lines {claim.first}-{claim.last}, but the committed file has "
-                f"{len(lines)} line{'s' if len(lines) != 1 else ''} and its code is nowhere in "
-                "it: the claim is forged or stale"
-                + (
-                    " (the commit is published: the line cannot be removed, and it owns nothing)"
-                    if commit.sha in self.published
-                    else ""
-                ),
-                ""
-                if commit.sha in self.published
-                else "remove this claim line from the commit message (git rebase -i, reword)",
-            )
-            return None
-        actual = fingerprint(lines[claim.first - 1 : claim.last])
-        self._add(
-            MISMATCH,
-            commit,
-            claim.path,
-            claim.first,
-            claim.last,
-            f"{key} fingerprint {claim.fingerprint} does not match the committed lines "
-            f"{claim.first}-{claim.last} (they hash to {actual}) nor any other "
-            f"{length} lines of the file: the claim is forged, or the code changed after it "
-            "was claimed",
-            self._claim_fix(commit, claim.path, claim.first, "look at the code again first"),
-        )
-        return None
+        return judgement.located
 
-    def _check_owner(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
+    def _problem_message(self, commit: CommitLike, kind: Problem, message: str) -> str:
+        if kind in (Problem.PATH_MISSING, Problem.OUT_OF_RANGE) and commit.sha in self.published:
+            return (
+                message
+                + " (the commit is published: the line cannot be removed, and it owns nothing)"
+            )
+        return message
+
+    def _problem_fix(self, commit: CommitLike, claim: tr.ClaimLine, kind: Problem, fix: str) -> str:
+        """The fix of a claim's problem: a command to run at the tip (never a rewrite of
+        a published commit)."""
+        published = commit.sha in self.published
         email = (claim.owner_email or "").strip()
-        ok = True
-        people = {commit.author_email.casefold(), commit.committer_email.casefold()}
-        if email.casefold() not in people:
-            self._add(
-                OWNER_NOT_COMMITTER,
+        if kind is Problem.PATH_MISSING:
+            return (
+                ""
+                if published
+                else "remove this claim line from the commit message (git rebase -i, reword), "
+                "then claim the code where it really is"
+            )
+        if kind is Problem.OUT_OF_RANGE:
+            return (
+                ""
+                if published
+                else "remove this claim line from the commit message (git rebase -i, reword)"
+            )
+        if kind is Problem.FINGERPRINT_MISMATCH:
+            return self._claim_fix(commit, claim.path, claim.first, "look at the code again first")
+        if kind is Problem.OWNER_NOT_COMMITTER:
+            return self._claim_fix(commit, claim.path, claim.first, f"run by {email}")
+        if kind is Problem.RATIONALE:
+            return self._claim_fix(
                 commit,
                 claim.path,
                 claim.first,
-                claim.last,
-                f"AI-Owned claim in the name of {email}, who is neither the author "
-                f"({commit.author_email}) nor the committer ({commit.committer_email}) of "
-                "this commit: nobody can claim code for someone else",
-                self._claim_fix(commit, claim.path, claim.first, f"run by {email}"),
+                "with a rationale that says what was checked and why the code is right",
             )
-            ok = False
-        if self.excluded(claim.path):
-            return ok
-        rule = self.rule(claim.path)
-        memo = (claim.path, claim.rationale)
-        if memo not in self._rationale:
-            try:
-                rule.validate_rationale(claim.rationale)
-                self._rationale[memo] = None
-            except RationaleRejected as reason:
-                self._rationale[memo] = str(reason)
-        rejected = self._rationale[memo]
-        if rejected is not None:
-            self._add(
-                RATIONALE,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"rationale {claim.rationale!r} is not accepted: {rejected}",
-                self._claim_fix(
-                    commit,
-                    claim.path,
-                    claim.first,
-                    "with a rationale that says what was checked and why the code is right",
-                ),
+        if kind is Problem.OWNER_NOT_ALLOWED:
+            owners = ", ".join(self.rule(claim.path).owners)
+            return self._claim_fix(commit, claim.path, claim.first, f"run by one of {owners}")
+        if kind in (
+            Problem.SIGNATURE_MISSING,
+            Problem.SIGNATURE_INVALID,
+            Problem.SIGNATURE_EXPIRED,
+        ):
+            return self._claim_fix(
+                commit, claim.path, claim.first, f"run by {email}, with signing set up"
             )
-            ok = False
-        if not rule.owner_allowed(email):
-            self._add(
-                OWNER_NOT_ALLOWED,
-                commit,
-                claim.path,
-                claim.first,
-                claim.last,
-                f"{email} may not own code in {claim.path}: {rule.origin_phrase('owners')} "
-                f"accepts {', '.join(rule.owners)}",
-                self._claim_fix(
-                    commit, claim.path, claim.first, f"run by one of {', '.join(rule.owners)}"
-                ),
-            )
-            ok = False
-        return ok
+        return fix
 
     def _check_ai_commit(
         self,
@@ -686,8 +724,8 @@ class Verifier:
             )
             return
         for path in sorted(added):
-            if not self.asks_claims(path, commit):
-                continue
+            if not self.asks_claims(path, commit) or self.rule(path).forbids_ai:
+                continue  # (AI code in a forbidden path is an ai-forbidden finding)
             if not self.rule(path).requires_evidence(evidence):
                 continue  # min_evidence: a commit-level attribution this weak asks no claim
             claimed = covered.get(path, set())
@@ -747,6 +785,56 @@ class Verifier:
                     () if commit.sha in self.published else gone,
                 ),
             )
+
+    def _check_ai_uses(self, commit: CommitLike, uses: _AiUses, why: str | None) -> None:
+        """``ai: forbidden`` paths and tools or models outside ``tools`` / ``models``:
+        every AI-written line the commit states (its valid claims) or adds (commit-level
+        attribution), owned or not."""
+        for path in sorted(uses.lines):
+            if not self.governs(path, commit):
+                continue
+            rule = self.rule(path)
+            content = self.blobs(commit.sha, path) if rule.forbids_ai else None
+            by_tool = uses.lines[path]
+            if rule.forbids_ai:
+                lines = sorted({n for numbers in by_tool.values() for n in numbers})
+                if content is not None:
+                    lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
+                if not lines:
+                    continue
+                ranges = _ranges(lines)
+                tools = ", ".join(sorted(t or "unknown" for t in by_tool))
+                source = f"AI-assisted commit ({why})" if why else f"AI-written ({tools})"
+                self._add(
+                    AI_FORBIDDEN,
+                    commit,
+                    path,
+                    ranges[0][0],
+                    ranges[-1][1],
+                    f"{source}: {len(lines)} AI-written line{'s' if len(lines) != 1 else ''} in"
+                    f" {path} ({_range_text(ranges)}), owned or not — {rule.forbidden_reason()}",
+                    "remove the AI-written code (rewrite it by hand), or, if a person wrote it, "
+                    "say so: ownit dismiss PATH:LINE -m <how you know>, then commit it again "
+                    "with ownit hooks installed",
+                )
+                continue
+            for tool in sorted(by_tool):
+                problem = rule.tool_problem(tool or "unknown")
+                numbers = sorted(by_tool[tool])
+                if problem is None or not numbers:
+                    continue
+                ranges = _ranges(numbers)
+                self._add(
+                    UNAPPROVED_TOOL,
+                    commit,
+                    path,
+                    ranges[0][0],
+                    ranges[-1][1],
+                    f"{len(numbers)} AI-written line{'s' if len(numbers) != 1 else ''} of {path}"
+                    f" ({_range_text(ranges)}) come from {tool or 'an unnamed tool'}: {problem}",
+                    "rewrite the code with an approved tool or by hand, or change the policy "
+                    "(on the base branch) if this tool is approved",
+                )
 
     # -- fixes: commands to run in a working tree at the tip --
 
@@ -820,7 +908,7 @@ class Verifier:
     ) -> None:
         tip_check: list[tuple[CommitLike, tr.ClaimLine]] = []
         for commit, claim in pending:
-            if not self.asks_claims(claim.path, commit):
+            if not self.asks_claims(claim.path, commit) or self.rule(claim.path).forbids_ai:
                 continue
             if (claim.path, claim.fingerprint) in blocked:
                 rule = self.rule(claim.path)

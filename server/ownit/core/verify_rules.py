@@ -47,7 +47,8 @@ RULES: tuple[RuleHelp, ...] = (
         "OwnerNotCommitter",
         "Code claimed in the name of someone else",
         "An AI-Owned claim names an owner who is neither the author nor the committer of "
-        "the commit that carries it: nobody can claim code for someone else.",
+        "the commit that carries it, and no valid signature of theirs proves the claim: "
+        "nobody can claim code for someone else.",
         f"The named owner claims the code in a claim-only commit of their own: {_ALONE}.",
         "critical",
     ),
@@ -103,6 +104,72 @@ RULES: tuple[RuleHelp, ...] = (
         "(AI-Unowned) with no later commit of the range owning it.",
         f"Own it in a claim-only commit: {_ALONE}.",
         "critical",
+    ),
+    RuleHelp(
+        v.AI_FORBIDDEN,
+        "AiForbidden",
+        "AI-written code where the policy forbids AI",
+        "The path's rule says ai: forbidden, and the commit states (AI-Owned or AI-Unowned) "
+        "or adds (an AI-assisted commit) AI-written lines there; owning them does not help.",
+        "Remove the AI-written code, or, if a person wrote it, dismiss it (ownit dismiss "
+        "PATH:LINE -m REASON, recorded) and commit it again with ownit hooks installed.",
+        "critical",
+    ),
+    RuleHelp(
+        v.UNAPPROVED_TOOL,
+        "UnapprovedTool",
+        "AI-written code from a tool or model the policy does not approve",
+        "The path's rule lists the approved tools (tools:) or models (models:), and these "
+        "AI-written lines come from one outside the lists (owned or not).",
+        "Rewrite the code with an approved tool or by hand, or approve the tool in the "
+        "policy on the base branch.",
+    ),
+    RuleHelp(
+        v.SIGNATURE_MISSING,
+        "ClaimUnsigned",
+        "A claim without a signature where the policy requires one",
+        "The path's rule says signatures: require, and this AI-Owned claim carries no "
+        "AI-Signature line: nothing shows that its owner made it, so it owns nothing.",
+        "The owner sets up signing with the key the allowed signers at the base list for "
+        "them (git config gpg.format ssh && git config user.signingKey KEY) and claims "
+        f"the code again ({_CLAIM}); the hooks sign it.",
+        "critical",
+    ),
+    RuleHelp(
+        v.SIGNATURE_INVALID,
+        "ClaimSignatureInvalid",
+        "A claim's signature does not match the claim",
+        "The AI-Signature is not a signature of this claim's statement: its code, owner, "
+        "tool, rationale or time differs from what was signed, the signature is damaged, "
+        "or it was made for something else (a commit, a file).",
+        f"The owner claims the code again so that the hooks sign it: {_CLAIM}.",
+        "critical",
+    ),
+    RuleHelp(
+        v.SIGNATURE_UNKNOWN_KEY,
+        "ClaimSignatureUnknownKey",
+        "A claim signed by a key not trusted for its owner",
+        "The signature is good, but the allowed signers (or OpenPGP keys) at the base of "
+        "the range do not list its key for the claim's owner: someone claimed in another "
+        "person's name, or the owner's key is not on the base branch yet.",
+        "Add the owner's public key for their e-mail address to the allowed-signers file "
+        "on the base branch (a branch cannot add its own), or have the owner sign.",
+        "critical",
+    ),
+    RuleHelp(
+        v.SIGNATURE_EXPIRED,
+        "ClaimSignatureExpired",
+        "A claim signed by a key that was not valid when it signed",
+        "The key is trusted for the owner, but valid-after/valid-before (or a certificate "
+        "or OpenPGP key's validity) do not include the signing time.",
+        f"The owner claims the code again with a key valid now: {_CLAIM}.",
+    ),
+    RuleHelp(
+        v.SIGNATURE_UNCHECKED,
+        "ClaimSignatureUnchecked",
+        "A claim signature that could not be checked",
+        "ssh-keygen or gpg is not installed where verify runs.",
+        "Install OpenSSH's ssh-keygen or GnuPG in the CI image.",
     ),
 )
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.core import trailers as tr
-from ownit.core.provenance import ClaimIndex, CommitClaims
+from ownit.core.provenance import ClaimIndex, CommitClaims, InvalidWhy, all_valid
 
 INDEX_FILE = "claim-index.bin"
 OLD_INDEX_FILE = "claim-index.json"  # the format before: removed when a new one is written
@@ -118,17 +118,23 @@ class StoredClaimIndex(ClaimIndex):
         return found
 
     def find_owner(
-        self, path: str, fp: str, after: int = -1, aliases: Iterable[str] = ()
+        self,
+        path: str,
+        fp: str,
+        after: int = -1,
+        *,
+        aliases: Iterable[str] = (),
+        invalid: InvalidWhy = all_valid,
     ) -> tuple[CommitClaims, tr.ClaimLine] | None:
         # claims_for_path is latest first, a commit's claims in their order: the first
-        # match is the latest commit's first matching claim, as ClaimIndex answers; of
-        # the file's names (a renamed file's old ones), the latest such claim
+        # match is the latest commit's first matching valid claim, as ClaimIndex answers;
+        # of the file's names (a renamed file's old ones), the latest such claim
         best: tuple[CommitClaims, tr.ClaimLine] | None = None
         for name in dict.fromkeys((path, *aliases)):
             for entry, claim in self.claims_for_path(name):
                 if entry.order <= after:
                     break
-                if claim.owned and claim.fingerprint == fp:
+                if claim.owned and claim.fingerprint == fp and not invalid(entry.sha, claim):
                     if best is None or entry.order > best[0].order:
                         best = (entry, claim)
                     break

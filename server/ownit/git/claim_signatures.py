@@ -22,15 +22,18 @@ from ownit.git.signature_verify import ALLOWED_SIGNERS_PATH, OPENPGP_KEYS_DIR, C
 Status = tuple[str, str, str | None]  # (status, detail, key fingerprint)
 
 
-def trusted_keys(cwd: Path, commit: str) -> tuple[str | None, list[tuple[str, bytes]]]:
-    """(the allowed-signers text, the OpenPGP key files) of ``commit``."""
+def trusted_keys(
+    cwd: Path, commit: str, allowed_signers: str = ALLOWED_SIGNERS_PATH
+) -> tuple[str | None, list[tuple[str, bytes]]]:
+    """(the allowed-signers text, the OpenPGP key files) of ``commit``; the
+    allowed-signers file where the policy's ``allowed_signers`` says."""
     listed = git.run(
         ["ls-tree", "-r", "-z", "--name-only", commit, "--", OPENPGP_KEYS_DIR + "/"],
         cwd,
         check=False,
     )
     names = [git.text(n) for n in listed.stdout.split(b"\0") if n] if listed.returncode == 0 else []
-    specs = [f"{commit}:{ALLOWED_SIGNERS_PATH}", *(f"{commit}:{name}" for name in names)]
+    specs = [f"{commit}:{allowed_signers}", *(f"{commit}:{name}" for name in names)]
     found = history.BatchRead(cwd, specs).result()
     signers = found.get(specs[0])
     keys = [
@@ -42,7 +45,10 @@ def trusted_keys(cwd: Path, commit: str) -> tuple[str | None, list[tuple[str, by
 
 
 def check(
-    cwd: Path, commits: Sequence[CommitLike], trusted_at: str | None
+    cwd: Path,
+    commits: Sequence[CommitLike],
+    trusted_at: str | None,
+    allowed_signers: str = ALLOWED_SIGNERS_PATH,
 ) -> dict[ClaimKey, Status]:
     """The status of every signed ``AI-Owned`` claim of ``commits`` (claims with no
     signature are left out: they are unsigned), against the keys of ``trusted_at``
@@ -68,10 +74,10 @@ def check(
                 None,
             )
         return out
-    signers, keys = trusted_keys(cwd, trusted_at)
+    signers, keys = trusted_keys(cwd, trusted_at, allowed_signers)
     with ClaimVerifier(
         allowed_signers=signers,
-        allowed_signers_label=f"{trusted_at[:10]}:{ALLOWED_SIGNERS_PATH}",
+        allowed_signers_label=f"{trusted_at[:10]}:{allowed_signers}",
         openpgp_keys=keys,
     ) as verifier:
         verdicts = verifier.verify([(claim, signature) for _, claim, signature in pending])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass, field, fields, replace
@@ -67,6 +68,7 @@ class Piece:
     worktree_line: int = 0  # 1-based first line of the region in the working tree
     source: str = ""  # how the region was detected (core.model.Source value)
     region_lines: int = 0  # the whole region's length (the heuristic's minimum applies)
+    purpose: str = ""  # the claim's purpose tag (owned pieces)
 
     def claim_line(self) -> tr.ClaimLine:
         return tr.ClaimLine(
@@ -77,6 +79,7 @@ class Piece:
             tool=self.tool,
             owner_email=self.owner_email if self.owned else None,
             rationale=self.rationale if self.owned else "",
+            purpose=self.purpose if self.owned else "",
         )
 
 
@@ -385,6 +388,7 @@ def _pieces(
                 owner_name=claim.owner_name if owned and claim else "",
                 owner_email=claim.owner_email if owned and claim else "",
                 rationale=claim.rationale if owned and claim else "",
+                purpose=claim.purpose if owned and claim else "",
                 claim_at=claim.created_at if owned and claim else None,
                 claim_fp=claim.fingerprint if owned and claim else None,
                 stale=ownership is Ownership.STALE,
@@ -461,9 +465,27 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             claim.tool,
             claim.owner_email,
             claim.rationale,
+            claim.purpose,
         )
 
     return move
+
+
+# A line someone typed that only ownit may write (see hook_runner._report_removed).
+TYPED_OWNIT_LINE = re.compile(r"^[ \t]*(?:AI-Owned|AI-Unowned|Owned-by)[ \t]*:", re.IGNORECASE)
+
+
+def body_lines(message: str, comment: str) -> list[str]:
+    """The message's lines after its subject: no comment lines, nothing after git's
+    scissors line."""
+    lines = [
+        line
+        for line in message[: tr.ignored_tail_start(message, comment)].split("\n")
+        if not (comment and line.startswith(comment))
+    ]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return lines[1:]
 
 
 def message_is_empty(message: str, comment: str) -> bool:
@@ -666,63 +688,142 @@ def apply_policy(plan: Plan, policy: Policy, gitattributes: str | None = None) -
 
 @dataclass(slots=True)
 class Gate:
-    """The commit gate's verdict on the unowned (or stale) AI pieces of a commit."""
+    """The commit gate's verdict on the AI pieces of a commit: unowned (or stale) ones,
+    owned ones from a tool or model the path's rule does not approve (treated like
+    unowned code), and any in a path whose rule says ``ai: forbidden`` (always refused)."""
 
-    block: list[tuple[Piece, str]] = field(default_factory=list)  # (piece, where the rule is)
+    # (piece, where the rule is, why): why is "" for unowned code under `commit: block`
+    block: list[tuple[Piece, str, str]] = field(default_factory=list)
     warn: list[Piece] = field(default_factory=list)
     allow: list[Piece] = field(default_factory=list)
+    # owned pieces from unapproved tools under `commit: warn`, with why
+    unapproved: list[tuple[Piece, str]] = field(default_factory=list)
 
 
 def gate(plan: Plan, policy: Policy) -> Gate:
-    """Each unowned piece under its path's ``commit`` key; a path whose rule does not
-    require ownership lets it through silently, and a piece known with less evidence than
-    the path's ``min_evidence`` (from its region's source) is only warned about: it never
-    blocks a commit on its own."""
+    """Each piece under its path's rule: ``ai: forbidden`` refuses any AI piece, owned or
+    not (whatever its evidence, as the editor and verify say it); a tool or model outside
+    ``tools`` / ``models`` makes even an owned piece count as unowned; unowned pieces go by
+    ``commit`` (a path whose rule needs no ownership lets them through silently), and a
+    piece known with less evidence than the path's ``min_evidence`` (from its region's
+    source) is only warned about: it never blocks a commit for want of an owner."""
     from ownit.core.model import evidence_of_source
     from ownit.core.policy.model import CommitGate
 
     verdict = Gate()
     rules: dict[str, EffectiveRule] = {}
-    for piece in plan.unowned:
+    for piece in plan.pieces:
         rule = rules.get(piece.path) or rules.setdefault(piece.path, policy.effective(piece.path))
+        if rule.forbids_ai:
+            verdict.block.append((piece, rule.origin_phrase("ai"), rule.forbidden_reason()))
+            continue
+        unapproved = rule.tool_problem(piece.tool)
+        if piece.owned and unapproved is None:
+            continue
         enough = not piece.source or rule.requires_evidence(evidence_of_source(piece.source))
-        if not rule.require_ownership or rule.commit is CommitGate.ALLOW:
+        if (unapproved is None and not rule.needs_ownership) or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
         elif rule.commit is CommitGate.BLOCK and enough:
-            verdict.block.append((piece, rule.origin_phrase("commit")))
+            verdict.block.append((piece, rule.origin_phrase("commit"), unapproved or ""))
         else:
-            verdict.warn.append(piece)
+            if unapproved is not None:
+                verdict.unapproved.append((piece, unapproved))
+            if not piece.owned:
+                verdict.warn.append(piece)
     return verdict
 
 
+FORBIDS = "forbids AI-written code here"  # in EffectiveRule.forbidden_reason()
+
+
+def policy_objects(plan: Plan, policy: Policy) -> bool:
+    """Whether the policy objects to any piece beyond its ownership: one in a path that
+    forbids AI, or from a tool or model the path's rule does not approve."""
+    for piece in plan.pieces:
+        rule = policy.effective(piece.path)
+        if rule.forbids_ai or rule.tool_problem(piece.tool) is not None:
+            return True
+    return False
+
+
 def report_blocked(
-    blocked: list[tuple[Piece, str]], out: TextIO = sys.stderr, *, preview: str | None = None
+    blocked: list[tuple[Piece, str, str]],
+    out: TextIO = sys.stderr,
+    *,
+    preview: str | None = None,
 ) -> None:
-    """Why the commit was refused: each unowned AI piece, and how to own it. ``preview``:
+    """Why the commit was refused: each AI piece, and the way out of each. ``preview``:
     no commit was tried (`ownit trailers`); the git command that would make it."""
-    n = sum(p.end - p.first for p, _ in blocked)
+    n = sum(p.end - p.first for p, _, _ in blocked)
     lines = f"{n} AI-written line{'s' if n != 1 else ''}"
     if preview is None:
-        they = "it is" if n == 1 else "they are"
-        head = f"ownit: commit refused by policy: {lines} must be owned before {they} committed:"
+        head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
     else:
-        head = f"ownit: `{preview}` would be refused by policy: {lines} must be owned first:"
+        head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
     print(head, file=out)
-    for piece, rule in blocked:
-        why = "claim is stale: the code changed after it was owned; " if piece.stale else ""
+    for piece, rule, why in blocked:
+        stale = "claim is stale: the code changed after it was owned; " if piece.stale else ""
+        reason = why or f"{stale}`commit: block` in {rule}"
         print(
             printable(
-                f"  {piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool}; {why}"
-                f"`commit: block` in {rule})"
+                f"  {piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool}; {reason})"
             ),
             file=out,
         )
-    print("ownit: own each one, saying why it is right:", file=out)
-    _print_claim_commands([p for p, _ in blocked], out)
+    forbidden = [p for p, _, why in blocked if FORBIDS in why]
+    others = [p for p, _, why in blocked if FORBIDS not in why]
+    unapproved = [p for p, _, why in blocked if why and p in others]
+    if forbidden:
+        print(
+            "ownit: AI-written code may not be committed where the policy forbids it, owned"
+            " or not: remove it, or, if a person wrote it, dismiss it (recorded):",
+            file=out,
+        )
+        _print_dismiss_commands(forbidden, out)
+    if unapproved:
+        print(
+            "ownit: code from a tool or model the policy does not approve here: rewrite it"
+            " with an approved one, or dismiss it if a person wrote it",
+            file=out,
+        )
+    owning = [p for p in others if p not in unapproved]
+    if owning:
+        print("ownit: own each one, saying why it is right:", file=out)
+        _print_claim_commands(owning, out)
     if preview is None:
         print("ownit: then run the same `git commit` again", file=out)
     else:
         print(f"ownit: then `{preview}`", file=out)
+
+
+def warn_unapproved(verdict: Gate, out: TextIO = sys.stderr) -> None:
+    """The pieces of the commit from tools or models the policy does not approve."""
+    if not verdict.unapproved:
+        return
+    n = sum(p.end - p.first for p, _ in verdict.unapproved)
+    print(
+        f"ownit: this commit has {n} AI-written line{'s' if n != 1 else ''} from a tool or"
+        " model the policy does not approve there (`ownit verify` reports them):",
+        file=out,
+    )
+    for piece, why in verdict.unapproved:
+        print(printable(f"  {piece.path}:{piece.first + 1}-{piece.end} ({why})"), file=out)
+
+
+def _print_dismiss_commands(pieces: list[Piece], out: TextIO) -> None:
+    seen: set[tuple[str, int]] = set()
+    for piece in pieces:
+        key = (piece.path, piece.worktree_line)
+        if key in seen:
+            continue
+        seen.add(key)
+        print(
+            printable(
+                f"  ownit dismiss {_shell_word(piece.path)}:{piece.worktree_line}"
+                ' -m "written by a person: <how you know>"'
+            ),
+            file=out,
+        )
 
 
 def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import threading
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from ownit.core.policy import HistorySince, Policy
 from ownit.core.provenance import HistoryRun, history_runs, resolve
 from ownit.git import blame
 from ownit.git import run as git
-from ownit.git.repo import Repository
+from ownit.git.claim_validity import blame_validity
+from ownit.git.repo import GitError, Repository
+from ownit.policy_files import read_gitattributes
+
+log = logging.getLogger(__name__)
 
 
 def head_commit(repo: Repository) -> str | None:
@@ -79,7 +84,20 @@ def _runs(
         lines = blame.finish_blame(process, contents)
     except blame.BlameError:
         return []  # e.g. a file that was never committed
-    runs = history_runs(resolve(lines, index, path))
+    try:
+        invalid = blame_validity(
+            repo.toplevel,
+            index,
+            lines,
+            path,
+            policy,
+            head=head,
+            gitattributes_text=read_gitattributes(repo.toplevel),
+        )
+    except GitError as error:
+        log.warning("cannot check the claims of %s: %s", path, error)
+        return []
+    runs = history_runs(resolve(lines, index, path, invalid))
     return _since(repo, runs, policy.effective(path).history_since)
 
 

@@ -71,13 +71,18 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         return EXIT_OK
     amend = is_amend(repo.toplevel, source, obj)
     plan = _plan(repo, amend=amend)
+    policy: Policy | None = None
     if plan.pieces:
-        plan = ct.apply_policy(plan, *ct.tree_policy(repo, None))
+        policy, attributes = ct.tree_policy(repo, None)
+        plan = ct.apply_policy(plan, policy, attributes)
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
     carried = ct.carried_from_head(repo) if amend else None
     plan.inherit_exact = ct.inherits_exact(repo, _rewritten(repo, source, message, amend=amend))
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=True, carried=carried)
+    if not amend and source not in ("commit", "squash", "merge"):
+        _report_removed(repo, message, new, err)
+    new = _signed(repo, message, new, err, amend=amend)
     _report_problems(plan, err)
     if new != message:
         ct.write_message(path, new)
@@ -85,8 +90,77 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     # Nothing for commit-msg to add or say unless the message changes (an editor, a
     # chained hook): the installed commit-msg script then skips starting Python.
     quiet = not plan.unowned and not plan.notes
+    if quiet and policy is not None:
+        quiet = not ct.policy_objects(plan, policy)  # forbidden paths, unapproved tools
     ct.save_commit_msg_ok(repo, new if quiet else None)
     return EXIT_OK
+
+
+def _signed(repo: Repository, message: str, new: str, err: TextIO, *, amend: bool) -> str:
+    """``new`` with each ``AI-Owned`` line's ``AI-Signature`` (kept from ``message``,
+    HEAD's message on an amend or the squashed messages, or made now where the policy
+    asks for signed claims); what could not be signed is said on ``err``."""
+    if "ai-owned:" not in new.lower():
+        return new
+    comment = staged.comment_char(repo.toplevel, new)
+    if ct.message_is_empty(new, comment):
+        return new  # the note shown in an empty message: commit-msg signs for real
+    from ownit.git.claim_signing import asks_signatures, sign_message
+
+    sources = [message]
+    if amend and (head := ct.head_message(repo)) is not None:
+        sources.append(head)
+    if (folded := ct.squashed_away_text(repo)) is not None:
+        sources.append(folded)
+    policy, _ = ct.tree_policy(repo, None)
+    if not asks_signatures(policy) and not any("ai-signature:" in m.lower() for m in sources):
+        return new  # nothing to sign and no signature to carry
+    result = sign_message(repo, new, policy, comment=comment, sources=sources)
+    for problem in result.problems:
+        print(f"ownit: {printable(problem)}", file=err)
+    for claim in result.unsigned_required:
+        rule = policy.effective(claim.path)
+        print(
+            f"ownit: {printable(claim.location)} is committed UNSIGNED, and"
+            f" {rule.origin_phrase('signatures')} requires signed claims: `ownit verify` will"
+            f" not count it as owned ({printable(claim.owner_email or '')} must sign it"
+            " with the key the allowed signers list for them)",
+            file=err,
+        )
+    return result.message
+
+
+def _report_removed(repo: Repository, message: str, new: str, err: TextIO) -> None:
+    """Say which ``AI-Owned:``/``AI-Unowned:``/``Owned-by:`` lines typed into a new
+    commit's message the hook removed (it writes them itself, from recorded claims), and
+    how to claim instead. Not while commits are replayed (rebase, cherry-pick): there a
+    claim whose code is gone is dropped on purpose."""
+    if staged.in_sequencer(repo.git_dir, repo.common_dir):
+        return
+    comment = staged.comment_char(repo.toplevel, message)
+    kept = {line.strip() for line in new.split("\n")}
+    removed = [
+        line.strip()
+        for line in ct.body_lines(message, comment)
+        if ct.TYPED_OWNIT_LINE.match(line) and line.strip() not in kept
+    ]
+    if not removed:
+        return
+    print(
+        "ownit: removed from the message what only ownit writes (its AI-Owned, AI-Unowned"
+        " and Owned-by lines come from the claims it records; a typed one was never"
+        " checked):",
+        file=err,
+    )
+    for line in dict.fromkeys(removed):
+        shown = line if len(line) <= 120 else line[:119] + "…"
+        print(f"  removed the line '{printable(shown)}'", file=err)
+    print(
+        'ownit: to own AI-written code, run ownit claim PATH:LINE -m "<why this code is'
+        ' right>" before committing (or use the editor\'s "Own this AI-written code…"); for'
+        ' code already committed: ownit claim PATH:LINE -m "<why>" --commit',
+        file=err,
+    )
 
 
 def _report_problems(plan: ct.Plan, err: TextIO) -> None:
@@ -137,7 +211,7 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
         if plan.pieces:
             policy, attributes = ct.tree_policy(repo, err)
             plan = ct.apply_policy(plan, policy, attributes)
-    elif plan.unowned:
+    elif plan.pieces:
         policy, _ = ct.tree_policy(repo, err)  # the pending plan has it applied already
     path = _message_path(repo, args[0])
     message = ct.read_message(path)
@@ -152,11 +226,16 @@ def commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     # A pending plan's problems were said by prepare-commit-msg already.
     reported = len(plan.problems) if loaded is not None and plan is loaded[0] else 0
     new = ct.apply_to_message(repo, plan, message, as_comment_if_empty=False, carried=carried)
+    if not plan.amend:
+        _report_removed(repo, message, new, err)
+    new = _signed(repo, message, new, err, amend=plan.amend)
     for problem in plan.problems[reported:]:
         print(f"ownit: {printable(problem)}", file=err)
     if new != message:
         ct.write_message(path, new)
     ct.warn_unowned(plan, err, verdict.warn if verdict is not None else None)
+    if verdict is not None:
+        ct.warn_unapproved(verdict, err)
     ct.save_pending(repo, plan)
     return EXIT_OK
 

@@ -34,9 +34,10 @@ from ownit.core.claim_judgement import ClaimKey, Judgement, blob_specs, judge
 from ownit.core.policy import Policy
 from ownit.core.provenance import BlameLine, ClaimIndex
 from ownit.core.verify import Verifier
-from ownit.git import history
+from ownit.git import claim_signatures, history
 from ownit.git import run as git
 from ownit.git.blame import BlameError, claim_index, parse_porcelain
+from ownit.git.claim_signing import asks_signatures
 from ownit.git.repo import GitError, Repository
 
 CACHE_FILE = "tip-view.json"
@@ -301,8 +302,11 @@ def judge_history(
     index: ClaimIndex,
     policy: Policy,
     gitattributes_text: str | None,
+    trusted_at: str | None = None,
 ) -> tuple[dict[ClaimKey, Judgement], dict[str, history.Commit]]:
-    """A judgement of every claim of the index, and the commits that carry them."""
+    """A judgement of every claim of the index, and the commits that carry them; where
+    the policy asks for signed claims, signatures are checked against the keys of
+    ``trusted_at`` (the commit the policy is read from)."""
     commits = _claim_commits(cwd, [sha for sha, e in index.commits.items() if e.claims])
     claims: list[tuple[history.Commit, tr.ClaimLine]] = [
         (commits[sha], claim)
@@ -321,7 +325,15 @@ def judge_history(
             lines[spec] = None if data is None else history.git_lines(data)
         return lines[spec]
 
-    return judge(claims, policy, blobs, gitattributes_text=gitattributes_text), commits
+    signatures = None
+    if asks_signatures(policy):
+        signatures = claim_signatures.check(
+            cwd, list(commits.values()), trusted_at, policy.allowed_signers
+        )
+    judged = judge(
+        claims, policy, blobs, gitattributes_text=gitattributes_text, signatures=signatures
+    )
+    return judged, commits
 
 
 # --------------------------------------------------------------------------- the scan
@@ -353,7 +365,8 @@ def scan(
     progress.phase("reading the claims of history")
     index = claim_index(repo, policy, head=tip)
     progress.phase("checking the claims of history")
-    judgements, _ = judge_history(cwd, index, policy, gitattributes_text)
+    trusted = policy_id if policy_id and len(policy_id) == 40 else tip
+    judgements, _ = judge_history(cwd, index, policy, gitattributes_text, trusted)
     valid, invalid = core.split_index(index, judgements)
 
     progress.phase("finding the files AI-written lines may be in")

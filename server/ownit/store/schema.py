@@ -74,6 +74,12 @@ CREATE TABLE events (
 CREATE INDEX events_by_region ON events (region_id, id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Version 2: a claim's purpose tag (`ownit claim --purpose tests`); "" when none was given.
+# An older ownit would drop the tag when it rewrites claims, so it must not open the file.
+_V2 = """
+ALTER TABLE claims ADD COLUMN purpose TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -610,7 +610,7 @@ class Store:
             try:
                 conn.execute(
                     "INSERT INTO claims (region_id, owner_name, owner_email, rationale,"
-                    " fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    " fingerprint, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         claim.region_id,
                         claim.owner_name,
@@ -618,6 +618,7 @@ class Store:
                         claim.rationale,
                         claim.fingerprint,
                         claim.created_at,
+                        claim.purpose,
                     ),
                 )
             except sqlite3.IntegrityError as exc:
@@ -692,7 +693,7 @@ class Store:
                     if known is None:
                         conn.execute(
                             "INSERT INTO claims (region_id, owner_name, owner_email, rationale,"
-                            " fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                            " fingerprint, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (
                                 claim.region_id,
                                 claim.owner_name,
@@ -700,6 +701,7 @@ class Store:
                                 claim.rationale,
                                 claim.fingerprint,
                                 claim.created_at,
+                                claim.purpose,
                             ),
                         )
                         claims += 1
@@ -756,7 +758,7 @@ class Store:
             ).fetchall()
             claims = conn.execute(
                 "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
-                f" c.created_at FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
+                f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
                 " ORDER BY c.created_at, c.id",
                 args,
             ).fetchall()
@@ -777,8 +779,8 @@ class Store:
             if not regions:
                 return None
             claims = conn.execute(
-                "SELECT region_id, owner_name, owner_email, rationale, fingerprint, created_at"
-                " FROM claims WHERE region_id = ? ORDER BY created_at, id",
+                "SELECT region_id, owner_name, owner_email, rationale, fingerprint, created_at,"
+                " purpose FROM claims WHERE region_id = ? ORDER BY created_at, id",
                 (region_id,),
             ).fetchall()
             dismissals = conn.execute(
@@ -829,7 +831,7 @@ def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> l
     for c in claims:  # oldest first, so the last one seen is the latest
         state = states.get(c[0])
         if state is not None:
-            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]))
+            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
             state.history = (*state.history, claim)
             state.claim = claim
     for d in dismissals:

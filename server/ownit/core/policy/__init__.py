@@ -26,6 +26,7 @@ from ownit.core.policy.model import (
     Rule,
     RuleMatch,
     Settings,
+    SignatureMode,
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher, PatternError, compile_matcher
@@ -71,6 +72,7 @@ __all__ = [
     "RuleMatch",
     "Settings",
     "Severity",
+    "SignatureMode",
     "StaleMode",
     "codeowners_for",
     "compile_matcher",

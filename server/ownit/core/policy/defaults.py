@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
 from ownit.core.model import Evidence, Severity, Source
+from ownit.core.policy.approval import AiUse
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.model import (
     ALL_HISTORY,
@@ -16,6 +17,7 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
+    SignatureMode,
     SourceSettings,
     StaleMode,
 )
@@ -48,6 +50,8 @@ DEFAULT_SETTINGS = Settings(
     sources=SourceSettings(count=DEFAULT_SOURCES, heuristic_min_lines=DEFAULT_HEURISTIC_MIN_LINES),
     history_since=ALL_HISTORY,
     min_evidence=Evidence.INFERRED,
+    ai=AiUse.ALLOWED,
+    signatures=SignatureMode.OFF,
 )
 
 DEFAULT_EXCLUDE = (

@@ -22,11 +22,13 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from collections.abc import Callable
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ownit.core.model import Evidence, Severity, Source
+from ownit.core.policy.approval import AiUse, model_pattern_problem, tool_pattern_problem
 from ownit.core.policy.defaults import (
     DEFAULT_AI_COMMIT_PATTERNS,
     DEFAULT_EXCLUDE,
@@ -38,6 +40,7 @@ from ownit.core.policy.model import (
     AI_EVIDENCE,
     ALL_HISTORY,
     CORROBORATED,
+    DEFAULT_ALLOWED_SIGNERS,
     RATIONALE_KEYS,
     SETTING_KEYS,
     SOURCE_KEYS,
@@ -48,6 +51,7 @@ from ownit.core.policy.model import (
     RationaleSettings,
     Rule,
     Settings,
+    SignatureMode,
     SourceSettings,
     StaleMode,
     handles_table,
@@ -80,6 +84,8 @@ TOP_LEVEL_KEYS = (
     "also_ai_commit_patterns",
     "disable_ai_commit_patterns",
     "handles",
+    "purposes",
+    "allowed_signers",
 )
 RULE_KEYS = ("name", "description", "paths", *SETTING_KEYS)
 AI_PATTERN_KEYS = ("name", "tool", "match", "read", "evidence", *AI_COMMIT_FIELDS)
@@ -353,6 +359,9 @@ def _settings_from(
     if "commit" in keys:
         choice = reader.choice(keys["commit"][1], f"{where}.commit", tuple(CommitGate))
         values["commit"] = CommitGate(choice) if choice else None
+    if "signatures" in keys:
+        choice = reader.choice(keys["signatures"][1], f"{where}.signatures", tuple(SignatureMode))
+        values["signatures"] = SignatureMode(choice) if choice else None
     if "owners" in keys:
         values["owners"] = _read_owners(reader, keys["owners"][1], f"{where}.owners", handles)
     if "history_since" in keys:
@@ -360,6 +369,25 @@ def _settings_from(
     if "min_evidence" in keys:
         choice = reader.choice(keys["min_evidence"][1], f"{where}.min_evidence", tuple(Evidence))
         values["min_evidence"] = Evidence(choice) if choice else None
+    if "ai" in keys:
+        choice = reader.choice(keys["ai"][1], f"{where}.ai", tuple(AiUse))
+        values["ai"] = AiUse(choice) if choice else None
+    for key, problem_of in (("tools", tool_pattern_problem), ("models", model_pattern_problem)):
+        if key in keys:
+            values[key] = _read_approved(reader, keys[key][1], f"{where}.{key}", problem_of)
+    if "purpose" in keys:
+        text = reader.text(keys["purpose"][1], f"{where}.purpose", "a sentence")
+        if text is not None:
+            from ownit.core.claims import normalize_rationale
+
+            text = normalize_rationale(text)
+            if len(text) > MAX_PURPOSE_TEXT:
+                reader.add(
+                    keys["purpose"][1],
+                    f"{where}.purpose: {len(text)} characters; at most {MAX_PURPOSE_TEXT}",
+                )
+                text = None
+        values["purpose"] = text
     rationale = RationaleSettings()
     if "rationale" in keys:
         rationale = _read_rationale(reader, keys["rationale"][1], f"{where}.rationale")
@@ -367,6 +395,47 @@ def _settings_from(
     if "sources" in keys:
         sources = _read_sources(reader, keys["sources"][1], f"{where}.sources")
     return Settings(rationale=rationale, sources=sources, **values)  # type: ignore[arg-type]
+
+
+MAX_PURPOSE_TEXT = 300
+
+
+def _read_approved(
+    reader: _Reader, node: Node, where: str, problem_of: Callable[[str], str | None]
+) -> tuple[str, ...] | None:
+    """A ``tools`` or ``models`` list: globs, compared ignoring case (kept as written)."""
+    items = reader.texts(node, where, "names or globs")
+    if items is None:
+        return None
+    found: list[str] = []
+    ok = True
+    for index, (value, item) in enumerate(items):
+        problem = problem_of(value.strip())
+        if problem is not None:
+            reader.add(item, f"{where}[{index}]: {problem}, found {value!r}")
+            ok = False
+            continue
+        found.append(value.strip().casefold())
+    return tuple(dict.fromkeys(found)) if ok else None
+
+
+def _read_purposes(reader: _Reader, node: Node) -> tuple[str, ...]:
+    from ownit.core.claims import normalize_rationale
+    from ownit.core.policy.model import MAX_PURPOSE
+
+    found: list[str] = []
+    for index, (value, item) in enumerate(
+        reader.texts(node, "purposes", "purpose tags (tests, refactor, feature, …)") or ()
+    ):
+        tag = normalize_rationale(value)
+        if not tag or len(tag) > MAX_PURPOSE:
+            reader.add(item, f"purposes[{index}]: expected a tag of 1 to {MAX_PURPOSE} characters")
+            continue
+        if any(tag.casefold() == other.casefold() for other in found):
+            reader.add(item, f"purposes[{index}]: {tag!r} is listed twice")
+            continue
+        found.append(tag)
+    return tuple(found)
 
 
 def _read_owners(
@@ -720,6 +789,28 @@ def _ai_patterns_in_force(
     return tuple(patterns)
 
 
+def _read_repo_path(reader: _Reader, node: Node, where: str, default: str) -> str:
+    """A file of the repository: relative, ``/``-separated, inside it (no ``..``)."""
+    value = reader.text(node, where, "a path in the repository")
+    if value is None:
+        return default
+    parts = value.split("/")
+    if (
+        not value
+        or value.startswith("/")
+        or "\\" in value
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(char) < 32 or ord(char) == 127 for char in value)
+    ):
+        reader.add(
+            node,
+            f"{where}: expected a file path relative to the repository's top, with / and no"
+            f" '..', found {value!r} (e.g. {DEFAULT_ALLOWED_SIGNERS})",
+        )
+        return default
+    return value
+
+
 def _read_handles(reader: _Reader, node: Node) -> dict[str, tuple[str, ...]]:
     keys = reader.mapping(node, "handles", _AnyKeys())
     table: dict[str, tuple[str, ...]] = {}
@@ -872,7 +963,15 @@ def _read_policy(reader: _Reader, root: Node | None) -> Policy | None:
     exclude_linguist = True
     if "exclude_linguist" in keys:
         exclude_linguist = bool(reader.boolean(keys["exclude_linguist"][1], "exclude_linguist"))
+    allowed_signers = DEFAULT_ALLOWED_SIGNERS
+    if "allowed_signers" in keys:
+        allowed_signers = _read_repo_path(
+            reader, keys["allowed_signers"][1], "allowed_signers", allowed_signers
+        )
     patterns = _ai_patterns_in_force(reader, keys)
+    purposes: tuple[str, ...] = ()
+    if "purposes" in keys:
+        purposes = _read_purposes(reader, keys["purposes"][1])
     if version is None:
         return None
     return Policy(
@@ -883,4 +982,6 @@ def _read_policy(reader: _Reader, root: Node | None) -> Policy | None:
         exclude_linguist=exclude_linguist,
         ai_commit_patterns=patterns,
         handles=handles_table(handles),
+        purposes=purposes,
+        allowed_signers=allowed_signers,
     )

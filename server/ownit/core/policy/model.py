@@ -28,6 +28,7 @@ from typing import Literal, TypeVar
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy import tool_model
+from ownit.core.policy.approval import AiUse, Approval
 from ownit.core.policy.gitattributes import linguist_attribute
 from ownit.core.policy.globs import Glob, normalize_path
 from ownit.core.policy.patterns import MAX_MATCH_INPUT, Matcher
@@ -51,6 +52,17 @@ class CommitGate(StrEnum):
     BLOCK = "block"
     WARN = "warn"
     ALLOW = "allow"
+
+
+class SignatureMode(StrEnum):
+    """Whether ``AI-Owned`` claims must carry a valid ``AI-Signature`` (docs/trust.md)."""
+
+    OFF = "off"  # signatures are not looked at (the default)
+    WARN = "warn"  # a missing or bad signature is a warning; the claim holds
+    REQUIRE = "require"  # a claim without a valid signature is invalid
+
+
+DEFAULT_ALLOWED_SIGNERS = ".ownit/allowed_signers"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,11 @@ class Settings:
     sources: SourceSettings = SourceSettings()
     history_since: HistorySince | None = None
     min_evidence: Evidence | None = None
+    ai: AiUse | None = None
+    tools: tuple[str, ...] | None = None
+    models: tuple[str, ...] | None = None
+    purpose: str | None = None
+    signatures: SignatureMode | None = None
 
     def keys_set(self) -> list[str]:
         """The keys this block sets, dotted for nested ones (``rationale.min_chars``)."""
@@ -141,6 +158,11 @@ SETTING_KEYS = (
     "sources",
     "history_since",
     "min_evidence",
+    "ai",
+    "tools",
+    "models",
+    "purpose",
+    "signatures",
 )
 RATIONALE_KEYS = ("min_chars", "max_chars", "reject", "also_reject")
 SOURCE_KEYS = ("count", "heuristic_min_lines")
@@ -302,6 +324,12 @@ class EffectiveRule:
     # be owned: below it, it is shown and gets trailers but never blocks a commit and
     # ownit verify does not ask for a claim.
     min_evidence: Evidence = Evidence.INFERRED
+    ai: AiUse = AiUse.ALLOWED
+    tools: tuple[str, ...] | None = None  # approved tools (globs); None: any
+    models: tuple[str, ...] | None = None  # approved models (globs); None: any
+    purpose: str = ""  # what AI is for here, in words (shown in hover and report)
+    description: str = ""  # the last matching rule's description ("" for defaults)
+    signatures: SignatureMode = SignatureMode.OFF
     origins: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     handles: tuple[tuple[str, tuple[str, ...]], ...] = field(default=(), compare=False)
     policy_source: str = field(default=BUILT_IN_SOURCE, compare=False)  # Policy.source
@@ -380,8 +408,33 @@ class EffectiveRule:
 
     @property
     def needs_ownership(self) -> bool:
-        """Whether unowned AI code here is a problem at all (editor, hook, verify)."""
-        return self.require_ownership
+        """Whether unowned AI code here is a problem at all (editor, hook, verify):
+        ``require_ownership``, or ``ai: owned-only`` / ``forbidden``."""
+        return self.require_ownership or self.ai is not AiUse.ALLOWED
+
+    @property
+    def forbids_ai(self) -> bool:
+        return self.ai is AiUse.FORBIDDEN
+
+    @property
+    def approval(self) -> Approval:
+        return Approval(self.tools, self.models)
+
+    def tool_problem(self, label: str) -> str | None:
+        """Why the tool (``tool`` or ``tool:model``) is not approved here, naming the
+        rule; None when it is (or the rule approves any)."""
+        found = self.approval.problem(label)
+        if found is None:
+            return None
+        key, problem = found
+        return f"{problem}, {self.origin_phrase(key)}"
+
+    def forbidden_reason(self) -> str:
+        """Why AI-written code may not be here, in words: the rule's description, else
+        its name."""
+        rule = self.origin("ai")
+        described = f": {self.description}" if self.description and rule == self.rule_name else ""
+        return f"{self.rule_phrase(rule)} forbids AI-written code here{described}"
 
     def counts_source(self, source: Source | str, line_count: int) -> bool:
         """Whether a region detected by ``source`` with ``line_count`` lines counts here."""
@@ -457,6 +510,22 @@ class EffectiveRule:
             ),
             f"history_since: {self.history_since}",
             f"min_evidence: {self.min_evidence.value} ({_EVIDENCE_WORDS[self.min_evidence]})",
+            "ai: "
+            + {
+                AiUse.ALLOWED: "allowed",
+                AiUse.OWNED_ONLY: "owned-only (AI-written code must be owned)",
+                AiUse.FORBIDDEN: "forbidden (no AI-written code, owned or not)",
+            }[self.ai],
+            "tools: " + (", ".join(self.tools) or "none" if self.tools is not None else "any"),
+            "models: " + (", ".join(self.models) or "none" if self.models is not None else "any"),
+            "purpose: " + (self.purpose or "(not said)"),
+            "signatures: "
+            + {
+                SignatureMode.OFF: "off (claim signatures are not checked)",
+                SignatureMode.WARN: "warn (an unsigned or badly signed claim is a warning)",
+                SignatureMode.REQUIRE: "require (a claim needs a valid AI-Signature by a key"
+                " the base trusts for its owner)",
+            }[self.signatures],
         ]
         return lines
 
@@ -484,6 +553,11 @@ class EffectiveRule:
             },
             "history_since": None if self.history_since.kind == "all" else self.history_since.value,
             "min_evidence": self.min_evidence.value,
+            "ai": self.ai.value,
+            "tools": None if self.tools is None else list(self.tools),
+            "models": None if self.models is None else list(self.models),
+            "purpose": self.purpose or None,
+            "signatures": self.signatures.value,
             "origins": dict(self.origins),
         }
 
@@ -543,7 +617,10 @@ class Policy:
     exclude_linguist: bool
     ai_commit_patterns: tuple[AiCommitPattern, ...]
     handles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    purposes: tuple[str, ...] = ()  # the purpose tags a claim may carry; empty: any text
     source: str = field(default=BUILT_IN_SOURCE, compare=False)
+    # Where the allowed-signers file is, in the repository (read at a range's base).
+    allowed_signers: str = DEFAULT_ALLOWED_SIGNERS
     # From ai_commit_patterns, for ai_commit_evidence: the trailer keys (casefolded),
     # and the patterns that read lines (``message``) or the subject line.
     _trailer_keys: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
@@ -628,6 +705,12 @@ class Policy:
             heuristic_min_lines=_as(values["sources.heuristic_min_lines"], int),
             history_since=_as(values["history_since"], HistorySince),
             min_evidence=_as(values.get("min_evidence", Evidence.INFERRED), Evidence),
+            ai=_as(values.get("ai", AiUse.ALLOWED), AiUse),
+            tools=_optional_tuple(values.get("tools")),
+            models=_optional_tuple(values.get("models")),
+            purpose=_as(values.get("purpose", ""), str),
+            description=last[1].description if last else "",
+            signatures=_as(values["signatures"], SignatureMode),
             origins=tuple(sorted(origins.items())),
             handles=self.handles,
             policy_source=self.source,
@@ -754,8 +837,45 @@ class Policy:
                 emails.add(ref.casefold())
         return frozenset(emails)
 
+    # -- purposes --
+
+    def validate_purpose(self, text: str) -> str:
+        """The purpose tag a claim carries (one line, at most ``MAX_PURPOSE`` characters),
+        or ``PurposeRejected`` saying what is allowed. "" stays "" (no purpose)."""
+        return validate_purpose(text, self.purposes)
+
     def with_source(self, source: str) -> Policy:
         return replace(self, source=source)
+
+
+MAX_PURPOSE = 60
+
+
+class PurposeRejected(ValueError):
+    """A claim's purpose tag is not one the policy lists (or not a short line)."""
+
+
+def validate_purpose(text: str, purposes: Sequence[str] = ()) -> str:
+    """``text`` as a purpose tag: normalized to one line; with ``purposes``, one of them
+    (ignoring case; written as the policy spells it)."""
+    from ownit.core.claims import normalize_rationale
+
+    purpose = normalize_rationale(text)
+    if not purpose:
+        return ""
+    if len(purpose) > MAX_PURPOSE:
+        raise PurposeRejected(
+            f"purpose too long: {len(purpose)} characters, at most {MAX_PURPOSE} — a short"
+            " tag such as tests, refactor or feature"
+        )
+    if purposes:
+        for allowed in purposes:
+            if allowed.casefold() == purpose.casefold():
+                return allowed
+        raise PurposeRejected(
+            f"purpose {purpose!r} is not one the policy lists (purposes: {', '.join(purposes)})"
+        )
+    return purpose
 
 
 # A trailer line: ``Key: value``; indented as ``git merge --squash`` indents the squashed
@@ -805,6 +925,10 @@ def _as(value: object, kind: type[T]) -> T:
     if not isinstance(value, kind):
         raise TypeError(f"policy value {value!r} is not a {kind.__name__}")
     return value
+
+
+def _optional_tuple(value: object) -> tuple[str, ...] | None:
+    return None if value is None else _as(value, tuple)
 
 
 def merge_settings(base: Settings, over: Settings) -> Settings:

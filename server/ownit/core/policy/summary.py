@@ -37,6 +37,7 @@ class PolicySummary:
     exclude: tuple[str, ...]
     exclude_linguist: bool
     ai_commit_patterns: tuple[AiPatternSummary, ...]
+    purposes: tuple[str, ...] = ()
 
 
 def summarize(policy: Policy, source: str) -> PolicySummary:
@@ -56,6 +57,7 @@ def summarize(policy: Policy, source: str) -> PolicySummary:
         exclude=tuple(glob.pattern for glob in policy.exclude),
         exclude_linguist=policy.exclude_linguist,
         ai_commit_patterns=tuple(_pattern(p) for p in policy.ai_commit_patterns),
+        purposes=policy.purposes,
     )
 
 
@@ -102,6 +104,16 @@ def _value(settings: Settings, key: str) -> str:
         return str(settings.history_since)
     if key == "min_evidence" and settings.min_evidence is not None:
         return settings.min_evidence.value
+    if key == "ai" and settings.ai is not None:
+        return settings.ai.value
+    if key == "tools" and settings.tools is not None:
+        return ", ".join(settings.tools) or "none"
+    if key == "models" and settings.models is not None:
+        return ", ".join(settings.models) or "none"
+    if key == "purpose" and settings.purpose is not None:
+        return settings.purpose
+    if key == "signatures" and settings.signatures is not None:
+        return f"signed claims: {settings.signatures.value}"
     rationale, sources = settings.rationale, settings.sources
     if key == "rationale.min_chars" and rationale.min_chars is not None:
         return f"{rationale.min_chars} characters"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from ownit.core.findings import FindingCode
 from ownit.core.model import Ownership
 from ownit.lsp.convert import range_to_json, to_core_range
 from ownit.lsp.features.commands import (
@@ -51,10 +52,23 @@ def register(server: OwnitServer) -> None:
         for tracked in regions:
             region = tracked.region
             ownership = tracked.state.ownership
-            if ownership not in (Ownership.UNOWNED, Ownership.STALE):
+            issue = session.policy_issue(document, tracked.state)
+            forbidden = issue is not None and issue.code is FindingCode.AI_FORBIDDEN
+            if ownership is Ownership.DISMISSED or (ownership is Ownership.OWNED and not forbidden):
                 continue
             args: list[Any] = [{"uri": uri, "regionId": region.id}]
             diags = by_region.get(region.id) or None
+            if forbidden:  # owning it does not help: a dismissal is the only way out
+                actions.append(
+                    types.CodeAction(
+                        title=DISMISS_TITLE,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=diags,
+                        is_preferred=True,
+                        command=types.Command(DISMISS_TITLE, DISMISS, arguments=args),
+                    )
+                )
+                continue
             rationale = session.comment_rationale_above(uri, tracked)
             if rationale is not None:
                 actions.append(

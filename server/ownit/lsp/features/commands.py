@@ -75,6 +75,7 @@ def register(server: OwnitServer) -> None:
             "rationale": claim.rationale,
             "fingerprint": claim.fingerprint,
             "createdAt": claim.created_at,
+            "purpose": claim.purpose or None,
         }
 
     @command(MARK_AI)
@@ -121,9 +122,15 @@ def register(server: OwnitServer) -> None:
                 "In an editor that cannot prompt, write a comment line `ownit: <rationale>` "
                 "directly above the region and use 'Own with the rationale above'"
             )
-        result = session.claim(uri, region_id, rationale)
+        purpose = field(CLAIM, obj, "purpose", str, optional=True) or ""
+        result = session.claim(uri, region_id, rationale, purpose)
         diagnostics.refresh(server, {uri})
-        return claim_json(result)
+        answer = claim_json(result)
+        note = session.signing_note(session.document(uri), result.owner_email)
+        if note is not None:
+            session.notices.append(f"ownit: {note}")
+            answer["signatureWarning"] = note
+        return answer
 
     @command(CLAIM_FROM_COMMENT)
     def claim_from_comment(*args: Any) -> dict[str, Any]:

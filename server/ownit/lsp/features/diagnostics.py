@@ -63,12 +63,23 @@ def _region_json(
             return None
         first, last = _lines_shown(document, tracked)
         return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
-    severity = server.session.severity_for(document, tracked.state)
+    issue = server.session.policy_issue(document, tracked.state)
+    severity = server.session.severity_for(document, tracked.state, issue)
     history = tracked.history
-    if history is not None and severity is not Severity.OFF and not history.owned:
+    if history is not None and severity is not Severity.OFF and not history.owned and not issue:
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
-    finding = finding_for(tracked.state, now, severity, rule, commit, history)
+    invalid = history.invalid if history is not None else ""
+    finding = finding_for(
+        tracked.state,
+        now,
+        severity,
+        rule,
+        commit,
+        history=history,
+        issue=issue,
+        history_invalid=invalid,
+    )
     if finding is None:
         tracked.shown = _Shown(tracked.revision, age, None)
         return None

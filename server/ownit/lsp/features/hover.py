@@ -30,7 +30,25 @@ def register(server: OwnitServer) -> None:
         effective = session.rule_for(document)
         # Said truly: a rule of the policy file, its defaults, or the built-in defaults.
         rule = effective.rule_phrase(effective.rule_name) if effective is not None else None
-        text = "\n\n---\n\n".join(hover_markdown(t.state, now, rule, t.history) for t in regions)
+        purpose = effective.purpose if effective is not None else ""
+        parts = []
+        for t in regions:
+            part = hover_markdown(
+                t.state,
+                now,
+                rule,
+                t.history.invalid if t.history else "",
+                history=t.history,
+                purpose=purpose,
+                issue=session.policy_issue(document, t.state),
+            )
+            claim = t.state.claim
+            if t.history is None and claim is not None and t.state.ownership.value == "owned":
+                note = session.signing_note(document, claim.owner_email)
+                if note is not None:
+                    part += f"\n- **{note}**"
+            parts.append(part)
+        text = "\n\n---\n\n".join(parts)
         region = regions[0].region
         return types.Hover(
             contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),

@@ -55,6 +55,9 @@ def register(server: OwnitServer) -> None:
                 "rule": None,
                 "origin": None,
                 "heuristicMinLines": None,
+                "purposes": [],
+                "purpose": None,
+                "ai": "allowed",
             }
         from ownit.core.model import Source
 
@@ -68,4 +71,11 @@ def register(server: OwnitServer) -> None:
             "heuristicMinLines": (
                 rule.heuristic_min_lines if Source.HEURISTIC in rule.sources else None
             ),
+            "purposes": list(_purposes(document)),
+            "purpose": rule.purpose or None,
+            "ai": rule.ai.value,
         }
+
+    def _purposes(document: Any) -> tuple[str, ...]:
+        context = document.context
+        return context.policy().in_force.purposes if context is not None else ()
