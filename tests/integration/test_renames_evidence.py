@@ -116,6 +116,9 @@ def test_git_mv_keeps_regions_claims_and_history_in_every_verb(
     assert [(r["path"], r["first"]) for r in report["unownedAtTip"]] == [("un2.py", 1)]
     assert {r["renamedTo"] for r in report["regions"]} == {"src/ai2.py", "un2.py"}
     assert {p["path"] for p in report["paths"]} == {"src/ai2.py", "un2.py"}
+    # The statement is checked as verify checks, renames followed: one problem, un2.py.
+    statement = as_json(repo, env, "report", "--statement", "--json")
+    assert not statement["verifyOk"] and statement["problems"] == 1, statement
 
     # Owning the code under its new name clears it everywhere; counted once.
     ownit(repo, env, "claim", "un2.py:1", "-m", RATIONALE)
@@ -125,6 +128,8 @@ def test_git_mv_keeps_regions_claims_and_history_in_every_verb(
     report = as_json(repo, env, "report", "--json")
     assert report["lines"]["owned"] == 8 and report["lines"]["unowned"] == 0
     assert report["unownedAtTip"] == []
+    statement = as_json(repo, env, "report", "--statement", "--json")
+    assert statement["verifyOk"] and statement["problems"] == 0, statement
     assert all(r["owned"] for r in blame_rows(repo, env, "un2.py"))
 
 
