@@ -67,6 +67,37 @@ def test_hover_and_diagnostics_say_the_evidence() -> None:
     assert "line-level" in hover_markdown(state, 10.0, None, history=exact)
 
 
+def test_policy_issues_and_invalid_claims_keep_the_evidence() -> None:
+    from ownit.core.findings import FindingCode, PolicyIssue
+
+    state = RegionState(_region(Source.HEURISTIC))
+    issue = PolicyIssue(FindingCode.AI_FORBIDDEN, "policy rule 'crypto' forbids AI")
+    finding = finding_for(state, 10.0, issue=issue)
+    assert finding is not None and finding.code is FindingCode.AI_FORBIDDEN
+    assert finding.evidence == "inferred"
+    # A claim that does not hold owns nothing, whatever its evidence (exact here).
+    bad = HistoryRun(
+        0,
+        4,
+        "copilot",
+        "a" * 40,
+        False,
+        "eve@example.com",
+        "",
+        "b" * 40,
+        "exact",
+        "line",
+        invalid="fingerprint mismatch",
+    )
+    finding = finding_for(
+        state, 10.0, history_commit=bad.commit, history=bad, history_invalid=bad.invalid
+    )
+    assert finding is not None and finding.evidence == "exact"
+    assert "INVALID (fingerprint mismatch)" in finding.message
+    text = hover_markdown(state, 10.0, None, bad.invalid, history=bad)
+    assert "INVALID claim: fingerprint mismatch" in text and "evidence: **exact**" in text
+
+
 def test_rename_entries_of_name_status_output() -> None:
     out = b"R100\0a.py\0b.py\0M\0c.py\0R087\0d/e.py\0f.py\0A\0g.py\0"
     assert parse_name_status(out) == {"a.py": "b.py", "d/e.py": "f.py"}

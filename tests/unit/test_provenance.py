@@ -138,3 +138,39 @@ def test_claims_on_the_files_old_name_count_after_a_rename() -> None:
     index = index_from([CommitClaims(A, 0, (unowned,)), CommitClaims(C, 2, (later,))])
     result = resolve(blamed, index, "new.py")
     assert all(r.owned and r.claim_commit == C for r in result)
+
+
+def test_an_invalid_claim_under_the_old_name_owns_nothing_after_a_rename() -> None:
+    # B "owns" old.py's code with a claim the judgement rejects: after the rename the
+    # lines are AI-written (exact: a claim line names them), not owned, and say why; a
+    # valid AI-Unowned claim speaks for them when there is one; a later valid claim under
+    # the new name owns them.
+    unowned = tr.ClaimLine("old.py", 1, 3, FP, "claude-code")
+    forged = tr.ClaimLine("old.py", 1, 3, FP, "claude-code", "eve@example.com", "Trust me!")
+    blamed = [BlameLine(1 + i, A, 1 + i, "old.py", t) for i, t in enumerate(CODE)]
+
+    def invalid(sha: str, claim: tr.ClaimLine) -> str:
+        return "owner is not the author" if claim is forged else ""
+
+    index = index_from([CommitClaims(A, 0), CommitClaims(B, 1, (forged,))])
+    result = resolve(blamed, index, "new.py", invalid)
+    assert [(r.ai, r.owned, r.evidence, r.invalid) for r in result] == [
+        (True, False, "exact", "owner is not the author")
+    ] * 3
+    runs = history_runs(result)
+    assert [(run.owned, run.invalid, run.evidence, run.scope) for run in runs] == [
+        (False, "owner is not the author", "exact", "line")
+    ]
+    index = index_from([CommitClaims(A, 0, (unowned,)), CommitClaims(B, 1, (forged,))])
+    result = resolve(blamed, index, "new.py", invalid)
+    assert [(r.owned, r.invalid, r.claim_commit) for r in result] == [(False, "", A)] * 3
+    later = tr.ClaimLine("new.py", 1, 3, FP, "claude-code", "dev@example.com", "Reviewed it")
+    index = index_from(
+        [
+            CommitClaims(A, 0, (unowned,)),
+            CommitClaims(B, 1, (forged,)),
+            CommitClaims(C, 2, (later,)),
+        ]
+    )
+    result = resolve(blamed, index, "new.py", invalid)
+    assert all(r.owned and r.claim_commit == C and not r.invalid for r in result)

@@ -310,3 +310,29 @@ def test_verifier_follows_renames_to_the_tip_and_for_second_owners() -> None:
     ]
     assert run(two, C, both) == []
     assert [kind for kind, _ in run(two, C, both[:2])] == ["owner-rule"]
+
+
+def test_invalid_claims_follow_renames_and_count_as_exact_evidence() -> None:
+    from ownit.core.claim_validity import ClaimJudgement, ClaimProblem, Problem
+
+    fp = "5" * 12
+    forged = owned("old.py", 1, 3, fp, "eve@example.com")
+    commits = [Commit(A), Commit(B, message="Move\n")]
+    prepared = Prepared(claims={A: (forged,)})
+    moves = {B: [("old.py", "new.py")]}
+    invalid = {
+        (A, forged): ClaimJudgement(
+            forged, (ClaimProblem(Problem.OWNER_NOT_COMMITTER, "not theirs"),)
+        )
+    }
+    result = report.build(commits, prepared, {}, invalid=invalid, renames=moves)
+    # An invalid claim owns nothing whatever its evidence; its code moved with the file.
+    assert (result.lines.owned, result.lines.invalid, result.lines.total) == (0, 3, 3)
+    assert [(p.path, p.lines.invalid) for p in result.paths] == [("new.py", 3)]
+    region = result.to_json()["regions"][0]  # type: ignore[index]
+    assert (region["status"], region["renamedTo"], region["evidence"]) == (
+        "invalid",
+        "new.py",
+        "exact",
+    )
+    assert sum(result.evidence.values()) == result.lines.total
