@@ -756,10 +756,16 @@ def report_blocked(
     no commit was tried (`ownit trailers`); the git command that would make it."""
     n = sum(p.end - p.first for p, _, _ in blocked)
     lines = f"{n} AI-written line{'s' if n != 1 else ''}"
-    if preview is None:
-        head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
+    if any(why for _, _, why in blocked):  # forbidden or unapproved: owning is not enough
+        if preview is None:
+            head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
+        else:
+            head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
+    elif preview is None:
+        they = "it is" if n == 1 else "they are"
+        head = f"ownit: commit refused by policy: {lines} must be owned before {they} committed:"
     else:
-        head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
+        head = f"ownit: `{preview}` would be refused by policy: {lines} must be owned first:"
     print(head, file=out)
     for piece, rule, why in blocked:
         stale = "claim is stale: the code changed after it was owned; " if piece.stale else ""
