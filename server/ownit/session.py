@@ -385,6 +385,8 @@ class Session:
             return Severity.OFF
         if state.ownership is Ownership.STALE and str(rule.stale) == "keep":
             return Severity.HINT  # the claim keeps holding; the change is only a hint
+        if not rule.requires_evidence(region.evidence):
+            return Severity.HINT  # known with less than min_evidence: shown, never pressing
         return Severity(str(rule.severity))
 
     # ----------------------------------------------------------------- contexts
