@@ -62,7 +62,7 @@ def build_statement(
 ) -> Any:
     """The statement of the range (``ownit.core.statement.Statement``)."""
     from ownit import __version__
-    from ownit.commands.report import _owned_later
+    from ownit.commands.report import unclaimed_lines
     from ownit.commands.verify import (
         AiAdded,
         Renames,
@@ -72,7 +72,7 @@ def build_statement(
     )
     from ownit.core import report as core
     from ownit.core import statement
-    from ownit.core.verify import Verifier, prepare, uncovered, unowned_at_tip
+    from ownit.core.verify import Verifier, prepare, unowned_at_tip
     from ownit.git import catfile, history
 
     policy = at.policy
@@ -114,21 +114,16 @@ def build_statement(
                 excluded[path] = policy.is_excluded(path, at.gitattributes_text)
             return not excluded[path]
 
-        by_commit = {
-            sha: {
-                path: lines
-                for path, lines in uncovered(by_path, checked.claims.get(sha, ())).items()
-                if counted(path)
-            }
-            for sha, by_path in added.items()
-            if sha not in shallow
-        }
         # Lines a later claim of the range owns are owned, as verify and the report say.
-        by_commit = _owned_later(cwd, [c.sha for c in commits], checked.claims, by_commit)
-        unclaimed = {
-            sha: {path: len(lines) for path, lines in paths.items()}
-            for sha, paths in by_commit.items()
-        }
+        unclaimed = unclaimed_lines(
+            cwd,
+            [c.sha for c in commits],
+            added,
+            stated=checked.claims,
+            later=checked.claims,
+            shallow=shallow,
+            counted=counted,
+        )
         report = core.build(
             commits,
             checked,

@@ -66,6 +66,7 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
     from ownit import progress
     from ownit.commands.verify import AiAdded, PolicyRead, Renames, resolve_range
     from ownit.core import report as core
-    from ownit.core.verify import prepare, uncovered, unowned_at_tip
+    from ownit.core.verify import prepare, unowned_at_tip
     from ownit.git import history
     from ownit.git import run as git
     from ownit.git.repo import GitError, find_repository
@@ -255,19 +256,15 @@ def run(args: argparse.Namespace) -> int:
             excluded[path] = policy.is_excluded(path, at.gitattributes_text)
         return not excluded[path]
 
-    by_commit = {
-        sha: {
-            path: lines
-            for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
-            if counted(path)
-        }
-        for sha, by_path in added.items()
-        if sha not in shallow
-    }
-    by_commit = _owned_later(cwd, [c.sha for c in commits], valid_claims, by_commit)
-    unclaimed = {
-        sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
-    }
+    unclaimed = unclaimed_lines(
+        cwd,
+        [c.sha for c in commits],
+        added,
+        stated=prepared.claims,
+        later=valid_claims,
+        shallow=shallow,
+        counted=counted,
+    )
     result = core.build(
         commits,
         prepared,
@@ -333,6 +330,35 @@ def _invalid_claims(
         commits=people,
     )
     return {key: j for key, j in judged.items() if not j.valid}
+
+
+def unclaimed_lines(
+    cwd: Path,
+    order: list[str],
+    added: dict[str, dict[str, list[int]]],
+    *,
+    stated: Any,
+    later: Any,
+    shallow: set[str] | frozenset[str],
+    counted: Callable[[str], bool],
+) -> dict[str, dict[str, int]]:
+    """How many lines each AI-assisted commit added, by path, that no claim owns: not
+    those its own claims state (``stated``), not those a later claim of the range owns
+    (``later``), only in paths ``counted`` keeps (it may cache); shallow commits are
+    left out. The one reading of "unclaimed" of the report and its statement."""
+    from ownit.core.verify import uncovered
+
+    by_commit = {
+        sha: {
+            path: lines
+            for path, lines in uncovered(by_path, stated.get(sha, ())).items()
+            if counted(path)
+        }
+        for sha, by_path in added.items()
+        if sha not in shallow
+    }
+    by_commit = _owned_later(cwd, order, later, by_commit)
+    return {sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()}
 
 
 def _owned_later(
