@@ -9,6 +9,7 @@ import time
 from ownit.core.claims import RationaleRules
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import CONFIDENCE, Claim, Dismissal, Region, RegionState, Source
+from ownit.core.text import Pos, TextBuffer
 from ownit.core.tracking import span_for_lines
 from ownit.session.contexts import RepoContext
 from ownit.session.documents import Document, Tracked
@@ -30,6 +31,14 @@ def find(document: Document, region_id: str) -> Tracked:
     if tracked is None:
         raise RequestError(f"no AI region {region_id!r} in {document.uri}")
     return tracked
+
+
+def lines_of(buffer: TextBuffer, start: Pos, end: Pos) -> tuple[int, int]:
+    """The lines ``(first, stop)`` a range touches: one ending at character 0 of a line
+    does not take that line."""
+    start, end = buffer.clamp(start), buffer.clamp(end)
+    last = end.line - 1 if end.col == 0 and end.line > start.line else end.line
+    return start.line, last + 1
 
 
 def mark_lines(

@@ -7,6 +7,7 @@ affect (``track_edit``); nothing here reads the store or the policy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -164,6 +165,17 @@ def _utf8_name(path: Path) -> bool:
     except UnicodeEncodeError:  # bytes os.fsdecode kept as surrogates
         return False
     return True
+
+
+def apply_edits(document: Document, edits: Iterable[tuple[Pos, Pos, str]]) -> list[Tracked]:
+    """Apply edits, each relative to the text after the previous one, moving the regions
+    through each; returns the regions whose text is gone."""
+    removed: list[Tracked] = []
+    for start, end, new_text in edits:
+        removed.extend(track_edit(document, document.buffer.replace(start, end, new_text)))
+    if document.tracked or removed:
+        document.positions_dirty = True
+    return removed
 
 
 def track_edit(document: Document, edit: EditResult) -> list[Tracked]:

@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 
 from ownit.core.claims import RationaleRules
 from ownit.core.findings import PolicyIssue, comment_rationale
-from ownit.core.model import Claim, Dismissal, Ownership, RegionState, Severity, Source
+from ownit.core.model import Claim, Dismissal, RegionState, Severity, Source
 from ownit.core.reanchor import Reanchoring
 from ownit.core.text import Pos, TextBuffer
 from ownit.core.text_compare import smallest_edit
-from ownit.session import actions, contexts, history, rules, store_sync
+from ownit.session import actions, contexts, history, rules, status, store_sync
 from ownit.session.contexts import RepoContext
 from ownit.session.documents import (
     Document,
     Tracked,
-    path_to_uri,
-    track_edit,
+    apply_edits,
     unsupported_reason,
     uri_to_path,
 )
@@ -167,13 +166,8 @@ class Session:
         still loading its regions too: they are then re-anchored to the edited text)."""
         document = self._open_document(uri)
         document.version = version
-        removed: list[Tracked] = []
-        for start, end, new_text in edits:
-            removed.extend(track_edit(document, document.buffer.replace(start, end, new_text)))
-        if document.tracked or removed:
-            document.positions_dirty = True
-        for tracked in removed:
-            store_sync.record_removed(document, tracked)
+        for tracked in apply_edits(document, edits):
+            store_sync.record_removed(document, tracked)  # its text is gone
 
     def replace_all(self, uri: str, version: int | None, text: str) -> None:
         """Full-text sync: the change is the smallest single edit between old and new text."""
@@ -197,14 +191,10 @@ class Session:
         source: Source = Source.MANUAL,
         session_id: str | None = None,
     ) -> str:
-        """Record the lines the range touches as AI-written; returns the region id.
-
-        A range that ends at character 0 of a line does not take that line.
-        """
-        buffer = self.document(uri).buffer
-        start, end = buffer.clamp(start), buffer.clamp(end)
-        last = end.line - 1 if end.col == 0 and end.line > start.line else end.line
-        return self.mark_lines(uri, start.line, last + 1, tool, model, source, session_id)
+        """Record the lines the range touches as AI-written; returns the region id (a
+        range that ends at character 0 of a line does not take that line)."""
+        first, stop = actions.lines_of(self.document(uri).buffer, start, end)
+        return self.mark_lines(uri, first, stop, tool, model, source, session_id)
 
     def mark_lines(
         self,
@@ -278,23 +268,9 @@ class Session:
     def status(self, *, include_owned: bool = False) -> list[tuple[str, RegionState]]:
         """Every unowned or stale region (with ``include_owned``, owned ones too): open
         documents as edited, other files as stored."""
-        wanted = {Ownership.UNOWNED, Ownership.STALE}
-        if include_owned:
-            wanted.add(Ownership.OWNED)
-        result: list[tuple[str, RegionState]] = []
-        open_keys: set[tuple[int, str]] = set()
-        for document, state in self.open_states():
-            if document.context is not None and document.key is not None:
-                open_keys.add((id(document.context), document.key))
-            if state.ownership in wanted:
-                result.append((document.uri, state))
-        for context in self.contexts.values():
-            for state in context.store.region_states():
-                if (id(context), state.region.path) in open_keys:
-                    continue
-                if state.ownership in wanted:
-                    result.append((path_to_uri(context.path_for(state.region.path)), state))
-        return result
+        return status.status(
+            self.open_states(), self.contexts.values(), include_owned=include_owned
+        )
 
     def shutdown(self, *, save: bool = True) -> None:
         if save:
