@@ -12,6 +12,7 @@ it is:
   a renamed file's regions adopted, a vanished store written back;
 - ``history``    history hints (blame and claim index) shown as regions;
 - ``actions``    mark, claim, dismiss;
+- ``status``     the status query;
 - ``errors``     what the session refuses (``RequestError``).
 
 The pure computations they use are in ``ownit.core`` (text_compare, severity,
