@@ -1,6 +1,6 @@
 """Repository contexts: one store and the repository it belongs to, and the policy in
-force there (loaded on first use; an invalid file: the built-in defaults, with the
-problems to show)."""
+force there with the single rule for a bad policy file (at start the built-in defaults
+hold; later the last good policy stays in force), with the problems to show."""
 
 from __future__ import annotations
 
@@ -44,9 +44,10 @@ class PolicyState:
     kept_last_good: bool = False
 
     @classmethod
-    def load(cls, toplevel: Path | None) -> PolicyState:
-        """The repository's policy as its files say now (an invalid file: the built-in
-        defaults, with its problems)."""
+    def load(cls, toplevel: Path | None, last_good: PolicyState | None = None) -> PolicyState:
+        """The repository's policy as its files say now. The one rule for an invalid
+        file: its problems are kept, and ``last_good``'s policy stays in force (the
+        built-in defaults when there is none, as at start-up)."""
         if toplevel is None:
             return cls(default_policy())
         from ownit.policy_files import load_tree_policy, read_gitattributes
@@ -60,7 +61,8 @@ class PolicyState:
         policy = loaded.policy if loaded.policy is not None else None
         state = cls(policy, loaded.problems, loaded.path, mtime, read_gitattributes(toplevel))
         if policy is None:
-            state.policy = default_policy()
+            kept = last_good.policy if last_good is not None else None
+            state.policy = kept or default_policy()
             state.kept_last_good = True
         return state
 
@@ -103,8 +105,9 @@ class RepoContext:
         return self._policy
 
     def reload_policy(self) -> PolicyState:
-        """Read `.ownit.yaml` again (see :meth:`PolicyState.load`)."""
-        self._policy = PolicyState.load(self.repo.toplevel if self.repo else None)
+        """Read `.ownit.yaml` again; an invalid file keeps the last good policy in force."""
+        toplevel = self.repo.toplevel if self.repo else None
+        self._policy = PolicyState.load(toplevel, last_good=self._policy)
         return self._policy
 
     def key_for(self, path: Path) -> str:
