@@ -189,6 +189,32 @@ def test_predicate_only_and_all_history(repo: tuple[Path, str], env: dict[str, s
     assert claims["a.py"]["signature"]["status"] == "valid"
 
 
+def test_the_keys_are_read_where_the_policy_says(tmp_path: Path, env: dict[str, str]) -> None:
+    """A policy naming its own allowed-signers file: attest reads the keys there."""
+    alice = new_key(tmp_path, "alice")
+    path = tmp_path / "repo"
+    path.mkdir()
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", "Alice Martin")
+    git(path, env, "config", "user.email", ALICE)
+    git(path, env, "config", "commit.gpgsign", "false")
+    base = commit(
+        path,
+        env,
+        "Trust Alice\n",
+        {
+            ".ownit.yaml": ["version: 1", "allowed_signers: security/signers"],
+            "security/signers": [f"{ALICE} {public(alice)}"],
+        },
+    )
+    good = tr.ClaimLine("a.py", 1, 4, fingerprint(A_CODE), "copilot", ALICE, RATIONALE)
+    commit(path, env, f"Add f\n\n{signed(good, alice)}\n", {"a.py": A_CODE})
+    result = run(path, env, OWNIT, "attest", f"{base}..HEAD", "--predicate-only")
+    assert result.returncode == 0, result.stderr
+    [claim] = json.loads(result.stdout)["claims"]
+    assert claim["signature"]["status"] == "valid", claim
+
+
 def test_usage_errors(tmp_path: Path, env: dict[str, str]) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
             return None if data is None else history.git_lines(data)
 
         with_claims = [c for c in commits if c.sha in prepared.claims]
-        signatures = claim_signatures.check(cwd, with_claims, policy_commit)
+        signatures = claim_signatures.check(
+            cwd, with_claims, policy_commit, at.policy.allowed_signers
+        )
         judgements = judge(
             claims,
             at.policy,

@@ -46,7 +46,12 @@ class TrustedKeys:
 
 def trusted_keys(cwd: Path, commit: str | None, policy: Policy) -> TrustedKeys:
     """The allowed signers and OpenPGP keys of ``commit`` (None: no keys at all)."""
-    path = policy.allowed_signers
+    return trusted_keys_at(cwd, commit, policy.allowed_signers)
+
+
+def trusted_keys_at(cwd: Path, commit: str | None, path: str) -> TrustedKeys:
+    """The allowed-signers file at ``path`` and the OpenPGP keys, as ``commit`` has them
+    (None: no keys at all)."""
     if commit is None:
         return TrustedKeys(None, None, f"{path} (no base commit)")
     short = commit[:10]

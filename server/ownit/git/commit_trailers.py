@@ -29,17 +29,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ownit.core import trailers as tr
 from ownit.core.columns import line_span
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
 from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, store_path
-from ownit.store import Store, StoreError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
+    from ownit.store import Store
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
@@ -150,6 +149,9 @@ def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
     path = store_path(repo)
     if not path.exists() and not path.parent.is_file():
         return None  # (a file in place of its folder is an error Store.open explains)
+    # Imported here: commit-msg with a pending plan never opens the store.
+    from ownit.store import Store
+
     store = Store.open(path, check=False)  # a git hook: see Store.open
     if store.recovery_message:
         from ownit.core.printable import printable
@@ -197,6 +199,10 @@ def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, floa
 
 def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -> Plan:
     """What the commit being made holds of the store's AI regions."""
+    # The line maps (and the re-anchoring they use) only where a plan is made: commit-msg
+    # with prepare-commit-msg's plan never needs them.
+    from ownit.core.linemap import added_lines
+
     cwd = repo.toplevel
     base = commit_base(repo, amend=amend)
     plan = Plan(base=base, amend=amend)
@@ -283,6 +289,8 @@ def _pieces(
     committed: set[tuple[str, str, float]],
     maps: _Maps,
 ) -> list[Piece]:
+    from ownit.core.linemap import find_fingerprint, line_map, map_range
+
     region = state.region
     basis = store.basis_text(region.id)
     if basis is None:
@@ -371,6 +379,8 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             return claim
 
     def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        from ownit.core.linemap import find_fingerprint  # only when a claim line is kept
+
         notes = plan.notes
         lines = lines_of(claim.path)
         length = claim.last - claim.first + 1
@@ -471,10 +481,11 @@ def inherits_exact(repo: Repository, messages: list[str]) -> bool:
     AI-assisted under the working tree's policy: then their claim lines still say exactly
     which lines are AI. A message typed for a new commit is never one of them."""
     from ownit.core import attribution
-    from ownit.core.provenance import AiCommitDetector
 
     if not any(attribution.exact_anywhere(message) for message in messages):
         return False
+    from ownit.core.provenance import AiCommitDetector  # only for exact messages
+
     detector = AiCommitDetector(tree_policy(repo, None)[0])
     name = os.environ.get("GIT_AUTHOR_NAME", "")
     email = os.environ.get("GIT_AUTHOR_EMAIL", "")
@@ -678,10 +689,16 @@ def report_blocked(
     no commit was tried (`ownit trailers`); the git command that would make it."""
     n = sum(p.end - p.first for p, _, _ in blocked)
     lines = f"{n} AI-written line{'s' if n != 1 else ''}"
-    if preview is None:
-        head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
+    if any(why for _, _, why in blocked):  # forbidden or unapproved: owning is not enough
+        if preview is None:
+            head = f"ownit: commit refused by policy: {lines} cannot be committed as they are:"
+        else:
+            head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
+    elif preview is None:
+        they = "it is" if n == 1 else "they are"
+        head = f"ownit: commit refused by policy: {lines} must be owned before {they} committed:"
     else:
-        head = f"ownit: `{preview}` would be refused by policy: {lines} cannot be committed:"
+        head = f"ownit: `{preview}` would be refused by policy: {lines} must be owned first:"
     print(head, file=out)
     for piece, rule, why in blocked:
         stale = "claim is stale: the code changed after it was owned; " if piece.stale else ""
@@ -861,6 +878,8 @@ def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     Python). Called before anything reads the records. Returns the plans that could not
     be recorded (a read-only or full store): they stay for the next time, and what they
     carried counts as committed meanwhile."""
+    from ownit.store import StoreError  # (imported already: the caller has a store)
+
     folder = repo.git_dir / "ownit" / COMMITTED_DIR
     try:
         files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)
