@@ -135,6 +135,10 @@ class Region:
         """How sure ownit is that the lines are AI-written: from the region's source."""
         return evidence_of_source(self.source)
 
+    def overlaps(self, first: int, end: int) -> bool:
+        """Whether the region holds any of lines ``first`` .. ``end - 1``."""
+        return self.first_line < end and first < self.end_line
+
     def display_lines(self) -> str:
         """1-based inclusive lines as people count them: ``5-6``, or ``25`` for one line
         (trailers always write ``first-last``: core/trailers.py)."""
