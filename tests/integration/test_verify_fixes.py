@@ -147,6 +147,24 @@ def test_history_lines_are_claimed_without_any_region(repo: Path, env: dict[str,
     assert report["lines"]["ownedShare"] == 1.0
 
 
+def test_a_claim_under_the_new_name_owns_code_written_under_the_old(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """AI-assisted code, then `git mv`, then a claim of the renamed file: verify, blame and
+    report see the original commit's lines owned (renames are followed after the fact)."""
+    commit(repo, env, f"Add f\n\n{CLAUDE}\n", {"src/util.py": TEXT})
+    git(repo, env, "mv", "src/util.py", "src/helpers.py")
+    git(repo, env, "commit", "-q", "-m", "Rename util to helpers")
+    result = run(repo, env, OWNIT, "claim", "src/helpers.py:3", "-m", WHY, "--commit")
+    assert result.returncode == 0, result.stderr
+    assert problems(repo, env) == []
+    assert problems(repo, env, "--all") == []
+    blamed = run(repo, env, OWNIT, "blame", "--json", "src/helpers.py").stdout.splitlines()
+    assert all(json.loads(line)["owned"] for line in blamed)
+    report = json.loads(run(repo, env, OWNIT, "report", "--json").stdout)
+    assert report["lines"]["unclaimed"] == 0
+
+
 def test_fix_for_an_unpushed_ai_commit(repo: Path, env: dict[str, str]) -> None:
     commit(repo, env, f"Add f\n\n{CLAUDE}\n", {"f.py": TEXT})
     [fix] = fix_all(repo, env)

@@ -74,3 +74,16 @@ def test_tip_lines_follow_context_and_say_what_is_gone() -> None:
     assert tip.find(old, 4) == 6
     assert tip.find(old, 5) is None and not tip.has("gone()")
     assert tip.find(old, 9) is None
+
+
+def test_names_after_follows_a_file_through_its_renames() -> None:
+    from ownit.core.later_claims import names_after, rename_steps
+
+    order = ["a", "b", "c", "d"]
+    renames = {"b": [("x.py", "y.py"), ("p.py", "q.py")], "d": [("y.py", "z.py")]}
+    steps = rename_steps(order, renames)
+    assert steps == [(1, renames["b"]), (3, renames["d"])]
+    assert names_after("x.py", 0, steps) == [("x.py", 0), ("y.py", 1), ("z.py", 3)]
+    # Renames at or before the commit do not apply to its names.
+    assert names_after("y.py", 1, steps) == [("y.py", 1), ("z.py", 3)]
+    assert names_after("other.py", 0, steps) == [("other.py", 0)]

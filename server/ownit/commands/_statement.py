@@ -123,6 +123,7 @@ def build_statement(
             later=checked.claims,
             shallow=shallow,
             counted=counted,
+            renames=renames,
         )
         report = core.build(
             commits,

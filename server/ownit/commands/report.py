@@ -264,6 +264,7 @@ def run(args: argparse.Namespace) -> int:
         later=valid_claims,
         shallow=shallow,
         counted=counted,
+        renames=renames,
     )
     result = core.build(
         commits,
@@ -341,6 +342,7 @@ def unclaimed_lines(
     later: Any,
     shallow: set[str] | frozenset[str],
     counted: Callable[[str], bool],
+    renames: Any = None,
 ) -> dict[str, dict[str, int]]:
     """How many lines each AI-assisted commit added, by path, that no claim owns: not
     those its own claims state (``stated``), not those a later claim of the range owns
@@ -357,18 +359,23 @@ def unclaimed_lines(
         for sha, by_path in added.items()
         if sha not in shallow
     }
-    by_commit = _owned_later(cwd, order, later, by_commit)
+    by_commit = _owned_later(cwd, order, later, by_commit, renames)
     return {sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()}
 
 
 def _owned_later(
-    cwd: Path, order: list[str], claims: Any, unclaimed: dict[str, dict[str, list[int]]]
+    cwd: Path,
+    order: list[str],
+    claims: Any,
+    unclaimed: dict[str, dict[str, list[int]]],
+    renames: Any = None,
 ) -> dict[str, dict[str, list[int]]]:
-    """``unclaimed`` without the lines later claims own (core.later_claims)."""
+    """``unclaimed`` without the lines later claims own (core.later_claims), under
+    whatever name the file has when they are made."""
     from ownit.core import later_claims
     from ownit.git import history
 
-    wanted = later_claims.blobs_wanted(order, claims, unclaimed)
+    wanted = later_claims.blobs_wanted(order, claims, unclaimed, renames)
     if not wanted:
         return unclaimed
     fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
@@ -377,7 +384,7 @@ def _owned_later(
         data = fetched.get(f"{sha}:{path}")
         files[(sha, path)] = None if data is None else history.git_lines(data)
     return later_claims.take_owned_later(
-        order, claims, unclaimed, lambda sha, path: files.get((sha, path))
+        order, claims, unclaimed, lambda sha, path: files.get((sha, path)), renames
     )
 
 

@@ -220,14 +220,18 @@ class AiAdded:
 
 class Renames:
     """The files each commit renamed or moved (``history.renames``), read in the
-    background: what the claims of a range follow. Only the commits from the first one
-    that carries a claim on are read (nothing at all in a range without claims)."""
+    background: what the claims of a range and the AI-assisted commits' lines follow.
+    Only the commits from the first one that carries a claim or is AI-assisted on are
+    read (nothing at all in a range with neither)."""
 
     def __init__(self, cwd: Path, commits: Any, prepared: Any) -> None:
         from ownit.git import history
 
         shas = [commit.sha for commit in commits]
-        first = next((i for i, sha in enumerate(shas) if sha in prepared.claims), len(shas))
+        first = next(
+            (i for i, sha in enumerate(shas) if sha in prepared.claims or sha in prepared.ai),
+            len(shas),
+        )
         self.shas = shas[first:]
         self._job = history.start_renames(cwd, self.shas) if self.shas else None
 

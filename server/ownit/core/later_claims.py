@@ -73,6 +73,34 @@ def covered_lines(
 Blobs = Callable[[str, str], "Sequence[str] | None"]
 
 
+Renames = Mapping[str, Sequence[tuple[str, str]]]  # commit -> (old, new) names it gave
+
+
+def names_after(
+    path: str, position: int, steps: Sequence[tuple[int, Sequence[tuple[str, str]]]]
+) -> list[tuple[str, int]]:
+    """The names ``path`` (as the commit at ``position`` has it) takes in later commits,
+    each with the position of the commit that gave it; ``steps`` are (position, renames)
+    in order. A claim made under one of these names, at or after that position, speaks of
+    the same file."""
+    names = [(path, position)]
+    for at, moves in steps:
+        if at <= position:
+            continue
+        for old, new in moves:
+            if old == names[-1][0]:
+                names.append((new, at))
+                break
+    return names
+
+
+def rename_steps(
+    order: Sequence[str], renames: Renames
+) -> list[tuple[int, Sequence[tuple[str, str]]]]:
+    """(position, renames) of the commits of ``order`` that rename files."""
+    return [(i, renames[sha]) for i, sha in enumerate(order) if renames.get(sha)]
+
+
 def later_on_path(
     order: Sequence[str], claims: Mapping[str, Sequence[tr.ClaimLine]]
 ) -> dict[str, list[tuple[int, str, tr.ClaimLine]]]:
@@ -90,19 +118,37 @@ def blobs_wanted(
     order: Sequence[str],
     claims: Mapping[str, Sequence[tr.ClaimLine]],
     unclaimed: Mapping[str, Mapping[str, Sequence[int]]],
+    renames: Renames | None = None,
 ) -> list[tuple[str, str]]:
     """The files (commit, path) :func:`take_owned_later` reads: those of AI-assisted
-    commits with unclaimed lines in a path a later claim names, and of those claims."""
+    commits with unclaimed lines in a path a later claim names (under any name the file
+    takes later), and of those claims."""
     position = {sha: i for i, sha in enumerate(order)}
     by_path = later_on_path(order, claims)
+    steps = rename_steps(order, renames or {})
     wanted: dict[tuple[str, str], None] = {}
     for sha, paths in unclaimed.items():
         for path, lines in paths.items():
-            after = [(o, s) for o, s, _ in by_path.get(path, ()) if o > position.get(sha, -1)]
+            after = _after(by_path, path, position.get(sha, -1), steps)
             if lines and after:
                 wanted[(sha, path)] = None
-                wanted.update(((s, path), None) for _, s in after)
+                wanted.update(((s, c.path), None) for _, s, c in after)
     return list(wanted)
+
+
+def _after(
+    by_path: Mapping[str, Sequence[tuple[int, str, tr.ClaimLine]]],
+    path: str,
+    position: int,
+    steps: Sequence[tuple[int, Sequence[tuple[str, str]]]],
+) -> list[tuple[int, str, tr.ClaimLine]]:
+    """The claims of later commits on ``path`` under the names it takes after."""
+    return [
+        item
+        for name, since in names_after(path, position, steps)
+        for item in by_path.get(name, ())
+        if item[0] > position and item[0] >= since
+    ]
 
 
 def take_owned_later(
@@ -110,6 +156,7 @@ def take_owned_later(
     claims: Mapping[str, Sequence[tr.ClaimLine]],
     unclaimed: Mapping[str, Mapping[str, Sequence[int]]],
     blobs: Blobs,
+    renames: Renames | None = None,
 ) -> dict[str, dict[str, list[int]]]:
     """``unclaimed`` (per AI-assisted commit and path, the lines no claim of that commit
     states) without the lines an ``AI-Owned`` claim of a later commit owns, the claims
@@ -117,14 +164,15 @@ def take_owned_later(
     counted as owned code once, where it states them)."""
     position = {sha: i for i, sha in enumerate(order)}
     by_path = later_on_path(order, claims)
+    steps = rename_steps(order, renames or {})
     out: dict[str, dict[str, list[int]]] = {}
     for sha, paths in unclaimed.items():
         kept: dict[str, list[int]] = {}
         for path, lines in paths.items():
             after = [
-                LaterClaim(o, path, c.first, c.last, c.fingerprint, found)
-                for o, s, c in by_path.get(path, ())
-                if o > position.get(sha, -1) and (found := blobs(s, path)) is not None
+                LaterClaim(o, c.path, c.first, c.last, c.fingerprint, found)
+                for o, s, c in _after(by_path, path, position.get(sha, -1), steps)
+                if (found := blobs(s, c.path)) is not None
             ]
             here = blobs(sha, path) if after else None
             owned = covered_lines(here, lines, after) if here is not None else set()

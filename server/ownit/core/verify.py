@@ -55,7 +55,13 @@ from typing import Protocol
 from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
 from ownit.core.claim_validity import ClaimJudgement, Problem, judge_claim
-from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
+from ownit.core.later_claims import (
+    LaterClaim,
+    TipLines,
+    covered_lines,
+    names_after,
+    rename_steps,
+)
 from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Evidence, Source, evidence_of_pattern
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
@@ -411,6 +417,8 @@ class Verifier:
         self.after_revision = after_revision or {}
         self.shallow = shallow
         self.renames = renames or {}
+        # (position in the range, renames) of the commits that rename files (run()).
+        self._rename_steps: list[tuple[int, Sequence[tuple[str, str]]]] = []
         self.signatures = signatures
         # Every claim's judgement (core.claim_validity), by commit and claim.
         self.judgements: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
@@ -489,6 +497,7 @@ class Verifier:
         ai_checks: list[tuple[int, CommitLike, str, dict[str, set[int]]]] = []
         # Problems with claim lines: (position of their commit, finding index).
         claim_problems: list[tuple[int, int]] = []
+        self._rename_steps = rename_steps([c.sha for c in commits], self.renames)
         for order, commit in enumerate(commits):
             moves = self.renames.get(commit.sha, ())
             if moves:
@@ -582,8 +591,14 @@ class Verifier:
         order: int,
     ) -> set[int]:
         """The ``lines`` of ``path`` in commit ``sha`` that a valid claim of a later
-        commit of the range owns (:func:`covered_lines`)."""
-        after = [c for c in later.get(path, ()) if c.order > order]
+        commit of the range owns (:func:`covered_lines`), under the name the file has
+        when that claim is made (renames are followed)."""
+        after = [
+            c
+            for name, since in names_after(path, order, self._rename_steps)
+            for c in later.get(name, ())
+            if c.order > order and c.order >= since
+        ]
         wanted = list(lines)
         if not after or not wanted:
             return set()
