@@ -685,13 +685,19 @@ def invalid_at_tip(page: ReportPage) -> Section | None:
             css="tip",
         )
     )
-    if left:
-        body += (
-            f'<p class="note">…and {_plural(left, "more region")}: '
-            "<code>ownit report --json</code> or <code>--format sarif</code> lists them "
-            "all.</p>"
-        )
+    body += _more_regions(left)
     return Section("invalid-at-tip", "Invalid claims at the tip", body)
+
+
+def _more_regions(left: int) -> str:
+    """The note under a table cut to its first rows: how many more, and where they all are."""
+    if not left:
+        return ""
+    return (
+        f'<p class="note">…and {_plural(left, "more region")}: '
+        "<code>ownit report --json</code> or <code>--format sarif</code> lists them "
+        "all.</p>"
+    )
 
 
 def unowned_lines_at_tip(page: ReportPage) -> Section | None:
@@ -726,12 +732,7 @@ def unowned_lines_at_tip(page: ReportPage) -> Section | None:
             css="tip",
         )
     )
-    if left:
-        body += (
-            f'<p class="note">…and {_plural(left, "more region")}: '
-            "<code>ownit report --json</code> or <code>--format sarif</code> lists them "
-            "all.</p>"
-        )
+    body += _more_regions(left)
     return Section("unowned-lines-at-tip", "Unowned AI-written lines at the tip", body)
 
 
