@@ -1,0 +1,70 @@
+"""Helpers shared by the git/CLI tests (fixtures live in ``tests/conftest.py``): running a
+command as a user would, running git and failing with its message, committing files with
+a given message, and the venv's ``ownit``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+OWNIT = str(VENV_BIN / "ownit")
+DEV = "dev@example.com"
+
+
+def run(
+    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` in ``cwd`` with exactly ``env``; whatever its exit code, a Python
+    traceback on stderr fails the test (bad input must never crash)."""
+    result = subprocess.run(
+        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def git(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> str:
+    """Run git in ``cwd`` with ``env``; fail the test with git's message if it fails."""
+    result = run(cwd, env, "git", *args, input=input)
+    assert result.returncode == 0, f"git {args}: {result.stderr}"
+    return result.stdout
+
+
+def head(repo: Path, env: dict[str, str], rev: str = "HEAD") -> str:
+    return git(repo, env, "rev-parse", rev).strip()
+
+
+def write(repo: Path, name: str, content: str | list[str]) -> Path:
+    """Write ``content`` (text, or lines each ended by a newline) to ``repo/name``,
+    creating its folders."""
+    target = repo / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content if isinstance(content, str) else "\n".join(content) + "\n")
+    return target
+
+
+def commit(
+    repo: Path, env: dict[str, str], message: str, files: Mapping[str, str | list[str]]
+) -> str:
+    """Write and stage ``files`` (see ``write``), commit them with exactly ``message``
+    (an empty commit if there are none) and return the new commit's id."""
+    for name, content in files.items():
+        write(repo, name, content)
+        git(repo, env, "add", "--", name)
+    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
+    assert result.returncode == 0, result.stderr
+    return head(repo, env)
+
+
+def new_repo(path: Path, env: dict[str, str], email: str = DEV, name: str = "Dev Name") -> Path:
+    """Create ``path`` as a repository on ``main`` committing, unsigned, as ``name``
+    <``email``>."""
+    path.mkdir(parents=True)
+    git(path, env, "init", "-q", "-b", "main")
+    git(path, env, "config", "user.name", name)
+    git(path, env, "config", "user.email", email)
+    git(path, env, "config", "commit.gpgsign", "false")
+    return path
