@@ -11,19 +11,44 @@ from pathlib import Path
 
 VENV_BIN = Path(sys.executable).parent
 OWNIT = str(VENV_BIN / "ownit")
+OWNIT_MODULE = (sys.executable, "-m", "ownit")
 DEV = "dev@example.com"
 
 
 def run(
-    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
+    cwd: Path,
+    env: dict[str, str],
+    *args: str,
+    input: str | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``args`` in ``cwd`` with exactly ``env``; whatever its exit code, a Python
-    traceback on stderr fails the test (bad input must never crash)."""
+    """Run ``args`` in ``cwd`` with exactly ``env`` and ``input`` on stdin (an empty stdin
+    without it); whatever its exit code, a Python traceback on stderr fails the test (bad
+    input must never crash). ``timeout`` only guards against a hang."""
     result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
+        list(args),
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=input,
+        stdin=subprocess.DEVNULL if input is None else None,
+        timeout=timeout,
+        check=False,
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+def ownit(
+    cwd: Path,
+    env: dict[str, str],
+    *args: str,
+    input: str | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m ownit *args`` with this venv's interpreter, as ``run`` runs it."""
+    return run(cwd, env, *OWNIT_MODULE, *args, input=input, timeout=timeout)
 
 
 def git(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> str:
