@@ -38,11 +38,17 @@ def git_repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def home(tmp_path: Path) -> Path:
+    """An empty home folder for the test's user (``env`` uses it as HOME)."""
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
     """A hermetic environment for running git and the venv's ownit as a user would: an
     empty HOME and global git config, no system config, this venv first on PATH."""
-    home = tmp_path / "home"
-    home.mkdir()
     (home / ".gitconfig").write_text("")
     return {
         "HOME": str(home),

@@ -21,10 +21,12 @@ def run(
     *args: str,
     input: str | None = None,
     timeout: float | None = None,
+    check: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``args`` in ``cwd`` with exactly ``env`` and ``input`` on stdin (an empty stdin
     without it); whatever its exit code, a Python traceback on stderr fails the test (bad
-    input must never crash). ``timeout`` only guards against a hang."""
+    input must never crash), and with ``check`` so does a non-zero exit, with its stderr.
+    ``timeout`` only guards against a hang."""
     result = subprocess.run(
         list(args),
         cwd=cwd,
@@ -36,6 +38,8 @@ def run(
         timeout=timeout,
         check=False,
     )
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stderr}")
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

@@ -32,9 +32,7 @@ SETTINGS = {
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
+def env(home: Path) -> dict[str, str]:
     return lsp.isolated_env(home)
 
 

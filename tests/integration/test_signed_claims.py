@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ownit.core.signing import message_signatures
-from tests.integration.test_hooks import VENV_BIN, git, mark, ownit, run
+from tests.integration.test_hooks import git, mark, ownit
+from tests.support import VENV_BIN, run
 
 POLICY = "version: 1\ndefaults:\n  signatures: require\n"
 
@@ -167,7 +168,16 @@ def test_signatures_survive_amend_rebase_cherry_pick_and_squashes(
         "GIT_AUTHOR_EMAIL": "merger@example.com",
     }
     squash = run(
-        repo, bot, "git", "commit-tree", tree, "-p", base, "-m", f"Topic (#7)\n\n{messages}"
+        repo,
+        bot,
+        "git",
+        "commit-tree",
+        tree,
+        "-p",
+        base,
+        "-m",
+        f"Topic (#7)\n\n{messages}",
+        check=True,
     ).stdout.strip()
     git(repo, env, "branch", "hosted", squash)
     assert sorted(signed_pairs(repo, env, "hosted")) == [("a.py:1-4", True), ("b.py:1-4", True)]
@@ -178,7 +188,16 @@ def test_signatures_survive_amend_rebase_cherry_pick_and_squashes(
         line for line in messages.split("\n") if not line.startswith("AI-Signature:")
     )
     unsigned = run(
-        repo, bot, "git", "commit-tree", tree, "-p", base, "-m", f"Topic (#7)\n\n{stripped}"
+        repo,
+        bot,
+        "git",
+        "commit-tree",
+        tree,
+        "-p",
+        base,
+        "-m",
+        f"Topic (#7)\n\n{stripped}",
+        check=True,
     ).stdout.strip()
     git(repo, env, "branch", "hosted-unsigned", unsigned)
     assert set(kinds(verify(repo, env, "main..hosted-unsigned"))) == {
@@ -324,6 +343,7 @@ def test_openpgp_signing_with_real_gpg(tmp_path: Path, env: dict[str, str]) -> N
         "ed25519",
         "sign",
         "1y",
+        check=True,
     )
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -337,7 +357,9 @@ def test_openpgp_signing_with_real_gpg(tmp_path: Path, env: dict[str, str]) -> N
         git(repo, gpg_env, "config", key, value)
     (repo / ".ownit.yaml").write_text(POLICY)
     (repo / ".ownit" / "openpgp").mkdir(parents=True)
-    exported = run(repo, gpg_env, "gpg", "--armor", "--export", "dev@example.com").stdout
+    exported = run(
+        repo, gpg_env, "gpg", "--armor", "--export", "dev@example.com", check=True
+    ).stdout
     (repo / ".ownit" / "openpgp" / "dev.asc").write_text(exported)
     git(repo, gpg_env, "add", "-A")
     git(repo, gpg_env, "commit", "-q", "-m", "Initial")
