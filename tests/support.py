@@ -4,6 +4,7 @@ a given message, and the venv's ``ownit``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -13,6 +14,21 @@ VENV_BIN = Path(sys.executable).parent
 OWNIT = str(VENV_BIN / "ownit")
 OWNIT_MODULE = (sys.executable, "-m", "ownit")
 DEV = "dev@example.com"
+
+
+def hermetic_env(home: Path) -> dict[str, str]:
+    """An environment for running git and the venv's ownit as a user would: ``home`` (made
+    if missing) as HOME with an empty global git config, no system config, this venv first
+    on PATH."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / ".gitconfig").write_text("")
+    return {
+        "HOME": str(home),
+        "PATH": f"{VENV_BIN}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
+        "LC_ALL": "C.UTF-8",
+    }
 
 
 def run(
