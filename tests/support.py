@@ -113,3 +113,17 @@ def new_repo(path: Path, env: dict[str, str], email: str = DEV, name: str = "Dev
     git(path, env, "config", "user.email", email)
     git(path, env, "config", "commit.gpgsign", "false")
     return path
+
+
+def new_ssh_key(directory: Path, name: str) -> Path:
+    """A fresh ed25519 key without a passphrase at ``directory/name`` (``.pub`` beside it)."""
+    key = directory / name
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
+    )
+    return key
+
+
+def ssh_public(key: Path) -> str:
+    """``key``'s public half as an allowed-signers line wants it: type and key, no comment."""
+    return " ".join(key.with_name(key.name + ".pub").read_text().split()[:2])

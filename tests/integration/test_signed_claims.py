@@ -8,28 +8,15 @@ under `signatures: require`."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from ownit.core.signing import message_signatures
 from tests.integration.test_hooks import git, mark, ownit
-from tests.support import VENV_BIN, run
+from tests.support import VENV_BIN, new_ssh_key, run, ssh_public
 
 POLICY = "version: 1\ndefaults:\n  signatures: require\n"
-
-
-def new_ssh_key(directory: Path, name: str) -> Path:
-    key = directory / name
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
-    )
-    return key
-
-
-def public(key: Path) -> str:
-    return " ".join(key.with_name(key.name + ".pub").read_text().split()[:2])
 
 
 @pytest.fixture
@@ -57,7 +44,7 @@ def signed_repo(tmp_path: Path, env: dict[str, str], keys: dict[str, Path]) -> P
     (path / ".ownit.yaml").write_text(POLICY)
     (path / ".ownit").mkdir()
     (path / ".ownit" / "allowed_signers").write_text(
-        f"dev@example.com {public(keys['dev'])}\nlead@example.com {public(keys['lead'])}\n"
+        f"dev@example.com {ssh_public(keys['dev'])}\nlead@example.com {ssh_public(keys['lead'])}\n"
     )
     (path / "base.py").write_text("one\ntwo\nthree\n")
     git(path, env, "add", "-A")
@@ -259,7 +246,7 @@ def test_a_branch_cannot_add_its_own_key(
     git(repo, env, "config", "user.name", "Eve")
     git(repo, env, "config", "user.signingKey", str(keys["eve"]))
     with (repo / ".ownit" / "allowed_signers").open("a") as handle:
-        handle.write(f"eve@example.com {public(keys['eve'])}\n")
+        handle.write(f"eve@example.com {ssh_public(keys['eve'])}\n")
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-m", "Trust me")
     (repo / "e.py").write_text(AI_CODE)
@@ -300,7 +287,7 @@ def test_valid_before_is_honoured(
 ) -> None:
     repo = signed_repo
     (repo / ".ownit" / "allowed_signers").write_text(
-        f'dev@example.com valid-before="20200101" {public(keys["dev"])}\n'
+        f'dev@example.com valid-before="20200101" {ssh_public(keys["dev"])}\n'
     )
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-m", "Dev's old key expired")
