@@ -13,7 +13,8 @@ subject of versions before 0.39) and its commits of the user's own dirty files (
 alone ``You (aider)``: human), Claude Code's co-author with the model, the Copilot coding
 agent as author, the kernel's ``Assisted-by: AGENT:MODEL TOOL…``. They are mixed with
 human commits (some with trailers that only look like a tool's), renames, ownit's own
-exact trailers (``AI-Lines: exact``: only the claimed lines are AI) and GitHub-style
+exact trailers (``AI-Lines: exact``: only the claimed lines are AI; some of those files
+renamed right after, with ``git mv``) and GitHub-style
 squash merges: one commit by the merger, committed by ``GitHub``, whose message
 concatenates the squashed commits' messages, trailers included.
 
@@ -74,6 +75,17 @@ class CommitTruth:
     added: dict[str, list[int]] = field(default_factory=dict)  # path -> 1-based lines
     ai_lines: dict[str, list[int]] = field(default_factory=dict)  # the AI-written ones
     sha: str = ""
+
+    @property
+    def evidence(self) -> str | None:
+        """The evidence class of its AI lines (docs/data-model.md#evidence): ``exact``
+        when ownit's claim lines name them, else the commit-level class of the pattern
+        that marks it (``inferred`` for VS Code's weak trailer); None: a human commit."""
+        if not self.ai:
+            return None
+        if self.exact:
+            return "exact"
+        return "inferred" if self.kind in WEAK_KINDS else "corroborated"
 
 
 @dataclass(frozen=True)
@@ -385,6 +397,8 @@ HUMAN_CONVENTIONS: dict[str, Convention] = {
     "aider dirty-file commit": aider_dirty_commit,
     "web edit": web_edit,
 }
+# Conventions whose trailer the tool also writes without AI code: weak, inferred evidence.
+WEAK_KINDS = ("copilot vs code",)
 # Squashed branches: every commit of one made the same way (GitHub keeps their trailers).
 SQUASHABLE = ("aider co-author", "claude code", "copilot coding agent", "cursor agent", "human")
 
@@ -403,6 +417,7 @@ class _Builder:
         self.mark = 0
         self.counter = 0
         self.pr = 0
+        self.last_exact_path = ""
 
     # -- content --
 
@@ -432,14 +447,19 @@ class _Builder:
         lines[at:at] = self.new_lines(self.rng.randint(2, 9), mark, ai)
         touched[path] = None
 
-    def rename(self) -> str | None:
-        """Move a file (a fast-import ``R`` command), or None when none can move."""
+    def rename(self, path: str | None = None) -> str | None:
+        """Move a file (``path``, else one picked; a fast-import ``R`` command), or None
+        when none can move."""
         candidates = [p for p in sorted(self.files) if len(self.files[p]) > 3]
+        if path is not None:
+            candidates = [path] if path in self.files else []
         if not candidates:
             return None
         old = self.rng.choice(candidates)
         new = old.replace("module_", "renamed_")
-        if new in self.files or new == old:
+        if new == old:
+            new = "moved/" + old
+        if new in self.files:
             return None
         self.files[new] = self.files.pop(old)
         self.renamed.discard(old)
@@ -536,6 +556,19 @@ class _Builder:
         touched = {path: None}
         self.emit(made, touched)
         self.record("ownit exact", made, mark, touched, exact=True)
+        self.last_exact_path = path
+
+    def rename_commit(self, path: str) -> None:
+        """A person's ``git mv`` of ``path`` alone (no line changes)."""
+        rename = self.rename(path)
+        if not rename:
+            return
+        dev = self.rng.choice(DEVS)
+        mark = self.mark + 1
+        made = Made(_trailers(f"Rename {rename.split()[1]}"), dev, dev, None)
+        touched = {rename.split()[2]: None}
+        self.emit(made, touched, rename)
+        self.record("human rename", made, mark, touched)
 
     def squash(self, kind: str, parts: list[tuple[str, Convention, int]]) -> None:
         """A GitHub squash merge: the merger's commit, committed by GitHub, the squashed
@@ -586,6 +619,7 @@ def generate(
     each = max(2, commits // 80)  # how often each AI convention appears
     kinds: list[str] = [kind for kind in AI_CONVENTIONS for _ in range(each)]
     kinds += ["squash"] * (3 * each) + ["ownit exact"] * (each + 1)
+    kinds += ["ownit exact, then renamed"] * each
     kinds += ["aider dirty-file commit"] * (2 * each) + ["web edit"] * each
     kinds += ["human, look-alike trailers"] * (3 * each)
     if mixed_squashes:
@@ -613,6 +647,9 @@ def generate(
             builder.squash("mixed squash", parts)
         elif kind == "ownit exact":
             builder.exact_commit()
+        elif kind == "ownit exact, then renamed":
+            builder.exact_commit()
+            builder.rename_commit(builder.last_exact_path)
         else:
             builder.commit(kind, everything[kind])
     tip = {

@@ -263,7 +263,7 @@ function regionItem(region: StatusRegion): RegionItem {
   const tool = region.model ? `${region.tool}:${region.model}` : region.tool;
   return {
     label: `${region.path}:${region.lines[0]}-${region.lines[1]}`,
-    description: `${tool} · ${region.source} · ${region.ownership === "stale" ? "changed since owned" : "unowned"}`,
+    description: `${tool} · ${region.source}${region.evidence ? ` (${region.evidence} evidence)` : ""} · ${region.ownership === "stale" ? "changed since owned" : "unowned"}`,
     region,
   };
 }

@@ -11,6 +11,8 @@ export interface StatusRegion {
   readonly tool: string;
   readonly model: string | null;
   readonly source: string;
+  /** exact, corroborated or inferred (servers before 0.2 do not send it). */
+  readonly evidence?: string;
   readonly ownership: string;
   readonly owner?: string;
   readonly exists?: boolean;

@@ -348,8 +348,9 @@ def assert_region_diagnostic(
 ) -> None:
     assert diag["source"] == "ownit", diag
     assert diag["code"] == "unowned-ai", diag
-    # docs/lsp.md fixes the data to exactly {"regionId": …}: clients key on it.
-    assert diag["data"] == {"regionId": region_id}, diag
+    # docs/lsp.md fixes the data to exactly {"regionId": …, "evidence": …}: clients key on
+    # the id; the evidence class of a region marked by hand is exact.
+    assert diag["data"] == {"regionId": region_id, "evidence": "exact"}, diag
     assert covered_lines(diag["range"]) == (first, last), diag
     start, end = diag["range"]["start"], diag["range"]["end"]
     assert start == {"line": first, "character": 0}, diag

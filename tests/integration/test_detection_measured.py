@@ -34,7 +34,7 @@ from tests.history_gen import History, generate
 from tests.support import hermetic_env
 
 OWNIT = Path(sys.executable).parent / "ownit"
-SEED = 12
+SEED = 2  # its history has AI-Unowned code whose file is renamed after the claim
 
 
 def build(root: Path, history: History) -> tuple[Path, dict[str, str]]:
@@ -138,6 +138,30 @@ def measure(repo: Path, env: dict[str, str], history: History) -> dict[str, Scor
         ((tool, n) for tool, count in Counter(actual.values()).items() for n in range(count)),
     )
 
+    # Code committed AI-Unowned (ownit's exact commits) that is still whole at the tip,
+    # under the file's name there (renames followed): what verify and report list.
+    still: set[tuple[str, int, int]] = set()
+    for c in history.commits:
+        if not c.exact:
+            continue
+        size = sum(len(numbers) for numbers in c.ai_lines.values())
+        for path, tip in history.tip.items():
+            at = [n for n, line in enumerate(tip, 1) if line.sha == c.sha and line.ai]
+            if at and len(at) == size and at[-1] - at[0] + 1 == size:
+                still.add((path, at[0], at[-1]))
+    listed = {
+        (f["path"], f["line"], f["lastLine"])
+        for f in verified["findings"]
+        if f["kind"] == "unowned-at-tip"
+    }
+    scores["unowned at tip"] = score_sets("unowned at the tip (verify)", listed, still)
+    renamed_after = {path for path, _, _ in still} - {
+        path for c in history.commits if c.exact for path in c.ai_lines
+    }
+    assert renamed_after or not still, "the fixture should rename claimed files"
+    reported = {(r["path"], r["first"], r["last"]) for r in report["unownedAtTip"]}
+    assert reported == listed
+
     # The lines each AI-assisted commit added that an AI wrote.
     lines: set[tuple[str, str, int]] = set()
     for finding in unclaimed:
@@ -155,10 +179,18 @@ def measure(repo: Path, env: dict[str, str], history: History) -> dict[str, Scor
     }
     scores["added lines"] = score_sets("AI lines added (verify, report)", lines, wanted)
     assert report["lines"]["total"] == len(lines)  # report counts what verify finds
+    if lines == wanted:  # each AI line counted under its commit's evidence class
+        by_class = Counter(truth[sha].evidence for sha, _, _ in wanted)
+        assert report["linesByEvidence"] == {
+            kind: by_class.get(kind, 0) for kind in ("exact", "corroborated", "inferred")
+        }
 
     # Every line at the tip: blame's answer, with its tool.
     blamed: dict[object, str | None] = {}
     at_tip: dict[object, str | None] = {}
+    evidence: dict[object, tuple[str, str]] = {}
+    expected: dict[object, tuple[str, str]] = {}
+    by_sha = {c.sha: c for c in history.commits}
     running = {
         path: subprocess.Popen(
             [str(OWNIT), "blame", "--json", path],
@@ -178,7 +210,19 @@ def measure(repo: Path, env: dict[str, str], history: History) -> dict[str, Scor
         assert [row["commit"] for row in rows] == [line.sha for line in tip], path
         blamed.update(((path, row["line"]), row["tool"]) for row in rows if row["ai"])
         at_tip.update(((path, n), line.attribution) for n, line in enumerate(tip, 1) if line.ai)
+        evidence.update(
+            ((path, row["line"]), (row["evidence"], row["scope"])) for row in rows if row["ai"]
+        )
+        for n, line in enumerate(tip, 1):
+            kind = by_sha[line.sha].evidence
+            if line.ai and kind is not None:
+                expected[(path, n)] = (kind, "line" if kind == "exact" else "commit")
     scores["tip lines"] = score("AI lines at the tip (blame)", blamed, at_tip)
+    # Each AI line at the tip says its evidence class and scope as the truth has it.
+    right = [key for key in evidence.keys() & expected.keys() if evidence[key] == expected[key]]
+    scores["evidence"] = Score(
+        "evidence class of AI lines (blame)", len(evidence), len(expected), len(right)
+    )
     return scores
 
 

@@ -337,7 +337,7 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
 ) -> None:
     """Fault injection: mapping one file's regions onto its staged blob raises. The hook
     says which file and why, and every other file still gets its trailers."""
-    from ownit.git import commit_trailers as ct
+    from ownit.core import linemap
     from ownit.git import hook_runner
 
     (repo / "good.py").write_text("def f():\n    return 1\n")
@@ -345,14 +345,15 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
     (repo / "bad.py").write_text("BOOM = 1\n")
     mark(repo, "bad.py", 1, 1, claim=True)
     git(repo, env, "add", "-A")
-    real_line_map = ct.line_map
+    real_line_map = linemap.line_map
 
     def failing_line_map(old: list[str], new: list[str]) -> list[int | None]:
         if "BOOM = 1" in new:
             raise ValueError("injected failure")
         return real_line_map(old, new)
 
-    monkeypatch.setattr(ct, "line_map", failing_line_map)
+    # (the hook imports the line maps where it makes a plan)
+    monkeypatch.setattr(linemap, "line_map", failing_line_map)
     monkeypatch.chdir(repo)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

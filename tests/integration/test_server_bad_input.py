@@ -114,7 +114,7 @@ async def test_malformed_commands_get_clear_errors(git_repo: Path, home: Path) -
 
     # The server is still fine and the region still there.
     diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
-    assert diagnostics[0].data == {"regionId": region}
+    assert diagnostics[0].data == {"regionId": region, "evidence": "exact"}
     await stop(client)
 
 
@@ -181,7 +181,7 @@ async def test_large_file_and_file_deleted_while_open(git_repo: Path, home: Path
     diagnostics = await wait_for_diagnostics(
         client, uri, lambda d: lines_of(d) == [(49_991, 49_996)]
     )
-    assert diagnostics[0].data == {"regionId": region}
+    assert diagnostics[0].data == {"regionId": region, "evidence": "exact"}
     path.unlink()  # deleted on disk while open: the buffer is still the truth
     change(client, uri, 3, [(49_993, 0, 49_993, 0, "# edited inside\n")])
     await wait_for_diagnostics(client, uri, lambda d: lines_of(d) == [(49_991, 49_997)])

@@ -56,7 +56,7 @@ async def test_claims_and_regions_survive_a_restart(git_repo: Path, home: Path) 
     uri = open_file(client, path)
     diagnostics = await wait_for_diagnostics(client, uri, lambda d: len(d) == 1)
     assert lines_of(diagnostics) == [(10, 11)]
-    assert diagnostics[0].data == {"regionId": unowned}
+    assert diagnostics[0].data == {"regionId": unowned, "evidence": "exact"}
     status = await execute(client, "ownit.status", {})
     assert [r["regionId"] for r in status["regions"]] == [unowned]
     everything = await execute(client, "ownit.status", {"uri": uri, "includeOwned": True})
@@ -338,7 +338,10 @@ async def test_regions_follow_a_renamed_file(git_repo: Path, home: Path) -> None
     client = await start(git_repo, home)
     new_uri = open_file(client, git_repo / "b.py")
     diagnostics = await wait_for_diagnostics(client, new_uri, lambda d: len(d) == 1)
-    assert lines_of(diagnostics) == [(3, 5)] and diagnostics[0].data == {"regionId": region}
+    assert lines_of(diagnostics) == [(3, 5)] and diagnostics[0].data == {
+        "regionId": region,
+        "evidence": "exact",
+    }
     status = await execute(client, "ownit.status", {})
     assert [r["path"] for r in status["regions"]] == ["b.py"]
     await stop(client)

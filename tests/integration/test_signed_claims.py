@@ -412,3 +412,14 @@ def test_a_squash_or_fixup_in_rebase_keeps_both_signatures(
     assert sorted(signed_pairs(repo, env)) == [("a.py:1-4", True), ("b.py:1-4", True)]
     report = verify(repo, env, "main..topic")
     assert report["ok"], report
+
+
+def test_the_statement_checks_signatures_as_verify_does(
+    signed_repo: Path, env: dict[str, str]
+) -> None:
+    commit_ai(signed_repo, env, "a.py", "Add a")
+    assert verify(signed_repo, env, "main~1..main")["ok"]
+    args = ("report", "--statement", "--json", "main~1..main")
+    made = json.loads(ownit(signed_repo, env, *args).stdout)
+    assert made["verifyOk"] and made["problems"] == 0, made
+    assert [(t["owned"], t["notOwned"]) for t in made["tools"]] == [(4, 0)], made["tools"]

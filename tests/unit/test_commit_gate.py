@@ -3,6 +3,8 @@ policy): `ai: forbidden`, unapproved tools as unowned code under `commit`, and o
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ownit.core.policy import load_policy
@@ -93,3 +95,21 @@ def test_reasons_name_the_rule() -> None:
     assert not policy_objects(plan, POLICY)
     plan.pieces.append(piece("src/b.py", "cursor", owned=True))
     assert policy_objects(plan, POLICY)
+
+
+def test_min_evidence_never_blocks_for_want_of_an_owner_but_forbidden_still_refuses() -> None:
+    policy = load_policy(
+        "version: 1\ndefaults:\n  commit: block\n  min_evidence: exact\n"
+        "rules:\n  - name: crypto\n    paths: ['crypto/**']\n    ai: forbidden\n"
+    )
+
+    def weak(path: str) -> Gate:
+        # commit-trailer: corroborated, less than exact
+        found = replace(piece(path, "copilot", owned=False), source="commit-trailer")
+        return gate(Plan(base=None, amend=False, pieces=[found]), policy)
+
+    # Below min_evidence the gate only warns about unowned code...
+    assert (weak("src/a.py").block, len(weak("src/a.py").warn)) == ([], 1)
+    # ... but a path that forbids AI refuses it, as the editor and verify say it.
+    blocked = weak("crypto/a.py").block
+    assert len(blocked) == 1 and "forbids AI" in blocked[0][2]

@@ -29,6 +29,7 @@ lines = st.lists(st.sampled_from(["a", "é", "😋", "\t", "x y", '"', "\\", "\u
     region_id=st.one_of(
         st.text(max_size=8), st.from_regex(r"[A-Za-z0-9_.:-]{0,12}", fullmatch=True)
     ),
+    evidence=st.sampled_from(["", "exact", "corroborated", "inferred"]),
 )
 def test_finding_json_is_the_dictionary_serialized(
     encoding: str | None,
@@ -39,9 +40,10 @@ def test_finding_json_is_the_dictionary_serialized(
     severity: Severity,
     message: str,
     region_id: str,
+    evidence: str,
 ) -> None:
     buffer = TextBuffer(text)
     first = min(first, buffer.line_count() - 1)  # regions lie within their document
-    finding = Finding(region_id, first, first + size, code, severity, message)
+    finding = Finding(region_id, first, first + size, code, severity, message, evidence)
     expected = json.dumps(finding_to_diagnostic(buffer, finding, encoding))
     assert finding_to_json(buffer, finding, encoding) == expected

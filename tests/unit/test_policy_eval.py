@@ -180,8 +180,9 @@ def test_explain_lists_rules_in_order_with_patterns_and_keys(policy: Policy) -> 
     assert explained[2].sets == ("require_ownership", "rationale.reject")
     assert policy.explain("lib/x.py") == []
     assert policy.effective("src/auth/README.md").to_json()["rule"] == "docs"
-    # one per key: severity … history_since, ai, tools, models, purpose, signatures
-    assert len(policy.effective("src/a.py").requirements()) == 15
+    # one per key: severity … history_since, min_evidence, ai, tools, models, purpose,
+    # signatures
+    assert len(policy.effective("src/a.py").requirements()) == 16
 
 
 def test_paths_are_normalized(policy: Policy) -> None:

@@ -9,6 +9,7 @@ from ownit.core.provenance import (
     AiCommitDetector,
     BlameLine,
     CommitClaims,
+    history_runs,
     index_from,
     message_claims,
     resolve,
@@ -89,3 +90,87 @@ def test_ai_detector_agrees_with_policy() -> None:
         expected = policy.ai_commit_match(message, name, email, name, email)
         assert (expected is not None) is ai, (message, name)
         assert detector.match(message, name, email, name, email) == expected
+
+
+def test_evidence_and_scope_of_each_kind_of_line() -> None:
+    claim = tr.ClaimLine("x.py", 1, 3, FP, "copilot", "dev@example.com", "Checked by hand")
+    index = index_from(
+        [
+            CommitClaims(A, 0, (claim,)),
+            CommitClaims(B, 1, (), "claude-code", "Co-authored-by: Claude", "corroborated"),
+            CommitClaims(C, 2, (), "copilot", "Co-authored-by: Copilot", "inferred"),
+        ]
+    )
+    result = resolve(
+        lines(A)
+        + lines(B, start=4, orig=1, text=["d = 4"])
+        + lines(C, start=5, orig=1, text=["e = 5"]),
+        index,
+        "x.py",
+    )
+    assert [(r.evidence, r.scope) for r in result] == [("exact", "line")] * 3 + [
+        ("corroborated", "commit"),
+        ("inferred", "commit"),
+    ]
+    assert result[3].commit_reason == "Co-authored-by: Claude"
+    assert result[3].evidence_label == "corroborated, commit-level"
+    assert result[0].to_json()["evidence"] == "exact"
+    assert result[4].to_json()["commitAttribution"] == "Co-authored-by: Copilot"
+    runs = history_runs(result)
+    assert [(r.first_line, r.end_line, r.evidence, r.scope) for r in runs] == [
+        (0, 3, "exact", "line"),
+        (3, 4, "corroborated", "commit"),
+        (4, 5, "inferred", "commit"),
+    ]
+
+
+def test_claims_on_the_files_old_name_count_after_a_rename() -> None:
+    # A committed the code unowned as old.py; B (a claim-only commit before the rename)
+    # owns it there; the file is new.py now and blame says the lines came from old.py.
+    unowned = tr.ClaimLine("old.py", 1, 3, FP, "claude-code")
+    owned = tr.ClaimLine("old.py", 1, 3, FP, "claude-code", "dev@example.com", "Reviewed it")
+    index = index_from([CommitClaims(A, 0, (unowned,)), CommitClaims(B, 1, (owned,))])
+    blamed = [BlameLine(1 + i, A, 1 + i, "old.py", t) for i, t in enumerate(CODE)]
+    result = resolve(blamed, index, "new.py")
+    assert all(r.owned and r.claim_commit == B for r in result)
+    # An AI-Unowned line for the old name, owned under the new one after the rename.
+    later = tr.ClaimLine("new.py", 1, 3, FP, "claude-code", "dev@example.com", "Reviewed it")
+    index = index_from([CommitClaims(A, 0, (unowned,)), CommitClaims(C, 2, (later,))])
+    result = resolve(blamed, index, "new.py")
+    assert all(r.owned and r.claim_commit == C for r in result)
+
+
+def test_an_invalid_claim_under_the_old_name_owns_nothing_after_a_rename() -> None:
+    # B "owns" old.py's code with a claim the judgement rejects: after the rename the
+    # lines are AI-written (exact: a claim line names them), not owned, and say why; a
+    # valid AI-Unowned claim speaks for them when there is one; a later valid claim under
+    # the new name owns them.
+    unowned = tr.ClaimLine("old.py", 1, 3, FP, "claude-code")
+    forged = tr.ClaimLine("old.py", 1, 3, FP, "claude-code", "eve@example.com", "Trust me!")
+    blamed = [BlameLine(1 + i, A, 1 + i, "old.py", t) for i, t in enumerate(CODE)]
+
+    def invalid(sha: str, claim: tr.ClaimLine) -> str:
+        return "owner is not the author" if claim is forged else ""
+
+    index = index_from([CommitClaims(A, 0), CommitClaims(B, 1, (forged,))])
+    result = resolve(blamed, index, "new.py", invalid)
+    assert [(r.ai, r.owned, r.evidence, r.invalid) for r in result] == [
+        (True, False, "exact", "owner is not the author")
+    ] * 3
+    runs = history_runs(result)
+    assert [(run.owned, run.invalid, run.evidence, run.scope) for run in runs] == [
+        (False, "owner is not the author", "exact", "line")
+    ]
+    index = index_from([CommitClaims(A, 0, (unowned,)), CommitClaims(B, 1, (forged,))])
+    result = resolve(blamed, index, "new.py", invalid)
+    assert [(r.owned, r.invalid, r.claim_commit) for r in result] == [(False, "", A)] * 3
+    later = tr.ClaimLine("new.py", 1, 3, FP, "claude-code", "dev@example.com", "Reviewed it")
+    index = index_from(
+        [
+            CommitClaims(A, 0, (unowned,)),
+            CommitClaims(B, 1, (forged,)),
+            CommitClaims(C, 2, (later,)),
+        ]
+    )
+    result = resolve(blamed, index, "new.py", invalid)
+    assert all(r.owned and r.claim_commit == C and not r.invalid for r in result)

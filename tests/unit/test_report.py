@@ -224,3 +224,115 @@ def test_history_always_ends_with_the_report_totals(
         )
     unclaimed_so_far = [s.unclaimed for s in result.history]
     assert unclaimed_so_far == sorted(unclaimed_so_far), "unclaimed lines only add up"
+
+
+def test_renames_are_followed_and_code_counted_once() -> None:
+    fp = "3" * 12
+    commits = [Commit(A), Commit(B, message="Move\n"), Commit(C, message="Own it\n")]
+    prepared = Prepared(
+        claims={A: (unowned("old.py", 1, 3, fp),), C: (owned("new.py", 1, 3, fp),)},
+    )
+    moves = {B: [("old.py", "new.py")]}
+    # Without the renames the two names are two pieces of code; with them, one, owned.
+    assert report.unowned_claims(commits, prepared.claims).pending() != []
+    tracker = report.unowned_claims(commits, prepared.claims, moves)
+    assert tracker.pending() == []
+    result = report.build(commits, prepared, {}, tracker=tracker, renames=moves)
+    assert (result.lines.owned, result.lines.unowned) == (3, 0)
+    assert [(c.path, c.current_path) for c in result.codes] == [("new.py", "new.py")]
+    # Still unowned after the move: pending under the new name, the row says the new name.
+    prepared = Prepared(claims={A: (unowned("old.py", 1, 3, fp),)})
+    tracker = report.unowned_claims(commits, prepared.claims, moves)
+    assert [claim.path for _, claim in tracker.pending()] == ["new.py"]
+    result = report.build(commits, prepared, {}, tracker=tracker, renames=moves)
+    assert [p.path for p in result.paths] == ["new.py"]
+    assert result.to_json()["regions"][0]["renamedTo"] == "new.py"  # type: ignore[index]
+
+
+def test_lines_by_evidence() -> None:
+    from ownit.core.model import Evidence
+
+    commits = [Commit(A), Commit(B), Commit(C)]
+    prepared = Prepared(
+        claims={A: (owned("a.py", 1, 4, "4" * 12),)},
+        ai={B: "Co-authored-by: Claude", C: "Co-authored-by: Copilot"},
+        ai_evidence={B: Evidence.CORROBORATED, C: Evidence.INFERRED},
+    )
+    result = report.build(commits, prepared, {B: {"b.py": 5}, C: {"c.py": [1, 2]}})
+    assert result.evidence == {"exact": 4, "corroborated": 5, "inferred": 2}
+    assert result.to_json()["linesByEvidence"] == result.evidence
+    assert "evidence: exact 4 (claim lines name them), corroborated 5 and inferred 2" in (
+        report.render_text(result, "t", ["path"], 0)
+    )
+    assert "| evidence: inferred (commit-level, weak) | 2 |" in report.render_markdown(
+        result, "t", ["path"], 0
+    )
+
+
+def test_verifier_follows_renames_to_the_tip_and_for_second_owners() -> None:
+    from ownit.core.fingerprint import fingerprint
+    from ownit.core.policy import load_policy
+    from ownit.core.verify import Verifier, prepare
+
+    code = ["x = 1", "y = 2", "z = 3"]
+    fp = fingerprint(code)
+    blobs = {(A, "old.py"): code, (B, "new.py"): code, (C, "new.py"): code}
+    commits = [
+        Commit(A, f"Add\n\nAI-Unowned: old.py:1-3 {fp} claude-code\nAI-Lines: exact\n"),
+        Commit(B, "Move\n"),
+    ]
+
+    def run(policy_text: str, tip: str, commits: list[Commit]) -> list[tuple[str, str]]:
+        policy = load_policy(policy_text)
+        verifier = Verifier(
+            policy,
+            blobs=lambda sha, path: blobs.get((sha, path)),
+            tip=tip,
+            renames={B: [("old.py", "new.py")]},
+        )
+        found = verifier.run(commits, prepare(commits, policy), {})
+        return [(f.kind, f.location) for f in found]
+
+    assert run("version: 1\n", B, commits) == [("unowned-at-tip", "new.py:1-3")]
+    # A claim under the new name owns it; a second owner is asked for there.
+    claim = f"AI-Owned: new.py:1-3 {fp} claude-code {DEV} -- Checked each line by hand here"
+    owned = [*commits, Commit(C, f"Own\n\n{claim}\n")]
+    assert run("version: 1\n", C, owned) == []
+    two = "version: 1\ndefaults:\n  second_owner: true\n"
+    assert [kind for kind, _ in run(two, C, owned)] == ["owner-rule"]
+    # Two owners, one before the rename and one after: the same code, so enough.
+    first = f"AI-Owned: old.py:1-3 {fp} claude-code {DEV} -- Checked each line by hand here"
+    second = f"AI-Owned: new.py:1-3 {fp} claude-code {OPS} -- Read it again, tests cover it"
+    both = [
+        Commit(A, f"Add\n\n{first}\nAI-Lines: exact\n"),
+        Commit(B, "Move\n"),
+        Commit(C, f"Own too\n\n{second}\n", author_email=OPS, committer_email=OPS),
+    ]
+    assert run(two, C, both) == []
+    assert [kind for kind, _ in run(two, C, both[:2])] == ["owner-rule"]
+
+
+def test_invalid_claims_follow_renames_and_count_as_exact_evidence() -> None:
+    from ownit.core.claim_validity import ClaimJudgement, ClaimProblem, Problem
+
+    fp = "5" * 12
+    forged = owned("old.py", 1, 3, fp, "eve@example.com")
+    commits = [Commit(A), Commit(B, message="Move\n")]
+    prepared = Prepared(claims={A: (forged,)})
+    moves = {B: [("old.py", "new.py")]}
+    invalid = {
+        (A, forged): ClaimJudgement(
+            forged, (ClaimProblem(Problem.OWNER_NOT_COMMITTER, "not theirs"),)
+        )
+    }
+    result = report.build(commits, prepared, {}, invalid=invalid, renames=moves)
+    # An invalid claim owns nothing whatever its evidence; its code moved with the file.
+    assert (result.lines.owned, result.lines.invalid, result.lines.total) == (0, 3, 3)
+    assert [(p.path, p.lines.invalid) for p in result.paths] == [("new.py", 3)]
+    region = result.to_json()["regions"][0]  # type: ignore[index]
+    assert (region["status"], region["renamedTo"], region["evidence"]) == (
+        "invalid",
+        "new.py",
+        "exact",
+    )
+    assert sum(result.evidence.values()) == result.lines.total

@@ -59,6 +59,19 @@ function stopAll() {
   }
 }
 
+// Stops every child and waits (up to timeoutMs) until each has exited, so nothing still
+// writes into the work dir (code-server's logs, the ownit server's store) while it goes.
+async function stopAllAndWait(timeoutMs) {
+  stopAll();
+  const deadline = Date.now() + timeoutMs;
+  while (children.some(({ child }) => child.exitCode === null && child.signalCode === null)) {
+    if (Date.now() > deadline) {
+      break;
+    }
+    await sleep(100);
+  }
+}
+
 async function waitFor(what, probe, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -399,7 +412,8 @@ async function main() {
   const passed = result.checks.filter((item) => item.ok).length;
   say(`${passed} passed, 0 failed`);
   if (!process.env.OWNIT_E2E_KEEP) {
-    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    await stopAllAndWait(10_000);
+    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
 

@@ -62,11 +62,17 @@ def build_statement(
 ) -> Any:
     """The statement of the range (``ownit.core.statement.Statement``)."""
     from ownit import __version__
-    from ownit.commands.report import _owned_later
-    from ownit.commands.verify import AiAdded, _after_revisions, _BlobLines
+    from ownit.commands.report import unclaimed_lines
+    from ownit.commands.verify import (
+        AiAdded,
+        Renames,
+        _after_revisions,
+        _BlobLines,
+        _signature_verdicts,
+    )
     from ownit.core import report as core
     from ownit.core import statement
-    from ownit.core.verify import Verifier, prepare, uncovered, unowned_at_tip
+    from ownit.core.verify import Verifier, prepare, unowned_at_tip
     from ownit.git import catfile, history
 
     policy = at.policy
@@ -75,6 +81,7 @@ def build_statement(
     try:
         # The blobs as `ownit verify` reads them: one cat-file stream, asked in order.
         ai_added = AiAdded(cwd, prepared)
+        moves = Renames(cwd, commits, prepared)
         stream.ask(f"{sha}:{path}" for sha, path in prepared.blob_specs())
         added = ai_added.result()
         by_commit_paths = ((sha, sorted(added.get(sha, ()))) for sha in prepared.ai)
@@ -82,6 +89,9 @@ def build_statement(
         stream.ask(f"{tip}:{path}" for path in sorted(prepared.claimed_paths()))
         blobs = _BlobLines(stream, tip)
         shallow = frozenset(history.shallow_commits(repo.common_dir))
+        # Signatures checked against the keys the base trusts, renames followed: as verify.
+        verdicts = _signature_verdicts(cwd, base, policy, prepared, at.gitattributes_text)
+        renames = moves.result()
         verifier = Verifier(
             policy,
             blobs=blobs,
@@ -90,10 +100,12 @@ def build_statement(
             gitattributes_text=at.gitattributes_text,
             after_revision=_after_revisions(cwd, policy, tip),
             shallow=shallow,
+            renames=renames,
+            signatures=lambda sha, claim: verdicts.get((sha, claim)),
         )
         findings = verifier.run(commits, prepared, added)
         checked = statement.validated(prepared, findings)
-        tracker = core.unowned_claims(commits, checked.claims)
+        tracker = core.unowned_claims(commits, checked.claims, renames)
         pending = tracker.pending()
         excluded: dict[str, bool] = {}
 
@@ -102,21 +114,16 @@ def build_statement(
                 excluded[path] = policy.is_excluded(path, at.gitattributes_text)
             return not excluded[path]
 
-        by_commit = {
-            sha: {
-                path: lines
-                for path, lines in uncovered(by_path, checked.claims.get(sha, ())).items()
-                if counted(path)
-            }
-            for sha, by_path in added.items()
-            if sha not in shallow
-        }
         # Lines a later claim of the range owns are owned, as verify and the report say.
-        by_commit = _owned_later(cwd, [c.sha for c in commits], checked.claims, by_commit)
-        unclaimed = {
-            sha: {path: len(lines) for path, lines in paths.items()}
-            for sha, paths in by_commit.items()
-        }
+        unclaimed = unclaimed_lines(
+            cwd,
+            [c.sha for c in commits],
+            added,
+            stated=checked.claims,
+            later=checked.claims,
+            shallow=shallow,
+            counted=counted,
+        )
         report = core.build(
             commits,
             checked,
@@ -124,6 +131,7 @@ def build_statement(
             unowned_at_tip(pending, lambda path: blobs(tip, path)),
             tracker=tracker,
             shallow_skipped=sum(1 for sha in added if sha in shallow),
+            renames=renames,
         )
         total = added_line_count(cwd, commits, counted)
     finally:

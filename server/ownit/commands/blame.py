@@ -3,10 +3,15 @@
 For each line: the commit that introduced it (``git blame --porcelain``), whether an AI
 tool wrote it (a claim in that commit's message, a later claim for the same code, or an
 AI-assisted commit), the tool, the owner and the rationale, and the commit carrying the
-claim. A claim that is not valid (its fingerprint does not match the committed code, its
+claim, and how sure that is: ``exact`` (a claim line names the line) or, when only
+the commit's trailer or author says an AI helped, ``corroborated`` (``inferred`` for a
+trailer a tool also writes without AI code) for the whole commit, not for this very
+line. A claim that is not valid (its fingerprint does not match the committed code, its
 owner is not accepted by the policy, it is unsigned where the policy asks for signatures,
 ...) owns nothing: the line shows `INVALID claim: <why>` (`ownit verify` says more).
-``--contents -`` blames the text given on stdin (an editor's unsaved buffer).
+``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
+and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
+without them).
 """
 
 from __future__ import annotations
@@ -44,6 +49,20 @@ def add_parser(subparsers: Any) -> None:
         metavar="FILE",
         help="blame this content instead of the working tree file ('-' reads stdin)",
     )
+    parser.add_argument(
+        "-M",
+        dest="move_m",
+        action="store_true",
+        help="follow lines moved or copied within the file (git blame -M)",
+    )
+    parser.add_argument(
+        "-C",
+        dest="move_c",
+        action="count",
+        default=0,
+        help="also follow lines moved or copied from other files of the same commit (git "
+        "blame -C; -C -C: of the commit that created the file too, -C -C -C: of any commit)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
 
@@ -79,10 +98,11 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as error:
             raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    moves = _moves(args)
     progress.start("ownit blame")
     try:
         progress.phase("git blame")
-        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents)
+        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
         loaded = load_tree_policy(repo.toplevel)
         policy = loaded.policy or default_policy()
         progress.phase("reading the claims of history")
@@ -113,10 +133,19 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _moves(args: argparse.Namespace) -> list[str]:
+    """git blame's -M/-C options as asked (git's default scores; -C at most three times,
+    as git counts it)."""
+    if args.move_c > 3:
+        raise UsageError("-C can be given at most three times (git blame -C -C -C)")
+    return (["-M"] if args.move_m else []) + ["-C"] * args.move_c
+
+
 def _print_text(results: list[Any]) -> None:
     from ownit.core.columns import display_width, line_span, pad
 
     claims: dict[tuple[str, Any], int] = {}
+    commits: dict[str, int] = {}
     legend: list[str] = []
     rows: list[tuple[str, str, str, str]] = []
     for r in results:
@@ -138,14 +167,27 @@ def _print_text(results: list[Any]) -> None:
                         )
                     )
                 also = "".join(f" +{email}" for email in r.co_owners)  # second owners
-                column = printable(f"AI {tool} owned {r.owner_email}{also} [{claims[key]}]")
+                column = printable(f"AI {tool} owned {r.owner_email}{also} [{claims[key]}] exact")
             elif r.invalid:
                 by = f" by {r.owner_email}" if r.owner_email else ""
                 column = printable(f"AI {tool} INVALID claim{by}: {r.invalid}")
             elif r.claim is not None:
-                column = printable(f"AI {tool} UNOWNED")
+                column = printable(f"AI {tool} UNOWNED exact")
             else:
-                column = printable(f"AI {tool} UNOWNED (AI-assisted commit, no claim)")
+                if r.commit not in commits:
+                    commits[r.commit] = len(claims) + len(commits) + 1
+                    legend.append(
+                        printable(
+                            f"[{commits[r.commit]}] commit {r.commit[:8]}: {r.commit_reason};"
+                            f" {r.evidence} evidence for the whole commit: its trailer"
+                            " attributes every line the commit added to an AI tool, it does"
+                            " not say which lines an AI wrote (no claim covers these lines)"
+                        )
+                    )
+                column = printable(
+                    f"AI-assisted commit {tool} UNOWNED {r.evidence}, commit-level"
+                    f" [{commits[r.commit]}]"
+                )
         rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
     width = max((display_width(row[1]) for row in rows), default=1)
     digits = max((len(row[2]) for row in rows), default=1)

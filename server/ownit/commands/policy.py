@@ -247,6 +247,7 @@ def run_explain(args: argparse.Namespace) -> int:
         "commit",
         "sources.count",
         "history_since",
+        "min_evidence",
         "ai",
         "tools",
         "models",

@@ -38,19 +38,26 @@ to stdout. --limit applies to its path chart and table.
 --json keys (stable; version 1): ``version``, ``range``, ``base``, ``tip``, ``policy``,
 ``empty``, ``commits``, ``aiAssistedCommits``, ``commitsWithClaims``,
 ``aiAssistedCommitsWithoutClaims``, ``shallowCommitsSkipped``, ``lines`` {owned,
-unowned, unclaimed, invalid, total, ownedShare}, ``tools`` [{tool, commits, owned,
-unowned, unclaimed, invalid, total, ownedShare, unapproved}] (``unapproved``: why the
-policy's tools / models do not approve it where it wrote, else null), ``owners``
-[{owner, regions, lines, paths}], ``paths`` [{path, owned, unowned, unclaimed, invalid,
-total, ownedShare, owners}] (every path; --limit only cuts the tables), ``unownedAtTip``
-[{path, first, last, lines, tool, fingerprint, commit, subject}], ``regions`` [{path,
-first, last, lines, fingerprint, tool, status (owned, unowned or invalid), owners,
-rationale, purpose, commit, invalid (why, or null)}], ``atTip`` (null with --no-tip)
-{tip, files, trackedFiles,
-lines {owned, unowned, invalid, total, ownedShare}, requiredUnownedLines, paths [{path,
-regions, owned, unowned, invalid, total, ownedShare}], owners [{owner, …}], tools [{tool,
-…}], regions [{path, first, last, lines, status, tool, commit, fingerprint, owner,
-claimCommit, claim, how, reason, code, required, rule}]}.
+unowned, unclaimed, invalid, total, ownedShare}, ``linesByEvidence`` {exact,
+corroborated, inferred}, ``tools`` [{tool, commits, owned, unowned, unclaimed, invalid,
+total, ownedShare, unapproved}] (``unapproved``: why the policy's tools / models do not
+approve it where it wrote, else null), ``owners`` [{owner, regions, lines, paths}],
+``paths`` [{path, owned, unowned, unclaimed, invalid, total, ownedShare, owners}] (every
+path, under its name after renames; --limit only cuts the tables), ``unownedAtTip``
+[{path, first, last, lines, tool, fingerprint, commit, subject, evidence}], ``regions``
+[{path, first, last, lines, fingerprint, tool, status (owned, unowned or invalid),
+owners, rationale, purpose, commit, invalid (why, or null), renamedTo, evidence, scope}],
+``atTip`` (null with --no-tip) {tip, files, trackedFiles, lines {owned, unowned, invalid,
+total, ownedShare}, requiredUnownedLines, paths [{path, regions, owned, unowned, invalid,
+total, ownedShare}], owners [{owner, …}], tools [{tool, …}], regions [{path, first, last,
+lines, status, tool, commit, fingerprint, owner, claimCommit, claim, how, reason, code,
+required, rule, evidence}]}.
+
+Evidence: claimed lines are ``exact`` (a claim line names them); unclaimed lines of an
+AI-assisted commit are known only from its trailer or author, a statement about the
+whole commit (commit-level): ``corroborated``, or ``inferred`` for a pattern a tool also
+writes without AI code. Renames and moves (``git mv``, with or without edits) are
+followed: code claimed under a file's old name is the same code under its new one.
 """
 
 from __future__ import annotations
@@ -59,6 +66,7 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +154,9 @@ def _limit(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
-    from ownit.commands.verify import AiAdded, PolicyRead, resolve_range
+    from ownit.commands.verify import AiAdded, PolicyRead, Renames, resolve_range
     from ownit.core import report as core
-    from ownit.core.verify import prepare, uncovered, unowned_at_tip
+    from ownit.core.verify import prepare, unowned_at_tip
     from ownit.git import history
     from ownit.git import run as git
     from ownit.git.repo import GitError, find_repository
@@ -219,13 +227,14 @@ def run(args: argparse.Namespace) -> int:
         progress.phase(f"reading the files of {len(commits)} commits")
         prepared = prepare(commits, policy)
         ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
+        renames = Renames(cwd, commits, prepared).result()
         progress.phase("checking the claims")
         invalid = _invalid_claims(cwd, commits, prepared, at, base or tip)
         valid_claims = {
             sha: tuple(c for c in claims if (sha, c) not in invalid)
             for sha, claims in prepared.claims.items()
         }
-        tracker = core.unowned_claims(commits, valid_claims)
+        tracker = core.unowned_claims(commits, valid_claims, renames)
         pending = tracker.pending()
         paths = sorted({claim.path for _, claim in pending})
         fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
@@ -247,19 +256,15 @@ def run(args: argparse.Namespace) -> int:
             excluded[path] = policy.is_excluded(path, at.gitattributes_text)
         return not excluded[path]
 
-    by_commit = {
-        sha: {
-            path: lines
-            for path, lines in uncovered(by_path, prepared.claims.get(sha, ())).items()
-            if counted(path)
-        }
-        for sha, by_path in added.items()
-        if sha not in shallow
-    }
-    by_commit = _owned_later(cwd, [c.sha for c in commits], valid_claims, by_commit)
-    unclaimed = {
-        sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()
-    }
+    unclaimed = unclaimed_lines(
+        cwd,
+        [c.sha for c in commits],
+        added,
+        stated=prepared.claims,
+        later=valid_claims,
+        shallow=shallow,
+        counted=counted,
+    )
     result = core.build(
         commits,
         prepared,
@@ -267,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
         unowned_at_tip(pending, tip_lines),
         tracker=tracker,
         shallow_skipped=skipped,
+        renames=renames,
         invalid=invalid,
     )
     from ownit.core.statement import tool_approvals
@@ -324,6 +330,35 @@ def _invalid_claims(
         commits=people,
     )
     return {key: j for key, j in judged.items() if not j.valid}
+
+
+def unclaimed_lines(
+    cwd: Path,
+    order: list[str],
+    added: dict[str, dict[str, list[int]]],
+    *,
+    stated: Any,
+    later: Any,
+    shallow: set[str] | frozenset[str],
+    counted: Callable[[str], bool],
+) -> dict[str, dict[str, int]]:
+    """How many lines each AI-assisted commit added, by path, that no claim owns: not
+    those its own claims state (``stated``), not those a later claim of the range owns
+    (``later``), only in paths ``counted`` keeps (it may cache); shallow commits are
+    left out. The one reading of "unclaimed" of the report and its statement."""
+    from ownit.core.verify import uncovered
+
+    by_commit = {
+        sha: {
+            path: lines
+            for path, lines in uncovered(by_path, stated.get(sha, ())).items()
+            if counted(path)
+        }
+        for sha, by_path in added.items()
+        if sha not in shallow
+    }
+    by_commit = _owned_later(cwd, order, later, by_commit)
+    return {sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()}
 
 
 def _owned_later(

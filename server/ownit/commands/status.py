@@ -1,7 +1,8 @@
 """`ownit status [--json] [--all]`: the AI-written regions of this repository that nobody
 owns yet (or whose code changed since it was owned), and those the policy objects to
 whoever owns them (AI forbidden there, an unapproved tool), re-anchored to the files on
-disk."""
+disk, each with its evidence class. The regions of a file that git says was renamed or
+moved (staged or committed) follow it to its new name."""
 
 from __future__ import annotations
 
@@ -29,6 +30,32 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _follow_renames(toplevel: Path, store: Any) -> None:
+    """Regions of files that are gone move to where git says the file went (a staged
+    ``git mv``, or a rename committed since)."""
+    from ownit.git import renames
+    from ownit.git import run as git
+
+    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
+    if not gone:
+        return
+    moves = renames.staged(toplevel, git.rev(toplevel, "HEAD"))
+    found = []
+    for old in gone:
+        new = renames.where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
+        if new is not None:
+            found.append((old, new))
+
+    def read(path: str) -> str | None:
+        try:
+            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
+        except OSError:
+            return None
+
+    if found:
+        renames.follow(store, found, read)
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.core.findings import format_age
@@ -44,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
+        _follow_renames(repo.toplevel, context.store)
         paths = sorted({state.region.path for state in context.store.region_states()})
         for key in paths:
             path = repo.toplevel / key
@@ -76,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
                     "tool": region.tool,
                     "model": region.model,
                     "source": str(region.source),
+                    "evidence": str(region.evidence),
                     "ownership": str(state.ownership),
                     "age": format_age(now - region.created_at),
                 }
@@ -99,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
     """One line per region, in columns as wide as their content: where, ownership, tool
-    (and model), age; under each unowned or stale one, the command that owns it."""
+    (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
     import sys
 
@@ -113,7 +142,8 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
         first, last = row["lines"]
         where = printable(f"{row['path']}:{line_span(first, last)}")
         tool = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
-        cells.append([where, row["ownership"], tool, f"marked {row['age']}"])
+        evidence = f"{row['evidence']} evidence"
+        cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
     for row, line in zip(rows, table(cells), strict=True):
         print(line)
         target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))

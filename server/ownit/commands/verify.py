@@ -218,6 +218,25 @@ class AiAdded:
         return history.added_lines(self.cwd, [sha for sha, paths in changed.items() if paths])
 
 
+class Renames:
+    """The files each commit renamed or moved (``history.renames``), read in the
+    background: what the claims of a range follow. Only the commits from the first one
+    that carries a claim on are read (nothing at all in a range without claims)."""
+
+    def __init__(self, cwd: Path, commits: Any, prepared: Any) -> None:
+        from ownit.git import history
+
+        shas = [commit.sha for commit in commits]
+        first = next((i for i, sha in enumerate(shas) if sha in prepared.claims), len(shas))
+        self.shas = shas[first:]
+        self._job = history.start_renames(cwd, self.shas) if self.shas else None
+
+    def result(self) -> dict[str, list[tuple[str, str]]]:
+        from ownit.git import history
+
+        return {} if self._job is None else history.renames(self._job, self.shas)
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
     from ownit.ci.output import output_to, write_json
@@ -266,6 +285,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     try:
         ai_added = AiAdded(cwd, prepared)
+        moves = Renames(cwd, commits, prepared)
         # Every blob through one cat-file, asked in the order the checks read them: the
         # claimed files of each commit now (git reads them while diff-tree runs), the
         # files AI-assisted commits added lines to once diff-tree said which, the tip's
@@ -289,6 +309,7 @@ def run(args: argparse.Namespace) -> int:
             gitattributes_text=at.gitattributes_text,
             after_revision=after_revision,
             shallow=shallow,
+            renames=moves.result(),
             published=published,
             signatures=lambda sha, claim: verdicts.get((sha, claim)),
         )

@@ -106,7 +106,11 @@ def predicate(
             "lines": lines.to_json(),
             "requiredUnownedLines": view.required_unowned,
             "unowned": [
-                {key: value for key, value in region.to_json().items() if key not in ("how",)}
+                {
+                    key: value
+                    for key, value in region.to_json().items()
+                    if key not in ("how", "evidence")
+                }
                 for region in view.regions
                 if region.status != OWNED
             ],

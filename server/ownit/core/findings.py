@@ -11,6 +11,7 @@ from ownit.core.model import Ownership, Region, RegionState, Severity
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule
+    from ownit.core.provenance import HistoryRun
 
 
 class FindingCode(StrEnum):
@@ -50,6 +51,7 @@ class Finding:
     code: FindingCode
     severity: Severity
     message: str
+    evidence: str = ""  # the lines' evidence class (core.model.Evidence value)
 
 
 def format_age(seconds: float) -> str:
@@ -73,6 +75,7 @@ def finding_for(
     severity: Severity = Severity.WARNING,
     rule: str | None = None,
     history_commit: str | None = None,
+    history: HistoryRun | None = None,
     issue: PolicyIssue | None = None,
     history_invalid: str = "",
 ) -> Finding | None:
@@ -85,6 +88,7 @@ def finding_for(
     from history (the AI-assisted commit that introduced it), not from the store;
     unowned, it is a ``history-unowned`` hint. ``history_invalid``: why the claim history
     has for it is invalid (it owns nothing).
+    ``history``: that run, whose evidence (and scope) the message gives.
     ``issue``: the path forbids AI, or the tool is not approved: a diagnostic of its own
     code whether or not the region is owned; only a dismissal clears it.
     """
@@ -92,6 +96,7 @@ def finding_for(
     ownership = state.ownership
     if severity is Severity.OFF or ownership is Ownership.DISMISSED:
         return None
+    evidence = history.evidence if history is not None else region.evidence.value
     if issue is not None:
         if issue.code is FindingCode.AI_FORBIDDEN:
             message = (
@@ -101,7 +106,9 @@ def finding_for(
         else:
             owned = " (owned, still counted as unowned)" if ownership is Ownership.OWNED else ""
             message = f"AI-written ({region.tool_label}){owned} — {issue.reason}"
-        return Finding(region.id, region.first_line, region.end_line, issue.code, severity, message)
+        return Finding(
+            region.id, region.first_line, region.end_line, issue.code, severity, message, evidence
+        )
     if ownership is Ownership.OWNED:
         return None
     age = format_age(now - region.created_at)
@@ -120,17 +127,33 @@ def finding_for(
         )
         code = FindingCode.HISTORY_UNOWNED
     elif history_commit is not None:
-        message = (
-            f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never owned; "
-            "owning it records the claim with your next commit"
-        )
+        if history is not None and history.scope == "commit":
+            message = (
+                f"added by an AI-assisted commit ({region.tool_label}, commit "
+                f"{history_commit[:7]}; {history.evidence}, commit-level: its trailer "
+                "attributes the whole commit, not these lines) — never owned; owning it "
+                "records the claim with your next commit"
+            )
+        else:
+            message = (
+                f"AI-written ({region.tool_label}, commit {history_commit[:7]}) — never "
+                "owned; owning it records the claim with your next commit"
+            )
         code = FindingCode.HISTORY_UNOWNED
     else:
         message = f"AI-written ({region.tool_label}, {age}) — not yet owned"
         code = FindingCode.UNOWNED_AI
     if rule:  # what applies, as EffectiveRule.rule_phrase says it ("policy rule 'auth'")
         message += f" ({rule})"
-    return Finding(region.id, region.first_line, region.end_line, code, severity, message)
+    return Finding(region.id, region.first_line, region.end_line, code, severity, message, evidence)
+
+
+_EVIDENCE_HOW = {
+    "exact": "seen as it was written (agent hook, inline completion, chat edit, or marked"
+    " by a person)",
+    "corroborated": "from a commit's trailer or author naming an AI tool",
+    "inferred": "a guess (a large single insertion with no other evidence)",
+}
 
 
 def hover_markdown(
@@ -139,20 +162,40 @@ def hover_markdown(
     rule: str | None = None,
     invalid: str = "",
     *,
+    history: HistoryRun | None = None,
     purpose: str = "",
     issue: PolicyIssue | None = None,
 ) -> str:
     """The hover of a region; ``rule`` says what applies to the file (``policy rule
     'sensitive'``, ``built-in defaults; no .ownit.yaml``: EffectiveRule.rule_phrase).
-    ``invalid``: why the claim history has for the region is invalid. ``purpose``: what
-    the path's rule says AI is for here; ``issue``: what the policy says against the
-    region."""
+    ``invalid``: why the claim history has for the region is invalid. ``history``: the
+    history run it stands for (lines known from commits, not the store), whose evidence
+    and scope it says. ``purpose``: what the path's rule says AI is for here; ``issue``:
+    what the policy says against the region."""
     region = state.region
-    lines = [
-        f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}",
-        "",
-        f"- source: {region.source} (confidence {region.confidence:.0%})",
-    ]
+    if history is not None and history.scope == "commit":
+        head = (
+            f"**AI-assisted commit** `{history.commit[:10]}` (`{region.tool_label}`) added "
+            f"lines {region.display_lines()}"
+        )
+    else:
+        head = f"**AI-written** by `{region.tool_label}` — lines {region.display_lines()}"
+    lines = [head, "", f"- source: {region.source} (confidence {region.confidence:.0%})"]
+    if history is None:
+        evidence = region.evidence.value
+        lines.append(f"- evidence: **{evidence}** — {_EVIDENCE_HOW[evidence]}")
+    elif history.scope == "commit":
+        why = f" ({history.commit_reason})" if history.commit_reason else ""
+        lines.append(
+            f"- evidence: **{history.evidence}**, commit-level: the commit's trailer{why} "
+            "attributes every line the commit added to an AI tool; it does not say that "
+            "each of these lines was AI-written"
+        )
+    else:
+        lines.append(
+            f"- evidence: **{history.evidence}**, line-level: an `AI-Owned` / `AI-Unowned` "
+            f"line of commit `{(history.claim_commit or history.commit)[:10]}` names these lines"
+        )
     if region.created_at > 0:
         lines.append(f"- recorded: {format_age(now - region.created_at)}")
     ownership = state.ownership

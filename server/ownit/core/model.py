@@ -26,6 +26,58 @@ CONFIDENCE: dict[Source, float] = {
     Source.HEURISTIC: 0.4,
 }
 
+
+class Evidence(StrEnum):
+    """How sure ownit is that a line is AI-written, most certain first (docs/data-model.md).
+
+    ``exact``: something saw the AI write these very lines (an agent hook, an accepted
+    inline completion or chat edit, a person marking them, an ``AI-Owned`` /
+    ``AI-Unowned`` line naming them); ``corroborated``: a statement about the whole commit
+    that the tool writes when it wrote code (a co-author or ``Assisted-by`` trailer naming
+    a tool, an author that is a known bot); ``inferred``: a guess (a large single
+    insertion, a trailer a tool also writes on commits with no AI code in them)."""
+
+    EXACT = "exact"
+    CORROBORATED = "corroborated"
+    INFERRED = "inferred"
+
+    @property
+    def rank(self) -> int:
+        """Larger is more certain."""
+        return _EVIDENCE_RANK[self]
+
+    def at_least(self, other: Evidence) -> bool:
+        return self.rank >= other.rank
+
+
+_EVIDENCE_RANK = {Evidence.INFERRED: 0, Evidence.CORROBORATED: 1, Evidence.EXACT: 2}
+
+SOURCE_EVIDENCE: dict[Source, Evidence] = {
+    Source.AGENT_HOOK: Evidence.EXACT,
+    Source.INLINE_COMPLETION: Evidence.EXACT,
+    Source.CHAT_EDIT: Evidence.EXACT,
+    Source.MANUAL: Evidence.EXACT,
+    Source.COMMIT_TRAILER: Evidence.CORROBORATED,
+    Source.HEURISTIC: Evidence.INFERRED,
+}
+
+
+def evidence_of_source(source: Source | str) -> Evidence:
+    """The evidence class of a region's source; a source this ownit does not know is read
+    as ``heuristic`` (inferred)."""
+    try:
+        return SOURCE_EVIDENCE[Source(source)]
+    except ValueError:
+        return Evidence.INFERRED
+
+
+def evidence_of_pattern(pattern_evidence: str) -> Evidence:
+    """The evidence class of an ``ai_commit_patterns`` match: ``corroborated`` for a
+    pattern the tool writes when it wrote code, ``inferred`` for a ``weak`` one (the tool
+    also writes it on commits with no AI code, like VS Code's Copilot trailer)."""
+    return Evidence.CORROBORATED if pattern_evidence == "corroborated" else Evidence.INFERRED
+
+
 KNOWN_TOOLS = ("copilot", "claude-code", "cursor", "aider", "codex", "gemini", "manual", "unknown")
 
 
@@ -77,6 +129,15 @@ class Region:
     @property
     def line_count(self) -> int:
         return self.end_line - self.first_line
+
+    @property
+    def evidence(self) -> Evidence:
+        """How sure ownit is that the lines are AI-written: from the region's source."""
+        return evidence_of_source(self.source)
+
+    def overlaps(self, first: int, end: int) -> bool:
+        """Whether the region holds any of lines ``first`` .. ``end - 1``."""
+        return self.first_line < end and first < self.end_line
 
     def display_lines(self) -> str:
         """1-based inclusive lines as people count them: ``5-6``, or ``25`` for one line

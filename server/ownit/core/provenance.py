@@ -21,6 +21,15 @@ How a line is resolved:
 
 An ``AI-Owned`` claim found for the same code (path and fingerprint) in a later commit
 owns an unowned line too; the claim's commit is then that later commit.
+
+Renames and moves are followed: git blame gives each line's path in its introducing commit
+(with ``-M``/``-C``, lines moved or copied from other files too), and claims made on any
+of the paths the blamed lines came from count as claims on the file.
+
+Every AI-written line says how it is known (:class:`ownit.core.model.Evidence`): a claim
+line names it (``exact``, scope ``line``), or the commit's attribution covers the whole
+commit (scope ``commit``; ``corroborated``, or ``inferred`` for a ``weak`` pattern) — then
+the trailer says that the commit is AI-assisted, not that this very line was AI-written.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from dataclasses import dataclass, field
 from ownit.core import attribution
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
+from ownit.core.model import Evidence
 from ownit.core.policy import AiCommitMatch, Policy
 
 UNCOMMITTED = "0" * 40
@@ -110,6 +120,15 @@ class CommitClaims:
     claims: tuple[tr.ClaimLine, ...] = ()
     ai_tool: str | None = None  # the tool when the commit is AI-assisted ("" = unknown)
     ai_reason: str = ""
+    ai_evidence: str = ""  # the commit-level attribution's Evidence value ("" = none)
+
+    @property
+    def commit_evidence(self) -> Evidence:
+        """The evidence class of the commit-level attribution (corroborated by default)."""
+        try:
+            return Evidence(self.ai_evidence)
+        except ValueError:
+            return Evidence.CORROBORATED
 
     @property
     def ai(self) -> bool:
@@ -130,24 +149,32 @@ class ClaimIndex:
         self._by_path = None
 
     def find_owner(
-        self, path: str, fp: str, after: int = -1, invalid: InvalidWhy = all_valid
+        self,
+        path: str,
+        fp: str,
+        after: int = -1,
+        *,
+        aliases: Iterable[str] = (),
+        invalid: InvalidWhy = all_valid,
     ) -> tuple[CommitClaims, tr.ClaimLine] | None:
-        """The latest valid ``AI-Owned`` claim for this code (path and fingerprint) in a
-        commit later than position ``after``."""
+        """The latest valid ``AI-Owned`` claim for this code (path, or one of the other
+        names ``aliases`` the file had, and fingerprint) in a commit later than position
+        ``after``; ``invalid`` says which claims are invalid (those own nothing)."""
         best: tuple[CommitClaims, tr.ClaimLine] | None = None
-        for entry in self._code_index().get((path, fp), ()):
-            if entry.order <= after:
-                continue
-            for claim in entry.claims:
-                if (
-                    claim.owned
-                    and claim.path == path
-                    and claim.fingerprint == fp
-                    and not invalid(entry.sha, claim)
-                ):
-                    if best is None or entry.order > best[0].order:
-                        best = (entry, claim)
-                    break
+        for name in dict.fromkeys((path, *aliases)):
+            for entry in self._code_index().get((name, fp), ()):
+                if entry.order <= after:
+                    continue
+                for claim in entry.claims:
+                    if (
+                        claim.owned
+                        and claim.path == name
+                        and claim.fingerprint == fp
+                        and not invalid(entry.sha, claim)
+                    ):
+                        if best is None or entry.order > best[0].order:
+                            best = (entry, claim)
+                        break
         return best
 
     def claims_for_path(self, path: str) -> list[tuple[CommitClaims, tr.ClaimLine]]:
@@ -200,6 +227,11 @@ class LineProvenance:
     claim_commit: str | None = None  # the commit carrying the claim
     claim: tr.ClaimLine | None = None
     how: str = ""  # "claim", "later-claim", "moved-claim", "ai-commit", "" (human/unknown)
+    evidence: str = ""  # an Evidence value for an AI line, "" for the others
+    # "line": a claim line names this line; "commit": the commit's attribution covers all
+    # the lines it added, this one among them (see ``commit_reason``); "" for human lines.
+    scope: str = ""
+    commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
     # Why the claim shown is invalid ("": it is valid, or there is none): the line is not
     # owned, whatever the claim says (core.claim_validity).
     invalid: str = ""
@@ -234,9 +266,22 @@ class LineProvenance:
                 "fingerprint": self.claim.fingerprint,
             },
             "how": self.how or None,
+            "evidence": self.evidence or None,
+            "scope": self.scope or None,
+            "commitAttribution": self.commit_reason or None,
             "invalid": self.invalid or None,
             "coOwners": list(self.co_owners),
         }
+
+    @property
+    def evidence_label(self) -> str:
+        """How the line is known, in words: ``exact, line-level claim`` or
+        ``corroborated, commit-level: <what matched>``; "" for a human line."""
+        if not self.ai:
+            return ""
+        if self.scope == "commit":
+            return f"{self.evidence}, commit-level"
+        return f"{self.evidence}, {self.scope or 'line'}-level"
 
 
 def _located(
@@ -315,16 +360,22 @@ def resolve(
     offset = lines[0].line - 1
     normalized = [normalize_line(bl.text) for bl in lines]
     windows = _WindowCache(normalized)
+    # The names the file's lines had where they were written (renames and moves, as
+    # git blame followed them): claims on any of them speak for this file.
+    names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
     # Claims located in the current text, latest first: (start, end) in file lines.
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
-    for entry, claim in index.claims_for_path(path):
-        where = _located(claim, normalized, offset, windows)
-        if where is not None:
-            located.append((where[0], where[1], entry, claim))
+    for name in names:
+        for entry, claim in index.claims_for_path(name):
+            where = _located(claim, normalized, offset, windows)
+            if where is not None:
+                located.append((where[0], where[1], entry, claim))
+    if len(names) > 1:
+        located.sort(key=lambda item: -item[2].order)
 
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, invalid))
+        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
     return out
 
 
@@ -332,6 +383,7 @@ def _resolve_line(
     bl: BlameLine,
     index: ClaimIndex,
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+    names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
     base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
@@ -372,7 +424,9 @@ def _resolve_line(
     if claim is not None and claim_entry is not None:
         owner_entry, owner_claim = claim_entry, claim
         if not claim.owned:
-            later = index.find_owner(claim.path, claim.fingerprint, claim_entry.order, invalid)
+            later = index.find_owner(
+                claim.path, claim.fingerprint, claim_entry.order, aliases=names, invalid=invalid
+            )
             if later is not None:
                 owner_entry, owner_claim = later
                 how = "later-claim"
@@ -390,13 +444,16 @@ def _resolve_line(
             claim_commit=owner_entry.sha,
             claim=owner_claim,
             how=how,
+            evidence=Evidence.EXACT.value,
+            scope="line",
             co_owners=_co_owners(bl, located, owner_claim, invalid) if owner_claim.owned else (),
         )
     if rejected is not None:
-        # Only an invalid claim speaks for the line: it said an AI wrote it, and owns
-        # nothing (a later valid claim for the same code still can).
+        # Only an invalid claim speaks for the line: it said an AI wrote it (a claim line
+        # names it: exact), and owns nothing (a later valid claim for the same code, under
+        # any of the file's names, still can).
         bad_entry, bad, why, bad_how = rejected
-        later = index.find_owner(bad.path, bad.fingerprint, -1, invalid)
+        later = index.find_owner(bad.path, bad.fingerprint, -1, aliases=names, invalid=invalid)
         if later is not None:
             return LineProvenance(
                 bl.line,
@@ -412,6 +469,8 @@ def _resolve_line(
                 claim_commit=later[0].sha,
                 claim=later[1],
                 how="later-claim",
+                evidence=Evidence.EXACT.value,
+                scope="line",
             )
         return LineProvenance(
             bl.line,
@@ -425,6 +484,8 @@ def _resolve_line(
             claim_commit=bad_entry.sha,
             claim=bad,
             how=bad_how,
+            evidence=Evidence.EXACT.value,
+            scope="line",
             invalid=why,
         )
     if entry is not None and entry.ai:
@@ -439,6 +500,9 @@ def _resolve_line(
             ai=True,
             tool=entry.ai_tool or None,
             how="ai-commit",
+            evidence=entry.commit_evidence.value,
+            scope="commit",
+            commit_reason=entry.ai_reason,
         )
     return base
 
@@ -486,6 +550,9 @@ class HistoryRun:
     owner_email: str | None
     rationale: str
     claim_commit: str | None
+    evidence: str = Evidence.CORROBORATED.value  # of its lines (LineProvenance.evidence)
+    scope: str = "commit"  # "line": claim lines name them; "commit": the commit's trailer
+    commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
     invalid: str = ""  # why the claim of these lines is invalid ("": none is)
 
     @property
@@ -511,6 +578,8 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
             and last.owned == line.owned
             and last.owner_email == line.owner_email
             and last.claim_commit == line.claim_commit
+            and last.evidence == (line.evidence or Evidence.CORROBORATED.value)
+            and last.scope == (line.scope or "commit")
             and last.invalid == line.invalid
         ):
             runs[-1] = HistoryRun(
@@ -522,6 +591,9 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
                 last.owner_email,
                 last.rationale,
                 last.claim_commit,
+                last.evidence,
+                last.scope,
+                last.commit_reason,
                 last.invalid,
             )
             continue
@@ -535,6 +607,9 @@ def history_runs(lines: Sequence[LineProvenance]) -> list[HistoryRun]:
                 line.owner_email,
                 line.rationale,
                 line.claim_commit,
+                line.evidence or Evidence.CORROBORATED.value,
+                line.scope or "commit",
+                line.commit_reason,
                 line.invalid,
             )
         )

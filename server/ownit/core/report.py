@@ -19,7 +19,14 @@ How lines are counted:
   accept, a missing signature where the policy asks for one, ...): such a claim owns
   nothing, and is never counted as owned. Code with a valid claim is counted as that
   claim says; its invalid claims are listed (``regions`` with status ``invalid``) but its
-  lines are counted once.
+  lines are counted once;
+- renames and moves are followed (``renames``, per commit): a claim on the renamed file
+  is about the same code as one on its old name (valid claims and invalid ones alike);
+- every AI-written line has an evidence class (``Report.evidence``): claimed lines
+  (owned, unowned or invalid) are ``exact`` (a claim line names them); unclaimed ones
+  are known only from the commit's attribution, which covers the whole commit
+  (commit-level: ``corroborated``, or ``inferred`` for a ``weak`` pattern), not line by
+  line.
 
 ``Report.history`` holds the same three numbers as they stood after each commit of the
 range (range order), with the commit's time: what the share over time is drawn from.
@@ -29,10 +36,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ownit.core import trailers as tr
 from ownit.core.claim_validity import ClaimJudgement
 from ownit.core.columns import table
+from ownit.core.model import Evidence
 from ownit.core.printable import printable
 from ownit.core.tip_view import INVALID, UNOWNED, Counts, TipRegion, TipView
 from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
@@ -54,6 +63,13 @@ class Code:
     owned: bool = False
     owners: list[str] = field(default_factory=list)  # e-mails, in claim order
     rationale: str = ""  # of the latest AI-Owned claim
+    renamed_to: str | None = None  # the file's name after later renames (None: same)
+
+    @property
+    def current_path(self) -> str:
+        """The file the code is in after the range's renames."""
+        return self.renamed_to or self.path
+
     purpose: str = ""  # the purpose tag of the latest AI-Owned claim ("" when none)
     invalid: str = ""  # why its (only) claims are invalid: it is not owned
 
@@ -79,6 +95,9 @@ class Code:
             "purpose": (self.purpose or None) if self.owned else None,
             "commit": self.commit,
             "invalid": self.invalid or None,
+            "renamedTo": self.renamed_to,
+            "evidence": Evidence.EXACT.value,
+            "scope": "line",
         }
 
 
@@ -183,6 +202,9 @@ class Report:
     tools: list[ToolRow] = field(default_factory=list)  # most commits first
     at_tip: list[UnownedAtTip] = field(default_factory=list)
     history: list[Snapshot] = field(default_factory=list)  # one per commit, range order
+    # AI-written lines by evidence class: claimed lines are exact, unclaimed ones carry
+    # their commit's (commit-level) class.
+    evidence: dict[str, int] = field(default_factory=lambda: {kind.value: 0 for kind in Evidence})
     # The AI-written lines present at the tip, through blame (None: not computed).
     tip: TipView | None = None
 
@@ -199,6 +221,7 @@ class Report:
             "aiAssistedCommitsWithoutClaims": self.ai_commits_without_claims,
             "shallowCommitsSkipped": self.shallow_skipped,
             "lines": self.lines.to_json(),
+            "linesByEvidence": dict(self.evidence),
             "tools": [row.to_json() for row in self.tools],
             "owners": [row.to_json() for row in self.owners],
             "paths": [row.to_json() for row in self.paths],
@@ -218,15 +241,21 @@ def _tip_json(item: UnownedAtTip) -> dict[str, object]:
         "fingerprint": item.claim.fingerprint,
         "commit": item.commit.sha,
         "subject": subject_of(item.commit),
+        "evidence": Evidence.EXACT.value,
     }
 
 
 def unowned_claims(
-    commits: Sequence[CommitLike], claims: Mapping[str, Sequence[tr.ClaimLine]]
+    commits: Sequence[CommitLike],
+    claims: Mapping[str, Sequence[tr.ClaimLine]],
+    renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> UnownedTracker:
-    """The tracker of the range's claims, fed in range order (oldest commit first)."""
+    """The tracker of the range's claims, fed in range order (oldest commit first),
+    following each commit's ``renames`` (``(old, new)``)."""
     tracker = UnownedTracker()
     for commit in commits:
+        if renames:
+            tracker.rename(renames.get(commit.sha, ()))
         for claim in claims.get(commit.sha, ()):
             tracker.see(commit, claim)
     return tracker
@@ -257,6 +286,7 @@ def build(
     *,
     tracker: UnownedTracker | None = None,
     shallow_skipped: int = 0,
+    renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     invalid: Mapping[tuple[str, tr.ClaimLine], ClaimJudgement] | None = None,
 ) -> Report:
     """The report of ``commits`` (oldest first). ``unclaimed``: per AI-assisted commit and
@@ -264,14 +294,16 @@ def build(
     judgement of each invalid claim (by commit); they own nothing, and their code is
     counted as the code the claimed lines really are (a forged fingerprint names none).
     ``tracker``: the one :func:`unowned_claims` gave for these commits' valid claims
-    (built here when not given)."""
+    (built here when not given). ``renames``: per commit, the files it renamed
+    (``(old, new)``), which claimed code (valid or not) follows."""
+    renames = renames or {}
     bad = invalid or {}
     valid_claims = {
         sha: tuple(c for c in claims if (sha, c) not in bad)
         for sha, claims in prepared.claims.items()
     }
     if tracker is None:
-        tracker = unowned_claims(commits, valid_claims)
+        tracker = unowned_claims(commits, valid_claims, renames)
     report = Report(commits=len(commits), shallow_skipped=shallow_skipped)
     report.at_tip = list(at_tip)
     tools: dict[str, ToolRow] = {}
@@ -298,6 +330,13 @@ def build(
     assisted = prepared.assisted
     for commit in commits:
         sha = commit.sha
+        moves = dict(renames.get(sha, ()))
+        if moves:
+            codes, standing = _follow(codes, moves), _follow(standing, moves)
+            rejected = _follow(rejected, moves)
+            for moved in (*codes.values(), *rejected.values()):
+                if moved.current_path in moves:
+                    moved.renamed_to = moves[moved.current_path]
         claims = prepared.claims.get(sha, ())
         ai = sha in assisted
         report.ai_commits += ai
@@ -326,6 +365,7 @@ def build(
             if code is None:
                 code = codes[key] = Code(claim.path, claim.fingerprint, 0, 0, "", sha)
             code.first, code.last, code.commit = claim.first, claim.last, sha
+            code.path, code.renamed_to = claim.path, None
             code.tool = claim.tool or code.tool
             if claim.owned:
                 email = claim.owner_email or ""
@@ -350,14 +390,16 @@ def build(
             report.lines.unclaimed += count
             tool_row(names[0] if names else UNKNOWN_TOOL).lines.unclaimed += count
             unclaimed_now += count
+            kind = prepared.ai_evidence.get(sha, Evidence.CORROBORATED)
+            report.evidence[kind.value] = report.evidence.get(kind.value, 0) + count
         report.history.append(Snapshot(sha, commit.time, owned_now, unowned_now, unclaimed_now))
 
     owners: dict[str, OwnerRow] = {}
     for code in codes.values():
-        code.owned = not tracker.is_unowned(code.path, code.fingerprint)
+        code.owned = not tracker.is_unowned(code.current_path, code.fingerprint)
         if code.owned and not code.owners:
             code.owned = False  # only AI-Unowned claims can leave a code here; be safe
-        row = path_row(code.path)
+        row = path_row(code.current_path)
         tool = tool_row(code.tool or UNKNOWN_TOOL)
         if code.owned:
             row.lines.owned += code.lines
@@ -370,18 +412,20 @@ def build(
                     owner = owners[email.casefold()] = OwnerRow(email)
                 owner.regions += 1
                 owner.lines += code.lines
-                owner.paths.add(code.path)
+                owner.paths.add(code.current_path)
         else:
             row.lines.unowned += code.lines
             report.lines.unowned += code.lines
             tool.lines.unowned += code.lines
+        report.evidence[Evidence.EXACT.value] += code.lines
 
     for key, code in rejected.items():
         if key in codes:
             continue  # a valid claim speaks for this code: counted as it says
-        path_row(code.path).lines.invalid += code.lines
+        path_row(code.current_path).lines.invalid += code.lines
         report.lines.invalid += code.lines
         tool_row(code.tool or UNKNOWN_TOOL).lines.invalid += code.lines
+        report.evidence[Evidence.EXACT.value] += code.lines  # a claim line names them
         codes[key] = code
 
     report.codes = sorted(codes.values(), key=lambda c: (c.path, c.first, c.fingerprint))
@@ -389,6 +433,37 @@ def build(
     report.paths = sorted(paths.values(), key=lambda p: (-p.lines.total, p.path))
     report.tools = sorted(tools.values(), key=lambda t: (-t.commits, -t.lines.total, t.tool))
     return report
+
+
+_V = TypeVar("_V")
+
+
+def _follow(
+    by_code: dict[tuple[str, str], _V], moves: Mapping[str, str]
+) -> dict[tuple[str, str], _V]:
+    """``by_code`` with each key's path under the name ``moves`` (old -> new) gives it;
+    when two keys meet, the one already under the new name is kept."""
+    out: dict[tuple[str, str], _V] = {}
+    for (path, fp), value in by_code.items():
+        if path not in moves:
+            out[(path, fp)] = value
+    for (path, fp), value in by_code.items():
+        if path in moves:
+            out.setdefault((moves[path], fp), value)
+    return out
+
+
+def evidence_text(report: Report) -> str:
+    """The AI-written lines by evidence class, in words."""
+    found = report.evidence
+    exact = found.get(Evidence.EXACT.value, 0)
+    corroborated = found.get(Evidence.CORROBORATED.value, 0)
+    inferred = found.get(Evidence.INFERRED.value, 0)
+    return (
+        f"evidence: exact {exact} (claim lines name them), corroborated {corroborated} and "
+        f"inferred {inferred} (commit-level: the commit's trailer or author attributes all "
+        "the lines it added, not line by line)"
+    )
 
 
 # --------------------------------------------------------------------------- rendering
@@ -472,6 +547,7 @@ def _summary(report: Report) -> list[str]:
         f"AI-written lines: {lines.total} — owned {lines.owned} ({_share(lines)}), "
         f"committed unowned {lines.unowned}, in AI-assisted commits with no claim "
         f"{lines.unclaimed}, with only invalid claims {lines.invalid}",
+        evidence_text(report),
     ]
     if report.shallow_skipped:
         out.append(
@@ -710,6 +786,10 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         f"| committed unowned (`AI-Unowned`) | {lines.unowned} |",
         f"| in AI-assisted commits with no claim | {lines.unclaimed} |",
         f"| claimed only by invalid claims (not owned) | {lines.invalid} |",
+        f"| evidence: exact (claim lines) | {report.evidence.get('exact', 0)} |",
+        "| evidence: corroborated (commit-level: the commit's trailer, not line by line) | "
+        f"{report.evidence.get('corroborated', 0)} |",
+        f"| evidence: inferred (commit-level, weak) | {report.evidence.get('inferred', 0)} |",
         f"| committed unowned, still at the tip | {_plural(len(report.at_tip), 'region')} |",
     ]
     if report.shallow_skipped:

@@ -246,7 +246,17 @@ def summary(page: ReportPage) -> Section:
         "<dt>Committed unowned</dt><dd>Committed with an <code>AI-Unowned</code> claim and "
         "not owned since.</dd>"
         "<dt>Unclaimed</dt><dd>Lines an AI-assisted commit added without any claim for "
-        "them.</dd></dl>"
+        "them. Its trailer or author attributes the whole commit to an AI tool "
+        "(commit-level): it does not say which of its lines an AI wrote.</dd></dl>"
+    )
+    by = report.evidence
+    html.append(
+        '<p class="note">Evidence: '
+        f"{_num(by.get('exact', 0))} exact (a claim line names the lines), "
+        f"{_num(by.get('corroborated', 0))} corroborated (commit-level: a co-author or "
+        "<code>Assisted-by</code> trailer naming a tool, a known bot author) and "
+        f"{_num(by.get('inferred', 0))} inferred (commit-level: a trailer a tool also "
+        "writes without AI code).</p>"
     )
     if report.shallow_skipped:
         html.append(

@@ -56,6 +56,10 @@ class TipRegion:
     code: str = ""  # invalid: the problem code (as ``ownit verify`` names it)
     required: bool = True  # the policy asks for this code to be owned
     rule: str = "defaults"  # the policy rule that applies to the path
+    # How the lines are known to be AI-written (core.model.Evidence: exact for a claim
+    # line, the commit's class for a commit-level attribution); "" for a claim judged
+    # invalid that no AI-assisted commit backs.
+    evidence: str = ""
 
     @property
     def lines(self) -> int:
@@ -85,6 +89,7 @@ class TipRegion:
             "code": self.code or None,
             "required": self.required,
             "rule": self.rule,
+            "evidence": self.evidence or None,
         }
 
     @classmethod
@@ -109,6 +114,7 @@ class TipRegion:
             code=text("code") or "",
             required=bool(data.get("required", True)),
             rule=text("rule") or "defaults",
+            evidence=text("evidence") or "",
         )
 
 
@@ -247,7 +253,16 @@ def split_index(
         for claim in entry.claims:
             judged = judgements.get(claim_key(entry.sha, claim))
             (good if judged is not None and judged.valid else bad).append(claim)
-        valid.add(CommitClaims(entry.sha, entry.order, tuple(good), entry.ai_tool, entry.ai_reason))
+        valid.add(
+            CommitClaims(
+                entry.sha,
+                entry.order,
+                tuple(good),
+                entry.ai_tool,
+                entry.ai_reason,
+                entry.ai_evidence,
+            )
+        )
         if bad:
             invalid.add(CommitClaims(entry.sha, entry.order, tuple(bad)))
     return valid, invalid
@@ -265,6 +280,7 @@ class _Line:
     claim: tr.ClaimLine | None
     how: str
     judgement: Judgement | None
+    evidence: str = ""
 
     def joins(self, other: _Line) -> bool:
         return (
@@ -275,6 +291,7 @@ class _Line:
             and other.owner == self.owner
             and other.claim_commit == self.claim_commit
             and other.claim == self.claim
+            and other.evidence == self.evidence
         )
 
 
@@ -295,6 +312,7 @@ def _classify(
             valid.claim,
             valid.how,
             None,
+            valid.evidence,
         )
     bad = invalid if invalid is not None and invalid.claim is not None else None
     if bad is not None and bad.claim is not None and (bad.claim.owned or not valid.ai):
@@ -310,6 +328,7 @@ def _classify(
             bad.claim,
             bad.how,
             judged,
+            valid.evidence,
         )
     if valid.ai:
         return _Line(
@@ -323,6 +342,7 @@ def _classify(
             valid.claim,
             valid.how,
             None,
+            valid.evidence,
         )
     return None
 
@@ -378,6 +398,7 @@ def file_regions(
                 code="" if head.status != INVALID or judged is None else judged.code,
                 required=head.status == OWNED or required(head.commit),
                 rule=rule,
+                evidence=head.evidence,
             )
         )
     return out

@@ -22,7 +22,9 @@ worth knowing but not wrong have ``info``):
   lines are exactly its AI-written lines;
 - ``AI-Unowned`` code still at the range's tip with no later ``AI-Owned`` claim for the
   same code (path and fingerprint) in the range; in a path whose rule says
-  ``commit: block`` the commit carrying it is reported instead;
+  ``commit: block`` the commit carrying it is reported instead. Renames and moves (``git
+  mv``, with or without edits) are followed: code claimed on a file a later commit renames
+  is looked for under its new name, and a claim there owns it;
 - ``second_owner`` / ``codeowner`` rules, over every valid claim for the same code in the
   range (a later claim-only commit by a second person counts), for code still at the tip;
 - ``ai: forbidden``: any AI-written line a commit states or adds in such a path, owned or
@@ -31,7 +33,8 @@ worth knowing but not wrong have ``info``):
 
 Excluded paths and paths with ``require_ownership: false`` ask for no claims; commits
 before a path's ``history_since`` are not asked for claims either (claims they carry are
-still checked).
+still checked), and neither is a commit-level attribution with less evidence than the
+path's ``min_evidence`` (a ``weak`` pattern is ``inferred``, any other ``corroborated``).
 
 Each problem's ``fix`` is a command to run in a working tree at the tip (line numbers
 carried to the tip): a claim-only commit, ``ownit claim … --commit``, with a ``# …``
@@ -54,7 +57,7 @@ from ownit.core.attribution import exact_anywhere
 from ownit.core.claim_validity import ClaimJudgement, Problem, judge_claim
 from ownit.core.later_claims import LaterClaim, TipLines, covered_lines
 from ownit.core.linemap import find_fingerprint
-from ownit.core.model import Source
+from ownit.core.model import Evidence, Source, evidence_of_pattern
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
 from ownit.core.policy.approval import AiUse
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
@@ -163,6 +166,8 @@ class Prepared:
     ai: dict[str, str] = field(default_factory=dict)
     # commit -> tool or tool:model, as its ai_commit_patterns match names it ("" = unknown)
     ai_tools: dict[str, str] = field(default_factory=dict)
+    # commit -> the evidence class of its commit-level attribution
+    ai_evidence: dict[str, Evidence] = field(default_factory=dict)
     # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
     # are their AI-written lines.
     exact: set[str] = field(default_factory=set)
@@ -206,6 +211,7 @@ def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
         if found is not None and len(commit.parents) <= 1:
             prepared.ai[commit.sha] = found.reason
             prepared.ai_tools[commit.sha] = found.attribution
+            prepared.ai_evidence[commit.sha] = evidence_of_pattern(found.evidence)
     return prepared
 
 
@@ -244,6 +250,22 @@ class UnownedTracker:
     def __init__(self) -> None:
         self._pending: dict[tuple[str, str], tuple[CommitLike, tr.ClaimLine]] = {}
 
+    def rename(self, moves: Iterable[tuple[str, str]]) -> None:
+        """One commit's renames (``(old, new)``, see ``history.renames``): code pending
+        under an old name is pending under the new one (a claim there owns it). Call it
+        before :meth:`see` for that commit's claims."""
+        moved = dict(moves)
+        if not moved:
+            return
+        pending: dict[tuple[str, str], tuple[CommitLike, tr.ClaimLine]] = {}
+        for (path, fp), (commit, claim) in self._pending.items():
+            new = moved.get(path)
+            if new is not None:
+                claim = replace(claim, path=new)
+                path = new
+            pending.setdefault((path, fp), (commit, claim))
+        self._pending = pending
+
     def see(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
         """Record one claim; True when it starts an unowned stretch of its code."""
         key = (claim.path, claim.fingerprint)
@@ -259,7 +281,8 @@ class UnownedTracker:
         return (path, fp) in self._pending
 
     def pending(self) -> list[tuple[CommitLike, tr.ClaimLine]]:
-        """The claim that left each still-unowned code unowned, in the order first seen."""
+        """The claim that left each still-unowned code unowned, in the order first seen;
+        its path is the code's file as the last rename left it."""
         return list(self._pending.values())
 
 
@@ -302,6 +325,29 @@ class _AiUses:
         found = set(numbers)
         if found:
             self.lines.setdefault(path, {}).setdefault(tool, set()).update(found)
+
+
+def _renamed(key: tuple[str, str], moves: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """``(path, fingerprint)`` under the name one commit's renames gave the file."""
+    new = dict(moves).get(key[0])
+    return key if new is None else (new, key[1])
+
+
+def _renamed_groups(
+    groups: dict[tuple[str, str], _Group], moves: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], _Group]:
+    out: dict[tuple[str, str], _Group] = {}
+    for key, group in groups.items():
+        new = _renamed(key, moves)
+        if new != key and group.claim is not None:
+            group.claim = replace(group.claim, path=new[0])
+        target = out.get(new)
+        if target is None:
+            out[new] = group
+        else:
+            target.owners |= group.owners
+            target.commit, target.claim = group.commit, group.claim
+    return out
 
 
 @dataclass(slots=True)
@@ -350,6 +396,7 @@ class Verifier:
         gitattributes_text: str | None = None,
         after_revision: Mapping[str, frozenset[str]] | None = None,
         shallow: frozenset[str] = frozenset(),
+        renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
         published: frozenset[str] = frozenset(),
         signatures: Signatures | None = None,
     ) -> None:
@@ -363,6 +410,7 @@ class Verifier:
         self.gitattributes_text = gitattributes_text
         self.after_revision = after_revision or {}
         self.shallow = shallow
+        self.renames = renames or {}
         self.signatures = signatures
         # Every claim's judgement (core.claim_validity), by commit and claim.
         self.judgements: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
@@ -442,6 +490,11 @@ class Verifier:
         # Problems with claim lines: (position of their commit, finding index).
         claim_problems: list[tuple[int, int]] = []
         for order, commit in enumerate(commits):
+            moves = self.renames.get(commit.sha, ())
+            if moves:
+                unowned.rename(moves)
+                blocked = {_renamed(key, moves) for key in blocked}
+                groups = _renamed_groups(groups, moves)
             covered: dict[str, set[int]] = {}  # path -> 1-based lines valid claims cover
             uses = _AiUses()
             for claim in prepared.claims.get(commit.sha, ()):
@@ -488,7 +541,10 @@ class Verifier:
             if why is not None:
                 ai_checks.append((order, commit, why, covered))
         for order, commit, why, covered in ai_checks:
-            self._check_ai_commit(commit, why, added.get(commit.sha, {}), covered, later, order)
+            evidence = prepared.ai_evidence.get(commit.sha, Evidence.CORROBORATED)
+            self._check_ai_commit(
+                commit, why, added.get(commit.sha, {}), covered, later, order, evidence
+            )
         self._supersede(claim_problems, later)
         self._check_pending(unowned.pending(), blocked)
         self._check_groups(groups)
@@ -652,6 +708,7 @@ class Verifier:
         covered: Mapping[str, set[int]],
         later: Mapping[str, Sequence[LaterClaim]],
         order: int,
+        evidence: Evidence = Evidence.CORROBORATED,
     ) -> None:
         if commit.sha in self.shallow:
             self._add(
@@ -669,6 +726,8 @@ class Verifier:
         for path in sorted(added):
             if not self.asks_claims(path, commit) or self.rule(path).forbids_ai:
                 continue  # (AI code in a forbidden path is an ai-forbidden finding)
+            if not self.rule(path).requires_evidence(evidence):
+                continue  # min_evidence: a commit-level attribution this weak asks no claim
             claimed = covered.get(path, set())
             lines = [n for n in added[path] if n not in claimed]
             if not lines or not self.rule(path).counts_source(Source.COMMIT_TRAILER, len(lines)):
@@ -717,8 +776,8 @@ class Verifier:
                 ranges[0][0],
                 ranges[0][1],
                 f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
-                f"{path} ({_range_text(ranges)}) {some}: such a commit makes every line it"
-                " adds AI-written",
+                f"{path} ({_range_text(ranges)}) {some}: the attribution is commit-level"
+                f" ({evidence} evidence), so every line the commit adds counts as AI-written",
                 self._own_fix(
                     commit,
                     path,

@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
+from ownit.core.model import evidence_of_pattern
 from ownit.core.policy import Policy
 from ownit.core.provenance import (
     AiCommitDetector,
@@ -34,9 +35,16 @@ class BlameError(GitError):
 
 
 def start_blame(
-    cwd: Path, path: str, ranges: Sequence[str] = (), contents: bytes | None = None
+    cwd: Path,
+    path: str,
+    ranges: Sequence[str] = (),
+    contents: bytes | None = None,
+    moves: Sequence[str] = (),
 ) -> subprocess.Popen[bytes]:
+    """``moves``: git blame's ``-M``/``-C`` options (``-M``, ``-M20``, ``-C``, ``-CC``…),
+    which follow lines moved within the file or from other files."""
     args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
+    args += list(moves)
     for spec in ranges:
         args += ["-L", spec]
     if contents is not None:
@@ -111,6 +119,7 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
         claims=claims,
         ai_tool=None if match is None else match.attribution,
         ai_reason="" if match is None else match.reason,
+        ai_evidence="" if match is None else evidence_of_pattern(match.evidence).value,
     )
 
 

@@ -5,7 +5,7 @@ language server).
 The file is a short header — magic, format version, the Python version that wrote it
 (``marshal``'s format is Python's own), the SHA-256 of the body — then a ``marshal``
 body: HEAD, the policy key, the count of commits read, the entries by commit
-(``sha -> (order, tool, reason, claims)``) and, per path, which (commit, claim) pairs
+(``sha -> (order, tool, reason, claims, evidence)``) and, per path, which (commit, claim) pairs
 name it, latest first. Nothing is turned into objects on load: an entry becomes a
 :class:`CommitClaims` when a blamed line asks for its commit, a path's claims when that
 path is blamed. A file that is not exactly what this version wrote — another format,
@@ -29,13 +29,14 @@ from ownit.core.provenance import ClaimIndex, CommitClaims, InvalidWhy, all_vali
 
 INDEX_FILE = "claim-index.bin"
 OLD_INDEX_FILE = "claim-index.json"  # the format before: removed when a new one is written
-FORMAT = 4  # 3 was the JSON file; 4: this one
+FORMAT = 5  # 3 was the JSON file; 4: this one; 5: each entry's evidence class
 _MAGIC = b"OWNITCI\0"
 _PY = bytes(sys.version_info[:2])
 _HEADER = len(_MAGIC) + 2 + len(_PY) + 32
 
-# (order, ai tool or None, ai reason, ((path, first, last, fp, tool, email or None, why), ...))
-Raw = tuple[int, str | None, str, tuple[tuple[str, int, int, str, str, str | None, str], ...]]
+# (order, ai tool or None, ai reason, ((path, first, last, fp, tool, email or None, why), ...),
+#  the commit-level attribution's evidence class or "")
+Raw = tuple[int, str | None, str, tuple[tuple[str, int, int, str, str, str | None, str], ...], str]
 
 
 def to_raw(entry: CommitClaims) -> Raw:
@@ -47,17 +48,19 @@ def to_raw(entry: CommitClaims) -> Raw:
             (c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale)
             for c in entry.claims
         ),
+        entry.ai_evidence,
     )
 
 
 def _from_raw(sha: str, raw: Raw) -> CommitClaims:
-    order, tool, reason, claims = raw
+    order, tool, reason, claims, evidence = raw
     return CommitClaims(
         sha=sha,
         order=order,
         claims=tuple(tr.ClaimLine(p, a, b, fp, t, e, r) for p, a, b, fp, t, e, r in claims),
         ai_tool=tool,
         ai_reason=reason,
+        ai_evidence=evidence,
     )
 
 
@@ -115,22 +118,33 @@ class StoredClaimIndex(ClaimIndex):
         return found
 
     def find_owner(
-        self, path: str, fp: str, after: int = -1, invalid: InvalidWhy = all_valid
+        self,
+        path: str,
+        fp: str,
+        after: int = -1,
+        *,
+        aliases: Iterable[str] = (),
+        invalid: InvalidWhy = all_valid,
     ) -> tuple[CommitClaims, tr.ClaimLine] | None:
         # claims_for_path is latest first, a commit's claims in their order: the first
-        # match is the latest commit's first matching valid claim, as ClaimIndex answers
-        for entry, claim in self.claims_for_path(path):
-            if entry.order <= after:
-                break
-            if claim.owned and claim.fingerprint == fp and not invalid(entry.sha, claim):
-                return entry, claim
-        return None
+        # match is the latest commit's first matching valid claim, as ClaimIndex answers;
+        # of the file's names (a renamed file's old ones), the latest such claim
+        best: tuple[CommitClaims, tr.ClaimLine] | None = None
+        for name in dict.fromkeys((path, *aliases)):
+            for entry, claim in self.claims_for_path(name):
+                if entry.order <= after:
+                    break
+                if claim.owned and claim.fingerprint == fp and not invalid(entry.sha, claim):
+                    if best is None or entry.order > best[0].order:
+                        best = (entry, claim)
+                    break
+        return best
 
 
 def path_table(raw: Mapping[str, Raw]) -> dict[str, tuple[tuple[str, int], ...]]:
     """Per path, the (commit, claim position) pairs naming it, latest commit first."""
     by_path: dict[str, list[tuple[int, int, str, int]]] = {}
-    for sha, (order, _tool, _reason, claims) in raw.items():
+    for sha, (order, _tool, _reason, claims, _evidence) in raw.items():
         for at, claim in enumerate(claims):
             by_path.setdefault(claim[0], []).append((-order, at, sha, at))
     return {

@@ -29,17 +29,16 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ownit.core import trailers as tr
 from ownit.core.columns import line_span
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import added_lines, find_fingerprint, line_map, map_range
 from ownit.core.model import Ownership, RegionState
 from ownit.core.printable import printable
 from ownit.core.text import split_lines, strip_terminator
+from ownit.git import renames, staged
 from ownit.git import run as git
-from ownit.git import staged
 from ownit.git.repo import Repository, store_path
-from ownit.store import Store, StoreError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
+    from ownit.store import Store
 
 PENDING_FILE = "pending-commit.json"
 COMMITTED_EVENT = "committed"
@@ -150,6 +149,9 @@ def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
     path = store_path(repo)
     if not path.exists() and not path.parent.is_file():
         return None  # (a file in place of its folder is an error Store.open explains)
+    # Imported here: commit-msg with a pending plan never opens the store.
+    from ownit.store import Store
+
     store = Store.open(path, check=False)  # a git hook: see Store.open
     if store.recovery_message:
         from ownit.core.printable import printable
@@ -197,6 +199,10 @@ def committed_claims(store: Store, repo: Repository) -> set[tuple[str, str, floa
 
 def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -> Plan:
     """What the commit being made holds of the store's AI regions."""
+    # The line maps (and the re-anchoring they use) only where a plan is made: commit-msg
+    # with prepare-commit-msg's plan never needs them.
+    from ownit.core.linemap import added_lines
+
     cwd = repo.toplevel
     base = commit_base(repo, amend=amend)
     plan = Plan(base=base, amend=amend)
@@ -209,9 +215,36 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
     for state in states:
         by_path.setdefault(state.region.path, []).append(state)
     changed = set(staged.changed_paths(cwd, base))
-    specs = [f":{path}" for path in by_path]
-    specs += [f"{base}:{path}" for path in by_path if base is not None and path in changed]
-    blobs = staged.read_blobs(cwd, specs)
+
+    def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
+        specs = [f":{path}" for path in by_path]
+        specs += [
+            f"{base}:{renamed_from.get(path, path)}"
+            for path in by_path
+            if base is not None and path in changed
+        ]
+        return staged.read_blobs(cwd, specs)
+
+    blobs = read({})
+    # A file renamed or moved in what is staged (git mv, with or without edits): its
+    # regions, and their claims, follow it to its new name; its lines are compared with
+    # the old file's, so a rename alone adds none. (Asked only when a file with regions
+    # is not staged: git's rename detection costs a diff.)
+    renamed_from: dict[str, str] = {}
+    if base is not None and any(blobs.get(f":{path}") is None for path in by_path):
+        moves = renames.staged(cwd, base)
+        if amend:  # a file the amended commit added, renamed since: HEAD knows its name
+            for old, new in renames.staged(cwd, git.rev(cwd, "HEAD")).items():
+                moves.setdefault(old, new)
+        if any(old in by_path for old in moves):
+            _follow_staged_renames(repo, store, plan, moves, by_path)
+            states = [s for s in store.region_states() if s.ownership is not Ownership.DISMISSED]
+            by_path = {}
+            for state in states:
+                by_path.setdefault(state.region.path, []).append(state)
+        renamed_from = {new: old for old, new in moves.items()}
+        if renamed_from:
+            blobs = read(renamed_from)
     committed = committed_claims(store, repo)
 
     # One file that cannot be read or mapped must not cost the others their trailers: its
@@ -224,7 +257,8 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
             new_lines = staged.git_lines(staged_text)
             added: set[int] = set()
             if path in changed:
-                old_text = _decode(blobs.get(f"{base}:{path}")) if base is not None else None
+                old_path = renamed_from.get(path, path)
+                old_text = _decode(blobs.get(f"{base}:{old_path}")) if base is not None else None
                 added = (
                     set(range(len(new_lines)))
                     if old_text is None
@@ -246,6 +280,35 @@ def plan_commit(repo: Repository, store: Store | None, *, amend: bool = False) -
                 plan.problems.append(_problem(path, error, state.region.display_lines()))
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
+
+
+def _follow_staged_renames(
+    repo: Repository,
+    store: Store,
+    plan: Plan,
+    moves: dict[str, str],
+    by_path: dict[str, list[RegionState]],
+) -> None:
+    """Move the regions of files renamed in what is staged (and gone from the working
+    tree under their old name) to their new name; a note for any left behind."""
+    cwd = repo.toplevel
+    wanted = [
+        (old, new) for old, new in moves.items() if old in by_path and not (cwd / old).exists()
+    ]
+
+    def read(path: str) -> str | None:
+        text = _read_worktree(cwd / path)
+        if text is None:
+            text = _decode(staged.read_blobs(cwd, [f":{path}"]).get(f":{path}"))
+        return text
+
+    for moved in renames.follow(store, wanted, read):
+        if moved.left:
+            plan.notes.append(
+                f"{moved.left} AI-written region{'s' if moved.left != 1 else ''} of "
+                f"{tr.encode_path(moved.old)} could not be found in {tr.encode_path(moved.new)}"
+                " (renamed): they stay recorded under the old name"
+            )
 
 
 def _reraise_when_debugging() -> None:
@@ -283,6 +346,8 @@ def _pieces(
     committed: set[tuple[str, str, float]],
     maps: _Maps,
 ) -> list[Piece]:
+    from ownit.core.linemap import find_fingerprint, line_map, map_range
+
     region = state.region
     basis = store.basis_text(region.id)
     if basis is None:
@@ -349,9 +414,21 @@ def _pieces(
 def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
     """Moves an old claim line (kept from the message being amended or squashed) to where
     its code is in the staged blob, by fingerprint; drops it, with a note, when the staged
-    content no longer holds that code. When the staged file cannot be read, the line is
-    kept as it was and the problem said (a claim is never lost to ownit failing)."""
+    content no longer holds that code. A file renamed since (``git mv`` before an amend:
+    HEAD or the commit's base against what is staged) is followed to its new name. When
+    the staged file cannot be read, the line is kept as it was and the problem said (a
+    claim is never lost to ownit failing)."""
     cache: dict[str, list[str] | None] = {}
+    moves: dict[str, str] | None = None
+
+    def renamed(path: str) -> str | None:
+        nonlocal moves
+        if moves is None:
+            moves = {}
+            for base in dict.fromkeys((git.rev(repo.toplevel, "HEAD"), plan.base)):
+                for old, new in renames.staged(repo.toplevel, base).items():
+                    moves.setdefault(old, new)
+        return moves.get(path)
 
     def lines_of(path: str) -> list[str] | None:
         if path not in cache:
@@ -371,8 +448,15 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             return claim
 
     def _moved(claim: tr.ClaimLine) -> tr.ClaimLine | None:
+        from ownit.core.linemap import find_fingerprint  # only when a claim line is kept
+
         notes = plan.notes
-        lines = lines_of(claim.path)
+        path = claim.path
+        lines = lines_of(path)
+        if lines is None:
+            new = renamed(path)
+            if new is not None:
+                path, lines = new, lines_of(new)
         length = claim.last - claim.first + 1
         found = None
         if lines is not None:
@@ -384,7 +468,7 @@ def reanchorer(repo: Repository, plan: Plan) -> tr.Reanchor:
             return None
         first = found[0] + 1
         return tr.ClaimLine(
-            claim.path,
+            path,
             first,
             first + length - 1,
             claim.fingerprint,
@@ -471,10 +555,11 @@ def inherits_exact(repo: Repository, messages: list[str]) -> bool:
     AI-assisted under the working tree's policy: then their claim lines still say exactly
     which lines are AI. A message typed for a new commit is never one of them."""
     from ownit.core import attribution
-    from ownit.core.provenance import AiCommitDetector
 
     if not any(attribution.exact_anywhere(message) for message in messages):
         return False
+    from ownit.core.provenance import AiCommitDetector  # only for exact messages
+
     detector = AiCommitDetector(tree_policy(repo, None)[0])
     name = os.environ.get("GIT_AUTHOR_NAME", "")
     email = os.environ.get("GIT_AUTHOR_EMAIL", "")
@@ -628,9 +713,12 @@ class Gate:
 
 def gate(plan: Plan, policy: Policy) -> Gate:
     """Each piece under its path's rule: ``ai: forbidden`` refuses any AI piece, owned or
-    not; a tool or model outside ``tools`` / ``models`` makes even an owned piece count as
-    unowned; unowned pieces go by ``commit`` (a path whose rule needs no ownership lets
-    them through silently)."""
+    not (whatever its evidence, as the editor and verify say it); a tool or model outside
+    ``tools`` / ``models`` makes even an owned piece count as unowned; unowned pieces go by
+    ``commit`` (a path whose rule needs no ownership lets them through silently), and a
+    piece known with less evidence than the path's ``min_evidence`` (from its region's
+    source) is only warned about: it never blocks a commit for want of an owner."""
+    from ownit.core.model import evidence_of_source
     from ownit.core.policy.model import CommitGate
 
     verdict = Gate()
@@ -643,9 +731,10 @@ def gate(plan: Plan, policy: Policy) -> Gate:
         unapproved = rule.tool_problem(piece.tool)
         if piece.owned and unapproved is None:
             continue
+        enough = not piece.source or rule.requires_evidence(evidence_of_source(piece.source))
         if (unapproved is None and not rule.needs_ownership) or rule.commit is CommitGate.ALLOW:
             verdict.allow.append(piece)
-        elif rule.commit is CommitGate.BLOCK:
+        elif rule.commit is CommitGate.BLOCK and enough:
             verdict.block.append((piece, rule.origin_phrase("commit"), unapproved or ""))
         else:
             if unapproved is not None:
@@ -780,9 +869,11 @@ def warn_unowned(
     *,
     preview: str | None = None,
 ) -> None:
-    """The unowned AI lines of the commit (``unowned``: only these), each with how to
-    own it. ``preview``: the commit is not made yet (`ownit trailers`); the git command
-    that would make it."""
+    """The unowned AI lines of the commit (``unowned``: only these), each with its
+    evidence class and how to own it. ``preview``: the commit is not made yet (`ownit
+    trailers`); the git command that would make it."""
+    from ownit.core.model import evidence_of_source
+
     for note in plan.notes:
         print(f"ownit: {printable(note)}", file=out)
     if unowned is None:
@@ -798,7 +889,9 @@ def warn_unowned(
     print(head, file=out)
     for piece in unowned:
         why = " (claim is stale: the code changed after it was owned)" if piece.stale else ""
-        where = printable(f"{piece.path}:{line_span(piece.first + 1, piece.end)} ({piece.tool})")
+        evidence = f", {evidence_of_source(piece.source)} evidence" if piece.source else ""
+        span = line_span(piece.first + 1, piece.end)
+        where = printable(f"{piece.path}:{span} ({piece.tool}{evidence})")
         print(f"  {where}{why}", file=out)
     if preview is None:
         print("ownit: to own them, say why each is right, e.g.:", file=out)
@@ -867,6 +960,8 @@ def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     Python). Called before anything reads the records. Returns the plans that could not
     be recorded (a read-only or full store): they stay for the next time, and what they
     carried counts as committed meanwhile."""
+    from ownit.store import StoreError  # (imported already: the caller has a store)
+
     folder = repo.git_dir / "ownit" / COMMITTED_DIR
     try:
         files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime)

@@ -196,6 +196,41 @@ def changed_paths(job: Background, commits: Sequence[str]) -> dict[str, list[str
     return result
 
 
+def start_renames(cwd: Path, commits: Sequence[str]) -> Background:
+    """:func:`renames` started in the background (one ``git diff-tree --stdin`` run)."""
+    args = ["diff-tree", "--stdin", "-r", "-M", "-z", "--name-status", "--diff-filter=R"]
+    args += ["--no-ext-diff"]
+    return Background(args, cwd, "".join(sha + "\n" for sha in commits).encode("ascii"))
+
+
+def renames(job: Background, commits: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+    """For each commit, the files it renamed or moved (with or without edits, as git's
+    ``-M`` finds them: at least half of the file kept), ``(old, new)``, compared with its
+    first parent. Commits that renamed nothing are left out."""
+    result: dict[str, list[tuple[str, str]]] = {}
+    if not commits:
+        return result
+    wanted = set(commits)
+    tokens = job.stdout().split(b"\0")
+    current: list[tuple[str, str]] | None = None
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        at += 1
+        if not token:
+            continue
+        if len(token) == 40 and token.decode("ascii", "replace") in wanted:
+            current = result.setdefault(token.decode("ascii"), [])
+            continue
+        status = token[:1]
+        names = 2 if status in (b"R", b"C") else 1
+        paths = tokens[at : at + names]
+        at += names
+        if current is not None and status == b"R" and len(paths) == 2:
+            current.append((text(paths[0]), text(paths[1])))
+    return {sha: found for sha, found in result.items() if found}
+
+
 def added_lines(cwd: Path, commits: Sequence[str]) -> dict[str, dict[str, list[int]]]:
     """For each commit, per path (as in the commit), the 1-based lines it added compared
     with its first parent (all lines of a root commit), in one ``git diff-tree`` run.

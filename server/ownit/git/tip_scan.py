@@ -41,7 +41,7 @@ from ownit.git.claim_signing import asks_signatures
 from ownit.git.repo import GitError, Repository
 
 CACHE_FILE = "tip-view.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: regions say their evidence class
 _REGULAR_MODES = (b"100644", b"100755")
 
 

@@ -124,7 +124,11 @@ def finding_to_diagnostic(buffer: TextBuffer, finding: Finding, encoding: str | 
         "code": str(finding.code),
         "source": "ownit",
         "message": finding.message,
-        "data": {"regionId": finding.region_id},
+        "data": (
+            {"regionId": finding.region_id, "evidence": finding.evidence}
+            if finding.evidence
+            else {"regionId": finding.region_id}
+        ),
     }
 
 
@@ -148,13 +152,14 @@ def finding_to_json(buffer: TextBuffer, finding: Finding, encoding: str | None) 
     last = max(finding.first_line, min(finding.end_line, count) - 1)
     text = buffer.lines[last]
     severity = _SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning.value)
+    evidence = f', "evidence": {_json_id(finding.evidence)}' if finding.evidence else ""
     return (
         f'{{"range": {{"start": {{"line": {min(finding.first_line, count - 1)}, '
         f'"character": 0}}, "end": {{"line": {last}, '
         f'"character": {_units(text[: content_length(text)], encoding)}}}}}, '
         f'"severity": {severity}, "code": {_json_string(str(finding.code))}, '
         f'"source": "ownit", "message": {_json_string(finding.message)}, '
-        f'"data": {{"regionId": {_json_id(finding.region_id)}}}}}'
+        f'"data": {{"regionId": {_json_id(finding.region_id)}{evidence}}}}}'
     )
 
 

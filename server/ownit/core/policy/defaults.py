@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
-from ownit.core.model import Severity, Source
+from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy.approval import AiUse
 from ownit.core.policy.globs import Glob
 from ownit.core.policy.model import (
@@ -49,6 +49,7 @@ DEFAULT_SETTINGS = Settings(
     commit=CommitGate.WARN,
     sources=SourceSettings(count=DEFAULT_SOURCES, heuristic_min_lines=DEFAULT_HEURISTIC_MIN_LINES),
     history_since=ALL_HISTORY,
+    min_evidence=Evidence.INFERRED,
     ai=AiUse.ALLOWED,
     signatures=SignatureMode.OFF,
 )

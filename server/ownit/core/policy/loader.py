@@ -27,7 +27,7 @@ from collections.abc import Callable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ownit.core.model import Severity, Source
+from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy.approval import AiUse, model_pattern_problem, tool_pattern_problem
 from ownit.core.policy.defaults import (
     DEFAULT_AI_COMMIT_PATTERNS,
@@ -366,6 +366,9 @@ def _settings_from(
         values["owners"] = _read_owners(reader, keys["owners"][1], f"{where}.owners", handles)
     if "history_since" in keys:
         values["history_since"] = _read_history(reader, keys["history_since"][1], where)
+    if "min_evidence" in keys:
+        choice = reader.choice(keys["min_evidence"][1], f"{where}.min_evidence", tuple(Evidence))
+        values["min_evidence"] = Evidence(choice) if choice else None
     if "ai" in keys:
         choice = reader.choice(keys["ai"][1], f"{where}.ai", tuple(AiUse))
         values["ai"] = AiUse(choice) if choice else None

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Literal, TypeVar
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
-from ownit.core.model import Severity, Source
+from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy import tool_model
 from ownit.core.policy.approval import AiUse, Approval
 from ownit.core.policy.gitattributes import linguist_attribute
@@ -122,6 +122,7 @@ class Settings:
     commit: CommitGate | None = None
     sources: SourceSettings = SourceSettings()
     history_since: HistorySince | None = None
+    min_evidence: Evidence | None = None
     ai: AiUse | None = None
     tools: tuple[str, ...] | None = None
     models: tuple[str, ...] | None = None
@@ -156,6 +157,7 @@ SETTING_KEYS = (
     "commit",
     "sources",
     "history_since",
+    "min_evidence",
     "ai",
     "tools",
     "models",
@@ -318,6 +320,10 @@ class EffectiveRule:
     sources: frozenset[Source]
     heuristic_min_lines: int
     history_since: HistorySince
+    # The least evidence (exact > corroborated > inferred) that makes AI code here have to
+    # be owned: below it, it is shown and gets trailers but never blocks a commit and
+    # ownit verify does not ask for a claim.
+    min_evidence: Evidence = Evidence.INFERRED
     ai: AiUse = AiUse.ALLOWED
     tools: tuple[str, ...] | None = None  # approved tools (globs); None: any
     models: tuple[str, ...] | None = None  # approved models (globs); None: any
@@ -390,6 +396,15 @@ class EffectiveRule:
         ]
         named = [name for name in candidates if name != "defaults"]
         return self.rule_phrase(named[-1] if named else "defaults")
+
+    def requires_evidence(self, evidence: Evidence | str) -> bool:
+        """Whether AI code known with ``evidence`` has to be owned here (``min_evidence``);
+        an unknown class counts as ``inferred``."""
+        try:
+            kind = Evidence(evidence)
+        except ValueError:
+            kind = Evidence.INFERRED
+        return kind.at_least(self.min_evidence)
 
     @property
     def needs_ownership(self) -> bool:
@@ -494,6 +509,7 @@ class EffectiveRule:
                 else ""
             ),
             f"history_since: {self.history_since}",
+            f"min_evidence: {self.min_evidence.value} ({_EVIDENCE_WORDS[self.min_evidence]})",
             "ai: "
             + {
                 AiUse.ALLOWED: "allowed",
@@ -536,6 +552,7 @@ class EffectiveRule:
                 "heuristic_min_lines": self.heuristic_min_lines,
             },
             "history_since": None if self.history_since.kind == "all" else self.history_since.value,
+            "min_evidence": self.min_evidence.value,
             "ai": self.ai.value,
             "tools": None if self.tools is None else list(self.tools),
             "models": None if self.models is None else list(self.models),
@@ -543,6 +560,13 @@ class EffectiveRule:
             "signatures": self.signatures.value,
             "origins": dict(self.origins),
         }
+
+
+_EVIDENCE_WORDS = {
+    Evidence.INFERRED: "AI code counts however it is known",
+    Evidence.CORROBORATED: "code known only from a guess or a weak trailer never blocks",
+    Evidence.EXACT: "code known only from a commit's trailer or a guess never blocks",
+}
 
 
 def _count(number: int, noun: str) -> str:
@@ -680,6 +704,7 @@ class Policy:
             sources=_as(values["sources.count"], frozenset),
             heuristic_min_lines=_as(values["sources.heuristic_min_lines"], int),
             history_since=_as(values["history_since"], HistorySince),
+            min_evidence=_as(values.get("min_evidence", Evidence.INFERRED), Evidence),
             ai=_as(values.get("ai", AiUse.ALLOWED), AiUse),
             tools=_optional_tuple(values.get("tools")),
             models=_optional_tuple(values.get("models")),

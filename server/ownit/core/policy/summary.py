@@ -102,6 +102,8 @@ def _value(settings: Settings, key: str) -> str:
         return settings.commit.value
     if key == "history_since" and settings.history_since is not None:
         return str(settings.history_since)
+    if key == "min_evidence" and settings.min_evidence is not None:
+        return settings.min_evidence.value
     if key == "ai" and settings.ai is not None:
         return settings.ai.value
     if key == "tools" and settings.tools is not None:

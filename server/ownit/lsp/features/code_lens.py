@@ -14,14 +14,22 @@ if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
 
 
-def lens_title(tool: str, ownership: Ownership, owner: str | None, rationale: str | None) -> str:
+def lens_title(
+    tool: str,
+    ownership: Ownership,
+    owner: str | None,
+    rationale: str | None,
+    evidence: str = "",
+) -> str:
+    """The lens over a region; ``evidence``: its class, said for code not owned yet."""
+    known = f"{evidence} · " if evidence else ""
     if ownership is Ownership.OWNED:
         return f"owned by {owner} — {rationale}"
     if ownership is Ownership.STALE:
-        return f"AI-written · {tool} · changed since {owner} owned it — Own again…"
+        return f"AI-written · {tool} · {known}changed since {owner} owned it — Own again…"
     if ownership is Ownership.DISMISSED:
         return f"not AI-written (dismissed by {owner})"
-    return f"AI-written · {tool} · unowned — Own…"
+    return f"AI-written · {tool} · {known}unowned — Own…"
 
 
 SECOND_OWNER_TITLE = "owned by {owner} — {rationale} · a second owner is asked for — Own too…"
@@ -76,7 +84,9 @@ def register(server: OwnitServer) -> None:
                 continue
             owner = state.claim.owner_name if state.claim else None
             rationale = state.claim.rationale if state.claim else None
-            title = lens_title(state.region.tool_label, ownership, owner, rationale)
+            title = lens_title(
+                state.region.tool_label, ownership, owner, rationale, state.region.evidence.value
+            )
             line = tracked.region.first_line
             args = [{"uri": document.uri, "regionId": state.region.id}]
             command = (

@@ -194,6 +194,7 @@ def register(server: OwnitServer) -> None:
                 "tool": region.tool,
                 "model": region.model,
                 "source": str(region.source),
+                "evidence": str(region.evidence),
                 "ownership": str(state.ownership),
                 "ageSeconds": round(now - region.created_at),
             }

@@ -70,7 +70,16 @@ def _region_json(
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
     invalid = history.invalid if history is not None else ""
-    finding = finding_for(tracked.state, now, severity, rule, commit, issue, invalid)
+    finding = finding_for(
+        tracked.state,
+        now,
+        severity,
+        rule,
+        commit,
+        history=history,
+        issue=issue,
+        history_invalid=invalid,
+    )
     if finding is None:
         tracked.shown = _Shown(tracked.revision, age, None)
         return None

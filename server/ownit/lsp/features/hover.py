@@ -38,6 +38,7 @@ def register(server: OwnitServer) -> None:
                 now,
                 rule,
                 t.history.invalid if t.history else "",
+                history=t.history,
                 purpose=purpose,
                 issue=session.policy_issue(document, t.state),
             )

@@ -1,0 +1,126 @@
+"""What the hook and checkpoint entry points import (issue 13, CLI start-up).
+
+Every git commit runs three hooks and every agent edit runs a checkpoint: each is a new
+interpreter, so each module it imports is paid for on every commit and every edit. These
+tests start a fresh interpreter (a subprocess), import or run an entry point there, and
+look at ``sys.modules``: the heavy modules a path does not use must not be loaded. They
+assert on modules, never on times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Never on a hook's or a checkpoint's path: the YAML loader (only with a policy file), RE2
+# (only for a policy's patterns), the language server's libraries.
+NEVER = (
+    "yaml",
+    "re2",
+    "_re2",
+    "pygls",
+    "lsprotocol",
+    "cattrs",
+    "ownit.lsp",
+    "ownit.core.policy.loader",
+)
+
+# Loaded by the hooks only once there is work for them (a store to read, AI lines to judge).
+NOT_AT_START = (
+    *NEVER,
+    "sqlite3",
+    "ownit.store",
+    "ownit.session",
+    "ownit.core.policy",
+    "ownit.core.provenance",
+)
+
+_PROBE = """
+import json, runpy, sys
+mode, out, *rest = sys.argv[1:]
+if mode == "import":
+    for name in rest:
+        __import__(name)
+else:
+    sys.argv = ["ownit", *rest]
+    try:
+        runpy.run_module("ownit", run_name="__main__")
+    except SystemExit:
+        pass
+with open(out, "w", encoding="utf-8") as file:
+    json.dump(sorted(sys.modules), file)
+"""
+
+
+def _loaded(tmp_path: Path, mode: str, *args: str, stdin: str = "") -> set[str]:
+    out = tmp_path / "modules.json"
+    env = dict(os.environ)
+    env["GIT_CEILING_DIRECTORIES"] = str(tmp_path.parent)  # tmp_path is no repository
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, mode, str(out), *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def _present(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(
+        module
+        for module in modules
+        for name in names
+        if module == name or module.startswith(f"{name}.")
+    )
+
+
+def test_the_probe_sees_what_is_imported(tmp_path: Path) -> None:
+    # The check itself: a module the probe imports shows up.
+    assert "ownit.core.policy" in _loaded(tmp_path, "import", "ownit.core.policy")
+
+
+def test_the_hook_entry_module_imports_nothing_heavy(tmp_path: Path) -> None:
+    # What the installed hook scripts run: `python -m ownit.git.hook_runner NAME ...`.
+    modules = _loaded(tmp_path, "import", "ownit.git.hook_runner")
+    assert _present(modules, NOT_AT_START) == []
+    # The line maps serve only the hook that makes a plan (not commit-msg with a pending one).
+    assert _present(modules, ("ownit.core.linemap", "ownit.core.reanchor", "difflib")) == []
+
+
+def test_the_checkpoint_entry_modules_import_nothing_heavy(tmp_path: Path) -> None:
+    modules = _loaded(tmp_path, "import", "ownit.cli", "ownit.commands.checkpoint")
+    assert _present(modules, (*NOT_AT_START, "ownit.agents")) == []
+
+
+def test_a_hook_outside_a_repository_loads_no_store_or_policy(tmp_path: Path) -> None:
+    message = tmp_path / "MSG"
+    message.write_text("subject\n", encoding="utf-8")
+    for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
+        modules = _loaded(tmp_path, "run", "hook", name, str(message))
+        assert "ownit.git.hook_runner" in modules
+        assert _present(modules, NOT_AT_START) == [], name
+
+
+def test_a_checkpoint_with_nothing_to_record_loads_no_session(tmp_path: Path) -> None:
+    payload = {
+        "session_id": "s",
+        "cwd": str(tmp_path),
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Read",
+        "tool_input": {"file_path": str(tmp_path / "a.py")},
+        "tool_response": {},
+    }
+    modules = _loaded(
+        tmp_path, "run", "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload)
+    )
+    assert "ownit.agents.payloads" in modules
+    assert _present(modules, NOT_AT_START) == []
