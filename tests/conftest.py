@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tests.support import hermetic_env
 
 # Property tests draw the same examples on every run, so a CI failure can be reproduced;
 # OWNIT_HYPOTHESIS_RANDOM=1 explores new examples locally.
@@ -38,17 +39,16 @@ def git_repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
+def home(tmp_path: Path) -> Path:
+    """An empty home folder for the test's user (``env`` uses it as HOME)."""
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def env(home: Path) -> dict[str, str]:
     """A hermetic environment for running git and the venv's ownit as a user would: an
-    empty HOME and global git config, no system config, this venv first on PATH."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    return {
-        "HOME": str(home),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "GIT_EDITOR": "true",
-        "LC_ALL": "C.UTF-8",
-    }
+    empty HOME and global git config, no system config, this venv first on PATH, and an
+    editor that accepts the message as it is."""
+    return {**hermetic_env(home), "GIT_EDITOR": "true"}

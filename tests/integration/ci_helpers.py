@@ -4,16 +4,13 @@ clone fetches from, and the schemas the outputs are checked against."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from ownit.core.fingerprint import fingerprint
 from ownit.core.trailers import ClaimLine, format_claim
+from tests.support import git, new_repo
 
-VENV_BIN = Path(sys.executable).parent
-OWNIT = str(VENV_BIN / "ownit")
 DEV = "dev@example.com"
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
@@ -22,47 +19,12 @@ FP = fingerprint(CODE)
 CO_AUTHOR = "Co-authored-by: Claude <noreply@anthropic.com>"
 
 
-def run(
-    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return result.stdout
-
-
-def head(repo: Path, env: dict[str, str], rev: str = "HEAD") -> str:
-    return git(repo, env, "rev-parse", rev).strip()
-
-
 def init_repo(path: Path, env: dict[str, str]) -> Path:
-    path.mkdir(parents=True)
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Dev Name")
-    git(path, env, "config", "user.email", DEV)
-    git(path, env, "config", "commit.gpgsign", "false")
+    new_repo(path, env, DEV)
     (path / "base.py").write_text("one\ntwo\nthree\n")
     git(path, env, "add", "-A")
     git(path, env, "commit", "-q", "-m", "Initial")
     return path
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, str]) -> str:
-    for name, content in files.items():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return head(repo, env)
 
 
 def owned(path: str, first: int, last: int, fp: str, why: str = RATIONALE) -> str:

@@ -19,11 +19,11 @@ from ownit.git.repo import find_repository, store_path
 from ownit.store import Store
 from tests.conftest import git
 from tests.integration import lsp_helpers as lsp
+from tests.support import ownit
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "agents"
 APP = "import os\n\ndef total(items):\n    return sum(items)\n"
 EDITED = APP.replace("    return sum", "    if not items:\n        return 0\n    return sum")
-OWNIT = [sys.executable, "-m", "ownit"]
 SETTINGS = {
     "claude-code": ".claude/settings.json",
     "cursor": ".cursor/hooks.json",
@@ -32,9 +32,7 @@ SETTINGS = {
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
+def env(home: Path) -> dict[str, str]:
     return lsp.isolated_env(home)
 
 
@@ -45,14 +43,6 @@ def repo(git_repo: Path) -> Path:
     git(git_repo, "add", "--", "src/app.py")
     git(git_repo, "commit", "-q", "-m", "app")
     return git_repo
-
-
-def ownit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def claude_command(root: Path) -> str:

@@ -7,8 +7,6 @@ signature status; the unowned AI-written lines at the tip are there."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,52 +18,15 @@ from ownit.core.attestation import PREDICATE_TYPE, STATEMENT_TYPE
 from ownit.core.fingerprint import fingerprint
 from ownit.core.signing import SignatureFormat, format_signature
 from ownit.git.signing import SigningConfig, sign_claims, signer_for
+from tests.support import OWNIT, commit, git, new_repo, new_ssh_key, run, ssh_public
 
 ROOT = Path(__file__).resolve().parents[2]
-OWNIT = str(Path(sys.executable).parent / "ownit")
 ALICE = "alice@example.com"
 RATIONALE = "Compared with hmac.compare_digest; length checked first"
 A_CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
 B_CODE = ["def g(y):", "    return y + 1", "# end"]
 C_CODE = ["one = 1", "two = 2", "three = 3"]
 D_CODE = ["import os", "HOME = os.environ['HOME']"]
-
-
-def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> Any:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return str(result.stdout)
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, list[str]]) -> str:
-    for name, lines in files.items():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return git(repo, env, "rev-parse", "HEAD").strip()
-
-
-def new_key(directory: Path, name: str) -> Path:
-    path = directory / name
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(path)], check=True
-    )
-    return path
-
-
-def public(key: Path) -> str:
-    return " ".join(key.with_name(key.name + ".pub").read_text().split()[:2])
 
 
 def signed(claim: tr.ClaimLine, key: Path) -> str:
@@ -102,15 +63,11 @@ def repo(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
     commit with no claim. Returns the repository and its base."""
     keys = tmp_path / "keys"
     keys.mkdir()
-    alice, bob = new_key(keys, "alice"), new_key(keys, "bob")
+    alice, bob = new_ssh_key(keys, "alice"), new_ssh_key(keys, "bob")
     path = tmp_path / "repo"
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Alice Martin")
-    git(path, env, "config", "user.email", ALICE)
-    git(path, env, "config", "commit.gpgsign", "false")
+    new_repo(path, env, ALICE, "Alice Martin")
     base = commit(
-        path, env, "Trust Alice\n", {".ownit/allowed_signers": [f"{ALICE} {public(alice)}"]}
+        path, env, "Trust Alice\n", {".ownit/allowed_signers": [f"{ALICE} {ssh_public(alice)}"]}
     )
     good = tr.ClaimLine("a.py", 1, 4, fingerprint(A_CODE), "copilot", ALICE, RATIONALE)
     commit(path, env, f"Add f\n\n{signed(good, alice)}\n", {"a.py": A_CODE})
@@ -191,20 +148,16 @@ def test_predicate_only_and_all_history(repo: tuple[Path, str], env: dict[str, s
 
 def test_the_keys_are_read_where_the_policy_says(tmp_path: Path, env: dict[str, str]) -> None:
     """A policy naming its own allowed-signers file: attest reads the keys there."""
-    alice = new_key(tmp_path, "alice")
+    alice = new_ssh_key(tmp_path, "alice")
     path = tmp_path / "repo"
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Alice Martin")
-    git(path, env, "config", "user.email", ALICE)
-    git(path, env, "config", "commit.gpgsign", "false")
+    new_repo(path, env, ALICE, "Alice Martin")
     base = commit(
         path,
         env,
         "Trust Alice\n",
         {
             ".ownit.yaml": ["version: 1", "allowed_signers: security/signers"],
-            "security/signers": [f"{ALICE} {public(alice)}"],
+            "security/signers": [f"{ALICE} {ssh_public(alice)}"],
         },
     )
     good = tr.ClaimLine("a.py", 1, 4, fingerprint(A_CODE), "copilot", ALICE, RATIONALE)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,32 +10,12 @@ import pytest
 
 from ownit.core.fingerprint import fingerprint
 from ownit.core.trailers import encode_path
+from tests.support import VENV_BIN, commit, new_repo, run
 
-VENV_BIN = Path(sys.executable).parent
 DEV = "dev@example.com"
 WHY = "Checked each branch by hand; inputs are validated upstream"
 CODE = ["def f(x):", "    return x * 2"]
 FP = fingerprint(CODE)
-
-
-def run(
-    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, str]) -> str:
-    for name, content in files.items():
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text(content)
-        assert run(repo, env, "git", "add", "--", name).returncode == 0
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return run(repo, env, "git", "rev-parse", "HEAD").stdout.strip()
 
 
 def blame(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> list[Any]:
@@ -48,16 +26,7 @@ def blame(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) 
 
 @pytest.fixture
 def repo(tmp_path: Path, env: dict[str, str]) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    for args in (
-        ("init", "-q", "-b", "main"),
-        ("config", "user.name", "Dev Name"),
-        ("config", "user.email", DEV),
-        ("config", "commit.gpgsign", "false"),
-    ):
-        assert run(path, env, "git", *args).returncode == 0
-    return path
+    return new_repo(tmp_path / "repo", env, DEV)
 
 
 def test_owned_unowned_human(repo: Path, env: dict[str, str]) -> None:

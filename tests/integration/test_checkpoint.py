@@ -25,9 +25,7 @@ OWNIT = [sys.executable, "-m", "ownit"]
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    home = tmp_path / "home"
-    home.mkdir()
+def env(home: Path) -> dict[str, str]:
     return lsp.isolated_env(home)
 
 

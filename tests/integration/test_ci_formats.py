@@ -17,18 +17,14 @@ from ownit.core.verify_rules import RULES
 from tests.integration.ci_helpers import (
     CO_AUTHOR,
     FP,
-    OWNIT,
     TEXT,
-    commit,
-    git,
-    head,
     init_repo,
     owned,
-    run,
     unowned,
     validate_codequality,
     validate_sarif,
 )
+from tests.support import OWNIT, commit, git, head, run
 
 ODD = "src/a b#c:d%.py"  # a space, '#', ':' and '%' in a path: all must survive as a URI
 

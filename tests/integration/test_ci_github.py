@@ -14,19 +14,15 @@ import pytest
 from tests.integration.ci_helpers import (
     CO_AUTHOR,
     FP,
-    OWNIT,
     TEXT,
-    commit,
-    git,
-    head,
     init_repo,
     owned,
-    run,
     shallow_clone,
     unowned,
     validate_sarif,
     with_origin,
 )
+from tests.support import OWNIT, commit, git, head, run
 
 ODD = "src/a b,c:d%.py"  # ',' ':' and '%' must be escaped in an annotation's file=
 ZERO = "0" * 40

@@ -14,20 +14,15 @@ import yaml
 from tests.integration.ci_helpers import (
     CO_AUTHOR,
     FP,
-    OWNIT,
     TEXT,
-    VENV_BIN,
-    commit,
-    git,
-    head,
     init_repo,
     owned,
-    run,
     shallow_clone,
     unowned,
     validate_codequality,
     with_origin,
 )
+from tests.support import OWNIT, VENV_BIN, commit, git, head, run
 
 TEMPLATE = Path(__file__).parents[2] / "ci" / "gitlab" / "ownit.gitlab-ci.yml"
 REPORT = "gl-code-quality-report.json"

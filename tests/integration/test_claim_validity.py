@@ -9,15 +9,14 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from lsprotocol import types
 
+from tests import support
 from tests.conftest import git
 from tests.integration.lsp_helpers import lines_of, open_file, start, stop, wait_for_diagnostics
 
-OWNIT = [sys.executable, "-m", "ownit"]
 FORGED = (
     "Tweak u\n\n"
     "AI-Owned: u.py:3-4 deadbeef0000 copilot eve@example.com -- Reviewed the arithmetic"
@@ -35,9 +34,7 @@ def forged_repo(repo: Path) -> None:
 
 
 def ownit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*OWNIT, *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120
-    )
+    return support.ownit(repo, env, *args, timeout=120)
 
 
 def test_forged_claim_is_rejected_by_verify_and_owned_nowhere(

@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,31 +16,7 @@ import pytest
 from ownit.cli import build_parser
 from ownit.core.columns import display_width
 from tests.conftest import git
-
-OWNIT = [sys.executable, "-m", "ownit"]
-
-
-def ownit(
-    cwd: Path, env: dict[str, str], *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        input=stdin,
-        stdin=None if stdin is not None else subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def write(repo: Path, rel: str, text: str) -> None:
-    path = repo / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+from tests.support import OWNIT_MODULE, ownit, write
 
 
 @pytest.fixture
@@ -277,7 +252,7 @@ def test_a_reader_that_went_away_ends_the_verb_quietly(
     os.close(read)  # the reader is gone before the first byte: every write fails (EPIPE)
     try:
         done = subprocess.run(
-            [*OWNIT, *args],
+            [*OWNIT_MODULE, *args],
             cwd=repo,
             env=env,
             stdout=written,

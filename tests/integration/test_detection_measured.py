@@ -20,7 +20,6 @@ measures the two cases the fixture leaves out because commit metadata cannot set
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -32,25 +31,14 @@ from pathlib import Path
 import pytest
 
 from tests.history_gen import History, generate
+from tests.support import hermetic_env
 
 OWNIT = Path(sys.executable).parent / "ownit"
 SEED = 2  # its history has AI-Unowned code whose file is renamed after the claim
 
 
-def environment(home: Path) -> dict[str, str]:
-    home.mkdir(parents=True, exist_ok=True)
-    (home / ".gitconfig").write_text("")
-    return {
-        "HOME": str(home),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"),
-        "LC_ALL": "C.UTF-8",
-    }
-
-
 def build(root: Path, history: History) -> tuple[Path, dict[str, str]]:
-    env = environment(root / "home")
+    env = hermetic_env(root / "home")
     repo = root / "repo"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, env=env, check=True)

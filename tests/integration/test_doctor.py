@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +17,7 @@ from ownit.agents.install import hook_command
 from ownit.git.hooks import install
 from ownit.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.conftest import git
-
-OWNIT = [sys.executable, "-m", "ownit"]
-
-
-def ownit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+from tests.support import ownit
 
 
 def doctor(

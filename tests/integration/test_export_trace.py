@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +13,8 @@ import jsonschema
 import pytest
 
 from tests.conftest import git
+from tests.support import ownit
 
-OWNIT = [sys.executable, "-m", "ownit"]
 SCHEMA = json.loads(
     (
         Path(__file__).parents[1] / "fixtures" / "agent-trace" / "trace-record.schema.json"
@@ -24,14 +22,6 @@ SCHEMA = json.loads(
 )
 CODE = "".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(12))
 RATIONALE = "Checked each branch against the tests and the spec"
-
-
-def ownit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def records_of(text: str) -> list[dict[str, Any]]:

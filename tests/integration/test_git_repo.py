@@ -23,12 +23,7 @@ from ownit.git.repo import (
     store_path,
 )
 from ownit.store import Store
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.conftest import git
 
 
 def commit_file(repo: Path, name: str = "a.py", text: str = "x = 1\n") -> Path:

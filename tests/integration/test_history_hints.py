@@ -31,13 +31,6 @@ AI = "def ai_helper(x):\n    y = x * 2\n    return y\n"
 RATIONALE = "Doubling is what the caller expects; covered by test_ai_helper"
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
 def commit(repo: Path, message: str) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,21 +16,9 @@ from ownit.core.model import Claim, Region, Source
 from ownit.core.text import split_lines, strip_terminator
 from ownit.git.repo import find_repository, store_path
 from ownit.store import Store, new_region_id
+from tests.support import VENV_BIN, new_repo, run
 
-VENV_BIN = Path(sys.executable).parent
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
-
-
-def run(
-    cwd: Path, env: dict[str, str], *args: str, check: bool = True, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stderr}")
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def git(
@@ -48,12 +35,7 @@ def ownit(
 
 @pytest.fixture
 def repo(tmp_path: Path, env: dict[str, str]) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Dev Name")
-    git(path, env, "config", "user.email", "dev@example.com")
-    git(path, env, "config", "commit.gpgsign", "false")
+    path = new_repo(tmp_path / "repo", env, "dev@example.com")
     (path / "base.py").write_text("one\ntwo\nthree\n")
     git(path, env, "add", "base.py")
     git(path, env, "commit", "-q", "-m", "Initial")
@@ -179,7 +161,9 @@ def test_partial_staging_splits_the_region(repo: Path, env: dict[str, str]) -> N
     add_ai_file(repo, env, claim=True)
     # Stage a version holding only lines 1-2 of the region, then a human line, then line 4.
     staged = "def f():\n    x = 1\n# human, staged\n    return x + y\n"
-    blob = run(repo, env, "git", "hash-object", "-w", "--stdin", input=staged).stdout.strip()
+    blob = run(
+        repo, env, "git", "hash-object", "-w", "--stdin", input=staged, check=True
+    ).stdout.strip()
     git(repo, env, "update-index", "--add", "--cacheinfo", f"100644,{blob},ai.py")
     git(repo, env, "commit", "-q", "-m", "Part of f")
     claims = check_fingerprints(repo, env)

@@ -35,7 +35,9 @@ import pytest
 from ownit.core import trailers as tr
 from ownit.core.claims import DEFAULT_MAX_CHARS
 from ownit.core.fingerprint import fingerprint
+from tests import support
 from tests.integration import test_hooks as h
+from tests.support import git, run, write
 
 SEED = 9
 DEV, DEV_NAME = "dev@example.com", "Dev Name"
@@ -132,19 +134,6 @@ def tally(request: pytest.FixtureRequest) -> Iterator[Tally]:
         print(figure)
 
 
-def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> str:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == 0, f"{args}: {result.stderr}"
-    return result.stdout
-
-
-def git(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> str:
-    return run(cwd, env, "git", *args, input=input)
-
-
 def git_parse(message: str) -> list[str]:
     result = subprocess.run(
         ["git", "interpret-trailers", "--parse", "--no-divider"],
@@ -174,28 +163,17 @@ def verify(repo: Path, env: dict[str, str], spec: str) -> dict[str, Any]:
 
 
 def new_repo(tmp_path: Path, env: dict[str, str], name: str, *, hooks: bool) -> Path:
-    path = tmp_path / name
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", DEV_NAME)
-    git(path, env, "config", "user.email", DEV)
-    git(path, env, "config", "commit.gpgsign", "false")
+    path = support.new_repo(tmp_path / name, env, DEV, DEV_NAME)
     (path / "base.py").write_text("one = 1\ntwo = 2\nthree = 3\n")
     git(path, env, "add", "base.py")
     git(path, env, "commit", "-q", "-m", "Initial")
     if hooks:
-        run(path, env, str(h.VENV_BIN / "ownit"), "hooks", "install")
+        run(path, env, str(h.VENV_BIN / "ownit"), "hooks", "install", check=True)
     return path
 
 
 def code_for(n: int) -> list[str]:
     return [f"def f_{n}(x):", f"    return x * {n} + 1", f"value_{n} = f_{n}(2)"]
-
-
-def write(repo: Path, rel: str, lines: list[str]) -> None:
-    target = repo / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text("\n".join(lines) + "\n")
 
 
 # --------------------------------------------------------------------------- paths

@@ -12,6 +12,7 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from tests import support
 from tests.integration.lsp_helpers import SERVER, execute, isolated_env, mark, open_file, stop
 
 RATIONALE = "Bounds are checked before indexing; covered by test_bounds"
@@ -20,9 +21,7 @@ COMMITTER = {"GIT_COMMITTER_NAME": "Ci Committer", "GIT_COMMITTER_EMAIL": "ci-bo
 
 
 def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, check=False, timeout=60
-    )
+    return support.run(cwd, env, *args, timeout=60)
 
 
 @pytest.fixture

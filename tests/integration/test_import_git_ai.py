@@ -4,23 +4,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import git
+from tests.support import ownit
 
-OWNIT = [sys.executable, "-m", "ownit"]
 CODE = "".join(f"value_{i} = {i}\n" for i in range(1, 21))
-
-
-def ownit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def metadata(**sessions: tuple[str, str]) -> str:

@@ -15,22 +15,7 @@ from ownit.core.policy import load_policy
 from ownit.core.presets import PRESETS
 from ownit.git.hooks import hook_script
 from tests.conftest import git
-
-OWNIT = [sys.executable, "-m", "ownit"]
-
-
-def ownit(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*OWNIT, *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+from tests.support import OWNIT_MODULE, ownit
 
 
 def snapshot(repo: Path) -> dict[str, bytes]:
@@ -176,7 +161,9 @@ def test_on_a_terminal_init_asks_about_each_agent_found(
     (git_repo / ".claude").mkdir()
     (git_repo / ".cursor").mkdir()
     master, slave = os.openpty()
-    proc = subprocess.Popen([*OWNIT, "init"], cwd=git_repo, env=env, stdin=slave, stdout=slave)
+    proc = subprocess.Popen(
+        [*OWNIT_MODULE, "init"], cwd=git_repo, env=env, stdin=slave, stdout=slave
+    )
     os.close(slave)
     seen = bytearray()
 

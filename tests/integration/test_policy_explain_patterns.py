@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from ownit.core.policy import default_policy
-
-OWNIT = Path(sys.executable).parent / "ownit"
-
-
-def ownit(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(OWNIT), *args], cwd=repo, env=env, capture_output=True, text=True, check=False
-    )
+from tests.support import ownit
 
 
 def test_explain_lists_the_built_in_patterns(git_repo: Path, env: dict[str, str]) -> None:

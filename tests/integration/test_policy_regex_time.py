@@ -6,9 +6,10 @@ the generous process limit only turns a regression into a failure instead of a h
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
+
+from tests import support
 
 VENV_BIN = Path(sys.executable).parent
 LIMIT = 120  # seconds; RE2 answers in milliseconds
@@ -27,17 +28,7 @@ ai_commit_patterns:
 
 
 def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> tuple[int, str]:
-    result = subprocess.run(
-        list(args),
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=LIMIT,
-        check=False,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result = support.run(cwd, env, *args, input=input, timeout=LIMIT)
     return result.returncode, result.stdout + result.stderr
 
 

@@ -17,12 +17,11 @@ import pytest
 from tests.integration.ci_helpers import (
     CO_AUTHOR,
     FP,
-    OWNIT,
     TEXT,
-    commit,
     init_repo,
     unowned,
 )
+from tests.support import OWNIT, commit
 
 CLEAR = "\r\x1b[K"
 

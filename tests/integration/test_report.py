@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ownit.core.fingerprint import fingerprint
+from tests.support import OWNIT, commit, git, new_repo, run
 
-VENV_BIN = Path(sys.executable).parent
-OWNIT = str(VENV_BIN / "ownit")
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 DEV = "dev@example.com"
 
@@ -21,38 +18,6 @@ A_CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
 B_CODE = ["def g(y):", "    return y + 1", "# end"]
 C_CODE = ["one = 1", "two = 2", "three = 3", "four = 4", "five = 5"]
 D_CODE = ["import os", "HOME = os.environ['HOME']"]
-
-
-def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> Any:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return str(result.stdout)
-
-
-def init(path: Path, env: dict[str, str]) -> Path:
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Dev Name")
-    git(path, env, "config", "user.email", DEV)
-    git(path, env, "config", "commit.gpgsign", "false")
-    return path
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, list[str]]) -> str:
-    for name, lines in files.items():
-        (repo / name).write_text("\n".join(lines) + "\n")
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return git(repo, env, "rev-parse", "HEAD").strip()
 
 
 def report(cwd: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -64,7 +29,7 @@ def report(cwd: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
 
 @pytest.fixture
 def repo(tmp_path: Path, env: dict[str, str]) -> Path:
-    path = init(tmp_path / "repo", env)
+    path = new_repo(tmp_path / "repo", env)
     commit(path, env, "Initial\n", {"base.py": ["one", "two", "three"]})
     fa, fb, fd = fingerprint(A_CODE), fingerprint(B_CODE), fingerprint(D_CODE)
     commit(
@@ -189,7 +154,7 @@ def test_outside_a_repository_exits_2(tmp_path: Path, env: dict[str, str]) -> No
 
 
 def test_empty_repository_says_so(tmp_path: Path, env: dict[str, str]) -> None:
-    path = init(tmp_path / "empty", env)
+    path = new_repo(tmp_path / "empty", env)
     result = run(path, env, OWNIT, "report")
     assert result.returncode == 0 and "no commits yet" in result.stdout
     data = report(path, env)
@@ -199,7 +164,7 @@ def test_empty_repository_says_so(tmp_path: Path, env: dict[str, str]) -> None:
 
 
 def test_excluded_paths_are_not_counted(tmp_path: Path, env: dict[str, str]) -> None:
-    path = init(tmp_path / "ex", env)
+    path = new_repo(tmp_path / "ex", env)
     (path / ".ownit.yaml").write_text("version: 1\nexclude:\n  - 'gen/**'\n")
     git(path, env, "add", "--", ".ownit.yaml")
     git(path, env, "commit", "-q", "-m", "Policy")

@@ -19,20 +19,13 @@ from typing import Any
 import pytest
 
 from tests.integration.chromium import Chromium, PageLog, chromium_path
+from tests.support import OWNIT, git, run, write
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
-OWNIT = str(Path(sys.executable).parent / "ownit")
 ALICE = ("Alice Martin", "alice@example.com")
 BOB = ("Bob Okafor", "bob@example.com")
 START = "2025-01-06T10:00:00Z"  # a Monday; commit N weeks later is dated N weeks on
-
-
-def run(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode == 0, f"{args} exited {result.returncode}:\n{result.stderr}"
-    return result
 
 
 class History:
@@ -46,19 +39,17 @@ class History:
         self.as_person(ALICE)
 
     def git(self, *args: str) -> str:
-        return run(self.path, self.env, "git", *args).stdout
+        return git(self.path, self.env, *args)
 
     def ownit(self, *args: str) -> str:
-        return run(self.path, self.env, OWNIT, *args).stdout
+        return run(self.path, self.env, OWNIT, *args, check=True).stdout
 
     def as_person(self, person: tuple[str, str]) -> None:
         self.git("config", "user.name", person[0])
         self.git("config", "user.email", person[1])
 
     def write(self, name: str, lines: list[str]) -> None:
-        target = self.path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
+        write(self.path, name, lines)
 
     def commit(
         self, week: float, message: str, *names: str, empty: bool = False, hooks: bool = True

@@ -11,7 +11,6 @@ import os
 import pty
 import select
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,39 +21,14 @@ from ownit.core.sarif import CONTENT_KEY
 from ownit.core.tip_alerts import INVALID_RULE, UNOWNED_RULE
 from tests.history_gen import generate
 from tests.integration.ci_helpers import validate_sarif
+from tests.support import OWNIT, commit, git, new_repo, run
 
-OWNIT = str(Path(sys.executable).parent / "ownit")
 DEV = "dev@example.com"
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 CO_AUTHOR = "Co-authored-by: Claude <noreply@anthropic.com>"
 A_CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
 B_CODE = ["def g(y):", "    return y + 1", "# end"]
 U_CODE = ["import sys", "", "def main():", "    sys.exit(0)", "main()"]
-
-
-def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> Any:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return str(result.stdout)
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, list[str]]) -> str:
-    for name, lines in files.items():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text("\n".join(lines) + "\n")
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return git(repo, env, "rev-parse", "HEAD").strip()
 
 
 def at_tip(repo: Path, env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -70,11 +44,7 @@ def repo(tmp_path: Path, env: dict[str, str]) -> Path:
     claim made without ownit's hooks in someone else's name (u.py:3-4), an excluded
     file written by an AI tool, and human code."""
     path = tmp_path / "repo"
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Dev Name")
-    git(path, env, "config", "user.email", DEV)
-    git(path, env, "config", "commit.gpgsign", "false")
+    new_repo(path, env)
     commit(path, env, "Initial\n", {"human.py": ["one", "two", "three"]})
     commit(path, env, f"Add f\n\n{CO_AUTHOR}\n", {"a.py": A_CODE, "extra/lib.js": ["x()"]})
     fb = fingerprint(B_CODE)

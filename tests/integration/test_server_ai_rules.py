@@ -19,6 +19,7 @@ from tests.integration.lsp_helpers import (
     stop,
     wait_for_diagnostics,
 )
+from tests.support import write
 
 BODY = "".join(f"x{n} = {n}\n" for n in range(10))
 RATIONALE = "Reviewed against the spec; covered by test_values and test_limits"
@@ -37,13 +38,6 @@ rules:
     paths: ["src/**"]
     purpose: "Features and their tests."
 """
-
-
-def write(repo: Path, relative: str, text: str) -> Path:
-    path = repo / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def _codes(diagnostics: list[types.Diagnostic]) -> list[object]:

@@ -25,13 +25,6 @@ from tests.integration.lsp_helpers import (
 RATIONALE = "Input is validated by the schema before it reaches this code"
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
 async def expect_error(awaitable: Any) -> str:
     with pytest.raises(JsonRpcException) as caught:
         await awaitable

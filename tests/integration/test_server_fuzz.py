@@ -410,12 +410,6 @@ class Fuzzer:
 # --- the test --------------------------------------------------------------------------------
 
 
-def git(cwd: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
-    ).stdout
-
-
 @pytest.fixture
 def workspace(git_repo: Path) -> Path:
     (git_repo / "owned.py").write_text(

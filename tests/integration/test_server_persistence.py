@@ -41,13 +41,6 @@ def ownit(repo: Path, home: Path, *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
 async def test_claims_and_regions_survive_a_restart(git_repo: Path, home: Path) -> None:
     path = git_repo / "a.py"
     path.write_text(BODY)

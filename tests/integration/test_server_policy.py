@@ -19,6 +19,7 @@ from tests.integration.lsp_helpers import (
     stop,
     wait_for_diagnostics,
 )
+from tests.support import write
 
 BODY = "".join(f"x{n} = {n}\n" for n in range(10))
 RATIONALE = "Reviewed against the spec; covered by test_values and test_limits"
@@ -40,20 +41,6 @@ rules:
     owners: ["lead@example.com"]
 exclude: ["vendor/**"]
 """
-
-
-@pytest.fixture
-def home(tmp_path: Path) -> Path:
-    path = tmp_path / "home"
-    path.mkdir()
-    return path
-
-
-def write(repo: Path, relative: str, text: str) -> Path:
-    path = repo / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 async def test_policy_decides_severity_and_where_ownership_counts(

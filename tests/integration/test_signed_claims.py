@@ -8,27 +8,15 @@ under `signatures: require`."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from ownit.core.signing import message_signatures
-from tests.integration.test_hooks import VENV_BIN, git, mark, ownit, run
+from tests.integration.test_hooks import git, mark, ownit
+from tests.support import VENV_BIN, new_ssh_key, run, ssh_public
 
 POLICY = "version: 1\ndefaults:\n  signatures: require\n"
-
-
-def new_ssh_key(directory: Path, name: str) -> Path:
-    key = directory / name
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
-    )
-    return key
-
-
-def public(key: Path) -> str:
-    return " ".join(key.with_name(key.name + ".pub").read_text().split()[:2])
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def signed_repo(tmp_path: Path, env: dict[str, str], keys: dict[str, Path]) -> P
     (path / ".ownit.yaml").write_text(POLICY)
     (path / ".ownit").mkdir()
     (path / ".ownit" / "allowed_signers").write_text(
-        f"dev@example.com {public(keys['dev'])}\nlead@example.com {public(keys['lead'])}\n"
+        f"dev@example.com {ssh_public(keys['dev'])}\nlead@example.com {ssh_public(keys['lead'])}\n"
     )
     (path / "base.py").write_text("one\ntwo\nthree\n")
     git(path, env, "add", "-A")
@@ -167,7 +155,16 @@ def test_signatures_survive_amend_rebase_cherry_pick_and_squashes(
         "GIT_AUTHOR_EMAIL": "merger@example.com",
     }
     squash = run(
-        repo, bot, "git", "commit-tree", tree, "-p", base, "-m", f"Topic (#7)\n\n{messages}"
+        repo,
+        bot,
+        "git",
+        "commit-tree",
+        tree,
+        "-p",
+        base,
+        "-m",
+        f"Topic (#7)\n\n{messages}",
+        check=True,
     ).stdout.strip()
     git(repo, env, "branch", "hosted", squash)
     assert sorted(signed_pairs(repo, env, "hosted")) == [("a.py:1-4", True), ("b.py:1-4", True)]
@@ -178,7 +175,16 @@ def test_signatures_survive_amend_rebase_cherry_pick_and_squashes(
         line for line in messages.split("\n") if not line.startswith("AI-Signature:")
     )
     unsigned = run(
-        repo, bot, "git", "commit-tree", tree, "-p", base, "-m", f"Topic (#7)\n\n{stripped}"
+        repo,
+        bot,
+        "git",
+        "commit-tree",
+        tree,
+        "-p",
+        base,
+        "-m",
+        f"Topic (#7)\n\n{stripped}",
+        check=True,
     ).stdout.strip()
     git(repo, env, "branch", "hosted-unsigned", unsigned)
     assert set(kinds(verify(repo, env, "main..hosted-unsigned"))) == {
@@ -240,7 +246,7 @@ def test_a_branch_cannot_add_its_own_key(
     git(repo, env, "config", "user.name", "Eve")
     git(repo, env, "config", "user.signingKey", str(keys["eve"]))
     with (repo / ".ownit" / "allowed_signers").open("a") as handle:
-        handle.write(f"eve@example.com {public(keys['eve'])}\n")
+        handle.write(f"eve@example.com {ssh_public(keys['eve'])}\n")
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-m", "Trust me")
     (repo / "e.py").write_text(AI_CODE)
@@ -281,7 +287,7 @@ def test_valid_before_is_honoured(
 ) -> None:
     repo = signed_repo
     (repo / ".ownit" / "allowed_signers").write_text(
-        f'dev@example.com valid-before="20200101" {public(keys["dev"])}\n'
+        f'dev@example.com valid-before="20200101" {ssh_public(keys["dev"])}\n'
     )
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-m", "Dev's old key expired")
@@ -324,6 +330,7 @@ def test_openpgp_signing_with_real_gpg(tmp_path: Path, env: dict[str, str]) -> N
         "ed25519",
         "sign",
         "1y",
+        check=True,
     )
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -337,7 +344,9 @@ def test_openpgp_signing_with_real_gpg(tmp_path: Path, env: dict[str, str]) -> N
         git(repo, gpg_env, "config", key, value)
     (repo / ".ownit.yaml").write_text(POLICY)
     (repo / ".ownit" / "openpgp").mkdir(parents=True)
-    exported = run(repo, gpg_env, "gpg", "--armor", "--export", "dev@example.com").stdout
+    exported = run(
+        repo, gpg_env, "gpg", "--armor", "--export", "dev@example.com", check=True
+    ).stdout
     (repo / ".ownit" / "openpgp" / "dev.asc").write_text(exported)
     git(repo, gpg_env, "add", "-A")
     git(repo, gpg_env, "commit", "-q", "-m", "Initial")

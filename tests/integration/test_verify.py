@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ownit.core.fingerprint import fingerprint
+from tests.support import VENV_BIN, commit, git, new_repo, run
 
-VENV_BIN = Path(sys.executable).parent
 RATIONALE = "Checked each branch by hand; inputs are validated upstream"
 DEV = "dev@example.com"
-
-
-def run(
-    cwd: Path, env: dict[str, str], *args: str, input: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return result.stdout
 
 
 def verify(cwd: Path, env: dict[str, str], *args: str) -> tuple[int, dict[str, Any]]:
@@ -45,27 +28,11 @@ def kinds(report: dict[str, Any]) -> list[str]:
 
 @pytest.fixture
 def repo(tmp_path: Path, env: dict[str, str]) -> Path:
-    path = tmp_path / "repo"
-    path.mkdir()
-    git(path, env, "init", "-q", "-b", "main")
-    git(path, env, "config", "user.name", "Dev Name")
-    git(path, env, "config", "user.email", DEV)
-    git(path, env, "config", "commit.gpgsign", "false")
+    path = new_repo(tmp_path / "repo", env)
     (path / "base.py").write_text("one\ntwo\nthree\n")
     git(path, env, "add", "-A")
     git(path, env, "commit", "-q", "-m", "Initial")
     return path
-
-
-def commit_msg(repo: Path, env: dict[str, str], message: str, files: dict[str, str]) -> str:
-    for name, content in files.items():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return git(repo, env, "rev-parse", "HEAD").strip()
 
 
 CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
@@ -81,7 +48,7 @@ def test_good_claim_passes(repo: Path, env: dict[str, str]) -> None:
     message = (
         f"Add f\n\nAssisted-by: copilot\nOwned-by: Dev Name <{DEV}>\n{owned('f.py', 1, 4, FP)}\n"
     )
-    commit_msg(repo, env, message, {"f.py": TEXT})
+    commit(repo, env, message, {"f.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 0, report
     assert report["findings"] == []
@@ -91,7 +58,7 @@ def test_good_claim_passes(repo: Path, env: dict[str, str]) -> None:
 
 def test_forged_fingerprint_is_rejected(repo: Path, env: dict[str, str]) -> None:
     message = f"Add f\n\nAssisted-by: copilot\n{owned('f.py', 1, 4, '0123456789ab')}\n"
-    sha = commit_msg(repo, env, message, {"f.py": TEXT})
+    sha = commit(repo, env, message, {"f.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     finding = report["findings"][0]
@@ -102,13 +69,13 @@ def test_forged_fingerprint_is_rejected(repo: Path, env: dict[str, str]) -> None
 
 
 def test_claim_for_untouched_lines(repo: Path, env: dict[str, str]) -> None:
-    commit_msg(repo, env, "Add f\n", {"f.py": TEXT})
+    commit(repo, env, "Add f\n", {"f.py": TEXT})
     # A claim-only commit: right fingerprint for lines it did not change is fine …
-    commit_msg(repo, env, f"Own f\n\n{owned('f.py', 1, 4, FP)}\n", {})
+    commit(repo, env, f"Own f\n\n{owned('f.py', 1, 4, FP)}\n", {})
     # … a wrong one is not; neither is a path that is not in the tree, nor lines past the end.
-    commit_msg(repo, env, f"Own base\n\n{owned('base.py', 1, 2, FP)}\n", {})
-    commit_msg(repo, env, f"Own ghost\n\n{owned('ghost.py', 1, 2, FP)}\n", {})
-    commit_msg(repo, env, f"Own tail\n\n{owned('f.py', 9, 12, 'abcdefabcdef')}\n", {})
+    commit(repo, env, f"Own base\n\n{owned('base.py', 1, 2, FP)}\n", {})
+    commit(repo, env, f"Own ghost\n\n{owned('ghost.py', 1, 2, FP)}\n", {})
+    commit(repo, env, f"Own tail\n\n{owned('f.py', 9, 12, 'abcdefabcdef')}\n", {})
     code, report = verify(repo, env, "main~4..main")
     assert code == 1
     assert kinds(report) == ["claim-mismatch", "claim-path-missing", "claim-out-of-range"]
@@ -117,7 +84,7 @@ def test_claim_for_untouched_lines(repo: Path, env: dict[str, str]) -> None:
 
 def test_someone_elses_email(repo: Path, env: dict[str, str]) -> None:
     message = f"Add f\n\n{owned('f.py', 1, 4, FP, email='victim@example.com')}\n"
-    commit_msg(repo, env, message, {"f.py": TEXT})
+    commit(repo, env, message, {"f.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     assert kinds(report) == ["owner-not-committer"]
@@ -165,11 +132,11 @@ def test_ai_commit_without_claims(
 def test_ai_commit_with_claim_passes_and_human_commit_needs_none(
     repo: Path, env: dict[str, str]
 ) -> None:
-    commit_msg(repo, env, "Human change\n", {"h.py": "print('hi')\n"})
+    commit(repo, env, "Human change\n", {"h.py": "print('hi')\n"})
     message = (
         f"Add f\n\nCo-authored-by: Claude <noreply@anthropic.com>\n{owned('f.py', 1, 4, FP)}\n"
     )
-    commit_msg(repo, env, message, {"f.py": TEXT})
+    commit(repo, env, message, {"f.py": TEXT})
     code, report = verify(repo, env, "main~2..main")
     assert code == 0, report
     assert report["aiAssistedCommits"] == 1
@@ -177,24 +144,24 @@ def test_ai_commit_with_claim_passes_and_human_commit_needs_none(
 
 def test_unowned_at_tip_then_owned_later(repo: Path, env: dict[str, str]) -> None:
     unowned = f"AI-Unowned: f.py:1-4 {FP} claude-code"
-    commit_msg(repo, env, f"Add f\n\nAssisted-by: claude-code\n{unowned}\n", {"f.py": TEXT})
+    commit(repo, env, f"Add f\n\nAssisted-by: claude-code\n{unowned}\n", {"f.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     assert kinds(report) == ["unowned-at-tip"]
     # Lines moved down by a human commit: still found at the tip, at the new place.
-    commit_msg(repo, env, "Header\n", {"f.py": "# header\n" + TEXT})
+    commit(repo, env, "Header\n", {"f.py": "# header\n" + TEXT})
     code, report = verify(repo, env, "main~2..main")
     assert report["findings"][0]["location"] == "f.py:2-5"
     # A later claim-only commit owns the same code.
-    commit_msg(repo, env, f"Own f\n\n{owned('f.py', 2, 5, FP)}\n", {})
+    commit(repo, env, f"Own f\n\n{owned('f.py', 2, 5, FP)}\n", {})
     code, report = verify(repo, env, "main~3..main")
     assert code == 0, report
 
 
 def test_unowned_code_gone_at_tip(repo: Path, env: dict[str, str]) -> None:
     unowned = f"AI-Unowned: f.py:1-4 {FP} claude-code"
-    commit_msg(repo, env, f"Add f\n\n{unowned}\n", {"f.py": TEXT})
-    commit_msg(repo, env, "Rewrite f\n", {"f.py": "def f(x):\n    return abs(x)\n"})
+    commit(repo, env, f"Add f\n\n{unowned}\n", {"f.py": TEXT})
+    commit(repo, env, "Rewrite f\n", {"f.py": "def f(x):\n    return abs(x)\n"})
     code, report = verify(repo, env, "main~2..main")
     assert code == 0, report
 
@@ -207,19 +174,19 @@ def test_claims_in_the_body(repo: Path, env: dict[str, str]) -> None:
         f"    {owned('f.py', 1, 4, FP)}\n\n* Add g\n\n"
         f"{owned('g.py', 1, 2, fingerprint(other))}\n\nSome text after.\n"
     )
-    commit_msg(repo, env, message, {"f.py": TEXT, "g.py": "y = 2\nz = 3\n"})
+    commit(repo, env, message, {"f.py": TEXT, "g.py": "y = 2\nz = 3\n"})
     code, report = verify(repo, env, "main~1..main")
     assert code == 0, report
     assert report["claims"] == 2
     forged = "Squash (#13)\n\n  " + owned("f.py", 1, 4, "fedcba987654") + "\n"
-    commit_msg(repo, env, forged, {})
+    commit(repo, env, forged, {})
     code, report = verify(repo, env, "HEAD")
     assert kinds(report) == ["claim-mismatch"]
 
 
 def test_moved_lines_are_info(repo: Path, env: dict[str, str]) -> None:
     message = f"Add f\n\n{owned('f.py', 1, 4, FP)}\n"
-    commit_msg(repo, env, message, {"f.py": "# a\n# b\n" + TEXT})
+    commit(repo, env, message, {"f.py": "# a\n# b\n" + TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 0
     assert [i["kind"] for i in report["info"]] == ["claim-moved"]
@@ -227,7 +194,7 @@ def test_moved_lines_are_info(repo: Path, env: dict[str, str]) -> None:
 
 
 def test_rationale_rules(repo: Path, env: dict[str, str]) -> None:
-    commit_msg(repo, env, f"Add f\n\n{owned('f.py', 1, 4, FP, why='lgtm')}\n", {"f.py": TEXT})
+    commit(repo, env, f"Add f\n\n{owned('f.py', 1, 4, FP, why='lgtm')}\n", {"f.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     assert kinds(report) == ["rationale-rejected"]
@@ -245,12 +212,12 @@ rules:
 
 
 def test_policy_comes_from_the_base(repo: Path, env: dict[str, str]) -> None:
-    commit_msg(repo, env, "Policy\n", {".ownit.yaml": POLICY})
+    commit(repo, env, "Policy\n", {".ownit.yaml": POLICY})
     base = git(repo, env, "rev-parse", "HEAD").strip()
     # The PR weakens the policy and adds an auth claim by one owner.
-    commit_msg(repo, env, "Relax policy\n", {".ownit.yaml": "version: 1\n"})
+    commit(repo, env, "Relax policy\n", {".ownit.yaml": "version: 1\n"})
     message = f"Add auth\n\n{owned('src/auth/t.py', 1, 4, FP)}\n"
-    commit_msg(repo, env, message, {"src/auth/t.py": TEXT})
+    commit(repo, env, message, {"src/auth/t.py": TEXT})
     code, report = verify(repo, env, f"{base}..HEAD")
     assert code == 1
     assert kinds(report) == ["owner-rule"]
@@ -272,7 +239,7 @@ def test_policy_comes_from_the_base(repo: Path, env: dict[str, str]) -> None:
 
 
 def test_owners_and_block(repo: Path, env: dict[str, str]) -> None:
-    commit_msg(repo, env, "Policy\n", {".ownit.yaml": POLICY})
+    commit(repo, env, "Policy\n", {".ownit.yaml": POLICY})
     env2 = dict(env, GIT_AUTHOR_EMAIL="x@evil.test", GIT_COMMITTER_EMAIL="x@evil.test")
     (repo / "src/auth").mkdir(parents=True)
     (repo / "src/auth/t.py").write_text(TEXT)
@@ -280,7 +247,7 @@ def test_owners_and_block(repo: Path, env: dict[str, str]) -> None:
     message = f"Add auth\n\n{owned('src/auth/t.py', 1, 4, FP, email='x@evil.test')}\n"
     assert run(repo, env2, "git", "commit", "-q", "-F", "-", input=message).returncode == 0
     unowned = f"AI-Unowned: src/auth/u.py:1-4 {FP} copilot"
-    commit_msg(repo, env, f"Add u\n\n{unowned}\n", {"src/auth/u.py": TEXT})
+    commit(repo, env, f"Add u\n\n{unowned}\n", {"src/auth/u.py": TEXT})
     code, report = verify(repo, env, "main~2..main")
     assert code == 1
     assert sorted(kinds(report)) == ["blocked-unowned", "owner-not-allowed"]
@@ -291,8 +258,8 @@ def test_codeowner(repo: Path, env: dict[str, str]) -> None:
         "version: 1\nhandles:\n  '@sec': [boss@example.com]\nrules:\n"
         "  - name: core\n    paths: ['core/**']\n    codeowner: true\n"
     )
-    commit_msg(repo, env, "Policy\n", {".ownit.yaml": policy, "CODEOWNERS": "core/ @sec\n"})
-    commit_msg(repo, env, f"Add core\n\n{owned('core/a.py', 1, 4, FP)}\n", {"core/a.py": TEXT})
+    commit(repo, env, "Policy\n", {".ownit.yaml": policy, "CODEOWNERS": "core/ @sec\n"})
+    commit(repo, env, f"Add core\n\n{owned('core/a.py', 1, 4, FP)}\n", {"core/a.py": TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     assert kinds(report) == ["owner-rule"]
@@ -304,12 +271,12 @@ def test_odd_paths(repo: Path, env: dict[str, str], name: str) -> None:
     from ownit.core.trailers import encode_path
 
     message = f"Add\n\n{owned(encode_path(name), 1, 4, FP)}\n"
-    commit_msg(repo, env, message, {name: TEXT})
+    commit(repo, env, message, {name: TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 0, report
     # An AI-assisted commit without a claim names the path as it is.
     run_msg = "Add more\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
-    commit_msg(repo, env, run_msg, {name: TEXT + "extra = 1\n"})
+    commit(repo, env, run_msg, {name: TEXT + "extra = 1\n"})
     code, report = verify(repo, env, "HEAD")
     assert code == 1
     assert report["findings"][0]["path"] == name
@@ -322,7 +289,7 @@ def test_initial_commit_and_all(tmp_path: Path, env: dict[str, str]) -> None:
     git(path, env, "init", "-q", "-b", "main")
     git(path, env, "config", "user.name", "Dev Name")
     git(path, env, "config", "user.email", DEV)
-    commit_msg(path, env, f"Root\n\n{owned('f.py', 1, 4, 'aaaaaaaaaaaa')}\n", {"f.py": TEXT})
+    commit(path, env, f"Root\n\n{owned('f.py', 1, 4, 'aaaaaaaaaaaa')}\n", {"f.py": TEXT})
     code, report = verify(path, env, "HEAD")
     assert code == 1 and kinds(report) == ["claim-mismatch"]
     assert "no base" in report["policy"]
@@ -345,7 +312,7 @@ def test_usage_errors(repo: Path, env: dict[str, str]) -> None:
 
 
 def test_detached_head_with_range_and_empty_range(repo: Path, env: dict[str, str]) -> None:
-    commit_msg(repo, env, f"Add f\n\n{owned('f.py', 1, 4, FP)}\n", {"f.py": TEXT})
+    commit(repo, env, f"Add f\n\n{owned('f.py', 1, 4, FP)}\n", {"f.py": TEXT})
     git(repo, env, "checkout", "-q", "--detach")
     code, report = verify(repo, env, "main~1..HEAD")
     assert code == 0 and report["commits"] == 1
@@ -360,7 +327,7 @@ def test_upstream_default(tmp_path: Path, repo: Path, env: dict[str, str]) -> No
     git(tmp_path, env, "init", "-q", "--bare", str(remote))
     git(repo, env, "remote", "add", "origin", str(remote))
     git(repo, env, "push", "-q", "-u", "origin", "main")
-    commit_msg(repo, env, f"Add f\n\n{owned('f.py', 1, 4, 'bbbbbbbbbbbb')}\n", {"f.py": TEXT})
+    commit(repo, env, f"Add f\n\n{owned('f.py', 1, 4, 'bbbbbbbbbbbb')}\n", {"f.py": TEXT})
     code, report = verify(repo, env)
     assert code == 1 and report["commits"] == 1
     assert report["range"] == "@{upstream}..HEAD"
@@ -369,7 +336,7 @@ def test_upstream_default(tmp_path: Path, repo: Path, env: dict[str, str]) -> No
 def test_shallow_clone(tmp_path: Path, repo: Path, env: dict[str, str]) -> None:
     for n in range(3):
         message = f"AI {n}\n\nCo-authored-by: Claude <noreply@anthropic.com>\n"
-        commit_msg(repo, env, message, {f"s{n}.py": f"v = {n}\n"})
+        commit(repo, env, message, {f"s{n}.py": f"v = {n}\n"})
     clone = tmp_path / "shallow"
     git(tmp_path, env, "clone", "-q", "--depth", "2", f"file://{repo}", str(clone))
     ownit = str(VENV_BIN / "ownit")
@@ -415,7 +382,7 @@ def test_hooks_written_trailers_verify(repo: Path, env: dict[str, str]) -> None:
 def test_claim_for_a_path_with_a_space_that_is_not_there(repo: Path, env: dict[str, str]) -> None:
     """Issue 9.2: `git cat-file` answers `<rev>:no such.py missing`; verify once crashed
     on it instead of reporting the claim."""
-    commit_msg(repo, env, f"Own it\n\n{owned('no%20such.py', 1, 1, FP)}\n", {})
+    commit(repo, env, f"Own it\n\n{owned('no%20such.py', 1, 1, FP)}\n", {})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     assert kinds(report) == ["claim-path-missing"]
@@ -432,7 +399,7 @@ def test_a_partial_claim_does_not_cover_a_commit_level_ai_commit(
     """Issue 9.3: `Assisted-by:` without ownit's marker makes every added line AI; one
     claim for line 1 leaves lines 2-12 reported."""
     claim = owned("gen.py", 1, 1, fingerprint(GEN[:1]))
-    commit_msg(repo, env, f"Add gen\n\nAssisted-by: copilot\n{claim}\n", {"gen.py": GEN_TEXT})
+    commit(repo, env, f"Add gen\n\nAssisted-by: copilot\n{claim}\n", {"gen.py": GEN_TEXT})
     code, report = verify(repo, env, "main~1..main")
     assert code == 1
     (finding,) = report["findings"]
@@ -447,20 +414,20 @@ def test_an_exact_commit_makes_only_its_claim_lines_ai(repo: Path, env: dict[str
     claim = owned("gen.py", 1, 1, fingerprint(GEN[:1]))
     group = f"Assisted-by: copilot\n{claim}\nAI-Lines: exact\n"
     files = {"gen.py": GEN_TEXT, "human.py": "print('mine')\n"}
-    commit_msg(repo, env, f"Add gen\n\n{group}", files)
+    commit(repo, env, f"Add gen\n\n{group}", files)
     code, report = verify(repo, env, "main~1..main")
     assert code == 0, report
     assert report["aiAssistedCommits"] == 1  # AI helped: exactly where its claims say
     # A co-author in another paragraph (a squashed commit of its own) is commit-level.
     other = "Add more\n\n* second commit\n\nCo-authored-by: Claude <noreply@anthropic.com>\n\n"
-    commit_msg(repo, env, other + group.replace("gen.py", "gen2.py"), {"gen2.py": GEN_TEXT})
+    commit(repo, env, other + group.replace("gen.py", "gen2.py"), {"gen2.py": GEN_TEXT})
     code, report = verify(repo, env, "HEAD")
     assert code == 1
     assert [(f["kind"], f["location"]) for f in report["findings"]] == [
         ("ai-commit-unclaimed", "gen2.py:2-12")
     ]
     # The marker alone, or with no claim line, is no statement.
-    commit_msg(repo, env, "More\n\nAssisted-by: copilot\nAI-Lines: exact\n", {"x.py": "x = 1\n"})
+    commit(repo, env, "More\n\nAssisted-by: copilot\nAI-Lines: exact\n", {"x.py": "x = 1\n"})
     code, report = verify(repo, env, "HEAD")
     assert [(f["kind"], f["location"]) for f in report["findings"]] == [
         ("ai-commit-unclaimed", "x.py:1")
@@ -513,7 +480,7 @@ def test_a_typed_marker_is_not_kept(repo: Path, env: dict[str, str], typed_claim
     assert run(repo, env, str(VENV_BIN / "ownit"), "hooks", "install").returncode == 0
     claim = owned("gen.py", 1, 1, fingerprint(GEN[:1])) + "\n" if typed_claim else ""
     message = f"Add gen\n\nAssisted-by: copilot\n{claim}AI-Lines: exact\n"
-    commit_msg(repo, env, message, {"gen.py": GEN_TEXT})
+    commit(repo, env, message, {"gen.py": GEN_TEXT})
     body = git(repo, env, "log", "-1", "--format=%B")
     assert "AI-Lines" not in body
     code, report = verify(repo, env, "main~1..main")
@@ -533,7 +500,7 @@ def test_commit_data_cannot_inject_terminal_escapes(repo: Path, env: dict[str, s
     ownit = str(VENV_BIN / "ownit")
     claim = f"AI-Owned: f.py:1-4 {FP} {FAKE} {FAKE} -- {RATIONALE}"
     subject = "Add f \x1b]0;pwned\x07"
-    commit_msg(repo, env, f"{subject}\n\nAssisted-by: {FAKE}\n{claim}\n", {"f.py": TEXT})
+    commit(repo, env, f"{subject}\n\nAssisted-by: {FAKE}\n{claim}\n", {"f.py": TEXT})
     outputs = {
         "verify": run(repo, env, ownit, "verify", "main~1..main").stdout,
         "report": run(repo, env, ownit, "report").stdout,

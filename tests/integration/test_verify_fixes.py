@@ -6,17 +6,14 @@ CLI; commits already on the remote are never amended."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ownit.core.fingerprint import fingerprint
+from tests.support import OWNIT, commit, git, run
 
-VENV_BIN = Path(sys.executable).parent
-OWNIT = str(VENV_BIN / "ownit")
 DEV = "dev@example.com"
 LEAD = "lead@example.com"
 WHY = "Checked each branch by hand; inputs are validated upstream"
@@ -26,20 +23,6 @@ CLAUDE = "Co-authored-by: Claude <noreply@anthropic.com>"
 CODE = ["def f(x):", "    if x < 0:", "        return 0", "    return x * 2"]
 TEXT = "\n".join(CODE) + "\n"
 FP = fingerprint(CODE)
-
-
-def run(cwd: Path, env: dict[str, str], *args: str, input: str | None = None) -> Any:
-    result = subprocess.run(
-        list(args), cwd=cwd, env=env, capture_output=True, text=True, input=input, check=False
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def git(cwd: Path, env: dict[str, str], *args: str) -> str:
-    result = run(cwd, env, "git", *args)
-    assert result.returncode == 0, f"git {args}: {result.stderr}"
-    return str(result.stdout)
 
 
 def as_person(env: dict[str, str], email: str) -> dict[str, str]:
@@ -69,17 +52,6 @@ def repo(tmp_path: Path, env: dict[str, str]) -> Path:
     git(path, env, "commit", "-q", "-m", "Initial")
     git(path, env, "push", "-q", "-u", "origin", "main")
     return path
-
-
-def commit(repo: Path, env: dict[str, str], message: str, files: dict[str, str]) -> str:
-    for name, content in files.items():
-        target = repo / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-        git(repo, env, "add", "--", name)
-    result = run(repo, env, "git", "commit", "-q", "--allow-empty", "-F", "-", input=message)
-    assert result.returncode == 0, result.stderr
-    return git(repo, env, "rev-parse", "HEAD").strip()
 
 
 def set_policy(repo: Path, env: dict[str, str], text: str) -> None:
