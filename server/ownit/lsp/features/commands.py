@@ -10,22 +10,14 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ownit.core.model import Source
+from ownit.core.mark_input import BadMarkInput, check_mark_input
+from ownit.lsp.arguments import answers_errors, field, object_argument
+from ownit.lsp.command_ids import CLAIM, CLAIM_FROM_COMMENT, DISMISS, MARK_AI, STATUS
 from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_position
-from ownit.lsp.features import diagnostics
-from ownit.lsp.features.errors import answers_errors, field, object_argument
 from ownit.session import RequestError, uri_to_path
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
-
-MARK_AI = "ownit.markAi"
-CLAIM = "ownit.claim"
-DISMISS = "ownit.dismiss"
-STATUS = "ownit.status"
-CLAIM_FROM_COMMENT = "ownit.claimFromComment"
-
-_SOURCES = {source.value: source for source in Source}
+    from ownit.lsp.facade import OwnitServer
 
 
 def _position(command: str, obj: Any, name: str) -> tuple[int, int]:
@@ -85,16 +77,12 @@ def register(server: OwnitServer) -> None:
         lsp_range = field(MARK_AI, obj, "range", dict)
         tool = field(MARK_AI, obj, "tool", str).strip()
         model = field(MARK_AI, obj, "model", str, optional=True)
-        source_name = field(MARK_AI, obj, "source", str, optional=True) or Source.MANUAL.value
-        if not tool or any(c.isspace() for c in tool):
-            raise JsonRpcInvalidParams(f"{MARK_AI}: 'tool' must be one word, e.g. 'copilot'")
-        if model is not None and (not model.strip() or any(c.isspace() for c in model)):
-            raise JsonRpcInvalidParams(f"{MARK_AI}: 'model' must be one word")
-        source = _SOURCES.get(source_name)
-        if source is None:
-            raise JsonRpcInvalidParams(
-                f"{MARK_AI}: unknown source {source_name!r}; one of {', '.join(_SOURCES)}"
-            )
+        source_name = field(MARK_AI, obj, "source", str, optional=True) or None
+        try:
+            checked = check_mark_input(tool, model, source_name)
+        except BadMarkInput as error:
+            raise JsonRpcInvalidParams(f"{MARK_AI}: {error.field!r} {error.reason}") from None
+        source = checked.source
         start_line, start_char = _position(MARK_AI, lsp_range.get("start"), "start")
         end_line, end_char = _position(MARK_AI, lsp_range.get("end"), "end")
         document = session.document(uri)
@@ -109,7 +97,7 @@ def register(server: OwnitServer) -> None:
         if end < start:
             raise JsonRpcInvalidParams(f"{MARK_AI}: range ends before it starts")
         region_id = session.mark(uri, start, end, tool, model, source)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return {"regionId": region_id}
 
     @command(CLAIM)
@@ -124,7 +112,7 @@ def register(server: OwnitServer) -> None:
             )
         purpose = field(CLAIM, obj, "purpose", str, optional=True) or ""
         result = session.claim(uri, region_id, rationale, purpose)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         answer = claim_json(result)
         note = session.signing_note(session.document(uri), result.owner_email)
         if note is not None:
@@ -161,7 +149,7 @@ def register(server: OwnitServer) -> None:
         server.workspace_apply_edit(
             types.ApplyWorkspaceEditParams(edit=edit, label="ownit: remove the rationale comment")
         )
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return claim_json(result)
 
     @command(DISMISS)
@@ -171,7 +159,7 @@ def register(server: OwnitServer) -> None:
         if reason is None:
             raise RequestError("a reason is needed: say why this code is not AI-written")
         result = session.dismiss(uri, region_id, reason)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return {"regionId": result.region_id, "by": result.by, "reason": result.reason}
 
     @command(STATUS)

@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ownit.lsp.features import diagnostics
-from ownit.lsp.features.errors import answers_errors, field, object_argument
+from ownit.lsp.arguments import answers_errors, field, object_argument
+from ownit.lsp.command_ids import RATIONALE_RULES
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
     from ownit.session import RepoContext
-
-RATIONALE_RULES = "ownit.rationaleRules"
 
 
 def reload(server: OwnitServer, context: RepoContext) -> None:
@@ -31,10 +29,11 @@ def reload(server: OwnitServer, context: RepoContext) -> None:
             )
         )
     uris = {uri for uri, doc in session.documents.items() if doc.context is context}
-    diagnostics.refresh(server, uris)
+    server.refresh(uris)
 
 
 def register(server: OwnitServer) -> None:
+    server.provide(reload_policy=lambda context: reload(server, context))
     session = server.session
 
     @server.command(RATIONALE_RULES)

@@ -1,4 +1,5 @@
-"""Turning session errors and malformed arguments into JSON-RPC error responses."""
+"""Command arguments and errors: session errors and malformed arguments become JSON-RPC
+error responses that say what was wrong."""
 
 from __future__ import annotations
 
