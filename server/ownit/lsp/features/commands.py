@@ -11,30 +11,21 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from ownit.core.mark_input import BadMarkInput, check_mark_input
-from ownit.lsp.arguments import answers_errors, field, object_argument
+from ownit.lsp.arguments import (
+    ClaimArgs,
+    DismissArgs,
+    MarkAiArgs,
+    RegionArgs,
+    StatusArgs,
+    answers_errors,
+    structure_argument,
+)
 from ownit.lsp.command_ids import CLAIM, CLAIM_FROM_COMMENT, DISMISS, MARK_AI, STATUS
 from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_position
 from ownit.session import RequestError, uri_to_path
 
 if TYPE_CHECKING:
     from ownit.lsp.facade import OwnitServer
-
-
-def _position(command: str, obj: Any, name: str) -> tuple[int, int]:
-    if not isinstance(obj, dict):
-        raise JsonRpcInvalidParams(f"{command}: range.{name} must be {{line, character}}")
-    line, character = obj.get("line"), obj.get("character")
-    if not isinstance(line, int) or not isinstance(character, int) or line < 0 or character < 0:
-        raise JsonRpcInvalidParams(
-            f"{command}: range.{name} needs non-negative integers 'line' and 'character'"
-        )
-    return line, character
-
-
-def region_argument(command: str, args: tuple[Any, ...]) -> tuple[dict[str, Any], str, str]:
-    """The object argument of a command about one region, with its uri and region id."""
-    obj = object_argument(command, args)
-    return obj, field(command, obj, "uri", str), field(command, obj, "regionId", str)
 
 
 def register(server: OwnitServer) -> None:
@@ -72,19 +63,15 @@ def register(server: OwnitServer) -> None:
 
     @command(MARK_AI)
     def mark_ai(*args: Any) -> dict[str, Any]:
-        obj = object_argument(MARK_AI, args)
-        uri = field(MARK_AI, obj, "uri", str)
-        lsp_range = field(MARK_AI, obj, "range", dict)
-        tool = field(MARK_AI, obj, "tool", str).strip()
-        model = field(MARK_AI, obj, "model", str, optional=True)
-        source_name = field(MARK_AI, obj, "source", str, optional=True) or None
+        arg = structure_argument(MARK_AI, args, MarkAiArgs)
+        uri, tool, model = arg.uri, arg.tool.strip(), arg.model
         try:
-            checked = check_mark_input(tool, model, source_name)
+            checked = check_mark_input(tool, model, arg.source or None)
         except BadMarkInput as error:
             raise JsonRpcInvalidParams(f"{MARK_AI}: {error.field!r} {error.reason}") from None
         source = checked.source
-        start_line, start_char = _position(MARK_AI, lsp_range.get("start"), "start")
-        end_line, end_char = _position(MARK_AI, lsp_range.get("end"), "end")
+        start_line, start_char = arg.range.start.line, arg.range.start.character
+        end_line, end_char = arg.range.end.line, arg.range.end.character
         document = session.document(uri)
         if start_line >= document.buffer.line_count():
             raise RequestError(
@@ -102,15 +89,15 @@ def register(server: OwnitServer) -> None:
 
     @command(CLAIM)
     def claim(*args: Any) -> dict[str, Any]:
-        obj, uri, region_id = region_argument(CLAIM, args)
-        rationale = field(CLAIM, obj, "rationale", str, optional=True)
+        claim_arg = structure_argument(CLAIM, args, ClaimArgs)
+        uri, region_id, rationale = claim_arg.uri, claim_arg.region_id, claim_arg.rationale
         if rationale is None:
             raise RequestError(
                 "a rationale is needed to own this code: say why it is correct and safe. "
                 "In an editor that cannot prompt, write a comment line `ownit: <rationale>` "
                 "directly above the region and use 'Own with the rationale above'"
             )
-        purpose = field(CLAIM, obj, "purpose", str, optional=True) or ""
+        purpose = claim_arg.purpose or ""
         result = session.claim(uri, region_id, rationale, purpose)
         server.refresh({uri})
         answer = claim_json(result)
@@ -122,7 +109,8 @@ def register(server: OwnitServer) -> None:
 
     @command(CLAIM_FROM_COMMENT)
     def claim_from_comment(*args: Any) -> dict[str, Any]:
-        _, uri, region_id = region_argument(CLAIM_FROM_COMMENT, args)
+        region_arg = structure_argument(CLAIM_FROM_COMMENT, args, RegionArgs)
+        uri, region_id = region_arg.uri, region_arg.region_id
         tracked = session.tracked(uri, region_id)
         above = tracked.region.first_line - 1
         rationale = session.comment_rationale_above(uri, tracked)
@@ -154,8 +142,8 @@ def register(server: OwnitServer) -> None:
 
     @command(DISMISS)
     def dismiss(*args: Any) -> dict[str, Any]:
-        obj, uri, region_id = region_argument(DISMISS, args)
-        reason = field(DISMISS, obj, "reason", str, optional=True)
+        dismiss_arg = structure_argument(DISMISS, args, DismissArgs)
+        uri, region_id, reason = dismiss_arg.uri, dismiss_arg.region_id, dismiss_arg.reason
         if reason is None:
             raise RequestError("a reason is needed: say why this code is not AI-written")
         result = session.dismiss(uri, region_id, reason)
@@ -164,9 +152,8 @@ def register(server: OwnitServer) -> None:
 
     @command(STATUS)
     def status(*args: Any) -> dict[str, Any]:
-        obj = object_argument(STATUS, args) if args else {}
-        only_uri = field(STATUS, obj, "uri", str, optional=True)
-        include_owned = field(STATUS, obj, "includeOwned", bool, optional=True) or False
+        status_arg = structure_argument(STATUS, args, StatusArgs) if args else StatusArgs()
+        only_uri, include_owned = status_arg.uri, status_arg.include_owned or False
         now = time.time()
         regions = []
         for uri, state in session.status(include_owned=include_owned):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ownit.lsp.arguments import answers_errors, field, object_argument
+from ownit.lsp.arguments import UriArgs, answers_errors, structure_argument
 from ownit.lsp.command_ids import RATIONALE_RULES
 
 if TYPE_CHECKING:
@@ -39,8 +39,7 @@ def register(server: OwnitServer) -> None:
     @server.command(RATIONALE_RULES)
     @answers_errors
     def rationale_rules(*args: Any) -> dict[str, Any]:
-        obj = object_argument(RATIONALE_RULES, args)
-        document = session.document(field(RATIONALE_RULES, obj, "uri", str))
+        document = session.document(structure_argument(RATIONALE_RULES, args, UriArgs).uri)
         rule = session.rule_for(document)
         if rule is None:
             from ownit.core.claims import RationaleRules
