@@ -22,7 +22,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.exits import EXIT_OK, UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

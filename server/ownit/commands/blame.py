@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

@@ -70,8 +70,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, UsageError
 
 FORMATS = ("text", "markdown", "sarif")
 BY_CHOICES = ("path", "owner", "tool")

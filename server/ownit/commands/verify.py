@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 OUTPUT_FORMATS = ("text", "json", "sarif", "codequality")
 
