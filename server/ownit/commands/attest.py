@@ -55,14 +55,15 @@ def run(args: argparse.Namespace) -> int:
     from ownit import __version__, progress
     from ownit.ci.output import write_json
     from ownit.ci.verify_alerts import repository_uri
-    from ownit.commands.report import tip_view
-    from ownit.commands.verify import PolicyRead, resolve_range
+    from ownit.commands._range import policy_of
     from ownit.core import attestation
     from ownit.core.claim_judgement import blob_specs, judge
     from ownit.core.verify import prepare
     from ownit.git import claim_signatures, history
-    from ownit.git import run as git
+    from ownit.git.range_reads import PolicyRead
+    from ownit.git.range_report import tip_view
     from ownit.git.repo import GitError, find_repository
+    from ownit.git.rev_range import range_or_history
 
     cwd = Path.cwd()
     try:
@@ -73,20 +74,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("not inside a git repository")
     progress.start("ownit attest")
     try:
-        if args.range is None:
-            head = git.rev(cwd, "HEAD")
-            if head is None:
-                raise UsageError("the repository has no commits yet: nothing to attest")
-            revisions: tuple[str, ...] = (head,)
-            spec, base, tip = "HEAD (all history)", None, head
-        else:
-            rng = resolve_range(cwd, args.range, everything=False)
-            spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
+        rng = range_or_history(cwd, args.range)
+        if rng is None:
+            raise UsageError("the repository has no commits yet: nothing to attest")
+        spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
         policy_commit = base or tip
         policy_job = PolicyRead(cwd, policy_commit, "base" if base else "tip")
         progress.phase("reading the commits")
         commits = history.log(cwd, revisions)
-        at = policy_job.result()
+        at = policy_of(policy_job)
         prepared = prepare(commits, at.policy)
         claims = [(c, claim) for c in commits for claim in prepared.claims.get(c.sha, ())]
         progress.phase(f"checking {len(claims)} claims")

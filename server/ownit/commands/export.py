@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         if args.range is None:
             done = export_working_tree(repo)
         else:
-            from ownit.commands.verify import resolve_range
+            from ownit.git.rev_range import resolve_range
 
             chosen = resolve_range(repo.toplevel, args.range, everything=False)
             done = export_commits(repo, log(repo.toplevel, chosen.revisions))
