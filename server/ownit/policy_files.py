@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ownit.core.policy import (
     MAX_FILE_BYTES,
@@ -18,6 +19,10 @@ from ownit.core.policy import (
     default_policy,
     load_policy,
 )
+
+if TYPE_CHECKING:
+    from ownit.core.policy import EffectiveRule
+    from ownit.core.policy.model import RuleMatch
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -117,3 +122,31 @@ def read_codeowners(toplevel: Path) -> tuple[str, str] | None:
         if text is not None:
             return location, text
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class PathPolicy:
+    """What ``policy`` says of one path of the working tree (`ownit policy explain`)."""
+
+    path: str  # relative to the top level, with /
+    excluded_because: str | None
+    effective: EffectiveRule
+    matches: tuple[RuleMatch, ...]  # the rules that apply, in order (the last one wins)
+    codeowners: tuple[str, ...]  # whom CODEOWNERS lists for it
+    codeowners_location: str | None  # the CODEOWNERS file read (None: there is none)
+
+
+def explain_path(policy: Policy, toplevel: Path, path: str) -> PathPolicy:
+    """What ``policy`` says of ``path`` (relative to ``toplevel``, with /), with the
+    working tree's `.gitattributes` and CODEOWNERS."""
+    from ownit.core.policy import codeowners_for
+
+    codeowners_file = read_codeowners(toplevel)
+    return PathPolicy(
+        path,
+        policy.exclusion_reason(path, read_gitattributes(toplevel)),
+        policy.effective(path),
+        tuple(policy.explain(path)),
+        codeowners_for(codeowners_file[1], path) if codeowners_file else (),
+        codeowners_file[0] if codeowners_file else None,
+    )

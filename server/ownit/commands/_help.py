@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
+from collections.abc import Callable
+
+from ownit.exits import UsageError
+
 # The help of --json, the same for every verb that has it.
 JSON_HELP = "print one JSON document on stdout instead of text"
 
@@ -13,3 +19,16 @@ def doc_description(doc: str | None) -> str | None:
         return None
     parts = doc.split("\n\n", 1)
     return parts[1] if len(parts) > 1 else None
+
+
+def missing_action(
+    parser: argparse.ArgumentParser, message: str
+) -> Callable[[argparse.Namespace], int]:
+    """The handler of a verb given without its action (`ownit policy`): its usage on
+    stderr, then ``message`` as a usage error."""
+
+    def run(_: argparse.Namespace) -> int:
+        parser.print_usage(sys.stderr)
+        raise UsageError(message)
+
+    return run

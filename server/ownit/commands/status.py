@@ -10,10 +10,15 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ownit.commands._help import JSON_HELP
 from ownit.exits import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from ownit.core.findings import PolicyIssue
+    from ownit.core.model import RegionState
+    from ownit.store import Store
 
 
 def add_parser(subparsers: Any) -> None:
@@ -31,7 +36,7 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _follow_renames(toplevel: Path, store: Any) -> None:
+def _follow_renames(toplevel: Path, store: Store) -> None:
     """Regions of files that are gone move to where git says the file went (a staged
     ``git mv``, or a rename committed since)."""
     from ownit.git import renames
@@ -59,9 +64,8 @@ def _follow_renames(toplevel: Path, store: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
-    from ownit.core.findings import format_age
-    from ownit.core.model import Ownership
     from ownit.session import Session
+    from ownit.session.status import document_status
 
     repo = current_repository()
     if repo is None:
@@ -84,39 +88,16 @@ def run(args: argparse.Namespace) -> int:
             except UsageError as error:
                 missing.append(f"{key} ({error})")
                 continue
-            for tracked in sorted(document.tracked.values(), key=lambda t: t.region.first_line):
-                state = tracked.state
-                issue = (
-                    session.policy_issue(document, state)
-                    if state.ownership is not Ownership.DISMISSED
-                    else None
-                )
-                if (
-                    not args.all
-                    and issue is None
-                    and state.ownership not in (Ownership.UNOWNED, Ownership.STALE)
-                ):
-                    continue
-                region = state.region
-                row: dict[str, Any] = {
-                    "path": region.path,
-                    "lines": [region.first_line + 1, region.end_line],
-                    "regionId": region.id,
-                    "tool": region.tool,
-                    "model": region.model,
-                    "source": str(region.source),
-                    "evidence": str(region.evidence),
-                    "ownership": str(state.ownership),
-                    "age": format_age(now - region.created_at),
-                }
-                if state.claim is not None:
-                    row["owner"] = state.claim.owner
-                    row["rationale"] = state.claim.rationale
-                    row["purpose"] = state.claim.purpose or None
-                row["policy"] = (
-                    None if issue is None else {"code": str(issue.code), "reason": issue.reason}
-                )
-                rows.append(row)
+            states = sorted(document.states(), key=lambda state: state.region.first_line)
+            listed = document_status(
+                document,
+                states,
+                include_owned=args.all,
+                include_dismissed=args.all,
+                issues=session.policy_issue,
+            )
+            for entry in listed:
+                rows.append(_row(entry.state, entry.issue, now))
             session.close(document.uri)
     finally:
         shut_down(session)
@@ -125,6 +106,21 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     _print_rows(rows, missing, show_all=args.all)
     return EXIT_OK
+
+
+def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str, Any]:
+    """A listed region as `ownit status --json` shows it."""
+    from ownit.core.findings import format_age
+    from ownit.session.status import region_json
+
+    row = region_json(state)
+    row["age"] = format_age(now - state.region.created_at)
+    if state.claim is not None:
+        row["owner"] = state.claim.owner
+        row["rationale"] = state.claim.rationale
+        row["purpose"] = state.claim.purpose or None
+    row["policy"] = None if issue is None else {"code": str(issue.code), "reason": issue.reason}
+    return row
 
 
 def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
