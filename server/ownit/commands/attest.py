@@ -57,8 +57,6 @@ def run(args: argparse.Namespace) -> int:
     from ownit.ci.verify_alerts import repository_uri
     from ownit.commands._range import policy_of
     from ownit.core import attestation
-    from ownit.core.claim_judgement import blob_specs, judge
-    from ownit.core.verify import prepare
     from ownit.git import claim_signatures, history
     from ownit.git.range_reads import PolicyRead
     from ownit.git.range_report import tip_view
@@ -83,28 +81,7 @@ def run(args: argparse.Namespace) -> int:
         progress.phase("reading the commits")
         commits = history.log(cwd, revisions)
         at = policy_of(policy_job)
-        prepared = prepare(commits, at.policy)
-        claims = [(c, claim) for c in commits for claim in prepared.claims.get(c.sha, ())]
-        progress.phase(f"checking {len(claims)} claims")
-        fetched = history.BatchRead(
-            cwd, (f"{sha}:{path}" for sha, path in blob_specs(claims))
-        ).result()
-
-        def blobs(sha: str, path: str) -> list[str] | None:
-            data = fetched.get(f"{sha}:{path}")
-            return None if data is None else history.git_lines(data)
-
-        with_claims = [c for c in commits if c.sha in prepared.claims]
-        signatures = claim_signatures.check(
-            cwd, with_claims, policy_commit, at.policy.allowed_signers
-        )
-        judgements = judge(
-            claims,
-            at.policy,
-            blobs,
-            gitattributes_text=at.gitattributes_text,
-            signatures=signatures,
-        )
+        claims, judgements = claim_signatures.judge_range_claims(cwd, commits, at, policy_commit)
         view = tip_view(repo, tip, at, policy_commit)
     except GitError as error:
         raise UsageError(str(error)) from None
