@@ -22,21 +22,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ownit.commands._range import add_range_parser
 from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_range_parser(
+        subparsers,
         "attest",
         help="write an in-toto attestation of who owns a commit's AI-written code",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "range",
-        nargs="?",
-        metavar="REV-RANGE",
-        help="A..B, A...B or one commit (default: all of HEAD's history)",
+        doc=__doc__,
+        range_help="A..B, A...B or one commit (default: all of HEAD's history)",
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write the statement to FILE instead of stdout"

@@ -227,24 +227,11 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         print("  no rule matches: the defaults apply")
     print("  requires:")
-    keys = [
-        "severity",
-        "require_ownership",
-        "rationale.min_chars",
-        "owners",
-        "codeowner",
-        "second_owner",
-        "stale",
-        "commit",
-        "sources.count",
-        "history_since",
-        "min_evidence",
-        "ai",
-        "tools",
-        "models",
-        "purpose",
-        "signatures",
-    ]
+    # One sentence per setting, in SETTING_KEYS order; a group's origin is its first key's.
+    from ownit.core.policy.model import SETTING_KEYS
+
+    first_of = {"rationale": "rationale.min_chars", "sources": "sources.count"}
+    keys = [first_of.get(key, key) for key in SETTING_KEYS]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(printable(f"    {line}   [{effective.origin(key)}]"))
     if effective.signatures.value != "off":

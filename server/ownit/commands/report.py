@@ -69,6 +69,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ownit.commands._range import add_range_parser
 from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, UsageError
 
@@ -83,17 +84,12 @@ BY_CHOICES = ("path", "owner", "tool")
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_range_parser(
+        subparsers,
         "report",
         help="who owns the AI-written code of a range of commits, and why (audit)",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "range",
-        nargs="?",
-        metavar="REV-RANGE",
-        help="A..B, A...B or one commit (default: all of HEAD's history)",
+        doc=__doc__,
+        range_help="A..B, A...B or one commit (default: all of HEAD's history)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(

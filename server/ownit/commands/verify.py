@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ownit.commands._range import add_range_parser
 from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
@@ -34,17 +35,12 @@ OUTPUT_FORMATS = ("text", "json", "sarif", "codequality")
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_range_parser(
+        subparsers,
         "verify",
         help="check the claims of a range of commits against the code and the policy (CI)",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "range",
-        nargs="?",
-        metavar="REV-RANGE",
-        help="A..B, A...B or one commit (default: @{upstream}..HEAD)",
+        doc=__doc__,
+        range_help="A..B, A...B or one commit (default: @{upstream}..HEAD)",
     )
     parser.add_argument(
         "--all",
