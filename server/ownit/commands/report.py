@@ -63,7 +63,6 @@ followed: code claimed under a file's old name is the same code under its new on
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -306,7 +305,12 @@ def _write_html(
     if args.html == "-":
         sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return EXIT_OK
-    _write_whole(Path(args.html), text)
+    from ownit.whole_file import write_whole
+
+    try:
+        write_whole(Path(args.html), text)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.html}: {error.strerror or error}") from None
     print(f"ownit report: wrote {printable(args.html)}")
     return EXIT_OK
 
@@ -321,38 +325,6 @@ def _print_statement(args: argparse.Namespace, made: Statement) -> int:
         else:
             sys.stdout.write(render_markdown(made))
     return EXIT_OK
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """``text`` to ``path`` through a temporary file beside it, so a failure never
-    leaves half a page (nor clobbers the one there)."""
-    import os
-    import tempfile
-
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a directory")
-    folder = path.parent
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _dump(data: dict[str, Any]) -> None:

@@ -18,7 +18,6 @@ from ownit.exits import EXIT_OK, UsageError
 if TYPE_CHECKING:
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
-    from ownit.store import Store
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,34 +35,9 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _follow_renames(toplevel: Path, store: Store) -> None:
-    """Regions of files that are gone move to where git says the file went (a staged
-    ``git mv``, or a rename committed since)."""
-    from ownit.git import renames
-    from ownit.git import run as git
-
-    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
-    if not gone:
-        return
-    moves = renames.staged(toplevel, git.rev(toplevel, "HEAD"))
-    found = []
-    for old in gone:
-        new = renames.where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
-        if new is not None:
-            found.append((old, new))
-
-    def read(path: str) -> str | None:
-        try:
-            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-
-    if found:
-        renames.follow(store, found, read)
-
-
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
+    from ownit.git import renames
     from ownit.session import Session
     from ownit.session.status import document_status
 
@@ -76,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
-        _follow_renames(repo.toplevel, context.store)
+        renames.follow_gone(repo.toplevel, context.store)
         paths = sorted({state.region.path for state in context.store.region_states()})
         for key in paths:
             path = repo.toplevel / key
