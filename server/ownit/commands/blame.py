@@ -68,6 +68,31 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit.git import blame  # git blame starts before anything heavy is imported
+    from ownit.git.repo import GitError
+
+    contents: bytes | None = None
+    if args.contents is not None:
+        try:
+            contents = (
+                sys.stdin.buffer.read()
+                if args.contents == "-"
+                else Path(args.contents).read_bytes()
+            )
+        except OSError as error:
+            raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    moves = _moves(args)
+    try:  # the path as given, from here: git resolves it as it would for `git blame`
+        proc = blame.start_blame(Path.cwd(), args.file, args.ranges, contents, moves)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    try:
+        return _run(args, proc, contents, moves)
+    finally:
+        proc.stop()
+
+
+def _run(args: argparse.Namespace, proc: Any, contents: bytes | None, moves: list[str]) -> int:
     from ownit import progress
     from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
@@ -88,27 +113,24 @@ def run(args: argparse.Namespace) -> int:
         relative = repo.relpath(target)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    contents: bytes | None = None
-    if args.contents is not None:
-        try:
-            contents = (
-                sys.stdin.buffer.read()
-                if args.contents == "-"
-                else Path(args.contents).read_bytes()
-            )
-        except OSError as error:
-            raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
-    moves = _moves(args)
     progress.start("ownit blame")
     try:
         progress.phase("git blame")
-        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
         loaded = load_tree_policy(repo.toplevel)
         policy = loaded.policy or default_policy()
         progress.phase("reading the claims of history")
-        index = blame.claim_index(repo, policy)
+        head = git.rev(repo.toplevel, "HEAD")
+        index = blame.claim_index(repo, policy, head)
+        gitattributes = read_gitattributes(repo.toplevel)
+        judgements = blame.Judgements(repo, head, gitattributes)
         progress.phase("git blame")
-        lines = blame.finish_blame(proc, contents)
+        try:
+            lines = blame.finish_blame(proc)
+        except blame.BlameError:
+            # the path as given failed from here (e.g. through a symbolic link): ask as
+            # before, by its path in the repository; git's answer to that is the one said
+            proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
+            lines = blame.finish_blame(proc)
         progress.phase("checking the claims")
         invalid = blame_validity(
             repo.toplevel,
@@ -116,9 +138,11 @@ def run(args: argparse.Namespace) -> int:
             lines,
             relative,
             policy,
-            head=git.rev(repo.toplevel, "HEAD"),
-            gitattributes_text=read_gitattributes(repo.toplevel),
+            head=head,
+            gitattributes_text=gitattributes,
+            known=judgements.table,
         )
+        judgements.save()
     except GitError as error:
         raise UsageError(str(error)) from None
     results = resolve(lines, index, relative, invalid)

@@ -285,18 +285,25 @@ class LineProvenance:
 
 
 def _located(
-    claim: tr.ClaimLine, normalized: Sequence[str], offset: int, windows: _WindowCache
+    claim: tr.ClaimLine,
+    normalized: Sequence[str],
+    offset: int,
+    windows: _WindowCache,
+    written_at: int | None = None,
 ) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
-    looking at the stated lines first; ``offset`` is the file line of ``normalized[0]``."""
+    looking at the stated lines first, then where blame puts the line the claim's commit
+    wrote as the claim's first (``written_at``, a file line), then anywhere; ``offset`` is
+    the file line of ``normalized[0]``."""
     length = claim.last - claim.first + 1
-    start = claim.first - 1 - offset
-    if (
-        start >= 0
-        and start + length <= len(normalized)
-        and fingerprint(normalized[start : start + length]) == claim.fingerprint
-    ):
-        return start + offset, start + length + offset
+    for start in (claim.first - 1 - offset, None if written_at is None else written_at - offset):
+        if (
+            start is not None
+            and start >= 0
+            and start + length <= len(normalized)
+            and fingerprint(normalized[start : start + length]) == claim.fingerprint
+        ):
+            return start + offset, start + length + offset
     found = windows.find(claim.fingerprint, length)
     return None if found is None else (found + offset, found + length + offset)
 
@@ -365,9 +372,12 @@ def resolve(
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
     # Claims located in the current text, latest first: (start, end) in file lines.
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    # (commit, path, line there) -> file line, of the lines blame says that commit wrote
+    written = {(bl.commit, bl.orig_path, bl.orig_line): bl.line - 1 for bl in lines}
     for name in names:
         for entry, claim in index.claims_for_path(name):
-            where = _located(claim, normalized, offset, windows)
+            at = written.get((entry.sha, claim.path, claim.first))
+            where = _located(claim, normalized, offset, windows, at)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:

@@ -1,37 +1,80 @@
-"""``git blame --porcelain`` and the claim index of history, for ``ownit blame`` and the
-language server's history hints.
+"""``git blame --porcelain``, the claim index of history and the judgements of its claims,
+for ``ownit blame`` and the language server's history hints.
 
 The claim index holds, for every commit reachable from HEAD that carries ownit claims or
 that an AI tool co-authored, its claims and tool. It is built from one ``git log`` pass and
 cached in ``<git-dir>/ownit/claim-index.bin`` (:mod:`ownit.git.claim_cache`) keyed by HEAD
 (and by the policy's ``ai_commit_patterns``); when HEAD moved forward only the new commits
 are read.
+
+A blame starts first and runs while the caller imports, loads the policy and the index
+(:func:`start_blame` writes ``--contents`` to git from a thread, so git works meanwhile).
+What each claim's judgement said (:func:`ownit.git.claim_validity.blame_validity`) is kept
+in ``<git-dir>/ownit/claim-judgements.bin``, keyed by HEAD, the policy file's text, the
+top-level ``.gitattributes`` and ownit's version (everything a judgement reads), so a
+second blame at the same HEAD reads no committed file again; the language server keeps
+the same table in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import marshal
+import os
 import subprocess
+import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ownit.core.model import evidence_of_pattern
-from ownit.core.policy import Policy
-from ownit.core.provenance import (
-    AiCommitDetector,
-    BlameLine,
-    ClaimIndex,
-    CommitClaims,
-    may_hold_claims,
-    message_claims,
-)
-from ownit.git import claim_cache, history
 from ownit.git import run as git
 from ownit.git.repo import GitError, Repository
+
+if TYPE_CHECKING:
+    from ownit.core import trailers as tr
+    from ownit.core.policy import Policy
+    from ownit.core.provenance import AiCommitDetector, BlameLine, ClaimIndex, CommitClaims
+    from ownit.git import history
 
 
 class BlameError(GitError):
     """git blame refused (no such file, bad -L, …); the message is git's."""
+
+
+class RunningBlame:
+    """One ``git blame --porcelain`` at work; :func:`finish_blame` reads its lines."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], contents: bytes | None) -> None:
+        self.proc = proc
+        self._writer: threading.Thread | None = None
+        if contents is not None:  # git reads it all before it blames: give it at once
+            self._writer = threading.Thread(target=self._write, args=(contents,), daemon=True)
+            self._writer.start()
+
+    def _write(self, contents: bytes) -> None:
+        stdin = self.proc.stdin
+        assert stdin is not None
+        try:
+            stdin.write(contents)
+        except (BrokenPipeError, OSError):
+            pass  # git ended early (a bad path): its stderr says why
+        finally:
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+    def communicate(self) -> tuple[bytes, bytes]:
+        if self._writer is not None:
+            self._writer.join()
+            self.proc.stdin = None  # written and closed by the writer
+        return self.proc.communicate()
+
+    def stop(self) -> None:
+        """End a blame whose answer is no longer wanted."""
+        if self.proc.returncode is None:
+            self.proc.kill()
+            self.communicate()
 
 
 def start_blame(
@@ -40,9 +83,11 @@ def start_blame(
     ranges: Sequence[str] = (),
     contents: bytes | None = None,
     moves: Sequence[str] = (),
-) -> subprocess.Popen[bytes]:
-    """``moves``: git blame's ``-M``/``-C`` options (``-M``, ``-M20``, ``-C``, ``-CC``…),
-    which follow lines moved within the file or from other files."""
+) -> RunningBlame:
+    """``path`` as git takes it in ``cwd`` (repo-relative at the top, or relative to
+    ``cwd``, or absolute). ``moves``: git blame's ``-M``/``-C`` options (``-M``,
+    ``-M20``, ``-C``, ``-CC``…), which follow lines moved within the file or from other
+    files."""
     args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
     args += list(moves)
     for spec in ranges:
@@ -51,7 +96,7 @@ def start_blame(
         args += ["--contents", "-"]
     args += ["--", path]
     try:
-        return subprocess.Popen(
+        proc = subprocess.Popen(
             args,
             cwd=cwd,
             env=git.git_env(),
@@ -61,11 +106,12 @@ def start_blame(
         )
     except OSError as exc:
         raise GitError(f"cannot run git blame in {cwd}: {exc}") from exc
+    return RunningBlame(proc, contents)
 
 
-def finish_blame(proc: subprocess.Popen[bytes], contents: bytes | None = None) -> list[BlameLine]:
-    out, err = proc.communicate(contents)
-    if proc.returncode != 0:
+def finish_blame(running: RunningBlame) -> list[BlameLine]:
+    out, err = running.communicate()
+    if running.proc.returncode != 0:
         message = err.decode("utf-8", "replace").strip().removeprefix("fatal: ")
         raise BlameError(message or "git blame failed")
     return parse_porcelain(out)
@@ -73,25 +119,39 @@ def finish_blame(proc: subprocess.Popen[bytes], contents: bytes | None = None) -
 
 def parse_porcelain(out: bytes) -> list[BlameLine]:
     """The lines of ``git blame --porcelain`` output."""
+    from ownit.core.provenance import BlameLine
+    from ownit.git.history import unquote_path
+
     lines: list[BlameLine] = []
+    append = lines.append
     filenames: dict[bytes, str] = {}
+    decoded: dict[bytes, str] = {}
+    text = git.text
     sha = b""
+    sha_text = name = ""
     orig = final = 0
     for raw in out.split(b"\n"):
-        if raw.startswith(b"\t"):
-            lines.append(
-                BlameLine(
-                    final, sha.decode("ascii"), orig, filenames.get(sha, ""), git.text(raw[1:])
-                )
-            )
+        if raw[:1] == b"\t":
+            append(BlameLine(final, sha_text, orig, name, text(raw[1:])))
             continue
         if raw.startswith(b"filename "):
-            filenames[sha] = history.unquote_path(raw[9:])
+            name = filenames[sha] = unquote_path(raw[9:])
             continue
-        head = raw.split(b" ", 4)
-        if len(head) >= 3 and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
-            sha, orig, final = head[0], int(head[1]), int(head[2])
+        # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …") are
+        # not headers: a header's 41st byte is a space after 40 hex digits
+        if len(raw) >= 44 and raw[40:41] == b" " and raw[:1] in _HEX:
+            head = raw.split(b" ", 4)
+            if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+                sha, orig, final = head[0], int(head[1]), int(head[2])
+                known = decoded.get(sha)
+                if known is None:
+                    known = decoded[sha] = sha.decode("ascii")
+                sha_text = known
+                name = filenames.get(sha, "")
     return lines
+
+
+_HEX = frozenset(bytes([c]) for c in b"0123456789abcdef")
 
 
 # --------------------------------------------------------------------------- claim index
@@ -103,6 +163,9 @@ def policy_key(policy: Policy) -> str:
 
 
 def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitClaims | None:
+    from ownit.core.model import evidence_of_pattern
+    from ownit.core.provenance import CommitClaims, may_hold_claims, message_claims
+
     claims = message_claims(commit.message) if may_hold_claims(commit.message) else ()
     match = ai.match(
         commit.message,
@@ -125,6 +188,9 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
 
 def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> ClaimIndex:
     """The claim index of history up to HEAD (cached; built or extended as needed)."""
+    from ownit.core.provenance import AiCommitDetector, ClaimIndex
+    from ownit.git import claim_cache, history
+
     cwd = repo.toplevel
     if head is None:
         head = git.rev(cwd, "HEAD")
@@ -157,3 +223,90 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         if (entry := _entry(c, i, ai)) is not None
     }
     return claim_cache.write(path, head, key, len(commits), raw).index()
+
+
+# --------------------------------------------------------------------------- judgements
+
+JUDGEMENTS_FILE = "claim-judgements.bin"
+_JUDGEMENTS_MAGIC = b"OWNITCJ1" + bytes(sys.version_info[:2])  # marshal is Python's own
+_MAX_JUDGEMENTS = 200_000  # a table past this is started afresh
+
+
+def judgements_key(repo: Repository, head: str | None, gitattributes: str | None) -> str:
+    """What every judgement of a blame reads besides immutable commits: HEAD (the keys it
+    trusts to sign claims), the policy file's bytes, the top-level ``.gitattributes`` and
+    the version of ownit that judged."""
+    from ownit import __version__
+    from ownit.core.policy import POLICY_FILE
+
+    try:
+        policy_text: bytes | None = (repo.toplevel / POLICY_FILE).read_bytes()
+    except OSError:
+        policy_text = None
+    digest = hashlib.sha256()
+    for part in (
+        __version__.encode(),
+        (head or "").encode(),
+        b"\0" if policy_text is None else b"1" + policy_text,
+        b"\0" if gitattributes is None else b"1" + gitattributes.encode("utf-8", "replace"),
+    ):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+class Judgements:
+    """The judgements file of a repository: read once, written back when it grew."""
+
+    def __init__(self, repo: Repository, head: str | None, gitattributes: str | None) -> None:
+        self.path = repo.git_dir / "ownit" / JUDGEMENTS_FILE
+        self.key = judgements_key(repo, head, gitattributes)
+        # (commit, claim) -> why the claim is invalid, or None when it is valid
+        self.table: dict[tuple[str, tr.ClaimLine], str | None] = {}
+        self._size = 0
+        self._read()
+
+    def _read(self) -> None:
+        from ownit.core import trailers as tr
+
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return
+        head = len(_JUDGEMENTS_MAGIC)
+        if not data.startswith(_JUDGEMENTS_MAGIC) or len(data) < head + 32:
+            return
+        digest, body = data[head : head + 32], data[head + 32 :]
+        if hashlib.sha256(body).digest() != digest:
+            return  # only bytes ownit wrote reach marshal
+        try:
+            key, rows = marshal.loads(body)
+            if key != self.key or not isinstance(rows, list):
+                return
+            table = {}
+            for sha, path, first, last, fp, tool, owner, rationale, why in rows:
+                claim = tr.ClaimLine(path, first, last, fp, tool, owner, rationale)
+                table[(sha, claim)] = why
+        except (EOFError, ValueError, TypeError):
+            return
+        self.table = table
+        self._size = len(table)
+
+    def save(self) -> None:
+        """Write the table if it grew (atomically; a read-only repository is no error)."""
+        if len(self.table) == self._size or len(self.table) > _MAX_JUDGEMENTS:
+            return
+        rows = [
+            (sha, c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale, why)
+            for (sha, c), why in self.table.items()
+        ]
+        body = marshal.dumps((self.key, rows))
+        data = _JUDGEMENTS_MAGIC + hashlib.sha256(body).digest() + body
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f"{JUDGEMENTS_FILE}.{os.getpid()}.tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, self.path)
+            self._size = len(self.table)
+        except OSError:
+            pass  # blame still works, only slower next time

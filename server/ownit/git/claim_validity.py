@@ -12,7 +12,7 @@ the claims' signatures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,6 @@ from ownit.core.signing import (
 )
 from ownit.git import history
 from ownit.git import run as git
-from ownit.git.signature_verify import OPENPGP_KEYS_DIR, ClaimVerifier
 
 MAX_KEY_FILES = 200  # OpenPGP key files read from .ownit/openpgp/
 MAX_KEY_BYTES = 1 << 20
@@ -52,6 +51,8 @@ def trusted_keys(cwd: Path, commit: str | None, policy: Policy) -> TrustedKeys:
 def trusted_keys_at(cwd: Path, commit: str | None, path: str) -> TrustedKeys:
     """The allowed-signers file at ``path`` and the OpenPGP keys, as ``commit`` has them
     (None: no keys at all)."""
+    from ownit.git.signature_verify import OPENPGP_KEYS_DIR  # only where keys are read
+
     if commit is None:
         return TrustedKeys(None, None, f"{path} (no base commit)")
     short = commit[:10]
@@ -107,6 +108,8 @@ def signature_verdicts(
             out[key] = SignatureVerdict(SignatureStatus.MALFORMED, signed.problem)
     if not todo:
         return out
+    from ownit.git.signature_verify import ClaimVerifier  # only where a claim is signed
+
     with ClaimVerifier(
         allowed_signers=trusted.allowed_signers,
         allowed_signers_label=trusted.allowed_signers_label,
@@ -211,20 +214,30 @@ def blame_validity(
     *,
     head: str | None,
     gitattributes_text: str | None = None,
+    known: MutableMapping[tuple[str, tr.ClaimLine], str | None] | None = None,
 ) -> InvalidWhy:
     """Why each claim that can speak for the blamed ``lines`` of ``path`` is invalid,
     for :func:`ownit.core.provenance.resolve`: the claims of the commits that introduced
     the lines and every claim on the path (a later claim-only commit), judged under
-    ``policy``, signatures against the keys HEAD trusts."""
+    ``policy``, signatures against the keys HEAD trusts.
+
+    ``known``: what earlier calls found under the same policy, ``.gitattributes`` and
+    HEAD ((commit, claim) -> why it is invalid, None when valid); those claims are not
+    judged again and the new judgements are added to it (not one whose signature could
+    not be checked for want of ssh-keygen or gpg: that may change without a commit)."""
+    judged: MutableMapping[tuple[str, tr.ClaimLine], str | None] = {} if known is None else known
     wanted: dict[str, set[tr.ClaimLine]] = {}
     orig_paths = {(bl.commit, bl.orig_path) for bl in lines}
     for sha, orig in orig_paths:
         entry = index.commits.get(sha)
         if entry is not None:
-            wanted.setdefault(sha, set()).update(c for c in entry.claims if c.path == orig)
+            wanted.setdefault(sha, set()).update(
+                c for c in entry.claims if c.path == orig and (sha, c) not in judged
+            )
     for entry, claim in index.claims_for_path(path):
-        wanted.setdefault(entry.sha, set()).add(claim)
-    judged = judge_commits_claims(
+        if (entry.sha, claim) not in judged:
+            wanted.setdefault(entry.sha, set()).add(claim)
+    found = judge_commits_claims(
         cwd,
         {
             sha: sorted(items, key=lambda c: (c.path, c.first, c.fingerprint))
@@ -234,9 +247,18 @@ def blame_validity(
         gitattributes_text=gitattributes_text,
         trust_commit=head,
     )
+    # A signature that could not be checked here (no ssh-keygen or gpg) may check once
+    # the program is there: such a judgement is for this call only, never kept.
+    passing: dict[tuple[str, tr.ClaimLine], str | None] = {}
+    for pair, judgement in found.items():
+        unchecked = (
+            judgement.signature is not None
+            and judgement.signature.status is SignatureStatus.TOOL_MISSING
+        )
+        (passing if unchecked else judged)[pair] = None if judgement.valid else judgement.reason
 
     def why(sha: str, claim: tr.ClaimLine) -> str | None:
-        found = judged.get((sha, claim))
-        return None if found is None or found.valid else found.reason
+        pair = (sha, claim)
+        return passing[pair] if pair in passing else judged.get(pair)
 
     return why
