@@ -383,9 +383,18 @@ def resolve(
     if len(names) > 1:
         located.sort(key=lambda item: -item[2].order)
 
+    # The located claims over each file line, in the same order (a line looks only at
+    # those, not at every claim of the file).
+    over: dict[int, list[tuple[int, int, CommitClaims, tr.ClaimLine]]] = {}
+    low, high = min(bl.line for bl in lines) - 1, max(bl.line for bl in lines)
+    for item in located:
+        for line0 in range(max(item[0], low), min(item[1], high)):
+            over.setdefault(line0, []).append(item)
+    nothing: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
+        here = over.get(bl.line - 1, nothing)
+        out.append(_resolve_line(bl, index, here, names=names, invalid=invalid))
     return out
 
 

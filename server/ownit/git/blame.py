@@ -19,24 +19,25 @@ the same table in memory.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ownit.git import run as git
-from ownit.git.repo import GitError, Repository
+from ownit.git.run import GitError  # not ownit.git.repo: git blame starts before dataclasses
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ownit.core import trailers as tr
     from ownit.core.policy import Policy
     from ownit.core.provenance import AiCommitDetector, BlameLine, ClaimIndex, CommitClaims
     from ownit.git import history
+    from ownit.git.repo import Repository
 
 
 class BlameError(GitError):
@@ -78,7 +79,7 @@ class RunningBlame:
 
 
 def start_blame(
-    cwd: Path,
+    cwd: Path | str,
     path: str,
     ranges: Sequence[str] = (),
     contents: bytes | None = None,
@@ -158,6 +159,8 @@ _HEX = frozenset(bytes([c]) for c in b"0123456789abcdef")
 
 
 def policy_key(policy: Policy) -> str:
+    import hashlib  # not at import: git blame starts before OpenSSL loads
+
     text = repr([p.identity for p in policy.ai_commit_patterns])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -236,6 +239,8 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
     """What every judgement of a blame reads besides immutable commits: HEAD (the keys it
     trusts to sign claims), the policy file's bytes, the top-level ``.gitattributes`` and
     the version of ownit that judged."""
+    import hashlib
+
     from ownit import __version__
     from ownit.core.policy import POLICY_FILE
 
@@ -267,6 +272,8 @@ class Judgements:
         self._read()
 
     def _read(self) -> None:
+        import hashlib
+
         from ownit.core import trailers as tr
 
         try:
@@ -296,6 +303,8 @@ class Judgements:
         """Write the table if it grew (atomically; a read-only repository is no error)."""
         if len(self.table) == self._size or len(self.table) > _MAX_JUDGEMENTS:
             return
+        import hashlib
+
         rows = [
             (sha, c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale, why)
             for (sha, c), why in self.table.items()
