@@ -123,36 +123,31 @@ def parse_porcelain(out: bytes) -> list[BlameLine]:
     from ownit.core.provenance import BlameLine
     from ownit.git.history import unquote_path
 
+    # Decoded once (as git.text does line by line: a NUL or newline never falls inside a
+    # UTF-8 sequence, and surrogateescape keeps every other byte where it was).
     lines: list[BlameLine] = []
     append = lines.append
-    filenames: dict[bytes, str] = {}
-    decoded: dict[bytes, str] = {}
-    text = git.text
-    sha = b""
-    sha_text = name = ""
+    filenames: dict[str, str] = {}
+    sha = name = ""
     orig = final = 0
-    for raw in out.split(b"\n"):
-        if raw[:1] == b"\t":
-            append(BlameLine(final, sha_text, orig, name, text(raw[1:])))
+    for raw in git.text(out).split("\n"):
+        if raw[:1] == "\t":
+            append(BlameLine(final, sha, orig, name, raw[1:]))
             continue
-        if raw.startswith(b"filename "):
-            name = filenames[sha] = unquote_path(raw[9:])
+        if raw.startswith("filename "):
+            name = filenames[sha] = unquote_path(raw[9:].encode("utf-8", "surrogateescape"))
             continue
         # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …") are
-        # not headers: a header's 41st byte is a space after 40 hex digits
-        if len(raw) >= 44 and raw[40:41] == b" " and raw[:1] in _HEX:
-            head = raw.split(b" ", 4)
+        # not headers: a header's 41st character is a space after 40 hex digits
+        if len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
+            head = raw.split(" ", 4)
             if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
                 sha, orig, final = head[0], int(head[1]), int(head[2])
-                known = decoded.get(sha)
-                if known is None:
-                    known = decoded[sha] = sha.decode("ascii")
-                sha_text = known
                 name = filenames.get(sha, "")
     return lines
 
 
-_HEX = frozenset(bytes([c]) for c in b"0123456789abcdef")
+_HEX = frozenset("0123456789abcdef")
 
 
 # --------------------------------------------------------------------------- claim index
