@@ -15,19 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ownit.core import trailers as tr
-from ownit.core.claim_validity import OFF, ClaimJudgement, judge_claim
-from ownit.core.policy import EffectiveRule, Policy
-from ownit.core.provenance import BlameLine, ClaimIndex, InvalidWhy
-from ownit.core.signing import (
-    SignatureStatus,
-    SignatureVerdict,
-    SignedClaim,
-    message_signatures,
-)
-from ownit.git import history
 from ownit.git import run as git
+
+if TYPE_CHECKING:  # the judgement's modules load where a claim is judged (not on a blame
+    # whose claims were all judged before)
+    from ownit.core import trailers as tr
+    from ownit.core.claim_validity import ClaimJudgement
+    from ownit.core.policy import EffectiveRule, Policy
+    from ownit.core.provenance import BlameLine, ClaimIndex, InvalidWhy
+    from ownit.core.signing import SignatureVerdict, SignedClaim
 
 MAX_KEY_FILES = 200  # OpenPGP key files read from .ownit/openpgp/
 MAX_KEY_BYTES = 1 << 20
@@ -51,6 +49,7 @@ def trusted_keys(cwd: Path, commit: str | None, policy: Policy) -> TrustedKeys:
 def trusted_keys_at(cwd: Path, commit: str | None, path: str) -> TrustedKeys:
     """The allowed-signers file at ``path`` and the OpenPGP keys, as ``commit`` has them
     (None: no keys at all)."""
+    from ownit.git import history
     from ownit.git.signature_verify import OPENPGP_KEYS_DIR  # only where keys are read
 
     if commit is None:
@@ -98,6 +97,8 @@ def signature_verdicts(
 ) -> dict[tuple[str, tr.ClaimLine], SignatureVerdict]:
     """The verdict on each (commit, signed claim) that carries an ``AI-Signature`` (one
     that could not be read is ``malformed``); claims without one are left out."""
+    from ownit.core.signing import SignatureStatus, SignatureVerdict
+
     out: dict[tuple[str, tr.ClaimLine], SignatureVerdict] = {}
     todo: list[tuple[tuple[str, tr.ClaimLine], SignedClaim]] = []
     for sha, signed in items:
@@ -128,6 +129,8 @@ def signed_claims(message: str) -> dict[tr.ClaimLine, SignedClaim]:
     """The ``AI-Owned`` claims of a message with their signatures ({} when none is)."""
     if "ai-signature:" not in message.lower():
         return {}
+    from ownit.core.signing import message_signatures
+
     return {item.claim: item for item in message_signatures(message).claims}
 
 
@@ -156,6 +159,9 @@ def judge_commits_claims(
     shas = [sha for sha, items in claims.items() if items]
     if not shas:
         return {}
+    from ownit.core.claim_validity import OFF, judge_claim
+    from ownit.git import history
+
     if commits is None:
         found = history.log(cwd, ["--no-walk=unsorted", *shas], reverse=False)
         commits = {
@@ -250,6 +256,8 @@ def blame_validity(
     # A signature that could not be checked here (no ssh-keygen or gpg) may check once
     # the program is there: such a judgement is for this call only, never kept.
     passing: dict[tuple[str, tr.ClaimLine], str | None] = {}
+    if found:
+        from ownit.core.signing import SignatureStatus
     for pair, judgement in found.items():
         unchecked = (
             judgement.signature is not None
