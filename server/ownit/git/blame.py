@@ -24,8 +24,8 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, MutableMapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ownit.git import run as git
 from ownit.git.run import GitError  # not ownit.git.repo: git blame starts before dataclasses
@@ -226,7 +226,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
 # --------------------------------------------------------------------------- judgements
 
 JUDGEMENTS_FILE = "claim-judgements.bin"
-_JUDGEMENTS_MAGIC = b"OWNITCJ1" + bytes(sys.version_info[:2])  # marshal is Python's own
+_JUDGEMENTS_MAGIC = b"OWNITCJ2" + bytes(sys.version_info[:2])  # marshal is Python's own
 _MAX_JUDGEMENTS = 200_000  # a table past this is started afresh
 
 
@@ -255,21 +255,57 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
     return digest.hexdigest()
 
 
+class _Table(MutableMapping["tuple[str, tr.ClaimLine]", "str | None"]):
+    """(commit, claim) -> why the claim is invalid (None: valid), held by the claim's
+    fields, as the file stores them: loading the file makes no claim objects."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: dict[tuple[Any, ...], str | None]) -> None:
+        self.raw = raw
+
+    @staticmethod
+    def _key(pair: tuple[str, tr.ClaimLine]) -> tuple[Any, ...]:
+        sha, c = pair
+        return (sha, c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale)
+
+    def __getitem__(self, pair: tuple[str, tr.ClaimLine]) -> str | None:
+        return self.raw[self._key(pair)]
+
+    def __contains__(self, pair: object) -> bool:
+        return self._key(pair) in self.raw  # type: ignore[arg-type]
+
+    def __setitem__(self, pair: tuple[str, tr.ClaimLine], why: str | None) -> None:
+        self.raw[self._key(pair)] = why
+
+    def __delitem__(self, pair: tuple[str, tr.ClaimLine]) -> None:
+        del self.raw[self._key(pair)]
+
+    def __iter__(self) -> Iterator[tuple[str, tr.ClaimLine]]:
+        from ownit.core import trailers as tr
+
+        for sha, *fields in self.raw:
+            yield sha, tr.ClaimLine(*fields)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def get(self, pair: tuple[str, tr.ClaimLine], default: Any = None) -> Any:
+        return self.raw.get(self._key(pair), default)
+
+
 class Judgements:
     """The judgements file of a repository: read once, written back when it grew."""
 
     def __init__(self, repo: Repository, head: str | None, gitattributes: str | None) -> None:
         self.path = repo.git_dir / "ownit" / JUDGEMENTS_FILE
         self.key = judgements_key(repo, head, gitattributes)
-        # (commit, claim) -> why the claim is invalid, or None when it is valid
-        self.table: dict[tuple[str, tr.ClaimLine], str | None] = {}
+        self.table = _Table({})
         self._size = 0
         self._read()
 
     def _read(self) -> None:
         import hashlib
-
-        from ownit.core import trailers as tr
 
         try:
             data = self.path.read_bytes()
@@ -282,17 +318,15 @@ class Judgements:
         if hashlib.sha256(body).digest() != digest:
             return  # only bytes ownit wrote reach marshal
         try:
-            key, rows = marshal.loads(body)
-            if key != self.key or not isinstance(rows, list):
-                return
-            table = {}
-            for sha, path, first, last, fp, tool, owner, rationale, why in rows:
-                claim = tr.ClaimLine(path, first, last, fp, tool, owner, rationale)
-                table[(sha, claim)] = why
+            key, raw = marshal.loads(body)
         except (EOFError, ValueError, TypeError):
             return
-        self.table = table
-        self._size = len(table)
+        if key != self.key or not isinstance(raw, dict):
+            return
+        if not all(isinstance(k, tuple) and len(k) == 8 for k in raw):
+            return
+        self.table = _Table(raw)
+        self._size = len(raw)
 
     def save(self) -> None:
         """Write the table if it grew (atomically; a read-only repository is no error)."""
@@ -300,11 +334,7 @@ class Judgements:
             return
         import hashlib
 
-        rows = [
-            (sha, c.path, c.first, c.last, c.fingerprint, c.tool, c.owner_email, c.rationale, why)
-            for (sha, c), why in self.table.items()
-        ]
-        body = marshal.dumps((self.key, rows))
+        body = marshal.dumps((self.key, self.table.raw))
         data = _JUDGEMENTS_MAGIC + hashlib.sha256(body).digest() + body
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
