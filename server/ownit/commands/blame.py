@@ -148,11 +148,12 @@ def _run(
             head=head,
             gitattributes_text=gitattributes,
             known=judgements.table,
+            first_lines=judgements.first_lines,
         )
         judgements.save()
     except GitError as error:
         raise UsageError(str(error)) from None
-    results = resolve(lines, index, relative, invalid)
+    results = resolve(lines, index, relative, invalid, judgements.first_line)
     progress.finish()
     if args.json:  # a reader that goes away (`| head`): cli.main
         out = sys.stdout

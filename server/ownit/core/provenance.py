@@ -290,11 +290,13 @@ def _located(
     offset: int,
     windows: _WindowCache,
     written_at: int | None = None,
+    first_line: str | None = None,
 ) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
     looking at the stated lines first, then where blame puts the line the claim's commit
-    wrote as the claim's first (``written_at``, a file line), then anywhere; ``offset`` is
-    the file line of ``normalized[0]``."""
+    wrote as the claim's first (``written_at``, a file line), then anywhere (``first_line``:
+    the claim's first line, normalised, when known: only windows starting with it can
+    match); ``offset`` is the file line of ``normalized[0]``."""
     length = claim.last - claim.first + 1
     for start in (claim.first - 1 - offset, None if written_at is None else written_at - offset):
         if (
@@ -304,7 +306,7 @@ def _located(
             and fingerprint(normalized[start : start + length]) == claim.fingerprint
         ):
             return start + offset, start + length + offset
-    found = windows.find(claim.fingerprint, length)
+    found = windows.find(claim.fingerprint, length, first_line)
     return None if found is None else (found + offset, found + length + offset)
 
 
@@ -320,6 +322,8 @@ class _WindowCache:
         self._budget = budget
         self._encoded: bytes | None = None
         self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
+        self._charged: set[int] = set()  # lengths whose table the budget paid for
+        self._at: dict[str, list[int]] | None = None  # line -> where it is, ascending
 
     def _text(self) -> tuple[bytes, list[int]]:
         if self._encoded is None:
@@ -332,15 +336,22 @@ class _WindowCache:
             self._encoded, self._starts = b"\n".join(parts), starts
         return self._encoded, self._starts
 
-    def find(self, fp: str, length: int) -> int | None:
+    def find(self, fp: str, length: int, first: str | None = None) -> int | None:
+        """The first start of a window of ``length`` lines with fingerprint ``fp``.
+        ``first``: the window's first line, when known: only the windows starting with
+        it are hashed (the same answer, and the same budget, as the whole table)."""
         if length < 1 or length > len(self._lines):
             return None
         table = self._by_length.get(length)
-        if table is None:
+        if table is None and length not in self._charged:
             cost = (len(self._lines) - length + 1) * length
             if cost > self._budget:
                 return None
             self._budget -= cost
+            self._charged.add(length)
+        if table is None and first is not None:
+            return self._find_from(fp, length, first)
+        if table is None:
             table = {}
             encoded, starts = self._text()
             sha256 = hashlib.sha256
@@ -351,17 +362,34 @@ class _WindowCache:
             self._by_length[length] = table
         return table.get(fp)
 
+    def _find_from(self, fp: str, length: int, first: str) -> int | None:
+        if self._at is None:
+            self._at = {}
+            for index, line in enumerate(self._lines):
+                self._at.setdefault(line, []).append(index)
+        encoded, starts = self._text()
+        last = len(self._lines) - length
+        for start in self._at.get(first, ()):
+            if start > last:
+                break
+            window = encoded[starts[start] : starts[start + length] - 1]
+            if hashlib.sha256(window).hexdigest()[:FINGERPRINT_HEX_DIGITS] == fp:
+                return start
+        return None
+
 
 def resolve(
     lines: Sequence[BlameLine],
     index: ClaimIndex,
     path: str,
     invalid: InvalidWhy = all_valid,
+    first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
     those own nothing; a line only they speak for is AI-written, not owned, and says
-    why."""
+    why. ``first_line``: a claim's first line as its commit has it (normalised), where
+    known: the claim is then looked for only where that line is."""
     if not lines:
         return []
     offset = lines[0].line - 1
@@ -377,7 +405,8 @@ def resolve(
     for name in names:
         for entry, claim in index.claims_for_path(name):
             at = written.get((entry.sha, claim.path, claim.first))
-            where = _located(claim, normalized, offset, windows, at)
+            first = None if first_line is None else first_line(entry.sha, claim)
+            where = _located(claim, normalized, offset, windows, at, first)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:

@@ -226,7 +226,7 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
 # --------------------------------------------------------------------------- judgements
 
 JUDGEMENTS_FILE = "claim-judgements.bin"
-_JUDGEMENTS_MAGIC = b"OWNITCJ2" + bytes(sys.version_info[:2])  # marshal is Python's own
+_JUDGEMENTS_MAGIC = b"OWNITCJ3" + bytes(sys.version_info[:2])  # marshal is Python's own
 _MAX_JUDGEMENTS = 200_000  # a table past this is started afresh
 
 
@@ -301,8 +301,15 @@ class Judgements:
         self.path = repo.git_dir / "ownit" / JUDGEMENTS_FILE
         self.key = judgements_key(repo, head, gitattributes)
         self.table = _Table({})
+        # (commit, claim) -> the first line of its code there, normalised (None: not there)
+        self.first_lines = _Table({})
         self._size = 0
         self._read()
+
+    def first_line(self, sha: str, claim: tr.ClaimLine) -> str | None:
+        """For :func:`ownit.core.provenance.resolve`."""
+        found: str | None = self.first_lines.get((sha, claim))
+        return found
 
     def _read(self) -> None:
         import hashlib
@@ -318,14 +325,14 @@ class Judgements:
         if hashlib.sha256(body).digest() != digest:
             return  # only bytes ownit wrote reach marshal
         try:
-            key, raw = marshal.loads(body)
+            key, raw, firsts = marshal.loads(body)
         except (EOFError, ValueError, TypeError):
             return
-        if key != self.key or not isinstance(raw, dict):
+        if key != self.key or not isinstance(raw, dict) or not isinstance(firsts, dict):
             return
         if not all(isinstance(k, tuple) and len(k) == 8 for k in raw):
             return
-        self.table = _Table(raw)
+        self.table, self.first_lines = _Table(raw), _Table(firsts)
         self._size = len(raw)
 
     def save(self) -> None:
@@ -334,7 +341,7 @@ class Judgements:
             return
         import hashlib
 
-        body = marshal.dumps((self.key, self.table.raw))
+        body = marshal.dumps((self.key, self.table.raw, self.first_lines.raw))
         data = _JUDGEMENTS_MAGIC + hashlib.sha256(body).digest() + body
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

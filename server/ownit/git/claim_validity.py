@@ -151,11 +151,13 @@ def judge_commits_claims(
     trust_commit: str | None = None,
     blobs: Callable[[str, str], list[str] | None] | None = None,
     commits: Mapping[str, CommitPeople] | None = None,
+    lines_read: dict[tuple[str, str], list[str] | None] | None = None,
 ) -> dict[tuple[str, tr.ClaimLine], ClaimJudgement]:
     """The judgement of each claim of ``claims`` (commit -> its claims), under
     ``policy``, with signatures checked against the keys of ``trust_commit`` where the
     path's rule asks for them. ``blobs``/``commits``: what the caller has read already
-    (else read here: one ``git log --no-walk`` and one ``git cat-file --batch``)."""
+    (else read here: one ``git log --no-walk`` and one ``git cat-file --batch``, the files'
+    lines then given to ``lines_read`` by (commit, path) when it is a dict)."""
     shas = [sha for sha, items in claims.items() if items]
     if not shas:
         return {}
@@ -173,7 +175,10 @@ def judge_commits_claims(
 
         def read(sha: str, path: str) -> list[str] | None:
             data = fetched.get(f"{sha}:{path}")
-            return None if data is None else history.git_lines(data)
+            lines = None if data is None else history.git_lines(data)
+            if lines_read is not None:
+                lines_read[(sha, path)] = lines
+            return lines
 
         blobs = read
     excluded: dict[str, bool] = {}
@@ -221,6 +226,7 @@ def blame_validity(
     head: str | None,
     gitattributes_text: str | None = None,
     known: MutableMapping[tuple[str, tr.ClaimLine], str | None] | None = None,
+    first_lines: MutableMapping[tuple[str, tr.ClaimLine], str | None] | None = None,
 ) -> InvalidWhy:
     """Why each claim that can speak for the blamed ``lines`` of ``path`` is invalid,
     for :func:`ownit.core.provenance.resolve`: the claims of the commits that introduced
@@ -230,7 +236,9 @@ def blame_validity(
     ``known``: what earlier calls found under the same policy, ``.gitattributes`` and
     HEAD ((commit, claim) -> why it is invalid, None when valid); those claims are not
     judged again and the new judgements are added to it (not one whose signature could
-    not be checked for want of ssh-keygen or gpg: that may change without a commit)."""
+    not be checked for want of ssh-keygen or gpg: that may change without a commit).
+    ``first_lines``: given the first line (normalised) of each newly judged claim's code
+    as its commit has it, None where the code is not there (for ``resolve``)."""
     judged: MutableMapping[tuple[str, tr.ClaimLine], str | None] = {} if known is None else known
     wanted: dict[str, set[tr.ClaimLine]] = {}
     orig_paths = {(bl.commit, bl.orig_path) for bl in lines}
@@ -243,6 +251,7 @@ def blame_validity(
     for entry, claim in index.claims_for_path(path):
         if (entry.sha, claim) not in judged:
             wanted.setdefault(entry.sha, set()).add(claim)
+    read: dict[tuple[str, str], list[str] | None] = {}
     found = judge_commits_claims(
         cwd,
         {
@@ -252,7 +261,17 @@ def blame_validity(
         policy,
         gitattributes_text=gitattributes_text,
         trust_commit=head,
+        lines_read=read,
     )
+    if first_lines is not None:
+        from ownit.core.fingerprint import normalize_line
+
+        for (sha, claim), judgement in found.items():
+            text = read.get((sha, claim.path))
+            where = judgement.located
+            first_lines[(sha, claim)] = (
+                normalize_line(text[where[0] - 1]) if where is not None and text else None
+            )
     # A signature that could not be checked here (no ssh-keygen or gpg) may check once
     # the program is there: such a judgement is for this call only, never kept.
     passing: dict[tuple[str, tr.ClaimLine], str | None] = {}

@@ -87,7 +87,7 @@ def _runs(
     try:
         index = blame.claim_index(repo, policy, head)
         gitattributes = read_gitattributes(repo.toplevel)
-        known = _judgements(repo, head, policy, gitattributes)
+        known, first_lines = _judgements(repo, head, policy, gitattributes)
         lines = blame.finish_blame(running)
     except blame.BlameError:
         return []  # e.g. a file that was never committed
@@ -103,28 +103,33 @@ def _runs(
             head=head,
             gitattributes_text=gitattributes,
             known=known,
+            first_lines=first_lines,
         )
     except GitError as error:
         log.warning("cannot check the claims of %s: %s", path, error)
         return []
-    runs = history_runs(resolve(lines, index, path, invalid))
+    first_line = lambda sha, claim: first_lines.get((sha, claim))  # noqa: E731
+    runs = history_runs(resolve(lines, index, path, invalid, first_line))
     return _since(repo, runs, policy.effective(path).history_since)
 
 
 # The claims judged in this process, per repository, for one HEAD, policy object and
 # `.gitattributes` text (a commit, a policy reload or an edit of the file starts afresh):
 # opening a file again, or another one with the same claims, reads no committed file.
-_JUDGED: dict[Path, tuple[str, Policy, str | None, dict[tuple[str, ClaimLine], str | None]]] = {}
+_Judged = dict[tuple[str, ClaimLine], str | None]
+_JUDGED: dict[Path, tuple[str, Policy, str | None, _Judged, _Judged]] = {}
 
 
 def _judgements(
     repo: Repository, head: str, policy: Policy, gitattributes: str | None
-) -> dict[tuple[str, ClaimLine], str | None]:
+) -> tuple[_Judged, _Judged]:
+    """(commit, claim) -> why it is invalid (None: valid), and -> the first line of its
+    code in its commit (None: not there)."""
     with _LOCK:
         memo = _JUDGED.get(repo.toplevel)
         if memo is None or memo[0] != head or memo[1] is not policy or memo[2] != gitattributes:
-            memo = _JUDGED[repo.toplevel] = (head, policy, gitattributes, {})
-        return memo[3]
+            memo = _JUDGED[repo.toplevel] = (head, policy, gitattributes, {}, {})
+        return memo[3], memo[4]
 
 
 def _since(repo: Repository, runs: list[HistoryRun], since: HistorySince) -> list[HistoryRun]:
