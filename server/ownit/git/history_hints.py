@@ -108,7 +108,10 @@ def _runs(
     except GitError as error:
         log.warning("cannot check the claims of %s: %s", path, error)
         return []
-    first_line = lambda sha, claim: first_lines.get((sha, claim))  # noqa: E731
+
+    def first_line(sha: str, claim: ClaimLine) -> str | None:
+        return first_lines.get((sha, claim))
+
     runs = history_runs(resolve(lines, index, path, invalid, first_line))
     return _since(repo, runs, policy.effective(path).history_since)
 

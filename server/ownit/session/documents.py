@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from ownit.core.provenance import HistoryRun
     from ownit.session.contexts import RepoContext
 
-# Files larger than this are not tracked (a clear message says so); 50,000 lines of code
-# stay well below it.
-
 
 @dataclass(slots=True)
 class Tracked:
