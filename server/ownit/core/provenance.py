@@ -434,7 +434,6 @@ def _resolve_line(
     names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
-    base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
@@ -552,7 +551,7 @@ def _resolve_line(
             scope="commit",
             commit_reason=entry.ai_reason,
         )
-    return base
+    return LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
 
 
 def _co_owners(
