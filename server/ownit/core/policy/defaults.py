@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
 from ownit.core.model import Evidence, Severity, Source
+from ownit.core.policy.ai_commits import CORROBORATED, WEAK, AiCommitPattern
 from ownit.core.policy.approval import AiUse
 from ownit.core.policy.globs import Glob
-from ownit.core.policy.model import (
-    ALL_HISTORY,
-    CORROBORATED,
-    WEAK,
-    AiCommitPattern,
-    AiField,
-    CommitGate,
-    Policy,
-    RationaleSettings,
-    Rule,
-    Settings,
-    SignatureMode,
-    SourceSettings,
-    StaleMode,
-)
+from ownit.core.policy.keys import AiField
+from ownit.core.policy.model import Policy
+from ownit.core.policy.modes import ALL_HISTORY, CommitGate, SignatureMode, StaleMode
 from ownit.core.policy.patterns import builtin_matcher
+from ownit.core.policy.settings import RationaleSettings, Rule, Settings, SourceSettings
 
 DEFAULT_SOURCES = frozenset(
     {
@@ -237,14 +227,26 @@ def default_rules() -> tuple[Rule, ...]:
     )
 
 
+def default_exclude() -> tuple[Glob, ...]:
+    return tuple(Glob.compile(pattern) for pattern in DEFAULT_EXCLUDE)
+
+
+_built: list[Policy] = []
+
+
 def default_policy() -> Policy:
-    """The policy in force without `.ownit.yaml`: equal to ``policy.example.yaml``."""
-    return Policy(
-        version=1,
-        defaults=DEFAULT_SETTINGS,
-        rules=default_rules(),
-        exclude=tuple(Glob.compile(pattern) for pattern in DEFAULT_EXCLUDE),
-        exclude_linguist=True,
-        ai_commit_patterns=DEFAULT_AI_COMMIT_PATTERNS,
-        handles=(),
-    )
+    """The policy in force without `.ownit.yaml`: equal to ``policy.example.yaml``. Made
+    once per process (it is immutable)."""
+    if not _built:
+        _built.append(
+            Policy(
+                version=1,
+                defaults=DEFAULT_SETTINGS,
+                rules=default_rules(),
+                exclude=default_exclude(),
+                exclude_linguist=True,
+                ai_commit_patterns=DEFAULT_AI_COMMIT_PATTERNS,
+                handles=(),
+            )
+        )
+    return _built[0]
