@@ -56,7 +56,7 @@ _HOME = {
     **dict.fromkeys(("Glob", "GlobError", "validate_glob"), "ownit.core.policy.globs"),
     **dict.fromkeys(
         ("ALL_HISTORY", "CommitGate", "HistorySince", "SignatureMode", "StaleMode"),
-        "ownit.core.policy.modes",
+        "ownit.core.policy.keys",
     ),
     **dict.fromkeys(("AiCommitMatch", "AiCommitPattern"), "ownit.core.policy.ai_commits"),
     **dict.fromkeys(("EffectiveRule", "RationalePolicy"), "ownit.core.policy.effective"),

@@ -16,9 +16,20 @@ never worse than the product of the two lengths, so no entry can be slow.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
+from ownit.core.policy.keys import AiUse
 from ownit.core.policy.record import Record, set_field
+
+__all__ = [
+    "MAX_PATTERN",
+    "UNKNOWN",
+    "AiUse",
+    "Approval",
+    "glob_match",
+    "model_pattern_problem",
+    "split_label",
+    "tool_pattern_problem",
+]
 
 UNKNOWN = "unknown"
 MAX_PATTERN = 100
@@ -26,14 +37,6 @@ MAX_PATTERN = 100
 # Only the loader checks entries: compiled there (re caches them), not at import.
 _TOOL_PATTERN = r"^[a-z0-9*?][a-z0-9._*?-]*(?::[a-z0-9._/:+*?-]+)?$"
 _MODEL_PATTERN = r"^[a-z0-9*?][a-z0-9._/:+*?-]*$"
-
-
-class AiUse(StrEnum):
-    """Where AI-written code may be: a rule's ``ai`` key."""
-
-    ALLOWED = "allowed"  # as require_ownership says (the built-in behaviour)
-    OWNED_ONLY = "owned-only"  # must be owned here, whatever require_ownership says
-    FORBIDDEN = "forbidden"  # none at all: an error owned or not; only a dismissal clears it
 
 
 def tool_pattern_problem(text: str) -> str | None:

@@ -10,14 +10,16 @@ asks for what.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.model import Evidence, Severity, Source
-from ownit.core.policy.approval import AiUse, Approval
-from ownit.core.policy.keys import RATIONALE_KEYS, SETTING_KEYS, SOURCE_KEYS
-from ownit.core.policy.modes import (
+from ownit.core.policy.keys import (
     BUILT_IN_SOURCE,
+    RATIONALE_KEYS,
+    SETTING_KEYS,
+    SOURCE_KEYS,
+    AiUse,
     CommitGate,
     HistorySince,
     SignatureMode,
@@ -25,7 +27,10 @@ from ownit.core.policy.modes import (
 )
 from ownit.core.policy.patterns import Matcher
 from ownit.core.policy.record import Record, set_field
-from ownit.core.policy.settings import Rule, Settings
+
+if TYPE_CHECKING:
+    from ownit.core.policy.approval import Approval
+    from ownit.core.policy.settings import Rule, Settings
 
 T = TypeVar("T")
 
@@ -249,6 +254,8 @@ class EffectiveRule(Record):
 
     @property
     def approval(self) -> Approval:
+        from ownit.core.policy.approval import Approval
+
         return Approval(self.tools, self.models)
 
     def tool_problem(self, label: str) -> str | None:

@@ -14,9 +14,14 @@ from yaml.nodes import Node, ScalarNode
 
 from ownit.core.policy.defaults import DEFAULT_SETTINGS, default_exclude
 from ownit.core.policy.globs import Glob
-from ownit.core.policy.keys import AI_PATTERN_KEYS, RULE_KEYS, SETTING_KEYS, TOP_LEVEL_KEYS
+from ownit.core.policy.keys import (
+    AI_PATTERN_KEYS,
+    DEFAULT_ALLOWED_SIGNERS,
+    RULE_KEYS,
+    SETTING_KEYS,
+    TOP_LEVEL_KEYS,
+)
 from ownit.core.policy.model import Policy, handles_table
-from ownit.core.policy.modes import DEFAULT_ALLOWED_SIGNERS
 from ownit.core.policy.problems import MAX_FILE_BYTES, MAX_RULES, PolicyError, PolicyProblem
 from ownit.core.policy.read_patterns import ai_patterns_in_force
 from ownit.core.policy.read_settings import (

@@ -18,45 +18,82 @@ from here too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ownit.core.policy.ai_commits import (
-    AI_EVIDENCE,
-    CORROBORATED,
-    WEAK,
-    AiCommitMatch,
-    AiCommitPattern,
-    EvidenceReader,
-    match_commit,
-)
-from ownit.core.policy.effective import EffectiveRule, RationalePolicy, resolve
+from ownit.core.policy.effective import EffectiveRule, resolve
 from ownit.core.policy.globs import Glob, normalize_path
-from ownit.core.policy.keys import (
-    AI_COMMIT_FIELDS,
-    RATIONALE_KEYS,
-    SETTING_KEYS,
-    SOURCE_KEYS,
-    AiField,
-)
-from ownit.core.policy.modes import (
-    ALL_HISTORY,
-    BUILT_IN_SOURCE,
-    DEFAULT_ALLOWED_SIGNERS,
-    CommitGate,
-    HistorySince,
-    SignatureMode,
-    StaleMode,
-)
-from ownit.core.policy.purpose import MAX_PURPOSE, PurposeRejected, validate_purpose
+from ownit.core.policy.keys import BUILT_IN_SOURCE, DEFAULT_ALLOWED_SIGNERS
 from ownit.core.policy.record import Record, set_field
-from ownit.core.policy.settings import (
-    RationaleSettings,
-    Rule,
-    RuleMatch,
-    Settings,
-    SourceSettings,
-    merge_settings,
-)
+
+if TYPE_CHECKING:
+    from ownit.core.policy.ai_commits import (
+        AI_EVIDENCE,
+        CORROBORATED,
+        WEAK,
+        AiCommitMatch,
+        AiCommitPattern,
+        EvidenceReader,
+    )
+    from ownit.core.policy.effective import RationalePolicy
+    from ownit.core.policy.keys import (
+        AI_COMMIT_FIELDS,
+        ALL_HISTORY,
+        RATIONALE_KEYS,
+        SETTING_KEYS,
+        SOURCE_KEYS,
+        AiField,
+        CommitGate,
+        HistorySince,
+        SignatureMode,
+        StaleMode,
+    )
+    from ownit.core.policy.purpose import MAX_PURPOSE, PurposeRejected, validate_purpose
+    from ownit.core.policy.settings import (
+        RationaleSettings,
+        Rule,
+        RuleMatch,
+        Settings,
+        SourceSettings,
+        merge_settings,
+    )
+
+# The names this module gave before they moved to their own modules: still importable
+# from here, each loaded on first use (``__getattr__`` below).
+_MOVED = {
+    **dict.fromkeys(
+        ("AI_EVIDENCE", "CORROBORATED", "WEAK", "AiCommitMatch", "AiCommitPattern"),
+        "ai_commits",
+    ),
+    "RationalePolicy": "effective",
+    **dict.fromkeys(
+        (
+            "AI_COMMIT_FIELDS",
+            "ALL_HISTORY",
+            "RATIONALE_KEYS",
+            "SETTING_KEYS",
+            "SOURCE_KEYS",
+            "AiField",
+            "CommitGate",
+            "HistorySince",
+            "SignatureMode",
+            "StaleMode",
+        ),
+        "keys",
+    ),
+    **dict.fromkeys(("MAX_PURPOSE", "PurposeRejected", "validate_purpose"), "purpose"),
+    **dict.fromkeys(
+        (
+            "RationaleSettings",
+            "Rule",
+            "RuleMatch",
+            "Settings",
+            "SourceSettings",
+            "merge_settings",
+        ),
+        "settings",
+    ),
+}
 
 __all__ = [
     "AI_COMMIT_FIELDS",
@@ -106,7 +143,12 @@ _FIELDS = (
 
 
 class Policy(Record):
-    __slots__ = (*_FIELDS, "_evidence_reader")
+    __slots__ = (
+        *(name for name in _FIELDS if name != "ai_commit_patterns"),
+        "_ai_commit_patterns",
+        "_evidence_reader",
+    )
+    _fields = _FIELDS
     # ``source`` (where the policy was read) does not take part in == and hash.
     _compare = tuple(name for name in _FIELDS if name != "source")
     version: int
@@ -114,7 +156,8 @@ class Policy(Record):
     rules: tuple[Rule, ...]
     exclude: tuple[Glob, ...]
     exclude_linguist: bool
-    ai_commit_patterns: tuple[AiCommitPattern, ...]
+    # The patterns, or a function that makes them when first asked for (the built-in ones).
+    _ai_commit_patterns: tuple[AiCommitPattern, ...] | Callable[[], tuple[AiCommitPattern, ...]]
     handles: tuple[tuple[str, tuple[str, ...]], ...]
     purposes: tuple[str, ...]  # the purpose tags a claim may carry; empty: any text
     source: str
@@ -130,7 +173,7 @@ class Policy(Record):
         rules: tuple[Rule, ...],
         exclude: tuple[Glob, ...],
         exclude_linguist: bool,
-        ai_commit_patterns: tuple[AiCommitPattern, ...],
+        ai_commit_patterns: tuple[AiCommitPattern, ...] | Callable[[], tuple[AiCommitPattern, ...]],
         handles: tuple[tuple[str, tuple[str, ...]], ...] = (),
         purposes: tuple[str, ...] = (),
         source: str = BUILT_IN_SOURCE,
@@ -141,12 +184,20 @@ class Policy(Record):
         set_field(self, "rules", rules)
         set_field(self, "exclude", exclude)
         set_field(self, "exclude_linguist", exclude_linguist)
-        set_field(self, "ai_commit_patterns", ai_commit_patterns)
+        set_field(self, "_ai_commit_patterns", ai_commit_patterns)
         set_field(self, "handles", handles)
         set_field(self, "purposes", purposes)
         set_field(self, "source", source)
         set_field(self, "allowed_signers", allowed_signers)
         set_field(self, "_evidence_reader", None)
+
+    @property
+    def ai_commit_patterns(self) -> tuple[AiCommitPattern, ...]:
+        patterns = self._ai_commit_patterns
+        if callable(patterns):
+            patterns = patterns()
+            set_field(self, "_ai_commit_patterns", patterns)
+        return patterns
 
     # -- per path --
 
@@ -184,6 +235,8 @@ class Policy(Record):
 
     def explain(self, path: str) -> list[RuleMatch]:
         """The rules that apply to ``path``, in the order they are applied (last wins)."""
+        from ownit.core.policy.settings import RuleMatch
+
         return [
             RuleMatch(
                 rule=rule.name,
@@ -218,6 +271,8 @@ class Policy(Record):
             "committer_name": committer_name,
             "committer_email": committer_email,
         }
+        from ownit.core.policy.ai_commits import match_commit
+
         return match_commit(self.ai_commit_patterns, message, people)
 
     def ai_commit_evidence(self, message: str) -> str:
@@ -229,6 +284,8 @@ class Policy(Record):
         remember answers by it (and by the people)."""
         reader = self._evidence_reader
         if reader is None:
+            from ownit.core.policy.ai_commits import EvidenceReader
+
             reader = EvidenceReader(self.ai_commit_patterns)
             set_field(self, "_evidence_reader", reader)
         return reader.evidence(message)
@@ -265,10 +322,21 @@ class Policy(Record):
     def validate_purpose(self, text: str) -> str:
         """The purpose tag a claim carries (one line, at most ``MAX_PURPOSE`` characters),
         or ``PurposeRejected`` saying what is allowed. "" stays "" (no purpose)."""
+        from ownit.core.policy.purpose import validate_purpose
+
         return validate_purpose(text, self.purposes)
 
     def with_source(self, source: str) -> Policy:
         return self.replace(source=source)
+
+
+def __getattr__(name: str) -> Any:
+    home = _MOVED.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"ownit.core.policy.{home}"), name)
 
 
 def handles_table(handles: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:

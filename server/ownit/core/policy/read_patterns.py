@@ -8,7 +8,7 @@ import re
 from yaml.nodes import Node, ScalarNode
 
 from ownit.core.policy.ai_commits import AI_EVIDENCE, CORROBORATED, AiCommitPattern
-from ownit.core.policy.defaults import DEFAULT_AI_COMMIT_PATTERNS
+from ownit.core.policy.builtin_patterns import DEFAULT_AI_COMMIT_PATTERNS
 from ownit.core.policy.keys import AI_COMMIT_FIELDS, AI_PATTERN_KEYS
 from ownit.core.policy.tool_model import READERS
 from ownit.core.policy.yaml_reader import Reader, suggest

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from yaml.nodes import Node
 
 from ownit.core.model import Evidence, Severity, Source
-from ownit.core.policy.approval import AiUse, model_pattern_problem, tool_pattern_problem
-from ownit.core.policy.keys import RATIONALE_KEYS, SOURCE_KEYS
-from ownit.core.policy.modes import (
+from ownit.core.policy.approval import model_pattern_problem, tool_pattern_problem
+from ownit.core.policy.keys import (
     ALL_HISTORY,
+    RATIONALE_KEYS,
+    SOURCE_KEYS,
+    AiUse,
     CommitGate,
     HistorySince,
     SignatureMode,

@@ -5,7 +5,8 @@ package, so its classes are plain slotted classes with hand-written ``__init__``
 ``@dataclass`` generates and ``exec``s the same methods at import time, about 0.7 ms a
 class (issue 13). A subclass lists its fields in ``__slots__`` and, when some of them do
 not take part in ``==`` and ``hash`` (caches, where a value came from), the compared ones
-in ``_compare``. Fields whose name starts with ``_`` are left out of ``repr``.
+in ``_compare``. Fields whose name starts with ``_`` are left out of ``repr`` and
+``replace`` unless the class lists its fields in ``_fields``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ class Record:
     __slots__ = ()
     # The fields that decide == and hash; empty: all of __slots__.
     _compare: ClassVar[tuple[str, ...]] = ()
+    # The fields repr shows and replace copies; empty: the slots not starting with "_".
+    _fields: ClassVar[tuple[str, ...]] = ()
+
+    def _public(self) -> tuple[str, ...]:
+        names: tuple[str, ...] = self.__slots__
+        return self._fields or tuple(name for name in names if name[0] != "_")
 
     def _compared(self) -> tuple[object, ...]:
         names: tuple[str, ...] = self._compare or self.__slots__
@@ -35,8 +42,7 @@ class Record:
         return hash(self._compared())
 
     def __repr__(self) -> str:
-        names: tuple[str, ...] = self.__slots__
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in names if name[0] != "_")
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._public())
         return f"{type(self).__name__}({shown})"
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -48,7 +54,6 @@ class Record:
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` (field name → value); the others as they are. Only for
         classes whose ``__init__`` takes every public field by its name."""
-        names: tuple[str, ...] = self.__slots__
-        values: dict[str, Any] = {name: getattr(self, name) for name in names if name[0] != "_"}
+        values: dict[str, Any] = {name: getattr(self, name) for name in self._public()}
         values.update(changes)
         return type(self)(**values)

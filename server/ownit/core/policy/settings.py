@@ -13,9 +13,8 @@ from ownit.core.policy.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.model import Evidence, Severity, Source
-    from ownit.core.policy.approval import AiUse
     from ownit.core.policy.globs import Glob
-    from ownit.core.policy.modes import CommitGate, HistorySince, SignatureMode, StaleMode
+    from ownit.core.policy.keys import AiUse, CommitGate, HistorySince, SignatureMode, StaleMode
     from ownit.core.policy.patterns import Matcher
 
 T = TypeVar("T")
