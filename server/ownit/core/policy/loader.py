@@ -31,7 +31,7 @@ from ownit.core.policy.read_settings import (
     settings_from,
 )
 from ownit.core.policy.settings import Rule, Settings, merge_settings
-from ownit.core.policy.yaml_reader import YAML_TAG, Abort, Reader, prescan, yaml_problem
+from ownit.core.policy.yaml_reader import YAML_TAG, Abort, Reader, compose, yaml_problem
 
 __all__ = ["AI_PATTERN_KEYS", "RULE_KEYS", "TOP_LEVEL_KEYS", "load_policy"]
 
@@ -143,8 +143,7 @@ def load_policy(text: str, filename: str = ".ownit.yaml") -> Policy:
             ]
         )
     try:
-        prescan(reader, text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(reader, text)
     except Abort:
         raise PolicyError(reader.problems) from None
     except yaml.YAMLError as error:

@@ -56,6 +56,12 @@ class Matcher(Record):
     def is_regex(self) -> bool:
         return is_regex_literal(self.text)
 
+    @property
+    def is_builtin(self) -> bool:
+        """One of ownit's own (``builtin_matcher``: matched with ``re``), not a pattern
+        from a policy file (RE2)."""
+        return self._regex is None or isinstance(self._regex, re.Pattern)
+
     def search(self, value: str) -> bool:
         """Whether ``value`` (capped to MAX_MATCH_INPUT characters) contains a match."""
         value = value[:MAX_MATCH_INPUT]
