@@ -108,6 +108,31 @@ def compile_matcher(text: str) -> Matcher:
     return Matcher(text, _compile_linear(text[1:-1]))
 
 
+def checked_matcher(text: str) -> Matcher:
+    """A matcher for a pattern from a policy file that ``compile_matcher`` accepted before
+    (a remembered policy, ``snapshot.py``): a ``/regex/`` is compiled by RE2 when first
+    matched, so that reading such a policy does not import RE2."""
+    if not is_regex_literal(text):
+        return Matcher(text)
+    return Matcher(text, _LinearOnFirstUse(text[1:-1]))
+
+
+class _LinearOnFirstUse:
+    """An RE2 pattern compiled on its first search (``PatternError`` then if RE2 refuses
+    it, which only a pattern ``compile_matcher`` never saw can make it do)."""
+
+    __slots__ = ("compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.compiled: _Searcher | None = None
+
+    def search(self, text: Any) -> object | None:
+        if self.compiled is None:
+            self.compiled = _compile_linear(self.source)
+        return self.compiled.search(text)
+
+
 def _compile_linear(source: str) -> _Searcher:
     try:
         import re2

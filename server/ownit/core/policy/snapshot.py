@@ -6,7 +6,8 @@ A snapshot is made only from a policy the loader accepted, and is kept with the 
 it came from (its SHA-256) and ownit's version; ``from_snapshot`` checks every value it
 reads and raises ``SnapshotError`` for anything else, so a damaged or stale snapshot means
 "read the file again", never a wrong policy. Globs and patterns are compiled again from
-their text (RE2 for a file's regexes, as the loader does).
+their text: a file's regexes by RE2 when first matched (the loader has checked them),
+ownit's own by ``re``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ownit.core.policy.keys import (
     StaleMode,
 )
 from ownit.core.policy.model import Policy
-from ownit.core.policy.patterns import Matcher, PatternError, builtin_matcher, compile_matcher
+from ownit.core.policy.patterns import Matcher, PatternError, builtin_matcher, checked_matcher
 from ownit.core.policy.settings import RationaleSettings, Rule, Settings, SourceSettings
 
 SNAPSHOT_FORMAT = 1
@@ -223,7 +224,7 @@ def _matcher(data: object) -> Matcher:
     text, builtin = _pair(data)
     if _of(builtin, bool):
         return builtin_matcher(_of(text, str))
-    return compile_matcher(_of(text, str))
+    return checked_matcher(_of(text, str))
 
 
 def _of(value: object, kind: type[T]) -> T:
