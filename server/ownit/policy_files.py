@@ -6,7 +6,6 @@ verify` must do, from the base of the range) is ``load_policy(blob_text, path)``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ownit.core.policy import (
@@ -18,23 +17,32 @@ from ownit.core.policy import (
     default_policy,
     load_policy,
 )
+from ownit.core.policy.record import Record, set_field
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_SIDE_FILE_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedPolicy:
+class LoadedPolicy(Record):
     """The policy in force for a working tree and where it came from.
 
     ``path`` is None when the tree has no ``.ownit.yaml`` (the built-in defaults apply).
-    When the file is invalid, ``policy`` is None and ``problems`` says why.
+    When the file is invalid, ``policy`` is None and ``problems`` says why. A slotted
+    record, not a dataclass: every hook makes one (issue 13, start-up).
     """
 
+    __slots__ = ("path", "policy", "problems")
     policy: Policy | None
     path: Path | None
-    problems: tuple[PolicyProblem, ...] = ()
+    problems: tuple[PolicyProblem, ...]
+
+    def __init__(
+        self, policy: Policy | None, path: Path | None, problems: tuple[PolicyProblem, ...] = ()
+    ) -> None:
+        set_field(self, "policy", policy)
+        set_field(self, "path", path)
+        set_field(self, "problems", problems)
 
 
 def example_policy_text() -> str:

@@ -60,7 +60,7 @@ _HOME = {
     ),
     **dict.fromkeys(("AiCommitMatch", "AiCommitPattern"), "ownit.core.policy.ai_commits"),
     **dict.fromkeys(("EffectiveRule", "RationalePolicy"), "ownit.core.policy.effective"),
-    **dict.fromkeys(("Rule", "RuleMatch", "Settings"), "ownit.core.policy.settings"),
+    **dict.fromkeys(("Rule", "RuleMatch", "Settings"), "ownit.core.policy.keys"),
     "Policy": "ownit.core.policy.model",
     **dict.fromkeys(("Matcher", "PatternError", "compile_matcher"), "ownit.core.policy.patterns"),
     **dict.fromkeys(

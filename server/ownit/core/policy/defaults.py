@@ -11,10 +11,19 @@ from typing import TYPE_CHECKING
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
 from ownit.core.model import Evidence, Severity, Source
 from ownit.core.policy.globs import Glob
-from ownit.core.policy.keys import ALL_HISTORY, AiUse, CommitGate, SignatureMode, StaleMode
+from ownit.core.policy.keys import (
+    ALL_HISTORY,
+    AiUse,
+    CommitGate,
+    RationaleSettings,
+    Rule,
+    Settings,
+    SignatureMode,
+    SourceSettings,
+    StaleMode,
+)
 from ownit.core.policy.model import Policy
 from ownit.core.policy.patterns import builtin_matcher
-from ownit.core.policy.settings import RationaleSettings, Rule, Settings, SourceSettings
 
 if TYPE_CHECKING:
     from ownit.core.policy.ai_commits import AiCommitPattern

@@ -30,7 +30,7 @@ from ownit.core.policy.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.approval import Approval
-    from ownit.core.policy.settings import Rule, Settings
+    from ownit.core.policy.keys import Rule, Settings
 
 T = TypeVar("T")
 

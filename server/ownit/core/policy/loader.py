@@ -20,6 +20,9 @@ from ownit.core.policy.keys import (
     RULE_KEYS,
     SETTING_KEYS,
     TOP_LEVEL_KEYS,
+    Rule,
+    Settings,
+    merge_settings,
 )
 from ownit.core.policy.model import Policy, handles_table
 from ownit.core.policy.problems import MAX_FILE_BYTES, MAX_RULES, PolicyError, PolicyProblem
@@ -30,7 +33,6 @@ from ownit.core.policy.read_settings import (
     read_purposes,
     settings_from,
 )
-from ownit.core.policy.settings import Rule, Settings, merge_settings
 from ownit.core.policy.yaml_reader import YAML_TAG, Abort, Reader, compose, yaml_problem
 
 __all__ = ["AI_PATTERN_KEYS", "RULE_KEYS", "TOP_LEVEL_KEYS", "load_policy"]

@@ -45,18 +45,16 @@ if TYPE_CHECKING:
         AiField,
         CommitGate,
         HistorySince,
-        SignatureMode,
-        StaleMode,
-    )
-    from ownit.core.policy.purpose import MAX_PURPOSE, PurposeRejected, validate_purpose
-    from ownit.core.policy.settings import (
         RationaleSettings,
         Rule,
         RuleMatch,
         Settings,
+        SignatureMode,
         SourceSettings,
+        StaleMode,
         merge_settings,
     )
+    from ownit.core.policy.purpose import MAX_PURPOSE, PurposeRejected, validate_purpose
 
 # The names this module gave before they moved to their own modules: still importable
 # from here, each loaded on first use (``__getattr__`` below).
@@ -91,7 +89,7 @@ _MOVED = {
             "SourceSettings",
             "merge_settings",
         ),
-        "settings",
+        "keys",
     ),
 }
 
@@ -235,7 +233,7 @@ class Policy(Record):
 
     def explain(self, path: str) -> list[RuleMatch]:
         """The rules that apply to ``path``, in the order they are applied (last wins)."""
-        from ownit.core.policy.settings import RuleMatch
+        from ownit.core.policy.keys import RuleMatch
 
         return [
             RuleMatch(

@@ -18,11 +18,13 @@ from ownit.core.policy.keys import (
     AiUse,
     CommitGate,
     HistorySince,
+    RationaleSettings,
+    Settings,
     SignatureMode,
+    SourceSettings,
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher
-from ownit.core.policy.settings import RationaleSettings, Settings, SourceSettings
 from ownit.core.policy.yaml_reader import YAML_TAG, Reader, describe, suggest
 
 MAX_RATIONALE_CHARS = 2000

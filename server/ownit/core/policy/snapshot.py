@@ -23,12 +23,15 @@ from ownit.core.policy.keys import (
     AiUse,
     CommitGate,
     HistorySince,
+    RationaleSettings,
+    Rule,
+    Settings,
     SignatureMode,
+    SourceSettings,
     StaleMode,
 )
 from ownit.core.policy.model import Policy
 from ownit.core.policy.patterns import Matcher, PatternError, builtin_matcher, checked_matcher
-from ownit.core.policy.settings import RationaleSettings, Rule, Settings, SourceSettings
 
 SNAPSHOT_FORMAT = 1
 
