@@ -8,7 +8,7 @@ means "not set here, inherit"; ``merge_settings`` applies one block on another k
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
 from ownit.core.policy.record import Record, set_field
 
@@ -66,15 +66,7 @@ AiField = Literal[
     "committer_name",
     "committer_email",
 ]
-AI_COMMIT_FIELDS: tuple[AiField, ...] = (
-    "trailer",
-    "message",
-    "subject",
-    "author_name",
-    "author_email",
-    "committer_name",
-    "committer_email",
-)
+AI_COMMIT_FIELDS: tuple[AiField, ...] = get_args(AiField)
 AI_PATTERN_KEYS = ("name", "tool", "match", "read", "evidence", *AI_COMMIT_FIELDS)
 
 
