@@ -118,6 +118,10 @@ def test_a_file_regex_is_still_matched_by_re2_and_a_built_in_one_by_re() -> None
         lambda data: data["rules"][0].update(paths=["a**b"]),
         lambda data: data["ai_commit_patterns"][0].__setitem__(1, "body"),
         lambda data: data["defaults"]["rationale"].update(min_chars=True),
+        # only ownit's own patterns run on re: a file's regex passed off as one is refused
+        lambda data: data["rules"][0]["settings"]["rationale"].update(
+            also_reject=[["/(a+)+$/", True]]
+        ),
     ],
 )
 def test_anything_else_is_refused_with_a_snapshot_error(damage: object) -> None:

@@ -126,6 +126,18 @@ def _builtin_patterns() -> tuple[AiCommitPattern, ...]:
     return DEFAULT_AI_COMMIT_PATTERNS
 
 
+def builtin_regexes() -> frozenset[str]:
+    """The ``/regex/`` texts of ownit's own patterns: the only ones ever matched with
+    ``re`` (a remembered policy may name no other, ``snapshot.py``)."""
+    from ownit.core.policy.builtin_patterns import DEFAULT_AI_COMMIT_PATTERNS
+
+    matchers = [p.match for p in DEFAULT_AI_COMMIT_PATTERNS]
+    for settings in (DEFAULT_SETTINGS, *(rule.settings for rule in default_rules())):
+        matchers.extend(settings.rationale.reject or ())
+        matchers.extend(settings.rationale.also_reject)
+    return frozenset(m.text for m in matchers if m.is_regex)
+
+
 _built: list[Policy] = []
 
 

@@ -7,7 +7,8 @@ it came from (its SHA-256) and ownit's version; ``from_snapshot`` checks every v
 reads and raises ``SnapshotError`` for anything else, so a damaged or stale snapshot means
 "read the file again", never a wrong policy. Globs and patterns are compiled again from
 their text: a file's regexes by RE2 when first matched (the loader has checked them),
-ownit's own by ``re``.
+ownit's own by ``re`` (and a snapshot naming any other pattern as ownit's own is
+refused: only RE2 ever runs a pattern that is not ownit's).
 """
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ from ownit.core.policy.keys import (
     StaleMode,
 )
 from ownit.core.policy.model import Policy
-from ownit.core.policy.patterns import Matcher, PatternError, builtin_matcher, checked_matcher
+from ownit.core.policy.patterns import (
+    Matcher,
+    PatternError,
+    builtin_matcher,
+    checked_matcher,
+    is_regex_literal,
+)
 
 SNAPSHOT_FORMAT = 1
 
@@ -225,9 +232,22 @@ def _matchers(data: object) -> tuple[Matcher, ...]:
 
 def _matcher(data: object) -> Matcher:
     text, builtin = _pair(data)
-    if _of(builtin, bool):
-        return builtin_matcher(_of(text, str))
-    return checked_matcher(_of(text, str))
+    if not _of(builtin, bool):
+        return checked_matcher(_of(text, str))
+    if is_regex_literal(_of(text, str)) and text not in _builtin_regexes():
+        raise SnapshotError(f"{text} is not one of ownit's own patterns")
+    return builtin_matcher(text)
+
+
+_builtin: list[frozenset[str]] = []
+
+
+def _builtin_regexes() -> frozenset[str]:
+    if not _builtin:
+        from ownit.core.policy.defaults import builtin_regexes
+
+        _builtin.append(builtin_regexes())
+    return _builtin[0]
 
 
 def _of(value: object, kind: type[T]) -> T:
