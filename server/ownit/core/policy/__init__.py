@@ -12,9 +12,12 @@ Pure: the loader takes the file's text and name; nothing here reads files or run
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# Not typing.TYPE_CHECKING: ``import ownit.core.policy`` (for POLICY_FILE, say) imports
+# nothing at all; mypy reads a block under a name TYPE_CHECKING as typing's.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ownit.core.model import Severity
     from ownit.core.policy.defaults import default_policy
     from ownit.core.policy.gitattributes import codeowners_for, linguist_attribute
