@@ -10,12 +10,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
+from ownit.core.model import Evidence, Severity
 from ownit.core.policy.record import Record, set_field
 
 if TYPE_CHECKING:
     import datetime
 
-    from ownit.core.model import Evidence, Severity, Source
+    from ownit.core.model import Source
     from ownit.core.policy.globs import Glob
     from ownit.core.policy.patterns import Matcher
 
@@ -105,6 +106,17 @@ class AiUse(StrEnum):
     ALLOWED = "allowed"  # as require_ownership says (the built-in behaviour)
     OWNED_ONLY = "owned-only"  # must be owned here, whatever require_ownership says
     FORBIDDEN = "forbidden"  # none at all: an error owned or not; only a dismissal clears it
+
+
+# The keys whose value is one of a few words, and the choices of each.
+CHOICES: dict[str, type[StrEnum]] = {
+    "severity": Severity,
+    "stale": StaleMode,
+    "commit": CommitGate,
+    "signatures": SignatureMode,
+    "min_evidence": Evidence,
+    "ai": AiUse,
+}
 
 
 class HistorySince(Record):

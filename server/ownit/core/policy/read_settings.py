@@ -9,20 +9,17 @@ from collections.abc import Callable
 
 from yaml.nodes import Node
 
-from ownit.core.model import Evidence, Severity, Source
+from ownit.core.model import Source
 from ownit.core.policy.approval import model_pattern_problem, tool_pattern_problem
 from ownit.core.policy.keys import (
     ALL_HISTORY,
+    CHOICES,
     RATIONALE_KEYS,
     SOURCE_KEYS,
-    AiUse,
-    CommitGate,
     HistorySince,
     RationaleSettings,
     Settings,
-    SignatureMode,
     SourceSettings,
-    StaleMode,
 )
 from ownit.core.policy.patterns import Matcher
 from ownit.core.policy.yaml_reader import YAML_TAG, Reader, describe, suggest
@@ -40,31 +37,17 @@ def settings_from(
     reader: Reader, keys: dict[str, tuple[Node, Node]], where: str, handles: set[str]
 ) -> Settings:
     values: dict[str, object] = {}
-    if "severity" in keys:
-        choice = reader.choice(keys["severity"][1], f"{where}.severity", tuple(Severity))
-        values["severity"] = Severity(choice) if choice else None
+    for key, kind in CHOICES.items():
+        if key in keys:
+            choice = reader.choice(keys[key][1], f"{where}.{key}", tuple(kind))
+            values[key] = kind(choice) if choice else None
     for key in ("require_ownership", "codeowner", "second_owner"):
         if key in keys:
             values[key] = reader.boolean(keys[key][1], f"{where}.{key}")
-    if "stale" in keys:
-        choice = reader.choice(keys["stale"][1], f"{where}.stale", tuple(StaleMode))
-        values["stale"] = StaleMode(choice) if choice else None
-    if "commit" in keys:
-        choice = reader.choice(keys["commit"][1], f"{where}.commit", tuple(CommitGate))
-        values["commit"] = CommitGate(choice) if choice else None
-    if "signatures" in keys:
-        choice = reader.choice(keys["signatures"][1], f"{where}.signatures", tuple(SignatureMode))
-        values["signatures"] = SignatureMode(choice) if choice else None
     if "owners" in keys:
         values["owners"] = _read_owners(reader, keys["owners"][1], f"{where}.owners", handles)
     if "history_since" in keys:
         values["history_since"] = _read_history(reader, keys["history_since"][1], where)
-    if "min_evidence" in keys:
-        choice = reader.choice(keys["min_evidence"][1], f"{where}.min_evidence", tuple(Evidence))
-        values["min_evidence"] = Evidence(choice) if choice else None
-    if "ai" in keys:
-        choice = reader.choice(keys["ai"][1], f"{where}.ai", tuple(AiUse))
-        values["ai"] = AiUse(choice) if choice else None
     for key, problem_of in (("tools", tool_pattern_problem), ("models", model_pattern_problem)):
         if key in keys:
             values[key] = _read_approved(reader, keys[key][1], f"{where}.{key}", problem_of)

@@ -13,23 +13,19 @@ refused: only RE2 ever runs a pattern that is not ownit's).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ownit.core.model import Evidence, Severity, Source
+from ownit.core.model import Source
 from ownit.core.policy.ai_commits import AI_EVIDENCE, AiCommitPattern
 from ownit.core.policy.globs import Glob, GlobError
 from ownit.core.policy.keys import (
     AI_COMMIT_FIELDS,
-    AiUse,
-    CommitGate,
+    CHOICES,
     HistorySince,
     RationaleSettings,
     Rule,
     Settings,
-    SignatureMode,
     SourceSettings,
-    StaleMode,
 )
 from ownit.core.policy.model import Policy
 from ownit.core.policy.patterns import (
@@ -51,7 +47,7 @@ class SnapshotError(ValueError):
 
 # -- to JSON ------------------------------------------------------------------------------------
 
-_CHOICES = ("severity", "stale", "commit", "min_evidence", "ai", "signatures")
+_CHOICES = tuple(CHOICES)
 _FLAGS = ("require_ownership", "codeowner", "second_owner")
 _LISTS = ("owners", "tools", "models")
 
@@ -164,22 +160,12 @@ def _policy(data: object) -> Policy:
     )
 
 
-_KINDS: dict[str, Callable[[str], object]] = {
-    "severity": Severity,
-    "stale": StaleMode,
-    "commit": CommitGate,
-    "min_evidence": Evidence,
-    "ai": AiUse,
-    "signatures": SignatureMode,
-}
-
-
 def _settings(data: object) -> Settings:
     block = _dict(data)
     values: dict[str, object] = {}
     for key in _CHOICES:
         if key in block:
-            values[key] = _KINDS[key](_of(block[key], str))
+            values[key] = CHOICES[key](_of(block[key], str))
     for key in _FLAGS:
         if key in block:
             values[key] = _of(block[key], bool)
