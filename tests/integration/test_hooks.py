@@ -337,8 +337,8 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
 ) -> None:
     """Fault injection: mapping one file's regions onto its staged blob raises. The hook
     says which file and why, and every other file still gets its trailers."""
+    from ownit.commit import runner as hook_runner
     from ownit.core import linemap
-    from ownit.git import hook_runner
 
     (repo / "good.py").write_text("def f():\n    return 1\n")
     mark(repo, "good.py", 1, 2, claim=True)

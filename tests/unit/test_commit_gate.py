@@ -1,4 +1,4 @@
-"""The commit gate's verdict (git/commit_trailers.gate, a function of the plan and the
+"""The commit gate's verdict (core/commit_plan.gate, a function of the plan and the
 policy): `ai: forbidden`, unapproved tools as unowned code under `commit`, and ownership."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
+from ownit.core.commit_plan import Gate, Piece, Plan, gate, policy_objects
 from ownit.core.policy import load_policy
-from ownit.git.commit_trailers import Gate, Piece, Plan, gate, policy_objects
 
 POLICY = load_policy(
     """\

@@ -69,13 +69,12 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
-    from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
     from ownit.git import blame
     from ownit.git import run as git
     from ownit.git.claim_validity import blame_validity
     from ownit.git.repo import GitError, find_repository
-    from ownit.policy_files import load_tree_policy, read_gitattributes
+    from ownit.policy_files import tree_policy
 
     target = Path(args.file)
     try:
@@ -103,8 +102,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         progress.phase("git blame")
         proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
-        loaded = load_tree_policy(repo.toplevel)
-        policy = loaded.policy or default_policy()
+        policy, gitattributes = tree_policy(
+            repo.toplevel, sys.stderr, "the claims shown are judged"
+        )
         progress.phase("reading the claims of history")
         index = blame.claim_index(repo, policy)
         progress.phase("git blame")
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             relative,
             policy,
             head=git.rev(repo.toplevel, "HEAD"),
-            gitattributes_text=read_gitattributes(repo.toplevel),
+            gitattributes_text=gitattributes,
         )
     except GitError as error:
         raise UsageError(str(error)) from None

@@ -5,7 +5,7 @@ The hooks directory is the one git uses: ``git rev-parse --git-path hooks``, whi
 
 Each hook ownit writes is a small ``sh`` script holding :data:`MARKER`. It runs
 ownit's hook with the first ownit it finds: the Python that installed it
-(``-m ownit.git.hook_runner``, which skips the command line's start-up; GUI git clients
+(``-m ownit.commit.runner``, which skips the command line's start-up; GUI git clients
 often run hooks with a bare ``PATH``), else ``ownit hook <name>`` on ``PATH``, else
 ``python3 -m ownit`` if that Python has ownit. Before that, small shell checks skip
 Python altogether when there is nothing to do (see :data:`_FAST_PATHS`). With none of
@@ -29,9 +29,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownit.commit import HOOK_NAMES
 from ownit.git import run as git
 
-HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit")
 MARKER = "# ownit-managed-hook v1"
 CHAINED_SUFFIX = ".ownit-chained"
 
@@ -109,7 +109,7 @@ if [ -f "$chained" ] && [ -x "$chained" ]; then
   "$chained" "$@" || exit $?
 fi
 {_FAST_PATHS.get(name, "")}if [ -x {py} ]; then
-  exec {py} -m ownit.git.hook_runner {name} "$@"
+  exec {py} -m ownit.commit.runner {name} "$@"
 elif command -v ownit >/dev/null 2>&1; then
   exec ownit hook {name} "$@"
 elif command -v python3 >/dev/null 2>&1 && python3 -c 'import ownit' >/dev/null 2>&1; then
