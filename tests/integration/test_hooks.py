@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -436,3 +437,38 @@ def test_a_file_name_that_is_not_utf8_is_refused_saying_so(repo: Path, env: dict
     result = ownit(repo, env, "mark", name, "--lines", "1", "--tool", "copilot", check=False)
     assert result.returncode == 2
     assert "bad\\xff.py: its name is not valid UTF-8" in result.stderr
+
+
+def test_a_claim_only_commit_leaves_this_process_environment_alone(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ownit claim --commit` in-process (as the editor's command would run it): the
+    temporary index and the one region reach git's processes through their environment;
+    os.environ is the same after it, and what the user had staged stays staged."""
+    from ownit.commit.claim_only import claim_only_commit
+
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "-c", "core.hooksPath=no-hooks", "commit", "-q", "-m", "Add ai.py, no hooks")
+    (repo / "base.py").write_text("one\ntwo\nthree\nfour\n")
+    git(repo, env, "add", "base.py")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
+    monkeypatch.delenv("OWNIT_ONLY_REGIONS", raising=False)
+    monkeypatch.chdir(repo)
+    found = find_repository(repo, refresh=True)
+    assert found is not None
+    with Store.open(store_path(found)) as store:
+        (region_id,) = [s.region.id for s in store.region_states()]
+    before = dict(os.environ)
+    commit = claim_only_commit(found, region_id, sys.stderr)
+    assert dict(os.environ) == before
+    assert git(repo, env, "rev-parse", "HEAD").stdout.strip() == commit
+    assert [line for line in head_trailers(repo, env) if line.startswith("AI-Owned:")] == [
+        f"AI-Owned: ai.py:1-4 {fingerprint(committed_lines(repo, env, 'ai.py')[:4])}"
+        f" claude-code:sonnet dev@example.com -- {RATIONALE}"
+    ]
+    assert git(repo, env, "show", "--name-only", "--format=", "HEAD").stdout.strip() == ""
+    staged = git(repo, env, "diff", "--cached", "--name-only").stdout.split()
+    assert staged == ["base.py"]

@@ -15,8 +15,8 @@ from ownit.commit import display
 from ownit.commit.planning import reraise_when_debugging, tree_policy
 from ownit.core import trailers as tr
 from ownit.core.commit_plan import Plan
-from ownit.git import renames, staged
 from ownit.git import run as git
+from ownit.git import staged
 from ownit.git.repo import Repository
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ def reanchorer(repo: Repository, plan: Plan, head: str | None) -> tr.Reanchor:
     def renamed(path: str) -> str | None:
         nonlocal moves
         if moves is None:
+            from ownit.git import renames  # only for a claim line whose file is gone
+
             moves = {}
             for base in dict.fromkeys((head, plan.base)):
                 for old, new in renames.staged(repo.toplevel, base).items():

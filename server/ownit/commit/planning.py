@@ -21,8 +21,8 @@ from ownit.commit import display
 from ownit.commit.record import committed_claims
 from ownit.core.commit_plan import LineMaps, Plan, region_pieces
 from ownit.core.model import Ownership, RegionState
-from ownit.git import renames, staged
 from ownit.git import run as git
+from ownit.git import staged
 from ownit.git.repo import Repository, store_path
 
 if TYPE_CHECKING:
@@ -111,6 +111,8 @@ def plan_commit(
     # the old file's, so a rename alone adds none. (Asked only when a file with regions
     # is not staged: git's rename detection costs a diff.)
     if tree is None and base is not None and any(blobs.get(f":{path}") is None for path in by_path):
+        from ownit.git import renames  # only when a file with regions is not staged
+
         moves = renames.staged(cwd, base)
         if amend:  # a file the amended commit added, renamed since: HEAD knows its name
             for old, new in renames.staged(cwd, git.rev(cwd, "HEAD")).items():
@@ -184,6 +186,8 @@ def _follow_staged_renames(
         if text is None:
             text = _decode(staged.read_blobs(cwd, [f":{path}"]).get(f":{path}"))
         return text
+
+    from ownit.git import renames
 
     for moved in renames.follow(store, wanted, read):
         if moved.left:

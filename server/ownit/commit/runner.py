@@ -104,7 +104,7 @@ def prepare_commit_msg(args: list[str], err: TextIO = sys.stderr) -> int:
     if repo is None:
         return EXIT_OK
     hook = _Hook(repo)
-    amend = is_amend(repo.toplevel, source, obj)
+    amend = is_amend(repo.toplevel, source, obj, has_head=hook.head is not None)
     plan = _plan(hook, amend=amend)
     rules: PathRules | None = None
     if plan.pieces:
