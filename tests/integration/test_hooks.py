@@ -345,6 +345,8 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
     mark(repo, "good.py", 1, 2, claim=True)
     (repo / "bad.py").write_text("BOOM = 1\n")
     mark(repo, "bad.py", 1, 1, claim=True)
+    # Edited since it was marked: its regions must be mapped by a diff.
+    (repo / "bad.py").write_text("BOOM = 1\nmore = 2\n")
     git(repo, env, "add", "-A")
     real_line_map = linemap.line_map
 

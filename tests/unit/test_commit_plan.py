@@ -4,6 +4,9 @@ store."""
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ownit.core import trailers as tr
 from ownit.core.commit_plan import (
     CommittedClaims,
@@ -11,6 +14,7 @@ from ownit.core.commit_plan import (
     PathRules,
     Piece,
     Plan,
+    added_lines,
     apply_policy,
     asks_signatures,
     region_pieces,
@@ -159,3 +163,43 @@ def test_asks_signatures_follows_every_rule() -> None:
         'version: 1\nrules:\n  - name: pay\n    paths: ["pay/**"]\n    signatures: require\n'
     )
     assert asks_signatures(asking)
+
+
+def test_an_unchanged_file_maps_without_a_diff_as_the_diff_would() -> None:
+    from ownit.core.commit_plan import _same_lines
+    from ownit.core.linemap import line_map
+
+    for old, new in (
+        (["a", "b", ""], ["a", "b"]),
+        (["a", "b"], ["a", "b"]),
+        ([""], []),
+    ):
+        assert _same_lines(old, new) == line_map(old, new)
+    assert _same_lines(["a", "b", "c"], ["a", "b"]) is None
+    assert _same_lines(["a", "x", ""], ["a", "b"]) is None
+    assert _same_lines(["a", "", ""], ["a"]) is None
+
+
+def _is_subsequence(kept: list[str], old: list[str]) -> bool:
+    it = iter(old)
+    return all(any(line == other for other in it) for line in kept)
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", ""]), max_size=12),
+    st.lists(st.sampled_from(["a", "b", "c", "d", ""]), max_size=12),
+)
+def test_added_lines_leave_what_old_has_in_order(old: list[str], new: list[str]) -> None:
+    # What is not added is a subsequence of the old lines, whatever the alignment chosen.
+    added = added_lines(old, new)
+    assert added <= set(range(len(new)))
+    assert _is_subsequence([line for i, line in enumerate(new) if i not in added], old)
+
+
+def test_added_lines_outside_a_shared_head_and_tail() -> None:
+    old = ["a", "b", "c", "d"]
+    assert added_lines(old, ["a", "b", "x", "y", "c", "d"]) == {2, 3}
+    assert added_lines(old, [*old, "e"]) == {4}
+    assert added_lines(old, old) == set()
+    assert added_lines([], ["a"]) == {0}
+    assert added_lines(old, ["a", "d"]) == set()

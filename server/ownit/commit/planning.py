@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ownit.commit import display
 from ownit.commit.record import committed_claims
-from ownit.core.commit_plan import LineMaps, Plan, region_pieces
+from ownit.core.commit_plan import LineMaps, Plan, added_lines, region_pieces
 from ownit.core.model import Ownership, RegionState
 from ownit.git import run as git
 from ownit.git import staged
@@ -70,10 +70,8 @@ def plan_commit(
     """What the commit being made holds of the store's AI regions (``head``: HEAD's id,
     when the caller knows it already). ``tree``: the commit is of that tree-ish (a
     claim-only commit of HEAD's), not of the index."""
-    # The line maps (and the re-anchoring they use) only where a plan is made: commit-msg
-    # with prepare-commit-msg's plan never needs them.
-    from ownit.core.linemap import added_lines
-
+    # (The line maps, and the re-anchoring they use, load in core.commit_plan where a diff
+    # is needed: commit-msg with prepare-commit-msg's plan never needs them.)
     cwd = repo.toplevel
     base = commit_base(repo, amend=amend, head=head)
     plan = Plan(base=base, amend=amend)

@@ -123,6 +123,33 @@ class Plan:
         )
 
 
+def added_lines(old: list[str], new: list[str]) -> set[int]:
+    """The indexes of ``new``'s lines that ``old`` does not have: the lines both share at
+    the start and at the end are set aside first, as git's own diff does, and only what
+    is between them is diffed (most commits change a few places of a file)."""
+    from ownit.core.linemap import added_lines as diff_added
+
+    head = 0
+    most = min(len(old), len(new))
+    while head < most and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < most - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    middle = diff_added(old[head : len(old) - tail], new[head : len(new) - tail])
+    return {head + i for i in middle}
+
+
+def _same_lines(old: list[str], new: list[str]) -> list[int | None] | None:
+    """The line map when the staged lines are the basis's (the common case: nothing
+    changed since the store saw the file), without a diff; None otherwise. The basis's
+    lines end with an empty one when its text ends with a line break (git's do not)."""
+    n = len(new)
+    if old[:n] != new or any(old[n:]) or len(old) > n + 1:
+        return None
+    return [*range(n), *([None] * (len(old) - n))]
+
+
 def region_pieces(
     state: RegionState,
     basis: str | None,
@@ -148,9 +175,7 @@ def region_pieces(
         return []
     if basis not in maps:
         lines = [strip_terminator(line) for line in split_lines(basis)]
-        # The common case, nothing changed since the store saw the file: no diff needed.
-        same = lines == new_lines
-        maps[basis] = (lines, list(range(len(lines))) if same else line_map(lines, new_lines))
+        maps[basis] = (lines, _same_lines(lines, new_lines) or line_map(lines, new_lines))
     old_lines, mapping = maps[basis]
     first, end = region.first_line, region.end_line
     if fingerprint(old_lines[first:end]) != region.fingerprint:
@@ -253,7 +278,8 @@ def apply_policy(plan: Plan, policy: Policy | PathRules, gitattributes: str | No
             continue
         if piece.owned:
             rationale = tr.rationale_line(piece.rationale, rule.rationale.max_chars)
-            piece = replace(piece, rationale=rationale)
+            if rationale != piece.rationale:
+                piece = replace(piece, rationale=rationale)
         pieces.append(piece)
     return replace(plan, pieces=pieces)
 
