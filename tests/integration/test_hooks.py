@@ -474,3 +474,33 @@ def test_a_claim_only_commit_leaves_this_process_environment_alone(
     assert git(repo, env, "show", "--name-only", "--format=", "HEAD").stdout.strip() == ""
     staged = git(repo, env, "diff", "--cached", "--name-only").stdout.split()
     assert staged == ["base.py"]
+
+
+def test_changed_files_found_by_blobs_or_by_git_diff_give_one_message(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few files with regions: a file is changed when its staged and base blobs differ;
+    many: `git diff --cached` says. The trailers are the same either way."""
+    from ownit.commit import planning
+    from ownit.commit import runner as hook_runner
+
+    add_ai_file(repo, env, claim=True)
+    (repo / "kept.py").write_text("def g():\n    return 2\n")
+    mark(repo, "kept.py", 1, 2, claim=True)
+    git(repo, env, "add", "-A")
+    git(repo, env, "commit", "-q", "-m", "Add both")
+    (repo / "ai.py").write_text((repo / "ai.py").read_text() + "tail()\n")
+    mark(repo, "ai.py", 6, 6)
+    git(repo, env, "add", "-A")
+    monkeypatch.chdir(repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    written = []
+    for above in (planning.DIFF_ABOVE_FILES, 0):
+        monkeypatch.setattr(planning, "DIFF_ABOVE_FILES", above)
+        message = repo / ".git" / "COMMIT_EDITMSG"
+        message.write_text("Add a tail\n")
+        assert hook_runner.run("prepare-commit-msg", [str(message), "message"]) == 0
+        written.append(message.read_text())
+    assert written[0] == written[1]
+    assert "AI-Unowned: ai.py:6-6 " in written[0] and "kept.py" not in written[0]

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from ownit.store import Store
 
 
+# Above this many files with AI regions, `git diff --cached` names the changed ones
+# rather than every base blob being read.
+DIFF_ABOVE_FILES = 200
+
+
 def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
     """The repository's store, or None when there is none yet (nothing was tracked).
 
@@ -85,15 +90,27 @@ def plan_commit(
         by_path.setdefault(state.region.path, []).append(state)
     new_at = f"{tree}:" if tree is not None else ":"
 
+    # Few files with regions: the base's blob of each is read with the staged one, in the
+    # same cat-file, and a file is changed when the two differ (what `git diff --cached`
+    # lists), sparing a git process. Many: git lists the changed ones, and only their
+    # base blobs are read.
+    listed: set[str] | None = None
+    if tree is None and len(by_path) > DIFF_ABOVE_FILES:
+        listed = set(staged.changed_paths(cwd, base))
+
     def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
-        # The staged blob and the base's of every file with regions, in one cat-file: a
-        # file is changed when the two differ (what `git diff --cached` would list).
         specs = [f"{new_at}{path}" for path in by_path]
         if base is not None:
-            specs += [f"{base}:{renamed_from.get(path, path)}" for path in by_path]
+            specs += [
+                f"{base}:{renamed_from.get(path, path)}"
+                for path in by_path
+                if listed is None or path in listed
+            ]
         return staged.read_blobs(cwd, dict.fromkeys(specs))
 
     def changed_paths() -> set[str]:
+        if listed is not None:
+            return listed & by_path.keys()
         found = set()
         for path in by_path:
             new = blobs.get(f"{new_at}{path}")
