@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ownit.core.columns import line_span
 from ownit.core.commit_plan import FORBIDS, Gate, Piece, Plan
 from ownit.core.printable import printable
 from ownit.core.trailers import encode_path
@@ -282,6 +281,14 @@ def warn_unowned(
     print("ownit: to own them before you commit, say why each is right, e.g.:", file=out)
     _print_claim_commands(unowned, out)
     print(f"ownit: then `{preview}`: the trailers become AI-Owned", file=out)
+
+
+def line_span(first: int, last: int) -> str:
+    """``25`` or ``25-30`` (:func:`ownit.core.columns.line_span`, loaded with the first
+    message that shows lines: it brings the terminal-width tables along)."""
+    from ownit.core.columns import line_span as span
+
+    return span(first, last)
 
 
 def _shell_word(text: str) -> str:
