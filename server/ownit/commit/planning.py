@@ -142,7 +142,13 @@ def plan_commit(
         if renamed_from:
             blobs = read(renamed_from)
     changed = changed_paths()
-    committed = committed_claims(store, repo)
+    claims = {
+        (s.region.id, s.claim.fingerprint, s.claim.created_at)
+        for paths in by_path.values()
+        for s in paths
+        if s.claim is not None
+    }
+    committed = committed_claims(store, repo, claims)
 
     # One file that cannot be read or mapped must not cost the others their trailers: its
     # problem is said (which file, why) and the rest of the plan goes on.
