@@ -203,3 +203,11 @@ def test_added_lines_outside_a_shared_head_and_tail() -> None:
     assert added_lines(old, old) == set()
     assert added_lines([], ["a"]) == {0}
     assert added_lines(old, ["a", "d"]) == set()
+
+
+@given(st.text(alphabet="ab \r\n\u2028\x0c", max_size=30))
+def test_text_lines_are_the_documents_lines_without_terminators(text: str) -> None:
+    from ownit.core.commit_plan import text_lines
+    from ownit.core.text import split_lines, strip_terminator
+
+    assert text_lines(text) == [strip_terminator(line) for line in split_lines(text)]

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import Ownership, RegionState
-from ownit.core.text import split_lines, strip_terminator
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, Policy
@@ -140,6 +139,17 @@ def added_lines(old: list[str], new: list[str]) -> set[int]:
     return {head + i for i in middle}
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text`` without their terminators, as ``core.text.split_lines`` and
+    ``strip_terminator`` give them (``\r\n``, ``\r`` and ``\n`` end a line; a text
+    ending with one has an empty last line), in one split."""
+    if "\r" not in text:
+        return text.split("\n")
+    import re
+
+    return re.split(r"\r\n|\r|\n", text)
+
+
 def _same_lines(old: list[str], new: list[str]) -> list[int | None] | None:
     """The line map when the staged lines are the basis's (the common case: nothing
     changed since the store saw the file), without a diff; None otherwise. The basis's
@@ -174,7 +184,7 @@ def region_pieces(
     if basis is None:
         return []
     if basis not in maps:
-        lines = [strip_terminator(line) for line in split_lines(basis)]
+        lines = text_lines(basis)
         maps[basis] = (lines, _same_lines(lines, new_lines) or line_map(lines, new_lines))
     old_lines, mapping = maps[basis]
     first, end = region.first_line, region.end_line
@@ -191,7 +201,7 @@ def region_pieces(
     if owned and claim is not None and worktree is not None and worktree != basis:
         # The file changed since the store last saw it (outside the editor): the claim
         # holds only while the claimed code is still there.
-        now = [strip_terminator(line) for line in split_lines(worktree)]
+        now = text_lines(worktree)
         if find_fingerprint(now, claim.fingerprint, end - first, near=first) is None:
             owned, ownership = False, Ownership.STALE
     pending_claim = (
