@@ -504,3 +504,23 @@ def test_changed_files_found_by_blobs_or_by_git_diff_give_one_message(
         written.append(message.read_text())
     assert written[0] == written[1]
     assert "AI-Unowned: ai.py:6-6 " in written[0] and "kept.py" not in written[0]
+
+
+def test_hook_scripts_installed_before_the_commit_package_keep_working(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """Scripts written by an older ownit run `-m ownit.git.hook_runner`: still ownit's
+    hooks, and `ownit hooks install` brings them up to date."""
+    hooks = repo / ".git" / "hooks"
+    for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
+        script = hooks / name
+        text = script.read_text()
+        assert "-m ownit.commit.runner" in text
+        script.write_text(text.replace("-m ownit.commit.runner", "-m ownit.git.hook_runner"))
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Add f")
+    assert "Owned-by: Dev Name <dev@example.com>" in head_trailers(repo, env)
+    installed = ownit(repo, env, "hooks", "install").stdout
+    assert installed.count("updated") == 3, installed
+    assert "-m ownit.commit.runner" in (hooks / "prepare-commit-msg").read_text()
