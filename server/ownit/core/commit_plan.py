@@ -15,8 +15,8 @@ commit holds, and what the policy says of them. No git, no store: the commit wor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
@@ -31,8 +31,7 @@ CommittedClaims = set[tuple[str, str, float]]
 LineMaps = dict[str, tuple[list[str], list[int | None]]]
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """Lines ``first .. end - 1`` (0-based) of the staged ``path`` that region wrote."""
 
     region_id: str
@@ -66,7 +65,7 @@ class Piece:
         )
 
 
-_PIECE_FIELDS = tuple(f.name for f in fields(Piece))
+_PIECE_FIELDS = Piece._fields
 
 
 @dataclass(slots=True)
@@ -289,7 +288,7 @@ def apply_policy(plan: Plan, policy: Policy | PathRules, gitattributes: str | No
         if piece.owned:
             rationale = tr.rationale_line(piece.rationale, rule.rationale.max_chars)
             if rationale != piece.rationale:
-                piece = replace(piece, rationale=rationale)
+                piece = piece._replace(rationale=rationale)
         pieces.append(piece)
     return replace(plan, pieces=pieces)
 
