@@ -153,13 +153,6 @@ def head_message(repo: Repository) -> str | None:
     return git.text(shown.stdout) if shown.returncode == 0 else None
 
 
-def carried_from_head(repo: Repository) -> tr.OwnitTrailers | None:
-    """HEAD's ownit lines, which an amend keeps whatever its new message is (``git commit
-    --amend -m`` gives the hooks a message without them)."""
-    message = head_message(repo)
-    return None if message is None else tr.parse_message(message)
-
-
 def inherits_exact(
     repo: Repository, messages: list[str], policy: Callable[[], Policy] | None = None
 ) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from ownit.commit import HOOK_NAMES, ONLY_REGIONS_ENV, display, pending
 from ownit.commit import message as msg
@@ -27,9 +27,6 @@ from ownit.core.commit_plan import PathRules, Plan, apply_policy, gate, policy_o
 from ownit.git import run as git
 from ownit.git import staged
 from ownit.git.repo import Repository, find_repository
-
-if TYPE_CHECKING:
-    pass
 
 EXIT_OK = 0
 EXIT_BLOCKED = 1
@@ -45,8 +42,8 @@ class _Hook:
         self._head_message: tuple[str | None] | None = None
 
     def policy(self, err: TextIO | None = None) -> tuple[PathRules, str | None]:
-        """The policy in force (each path's rule resolved once) and ``.gitattributes``;
-        an invalid policy file is said on ``err`` the first time it is read with one."""
+        """The policy in force (each path's rule resolved once) and ``.gitattributes``,
+        read once; an invalid policy file is said on ``err`` when that read is given one."""
         if self._policy is None:
             policy, attributes = tree_policy(self.repo, err)
             self._policy = PathRules(policy), attributes
