@@ -7,6 +7,7 @@ verify` must do, from the base of the range) is ``load_policy(blob_text, path)``
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TextIO
 
 from ownit.core.policy import (
     MAX_FILE_BYTES,
@@ -18,6 +19,7 @@ from ownit.core.policy import (
     load_policy,
 )
 from ownit.core.policy.record import Record, set_field
+from ownit.core.printable import printable
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -109,6 +111,39 @@ def load_tree_policy(toplevel: Path) -> LoadedPolicy:
         return LoadedPolicy(
             None, path, (PolicyProblem(POLICY_FILE, 1, 1, f"cannot read: {error}"),)
         )
+
+
+def policy_in_force(loaded: LoadedPolicy, last_good: Policy | None = None) -> Policy:
+    """The one rule for an invalid policy file: the policy in force is then the last good
+    one (``last_good``: the editor keeps the one it had), else the built-in defaults; the
+    file's problems are said to the user (:func:`invalid_policy_lines`, diagnostics)."""
+    if loaded.policy is not None:
+        return loaded.policy
+    return last_good if last_good is not None else default_policy()
+
+
+def invalid_policy_lines(loaded: LoadedPolicy, checked: str) -> list[str]:
+    """What to tell the user when the tree's policy file is invalid (nothing when it is
+    valid or absent): each problem, then that ``checked`` (e.g. "this commit is checked")
+    goes by the built-in defaults instead."""
+    if loaded.policy is not None:
+        return []
+    return [str(problem) for problem in loaded.problems] + [
+        f"the policy file is not valid; {checked} against the built-in default policy"
+        " (see `ownit policy check`)"
+    ]
+
+
+def tree_policy(
+    toplevel: Path, err: TextIO | None = None, checked: str = "this commit is checked"
+) -> tuple[Policy, str | None]:
+    """The working tree's policy in force and its ``.gitattributes``: an invalid policy
+    file means the built-in defaults, said on ``err`` (when given) as ``ownit: `` lines."""
+    loaded = load_tree_policy(toplevel)
+    if err is not None:
+        for line in invalid_policy_lines(loaded, checked):
+            print(f"ownit: {printable(line)}", file=err)
+    return policy_in_force(loaded), read_gitattributes(toplevel)
 
 
 POLICY_CACHE = "policy-cache.json"  # in <git dir>/ownit/

@@ -134,6 +134,23 @@ def test_detached_head_and_cache_follows_head(repo: Path, env: dict[str, str]) -
     assert not rows[0]["ai"]
 
 
+def test_an_invalid_policy_file_means_the_defaults_and_blame_says_so(
+    repo: Path, env: dict[str, str]
+) -> None:
+    text = "\n".join(["# human", *CODE]) + "\n"
+    claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\n{claim}\nAI-Lines: exact\n", {"a.py": text})
+    (repo / ".ownit.yaml").write_text("version: 1\ndefaults:\n  commit: sometimes\n")
+    result = run(repo, env, str(VENV_BIN / "ownit"), "blame", "--json", "a.py")
+    assert result.returncode == 0, result.stderr
+    assert ".ownit.yaml:3:" in result.stderr
+    assert "the policy file is not valid; the claims shown are judged against the built-in" in (
+        " ".join(result.stderr.split())
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["owned"] for r in rows] == [False, True, True]
+
+
 def test_kept_judgements_follow_the_policy_file(repo: Path, env: dict[str, str]) -> None:
     """A second blame at the same HEAD takes the claims' judgements from
     `claim-judgements.bin`; editing `.ownit.yaml` (no commit) judges them again."""

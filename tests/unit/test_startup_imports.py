@@ -89,8 +89,8 @@ def test_the_probe_sees_what_is_imported(tmp_path: Path) -> None:
 
 
 def test_the_hook_entry_module_imports_nothing_heavy(tmp_path: Path) -> None:
-    # What the installed hook scripts run: `python -m ownit.git.hook_runner NAME ...`.
-    modules = _loaded(tmp_path, "import", "ownit.git.hook_runner")
+    # What the installed hook scripts run: `python -m ownit.commit.runner NAME ...`.
+    modules = _loaded(tmp_path, "import", "ownit.commit.runner")
     assert _present(modules, NOT_AT_START) == []
     # The line maps serve only the hook that makes a plan (not commit-msg with a pending one).
     assert _present(modules, ("ownit.core.linemap", "ownit.core.reanchor", "difflib")) == []
@@ -106,7 +106,7 @@ def test_a_hook_outside_a_repository_loads_no_store_or_policy(tmp_path: Path) ->
     message.write_text("subject\n", encoding="utf-8")
     for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
         modules = _loaded(tmp_path, "run", "hook", name, str(message))
-        assert "ownit.git.hook_runner" in modules
+        assert "ownit.commit.runner" in modules
         assert _present(modules, NOT_AT_START) == [], name
 
 

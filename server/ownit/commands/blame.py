@@ -101,13 +101,12 @@ def _run(
     from pathlib import Path
 
     from ownit import progress
-    from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
     from ownit.git import blame
     from ownit.git import run as git
     from ownit.git.claim_validity import blame_validity
     from ownit.git.repo import GitError, find_repository
-    from ownit.policy_files import load_tree_policy, read_gitattributes
+    from ownit.policy_files import tree_policy
 
     target = Path(args.file)
     try:
@@ -123,12 +122,12 @@ def _run(
     progress.start("ownit blame")
     try:
         progress.phase("git blame")
-        loaded = load_tree_policy(repo.toplevel)
-        policy = loaded.policy or default_policy()
+        policy, gitattributes = tree_policy(
+            repo.toplevel, sys.stderr, "the claims shown are judged"
+        )
         progress.phase("reading the claims of history")
         head = git.rev(repo.toplevel, "HEAD")
         index = blame.claim_index(repo, policy, head)
-        gitattributes = read_gitattributes(repo.toplevel)
         judgements = blame.Judgements(repo, head, gitattributes)
         progress.phase("git blame")
         try:
