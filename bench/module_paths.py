@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lspclient import LspClient, file_uri, initialize_params  # noqa: E402
+from lspclient import LspClient, file_uri, initialize_params
 
 TRACER = Path(__file__).resolve().parent / "module_trace"
 
@@ -69,7 +69,11 @@ def measure(work: Path, ownit_src: Path | None) -> dict[str, list[str]]:
     _run(["git", "commit", "-q", "-m", "start", "--no-verify"], repo, untraced)
     _run([*ownit, "hooks", "install"], repo, untraced)
     for start in range(1, 2000, 10):
-        _run([*ownit, "mark", "app.py", "--lines", f"{start}-{start + 3}", "--tool", "claude-code"], repo, untraced)
+        _run(
+            [*ownit, "mark", "app.py", "--lines", f"{start}-{start + 3}", "--tool", "claude-code"],
+            repo,
+            untraced,
+        )
     _run([*ownit, "claim", "app.py:1", "-m", "adds x and a constant; pure"], repo, untraced)
 
     uri = file_uri(repo / "app.py")
@@ -77,20 +81,30 @@ def measure(work: Path, ownit_src: Path | None) -> dict[str, list[str]]:
     with LspClient([*ownit, "lsp"], cwd=repo, env=env, stderr_path=work / "server.err") as client:
         client.request("initialize", initialize_params(repo))
         client.notify("initialized", {})
-        client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}})
-        client.wait_notification("textDocument/publishDiagnostics", lambda p: bool(p.get("diagnostics")), 60)
+        client.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+        )
+        client.wait_notification(
+            "textDocument/publishDiagnostics", lambda p: bool(p.get("diagnostics")), 60
+        )
         time.sleep(2.0)  # history hints and other follow-up work land in didOpen's phase
         # a keystroke inside the second region; a hover behind it says it was handled
         end = {"line": 11, "character": 14}
         change = {"range": {"start": end, "end": end}, "text": "1"}
-        client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]})
+        client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [change]},
+        )
         client.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": end})
         time.sleep(1.0)
         client.request("shutdown", None)
         client.notify("exit", None)
         client.close()
 
-    (repo / "app.py").write_text(text.replace("return x + 7\n", "return x + 70\n", 1), encoding="utf-8")
+    (repo / "app.py").write_text(
+        text.replace("return x + 7\n", "return x + 70\n", 1), encoding="utf-8"
+    )
     _run(["git", "add", "--", "app.py"], repo, env)
     _run(["git", "commit", "-q", "-m", "change"], repo, env)
 
@@ -113,7 +127,9 @@ def measure(work: Path, ownit_src: Path | None) -> dict[str, list[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ownit-src", type=Path, help="run the ownit package in this server/ folder")
+    parser.add_argument(
+        "--ownit-src", type=Path, help="run the ownit package in this server/ folder"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list the modules")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ownit-modpaths-") as tmp:
