@@ -158,7 +158,8 @@ def run_example(_: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from ownit.core.policy import PolicyError, default_policy
-    from ownit.policy_files import explain_path, load_policy_file
+    from ownit.policy_explain import explain_path
+    from ownit.policy_files import load_policy_file
 
     toplevel = _toplevel()
     relative = _relative_path(args.path, toplevel)
