@@ -21,8 +21,15 @@ from ownit.store.errors import (
     explain_sqlite,
     is_busy,
 )
-from ownit.store.files import file_identity, file_lock, move_aside
-from ownit.store.opening import BUSY_TIMEOUT_S, Unreadable, connect_valid, is_unreadable
+from ownit.store.opening import (
+    BUSY_TIMEOUT_S,
+    Unreadable,
+    connect_valid,
+    file_identity,
+    file_lock,
+    is_unreadable,
+    move_aside,
+)
 
 
 class StoreFile:

@@ -28,8 +28,8 @@ replaced meanwhile is reopened at the path and the caller writes back what it ho
 Where each part lives: :class:`Store` (this module) is what is stored, the regions,
 claims, dismissals, events and basis snapshots; it is a :class:`StoreFile`
 (``connection.py``: opening, recovery, transactions, the file's identity), which
-connects through ``opening.py`` (valid, configured, migrated), moves files aside and
-locks them through ``files.py``, and writes and reads rows through ``rows.py``.
+connects through ``opening.py`` (valid, configured, migrated; the file's identity, its
+lock, moving it aside), and writes and reads rows through ``rows.py``.
 """
 
 from __future__ import annotations
