@@ -19,8 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 from ownit.core import codequality, sarif
 from ownit.core.alerts import ERROR, NOTE, Alert
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import find_fingerprint
 from ownit.core.verify_rules import BY_ID, NOTES, RULES
+from ownit.core.window_finder import find_fingerprint
 
 FORMATS = ("sarif", "codequality")
 

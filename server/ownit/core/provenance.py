@@ -34,16 +34,16 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import attribution
 from ownit.core import trailers as tr
-from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
+from ownit.core.fingerprint import normalize_line
 from ownit.core.model import Evidence
 from ownit.core.policy import AiCommitMatch, Policy
+from ownit.core.window_finder import WindowFinder
 
 UNCOMMITTED = "0" * 40
 
@@ -284,65 +284,20 @@ class LineProvenance:
         return f"{self.evidence}, {self.scope or 'line'}-level"
 
 
-def _located(
-    claim: tr.ClaimLine, normalized: Sequence[str], offset: int, windows: _WindowCache
-) -> tuple[int, int] | None:
+def _located(claim: tr.ClaimLine, offset: int, windows: WindowFinder) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
-    looking at the stated lines first; ``offset`` is the file line of ``normalized[0]``."""
+    looking at the stated lines first, then the earliest window holding its fingerprint;
+    ``offset`` is the file line of the text's first line."""
     length = claim.last - claim.first + 1
     start = claim.first - 1 - offset
     if (
         start >= 0
-        and start + length <= len(normalized)
-        and fingerprint(normalized[start : start + length]) == claim.fingerprint
+        and start + length <= len(windows)
+        and windows.window_fp(start, length) == claim.fingerprint
     ):
         return start + offset, start + length + offset
-    found = windows.find(claim.fingerprint, length)
+    found = windows.find(claim.fingerprint, length, near=0)
     return None if found is None else (found + offset, found + length + offset)
-
-
-class _WindowCache:
-    """Fingerprints of every window of the text, computed once per window length, with a
-    budget so that a file with many claims of different lengths stays fast. A window's
-    fingerprint is the SHA-256 of a slice of the text encoded once (the lines are
-    normalised already), the same digest :func:`fingerprint` gives."""
-
-    def __init__(self, normalized: Sequence[str], budget: int = 400_000) -> None:
-        self._lines = normalized
-        self._by_length: dict[int, dict[str, int]] = {}
-        self._budget = budget
-        self._encoded: bytes | None = None
-        self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
-
-    def _text(self) -> tuple[bytes, list[int]]:
-        if self._encoded is None:
-            parts = [line.encode("utf-8", "surrogatepass") for line in self._lines]
-            starts = [0]
-            at = 0
-            for part in parts:
-                at += len(part) + 1
-                starts.append(at)
-            self._encoded, self._starts = b"\n".join(parts), starts
-        return self._encoded, self._starts
-
-    def find(self, fp: str, length: int) -> int | None:
-        if length < 1 or length > len(self._lines):
-            return None
-        table = self._by_length.get(length)
-        if table is None:
-            cost = (len(self._lines) - length + 1) * length
-            if cost > self._budget:
-                return None
-            self._budget -= cost
-            table = {}
-            encoded, starts = self._text()
-            sha256 = hashlib.sha256
-            digits = FINGERPRINT_HEX_DIGITS
-            for start in range(len(self._lines) - length + 1):
-                window = encoded[starts[start] : starts[start + length] - 1]
-                table.setdefault(sha256(window).hexdigest()[:digits], start)
-            self._by_length[length] = table
-        return table.get(fp)
 
 
 def resolve(
@@ -359,7 +314,9 @@ def resolve(
         return []
     offset = lines[0].line - 1
     normalized = [normalize_line(bl.text) for bl in lines]
-    windows = _WindowCache(normalized)
+    # A budget of hashed lines, so that a file with many claims of different lengths stays
+    # fast.
+    windows = WindowFinder(normalized, normalized=True, budget=400_000)
     # The names the file's lines had where they were written (renames and moves, as
     # git blame followed them): claims on any of them speak for this file.
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
@@ -367,7 +324,7 @@ def resolve(
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
     for name in names:
         for entry, claim in index.claims_for_path(name):
-            where = _located(claim, normalized, offset, windows)
+            where = _located(claim, offset, windows)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:

@@ -62,12 +62,12 @@ from ownit.core.later_claims import (
     names_after,
     rename_steps,
 )
-from ownit.core.linemap import find_fingerprint
 from ownit.core.model import Evidence, Source, evidence_of_pattern
 from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
 from ownit.core.policy.approval import AiUse
 from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.signing import SignatureVerdict, SignedClaim, message_signatures
+from ownit.core.window_finder import find_fingerprint
 
 ERROR = "error"
 INFO = "info"
