@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from ownit.core import report
 from ownit.core import trailers as tr
-from ownit.core.verify import Prepared, UnownedAtTip
+from ownit.core.unowned_at_tip import UnownedAtTip
+from ownit.core.verify_prepare import Prepared
 
 A, B, C, D = "a" * 40, "b" * 40, "c" * 40, "d" * 40
 DEV, OPS = "dev@example.com", "ops@example.com"
@@ -272,7 +273,8 @@ def test_lines_by_evidence() -> None:
 def test_verifier_follows_renames_to_the_tip_and_for_second_owners() -> None:
     from ownit.core.fingerprint import fingerprint
     from ownit.core.policy import load_policy
-    from ownit.core.verify import Verifier, prepare
+    from ownit.core.verify import Verifier
+    from ownit.core.verify_prepare import prepare
 
     code = ["x = 1", "y = 2", "z = 3"]
     fp = fingerprint(code)

@@ -92,7 +92,7 @@ def repository_uri(cwd: Path) -> str | None:
 
 def _where(finding: Any, tip: str) -> str:
     """The commit whose blob holds the finding's lines (unowned-at-tip: the tip)."""
-    from ownit.core.verify import UNOWNED_AT_TIP
+    from ownit.core.verify_findings import UNOWNED_AT_TIP
 
     return tip if finding.kind == UNOWNED_AT_TIP else finding.commit
 

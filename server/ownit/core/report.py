@@ -44,7 +44,9 @@ from ownit.core.columns import table
 from ownit.core.model import Evidence
 from ownit.core.printable import printable
 from ownit.core.tip_view import INVALID, UNOWNED, Counts, TipRegion, TipView
-from ownit.core.verify import CommitLike, Prepared, UnownedAtTip, UnownedTracker, subject_of
+from ownit.core.unowned_at_tip import UnownedAtTip, UnownedTracker
+from ownit.core.verify_findings import CommitLike, subject_of
+from ownit.core.verify_prepare import Prepared
 
 UNKNOWN_TOOL = "unknown"
 JSON_VERSION = 1

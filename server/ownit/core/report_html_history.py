@@ -3,6 +3,7 @@ time, by tool, by owner, by path, the owned code and what is left unowned. Pure.
 
 from __future__ import annotations
 
+from ownit.core.claim_validity import claim_command
 from ownit.core.html_text import esc
 from ownit.core.report_html_parts import (
     _LINES_HEADER,
@@ -27,7 +28,7 @@ from ownit.core.report_html_parts import (
 from ownit.core.report_page import ReportPage
 from ownit.core.report_timeline import Period, Timeline
 from ownit.core.svg_charts import Bar, Point, bar_chart, legend, percent, share_chart
-from ownit.core.verify import claim_command, subject_of
+from ownit.core.verify_findings import subject_of
 
 # --------------------------------------------------------------------------- sections
 

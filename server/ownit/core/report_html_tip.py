@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ownit.core import tip_view as tv
+from ownit.core.claim_validity import claim_command
 from ownit.core.html_text import esc
 from ownit.core.report_html_parts import (
     CHART_BARS_AT_MOST,
@@ -23,7 +24,6 @@ from ownit.core.report_html_parts import (
 from ownit.core.report_page import ReportPage
 from ownit.core.svg_charts import Bar, bar_chart, legend, percent
 from ownit.core.tip_view import Counts, TipRegion
-from ownit.core.verify import claim_command
 
 
 def _tip_share(lines: Counts) -> str:

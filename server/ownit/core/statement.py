@@ -21,12 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from ownit.core import trailers as tr
-from ownit.core import verify as v
+from ownit.core import verify_findings as v
 from ownit.core.policy import Policy
 from ownit.core.policy.approval import AiUse
 from ownit.core.printable import printable
 from ownit.core.report import UNKNOWN_TOOL, Report, commit_tools
-from ownit.core.verify import CommitLike, Finding, Prepared
+from ownit.core.verify_findings import CommitLike, Finding
+from ownit.core.verify_prepare import Prepared
 
 # verify findings that say a claim is not what it claims to be: the claim is dropped
 FORGED = frozenset({v.PATH_MISSING, v.OUT_OF_RANGE, v.MISMATCH})
