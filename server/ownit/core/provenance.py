@@ -26,6 +26,9 @@ Renames and moves are followed: git blame gives each line's path in its introduc
 (with ``-M``/``-C``, lines moved or copied from other files too), and claims made on any
 of the paths the blamed lines came from count as claims on the file.
 
+The index of history's claims is :mod:`ownit.core.claim_index`; what a commit message
+says (its claim lines, commit-level AI attribution) is :mod:`ownit.core.commit_message`.
+
 Every AI-written line says how it is known (:class:`ownit.core.model.Evidence`): a claim
 line names it (``exact``, scope ``line``), or the commit's attribution covers the whole
 commit (scope ``commit``; ``corroborated``, or ``inferred`` for a ``weak`` pattern) — then
@@ -34,171 +37,36 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from ownit.core import attribution
 from ownit.core import trailers as tr
+from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
+from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.fingerprint import normalize_line
 from ownit.core.model import Evidence
-from ownit.core.policy import AiCommitMatch, Policy
 from ownit.core.window_finder import WindowFinder
 
 UNCOMMITTED = "0" * 40
 
-# Why the claim ``claim`` of commit ``sha`` is invalid ("" or None: it is valid), from
-# :mod:`ownit.core.claim_validity`; an invalid claim owns nothing.
-InvalidWhy = Callable[[str, tr.ClaimLine], "str | None"]
-
-
-def all_valid(sha: str, claim: tr.ClaimLine) -> str | None:
-    """No claim is invalid (what readers that judge nothing pass)."""
-    return None
-
-
-_CLAIM_LINE = re.compile(r"^[ \t]*(AI-Owned|AI-Unowned): (\S.*)$", re.IGNORECASE | re.MULTILINE)
-
-
-def message_claims(message: str) -> tuple[tr.ClaimLine, ...]:
-    """Every claim line (``AI-Owned`` / ``AI-Unowned``) a commit message holds: in its
-    trailer block and in its body, where server-side squash merges put them (sometimes
-    indented); never on the subject line. As ``trailers.parse_message`` reads them, with
-    indentation allowed."""
-    start = message.find("\n")
-    if start < 0:
-        return ()
-    found: list[tr.ClaimLine] = []
-    for match in _CLAIM_LINE.finditer(message, start + 1):
-        item = tr.parse_trailer(match.group(1), match.group(2).rstrip())
-        if isinstance(item, tr.ClaimLine):
-            found.append(item)
-    return tuple(tr.dedupe_claims(found))
-
-
-class AiCommitDetector:
-    """Whether a commit is AI-assisted at commit level: :meth:`Policy.ai_commit_match`
-    on what lies outside the message's exact trailer groups, and on its people unless its
-    trailer block is exact (:mod:`ownit.core.attribution`). Answers are remembered by the
-    commit's people and the part of its message the patterns can match
-    (:meth:`Policy.ai_commit_evidence`), so commits that differ only elsewhere are
-    matched once."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-        self._seen: dict[tuple[str, tuple[str, str, str, str]], AiCommitMatch | None] = {}
-
-    def match(
-        self,
-        message: str,
-        author_name: str = "",
-        author_email: str = "",
-        committer_name: str = "",
-        committer_email: str = "",
-    ) -> AiCommitMatch | None:
-        people = (author_name, author_email, committer_name, committer_email)
-        if not attribution.people_count(message):
-            people = ("", "", "", "")
-        memo = (self.policy.ai_commit_evidence(attribution.commit_level_text(message)), people)
-        if memo not in self._seen:
-            self._seen[memo] = self.policy.ai_commit_match(memo[0], *people)
-        return self._seen[memo]
-
-
-def may_hold_claims(message: str) -> bool:
-    """A cheap test before :func:`message_claims`: could the message hold an ownit line?"""
-    lowered = message.lower()
-    return "ai-owned:" in lowered or "ai-unowned:" in lowered
-
-
-@dataclass(frozen=True, slots=True)
-class CommitClaims:
-    """What history says about one commit: its claims and whether an AI tool helped."""
-
-    sha: str
-    order: int  # position in history, oldest first (larger is later)
-    claims: tuple[tr.ClaimLine, ...] = ()
-    ai_tool: str | None = None  # the tool when the commit is AI-assisted ("" = unknown)
-    ai_reason: str = ""
-    ai_evidence: str = ""  # the commit-level attribution's Evidence value ("" = none)
-
-    @property
-    def commit_evidence(self) -> Evidence:
-        """The evidence class of the commit-level attribution (corroborated by default)."""
-        try:
-            return Evidence(self.ai_evidence)
-        except ValueError:
-            return Evidence.CORROBORATED
-
-    @property
-    def ai(self) -> bool:
-        return self.ai_tool is not None
-
-
-@dataclass(slots=True)
-class ClaimIndex:
-    """Claims of every commit in history, by commit and by code (path and fingerprint)."""
-
-    commits: dict[str, CommitClaims] = field(default_factory=dict)
-    _by_code: dict[tuple[str, str], list[CommitClaims]] | None = None
-    _by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
-
-    def add(self, entry: CommitClaims) -> None:
-        self.commits[entry.sha] = entry
-        self._by_code = None
-        self._by_path = None
-
-    def find_owner(
-        self,
-        path: str,
-        fp: str,
-        after: int = -1,
-        *,
-        aliases: Iterable[str] = (),
-        invalid: InvalidWhy = all_valid,
-    ) -> tuple[CommitClaims, tr.ClaimLine] | None:
-        """The latest valid ``AI-Owned`` claim for this code (path, or one of the other
-        names ``aliases`` the file had, and fingerprint) in a commit later than position
-        ``after``; ``invalid`` says which claims are invalid (those own nothing)."""
-        best: tuple[CommitClaims, tr.ClaimLine] | None = None
-        for name in dict.fromkeys((path, *aliases)):
-            for entry in self._code_index().get((name, fp), ()):
-                if entry.order <= after:
-                    continue
-                for claim in entry.claims:
-                    if (
-                        claim.owned
-                        and claim.path == name
-                        and claim.fingerprint == fp
-                        and not invalid(entry.sha, claim)
-                    ):
-                        if best is None or entry.order > best[0].order:
-                            best = (entry, claim)
-                        break
-        return best
-
-    def claims_for_path(self, path: str) -> list[tuple[CommitClaims, tr.ClaimLine]]:
-        """Every claim on ``path``, latest commit first."""
-        if self._by_path is None:
-            by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] = {}
-            for entry in self.commits.values():
-                for claim in entry.claims:
-                    by_path.setdefault(claim.path, []).append((entry, claim))
-            for items in by_path.values():
-                items.sort(key=lambda item: -item[0].order)
-            self._by_path = by_path
-        return self._by_path.get(path, [])
-
-    def _code_index(self) -> dict[tuple[str, str], list[CommitClaims]]:
-        if self._by_code is None:
-            by_code: dict[tuple[str, str], list[CommitClaims]] = {}
-            for entry in self.commits.values():
-                for claim in entry.claims:
-                    bucket = by_code.setdefault((claim.path, claim.fingerprint), [])
-                    if not bucket or bucket[-1] is not entry:
-                        bucket.append(entry)
-            self._by_code = by_code
-        return self._by_code
+# Blame's inputs, read from history, live in their own modules; the callers that take
+# them from here (git/blame.py, the commit hook) keep doing so.
+__all__ = [
+    "UNCOMMITTED",
+    "AiCommitDetector",
+    "BlameLine",
+    "ClaimIndex",
+    "CommitClaims",
+    "HistoryRun",
+    "InvalidWhy",
+    "LineProvenance",
+    "all_valid",
+    "history_runs",
+    "index_from",
+    "may_hold_claims",
+    "message_claims",
+    "resolve",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,13 +350,6 @@ def _co_owners(
             seen.add(email.casefold())
             out.append(email)
     return tuple(out)
-
-
-def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
-    index = ClaimIndex()
-    for entry in entries:
-        index.commits[entry.sha] = entry
-    return index
 
 
 @dataclass(frozen=True, slots=True)

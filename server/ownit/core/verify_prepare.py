@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
 from ownit.core.attribution import exact_anywhere
+from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.model import Evidence, evidence_of_pattern
 from ownit.core.policy import Policy
-from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.signing import SignedClaim, message_signatures
 from ownit.core.verify_findings import CommitLike
 
