@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ownit.core import trailers as tr
 from ownit.core import verify_findings as v
-from ownit.core.statement import validated
+from ownit.core.statement_claims import validated
 from ownit.core.verify_prepare import Prepared
 
 OWNED = tr.ClaimLine("a.py", 1, 4, "0a1b2c3d4e5f", "copilot", "dev@example.com", "why", "tests")
