@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.support import Commit
 
 from ownit.core import report, report_render
 from ownit.core import trailers as tr
@@ -14,18 +13,6 @@ from ownit.core.verify_prepare import Prepared
 
 A, B, C, D = "a" * 40, "b" * 40, "c" * 40, "d" * 40
 DEV, OPS = "dev@example.com", "ops@example.com"
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    message: str = "Subject\n"
-    parents: tuple[str, ...] = ()
-    author_name: str = "Dev"
-    author_email: str = DEV
-    committer_name: str = "Dev"
-    committer_email: str = DEV
-    time: int = 0
 
 
 def owned(path: str, first: int, last: int, fp: str, who: str = DEV) -> tr.ClaimLine:

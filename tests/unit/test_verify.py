@@ -4,7 +4,8 @@ git. Each test is one check of `ownit verify` (docs/ci.md lists the problem code
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+
+from tests.support import Commit
 
 from ownit.core.fingerprint import fingerprint
 from ownit.core.policy import Policy, default_policy, load_policy
@@ -17,18 +18,6 @@ DEV, EVE = "dev@example.com", "eve@example.com"
 CODE = ["def f():", "    return 1", ""]
 FP = fingerprint(CODE[:2])
 WHY = "Checked each line by hand, tests cover it"
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    message: str = "Subject\n"
-    parents: tuple[str, ...] = ()
-    author_name: str = "Dev"
-    author_email: str = DEV
-    committer_name: str = "Dev"
-    committer_email: str = DEV
-    time: int = 0
 
 
 def owned(path: str = "a.py", lines: str = "1-2", fp: str = FP, who: str = DEV) -> str:
