@@ -86,13 +86,29 @@ def test_ties_go_to_the_earlier_window() -> None:
     assert nearest([], 3) is None
 
 
-def test_a_spent_budget_finds_nothing_new_but_keeps_what_it_hashed() -> None:
+def test_the_budget_pays_for_each_length_once_and_refuses_what_it_cannot_pay() -> None:
     lines = [str(i) for i in range(10)]
-    finder = WindowFinder(lines, budget=4)
-    assert finder.find(fingerprint(["3"]), 1) == 3  # hashed 0..3: the budget is spent
-    assert finder.find(fingerprint(["2"]), 1) == 2  # hashed already: free
-    assert finder.find(fingerprint(["8"]), 1) is None
-    assert WindowFinder(lines).find(fingerprint(["8"]), 1) == 8
+    finder = WindowFinder(lines, budget=15)
+    assert finder.find(fingerprint(["8"]), 1) == 8  # 10 windows of 1 line: 5 left
+    assert finder.find(fingerprint(["8", "9"]), 2) is None  # 9 windows of 2 lines: 18
+    assert finder.find(fingerprint(["3"]), 1) == 3  # paid already
+    assert WindowFinder(lines).find(fingerprint(["8", "9"]), 2) == 8
+
+
+@settings(max_examples=200, deadline=None)
+@given(LINES, st.data())
+def test_knowing_the_first_line_gives_the_same_answer(
+    lines: list[str], data: st.DataObject
+) -> None:
+    if not lines:
+        return
+    finder = WindowFinder(lines)
+    length = data.draw(st.integers(1, len(lines)))
+    start = data.draw(st.integers(0, len(lines) - length))
+    near = data.draw(st.integers(-2, len(lines) + 2))
+    fp = fingerprint(lines[start : start + length])
+    first = finder.lines[start]
+    assert finder.find(fp, length, near, first_line=first) == naive(lines, fp, length, near)
 
 
 def test_find_window_takes_any_test() -> None:

@@ -37,7 +37,7 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ownit.core import trailers as tr
@@ -152,19 +152,28 @@ class LineProvenance:
         return f"{self.evidence}, {self.scope or 'line'}-level"
 
 
-def _located(claim: tr.ClaimLine, offset: int, windows: WindowFinder) -> tuple[int, int] | None:
+def _located(
+    claim: tr.ClaimLine,
+    offset: int,
+    windows: WindowFinder,
+    written_at: int | None = None,
+    first_line: str | None = None,
+) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
-    looking at the stated lines first, then the earliest window holding its fingerprint;
-    ``offset`` is the file line of the text's first line."""
+    looking at the stated lines first, then where blame puts the line the claim's commit
+    wrote as the claim's first (``written_at``, a file line), then the earliest window
+    anywhere (``first_line``: the claim's first line, normalised, when known: only windows
+    starting with it can match); ``offset`` is the file line of the text's first line."""
     length = claim.last - claim.first + 1
-    start = claim.first - 1 - offset
-    if (
-        start >= 0
-        and start + length <= len(windows)
-        and windows.window_fp(start, length) == claim.fingerprint
-    ):
-        return start + offset, start + length + offset
-    found = windows.find(claim.fingerprint, length, near=0)
+    for start in (claim.first - 1 - offset, None if written_at is None else written_at - offset):
+        if (
+            start is not None
+            and start >= 0
+            and start + length <= len(windows)
+            and windows.window_fp(start, length) == claim.fingerprint
+        ):
+            return start + offset, start + length + offset
+    found = windows.find(claim.fingerprint, length, near=0, first_line=first_line)
     return None if found is None else (found + offset, found + length + offset)
 
 
@@ -173,11 +182,13 @@ def resolve(
     index: ClaimIndex,
     path: str,
     invalid: InvalidWhy = all_valid,
+    first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
     those own nothing; a line only they speak for is AI-written, not owned, and says
-    why."""
+    why. ``first_line``: a claim's first line as its commit has it (normalised), where
+    known: the claim is then looked for only where that line is."""
     if not lines:
         return []
     offset = lines[0].line - 1
@@ -190,17 +201,30 @@ def resolve(
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
     # Claims located in the current text, latest first: (start, end) in file lines.
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    # (commit, path, line there) -> file line, of the lines blame says that commit wrote
+    written = {(bl.commit, bl.orig_path, bl.orig_line): bl.line - 1 for bl in lines}
     for name in names:
         for entry, claim in index.claims_for_path(name):
-            where = _located(claim, offset, windows)
+            at = written.get((entry.sha, claim.path, claim.first))
+            first = None if first_line is None else first_line(entry.sha, claim)
+            where = _located(claim, offset, windows, at, first)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:
         located.sort(key=lambda item: -item[2].order)
 
+    # The located claims over each file line, in the same order (a line looks only at
+    # those, not at every claim of the file).
+    over: dict[int, list[tuple[int, int, CommitClaims, tr.ClaimLine]]] = {}
+    low, high = min(bl.line for bl in lines) - 1, max(bl.line for bl in lines)
+    for item in located:
+        for line0 in range(max(item[0], low), min(item[1], high)):
+            over.setdefault(line0, []).append(item)
+    nothing: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
+        here = over.get(bl.line - 1, nothing)
+        out.append(_resolve_line(bl, index, here, names=names, invalid=invalid))
     return out
 
 
@@ -211,7 +235,6 @@ def _resolve_line(
     names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
-    base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
@@ -329,7 +352,7 @@ def _resolve_line(
             scope="commit",
             commit_reason=entry.ai_reason,
         )
-    return base
+    return LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
 
 
 def _co_owners(

@@ -75,9 +75,10 @@ class WindowFinder:
     """Windows of one text's lines, by fingerprint.
 
     ``normalized``: the lines are already as fingerprints see them (``normalize_line``).
-    ``budget``: how many lines :meth:`find` may hash in all (each window costs its length;
-    None: no limit); once spent, a search that needs a window not hashed yet gives None
-    (a blamed file with many claims of many lengths stays fast).
+    ``budget``: how many lines :meth:`find` may hash in all (None: no limit), so that a
+    blamed file with many claims of many lengths stays fast: the first search of a length
+    is charged every window of that length (``(lines - length + 1) * length``), and a
+    length that would cost more than is left gives None.
     """
 
     def __init__(
@@ -87,6 +88,7 @@ class WindowFinder:
             list(lines) if normalized else [normalize_line(line) for line in lines]
         )
         self._budget = budget
+        self._charged: set[int] = set()  # lengths the budget paid for
         self._where: dict[str, list[int]] | None = None  # built when a search needs it
         # The text as fingerprints hash it, once: a window of lines is then one slice.
         encoded = [line.encode("utf-8", "surrogatepass") for line in self.lines]
@@ -123,21 +125,29 @@ class WindowFinder:
 
     # -- by fingerprint alone ----------------------------------------------------------------
 
-    def find(self, fp: str, length: int, near: int = 0) -> int | None:
+    def find(
+        self, fp: str, length: int, near: int = 0, first_line: str | None = None
+    ) -> int | None:
         """The first line of the window of ``length`` lines whose fingerprint is ``fp``,
-        nearest to line ``near``; None when there is none."""
+        nearest to line ``near``; None when there is none. ``first_line``: the window's
+        first line (normalized), when known: only the windows starting with it are hashed
+        (the same answer)."""
         total = len(self.lines)
         if length < 1 or length > total:
             return None
         table = self._tables.get(length)
         if table is not None:
             return nearest(table.get(fp, ()), near)
+        if not self._afford(length):
+            return None
+        if first_line is not None:
+            starts = [s for s in self.where.get(first_line, ()) if s <= total - length]
+            for start in sorted(starts, key=lambda s: (abs(s - near), s)):
+                if self.window_fp(start, length) == fp:
+                    return start
+            return None
         window_fps = self._window_fps
         for start in scan_order(total - length + 1, near):
-            if (start, length) not in window_fps and self._budget is not None:
-                if self._budget < length:
-                    return None
-                self._budget -= length
             if self.window_fp(start, length) == fp:
                 return start
         # Every window of this length is hashed now: later searches look them up.
@@ -145,6 +155,19 @@ class WindowFinder:
         for start in range(total - length + 1):
             table.setdefault(window_fps[(start, length)], []).append(start)
         return None
+
+    def _afford(self, length: int) -> bool:
+        """Whether the budget pays for the windows of ``length`` lines: each length is
+        charged once, for all its windows; a length that would cost more than is left is
+        not searched."""
+        if self._budget is None or length in self._charged:
+            return True
+        cost = (len(self.lines) - length + 1) * length
+        if cost > self._budget:
+            return False
+        self._budget -= cost
+        self._charged.add(length)
+        return True
 
     def find_range(self, fp: str, length: int, near: int = 0) -> tuple[int, int] | None:
         """:meth:`find` as a half-open range of lines."""
