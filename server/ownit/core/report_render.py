@@ -252,17 +252,7 @@ def _tip_markdown(view: TipView, by: Sequence[str], limit: int) -> list[str]:
         f"| files with AI-written lines | {len(view.by_path())} of {view.tracked_files} |",
     ]
     for name, header, rows, left in _tip_tables(view, by, limit):
-        out += ["", f"#### {name}", ""]
-        if not rows:
-            out.append("None.")
-            continue
-        out.append("| " + " | ".join(header) + " |")
-        out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
-        for row in rows:
-            first = f"`{_md_cell(row[0])}`" if "path" in name else _md_cell(row[0])
-            out.append("| " + " | ".join([first, *(_md_cell(c) for c in row[1:])]) + " |")
-        if left:
-            out += ["", f"…and {_plural(left, 'more path')}."]
+        out += _md_table(f"#### {name}", header, rows, left, code="path" in name)
     for status, title in ((INVALID, "Invalid claims at the tip"), (UNOWNED, "Unowned at the tip")):
         shown, left = _tip_regions(view, status, limit)
         if not shown:
@@ -329,6 +319,24 @@ def _md_cell(text: str) -> str:
     return printable(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
+def _md_table(
+    heading: str, header: Sequence[str], rows: Sequence[Sequence[str]], left: int, *, code: bool
+) -> list[str]:
+    """A figures table in Markdown under its heading: the first column as code (paths)
+    when ``code``, the others right-aligned; "None." when it has no row."""
+    out = ["", heading, ""]
+    if not rows:
+        return [*out, "None."]
+    out.append("| " + " | ".join(header) + " |")
+    out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
+    for row in rows:
+        first = f"`{_md_cell(row[0])}`" if code else _md_cell(row[0])
+        out.append("| " + " | ".join([first, *(_md_cell(cell) for cell in row[1:])]) + " |")
+    if left:
+        out += ["", f"…and {_plural(left, 'more path')}."]
+    return out
+
+
 def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -> str:
     out = [f"## {_md_cell(title)}", ""]
     if report.empty:
@@ -364,18 +372,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
                 f" ({_md_cell(tool.unapproved)}) | {tool.lines.total} |"
             )
     for name, header, rows, left in _tables(report, by, limit):
-        out += ["", f"### {name}", ""]
-        if not rows:
-            out.append("None.")
-            continue
-        out.append("| " + " | ".join(header) + " |")
-        out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
-        for row in rows:
-            cells = [f"`{_md_cell(row[0])}`" if name.startswith("Paths") else _md_cell(row[0])]
-            cells += [_md_cell(cell) for cell in row[1:]]
-            out.append("| " + " | ".join(cells) + " |")
-        if left:
-            out += ["", f"…and {_plural(left, 'more path')}."]
+        out += _md_table(f"### {name}", header, rows, left, code=name.startswith("Paths"))
     out += ["", "### Committed unowned (`AI-Unowned`), still at the tip", ""]
     if not report.at_tip:
         out.append(
