@@ -5,8 +5,8 @@
 A real ``ownit lsp`` opens a 3,000-line file with 200 AI regions already stored (marked
 through ``ownit mark``) and takes one keystroke; then ``git commit`` of that file runs
 ownit's installed hooks. Every Python process gets ``bench/module_trace`` on PYTHONPATH,
-whose ``sitecustomize`` records the ownit modules whose functions run (module bodies run by
-an import do not count) per JSON-RPC message or per hook process. ``--ownit-src`` runs
+whose ``sitecustomize`` records the ownit modules whose functions run (module and class
+bodies run by an import do not count) per JSON-RPC message or per hook process. ``--ownit-src`` runs
 another checkout's ``server/`` with this venv (before/after figures on one machine).
 A count, not a time: printed, never asserted.
 """

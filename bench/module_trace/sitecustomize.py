@@ -31,7 +31,13 @@ def _install(out: str) -> None:
         if event != "call":
             return
         name = frame.f_globals.get("__name__", "")
-        if not name.startswith("ownit") or frame.f_code.co_name == "<module>":
+        code = frame.f_code
+        # module and class bodies have no CO_NEWLOCALS: they are imports, not the path
+        if (
+            not name.startswith("ownit")
+            or not code.co_flags & 0x02
+            or code.co_name == "__create_fn__"
+        ):
             return
         phases.setdefault(state["phase"], set()).add(f"{name}:{frame.f_code.co_name}")
 
