@@ -409,7 +409,7 @@ def tip_view(repo: Any, tip: str, at: Any, policy_commit: str) -> Any:
 def _print(
     args: argparse.Namespace, header: dict[str, Any], result: Any, spec: str, at: Any
 ) -> None:
-    from ownit.core import report as core
+    from ownit.core import report_render as core
 
     if args.json:
         _dump({**header, **result.to_json()})

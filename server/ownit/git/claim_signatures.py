@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ownit.core.claim_judgement import ClaimKey, claim_key
 from ownit.core.signing import SignatureStatus, message_signatures
-from ownit.core.verify import CommitLike
+from ownit.core.verify_findings import CommitLike
 from ownit.git.claim_validity import signature_verdicts, trusted_keys_at
 from ownit.git.signature_verify import ALLOWED_SIGNERS_PATH
 
