@@ -285,19 +285,28 @@ class LineProvenance:
 
 
 def _located(
-    claim: tr.ClaimLine, normalized: Sequence[str], offset: int, windows: _WindowCache
+    claim: tr.ClaimLine,
+    normalized: Sequence[str],
+    offset: int,
+    windows: _WindowCache,
+    written_at: int | None = None,
+    first_line: str | None = None,
 ) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
-    looking at the stated lines first; ``offset`` is the file line of ``normalized[0]``."""
+    looking at the stated lines first, then where blame puts the line the claim's commit
+    wrote as the claim's first (``written_at``, a file line), then anywhere (``first_line``:
+    the claim's first line, normalised, when known: only windows starting with it can
+    match); ``offset`` is the file line of ``normalized[0]``."""
     length = claim.last - claim.first + 1
-    start = claim.first - 1 - offset
-    if (
-        start >= 0
-        and start + length <= len(normalized)
-        and fingerprint(normalized[start : start + length]) == claim.fingerprint
-    ):
-        return start + offset, start + length + offset
-    found = windows.find(claim.fingerprint, length)
+    for start in (claim.first - 1 - offset, None if written_at is None else written_at - offset):
+        if (
+            start is not None
+            and start >= 0
+            and start + length <= len(normalized)
+            and fingerprint(normalized[start : start + length]) == claim.fingerprint
+        ):
+            return start + offset, start + length + offset
+    found = windows.find(claim.fingerprint, length, first_line)
     return None if found is None else (found + offset, found + length + offset)
 
 
@@ -313,6 +322,8 @@ class _WindowCache:
         self._budget = budget
         self._encoded: bytes | None = None
         self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
+        self._charged: set[int] = set()  # lengths whose table the budget paid for
+        self._at: dict[str, list[int]] | None = None  # line -> where it is, ascending
 
     def _text(self) -> tuple[bytes, list[int]]:
         if self._encoded is None:
@@ -325,15 +336,22 @@ class _WindowCache:
             self._encoded, self._starts = b"\n".join(parts), starts
         return self._encoded, self._starts
 
-    def find(self, fp: str, length: int) -> int | None:
+    def find(self, fp: str, length: int, first: str | None = None) -> int | None:
+        """The first start of a window of ``length`` lines with fingerprint ``fp``.
+        ``first``: the window's first line, when known: only the windows starting with
+        it are hashed (the same answer, and the same budget, as the whole table)."""
         if length < 1 or length > len(self._lines):
             return None
         table = self._by_length.get(length)
-        if table is None:
+        if table is None and length not in self._charged:
             cost = (len(self._lines) - length + 1) * length
             if cost > self._budget:
                 return None
             self._budget -= cost
+            self._charged.add(length)
+        if table is None and first is not None:
+            return self._find_from(fp, length, first)
+        if table is None:
             table = {}
             encoded, starts = self._text()
             sha256 = hashlib.sha256
@@ -344,17 +362,34 @@ class _WindowCache:
             self._by_length[length] = table
         return table.get(fp)
 
+    def _find_from(self, fp: str, length: int, first: str) -> int | None:
+        if self._at is None:
+            self._at = {}
+            for index, line in enumerate(self._lines):
+                self._at.setdefault(line, []).append(index)
+        encoded, starts = self._text()
+        last = len(self._lines) - length
+        for start in self._at.get(first, ()):
+            if start > last:
+                break
+            window = encoded[starts[start] : starts[start + length] - 1]
+            if hashlib.sha256(window).hexdigest()[:FINGERPRINT_HEX_DIGITS] == fp:
+                return start
+        return None
+
 
 def resolve(
     lines: Sequence[BlameLine],
     index: ClaimIndex,
     path: str,
     invalid: InvalidWhy = all_valid,
+    first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
     those own nothing; a line only they speak for is AI-written, not owned, and says
-    why."""
+    why. ``first_line``: a claim's first line as its commit has it (normalised), where
+    known: the claim is then looked for only where that line is."""
     if not lines:
         return []
     offset = lines[0].line - 1
@@ -365,17 +400,30 @@ def resolve(
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
     # Claims located in the current text, latest first: (start, end) in file lines.
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    # (commit, path, line there) -> file line, of the lines blame says that commit wrote
+    written = {(bl.commit, bl.orig_path, bl.orig_line): bl.line - 1 for bl in lines}
     for name in names:
         for entry, claim in index.claims_for_path(name):
-            where = _located(claim, normalized, offset, windows)
+            at = written.get((entry.sha, claim.path, claim.first))
+            first = None if first_line is None else first_line(entry.sha, claim)
+            where = _located(claim, normalized, offset, windows, at, first)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:
         located.sort(key=lambda item: -item[2].order)
 
+    # The located claims over each file line, in the same order (a line looks only at
+    # those, not at every claim of the file).
+    over: dict[int, list[tuple[int, int, CommitClaims, tr.ClaimLine]]] = {}
+    low, high = min(bl.line for bl in lines) - 1, max(bl.line for bl in lines)
+    for item in located:
+        for line0 in range(max(item[0], low), min(item[1], high)):
+            over.setdefault(line0, []).append(item)
+    nothing: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
+        here = over.get(bl.line - 1, nothing)
+        out.append(_resolve_line(bl, index, here, names=names, invalid=invalid))
     return out
 
 
@@ -386,7 +434,6 @@ def _resolve_line(
     names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
-    base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
@@ -504,7 +551,7 @@ def _resolve_line(
             scope="commit",
             commit_reason=entry.ai_reason,
         )
-    return base
+    return LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
 
 
 def _co_owners(

@@ -3,7 +3,7 @@
 - ``.ownit.yaml`` is written from a preset (:mod:`ownit.core.presets`) only when there is
   none; one that is there is never overwritten, unless ``force``, which keeps it as
   ``.ownit.yaml.bak`` (``.ownit.yaml.<n>.bak`` when that is taken) first.
-- The git hooks are installed by :func:`ownit.git.hooks.install` unless each one already is
+- The git hooks are installed by :func:`ownit.commit.install.install` unless each one already is
   the script this ownit would write.
 - Agent hooks are added (project level, as ``ownit agent install`` does) for the agents
   asked for; the agents found in the project but not asked for are only reported.
@@ -111,7 +111,7 @@ def write_policy(toplevel: Path, text: str, preset: str, *, force: bool) -> Step
 # ---------------------------------------------------------------------------- hooks
 def install_git_hooks(toplevel: Path) -> list[Step]:
     """ownit's git hooks, installed unless each already is the current script."""
-    from ownit.git.hooks import HookInstallError, install
+    from ownit.commit.install import HookInstallError, install
     from ownit.setup.hook_state import hook_states
 
     states = hook_states(toplevel)
