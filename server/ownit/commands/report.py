@@ -253,7 +253,7 @@ def run(args: argparse.Namespace) -> int:
 def _print(
     args: argparse.Namespace, header: dict[str, Any], result: Report, spec: str, at: PolicyAt
 ) -> None:
-    from ownit.core import report as core
+    from ownit.core import report_render as core
 
     if args.json:
         _dump({**header, **result.to_json()})

@@ -27,7 +27,8 @@ from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 if TYPE_CHECKING:
-    from ownit.core.verify import Finding, Prepared
+    from ownit.core.verify_findings import Finding
+    from ownit.core.verify_prepare import Prepared
     from ownit.git.history import Commit
     from ownit.git.rev_range import Range
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ownit import progress
 from ownit.core.claim_judgement import ClaimKey, claim_key
 from ownit.core.signing import SignatureStatus, message_signatures
-from ownit.core.verify import CommitLike
+from ownit.core.verify_findings import CommitLike
 from ownit.git.claim_validity import signature_verdicts, trusted_keys_at
 from ownit.git.signature_verify import ALLOWED_SIGNERS_PATH
 

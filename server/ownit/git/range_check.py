@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from ownit.core import trailers as tr
     from ownit.core.policy import Policy
     from ownit.core.signing import SignatureVerdict
-    from ownit.core.verify import CommitLike, Finding, Prepared
+    from ownit.core.verify_findings import CommitLike, Finding
+    from ownit.core.verify_prepare import Prepared
     from ownit.git.repo import Repository
 
 

@@ -15,7 +15,8 @@ from ownit.git import history
 
 if TYPE_CHECKING:
     from ownit.core.policy import Policy, PolicyProblem
-    from ownit.core.verify import CommitLike, Prepared
+    from ownit.core.verify_findings import CommitLike
+    from ownit.core.verify_prepare import Prepared
     from ownit.git.catfile import Stream
 
 

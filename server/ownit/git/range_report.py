@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ownit.core.policy import Policy
     from ownit.core.report import Report
     from ownit.core.tip_view import TipView
-    from ownit.core.verify import Prepared
+    from ownit.core.verify_prepare import Prepared
     from ownit.git.history import Commit
     from ownit.git.repo import Repository
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ownit.core.policy import POLICY_FILE as POLICY_FILE  # the one definition
 from ownit.git.repo import (
     IdentityError,
     Repository,
@@ -22,8 +23,6 @@ from ownit.store import Store
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
     from ownit.core.provenance import HistoryRun
-
-POLICY_FILE = ".ownit.yaml"
 
 
 def default_policy() -> Policy:

@@ -125,22 +125,26 @@ def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> li
     as one :class:`RegionState` per region: its latest claim, claim history and latest
     dismissal."""
     states: dict[str, RegionState] = {}
+    # One copy of the strings many regions repeat (path, tool, model, session), not one
+    # per row as SQLite returns them.
+    shared: dict[str, str] = {}
     for r in regions:
         source = _SOURCES.get(r[6]) or _source(r[6])
         confidence = r[7] if r[7] is not None else CONFIDENCE[source]
+        model, session = r[5], r[11]
         region = Region(
             id=r[0],
-            path=r[1],
+            path=shared.setdefault(r[1], r[1]),
             first_line=int(r[2]),
             end_line=int(r[3]),
-            tool=r[4],
-            model=r[5],
+            tool=shared.setdefault(r[4], r[4]),
+            model=model if model is None else shared.setdefault(model, model),
             source=source,
             confidence=float(confidence),
             created_at=float(r[8]),
             fingerprint=r[9],
             status=_STATUSES.get(r[10]) or RegionStatus(r[10]),
-            session=r[11],
+            session=session if session is None else shared.setdefault(session, session),
         )
         states[region.id] = RegionState(region=region)
     for c in claims:  # oldest first, so the last one seen is the latest

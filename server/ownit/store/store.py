@@ -385,6 +385,44 @@ class Store(StoreFile):
             ).fetchall()
         return assemble(regions, claims, dismissals)
 
+    def document_regions(
+        self, path: str, *, include_inactive: bool = False
+    ) -> tuple[list[RegionState], dict[str, str], dict[str, str]]:
+        """What ``region_states(path)`` and ``region_bases(path)`` return, read at once
+        (the didOpen of a document: its regions and their basis hashes come back in one
+        query, each distinct basis text once)."""
+        cond = " WHERE r.path = ?" + ("" if include_inactive else " AND r.status = 'active'")
+        args = (path,)
+        with self._read() as conn:
+            regions = conn.execute(
+                f"SELECT {REGION_COLUMNS}, basis FROM regions r{cond}"
+                " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
+                args,
+            ).fetchall()
+            claims = conn.execute(
+                "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
+                f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
+                " ORDER BY c.created_at, c.id",
+                args,
+            ).fetchall()
+            dismissals = conn.execute(
+                "SELECT d.region_id, d.by, d.reason, d.created_at"
+                f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+                " ORDER BY d.created_at, d.id",
+                args,
+            ).fetchall()
+            texts = conn.execute(
+                "SELECT hash, text FROM snapshots WHERE hash IN"
+                f" (SELECT DISTINCT r.basis FROM regions r{cond})",
+                args,
+            ).fetchall()
+        basis_of = {str(r[0]): str(r[12]) for r in regions if r[12] is not None}
+        return (
+            assemble(regions, claims, dismissals),
+            basis_of,
+            {str(h): str(t) for h, t in texts},
+        )
+
     def region_state(self, region_id: str) -> RegionState | None:
         """One region (whatever its status) with its claims and dismissal, or ``None``."""
         with self._read() as conn:
