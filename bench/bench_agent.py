@@ -48,15 +48,34 @@ def bench_checkpoint(ctx: Context) -> Figure:
     commands = {
         "ownit": [*ctx.ownit, "checkpoint", "--agent", "claude-code"],
         "bare": [str(ctx.python), "-c", "pass"],
+        "floor": [str(ctx.python), "-c", _FLOOR, relative],
     }
     wall, cpu = compare(ctx, commands, root, reps=ctx.reps(10), stdin_for=payload)
     added_cpu = median(cpu["ownit"]) - median(cpu["bare"])
+    floor_wall, floor_cpu = median(wall["floor"]), median(cpu["floor"])
     return Figure(
         baseline=Measurement("python -c pass", wall["bare"], "ms"),
         subject=Measurement("ownit checkpoint", wall["ownit"], "ms"),
         notes=[
-            "the same payload on stdin for both; alternating order; one warm-up run",
+            "the same payload on stdin for all; alternating order; one warm-up run",
             f"cpu: {median(cpu['ownit']):.0f} ms vs {median(cpu['bare']):.0f} ms, "
             f"added {added_cpu:.0f} ms",
+            f"floor (python importing the standard modules a checkpoint needs and running "
+            f"its 2 git processes): {floor_wall:.0f} ms wall, {floor_cpu:.0f} ms cpu; ownit "
+            f"adds {median(wall['ownit']) - floor_wall:.0f} ms wall / "
+            f"{median(cpu['ownit']) - floor_cpu:.0f} ms cpu to it",
         ],
     )
+
+
+# What any Python checkpoint pays before ownit's own code: the interpreter, the standard
+# modules the verb needs (argument parsing, JSON, paths, processes, dataclasses, hashing,
+# SQLite, a line diff), the payload read, and the git processes it runs (find the
+# repository; the file as staged, which a Write is compared with).
+_FLOOR = """
+import argparse, dataclasses, difflib, hashlib, json, pathlib, sqlite3, subprocess, sys
+json.loads(sys.stdin.buffer.read())
+git = ["git", "rev-parse", "--show-toplevel", "--absolute-git-dir", "--git-common-dir"]
+subprocess.run(git, capture_output=True, check=True)
+subprocess.run(["git", "cat-file", "blob", "--", ":" + sys.argv[1]], capture_output=True)
+"""

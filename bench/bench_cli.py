@@ -85,14 +85,20 @@ def bench_blame(ctx: Context) -> Figure:
     for path in history.long_files:
         commands[f"ownit {path}"] = [*ctx.ownit, "blame", path]
         commands[f"git {path}"] = ["git", "blame", "--porcelain", path]
+        commands[f"wrapper {path}"] = [str(ctx.python), "-c", _BLAME_WRAPPER, path]
     wall, cpu = compare(ctx, commands, root, reps=ctx.reps(4))
     rounds = min(len(samples) for samples in wall.values())
     ours = [sum(wall[f"ownit {p}"][i] for p in history.long_files) for i in range(rounds)]
     theirs = [sum(wall[f"git {p}"][i] for p in history.long_files) for i in range(rounds)]
+    wrapped = [sum(wall[f"wrapper {p}"][i] for p in history.long_files) for i in range(rounds)]
     notes = [
         f"{history.commits:,}-commit history; each file rewritten in hunks by "
         f"~{history.long_touches // 3} commits; figures are the three files' sum; "
-        "the claim index is cached (built by the warm-up run)"
+        "the claim index is cached (built by the warm-up run)",
+        f"floor of any Python command around git blame (the interpreter starts, runs git "
+        f"blame --porcelain and reads its output, nothing else): {median(wrapped):.0f} ms "
+        f"= {median(wrapped) / median(theirs):.2f}× git; ownit / that floor "
+        f"{median(ours) / median(wrapped):.2f}×",
     ]
     for path in history.long_files:
         lines = len((root / path).read_text("utf-8").splitlines())
@@ -106,6 +112,12 @@ def bench_blame(ctx: Context) -> Figure:
         subject=Measurement("ownit blame", ours, "ms"),
         notes=notes,
     )
+
+
+_BLAME_WRAPPER = """
+import subprocess, sys
+subprocess.run(["git", "blame", "--porcelain", "--", sys.argv[1]], stdout=subprocess.PIPE)
+"""
 
 
 # -- the commit hook at 1 / 50 / 500 files -----------------------------------------------------

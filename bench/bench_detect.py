@@ -40,7 +40,7 @@ def measure_detection(root: Path, env: dict[str, str], commits: int, reps: int) 
     from tests.history_gen import generate
 
     from ownit.core.policy import default_policy
-    from ownit.core.verify import prepare
+    from ownit.core.verify_prepare import prepare
     from ownit.git import history
 
     made = generate(SEED, commits)

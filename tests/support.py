@@ -8,12 +8,27 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 VENV_BIN = Path(sys.executable).parent
 OWNIT = str(VENV_BIN / "ownit")
 OWNIT_MODULE = (sys.executable, "-m", "ownit")
 DEV = "dev@example.com"
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit as the pure verifier and report read one (``core.verify_findings.CommitLike``)."""
+
+    sha: str
+    message: str = "Subject\n"
+    parents: tuple[str, ...] = ()
+    author_name: str = "Dev"
+    author_email: str = DEV
+    committer_name: str = "Dev"
+    committer_email: str = DEV
+    time: int = 0
 
 
 def hermetic_env(home: Path) -> dict[str, str]:

@@ -6,8 +6,8 @@ verify` must do, from the base of the range) is ``load_policy(blob_text, path)``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from ownit.core.policy import (
     MAX_FILE_BYTES,
@@ -18,23 +18,33 @@ from ownit.core.policy import (
     default_policy,
     load_policy,
 )
+from ownit.core.policy.record import Record, set_field
+from ownit.core.printable import printable
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 MAX_SIDE_FILE_BYTES = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedPolicy:
+class LoadedPolicy(Record):
     """The policy in force for a working tree and where it came from.
 
     ``path`` is None when the tree has no ``.ownit.yaml`` (the built-in defaults apply).
-    When the file is invalid, ``policy`` is None and ``problems`` says why.
+    When the file is invalid, ``policy`` is None and ``problems`` says why. A slotted
+    record, not a dataclass: every hook makes one (issue 13, start-up).
     """
 
+    __slots__ = ("path", "policy", "problems")
     policy: Policy | None
     path: Path | None
-    problems: tuple[PolicyProblem, ...] = ()
+    problems: tuple[PolicyProblem, ...]
+
+    def __init__(
+        self, policy: Policy | None, path: Path | None, problems: tuple[PolicyProblem, ...] = ()
+    ) -> None:
+        set_field(self, "policy", policy)
+        set_field(self, "path", path)
+        set_field(self, "problems", problems)
 
 
 def example_policy_text() -> str:
@@ -82,18 +92,137 @@ def load_policy_file(path: Path, display: str | None = None) -> Policy:
 
 
 def load_tree_policy(toplevel: Path) -> LoadedPolicy:
-    """The policy of the working tree at ``toplevel``: its `.ownit.yaml`, else the defaults."""
+    """The policy of the working tree at ``toplevel``: its `.ownit.yaml`, else the defaults.
+
+    A valid file's policy is remembered in the git directory (``ownit/policy-cache.json``,
+    by the SHA-256 of the text and ownit's version): while the file does not change, the
+    hooks read it back without YAML or the loader (issue 13). An invalid file is always
+    read again, so its problems are always reported.
+    """
     path = toplevel / POLICY_FILE
     if not path.is_file():
         return LoadedPolicy(default_policy(), None)
     try:
-        return LoadedPolicy(load_policy_file(path, POLICY_FILE), path)
+        text = read_policy_text(path, POLICY_FILE)
+        return LoadedPolicy(_remembered_policy(toplevel, text), path)
     except PolicyError as error:
         return LoadedPolicy(None, path, tuple(error.problems))
     except OSError as error:
         return LoadedPolicy(
             None, path, (PolicyProblem(POLICY_FILE, 1, 1, f"cannot read: {error}"),)
         )
+
+
+def policy_in_force(loaded: LoadedPolicy, last_good: Policy | None = None) -> Policy:
+    """The one rule for an invalid policy file: the policy in force is then the last good
+    one (``last_good``: the editor keeps the one it had), else the built-in defaults; the
+    file's problems are said to the user (:func:`invalid_policy_lines`, diagnostics)."""
+    if loaded.policy is not None:
+        return loaded.policy
+    return last_good if last_good is not None else default_policy()
+
+
+def invalid_policy_lines(loaded: LoadedPolicy, checked: str) -> list[str]:
+    """What to tell the user when the tree's policy file is invalid (nothing when it is
+    valid or absent): each problem, then that ``checked`` (e.g. "this commit is checked")
+    goes by the built-in defaults instead."""
+    if loaded.policy is not None:
+        return []
+    return [str(problem) for problem in loaded.problems] + [
+        f"the policy file is not valid; {checked} against the built-in default policy"
+        " (see `ownit policy check`)"
+    ]
+
+
+def tree_policy(
+    toplevel: Path, err: TextIO | None = None, checked: str = "this commit is checked"
+) -> tuple[Policy, str | None]:
+    """The working tree's policy in force and its ``.gitattributes``: an invalid policy
+    file means the built-in defaults, said on ``err`` (when given) as ``ownit: `` lines."""
+    loaded = load_tree_policy(toplevel)
+    if err is not None:
+        for line in invalid_policy_lines(loaded, checked):
+            print(f"ownit: {printable(line)}", file=err)
+    return policy_in_force(loaded), read_gitattributes(toplevel)
+
+
+POLICY_CACHE = "policy-cache.json"  # in <git dir>/ownit/
+
+
+def _remembered_policy(toplevel: Path, text: str) -> Policy:
+    """``load_policy(text)``, or the same policy as remembered for exactly this text."""
+    cache = _cache_file(toplevel)
+    key = _cache_key(text)
+    if cache is not None:
+        found = _read_cache(cache, key)
+        if found is not None:
+            return found
+    policy = load_policy(text, POLICY_FILE)
+    if cache is not None:
+        _write_cache(cache, key, policy)
+    return policy
+
+
+def _cache_key(text: str) -> str:
+    import hashlib
+
+    from ownit import __version__
+    from ownit.core.policy.snapshot import SNAPSHOT_FORMAT
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{POLICY_FILE} {digest} ownit {__version__} format {SNAPSHOT_FORMAT}"
+
+
+def _cache_file(toplevel: Path) -> Path | None:
+    """Where the working tree's policy is remembered: in its git directory (``.git``, or
+    the directory a linked worktree's ``.git`` file names); None outside a repository."""
+    dot_git = toplevel / ".git"
+    try:
+        if dot_git.is_dir():
+            return dot_git / "ownit" / POLICY_CACHE
+        if dot_git.is_file():
+            first = dot_git.read_text(encoding="utf-8", errors="replace").partition("\n")[0]
+            if first.startswith("gitdir:"):
+                git_dir = Path(first[len("gitdir:") :].strip())
+                git_dir = git_dir if git_dir.is_absolute() else toplevel / git_dir
+                if git_dir.is_dir():
+                    return git_dir / "ownit" / POLICY_CACHE
+    except OSError:
+        pass
+    return None
+
+
+def _read_cache(cache: Path, key: str) -> Policy | None:
+    import json
+
+    from ownit.core.policy.snapshot import SnapshotError, from_snapshot
+
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        policy = from_snapshot(data.get("policy"))
+    except (OSError, ValueError, SnapshotError, RecursionError):
+        return None  # missing, stale or damaged: the file is read again
+    return policy if policy.source == POLICY_FILE else None
+
+
+def _write_cache(cache: Path, key: str, policy: Policy) -> None:
+    import contextlib
+    import json
+    import os
+
+    from ownit.core.policy.snapshot import to_snapshot
+
+    text = json.dumps({"key": key, "policy": to_snapshot(policy)}, separators=(",", ":"))
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, cache)
+    except OSError:  # a read-only repository: nothing is remembered
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
 
 
 def _read_small(path: Path) -> str | None:

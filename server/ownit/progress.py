@@ -15,7 +15,6 @@ Commands call :func:`start`, :func:`phase` and :func:`finish`; ``ownit``'s main 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import threading
 import time
@@ -58,6 +57,8 @@ class Line:
         elapsed = now - self.started
         what = f": {self.text}" if self.text else ""
         line = f"{self.label}{what} ({elapsed:.1f} s)"
+        import shutil  # only on a terminal (shutil is ~10 ms of imports on every verb)
+
         width = shutil.get_terminal_size((80, 24)).columns - 1
         return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 

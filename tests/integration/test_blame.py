@@ -132,3 +132,39 @@ def test_detached_head_and_cache_follows_head(repo: Path, env: dict[str, str]) -
     assert run(repo, env, "git", "checkout", "-q", "HEAD~1").returncode == 0
     rows = blame(repo, env, "a.py")  # HEAD went back: rebuilt
     assert not rows[0]["ai"]
+
+
+def test_an_invalid_policy_file_means_the_defaults_and_blame_says_so(
+    repo: Path, env: dict[str, str]
+) -> None:
+    text = "\n".join(["# human", *CODE]) + "\n"
+    claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\n{claim}\nAI-Lines: exact\n", {"a.py": text})
+    (repo / ".ownit.yaml").write_text("version: 1\ndefaults:\n  commit: sometimes\n")
+    result = run(repo, env, str(VENV_BIN / "ownit"), "blame", "--json", "a.py")
+    assert result.returncode == 0, result.stderr
+    assert ".ownit.yaml:3:" in result.stderr
+    assert "the policy file is not valid; the claims shown are judged against the built-in" in (
+        " ".join(result.stderr.split())
+    )
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["owned"] for r in rows] == [False, True, True]
+
+
+def test_kept_judgements_follow_the_policy_file(repo: Path, env: dict[str, str]) -> None:
+    """A second blame at the same HEAD takes the claims' judgements from
+    `claim-judgements.bin`; editing `.ownit.yaml` (no commit) judges them again."""
+    text = "\n".join(["# human", *CODE, "y = 1"]) + "\n"
+    claim = f"AI-Owned: a.py:2-3 {FP} copilot {DEV} -- {WHY}"
+    commit(repo, env, f"Add\n\nAssisted-by: copilot\n{claim}\nAI-Lines: exact\n", {"a.py": text})
+    first = blame(repo, env, "a.py")
+    assert first[1]["owned"] and not first[1]["invalid"]
+    assert (repo / ".git" / "ownit" / "claim-judgements.bin").is_file()
+    assert blame(repo, env, "a.py") == first
+    (repo / ".ownit.yaml").write_text(
+        'version: 1\ndefaults:\n  owners: ["*@elsewhere.org"]\n', encoding="utf-8"
+    )
+    refused = blame(repo, env, "a.py")
+    assert not refused[1]["owned"] and refused[1]["invalid"]
+    (repo / ".ownit.yaml").unlink()
+    assert blame(repo, env, "a.py") == first

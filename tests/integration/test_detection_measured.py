@@ -112,7 +112,7 @@ def ranges(text: str) -> list[int]:
 def measure(repo: Path, env: dict[str, str], history: History) -> dict[str, Score]:
     from ownit.core.policy import default_policy
     from ownit.core.report import commit_tools
-    from ownit.core.verify import prepare
+    from ownit.core.verify_prepare import prepare
     from ownit.git import history as git_history
 
     truth = {c.sha: c for c in history.commits}

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from ownit.agents.install import hook_command
-from ownit.git.hooks import install
+from ownit.commit.install import install
 from ownit.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.conftest import git
 from tests.support import ownit

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -337,13 +338,15 @@ def test_a_file_ownit_fails_on_costs_only_its_own_trailers(
 ) -> None:
     """Fault injection: mapping one file's regions onto its staged blob raises. The hook
     says which file and why, and every other file still gets its trailers."""
+    from ownit.commit import runner as hook_runner
     from ownit.core import linemap
-    from ownit.git import hook_runner
 
     (repo / "good.py").write_text("def f():\n    return 1\n")
     mark(repo, "good.py", 1, 2, claim=True)
     (repo / "bad.py").write_text("BOOM = 1\n")
     mark(repo, "bad.py", 1, 1, claim=True)
+    # Edited since it was marked: its regions must be mapped by a diff.
+    (repo / "bad.py").write_text("BOOM = 1\nmore = 2\n")
     git(repo, env, "add", "-A")
     real_line_map = linemap.line_map
 
@@ -436,3 +439,88 @@ def test_a_file_name_that_is_not_utf8_is_refused_saying_so(repo: Path, env: dict
     result = ownit(repo, env, "mark", name, "--lines", "1", "--tool", "copilot", check=False)
     assert result.returncode == 2
     assert "bad\\xff.py: its name is not valid UTF-8" in result.stderr
+
+
+def test_a_claim_only_commit_leaves_this_process_environment_alone(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ownit claim --commit` in-process (as the editor's command would run it): the
+    temporary index and the one region reach git's processes through their environment;
+    os.environ is the same after it, and what the user had staged stays staged."""
+    from ownit.commit.claim_only import claim_only_commit
+
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "-c", "core.hooksPath=no-hooks", "commit", "-q", "-m", "Add ai.py, no hooks")
+    (repo / "base.py").write_text("one\ntwo\nthree\nfour\n")
+    git(repo, env, "add", "base.py")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
+    monkeypatch.delenv("OWNIT_ONLY_REGIONS", raising=False)
+    monkeypatch.chdir(repo)
+    found = find_repository(repo, refresh=True)
+    assert found is not None
+    with Store.open(store_path(found)) as store:
+        (region_id,) = [s.region.id for s in store.region_states()]
+    before = dict(os.environ)
+    commit = claim_only_commit(found, region_id, sys.stderr)
+    assert dict(os.environ) == before
+    assert git(repo, env, "rev-parse", "HEAD").stdout.strip() == commit
+    assert [line for line in head_trailers(repo, env) if line.startswith("AI-Owned:")] == [
+        f"AI-Owned: ai.py:1-4 {fingerprint(committed_lines(repo, env, 'ai.py')[:4])}"
+        f" claude-code:sonnet dev@example.com -- {RATIONALE}"
+    ]
+    assert git(repo, env, "show", "--name-only", "--format=", "HEAD").stdout.strip() == ""
+    staged = git(repo, env, "diff", "--cached", "--name-only").stdout.split()
+    assert staged == ["base.py"]
+
+
+def test_changed_files_found_by_blobs_or_by_git_diff_give_one_message(
+    repo: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Few files with regions: a file is changed when its staged and base blobs differ;
+    many: `git diff --cached` says. The trailers are the same either way."""
+    from ownit.commit import planning
+    from ownit.commit import runner as hook_runner
+
+    add_ai_file(repo, env, claim=True)
+    (repo / "kept.py").write_text("def g():\n    return 2\n")
+    mark(repo, "kept.py", 1, 2, claim=True)
+    git(repo, env, "add", "-A")
+    git(repo, env, "commit", "-q", "-m", "Add both")
+    (repo / "ai.py").write_text((repo / "ai.py").read_text() + "tail()\n")
+    mark(repo, "ai.py", 6, 6)
+    git(repo, env, "add", "-A")
+    monkeypatch.chdir(repo)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    written = []
+    for above in (planning.DIFF_ABOVE_FILES, 0):
+        monkeypatch.setattr(planning, "DIFF_ABOVE_FILES", above)
+        message = repo / ".git" / "COMMIT_EDITMSG"
+        message.write_text("Add a tail\n")
+        assert hook_runner.run("prepare-commit-msg", [str(message), "message"]) == 0
+        written.append(message.read_text())
+    assert written[0] == written[1]
+    assert "AI-Unowned: ai.py:6-6 " in written[0] and "kept.py" not in written[0]
+
+
+def test_hook_scripts_installed_before_the_commit_package_keep_working(
+    repo: Path, env: dict[str, str]
+) -> None:
+    """Scripts written by an older ownit run `-m ownit.git.hook_runner`: still ownit's
+    hooks, and `ownit hooks install` brings them up to date."""
+    hooks = repo / ".git" / "hooks"
+    for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
+        script = hooks / name
+        text = script.read_text()
+        assert "-m ownit.commit.runner" in text
+        script.write_text(text.replace("-m ownit.commit.runner", "-m ownit.git.hook_runner"))
+    add_ai_file(repo, env, claim=True)
+    git(repo, env, "add", "ai.py")
+    git(repo, env, "commit", "-q", "-m", "Add f")
+    assert "Owned-by: Dev Name <dev@example.com>" in head_trailers(repo, env)
+    installed = ownit(repo, env, "hooks", "install").stdout
+    assert installed.count("updated") == 3, installed
+    assert "-m ownit.commit.runner" in (hooks / "prepare-commit-msg").read_text()

@@ -304,7 +304,7 @@ def test_amend_without_proc_falls_back_on_the_author_git_keeps(
 ) -> None:
     """Where no `git commit` ancestor can be read (no /proc, or git runs the hook from
     another command), an author identical to HEAD's to the second is what --amend keeps."""
-    from ownit.git import amend
+    from ownit.commit import amend
 
     monkeypatch.setattr(amend, "amend_from_process", lambda cwd: None)
     author = git(repo, env, "log", "-1", "--format=%an%x00%ae%x00%ad", "--date=raw").stdout
@@ -325,9 +325,9 @@ def test_amend_is_read_from_the_git_commit_running_the_hook(
     repo: Path, env: dict[str, str]
 ) -> None:
     """The hook's own view: a prepare-commit-msg hook (chained before ownit's) asks
-    ownit.git.amend what it sees for several command lines."""
+    ownit.commit.amend what it sees for several command lines."""
     probe = repo / ".git" / "hooks" / "prepare-commit-msg.ownit-chained"
-    code = "import pathlib; from ownit.git import amend; "
+    code = "import pathlib; from ownit.commit import amend; "
     code += "print(amend.amend_from_process(pathlib.Path.cwd()))"
     seen_file = repo / ".git" / "seen"
     probe.write_text(f"#!/bin/sh\n{h.VENV_BIN / 'python'} -c '{code}' >> '{seen_file}'\n")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from ownit.commit.install import hook_script
 from ownit.core.policy import load_policy
 from ownit.core.presets import PRESETS
-from ownit.git.hooks import hook_script
 from tests.conftest import git
 from tests.support import OWNIT_MODULE, ownit
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ownit.core.commit_message import AiCommitDetector
 from ownit.core.policy import PolicyError, default_policy, load_policy
 from ownit.core.policy.tool_model import model_name, read, tool_name
-from ownit.core.provenance import AiCommitDetector
 
 DEV = ("Paul Gauthier", "paul@example.com")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ownit.git import amend
+from ownit.commit import amend
 
 TABLE = amend.long_options(amend._GIT_239_LONG)
 

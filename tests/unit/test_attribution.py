@@ -4,8 +4,8 @@ attribution), under the built-in default policy."""
 from __future__ import annotations
 
 from ownit.core import attribution
+from ownit.core.commit_message import AiCommitDetector
 from ownit.core.policy import default_policy
-from ownit.core.provenance import AiCommitDetector
 
 CLAIM = "AI-Owned: a.py:1-4 3f9a1c2b7d4e copilot dev@example.com -- Checked by hand, tested"
 UNOWNED = "AI-Unowned: a.py:1-4 3f9a1c2b7d4e copilot"

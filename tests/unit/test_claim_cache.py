@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from ownit.core import trailers as tr
-from ownit.core.provenance import CommitClaims, index_from
+from ownit.core.claim_index import CommitClaims, index_from
 from ownit.git import claim_cache
 
 PATHS = ("a.py", "dir/b.py", "c d.py")

@@ -1,14 +1,12 @@
-"""The commit gate's verdict (git/commit_trailers.gate, a function of the plan and the
+"""The commit gate's verdict (core/commit_plan.gate, a function of the plan and the
 policy): `ai: forbidden`, unapproved tools as unowned code under `commit`, and ownership."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from ownit.core.commit_plan import Gate, Piece, Plan, gate, policy_objects
 from ownit.core.policy import load_policy
-from ownit.git.commit_trailers import Gate, Piece, Plan, gate, policy_objects
 
 POLICY = load_policy(
     """\
@@ -105,7 +103,7 @@ def test_min_evidence_never_blocks_for_want_of_an_owner_but_forbidden_still_refu
 
     def weak(path: str) -> Gate:
         # commit-trailer: corroborated, less than exact
-        found = replace(piece(path, "copilot", owned=False), source="commit-trailer")
+        found = piece(path, "copilot", owned=False)._replace(source="commit-trailer")
         return gate(Plan(base=None, amend=False, pieces=[found]), policy)
 
     # Below min_evidence the gate only warns about unowned code...

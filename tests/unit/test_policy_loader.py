@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ownit.core.policy import (
     MAX_DEPTH,
@@ -17,6 +18,39 @@ from ownit.core.policy import (
 )
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "policy.example.yaml"
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def yaml_parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs twice: with libyaml (the fast path for files it reads without
+    a problem) and with PyYAML's own parser only, which must give the same policies and
+    the same messages."""
+    if request.param == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    elif getattr(yaml, "CSafeLoader", None) is None:
+        pytest.skip("PyYAML is built without libyaml here")
+    return str(request.param)
+
+
+def test_a_valid_file_is_parsed_by_libyaml_when_there_is_one(
+    yaml_parser: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    used: list[str] = []
+    for name in ("parse", "compose"):
+        original = getattr(yaml, name)
+
+        def recording(text: str, Loader: type, original: object = original) -> object:
+            used.append(Loader.__name__)
+            assert callable(original)
+            return original(text, Loader=Loader)
+
+        monkeypatch.setattr(yaml, name, recording)
+    load_policy(EXAMPLE.read_text(encoding="utf-8"), "policy.example.yaml")
+    expected = "CSafeLoader" if yaml_parser == "libyaml" else "SafeLoader"
+    assert used == [expected, expected]
+    used.clear()
+    problems("version: 1\nrules: [\n")  # not YAML: read again by PyYAML for its message
+    assert used[-1] == "SafeLoader"
 
 
 def problems(text: str, filename: str = ".ownit.yaml") -> list[PolicyProblem]:

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from ownit.core import trailers as tr
+from ownit.core.claim_index import CommitClaims, index_from
+from ownit.core.commit_message import AiCommitDetector, message_claims
 from ownit.core.fingerprint import fingerprint
 from ownit.core.policy import default_policy
-from ownit.core.provenance import (
-    AiCommitDetector,
-    BlameLine,
-    CommitClaims,
-    history_runs,
-    index_from,
-    message_claims,
-    resolve,
-)
+from ownit.core.provenance import BlameLine, history_runs, resolve
 
 CODE = ["a = 1", "b = 2", "c = 3"]
 FP = fingerprint(CODE)

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.support import Commit
 
-from ownit.core import report
+from ownit.core import report, report_render
 from ownit.core import trailers as tr
-from ownit.core.verify import Prepared, UnownedAtTip
+from ownit.core.unowned_at_tip import UnownedAtTip
+from ownit.core.verify_prepare import Prepared
 
 A, B, C, D = "a" * 40, "b" * 40, "c" * 40, "d" * 40
 DEV, OPS = "dev@example.com", "ops@example.com"
-
-
-@dataclass(frozen=True)
-class Commit:
-    sha: str
-    message: str = "Subject\n"
-    parents: tuple[str, ...] = ()
-    author_name: str = "Dev"
-    author_email: str = DEV
-    committer_name: str = "Dev"
-    committer_email: str = DEV
-    time: int = 0
 
 
 def owned(path: str, first: int, last: int, fp: str, who: str = DEV) -> tr.ClaimLine:
@@ -103,7 +91,7 @@ def test_invalid_claims_own_nothing_and_count_in_their_own_column() -> None:
         ("u.py", "invalid", "fingerprint mismatch"),
         ("v.py", "unowned", ""),  # the AI-Unowned claim speaks; the forged owner does not
     }
-    text = report.render_text(result, "t", ["path"], 0)
+    text = report_render.render_text(result, "t", ["path"], 0)
     assert "with only invalid claims 2" in text
 
 
@@ -147,17 +135,17 @@ def test_tool_from_assisted_by_when_the_pattern_names_none() -> None:
 def test_empty_and_rendering() -> None:
     empty = report.build([], Prepared(), {})
     assert empty.empty and empty.to_json()["lines"]["ownedShare"] is None  # type: ignore[index]
-    assert "nothing to report" in report.render_text(empty, "ownit report", ["path"], 10)
+    assert "nothing to report" in report_render.render_text(empty, "ownit report", ["path"], 10)
     commits = [Commit(A)]
     claims = {A: (owned("a|b.py", 1, 2, "3" * 12), owned("z.py", 1, 1, "4" * 12))}
     result = report.build(commits, Prepared(claims=claims), {})
-    md = report.render_markdown(result, "ownit report", ["path", "owner"], 1)
+    md = report_render.render_markdown(result, "ownit report", ["path", "owner"], 1)
     assert (
         "| path | AI lines | owned | unowned | unclaimed | invalid | owned share | owners |" in md
     )
     assert "`a\\|b.py`" in md and "…and 1 more path." in md
     assert f"| {DEV} | 2 | 3 | 2 |" in md
-    text = report.render_text(result, "ownit report", ["tool"], 10)
+    text = report_render.render_text(result, "ownit report", ["tool"], 10)
     assert "Tools:" in text and "Paths" not in text and "copilot" in text
 
 
@@ -262,9 +250,9 @@ def test_lines_by_evidence() -> None:
     assert result.evidence == {"exact": 4, "corroborated": 5, "inferred": 2}
     assert result.to_json()["linesByEvidence"] == result.evidence
     assert "evidence: exact 4 (claim lines name them), corroborated 5 and inferred 2" in (
-        report.render_text(result, "t", ["path"], 0)
+        report_render.render_text(result, "t", ["path"], 0)
     )
-    assert "| evidence: inferred (commit-level, weak) | 2 |" in report.render_markdown(
+    assert "| evidence: inferred (commit-level, weak) | 2 |" in report_render.render_markdown(
         result, "t", ["path"], 0
     )
 
@@ -272,7 +260,8 @@ def test_lines_by_evidence() -> None:
 def test_verifier_follows_renames_to_the_tip_and_for_second_owners() -> None:
     from ownit.core.fingerprint import fingerprint
     from ownit.core.policy import load_policy
-    from ownit.core.verify import Verifier, prepare
+    from ownit.core.verify import Verifier
+    from ownit.core.verify_prepare import prepare
 
     code = ["x = 1", "y = 2", "z = 3"]
     fp = fingerprint(code)

@@ -16,7 +16,8 @@ from ownit.core.policy import default_policy
 from ownit.core.policy.summary import summarize
 from ownit.core.report_html import CSP, SECTIONS, Section, render
 from ownit.core.report_page import ReportPage, build_page, commit_ref
-from ownit.core.verify import Prepared, UnownedAtTip
+from ownit.core.unowned_at_tip import UnownedAtTip
+from ownit.core.verify_prepare import Prepared
 
 NOW = datetime.datetime(2025, 3, 3, 9, 30, tzinfo=datetime.UTC)
 DAY = 86400

@@ -89,8 +89,8 @@ def test_the_probe_sees_what_is_imported(tmp_path: Path) -> None:
 
 
 def test_the_hook_entry_module_imports_nothing_heavy(tmp_path: Path) -> None:
-    # What the installed hook scripts run: `python -m ownit.git.hook_runner NAME ...`.
-    modules = _loaded(tmp_path, "import", "ownit.git.hook_runner")
+    # What the installed hook scripts run: `python -m ownit.commit.runner NAME ...`.
+    modules = _loaded(tmp_path, "import", "ownit.commit.runner")
     assert _present(modules, NOT_AT_START) == []
     # The line maps serve only the hook that makes a plan (not commit-msg with a pending one).
     assert _present(modules, ("ownit.core.linemap", "ownit.core.reanchor", "difflib")) == []
@@ -106,7 +106,7 @@ def test_a_hook_outside_a_repository_loads_no_store_or_policy(tmp_path: Path) ->
     message.write_text("subject\n", encoding="utf-8")
     for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
         modules = _loaded(tmp_path, "run", "hook", name, str(message))
-        assert "ownit.git.hook_runner" in modules
+        assert "ownit.commit.runner" in modules
         assert _present(modules, NOT_AT_START) == [], name
 
 
@@ -124,3 +124,43 @@ def test_a_checkpoint_with_nothing_to_record_loads_no_session(tmp_path: Path) ->
     )
     assert "ownit.agents.payloads" in modules
     assert _present(modules, NOT_AT_START) == []
+
+
+def test_a_checkpoint_that_records_loads_no_session_or_policy(tmp_path: Path) -> None:
+    # The agent wrote lines: they go straight to the store, re-anchoring what it holds,
+    # without the session (documents, diagnostics, findings) or the policy package.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True, env=_git_env())
+    target = repo / "a.py"
+    target.write_text("x = 1\n", encoding="utf-8")
+    subprocess.run(["git", "add", "a.py"], cwd=repo, check=True, env=_git_env())
+    modules: set[str] = set()
+    for round_ in range(2):  # the second one re-anchors the region the first one stored
+        content = f"x = 1\ndef f{round_}():\n    return {round_}\n"
+        target.write_text(content, encoding="utf-8")
+        payload = {
+            "session_id": "s",
+            "cwd": str(repo),
+            "hook_event_name": "PostToolUse",
+            "tool_name": "Write",
+            "tool_input": {"file_path": str(target), "content": content},
+            "tool_response": {"filePath": str(target), "success": True},
+        }
+        modules = _loaded(
+            tmp_path, "run", "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload)
+        )
+        assert "ownit.store" in modules
+        assert _present(modules, (*NEVER, "ownit.session", "ownit.core.policy")) == []
+    assert "ownit.core.reanchor" in modules
+    from ownit.store import Store
+
+    with Store.open(repo / ".git" / "ownit" / "state.db") as store:
+        states = store.region_states("a.py")
+    assert [(s.region.first_line, s.region.end_line) for s in states] == [(1, 3)]
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    return env

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ownit.core import trailers as tr
-from ownit.core import verify as v
-from ownit.core.statement import validated
+from ownit.core import verify_findings as v
+from ownit.core.statement_claims import validated
+from ownit.core.verify_prepare import Prepared
 
 OWNED = tr.ClaimLine("a.py", 1, 4, "0a1b2c3d4e5f", "copilot", "dev@example.com", "why", "tests")
 FORGED = tr.ClaimLine("b.py", 1, 2, "111111111111", "copilot", "dev@example.com", "why")
@@ -16,7 +17,7 @@ def _finding(kind: str, claim: tr.ClaimLine, severity: str = v.ERROR) -> v.Findi
 
 
 def test_validated_drops_forged_and_demotes_refused_claims() -> None:
-    prepared = v.Prepared(claims={"c1": (OWNED, FORGED, UNOWNED)})
+    prepared = Prepared(claims={"c1": (OWNED, FORGED, UNOWNED)})
     findings = [_finding(v.MISMATCH, FORGED), _finding(v.RATIONALE, OWNED)]
     checked = validated(prepared, findings)
     claims = checked.claims["c1"]
@@ -26,6 +27,6 @@ def test_validated_drops_forged_and_demotes_refused_claims() -> None:
 
 
 def test_info_findings_and_clean_ranges_change_nothing() -> None:
-    prepared = v.Prepared(claims={"c1": (OWNED,)})
+    prepared = Prepared(claims={"c1": (OWNED,)})
     assert validated(prepared, [_finding(v.MOVED, OWNED, v.INFO)]) is prepared
     assert validated(prepared, []) is prepared

@@ -8,9 +8,10 @@ import datetime
 
 from ownit.core import attestation
 from ownit.core import trailers as tr
+from ownit.core.claim_index import ClaimIndex, CommitClaims
 from ownit.core.claim_judgement import INVALID, VALID, Judgement, claim_key
 from ownit.core.fingerprint import fingerprint
-from ownit.core.provenance import BlameLine, ClaimIndex, CommitClaims
+from ownit.core.provenance import BlameLine
 from ownit.core.tip_alerts import INVALID_RULE, UNOWNED_RULE, alerts
 from ownit.core.tip_view import TipView, build, file_regions, split_index
 

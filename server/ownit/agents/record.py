@@ -1,5 +1,7 @@
 """Recording what agents wrote: files read safely from a repository, regions written
-through a Session, and a pending queue so that a busy or unreadable store loses nothing.
+straight to the store (the file's stored regions re-anchored as a session would, with
+only the imports that needs), and a pending queue so that a busy or unreadable store
+loses nothing.
 
 Pending records live in ``<git-dir>/ownit/checkpoints/pending/`` as JSON holding the text
 the line numbers refer to; the next checkpoint (or import) carries them onto the file as it
@@ -18,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ownit.core.model import RegionStatus, Source
-from ownit.core.text import NotTextError, decode_text
+from ownit.core.text import NotTextError, decode_text, strip_terminator
+from ownit.core.tracked_files import unsupported_reason
 from ownit.git.repo import Repository
 
 
@@ -84,7 +87,7 @@ def record(
         return Recorded(rel, [])
     notices: list[str] = []
     try:
-        done = _record_now(path, text, wanted, tool, model, session_id, source, notices)
+        done = _record_now(repo, path, text, wanted, tool, model, session_id, source, notices)
     except RecordError:
         raise
     except Exception as error:
@@ -101,6 +104,7 @@ def record(
 
 
 def _record_now(
+    checked: Repository | None,
     path: Path,
     text: str,
     ranges: list[tuple[int, int]],
@@ -110,7 +114,192 @@ def _record_now(
     source: Source,
     notices: list[str],
 ) -> list[tuple[int, int]]:
-    """Record now through a Session; what it noted for the user goes to ``notices``."""
+    """Record now, straight through the store: the file's stored regions re-anchored to
+    ``text`` (as opening it in a session does), then the lines no active region holds
+    added as new regions. What the store noted for the user goes to ``notices``. A file
+    with no region found whose regions may have moved here from a vanished path goes
+    through a :class:`~ownit.session.Session`, which adopts them. ``checked``: the
+    repository the caller found ``path`` in (asked again of git only when a directory
+    between them has a ``.git`` of its own, a submodule or nested repository)."""
+    from ownit.git.repo import find_repository, store_path
+    from ownit.store import Store
+
+    repo: Repository | None = checked
+    if repo is None or not _directly_in(repo, path):  # git says which repository holds it
+        repo = find_repository(path.parent if not path.is_dir() else path)
+    if repo is not None:
+        try:
+            repo.relpath(path)
+        except ValueError:
+            repo = None  # e.g. a symlink pointing out of the repository
+    key = path.resolve().as_posix() if repo is None else repo.relpath(path)
+    unsupported = unsupported_reason(path, text)
+    if unsupported is not None:
+        raise RecordError(f"{key}: {unsupported}")
+    store = Store.open(store_path(repo), check=False)  # an agent hook: fast, never in the way
+    try:
+        if store.recovery_message:
+            notices.append(store.recovery_message)
+        held = _reanchored(store, key, text)
+        if not held.active and _moved_here(store, key, repo) and not _policy_file(path, repo):
+            store.close()
+            return _record_in_session(path, text, ranges, tool, model, session_id, source, notices)
+        held.write(store, key, text)
+        return _add_regions(
+            store, key, text, held.lines, held.active, ranges, (tool, model, source, session_id)
+        )
+    finally:
+        store.close()
+
+
+class _Held:
+    """The file's active regions, re-anchored to its current text (a plain class: one
+    dataclass more costs half a millisecond on every checkpoint)."""
+
+    __slots__ = ("active", "lines", "lost", "moved", "positions")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.active: list[tuple[int, int]] = []  # (first, end) of each region found
+        self.positions: list[tuple[str, int, int, str]] = []  # (id, first, end, fingerprint)
+        self.lost: list[str] = []
+        self.moved = False
+
+    def write(self, store: Any, key: str, text: str) -> None:
+        for region_id in self.lost:
+            store.set_status(
+                region_id,
+                RegionStatus.LOST,
+                "could not be found again after the file changed while it was closed",
+            )
+        if self.moved:  # every region's lines now refer to this text
+            store.update_positions(key, self.positions, text)
+
+
+def _reanchored(store: Any, key: str, text: str) -> _Held:
+    """Where the stored active regions of ``key`` are in ``text`` (the session's
+    re-anchoring of a file opened after it changed)."""
+    from ownit.core.text import split_lines
+
+    lines = split_lines(text)
+    states = store.region_states(key)
+    if not states:
+        return _Held(lines)
+    from ownit.core.fingerprint import fingerprint
+    from ownit.core.reanchor import StoredGroup, reanchor_groups
+
+    basis_of, texts = store.region_bases(key)
+    by_basis: dict[str | None, list[Any]] = {}
+    for state in states:
+        by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
+    groups = [
+        StoredGroup(texts.get(digest) if digest is not None else None, group)
+        for digest, group in by_basis.items()
+    ]
+    held = _Held(lines)
+    for _basis, group, found, lost, same_text in reanchor_groups(groups, text, lines):
+        regions = {state.region.id: state.region for state in group}
+        for result in found:
+            region = regions[result.region_id]
+            first, end = result.first_line, result.end_line
+            if (first, end) != (region.first_line, region.end_line) or not same_text:
+                held.moved = True
+            fp = region.fingerprint
+            if result.how == "diff":  # otherwise the lines hold the same fingerprint
+                fp = fingerprint([strip_terminator(line) for line in lines[first:end]])
+            held.active.append((first, end))
+            held.positions.append((region.id, first, end, fp))
+        held.lost.extend(lost)
+    return held
+
+
+def _directly_in(repo: Repository, path: Path) -> bool:
+    """``path`` is in ``repo``'s working tree with no other repository in between: no
+    directory from its own up to the top level holds a ``.git``."""
+    directory = path.parent
+    while directory != repo.toplevel:
+        if (directory / ".git").exists() or directory.parent == directory:
+            return False
+        directory = directory.parent
+    return True
+
+
+def _policy_file(path: Path, repo: Repository | None) -> bool:
+    from ownit.core.policy import POLICY_FILE
+
+    return repo is not None and path == repo.toplevel / POLICY_FILE
+
+
+def _moved_here(store: Any, key: str, repo: Repository | None) -> bool:
+    """Whether a path with active regions no longer exists (the file may have been
+    renamed to ``key``: the session's rule adopts its regions)."""
+    for old_path in store.active_paths():
+        where = Path(old_path) if repo is None else repo.toplevel / old_path
+        if old_path != key and not where.exists():
+            return True
+    return False
+
+
+def _add_regions(
+    store: Any,
+    key: str,
+    text: str,
+    lines: list[str],
+    active: list[tuple[int, int]],
+    ranges: list[tuple[int, int]],
+    what: tuple[str, str | None, Source, str | None],
+) -> list[tuple[int, int]]:
+    """Add a region for each run of ``ranges`` lines no active region holds."""
+    from ownit.core.fingerprint import fingerprint
+    from ownit.core.model import CONFIDENCE, Region
+    from ownit.store import new_region_id
+
+    tool, model, source, session_id = what
+    count = len(lines)
+    if count and lines[-1] == "":
+        count -= 1  # the empty end of the file is no line of text to mark
+    covered: set[int] = set()
+    for first, end in active:
+        covered.update(range(first, end))
+    done: list[tuple[int, int]] = []
+    for first, stop in ranges:
+        stop = min(stop, count)
+        run_start: int | None = None
+        for line in range(first, stop + 1):
+            free = line < stop and line not in covered
+            if free and run_start is None:
+                run_start = line
+            elif not free and run_start is not None:
+                region = Region(
+                    id=new_region_id(),
+                    path=key,
+                    first_line=run_start,
+                    end_line=line,
+                    tool=tool,
+                    model=model,
+                    source=source,
+                    confidence=CONFIDENCE[source],
+                    created_at=time.time(),
+                    fingerprint=fingerprint([strip_terminator(x) for x in lines[run_start:line]]),
+                    session=session_id,
+                )
+                store.add_region(region, text)
+                done.append((run_start, line))
+                run_start = None
+    return done
+
+
+def _record_in_session(
+    path: Path,
+    text: str,
+    ranges: list[tuple[int, int]],
+    tool: str,
+    model: str | None,
+    session_id: str | None,
+    source: Source,
+    notices: list[str],
+) -> list[tuple[int, int]]:
+    """Record through a Session (which also adopts the regions of a renamed file)."""
     from ownit.session import Session, path_to_uri
 
     session = Session(check_stores=False)  # an agent hook: fast, never in the way
@@ -224,6 +413,7 @@ def flush_pending(repo: Repository) -> list[str]:
                 str(entry["text"]), current, [(int(a), int(b)) for a, b in entry["ranges"]]
             )
             _record_now(
+                repo,
                 path,
                 current,
                 ranges,

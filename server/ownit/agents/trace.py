@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ownit.core.fingerprint import normalize_line
+from ownit.core.window_finder import find_window
 
 AI_TYPES = ("ai", "mixed")  # ranges with AI-written code in them
 
@@ -183,10 +184,7 @@ def locate(
     """Where the range's text is in ``lines``: at its own position if the hash matches
     there, else the nearest window of the same length whose hash matches; None if none."""
     length = stop - first
-    if length < 1 or length > len(lines):
-        return None
-    order = sorted(range(len(lines) - length + 1), key=lambda s: (abs(s - first), s))
-    for start in order:
-        if hash_matches(content_hash, lines[start : start + length]):
-            return start, start + length
-    return None
+    start = find_window(
+        len(lines), length, first, lambda s: hash_matches(content_hash, lines[s : s + length])
+    )
+    return None if start is None else (start, start + length)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ownit.core import sarif, tip_alerts
 from ownit.core.tip_view import TipView
-from ownit.core.verify import subject_of
+from ownit.core.verify_findings import subject_of
 
 AUTOMATION_ID = "ownit/report/tip/"
 

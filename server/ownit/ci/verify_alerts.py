@@ -19,8 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 from ownit.core import codequality, sarif
 from ownit.core.alerts import ERROR, NOTE, Alert
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import find_fingerprint
 from ownit.core.verify_rules import BY_ID, NOTES, RULES
+from ownit.core.window_finder import find_fingerprint
 
 FORMATS = ("sarif", "codequality")
 
@@ -92,7 +92,7 @@ def repository_uri(cwd: Path) -> str | None:
 
 def _where(finding: Any, tip: str) -> str:
     """The commit whose blob holds the finding's lines (unowned-at-tip: the tip)."""
-    from ownit.core.verify import UNOWNED_AT_TIP
+    from ownit.core.verify_findings import UNOWNED_AT_TIP
 
     return tip if finding.kind == UNOWNED_AT_TIP else finding.commit
 

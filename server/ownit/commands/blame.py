@@ -17,13 +17,15 @@ without them).
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from ownit.git.blame import RunningBlame
 
 
 def add_parser(subparsers: Any) -> None:
@@ -68,14 +70,43 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit.git import blame  # git blame starts before anything heavy is imported
+    from ownit.git.run import GitError
+
+    contents: bytes | None = None
+    if args.contents is not None:
+        try:
+            if args.contents == "-":
+                contents = sys.stdin.buffer.read()
+            else:
+                with open(args.contents, "rb") as file:
+                    contents = file.read()
+        except OSError as error:
+            raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
+    moves = _moves(args)
+    try:  # the path as given, from here: git resolves it as it would for `git blame`
+        proc = blame.start_blame(os.getcwd(), args.file, args.ranges, contents, moves)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    try:
+        return _run(args, proc, contents, moves)
+    finally:
+        proc.stop()
+
+
+def _run(
+    args: argparse.Namespace, proc: RunningBlame, contents: bytes | None, moves: list[str]
+) -> int:
+    import json
+    from pathlib import Path
+
     from ownit import progress
-    from ownit.core.policy import default_policy
     from ownit.core.provenance import resolve
     from ownit.git import blame
     from ownit.git import run as git
     from ownit.git.claim_validity import blame_validity
     from ownit.git.repo import GitError, find_repository
-    from ownit.policy_files import load_tree_policy, read_gitattributes
+    from ownit.policy_files import tree_policy
 
     target = Path(args.file)
     try:
@@ -88,27 +119,24 @@ def run(args: argparse.Namespace) -> int:
         relative = repo.relpath(target)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    contents: bytes | None = None
-    if args.contents is not None:
-        try:
-            contents = (
-                sys.stdin.buffer.read()
-                if args.contents == "-"
-                else Path(args.contents).read_bytes()
-            )
-        except OSError as error:
-            raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
-    moves = _moves(args)
     progress.start("ownit blame")
     try:
         progress.phase("git blame")
-        proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
-        loaded = load_tree_policy(repo.toplevel)
-        policy = loaded.policy or default_policy()
+        policy, gitattributes = tree_policy(
+            repo.toplevel, sys.stderr, "the claims shown are judged"
+        )
         progress.phase("reading the claims of history")
-        index = blame.claim_index(repo, policy)
+        head = git.rev(repo.toplevel, "HEAD")
+        index = blame.claim_index(repo, policy, head)
+        judgements = blame.Judgements(repo, head, gitattributes)
         progress.phase("git blame")
-        lines = blame.finish_blame(proc, contents)
+        try:
+            lines = blame.finish_blame(proc)
+        except blame.BlameError:
+            # the path as given failed from here (e.g. through a symbolic link): ask as
+            # before, by its path in the repository; git's answer to that is the one said
+            proc = blame.start_blame(repo.toplevel, relative, args.ranges, contents, moves)
+            lines = blame.finish_blame(proc)
         progress.phase("checking the claims")
         invalid = blame_validity(
             repo.toplevel,
@@ -116,12 +144,15 @@ def run(args: argparse.Namespace) -> int:
             lines,
             relative,
             policy,
-            head=git.rev(repo.toplevel, "HEAD"),
-            gitattributes_text=read_gitattributes(repo.toplevel),
+            head=head,
+            gitattributes_text=gitattributes,
+            known=judgements.table,
+            first_lines=judgements.first_lines,
         )
+        judgements.save()
     except GitError as error:
         raise UsageError(str(error)) from None
-    results = resolve(lines, index, relative, invalid)
+    results = resolve(lines, index, relative, invalid, judgements.first_line)
     progress.finish()
     if args.json:  # a reader that goes away (`| head`): cli.main
         out = sys.stdout
@@ -189,12 +220,17 @@ def _print_text(results: list[Any]) -> None:
                     f" [{commits[r.commit]}]"
                 )
         rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
-    width = max((display_width(row[1]) for row in rows), default=1)
+    # A file's lines share a few distinct columns: each measured and padded once.
+    padded = dict.fromkeys(row[1] for row in rows)
+    width = max((display_width(column) for column in padded), default=1)
+    for column in padded:
+        padded[column] = pad(column, width)
     digits = max((len(row[2]) for row in rows), default=1)
-    out = sys.stdout
-    for sha, column, number, text in rows:
-        out.write(f"{sha} ({pad(column, width)} {number:>{digits}}) {text}\n")
+    text_out = [
+        f"{sha} ({padded[column]} {number:>{digits}}) {text}\n"
+        for sha, column, number, text in rows
+    ]
     if legend:
-        out.write("\n")
-        for line in legend:
-            out.write(line + "\n")
+        text_out.append("\n")
+        text_out.extend(line + "\n" for line in legend)
+    sys.stdout.write("".join(text_out))

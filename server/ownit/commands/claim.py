@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -89,13 +90,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _commit(path: Path, region_id: str) -> str:
-    from ownit.git import commit_trailers as ct
+    from ownit.commit.claim_only import ClaimCommitError, claim_only_commit
     from ownit.git.repo import GitError, find_repository
 
     try:
         repo = find_repository(path, refresh=True)
         if repo is None:
             raise UsageError("--commit needs a git repository; the claim is recorded")
-        return ct.claim_only_commit(repo, region_id, sys.stderr)
-    except (ct.ClaimCommitError, GitError) as error:
+        return claim_only_commit(repo, region_id, sys.stderr)
+    except (ClaimCommitError, GitError) as error:
         raise UsageError(f"claim recorded, but {error}") from None

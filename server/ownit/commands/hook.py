@@ -13,9 +13,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ownit.cli import doc_description
-
-HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit")
+from ownit.commands._help import doc_description
+from ownit.commit import HOOK_NAMES
 
 
 def add_parser(subparsers: Any) -> None:
@@ -24,7 +23,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "hook",
         description=doc_description(__doc__),
-        usage="ownit hook {prepare-commit-msg,commit-msg,post-commit} [ARGS...]",
+        usage=f"ownit hook {{{','.join(HOOK_NAMES)}}} [ARGS...]",
     )
     parser.add_argument("name", choices=HOOK_NAMES, help="the git hook to run")
     parser.add_argument(
@@ -41,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
     if args.hook_args[:1] in (["-h"], ["--help"]):
         args.parser.print_help()
         return 0
-    from ownit.git.hook_runner import run as run_hook
+    from ownit.commit.runner import run as run_hook
 
     return run_hook(args.name, list(args.hook_args))

@@ -1,6 +1,6 @@
 """`ownit hooks install [--force]` / `ownit hooks uninstall`: ownit's git hooks.
 
-See :mod:`ownit.git.hooks` for what is installed where, how a hook that is already there
+See :mod:`ownit.commit.install` for what is installed where, how a hook that is already there
 is chained (never overwritten), and what ``--force`` does.
 """
 
@@ -11,8 +11,9 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_USAGE, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, EXIT_USAGE, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -80,7 +81,7 @@ def _report(actions: list[Any], as_json: bool) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    from ownit.git.hooks import HookInstallError, install
+    from ownit.commit.install import HookInstallError, install
     from ownit.git.repo import GitError
 
     repo = _repo()
@@ -98,7 +99,7 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
-    from ownit.git.hooks import uninstall
+    from ownit.commit.install import uninstall
     from ownit.git.repo import GitError
 
     repo = _repo()

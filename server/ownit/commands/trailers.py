@@ -12,7 +12,8 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -36,9 +37,11 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ownit.commit import display
+    from ownit.commit.planning import open_store, plan_commit, tree_policy
+    from ownit.core.commit_plan import apply_policy, gate
     from ownit.core.printable import printable, printable_json
     from ownit.core.trailers import format_trailers
-    from ownit.git import commit_trailers as ct
     from ownit.git.repo import GitError, find_repository
     from ownit.store import StoreError
 
@@ -46,18 +49,17 @@ def run(args: argparse.Namespace) -> int:
         repo = find_repository(Path.cwd(), refresh=True)
         if repo is None:
             raise UsageError("not inside a git repository: run `ownit trailers` in your project")
-        store = ct.open_store(repo)
+        store = open_store(repo)
         try:
-            plan = ct.plan_commit(repo, store, amend=args.amend)
+            plan = plan_commit(repo, store, amend=args.amend)
         finally:
             if store is not None:
                 store.close()
-        for problem in plan.problems:
-            print(f"ownit: {printable(problem)}", file=sys.stderr)
+        display.report_problems(plan.problems, sys.stderr)
         policy = None
         if plan.pieces:
-            policy, attributes = ct.tree_policy(repo, sys.stderr)
-            plan = ct.apply_policy(plan, policy, attributes)
+            policy, attributes = tree_policy(repo, sys.stderr)
+            plan = apply_policy(plan, policy, attributes)
     except (GitError, StoreError) as error:
         raise UsageError(str(error)) from error
     lines = format_trailers(plan.trailers())
@@ -115,12 +117,14 @@ def run(args: argparse.Namespace) -> int:
             + (": `ownit verify` will not count it as owned" if item.mode == "require" else ""),
             file=sys.stderr,
         )
-    verdict = ct.gate(plan, policy) if policy is not None else None
+    verdict = gate(plan, policy) if policy is not None else None
     commit = "git commit --amend" if args.amend else "git commit"
     if verdict is not None and verdict.block:
-        ct.report_blocked(verdict.block, sys.stderr, preview=commit)
+        display.report_blocked(verdict.block, sys.stderr, preview=commit)
         return EXIT_POLICY
-    ct.warn_unowned(plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit)
+    display.warn_unowned(
+        plan, sys.stderr, verdict.warn if verdict is not None else None, preview=commit
+    )
     if verdict is not None:
-        ct.warn_unapproved(verdict, sys.stderr)
+        display.warn_unapproved(verdict, sys.stderr)
     return EXIT_OK

@@ -18,7 +18,7 @@ from ownit.core import trailers as tr
 from ownit.core.claim_judgement import NOT_APPLICABLE, UNSIGNED, ClaimKey, Judgement, claim_key
 from ownit.core.signing import SignatureStatus
 from ownit.core.tip_view import OWNED, TipView
-from ownit.core.verify import CommitLike
+from ownit.core.verify_findings import CommitLike
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://ownit.dev/attestation/ai-ownership/v1"

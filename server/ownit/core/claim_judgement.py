@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from ownit.core import trailers as tr
 from ownit.core.policy import Policy
 from ownit.core.signing import SignatureStatus, SignatureVerdict
-from ownit.core.verify import FINDING_KINDS, CommitLike, Verifier
+from ownit.core.verify import Verifier
+from ownit.core.verify_findings import FINDING_KINDS, CommitLike
 
 VALID = "valid"
 INVALID = "invalid"

@@ -34,9 +34,9 @@ from typing import Protocol
 
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
-from ownit.core.linemap import find_fingerprint
 from ownit.core.signing import SignatureStatus, SignatureVerdict
 from ownit.core.trailers import ClaimLine
+from ownit.core.window_finder import find_fingerprint
 
 OFF = "off"
 WARN = "warn"

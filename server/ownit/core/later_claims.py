@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import normalize_line
-from ownit.core.linemap import find_fingerprint, line_map
+from ownit.core.linemap import line_map
+from ownit.core.window_finder import find_fingerprint
 
 
 @dataclass(frozen=True, slots=True)

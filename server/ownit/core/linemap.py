@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ownit.core.fingerprint import fingerprint, normalize_line
+from ownit.core.fingerprint import normalize_line
 from ownit.core.reanchor import line_opcodes
+from ownit.core.window_finder import find_fingerprint  # the hooks import it from here
+
+__all__ = ["added_lines", "find_fingerprint", "line_map", "map_range"]
 
 
 def line_map(old: Sequence[str], new: Sequence[str]) -> list[int | None]:
@@ -48,21 +51,6 @@ def map_range(mapping: Sequence[int | None], first: int, end: int) -> list[tuple
             pieces.append((new_line, new_line + 1))
         prev_old, prev_new = old_line, new_line
     return pieces
-
-
-def find_fingerprint(
-    lines: Sequence[str], fp: str, length: int, near: int = 0
-) -> tuple[int, int] | None:
-    """The half-open range of ``length`` lines whose fingerprint is ``fp``, the one nearest
-    to line ``near`` when there are several; None when there is none."""
-    if length < 1 or length > len(lines):
-        return None
-    normalized = [normalize_line(line) for line in lines]
-    order = sorted(range(len(lines) - length + 1), key=lambda s: (abs(s - near), s))
-    for start in order:
-        if fingerprint(normalized[start : start + length]) == fp:
-            return start, start + length
-    return None
 
 
 def added_lines(old: Sequence[str], new: Sequence[str]) -> set[int]:

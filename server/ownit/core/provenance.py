@@ -26,6 +26,9 @@ Renames and moves are followed: git blame gives each line's path in its introduc
 (with ``-M``/``-C``, lines moved or copied from other files too), and claims made on any
 of the paths the blamed lines came from count as claims on the file.
 
+The index of history's claims is :mod:`ownit.core.claim_index`; what a commit message
+says (its claim lines, commit-level AI attribution) is :mod:`ownit.core.commit_message`.
+
 Every AI-written line says how it is known (:class:`ownit.core.model.Evidence`): a claim
 line names it (``exact``, scope ``line``), or the commit's attribution covers the whole
 commit (scope ``commit``; ``corroborated``, or ``inferred`` for a ``weak`` pattern) — then
@@ -34,171 +37,36 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from ownit.core import attribution
 from ownit.core import trailers as tr
-from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
+from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
+from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
+from ownit.core.fingerprint import normalize_line
 from ownit.core.model import Evidence
-from ownit.core.policy import AiCommitMatch, Policy
+from ownit.core.window_finder import WindowFinder
 
 UNCOMMITTED = "0" * 40
 
-# Why the claim ``claim`` of commit ``sha`` is invalid ("" or None: it is valid), from
-# :mod:`ownit.core.claim_validity`; an invalid claim owns nothing.
-InvalidWhy = Callable[[str, tr.ClaimLine], "str | None"]
-
-
-def all_valid(sha: str, claim: tr.ClaimLine) -> str | None:
-    """No claim is invalid (what readers that judge nothing pass)."""
-    return None
-
-
-_CLAIM_LINE = re.compile(r"^[ \t]*(AI-Owned|AI-Unowned): (\S.*)$", re.IGNORECASE | re.MULTILINE)
-
-
-def message_claims(message: str) -> tuple[tr.ClaimLine, ...]:
-    """Every claim line (``AI-Owned`` / ``AI-Unowned``) a commit message holds: in its
-    trailer block and in its body, where server-side squash merges put them (sometimes
-    indented); never on the subject line. As ``trailers.parse_message`` reads them, with
-    indentation allowed."""
-    start = message.find("\n")
-    if start < 0:
-        return ()
-    found: list[tr.ClaimLine] = []
-    for match in _CLAIM_LINE.finditer(message, start + 1):
-        item = tr.parse_trailer(match.group(1), match.group(2).rstrip())
-        if isinstance(item, tr.ClaimLine):
-            found.append(item)
-    return tuple(tr.dedupe_claims(found))
-
-
-class AiCommitDetector:
-    """Whether a commit is AI-assisted at commit level: :meth:`Policy.ai_commit_match`
-    on what lies outside the message's exact trailer groups, and on its people unless its
-    trailer block is exact (:mod:`ownit.core.attribution`). Answers are remembered by the
-    commit's people and the part of its message the patterns can match
-    (:meth:`Policy.ai_commit_evidence`), so commits that differ only elsewhere are
-    matched once."""
-
-    def __init__(self, policy: Policy) -> None:
-        self.policy = policy
-        self._seen: dict[tuple[str, tuple[str, str, str, str]], AiCommitMatch | None] = {}
-
-    def match(
-        self,
-        message: str,
-        author_name: str = "",
-        author_email: str = "",
-        committer_name: str = "",
-        committer_email: str = "",
-    ) -> AiCommitMatch | None:
-        people = (author_name, author_email, committer_name, committer_email)
-        if not attribution.people_count(message):
-            people = ("", "", "", "")
-        memo = (self.policy.ai_commit_evidence(attribution.commit_level_text(message)), people)
-        if memo not in self._seen:
-            self._seen[memo] = self.policy.ai_commit_match(memo[0], *people)
-        return self._seen[memo]
-
-
-def may_hold_claims(message: str) -> bool:
-    """A cheap test before :func:`message_claims`: could the message hold an ownit line?"""
-    lowered = message.lower()
-    return "ai-owned:" in lowered or "ai-unowned:" in lowered
-
-
-@dataclass(frozen=True, slots=True)
-class CommitClaims:
-    """What history says about one commit: its claims and whether an AI tool helped."""
-
-    sha: str
-    order: int  # position in history, oldest first (larger is later)
-    claims: tuple[tr.ClaimLine, ...] = ()
-    ai_tool: str | None = None  # the tool when the commit is AI-assisted ("" = unknown)
-    ai_reason: str = ""
-    ai_evidence: str = ""  # the commit-level attribution's Evidence value ("" = none)
-
-    @property
-    def commit_evidence(self) -> Evidence:
-        """The evidence class of the commit-level attribution (corroborated by default)."""
-        try:
-            return Evidence(self.ai_evidence)
-        except ValueError:
-            return Evidence.CORROBORATED
-
-    @property
-    def ai(self) -> bool:
-        return self.ai_tool is not None
-
-
-@dataclass(slots=True)
-class ClaimIndex:
-    """Claims of every commit in history, by commit and by code (path and fingerprint)."""
-
-    commits: dict[str, CommitClaims] = field(default_factory=dict)
-    _by_code: dict[tuple[str, str], list[CommitClaims]] | None = None
-    _by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
-
-    def add(self, entry: CommitClaims) -> None:
-        self.commits[entry.sha] = entry
-        self._by_code = None
-        self._by_path = None
-
-    def find_owner(
-        self,
-        path: str,
-        fp: str,
-        after: int = -1,
-        *,
-        aliases: Iterable[str] = (),
-        invalid: InvalidWhy = all_valid,
-    ) -> tuple[CommitClaims, tr.ClaimLine] | None:
-        """The latest valid ``AI-Owned`` claim for this code (path, or one of the other
-        names ``aliases`` the file had, and fingerprint) in a commit later than position
-        ``after``; ``invalid`` says which claims are invalid (those own nothing)."""
-        best: tuple[CommitClaims, tr.ClaimLine] | None = None
-        for name in dict.fromkeys((path, *aliases)):
-            for entry in self._code_index().get((name, fp), ()):
-                if entry.order <= after:
-                    continue
-                for claim in entry.claims:
-                    if (
-                        claim.owned
-                        and claim.path == name
-                        and claim.fingerprint == fp
-                        and not invalid(entry.sha, claim)
-                    ):
-                        if best is None or entry.order > best[0].order:
-                            best = (entry, claim)
-                        break
-        return best
-
-    def claims_for_path(self, path: str) -> list[tuple[CommitClaims, tr.ClaimLine]]:
-        """Every claim on ``path``, latest commit first."""
-        if self._by_path is None:
-            by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] = {}
-            for entry in self.commits.values():
-                for claim in entry.claims:
-                    by_path.setdefault(claim.path, []).append((entry, claim))
-            for items in by_path.values():
-                items.sort(key=lambda item: -item[0].order)
-            self._by_path = by_path
-        return self._by_path.get(path, [])
-
-    def _code_index(self) -> dict[tuple[str, str], list[CommitClaims]]:
-        if self._by_code is None:
-            by_code: dict[tuple[str, str], list[CommitClaims]] = {}
-            for entry in self.commits.values():
-                for claim in entry.claims:
-                    bucket = by_code.setdefault((claim.path, claim.fingerprint), [])
-                    if not bucket or bucket[-1] is not entry:
-                        bucket.append(entry)
-            self._by_code = by_code
-        return self._by_code
+# Blame's inputs, read from history, live in their own modules; the callers that take
+# them from here (git/blame.py, the commit hook) keep doing so.
+__all__ = [
+    "UNCOMMITTED",
+    "AiCommitDetector",
+    "BlameLine",
+    "ClaimIndex",
+    "CommitClaims",
+    "HistoryRun",
+    "InvalidWhy",
+    "LineProvenance",
+    "all_valid",
+    "history_runs",
+    "index_from",
+    "may_hold_claims",
+    "message_claims",
+    "resolve",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,64 +153,28 @@ class LineProvenance:
 
 
 def _located(
-    claim: tr.ClaimLine, normalized: Sequence[str], offset: int, windows: _WindowCache
+    claim: tr.ClaimLine,
+    offset: int,
+    windows: WindowFinder,
+    written_at: int | None = None,
+    first_line: str | None = None,
 ) -> tuple[int, int] | None:
     """Where the claim's code is in the current text (0-based half-open, in file lines),
-    looking at the stated lines first; ``offset`` is the file line of ``normalized[0]``."""
+    looking at the stated lines first, then where blame puts the line the claim's commit
+    wrote as the claim's first (``written_at``, a file line), then the earliest window
+    anywhere (``first_line``: the claim's first line, normalised, when known: only windows
+    starting with it can match); ``offset`` is the file line of the text's first line."""
     length = claim.last - claim.first + 1
-    start = claim.first - 1 - offset
-    if (
-        start >= 0
-        and start + length <= len(normalized)
-        and fingerprint(normalized[start : start + length]) == claim.fingerprint
-    ):
-        return start + offset, start + length + offset
-    found = windows.find(claim.fingerprint, length)
+    for start in (claim.first - 1 - offset, None if written_at is None else written_at - offset):
+        if (
+            start is not None
+            and start >= 0
+            and start + length <= len(windows)
+            and windows.window_fp(start, length) == claim.fingerprint
+        ):
+            return start + offset, start + length + offset
+    found = windows.find(claim.fingerprint, length, near=0, first_line=first_line)
     return None if found is None else (found + offset, found + length + offset)
-
-
-class _WindowCache:
-    """Fingerprints of every window of the text, computed once per window length, with a
-    budget so that a file with many claims of different lengths stays fast. A window's
-    fingerprint is the SHA-256 of a slice of the text encoded once (the lines are
-    normalised already), the same digest :func:`fingerprint` gives."""
-
-    def __init__(self, normalized: Sequence[str], budget: int = 400_000) -> None:
-        self._lines = normalized
-        self._by_length: dict[int, dict[str, int]] = {}
-        self._budget = budget
-        self._encoded: bytes | None = None
-        self._starts: list[int] = []  # where each line starts in _encoded (and the end + 1)
-
-    def _text(self) -> tuple[bytes, list[int]]:
-        if self._encoded is None:
-            parts = [line.encode("utf-8", "surrogatepass") for line in self._lines]
-            starts = [0]
-            at = 0
-            for part in parts:
-                at += len(part) + 1
-                starts.append(at)
-            self._encoded, self._starts = b"\n".join(parts), starts
-        return self._encoded, self._starts
-
-    def find(self, fp: str, length: int) -> int | None:
-        if length < 1 or length > len(self._lines):
-            return None
-        table = self._by_length.get(length)
-        if table is None:
-            cost = (len(self._lines) - length + 1) * length
-            if cost > self._budget:
-                return None
-            self._budget -= cost
-            table = {}
-            encoded, starts = self._text()
-            sha256 = hashlib.sha256
-            digits = FINGERPRINT_HEX_DIGITS
-            for start in range(len(self._lines) - length + 1):
-                window = encoded[starts[start] : starts[start + length] - 1]
-                table.setdefault(sha256(window).hexdigest()[:digits], start)
-            self._by_length[length] = table
-        return table.get(fp)
 
 
 def resolve(
@@ -350,32 +182,49 @@ def resolve(
     index: ClaimIndex,
     path: str,
     invalid: InvalidWhy = all_valid,
+    first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
     those own nothing; a line only they speak for is AI-written, not owned, and says
-    why."""
+    why. ``first_line``: a claim's first line as its commit has it (normalised), where
+    known: the claim is then looked for only where that line is."""
     if not lines:
         return []
     offset = lines[0].line - 1
     normalized = [normalize_line(bl.text) for bl in lines]
-    windows = _WindowCache(normalized)
+    # A budget of hashed lines, so that a file with many claims of different lengths stays
+    # fast.
+    windows = WindowFinder(normalized, normalized=True, budget=400_000)
     # The names the file's lines had where they were written (renames and moves, as
     # git blame followed them): claims on any of them speak for this file.
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
     # Claims located in the current text, latest first: (start, end) in file lines.
     located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    # (commit, path, line there) -> file line, of the lines blame says that commit wrote
+    written = {(bl.commit, bl.orig_path, bl.orig_line): bl.line - 1 for bl in lines}
     for name in names:
         for entry, claim in index.claims_for_path(name):
-            where = _located(claim, normalized, offset, windows)
+            at = written.get((entry.sha, claim.path, claim.first))
+            first = None if first_line is None else first_line(entry.sha, claim)
+            where = _located(claim, offset, windows, at, first)
             if where is not None:
                 located.append((where[0], where[1], entry, claim))
     if len(names) > 1:
         located.sort(key=lambda item: -item[2].order)
 
+    # The located claims over each file line, in the same order (a line looks only at
+    # those, not at every claim of the file).
+    over: dict[int, list[tuple[int, int, CommitClaims, tr.ClaimLine]]] = {}
+    low, high = min(bl.line for bl in lines) - 1, max(bl.line for bl in lines)
+    for item in located:
+        for line0 in range(max(item[0], low), min(item[1], high)):
+            over.setdefault(line0, []).append(item)
+    nothing: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
     out: list[LineProvenance] = []
     for bl in lines:
-        out.append(_resolve_line(bl, index, located, names=names, invalid=invalid))
+        here = over.get(bl.line - 1, nothing)
+        out.append(_resolve_line(bl, index, here, names=names, invalid=invalid))
     return out
 
 
@@ -386,7 +235,6 @@ def _resolve_line(
     names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
 ) -> LineProvenance:
-    base = LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
     entry = index.commits.get(bl.commit)
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
@@ -504,7 +352,7 @@ def _resolve_line(
             scope="commit",
             commit_reason=entry.ai_reason,
         )
-    return base
+    return LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
 
 
 def _co_owners(
@@ -525,13 +373,6 @@ def _co_owners(
             seen.add(email.casefold())
             out.append(email)
     return tuple(out)
-
-
-def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
-    index = ClaimIndex()
-    for entry in entries:
-        index.commits[entry.sha] = entry
-    return index
 
 
 @dataclass(frozen=True, slots=True)

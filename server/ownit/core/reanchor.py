@@ -33,14 +33,14 @@ texts.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, fingerprint, normalize_line
+from ownit.core.fingerprint import fingerprint, normalize_line
 from ownit.core.model import RegionState
 from ownit.core.text import split_lines
+from ownit.core.window_finder import WindowFinder, digest_prefix, nearest
 
 How = Literal["unchanged", "fingerprint", "diff"]
 
@@ -285,19 +285,10 @@ def map_lines(opcodes: Sequence[Opcode], first: int, end: int) -> tuple[int, int
     return None if lo is None else (lo, hi)
 
 
-def _digest_prefix(fp: str) -> bytes | None:
-    """A fingerprint as the digest bytes it shows, or None if it is not one."""
-    if len(fp) != FINGERPRINT_HEX_DIGITS or fp != fp.lower():  # as fingerprint() writes it
-        return None
-    try:
-        return bytes.fromhex(fp)
-    except ValueError:
-        return None
-
-
 class _Finder:
     def __init__(self, basis_text: str | None, new_text: str) -> None:
-        self.new = _normalized_lines(new_text)
+        self.windows = WindowFinder(_normalized_lines(new_text), normalized=True)
+        self.new = self.windows.lines
         if basis_text is None:
             self.basis: list[str] | None = None
         elif basis_text == new_text:  # the usual case: the file as it was left
@@ -305,16 +296,6 @@ class _Finder:
         else:
             self.basis = _normalized_lines(basis_text)
         self.same = self.basis is self.new or self.basis == self.new
-        self._where: dict[str, list[int]] | None = None  # built when a search needs it
-        # The new text as fingerprints hash it, once: a window of lines is then one slice.
-        encoded = [line.encode("utf-8", "surrogatepass") for line in self.new]
-        self._blob = memoryview(b"\n".join(encoded))
-        self._offsets = [0]
-        for data in encoded:
-            self._offsets.append(self._offsets[-1] + len(data) + 1)
-        self._window_fps: dict[tuple[int, int], str] = {}
-        self._wanted: dict[int, set[bytes]] = {}  # window scans: fingerprints per length
-        self._all_windows: dict[int, dict[bytes, list[int]]] = {}
         self._opcodes: list[Opcode] | None = None
 
     # -- fingerprint search ------------------------------------------------------------------
@@ -322,21 +303,10 @@ class _Finder:
     @property
     def where(self) -> dict[str, list[int]]:
         """Line numbers of the new text, by (normalized) line."""
-        if self._where is None:
-            self._where = {}
-            for index, line in enumerate(self.new):
-                self._where.setdefault(line, []).append(index)
-        return self._where
+        return self.windows.where
 
     def window_fp(self, start: int, count: int) -> str:
-        key = (start, count)
-        fp = self._window_fps.get(key)
-        if fp is None:
-            # Same value as fingerprint(self.new[start : start + count]), without joining.
-            window = self._blob[self._offsets[start] : self._offsets[start + count] - 1]
-            fp = hashlib.sha256(window).hexdigest()[:FINGERPRINT_HEX_DIGITS]
-            self._window_fps[key] = fp
-        return fp
+        return self.windows.window_fp(start, count)
 
     def candidates(self, anchor: Anchor) -> list[int]:
         """Start lines of every window of the new text holding the anchor's fingerprint."""
@@ -345,18 +315,9 @@ class _Finder:
             return []
         old_lines = self._basis_lines(anchor)
         if old_lines is None:
-            digest = _digest_prefix(anchor.fingerprint)
-            return [] if digest is None else self._every_window(count).get(digest, [])
-        # Only where the region's rarest line sits at the right offset can the window match.
-        offset = min(range(count), key=lambda k: len(self.where.get(old_lines[k], ())))
-        starts = []
-        for at in self.where.get(old_lines[offset], ()):
-            start = at - offset
-            if 0 <= start <= len(self.new) - count and (
-                self.window_fp(start, count) == anchor.fingerprint
-            ):
-                starts.append(start)
-        return starts
+            digest = digest_prefix(anchor.fingerprint)
+            return [] if digest is None else self.windows.every_window(count).get(digest, [])
+        return self.windows.starts_of(old_lines, anchor.fingerprint)
 
     def _basis_lines(self, anchor: Anchor) -> list[str] | None:
         """The anchor's lines in the basis, if the basis holds them (fingerprint agrees)."""
@@ -375,23 +336,9 @@ class _Finder:
         """Note an anchor that may need every window of its length hashed, so that one scan
         per length serves every such anchor."""
         count = anchor.end_line - anchor.first_line
-        digest = _digest_prefix(anchor.fingerprint)
+        digest = digest_prefix(anchor.fingerprint)
         if digest is not None and 0 < count <= len(self.new) and not self._basis_lines(anchor):
-            self._wanted.setdefault(count, set()).add(digest)
-
-    def _every_window(self, count: int) -> dict[bytes, list[int]]:
-        """Start lines of the windows of ``count`` lines, by (wanted) digest prefix."""
-        table = self._all_windows.get(count)
-        if table is None:
-            table = self._all_windows[count] = {}
-            wanted = self._wanted.get(count, set())
-            blob, offsets = self._blob, self._offsets
-            sha256, size = hashlib.sha256, len(next(iter(wanted), b""))
-            for start in range(len(self.new) - count + 1) if wanted else ():
-                prefix = sha256(blob[offsets[start] : offsets[start + count] - 1]).digest()[:size]
-                if prefix in wanted:
-                    table.setdefault(prefix, []).append(start)
-        return table
+            self.windows.want(digest, count)
 
     # -- line diff -----------------------------------------------------------------------
 
@@ -423,8 +370,9 @@ class _Finder:
         if len(starts) == 1:
             start = starts[0]
         elif starts:
-            expected = self.expected_first_line(anchor)
-            start = min(starts, key=lambda s: (abs(s - expected), s))
+            best = nearest(starts, self.expected_first_line(anchor))
+            assert best is not None  # starts is not empty
+            start = best
         else:
             return self._by_diff(anchor)
         how: How = "unchanged" if start == first else "fingerprint"

@@ -17,7 +17,7 @@ from ownit.core.policy.summary import PolicySummary
 from ownit.core.report import Report
 from ownit.core.report_timeline import Timeline, Unit, timeline
 from ownit.core.statement import Statement
-from ownit.core.verify import CommitLike, subject_of
+from ownit.core.verify_findings import CommitLike, subject_of
 
 
 @dataclass(frozen=True, slots=True)

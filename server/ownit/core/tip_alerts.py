@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from ownit.core.alerts import ERROR, Alert, RuleHelp
+from ownit.core.claim_validity import claim_command
 from ownit.core.tip_view import INVALID, OWNED, TipRegion, TipView
-from ownit.core.verify import claim_command
 
 UNOWNED_RULE = "ai-lines-unowned"
 INVALID_RULE = "ai-lines-invalid-claim"

@@ -27,9 +27,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
+from ownit.core.claim_index import ClaimIndex, CommitClaims
 from ownit.core.claim_judgement import ClaimKey, Judgement, claim_key
 from ownit.core.fingerprint import fingerprint
-from ownit.core.provenance import BlameLine, ClaimIndex, CommitClaims, LineProvenance, resolve
+from ownit.core.provenance import BlameLine, LineProvenance, resolve
 
 OWNED = "owned"
 UNOWNED = "unowned"

@@ -46,279 +46,42 @@ line whose lines a valid claim of a later commit owns is an ``info`` line.
 
 from __future__ import annotations
 
-import datetime
-import shlex
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from ownit.core import trailers as tr
-from ownit.core.attribution import exact_anywhere
-from ownit.core.claim_validity import ClaimJudgement, Problem, judge_claim
+from ownit.core.claim_validity import claim_command
 from ownit.core.later_claims import (
     LaterClaim,
-    TipLines,
     covered_lines,
     names_after,
     rename_steps,
 )
-from ownit.core.linemap import find_fingerprint
-from ownit.core.model import Evidence, Source, evidence_of_pattern
-from ownit.core.policy import CommitGate, EffectiveRule, Policy, codeowners_for
-from ownit.core.policy.approval import AiUse
-from ownit.core.provenance import AiCommitDetector, may_hold_claims, message_claims
-from ownit.core.signing import SignatureVerdict, SignedClaim, message_signatures
+from ownit.core.model import Evidence, Source
+from ownit.core.policy import CommitGate, codeowners_for
+from ownit.core.unowned_at_tip import UnownedTracker, locate_at_tip, unowned_at_tip
+from ownit.core.verify_base import Signatures, VerifierBase
+from ownit.core.verify_findings import (
+    AI_FORBIDDEN,
+    AI_UNCLAIMED,
+    BLOCKED_UNOWNED,
+    ERROR,
+    FINDING_KINDS,
+    INFO,
+    MOVED,
+    OWNER_RULE,
+    SHALLOW,
+    UNAPPROVED_TOOL,
+    UNOWNED_AT_TIP,
+    CommitLike,
+    Finding,
+)
+from ownit.core.verify_fixes import Blobs, line_ranges, range_text
+from ownit.core.verify_prepare import Prepared, prepare, uncovered
 
-ERROR = "error"
-INFO = "info"
-
-# Finding kinds.
-PATH_MISSING = "claim-path-missing"
-OUT_OF_RANGE = "claim-out-of-range"
-MISMATCH = "claim-mismatch"
-MOVED = "claim-moved"
-OWNER_NOT_COMMITTER = "owner-not-committer"
-RATIONALE = "rationale-rejected"
-OWNER_NOT_ALLOWED = "owner-not-allowed"
-OWNER_RULE = "owner-rule"
-AI_UNCLAIMED = "ai-commit-unclaimed"
-UNOWNED_AT_TIP = "unowned-at-tip"
-BLOCKED_UNOWNED = "blocked-unowned"
-SHALLOW = "shallow-history"
-AI_FORBIDDEN = "ai-forbidden"
-UNAPPROVED_TOOL = "unapproved-tool"
-SIGNATURE_MISSING = "claim-unsigned"
-SIGNATURE_INVALID = "claim-signature-invalid"
-SIGNATURE_UNKNOWN_KEY = "claim-signature-unknown-key"
-SIGNATURE_EXPIRED = "claim-signature-expired"
-SIGNATURE_UNCHECKED = "claim-signature-unchecked"
-
-# The finding kind of each reason a claim is invalid (core.claim_validity).
-FINDING_KINDS: dict[Problem, str] = {
-    Problem.PATH_MISSING: PATH_MISSING,
-    Problem.OUT_OF_RANGE: OUT_OF_RANGE,
-    Problem.FINGERPRINT_MISMATCH: MISMATCH,
-    Problem.SIGNATURE_MISSING: SIGNATURE_MISSING,
-    Problem.SIGNATURE_INVALID: SIGNATURE_INVALID,
-    Problem.SIGNATURE_UNKNOWN_KEY: SIGNATURE_UNKNOWN_KEY,
-    Problem.SIGNATURE_EXPIRED: SIGNATURE_EXPIRED,
-    Problem.SIGNATURE_UNCHECKED: SIGNATURE_UNCHECKED,
-    Problem.OWNER_NOT_COMMITTER: OWNER_NOT_COMMITTER,
-    Problem.RATIONALE: RATIONALE,
-    Problem.OWNER_NOT_ALLOWED: OWNER_NOT_ALLOWED,
-}
-
-
-class CommitLike(Protocol):
-    @property
-    def sha(self) -> str: ...
-    @property
-    def parents(self) -> tuple[str, ...]: ...
-    @property
-    def author_name(self) -> str: ...
-    @property
-    def author_email(self) -> str: ...
-    @property
-    def committer_name(self) -> str: ...
-    @property
-    def committer_email(self) -> str: ...
-    @property
-    def time(self) -> int: ...
-    @property
-    def message(self) -> str: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: str
-    severity: str
-    commit: str
-    subject: str
-    path: str
-    first: int  # 1-based; 0 when the finding is not about lines
-    last: int
-    message: str
-    fix: str = ""
-
-    @property
-    def location(self) -> str:
-        if not self.first:
-            return self.path
-        if self.first == self.last:
-            return f"{self.path}:{self.first}"
-        return f"{self.path}:{self.first}-{self.last}"
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "severity": self.severity,
-            "commit": self.commit,
-            "subject": self.subject,
-            "path": self.path,
-            "line": self.first or None,
-            "lastLine": self.last or None,
-            "location": self.location,
-            "message": self.message,
-            "fix": self.fix,
-        }
-
-
-@dataclass(slots=True)
-class Prepared:
-    """What the range holds before any blob is read."""
-
-    claims: dict[str, tuple[tr.ClaimLine, ...]] = field(default_factory=dict)  # by commit
-    # Commit-level AI-assisted commits (every added line is AI): commit -> why.
-    ai: dict[str, str] = field(default_factory=dict)
-    # commit -> tool or tool:model, as its ai_commit_patterns match names it ("" = unknown)
-    ai_tools: dict[str, str] = field(default_factory=dict)
-    # commit -> the evidence class of its commit-level attribution
-    ai_evidence: dict[str, Evidence] = field(default_factory=dict)
-    # Commits whose trailers ownit's hook worked out (AI-Lines: exact): their claim lines
-    # are their AI-written lines.
-    exact: set[str] = field(default_factory=set)
-    # commit -> its AI-Owned claims with the AI-Signature after each (commits with one)
-    signed: dict[str, dict[tr.ClaimLine, SignedClaim]] = field(default_factory=dict)
-
-    @property
-    def assisted(self) -> set[str]:
-        """The commits an AI helped write: commit-level ones and exact ones."""
-        return set(self.ai) | self.exact
-
-    def blob_specs(self) -> list[tuple[str, str]]:
-        """(commit, path) of every claim."""
-        return [(sha, c.path) for sha, claims in self.claims.items() for c in claims]
-
-    def claimed_paths(self) -> set[str]:
-        return {c.path for claims in self.claims.values() for c in claims}
-
-
-def prepare(commits: Sequence[CommitLike], policy: Policy) -> Prepared:
-    prepared = Prepared()
-    detector = AiCommitDetector(policy)
-    for commit in commits:
-        if may_hold_claims(commit.message):
-            claims = tr.with_purposes(message_claims(commit.message), commit.message)
-            if claims:
-                prepared.claims[commit.sha] = claims
-                if exact_anywhere(commit.message):
-                    prepared.exact.add(commit.sha)
-                if "ai-signature:" in commit.message.lower():
-                    prepared.signed[commit.sha] = {
-                        item.claim: item for item in message_signatures(commit.message).claims
-                    }
-        found = detector.match(
-            commit.message,
-            commit.author_name,
-            commit.author_email,
-            commit.committer_name,
-            commit.committer_email,
-        )
-        if found is not None and len(commit.parents) <= 1:
-            prepared.ai[commit.sha] = found.reason
-            prepared.ai_tools[commit.sha] = found.attribution
-            prepared.ai_evidence[commit.sha] = evidence_of_pattern(found.evidence)
-    return prepared
-
-
-def uncovered(
-    added: Mapping[str, Sequence[int]], claims: Iterable[tr.ClaimLine]
-) -> dict[str, list[int]]:
-    """The added lines (per path, 1-based) that no claim states (its ``first``-``last``):
-    what a commit-level AI-assisted commit leaves unclaimed, as its claims record it."""
-    stated: dict[str, set[int]] = {}
-    for claim in claims:
-        stated.setdefault(claim.path, set()).update(range(claim.first, claim.last + 1))
-    out: dict[str, list[int]] = {}
-    for path, lines in added.items():
-        left = [n for n in lines if n not in stated.get(path, ())]
-        if left:
-            out[path] = left
-    return out
-
-
-def locate_at_tip(claim: tr.ClaimLine, tip: Sequence[str] | None) -> tuple[int, int] | None:
-    """Where the claim's code (its fingerprint, over as many lines) is in the tip's text,
-    looking near the claimed lines first: 1-based inclusive, or None when it is gone."""
-    if tip is None:
-        return None
-    length = claim.last - claim.first + 1
-    found = find_fingerprint(tip, claim.fingerprint, length, near=claim.first - 1)
-    return None if found is None else (found[0] + 1, found[1])
-
-
-class UnownedTracker:
-    """Code committed unowned (``AI-Unowned``) in a range that no later ``AI-Owned`` claim
-    of the range owns, by code (path and fingerprint). Feed it the claims in range order
-    (oldest commit first); an ``AI-Unowned`` claim after an ``AI-Owned`` one for the same
-    code makes it unowned again."""
-
-    def __init__(self) -> None:
-        self._pending: dict[tuple[str, str], tuple[CommitLike, tr.ClaimLine]] = {}
-
-    def rename(self, moves: Iterable[tuple[str, str]]) -> None:
-        """One commit's renames (``(old, new)``, see ``history.renames``): code pending
-        under an old name is pending under the new one (a claim there owns it). Call it
-        before :meth:`see` for that commit's claims."""
-        moved = dict(moves)
-        if not moved:
-            return
-        pending: dict[tuple[str, str], tuple[CommitLike, tr.ClaimLine]] = {}
-        for (path, fp), (commit, claim) in self._pending.items():
-            new = moved.get(path)
-            if new is not None:
-                claim = replace(claim, path=new)
-                path = new
-            pending.setdefault((path, fp), (commit, claim))
-        self._pending = pending
-
-    def see(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
-        """Record one claim; True when it starts an unowned stretch of its code."""
-        key = (claim.path, claim.fingerprint)
-        if claim.owned:
-            self._pending.pop(key, None)
-            return False
-        if key in self._pending:
-            return False
-        self._pending[key] = (commit, claim)
-        return True
-
-    def is_unowned(self, path: str, fp: str) -> bool:
-        return (path, fp) in self._pending
-
-    def pending(self) -> list[tuple[CommitLike, tr.ClaimLine]]:
-        """The claim that left each still-unowned code unowned, in the order first seen;
-        its path is the code's file as the last rename left it."""
-        return list(self._pending.values())
-
-
-@dataclass(frozen=True, slots=True)
-class UnownedAtTip:
-    """Code committed unowned and still unowned at the tip, where it is there."""
-
-    commit: CommitLike  # the commit whose AI-Unowned claim left it unowned
-    claim: tr.ClaimLine
-    first: int  # 1-based inclusive, in the tip's file
-    last: int
-
-
-def unowned_at_tip(
-    pending: Iterable[tuple[CommitLike, tr.ClaimLine]],
-    tip_lines: Callable[[str], Sequence[str] | None],
-) -> list[UnownedAtTip]:
-    """Which of the ``pending`` code (:meth:`UnownedTracker.pending`) is still in the tip's
-    files (``tip_lines(path)``; None when the path is not there)."""
-    out: list[UnownedAtTip] = []
-    for commit, claim in pending:
-        where = locate_at_tip(claim, tip_lines(claim.path))
-        if where is not None:
-            out.append(UnownedAtTip(commit, claim, where[0], where[1]))
-    return out
-
-
-Blobs = Callable[[str, str], "list[str] | None"]
-# The verdict on the AI-Signature of a claim of a commit; None: unsigned (or not checked).
-Signatures = Callable[[str, tr.ClaimLine], "SignatureVerdict | None"]
+# What the verbs (commands/verify.py, report.py, attest.py, _statement.py) import from
+# here, where these lived before verify was split.
+__all__ = ["ERROR", "Blobs", "Signatures", "Verifier", "prepare", "uncovered", "unowned_at_tip"]
 
 
 @dataclass(slots=True)
@@ -363,122 +126,8 @@ class _Group:
     claim: tr.ClaimLine | None = None
 
 
-def subject_of(commit: CommitLike) -> str:
-    return commit.message.split("\n", 1)[0].strip()
-
-
-def claim_command(path: str, line: int) -> str:
-    """The command that owns the code at ``path:line``, quoted for a shell."""
-    return f'ownit claim {shlex.quote(f"{path}:{line}")} -m "<why this code is right>"'
-
-
-_claim_cmd = claim_command  # the short name the messages below use
-
-
-def _ranges(lines: Sequence[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for n in sorted(set(lines)):
-        if out and n == out[-1][1] + 1:
-            out[-1] = (out[-1][0], n)
-        else:
-            out.append((n, n))
-    return out
-
-
-def _range_text(ranges: Sequence[tuple[int, int]]) -> str:
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
-
-
-class Verifier:
+class Verifier(VerifierBase):
     """One run over a range; call :meth:`run` once."""
-
-    def __init__(
-        self,
-        policy: Policy,
-        *,
-        blobs: Blobs,
-        tip: str | None,
-        codeowners_text: str | None = None,
-        gitattributes_text: str | None = None,
-        after_revision: Mapping[str, frozenset[str]] | None = None,
-        shallow: frozenset[str] = frozenset(),
-        renames: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-        published: frozenset[str] = frozenset(),
-        signatures: Signatures | None = None,
-    ) -> None:
-        self.policy = policy
-        # Commits already on the upstream branch or a remote-tracking branch: their fixes
-        # never rewrite them (a claim-only commit owns their code instead).
-        self.published = published
-        self.blobs = blobs
-        self.tip = tip
-        self.codeowners_text = codeowners_text
-        self.gitattributes_text = gitattributes_text
-        self.after_revision = after_revision or {}
-        self.shallow = shallow
-        self.renames = renames or {}
-        # (position in the range, renames) of the commits that rename files (run()).
-        self._rename_steps: list[tuple[int, Sequence[tuple[str, str]]]] = []
-        self.signatures = signatures
-        # Every claim's judgement (core.claim_validity), by commit and claim.
-        self.judgements: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
-        self.findings: list[Finding] = []
-        self._rules: dict[str, EffectiveRule] = {}
-        self._excluded: dict[str, bool] = {}
-        # Whether any rule forbids AI or lists tools / models: else nothing to check there.
-        layers = (policy.defaults, *(rule.settings for rule in policy.rules))
-        self._restricts_ai = any(
-            s.ai is AiUse.FORBIDDEN or s.tools is not None or s.models is not None for s in layers
-        )
-        self._tip_index_cache: dict[str, TipLines | None] = {}
-
-    # -- policy lookups, cached per path --
-
-    def rule(self, path: str) -> EffectiveRule:
-        found = self._rules.get(path)
-        if found is None:
-            found = self._rules[path] = self.policy.effective(path)
-        return found
-
-    def excluded(self, path: str) -> bool:
-        found = self._excluded.get(path)
-        if found is None:
-            found = self._excluded[path] = self.policy.is_excluded(path, self.gitattributes_text)
-        return found
-
-    def asks_claims(self, path: str, commit: CommitLike) -> bool:
-        """Whether AI code in ``path`` added by ``commit`` must be owned."""
-        return self.governs(path, commit) and self.rule(path).needs_ownership
-
-    def governs(self, path: str, commit: CommitLike) -> bool:
-        """Whether the policy speaks of AI code in ``path`` added by ``commit`` at all:
-        not excluded, and not before the path's ``history_since``."""
-        if self.excluded(path):
-            return False
-        rule = self.rule(path)
-        since = rule.history_since
-        if since.kind == "date" and since.date is not None:
-            when = datetime.datetime.fromtimestamp(commit.time, datetime.UTC).date()
-            return when >= since.date
-        if since.kind == "revision":
-            after = self.after_revision.get(since.value)
-            return after is None or commit.sha in after
-        return True
-
-    def _add(
-        self,
-        kind: str,
-        commit: CommitLike,
-        path: str,
-        first: int,
-        last: int,
-        message: str,
-        fix: str = "",
-        severity: str = ERROR,
-    ) -> None:
-        self.findings.append(
-            Finding(kind, severity, commit.sha, subject_of(commit), path, first, last, message, fix)
-        )
 
     # -- the run --
 
@@ -559,29 +208,6 @@ class Verifier:
         self._check_groups(groups)
         return self.findings
 
-    def _valid_owned(self, commit: CommitLike, claim: tr.ClaimLine) -> bool:
-        """Whether a claim is a valid ``AI-Owned`` claim (:meth:`judge`): the one
-        judgement of "this claim owns its code" that groups and later claims use."""
-        return claim.owned and self.judge(commit, claim).valid
-
-    def judge(self, commit: CommitLike, claim: tr.ClaimLine) -> ClaimJudgement:
-        """The claim's judgement (:func:`ownit.core.claim_validity.judge_claim`) against
-        the commit's file and the policy of the base; remembered in ``judgements``."""
-        memo = (commit.sha, claim)
-        found = self.judgements.get(memo)
-        if found is None:
-            rule = None if self.excluded(claim.path) else self.rule(claim.path)
-            found = judge_claim(
-                claim,
-                self.blobs(commit.sha, claim.path),
-                author_email=commit.author_email,
-                committer_email=commit.committer_email,
-                rule=rule,
-                signature=None if self.signatures is None else self.signatures(commit.sha, claim),
-            )
-            self.judgements[memo] = found
-        return found
-
     def _later_cover(
         self,
         sha: str,
@@ -637,8 +263,8 @@ class Verifier:
                 claim.path,
                 claim.first,
                 claim.last,
-                self._problem_message(commit, problem.kind, problem.message),
-                self._problem_fix(commit, claim, problem.kind, problem.fix),
+                self.fixes.problem_message(commit, problem.kind, problem.message),
+                self.fixes.problem_fix(commit, claim, problem.kind, problem.fix),
             )
         for problem in judgement.warnings:
             self._add(
@@ -648,7 +274,7 @@ class Verifier:
                 claim.first,
                 claim.last,
                 f"{problem.message} (signatures: warn, so the claim holds)",
-                self._problem_fix(commit, claim, problem.kind, problem.fix),
+                self.fixes.problem_fix(commit, claim, problem.kind, problem.fix),
                 severity=INFO,
             )
         if judgement.moved and judgement.located is not None:
@@ -664,56 +290,6 @@ class Verifier:
                 severity=INFO,
             )
         return judgement.located
-
-    def _problem_message(self, commit: CommitLike, kind: Problem, message: str) -> str:
-        if kind in (Problem.PATH_MISSING, Problem.OUT_OF_RANGE) and commit.sha in self.published:
-            return (
-                message
-                + " (the commit is published: the line cannot be removed, and it owns nothing)"
-            )
-        return message
-
-    def _problem_fix(self, commit: CommitLike, claim: tr.ClaimLine, kind: Problem, fix: str) -> str:
-        """The fix of a claim's problem: a command to run at the tip (never a rewrite of
-        a published commit)."""
-        published = commit.sha in self.published
-        email = (claim.owner_email or "").strip()
-        if kind is Problem.PATH_MISSING:
-            return (
-                ""
-                if published
-                else "remove this claim line from the commit message (git rebase -i, reword), "
-                "then claim the code where it really is"
-            )
-        if kind is Problem.OUT_OF_RANGE:
-            return (
-                ""
-                if published
-                else "remove this claim line from the commit message (git rebase -i, reword)"
-            )
-        if kind is Problem.FINGERPRINT_MISMATCH:
-            return self._claim_fix(commit, claim.path, claim.first, "look at the code again first")
-        if kind is Problem.OWNER_NOT_COMMITTER:
-            return self._claim_fix(commit, claim.path, claim.first, f"run by {email}")
-        if kind is Problem.RATIONALE:
-            return self._claim_fix(
-                commit,
-                claim.path,
-                claim.first,
-                "with a rationale that says what was checked and why the code is right",
-            )
-        if kind is Problem.OWNER_NOT_ALLOWED:
-            owners = ", ".join(self.rule(claim.path).owners)
-            return self._claim_fix(commit, claim.path, claim.first, f"run by one of {owners}")
-        if kind in (
-            Problem.SIGNATURE_MISSING,
-            Problem.SIGNATURE_INVALID,
-            Problem.SIGNATURE_EXPIRED,
-        ):
-            return self._claim_fix(
-                commit, claim.path, claim.first, f"run by {email}, with signing set up"
-            )
-        return fix
 
     def _check_ai_commit(
         self,
@@ -751,7 +327,7 @@ class Verifier:
             lines = [n for n in lines if n not in owned_later]
             content = self.blobs(commit.sha, path)
             gone: list[int] = []
-            tip = None if commit.sha == self.tip else self._tip_index(path)
+            tip = None if commit.sha == self.tip else self.fixes.tip_index(path)
             if tip is not None and content is not None:
                 # Lines a later commit removed from the file (their text is nowhere in
                 # it) no later claim can own. A file gone from the tip (renamed?) keeps
@@ -770,14 +346,14 @@ class Verifier:
                     gone[0],
                     gone[0],
                     f"AI-assisted commit ({why}) added lines to {path} "
-                    f"({_range_text(_ranges(gone))}) that no claim covers and that a later"
+                    f"({range_text(line_ranges(gone))}) that no claim covers and that a later"
                     " commit removed: published, and not at the tip, there is nothing to own"
                     " now",
                     severity=INFO,
                 )
             if not lines:
                 continue
-            ranges = _ranges(lines)
+            ranges = line_ranges(lines)
             count = len(lines)
             some = (
                 "no claim of it covers"
@@ -791,12 +367,12 @@ class Verifier:
                 ranges[0][0],
                 ranges[0][1],
                 f"AI-assisted commit ({why}) adds {count} line{'s' if count != 1 else ''} to "
-                f"{path} ({_range_text(ranges)}) {some}: the attribution is commit-level"
+                f"{path} ({range_text(ranges)}) {some}: the attribution is commit-level"
                 f" ({evidence} evidence), so every line the commit adds counts as AI-written",
-                self._own_fix(
+                self.fixes.own(
                     commit,
                     path,
-                    [a for a, _ in _ranges(with_blanks)],
+                    [a for a, _ in line_ranges(with_blanks)],
                     () if commit.sha in self.published else gone,
                 ),
             )
@@ -817,7 +393,7 @@ class Verifier:
                     lines = [n for n in lines if 0 < n <= len(content) and content[n - 1].strip()]
                 if not lines:
                     continue
-                ranges = _ranges(lines)
+                ranges = line_ranges(lines)
                 tools = ", ".join(sorted(t or "unknown" for t in by_tool))
                 source = f"AI-assisted commit ({why})" if why else f"AI-written ({tools})"
                 self._add(
@@ -827,7 +403,7 @@ class Verifier:
                     ranges[0][0],
                     ranges[-1][1],
                     f"{source}: {len(lines)} AI-written line{'s' if len(lines) != 1 else ''} in"
-                    f" {path} ({_range_text(ranges)}), owned or not — {rule.forbidden_reason()}",
+                    f" {path} ({range_text(ranges)}), owned or not — {rule.forbidden_reason()}",
                     "remove the AI-written code (rewrite it by hand), or, if a person wrote it, "
                     "say so: ownit dismiss PATH:LINE -m <how you know>, then commit it again "
                     "with ownit hooks installed",
@@ -838,7 +414,7 @@ class Verifier:
                 numbers = sorted(by_tool[tool])
                 if problem is None or not numbers:
                     continue
-                ranges = _ranges(numbers)
+                ranges = line_ranges(numbers)
                 self._add(
                     UNAPPROVED_TOOL,
                     commit,
@@ -846,75 +422,10 @@ class Verifier:
                     ranges[0][0],
                     ranges[-1][1],
                     f"{len(numbers)} AI-written line{'s' if len(numbers) != 1 else ''} of {path}"
-                    f" ({_range_text(ranges)}) come from {tool or 'an unnamed tool'}: {problem}",
+                    f" ({range_text(ranges)}) come from {tool or 'an unnamed tool'}: {problem}",
                     "rewrite the code with an approved tool or by hand, or change the policy "
                     "(on the base branch) if this tool is approved",
                 )
-
-    # -- fixes: commands to run in a working tree at the tip --
-
-    def _tip_index(self, path: str) -> TipLines | None:
-        if path not in self._tip_index_cache:
-            tip = self._tip_lines(path)
-            self._tip_index_cache[path] = None if tip is None else TipLines(tip)
-        return self._tip_index_cache[path]
-
-    def tip_line(self, sha: str, path: str, line: int) -> int | None:
-        """Where 1-based ``line`` of ``path`` in commit ``sha`` is at the tip (1-based),
-        or None when it is not there any more (:class:`TipLines`)."""
-        if sha == self.tip:
-            return line
-        here = self.blobs(sha, path)
-        index = self._tip_index(path)
-        if here is None or index is None:
-            return None
-        return index.find(here, line)
-
-    def _own_fix(
-        self, commit: CommitLike, path: str, firsts: Sequence[int], gone: Sequence[int] = ()
-    ) -> str:
-        """How to own lines (first lines of runs, in ``commit``'s file) with claims of a
-        later commit: ``ownit claim … --commit`` per run at its place at the tip, which
-        never rewrites a commit (the only way for a published one). ``gone``: lines no
-        longer at the tip, which only the commit itself can own (not yet pushed)."""
-        at_tip = [self.tip_line(commit.sha, path, n) for n in firsts]
-        places = list(dict.fromkeys(n for n in at_tip if n is not None))
-        rebase = (
-            f"{'line' if len(gone) == 1 else 'lines'} {_range_text(_ranges(gone))}"
-            f" {'is' if len(gone) == 1 else 'are'} not at the tip any more: own"
-            f" {'it' if len(gone) == 1 else 'them'} in this commit before it is pushed"
-            " (git rebase -i, edit; ownit claim; git commit --amend)"
-        )
-        if not places:
-            return rebase if gone else "own these lines in this commit (git rebase -i, edit)"
-        command = " && ".join(_claim_cmd(path, n) + " --commit" for n in places)
-        if gone:
-            return f"{command}  # {rebase}"
-        if commit.sha in self.published or commit.sha != self.tip:
-            return command
-        return (
-            command + "  # or, with ownit hooks: ownit claim …, then git commit --amend --no-edit"
-        )
-
-    def _tip_lines(self, path: str) -> list[str] | None:
-        return None if self.tip is None else self.blobs(self.tip, path)
-
-    def _claim_fix(self, commit: CommitLike, path: str, first: int, note: str = "") -> str:
-        """How to replace a bad claim line (line ``first`` of ``path`` in ``commit``): a
-        valid claim of the code in a claim-only commit; the bad line owns nothing, and in a
-        commit not yet pushed it can also be removed."""
-        line = self.tip_line(commit.sha, path, first)
-        if line is None:
-            return (
-                "the claimed code is not at the tip any more: nothing to own now"
-                if commit.sha in self.published
-                else "remove this claim line from the commit message (git rebase -i, reword)"
-            )
-        notes = [note] if note else []
-        if commit.sha not in self.published:
-            notes.append("and, before pushing, remove the bad line (git rebase -i, reword)")
-        command = _claim_cmd(path, line) + " --commit"
-        return command + (f"  # {'; '.join(notes)}" if notes else "")
 
     def _check_pending(
         self,
@@ -936,11 +447,11 @@ class Verifier:
                     "AI-written code committed unowned (AI-Unowned) in a path where "
                     f"{rule.origin_phrase('commit')} blocks unowned AI code, and no later "
                     "commit of the range owns it",
-                    self._own_fix(commit, claim.path, [claim.first]),
+                    self.fixes.own(commit, claim.path, [claim.first]),
                 )
                 continue
             tip_check.append((commit, claim))
-        for item in unowned_at_tip(tip_check, self._tip_lines):
+        for item in unowned_at_tip(tip_check, self.fixes.tip_lines):
             claim, first, last = item.claim, item.first, item.last
             self._add(
                 UNOWNED_AT_TIP,
@@ -950,7 +461,7 @@ class Verifier:
                 last,
                 f"AI-written code ({claim.tool}) committed unowned is still unowned at the tip "
                 f"({claim.path}:{first}-{last})",
-                _claim_cmd(claim.path, first) + " --commit",
+                claim_command(claim.path, first) + " --commit",
             )
 
     def _check_groups(self, groups: Mapping[tuple[str, str], _Group]) -> None:
@@ -961,7 +472,7 @@ class Verifier:
             if not (rule.second_owner or rule.codeowner):
                 continue
             claim = group.claim
-            at_tip = locate_at_tip(claim, self._tip_lines(path))
+            at_tip = locate_at_tip(claim, self.fixes.tip_lines(path))
             if at_tip is None:
                 continue  # the code is gone by the tip
             codeowners = codeowners_for(self.codeowners_text, path) if self.codeowners_text else ()
@@ -973,7 +484,7 @@ class Verifier:
                     claim.first,
                     claim.last,
                     problem,
-                    _claim_cmd(path, at_tip[0])
+                    claim_command(path, at_tip[0])
                     + " --commit  # run by the missing owner: a claim of the same lines in a"
                     " commit of their own",
                 )

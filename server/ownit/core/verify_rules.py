@@ -3,7 +3,7 @@ help text of SARIF rules, the check names of a Code Quality report). Pure."""
 
 from __future__ import annotations
 
-from ownit.core import verify as v
+from ownit.core import verify_findings as v
 from ownit.core.alerts import RuleHelp
 
 _CLAIM = 'ownit claim PATH:LINE -m "<what you checked and why the code is right>"'

@@ -129,12 +129,6 @@ def _committer_emails(repo: Repository) -> set[str]:
     return emails
 
 
-def asks_signatures(policy: Policy) -> bool:
-    """Whether any path's rule asks for signed claims (``warn`` or ``require``)."""
-    settings = [policy.defaults, *(rule.settings for rule in policy.rules)]
-    return any(s.signatures is not None and s.signatures.value != OFF for s in settings)
-
-
 def sign_message(
     repo: Repository,
     message: str,

@@ -12,23 +12,20 @@ the claims' signatures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ownit.core import trailers as tr
-from ownit.core.claim_validity import OFF, ClaimJudgement, judge_claim
-from ownit.core.policy import EffectiveRule, Policy
-from ownit.core.provenance import BlameLine, ClaimIndex, InvalidWhy
-from ownit.core.signing import (
-    SignatureStatus,
-    SignatureVerdict,
-    SignedClaim,
-    message_signatures,
-)
-from ownit.git import history
 from ownit.git import run as git
-from ownit.git.signature_verify import OPENPGP_KEYS_DIR, ClaimVerifier
+
+if TYPE_CHECKING:  # the judgement's modules load where a claim is judged (not on a blame
+    # whose claims were all judged before)
+    from ownit.core import trailers as tr
+    from ownit.core.claim_validity import ClaimJudgement
+    from ownit.core.policy import EffectiveRule, Policy
+    from ownit.core.provenance import BlameLine, ClaimIndex, InvalidWhy
+    from ownit.core.signing import SignatureVerdict, SignedClaim
 
 MAX_KEY_FILES = 200  # OpenPGP key files read from .ownit/openpgp/
 MAX_KEY_BYTES = 1 << 20
@@ -52,6 +49,9 @@ def trusted_keys(cwd: Path, commit: str | None, policy: Policy) -> TrustedKeys:
 def trusted_keys_at(cwd: Path, commit: str | None, path: str) -> TrustedKeys:
     """The allowed-signers file at ``path`` and the OpenPGP keys, as ``commit`` has them
     (None: no keys at all)."""
+    from ownit.git import history
+    from ownit.git.signature_verify import OPENPGP_KEYS_DIR  # only where keys are read
+
     if commit is None:
         return TrustedKeys(None, None, f"{path} (no base commit)")
     short = commit[:10]
@@ -97,6 +97,8 @@ def signature_verdicts(
 ) -> dict[tuple[str, tr.ClaimLine], SignatureVerdict]:
     """The verdict on each (commit, signed claim) that carries an ``AI-Signature`` (one
     that could not be read is ``malformed``); claims without one are left out."""
+    from ownit.core.signing import SignatureStatus, SignatureVerdict
+
     out: dict[tuple[str, tr.ClaimLine], SignatureVerdict] = {}
     todo: list[tuple[tuple[str, tr.ClaimLine], SignedClaim]] = []
     for sha, signed in items:
@@ -107,6 +109,8 @@ def signature_verdicts(
             out[key] = SignatureVerdict(SignatureStatus.MALFORMED, signed.problem)
     if not todo:
         return out
+    from ownit.git.signature_verify import ClaimVerifier  # only where a claim is signed
+
     with ClaimVerifier(
         allowed_signers=trusted.allowed_signers,
         allowed_signers_label=trusted.allowed_signers_label,
@@ -125,6 +129,8 @@ def signed_claims(message: str) -> dict[tr.ClaimLine, SignedClaim]:
     """The ``AI-Owned`` claims of a message with their signatures ({} when none is)."""
     if "ai-signature:" not in message.lower():
         return {}
+    from ownit.core.signing import message_signatures
+
     return {item.claim: item for item in message_signatures(message).claims}
 
 
@@ -145,14 +151,19 @@ def judge_commits_claims(
     trust_commit: str | None = None,
     blobs: Callable[[str, str], list[str] | None] | None = None,
     commits: Mapping[str, CommitPeople] | None = None,
+    lines_read: dict[tuple[str, str], list[str] | None] | None = None,
 ) -> dict[tuple[str, tr.ClaimLine], ClaimJudgement]:
     """The judgement of each claim of ``claims`` (commit -> its claims), under
     ``policy``, with signatures checked against the keys of ``trust_commit`` where the
     path's rule asks for them. ``blobs``/``commits``: what the caller has read already
-    (else read here: one ``git log --no-walk`` and one ``git cat-file --batch``)."""
+    (else read here: one ``git log --no-walk`` and one ``git cat-file --batch``, the files'
+    lines then given to ``lines_read`` by (commit, path) when it is a dict)."""
     shas = [sha for sha, items in claims.items() if items]
     if not shas:
         return {}
+    from ownit.core.claim_validity import OFF, judge_claim
+    from ownit.git import history
+
     if commits is None:
         found = history.log(cwd, ["--no-walk=unsorted", *shas], reverse=False)
         commits = {
@@ -164,7 +175,10 @@ def judge_commits_claims(
 
         def read(sha: str, path: str) -> list[str] | None:
             data = fetched.get(f"{sha}:{path}")
-            return None if data is None else history.git_lines(data)
+            lines = None if data is None else history.git_lines(data)
+            if lines_read is not None:
+                lines_read[(sha, path)] = lines
+            return lines
 
         blobs = read
     excluded: dict[str, bool] = {}
@@ -211,20 +225,34 @@ def blame_validity(
     *,
     head: str | None,
     gitattributes_text: str | None = None,
+    known: MutableMapping[tuple[str, tr.ClaimLine], str | None] | None = None,
+    first_lines: MutableMapping[tuple[str, tr.ClaimLine], str | None] | None = None,
 ) -> InvalidWhy:
     """Why each claim that can speak for the blamed ``lines`` of ``path`` is invalid,
     for :func:`ownit.core.provenance.resolve`: the claims of the commits that introduced
     the lines and every claim on the path (a later claim-only commit), judged under
-    ``policy``, signatures against the keys HEAD trusts."""
+    ``policy``, signatures against the keys HEAD trusts.
+
+    ``known``: what earlier calls found under the same policy, ``.gitattributes`` and
+    HEAD ((commit, claim) -> why it is invalid, None when valid); those claims are not
+    judged again and the new judgements are added to it (not one whose signature could
+    not be checked for want of ssh-keygen or gpg: that may change without a commit).
+    ``first_lines``: given the first line (normalised) of each newly judged claim's code
+    as its commit has it, None where the code is not there (for ``resolve``)."""
+    judged: MutableMapping[tuple[str, tr.ClaimLine], str | None] = {} if known is None else known
     wanted: dict[str, set[tr.ClaimLine]] = {}
     orig_paths = {(bl.commit, bl.orig_path) for bl in lines}
     for sha, orig in orig_paths:
         entry = index.commits.get(sha)
         if entry is not None:
-            wanted.setdefault(sha, set()).update(c for c in entry.claims if c.path == orig)
+            wanted.setdefault(sha, set()).update(
+                c for c in entry.claims if c.path == orig and (sha, c) not in judged
+            )
     for entry, claim in index.claims_for_path(path):
-        wanted.setdefault(entry.sha, set()).add(claim)
-    judged = judge_commits_claims(
+        if (entry.sha, claim) not in judged:
+            wanted.setdefault(entry.sha, set()).add(claim)
+    read: dict[tuple[str, str], list[str] | None] = {}
+    found = judge_commits_claims(
         cwd,
         {
             sha: sorted(items, key=lambda c: (c.path, c.first, c.fingerprint))
@@ -233,10 +261,31 @@ def blame_validity(
         policy,
         gitattributes_text=gitattributes_text,
         trust_commit=head,
+        lines_read=read,
     )
+    if first_lines is not None:
+        from ownit.core.fingerprint import normalize_line
+
+        for (sha, claim), judgement in found.items():
+            text = read.get((sha, claim.path))
+            where = judgement.located
+            first_lines[(sha, claim)] = (
+                normalize_line(text[where[0] - 1]) if where is not None and text else None
+            )
+    # A signature that could not be checked here (no ssh-keygen or gpg) may check once
+    # the program is there: such a judgement is for this call only, never kept.
+    passing: dict[tuple[str, tr.ClaimLine], str | None] = {}
+    if found:
+        from ownit.core.signing import SignatureStatus
+    for pair, judgement in found.items():
+        unchecked = (
+            judgement.signature is not None
+            and judgement.signature.status is SignatureStatus.TOOL_MISSING
+        )
+        (passing if unchecked else judged)[pair] = None if judgement.valid else judgement.reason
 
     def why(sha: str, claim: tr.ClaimLine) -> str | None:
-        found = judged.get((sha, claim))
-        return None if found is None or found.valid else found.reason
+        pair = (sha, claim)
+        return passing[pair] if pair in passing else judged.get(pair)
 
     return why

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ownit.core.policy import HistorySince, Policy
 from ownit.core.provenance import HistoryRun, history_runs, resolve
+from ownit.core.trailers import ClaimLine
 from ownit.git import blame
 from ownit.git import run as git
 from ownit.git.claim_validity import blame_validity
@@ -45,10 +46,14 @@ _FILE_LOCKS: dict[tuple[Path, str], threading.Lock] = {}
 _FLIGHTS: dict[tuple[Path, str, str, bytes, int], _Flight] = {}
 
 
-def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[HistoryRun]:
+def runs_for(
+    repo: Repository, path: str, text: str, policy: Policy, head: str | None = ""
+) -> list[HistoryRun]:
     """AI-written runs of ``text`` (the buffer of repo-relative ``path``); [] when the file
-    is not committed or the repository has no commit yet."""
-    head = head_commit(repo)
+    is not committed or the repository has no commit yet. ``head``: HEAD as the caller
+    just read it (None: no commit), else it is read here."""
+    if head == "":
+        head = head_commit(repo)
     if head is None:
         return []
     contents = text.encode("utf-8", "surrogatepass")
@@ -78,12 +83,16 @@ def runs_for(repo: Repository, path: str, text: str, policy: Policy) -> list[His
 def _runs(
     repo: Repository, path: str, head: str, contents: bytes, policy: Policy
 ) -> list[HistoryRun]:
+    running = blame.start_blame(repo.toplevel, path, (), contents)
     try:
-        process = blame.start_blame(repo.toplevel, path, (), contents)
         index = blame.claim_index(repo, policy, head)
-        lines = blame.finish_blame(process, contents)
+        gitattributes = read_gitattributes(repo.toplevel)
+        known, first_lines = _judgements(repo, head, policy, gitattributes)
+        lines = blame.finish_blame(running)
     except blame.BlameError:
         return []  # e.g. a file that was never committed
+    finally:
+        running.stop()
     try:
         invalid = blame_validity(
             repo.toplevel,
@@ -92,13 +101,38 @@ def _runs(
             path,
             policy,
             head=head,
-            gitattributes_text=read_gitattributes(repo.toplevel),
+            gitattributes_text=gitattributes,
+            known=known,
+            first_lines=first_lines,
         )
     except GitError as error:
         log.warning("cannot check the claims of %s: %s", path, error)
         return []
-    runs = history_runs(resolve(lines, index, path, invalid))
+
+    def first_line(sha: str, claim: ClaimLine) -> str | None:
+        return first_lines.get((sha, claim))
+
+    runs = history_runs(resolve(lines, index, path, invalid, first_line))
     return _since(repo, runs, policy.effective(path).history_since)
+
+
+# The claims judged in this process, per repository, for one HEAD, policy object and
+# `.gitattributes` text (a commit, a policy reload or an edit of the file starts afresh):
+# opening a file again, or another one with the same claims, reads no committed file.
+_Judged = dict[tuple[str, ClaimLine], str | None]
+_JUDGED: dict[Path, tuple[str, Policy, str | None, _Judged, _Judged]] = {}
+
+
+def _judgements(
+    repo: Repository, head: str, policy: Policy, gitattributes: str | None
+) -> tuple[_Judged, _Judged]:
+    """(commit, claim) -> why it is invalid (None: valid), and -> the first line of its
+    code in its commit (None: not there)."""
+    with _LOCK:
+        memo = _JUDGED.get(repo.toplevel)
+        if memo is None or memo[0] != head or memo[1] is not policy or memo[2] != gitattributes:
+            memo = _JUDGED[repo.toplevel] = (head, policy, gitattributes, {}, {})
+        return memo[3], memo[4]
 
 
 def _since(repo: Repository, runs: list[HistoryRun], since: HistorySince) -> list[HistoryRun]:

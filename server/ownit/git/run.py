@@ -16,7 +16,10 @@ import functools
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # not imported: `ownit blame` starts git before pathlib loads
+    from pathlib import Path
 
 # Variables that would make git answer about another repository than the path's.
 LOCATION_ENV = (

@@ -9,6 +9,7 @@ isolated) keep the environment git gives a hook: ``git commit -a`` and ``git com
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -56,11 +57,19 @@ def in_sequencer(git_dir: Path, common_dir: Path) -> bool:
     return os.environ.get("GIT_REFLOG_ACTION", "").startswith(("rebase", "cherry-pick"))
 
 
+@functools.cache
+def _comment_setting(cwd: Path) -> str:
+    """``core.commentChar`` ("" when unset), read once per process: the hooks, `ownit
+    trailers` and `ownit claim --commit` ask for it several times and live for one
+    commit."""
+    result = git.run(["config", "--get", "core.commentChar"], cwd, check=False)
+    return git.text(result.stdout).strip() if result.returncode == 0 else ""
+
+
 def comment_char(cwd: Path, message: str) -> str:
     """The character that starts comment lines in this commit message."""
-    result = git.run(["config", "--get", "core.commentChar"], cwd, check=False)
-    value = git.text(result.stdout).strip()
-    if result.returncode != 0 or not value:
+    value = _comment_setting(cwd)
+    if not value:
         return "#"
     if value != "auto":
         return value[0]

@@ -31,13 +31,13 @@ from ownit import __version__, progress
 from ownit.core import tip_view as core
 from ownit.core import trailers as tr
 from ownit.core.claim_judgement import ClaimKey, Judgement, blob_specs, judge
+from ownit.core.commit_plan import asks_signatures
 from ownit.core.policy import Policy
 from ownit.core.provenance import BlameLine, ClaimIndex
 from ownit.core.verify import Verifier
 from ownit.git import claim_signatures, history
 from ownit.git import run as git
 from ownit.git.blame import BlameError, claim_index, parse_porcelain
-from ownit.git.claim_signing import asks_signatures
 from ownit.git.repo import GitError, Repository
 
 CACHE_FILE = "tip-view.json"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ownit.core.policy import POLICY_FILE as POLICY_FILE  # the one definition
 from ownit.git.repo import (
     IdentityError,
     Repository,
@@ -22,8 +23,6 @@ from ownit.store import Store
 if TYPE_CHECKING:  # the policy (and YAML) loads on first use, not at start-up
     from ownit.core.policy import EffectiveRule, Policy, PolicyProblem
     from ownit.core.provenance import HistoryRun
-
-POLICY_FILE = ".ownit.yaml"
 
 
 def default_policy() -> Policy:
@@ -50,7 +49,7 @@ class PolicyState:
         built-in defaults when there is none, as at start-up)."""
         if toplevel is None:
             return cls(default_policy())
-        from ownit.policy_files import load_tree_policy, read_gitattributes
+        from ownit.policy_files import load_tree_policy, policy_in_force, read_gitattributes
 
         loaded = load_tree_policy(toplevel)
         path = toplevel / POLICY_FILE
@@ -58,12 +57,15 @@ class PolicyState:
             mtime: float | None = path.stat().st_mtime
         except OSError:
             mtime = None
-        policy = loaded.policy if loaded.policy is not None else None
-        state = cls(policy, loaded.problems, loaded.path, mtime, read_gitattributes(toplevel))
-        if policy is None:
-            kept = last_good.policy if last_good is not None else None
-            state.policy = kept or default_policy()
-            state.kept_last_good = True
+        kept = last_good.policy if last_good is not None else None
+        state = cls(
+            policy_in_force(loaded, kept),
+            loaded.problems,
+            loaded.path,
+            mtime,
+            read_gitattributes(toplevel),
+            kept_last_good=loaded.policy is None,
+        )
         return state
 
     @property

@@ -18,16 +18,14 @@ from ownit.core.model import Region, RegionState
 from ownit.core.reanchor import StoredGroup
 from ownit.core.region_index import RegionIndex
 from ownit.core.text import EditResult, Pos, TextBuffer
+from ownit.core.tracked_files import MAX_TRACKED_BYTES as MAX_TRACKED_BYTES
+from ownit.core.tracked_files import unsupported_reason as unsupported_reason
 from ownit.core.tracking import Span, line_range
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule
     from ownit.core.provenance import HistoryRun
     from ownit.session.contexts import RepoContext
-
-# Files larger than this are not tracked (a clear message says so); 50,000 lines of code
-# stay well below it.
-MAX_TRACKED_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -141,30 +139,6 @@ def uri_to_path(uri: str) -> Path | None:
 
 def path_to_uri(path: Path) -> str:
     return path.resolve().as_uri()
-
-
-def unsupported_reason(path: Path | None, text: str) -> str | None:
-    """Why regions of this file cannot be tracked, or None if they can."""
-    if path is None:
-        return "only files on disk can be tracked"
-    if "\x00" in text:
-        return "binary file: ownit tracks text files only"
-    if len(text) > MAX_TRACKED_BYTES:
-        return f"file larger than {MAX_TRACKED_BYTES // 2**20} MiB"
-    if not _utf8_name(path):
-        return (
-            "its name is not valid UTF-8, so ownit cannot record it faithfully"
-            " (rename the file to track it)"
-        )
-    return None
-
-
-def _utf8_name(path: Path) -> bool:
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:  # bytes os.fsdecode kept as surrogates
-        return False
-    return True
 
 
 def apply_edits(document: Document, edits: Iterable[tuple[Pos, Pos, str]]) -> list[Tracked]:

@@ -36,7 +36,7 @@ def compute_history(context: RepoContext, key: str, text: str) -> list[HistoryRu
     cache_key = (head, key, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
     cached = context.history_cache.get(cache_key)
     if cached is None:
-        cached = runs_for(context.repo, key, text, context.policy().in_force)
+        cached = runs_for(context.repo, key, text, context.policy().in_force, head)
         if len(context.history_cache) > HISTORY_CACHE_SIZE:
             context.history_cache.clear()
         context.history_cache[cache_key] = cached

@@ -1,8 +1,8 @@
 """Whether ownit's git hooks are installed and are the scripts this ownit would write.
 
-``git.hooks`` writes each hook from :func:`ownit.git.hooks.hook_script` with the installing
-interpreter; comparing the file with that script tells an up-to-date hook from one that was
-edited, written by another ownit version or for an interpreter that is gone.
+``commit.install`` writes each hook from :func:`ownit.commit.install.hook_script` with the
+installing interpreter; comparing the file with that script tells an up-to-date hook from
+one that was edited, written by another ownit version or for an interpreter that is gone.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ownit.git.hooks import CHAINED_SUFFIX, HOOK_NAMES, hook_script, hooks_dir, is_ownit_hook
+from ownit.commit import HOOK_NAMES
+from ownit.commit.install import CHAINED_SUFFIX, hook_script, hooks_dir, is_ownit_hook
 
 _PYTHON_LINE = re.compile(r"^(?:el)?if \[ -x ('(?:[^']|'\\'')*') \]; then$", re.MULTILINE)
 

@@ -3,7 +3,7 @@
 - ``.ownit.yaml`` is written from a preset (:mod:`ownit.core.presets`) only when there is
   none; one that is there is never overwritten, unless ``force``, which keeps it as
   ``.ownit.yaml.bak`` (``.ownit.yaml.<n>.bak`` when that is taken) first.
-- The git hooks are installed by :func:`ownit.git.hooks.install` unless each one already is
+- The git hooks are installed by :func:`ownit.commit.install.install` unless each one already is
   the script this ownit would write.
 - Agent hooks are added (project level, as ``ownit agent install`` does) for the agents
   asked for; the agents found in the project but not asked for are only reported.
@@ -22,6 +22,7 @@ from pathlib import Path
 from ownit.core.policy import POLICY_FILE
 from ownit.git import run as git
 from ownit.git.repo import Repository
+from ownit.whole_file import write_whole
 
 
 class InitError(Exception):
@@ -68,12 +69,6 @@ def _backup_path(path: Path) -> Path:
     return candidate
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.ownit-tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
-
-
 def policy_text(preset: str) -> str:
     """The ``.ownit.yaml`` of ``preset`` (PresetError for an unknown one)."""
     from ownit.core.presets import render_preset
@@ -87,7 +82,7 @@ def write_policy(toplevel: Path, text: str, preset: str, *, force: bool) -> Step
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise InitError(f"{POLICY_FILE} is not a regular file; move it away and run again")
     if not path.exists():
-        _write_text(path, text)
+        write_whole(path, text)
         return Step(POLICY_FILE, path, "created", f"preset {preset}")
     try:
         current = path.read_bytes().decode("utf-8")
@@ -104,14 +99,14 @@ def write_policy(toplevel: Path, text: str, preset: str, *, force: bool) -> Step
         )
     backup = _backup_path(path)
     os.replace(path, backup)
-    _write_text(path, text)
+    write_whole(path, text)
     return Step(POLICY_FILE, path, "replaced", f"preset {preset}; yours is kept as {backup.name}")
 
 
 # ---------------------------------------------------------------------------- hooks
 def install_git_hooks(toplevel: Path) -> list[Step]:
     """ownit's git hooks, installed unless each already is the current script."""
-    from ownit.git.hooks import HookInstallError, install
+    from ownit.commit.install import HookInstallError, install
     from ownit.setup.hook_state import hook_states
 
     states = hook_states(toplevel)

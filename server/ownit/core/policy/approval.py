@@ -16,29 +16,34 @@ never worse than the product of the two lengths, so no entry can be slow.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from enum import StrEnum
+
+from ownit.core.policy.keys import AiUse
+from ownit.core.policy.record import Record, set_field
+
+__all__ = [
+    "MAX_PATTERN",
+    "UNKNOWN",
+    "AiUse",
+    "Approval",
+    "glob_match",
+    "model_pattern_problem",
+    "split_label",
+    "tool_pattern_problem",
+]
 
 UNKNOWN = "unknown"
 MAX_PATTERN = 100
 
-_TOOL_PATTERN = re.compile(r"^[a-z0-9*?][a-z0-9._*?-]*(?::[a-z0-9._/:+*?-]+)?$")
-_MODEL_PATTERN = re.compile(r"^[a-z0-9*?][a-z0-9._/:+*?-]*$")
-
-
-class AiUse(StrEnum):
-    """Where AI-written code may be: a rule's ``ai`` key."""
-
-    ALLOWED = "allowed"  # as require_ownership says (the built-in behaviour)
-    OWNED_ONLY = "owned-only"  # must be owned here, whatever require_ownership says
-    FORBIDDEN = "forbidden"  # none at all: an error owned or not; only a dismissal clears it
+# Only the loader checks entries: compiled there (re caches them), not at import.
+_TOOL_PATTERN = r"^[a-z0-9*?][a-z0-9._*?-]*(?::[a-z0-9._/:+*?-]+)?$"
+_MODEL_PATTERN = r"^[a-z0-9*?][a-z0-9._/:+*?-]*$"
 
 
 def tool_pattern_problem(text: str) -> str | None:
     """Why ``text`` is not a ``tools`` entry, or None when it is one."""
     if len(text) > MAX_PATTERN:
         return f"at most {MAX_PATTERN} characters"
-    if not _TOOL_PATTERN.match(text.casefold()):
+    if not re.match(_TOOL_PATTERN, text.casefold()):
         return (
             "expected a tool name or glob such as copilot, claude-code:* or aider:gpt-5*"
             " (letters, digits, . _ - and * ?; a model after ':')"
@@ -50,7 +55,7 @@ def model_pattern_problem(text: str) -> str | None:
     """Why ``text`` is not a ``models`` entry, or None when it is one."""
     if len(text) > MAX_PATTERN:
         return f"at most {MAX_PATTERN} characters"
-    if not _MODEL_PATTERN.match(text.casefold()):
+    if not re.match(_MODEL_PATTERN, text.casefold()):
         return (
             "expected a model name or glob such as claude-sonnet-4.5 or gpt-5*"
             " (letters, digits, . _ - / : + and * ?)"
@@ -88,12 +93,18 @@ def split_label(label: str) -> tuple[str, str]:
     return tool.strip() or UNKNOWN, model.strip() or UNKNOWN
 
 
-@dataclass(frozen=True, slots=True)
-class Approval:
+class Approval(Record):
     """The ``tools`` and ``models`` lists in force on a path (None: any)."""
 
-    tools: tuple[str, ...] | None = None
-    models: tuple[str, ...] | None = None
+    __slots__ = ("models", "tools")
+    tools: tuple[str, ...] | None
+    models: tuple[str, ...] | None
+
+    def __init__(
+        self, tools: tuple[str, ...] | None = None, models: tuple[str, ...] | None = None
+    ) -> None:
+        set_field(self, "tools", tools)
+        set_field(self, "models", models)
 
     @property
     def restricted(self) -> bool:

@@ -1,19 +1,20 @@
-"""The built-in policy: what applies with no `.ownit.yaml`; equal to policy.example.yaml."""
+"""The built-in policy: what applies with no `.ownit.yaml`; equal to policy.example.yaml.
+
+Its ``ai_commit_patterns`` (``builtin_patterns.py``) are made when first asked for: a
+hook that only asks for a path's rule never builds them.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ownit.core.claims import DEFAULT_MAX_CHARS, DEFAULT_MIN_CHARS, DEFAULT_REJECT
 from ownit.core.model import Evidence, Severity, Source
-from ownit.core.policy.approval import AiUse
 from ownit.core.policy.globs import Glob
-from ownit.core.policy.model import (
+from ownit.core.policy.keys import (
     ALL_HISTORY,
-    CORROBORATED,
-    WEAK,
-    AiCommitPattern,
-    AiField,
+    AiUse,
     CommitGate,
-    Policy,
     RationaleSettings,
     Rule,
     Settings,
@@ -21,7 +22,11 @@ from ownit.core.policy.model import (
     SourceSettings,
     StaleMode,
 )
+from ownit.core.policy.model import Policy
 from ownit.core.policy.patterns import builtin_matcher
+
+if TYPE_CHECKING:
+    from ownit.core.policy.ai_commits import AiCommitPattern
 
 DEFAULT_SOURCES = frozenset(
     {
@@ -68,132 +73,6 @@ DEFAULT_EXCLUDE = (
 )
 
 
-# What each tool writes when it wrote code, from its own source or documentation
-# (docs/policy.md lists the sources). Order matters only between tools: the first
-# corroborated match names the tool, so patterns that name a model come before the ones
-# that do not.
-def _trailer(
-    name: str,
-    trailer: str,
-    match: str,
-    tool: str | None,
-    read: str | None = None,
-    evidence: str = CORROBORATED,
-) -> AiCommitPattern:
-    return AiCommitPattern(
-        name=name,
-        field="trailer",
-        match=builtin_matcher(match),
-        trailer=trailer,
-        tool=tool,
-        read=read,
-        evidence=evidence,
-    )
-
-
-def _other(name: str, field: AiField, match: str, tool: str) -> AiCommitPattern:
-    return AiCommitPattern(name=name, field=field, match=builtin_matcher(match), tool=tool)
-
-
-CO = "Co-authored-by"
-_BOT_EMAIL = r"\+{}\[bot\]@users\.noreply\.github\.com>"
-
-DEFAULT_AI_COMMIT_PATTERNS: tuple[AiCommitPattern, ...] = (
-    # aider (aider/repo.py, commit()): its own edits get this co-author (the default in
-    # recent versions); aider writes aider@aider.chat, noreply@ addresses are seen too.
-    _trailer(
-        "aider co-author",
-        CO,
-        r"/^aider\b[^<]*<[^<>@]+@aider\.(chat|dev)>$/",
-        "aider",
-        "model-in-parentheses",
-    ),
-    # Claude Code: the name is the model in use ("Claude Sonnet 4.5"), or just "Claude".
-    _trailer(
-        "claude co-author",
-        CO,
-        r"/^claude\b[^<]*<noreply@anthropic\.com>$/",
-        "claude-code",
-        "model-in-name",
-    ),
-    _trailer(
-        "claude code session", "Claude-Session", r"/^https://claude\.ai/code/\S/", "claude-code"
-    ),
-    _other(
-        "claude code footer", "message", r"/^\W*generated with \[?claude code\b/", "claude-code"
-    ),
-    # GitHub Copilot: Autofix, then the coding agent / CLI / github.com accounts, then
-    # VS Code's trailer, which VS Code has been reported to add to commits with no AI
-    # code in them: weak evidence.
-    _trailer(
-        "copilot autofix co-author",
-        CO,
-        r"/^copilot autofix powered by ai\s*<[^<>]+>$/",
-        "copilot-autofix",
-    ),
-    _trailer(
-        "copilot co-author",
-        CO,
-        r"/^(copilot|copilot-swe-agent\[bot\])\s*<\d+\+copilot@users\.noreply\.github\.com>$/",
-        "copilot",
-    ),
-    _trailer(
-        "copilot vs code co-author",
-        CO,
-        r"/^copilot\s*<copilot@github\.com>$/",
-        "copilot",
-        evidence=WEAK,
-    ),
-    _trailer("cursor co-author", CO, r"/<cursoragent@cursor\.com>$/", "cursor"),
-    _trailer("cursor made-with", "Made-with", r"/^cursor\b/", "cursor"),
-    _trailer(
-        "codex co-author",
-        CO,
-        r"/^codex\b[^<]*<(noreply|codex)@openai\.com>$|^chatgpt-codex-connector\[bot\]\s*</",
-        "codex",
-    ),
-    _trailer("opencode co-author", CO, r"/^opencode\s*<noreply@opencode\.ai>$/", "opencode"),
-    _other("opencode footer", "message", r"/^\W*generated with \[?opencode\b/", "opencode"),
-    _trailer("amp co-author", CO, r"/^amp\s*<amp@ampcode\.com>$/", "amp"),
-    _trailer("amp thread", "Amp-Thread-ID", r"/^https://ampcode\.com/threads/\S/", "amp"),
-    _trailer(
-        "devin co-author",
-        CO,
-        r"/^devin-ai-integration\[bot\]\s*<|" + _BOT_EMAIL.format("devin-ai-integration") + "/",
-        "devin",
-    ),
-    _trailer(
-        "jules co-author",
-        CO,
-        r"/^google-labs-jules\[bot\]\s*<|" + _BOT_EMAIL.format("google-labs-jules") + "/",
-        "jules",
-    ),
-    _trailer("gemini code assist co-author", CO, r"/^gemini-code-assist\[bot\]\s*</", "gemini"),
-    # Project conventions: the Linux kernel's Assisted-by: AGENT_NAME:MODEL_VERSION [TOOL…]
-    # (and ownit's own Assisted-by: tool:model), Apache's and OpenInfra's Generated-By
-    # (mostly machine-written; OpenInfra's Assisted-By is human-revised), OpenLiberty's
-    # Co-authored-by-AI: Tool (Model).
-    _trailer("assisted-by trailer", "Assisted-by", r"/\S/", None, "tool-model"),
-    _trailer("generated-by trailer", "Generated-by", r"/\S/", None, "tool-model"),
-    _trailer("co-authored-by-ai trailer", "Co-authored-by-AI", r"/\S/", None, "tool-model"),
-    # Authors. aider names the author "Name (aider)" for its own edits with co-author
-    # attribution off; the committer alone gets " (aider)" when aider commits the user's
-    # own changes (dirty files, /commit): those are not AI-written, so no committer
-    # pattern. Before version 0.39 aider marked its edits with an "aider: " subject.
-    _other("aider author", "author_name", r"/ \(aider\)$/", "aider"),
-    _other("aider subject prefix", "subject", r"/^aider: /", "aider"),
-    _other(
-        "copilot agent author",
-        "author_email",
-        r"/^\d+\+copilot@users\.noreply\.github\.com$/",
-        "copilot",
-    ),
-    _other("copilot agent bot", "author_name", r"/^copilot-swe-agent\[bot\]$/", "copilot"),
-    _other("devin bot author", "author_name", r"/^devin-ai-integration\[bot\]$/", "devin"),
-    _other("jules bot author", "author_name", r"/^google-labs-jules\[bot\]$/", "jules"),
-    _other("codex bot author", "author_name", r"/^chatgpt-codex-connector\[bot\]$/", "codex"),
-)
-
 SENSITIVE_PATHS = (
     "**/auth/**",
     "**/auth.*",
@@ -237,14 +116,44 @@ def default_rules() -> tuple[Rule, ...]:
     )
 
 
+def default_exclude() -> tuple[Glob, ...]:
+    return tuple(Glob.compile(pattern) for pattern in DEFAULT_EXCLUDE)
+
+
+def _builtin_patterns() -> tuple[AiCommitPattern, ...]:
+    from ownit.core.policy.builtin_patterns import DEFAULT_AI_COMMIT_PATTERNS
+
+    return DEFAULT_AI_COMMIT_PATTERNS
+
+
+def builtin_regexes() -> frozenset[str]:
+    """The ``/regex/`` texts of ownit's own patterns: the only ones ever matched with
+    ``re`` (a remembered policy may name no other, ``snapshot.py``)."""
+    from ownit.core.policy.builtin_patterns import DEFAULT_AI_COMMIT_PATTERNS
+
+    matchers = [p.match for p in DEFAULT_AI_COMMIT_PATTERNS]
+    for settings in (DEFAULT_SETTINGS, *(rule.settings for rule in default_rules())):
+        matchers.extend(settings.rationale.reject or ())
+        matchers.extend(settings.rationale.also_reject)
+    return frozenset(m.text for m in matchers if m.is_regex)
+
+
+_built: list[Policy] = []
+
+
 def default_policy() -> Policy:
-    """The policy in force without `.ownit.yaml`: equal to ``policy.example.yaml``."""
-    return Policy(
-        version=1,
-        defaults=DEFAULT_SETTINGS,
-        rules=default_rules(),
-        exclude=tuple(Glob.compile(pattern) for pattern in DEFAULT_EXCLUDE),
-        exclude_linguist=True,
-        ai_commit_patterns=DEFAULT_AI_COMMIT_PATTERNS,
-        handles=(),
-    )
+    """The policy in force without `.ownit.yaml`: equal to ``policy.example.yaml``. Made
+    once per process (it is immutable)."""
+    if not _built:
+        _built.append(
+            Policy(
+                version=1,
+                defaults=DEFAULT_SETTINGS,
+                rules=default_rules(),
+                exclude=default_exclude(),
+                exclude_linguist=True,
+                ai_commit_patterns=_builtin_patterns,
+                handles=(),
+            )
+        )
+    return _built[0]

@@ -20,7 +20,7 @@ dynamic programme over ``**`` segments, so every pattern runs in polynomial time
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from ownit.core.policy.record import Record, set_field
 
 MAX_GLOB_LENGTH = 1000
 
@@ -41,10 +41,14 @@ _ANY = ("any",)
 _STAR = ("star",)
 
 
-@dataclass(frozen=True, slots=True)
-class _Class:
+class _Class(Record):
+    __slots__ = ("negated", "ranges")
     negated: bool
     ranges: tuple[tuple[str, str], ...]
+
+    def __init__(self, negated: bool, ranges: tuple[tuple[str, str], ...]) -> None:
+        set_field(self, "negated", negated)
+        set_field(self, "ranges", ranges)
 
     def matches(self, char: str) -> bool:
         inside = any(low <= char <= high for low, high in self.ranges)
@@ -153,17 +157,32 @@ def _token_matches(token: _Token, char: str) -> bool:
     return token is _ANY
 
 
-@dataclass(frozen=True, slots=True)
-class Glob:
+class Glob(Record):
     """A compiled path glob; equal when written the same way with the same mode."""
 
+    __slots__ = ("_directory_only", "_required", "_segments", "contents", "pattern")
+    _compare = ("pattern", "contents")
     pattern: str
-    contents: bool = True
-    _segments: tuple[_Segment, ...] = field(compare=False, repr=False, default=())
-    _directory_only: bool = field(compare=False, repr=False, default=False)
+    contents: bool
+    _segments: tuple[_Segment, ...]
+    _directory_only: bool
     # Runs of literal characters the path must hold for any match: a cheap test first
     # (most paths fail it), so that a policy's many globs cost little per path.
-    _required: tuple[str, ...] = field(compare=False, repr=False, default=())
+    _required: tuple[str, ...]
+
+    def __init__(
+        self,
+        pattern: str,
+        contents: bool = True,
+        _segments: tuple[_Segment, ...] = (),
+        _directory_only: bool = False,
+        _required: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "pattern", pattern)
+        set_field(self, "contents", contents)
+        set_field(self, "_segments", _segments)
+        set_field(self, "_directory_only", _directory_only)
+        set_field(self, "_required", _required)
 
     @staticmethod
     def compile(pattern: str, *, contents: bool = True) -> Glob:

@@ -22,8 +22,9 @@ written in the syntax RE2 and ``re`` share and free of backtracking traps; they 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from ownit.core.policy.record import Record, set_field
 
 MAX_PATTERN_LENGTH = 500
 MAX_MATCH_INPUT = 2000
@@ -37,18 +38,29 @@ class _Searcher(Protocol):
     def search(self, text: Any) -> object | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Matcher:
+class Matcher(Record):
     """``text`` as written in the policy: ``/regex/`` or a plain, case-insensitive phrase.
 
     Equal when written the same way (``also_reject`` merges by the text)."""
 
+    __slots__ = ("_regex", "text")
+    _compare = ("text",)
     text: str
-    _regex: _Searcher | None = field(default=None, compare=False, repr=False)
+    _regex: _Searcher | None  # compiled: by RE2 when read from a file, else on first use
+
+    def __init__(self, text: str, _regex: _Searcher | None = None) -> None:
+        set_field(self, "text", text)
+        set_field(self, "_regex", _regex)
 
     @property
     def is_regex(self) -> bool:
         return is_regex_literal(self.text)
+
+    @property
+    def is_builtin(self) -> bool:
+        """One of ownit's own (``builtin_matcher``: matched with ``re``), not a pattern
+        from a policy file (RE2)."""
+        return self._regex is None or isinstance(self._regex, re.Pattern)
 
     def search(self, value: str) -> bool:
         """Whether ``value`` (capped to MAX_MATCH_INPUT characters) contains a match."""
@@ -62,7 +74,7 @@ class Matcher:
             # One of ownit's own: compiled on first use, then kept (history matches every
             # commit's lines; a lookup in re's cache each time costs more than the match).
             compiled = _builtin_regex(self.text[1:-1])
-            object.__setattr__(self, "_regex", compiled)
+            set_field(self, "_regex", compiled)
             return compiled.search(value) is not None
         return self.text.casefold() in value.casefold()
 
@@ -94,6 +106,31 @@ def compile_matcher(text: str) -> Matcher:
     if not is_regex_literal(text):
         return Matcher(text)
     return Matcher(text, _compile_linear(text[1:-1]))
+
+
+def checked_matcher(text: str) -> Matcher:
+    """A matcher for a pattern from a policy file that ``compile_matcher`` accepted before
+    (a remembered policy, ``snapshot.py``): a ``/regex/`` is compiled by RE2 when first
+    matched, so that reading such a policy does not import RE2."""
+    if not is_regex_literal(text):
+        return Matcher(text)
+    return Matcher(text, _LinearOnFirstUse(text[1:-1]))
+
+
+class _LinearOnFirstUse:
+    """An RE2 pattern compiled on its first search (``PatternError`` then if RE2 refuses
+    it, which only a pattern ``compile_matcher`` never saw can make it do)."""
+
+    __slots__ = ("compiled", "source")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.compiled: _Searcher | None = None
+
+    def search(self, text: Any) -> object | None:
+        if self.compiled is None:
+            self.compiled = _compile_linear(self.source)
+        return self.compiled.search(text)
 
 
 def _compile_linear(source: str) -> _Searcher:
@@ -130,7 +167,7 @@ _UNSUPPORTED = (
     ("bad repetition operator: *+", "possessive quantifiers"),
     ("bad repetition operator: ?+", "possessive quantifiers"),
 )
-_BACKREFERENCE = re.compile(r"invalid escape sequence: \\[1-9]")
+_BACKREFERENCE = r"invalid escape sequence: \\[1-9]"
 
 
 def _explain(source: str, error: Exception) -> str:
@@ -139,7 +176,7 @@ def _explain(source: str, error: Exception) -> str:
         detail = detail.decode("utf-8", "replace")
     detail = str(detail)
     why = next((what for wording, what in _UNSUPPORTED if detail.startswith(wording)), None)
-    if why is None and _BACKREFERENCE.match(detail):
+    if why is None and re.match(_BACKREFERENCE, detail):
         why = "back-references"
     message = f"invalid regular expression /{source}/: {detail}"
     if why is not None:

@@ -6,25 +6,41 @@ problems, or evaluates the built-in policy, never pays for importing YAML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ownit.core.policy.record import Record, set_field
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 10
 MAX_RULES = 500
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyProblem:
+class PolicyProblem(Record):
     """One problem in a policy file. ``line``/``column`` are 1-based (column in characters);
     ``lsp_line``/``lsp_character`` are the 0-based code-point position (lsp/convert.py turns
     code points into the client's units)."""
 
+    __slots__ = ("column", "end_column", "end_line", "file", "line", "message")
     file: str
     line: int
     column: int
     message: str
-    end_line: int | None = None
-    end_column: int | None = None
+    end_line: int | None
+    end_column: int | None
+
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        column: int,
+        message: str,
+        end_line: int | None = None,
+        end_column: int | None = None,
+    ) -> None:
+        set_field(self, "file", file)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+        set_field(self, "message", message)
+        set_field(self, "end_line", end_line)
+        set_field(self, "end_column", end_column)
 
     @property
     def lsp_line(self) -> int:

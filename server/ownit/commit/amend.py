@@ -231,9 +231,12 @@ def _author_is_heads(cwd: Path) -> bool:
     return head == [name, email, date[1:]]
 
 
-def is_amend(cwd: Path, source: str, obj: str) -> bool:
-    """Whether the commit being made replaces HEAD (see the module's notes)."""
-    if git.rev(cwd, "HEAD") is None:
+def is_amend(cwd: Path, source: str, obj: str, *, has_head: bool | None = None) -> bool:
+    """Whether the commit being made replaces HEAD (see the module's notes); ``has_head``:
+    whether there is a HEAD commit, when the caller knows already."""
+    if has_head is None:
+        has_head = git.rev(cwd, "HEAD") is not None
+    if not has_head:
         return False
     found = amend_from_process(cwd)
     if found is not None:

@@ -5,7 +5,7 @@ The hooks directory is the one git uses: ``git rev-parse --git-path hooks``, whi
 
 Each hook ownit writes is a small ``sh`` script holding :data:`MARKER`. It runs
 ownit's hook with the first ownit it finds: the Python that installed it
-(``-m ownit.git.hook_runner``, which skips the command line's start-up; GUI git clients
+(``-m ownit.commit.runner``, which skips the command line's start-up; GUI git clients
 often run hooks with a bare ``PATH``), else ``ownit hook <name>`` on ``PATH``, else
 ``python3 -m ownit`` if that Python has ownit. Before that, small shell checks skip
 Python altogether when there is nothing to do (see :data:`_FAST_PATHS`). With none of
@@ -29,9 +29,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ownit.commit import HOOK_NAMES
 from ownit.git import run as git
 
-HOOK_NAMES = ("prepare-commit-msg", "commit-msg", "post-commit")
 MARKER = "# ownit-managed-hook v1"
 CHAINED_SUFFIX = ".ownit-chained"
 
@@ -68,13 +68,15 @@ def _sh_quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+# (Each script starts as few processes as it can: shell built-ins where they do; every
+# git process is a few milliseconds of each commit.)
 # Shell checks that spare a Python start when ownit has nothing to do: commit-msg when
 # the message is still the one prepare-commit-msg wrote and left nothing to say about
 # (``commit-msg-ok`` holds its blob id), post-commit when the commit holds no AI lines.
 _FAST_PATHS = {
     "commit-msg": """ok="$(git rev-parse --git-path ownit/commit-msg-ok 2>/dev/null)"
-if [ -n "$ok" ] && [ -f "$ok" ] && [ -f "$1" ] &&
-  [ "$(git hash-object --no-filters -- "$1" 2>/dev/null)" = "$(cat "$ok")" ]; then
+if [ -n "$ok" ] && [ -f "$ok" ] && [ -f "$1" ] && read -r want <"$ok" &&
+  [ "$(git hash-object --no-filters -- "$1" 2>/dev/null)" = "$want" ]; then
   rm -f "$ok"
   exit 0
 fi
@@ -86,9 +88,9 @@ if [ -n "$pending" ] && { [ ! -f "$pending" ] || grep -q '"pieces": \\[\\]' "$pe
   rm -f "$pending"
   exit 0
 fi
-committed="$(git rev-parse --git-path ownit/committed 2>/dev/null)"
+committed="${pending%/*}/committed"
 head="$(git rev-parse --verify --quiet HEAD 2>/dev/null)"
-if [ -n "$committed" ] && [ -n "$head" ] && mkdir -p "$committed" &&
+if [ -n "$pending" ] && [ -n "$head" ] && mkdir -p "$committed" &&
   mv -f -- "$pending" "$committed/$head.json"; then
   exit 0
 fi
@@ -104,12 +106,13 @@ def hook_script(name: str, python: str) -> str:
 {MARKER}
 # Installed by `ownit hooks install`; `ownit hooks uninstall` removes it. A {name} hook
 # that was here before is kept as {name}{CHAINED_SUFFIX} and runs first.
-chained="$(dirname "$0")"/{chained}
+case $0 in */*) here="${{0%/*}}" ;; *) here=. ;; esac
+chained="$here"/{chained}
 if [ -f "$chained" ] && [ -x "$chained" ]; then
   "$chained" "$@" || exit $?
 fi
 {_FAST_PATHS.get(name, "")}if [ -x {py} ]; then
-  exec {py} -m ownit.git.hook_runner {name} "$@"
+  exec {py} -m ownit.commit.runner {name} "$@"
 elif command -v ownit >/dev/null 2>&1; then
   exec ownit hook {name} "$@"
 elif command -v python3 >/dev/null 2>&1 && python3 -c 'import ownit' >/dev/null 2>&1; then
