@@ -146,6 +146,8 @@ def apply_edits(document: Document, edits: Iterable[tuple[Pos, Pos, str]]) -> li
         removed.extend(track_edit(document, document.buffer.replace(start, end, new_text)))
     if document.tracked or removed:
         document.positions_dirty = True
+    if document.is_policy_file:
+        document.touch()  # its problems (its diagnostics) are read from its text
     return removed
 
 
