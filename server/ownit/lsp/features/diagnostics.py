@@ -39,34 +39,30 @@ class _Shown:
     was made from (``tracked``: the very region, not another one with its id). A region
     that only moved by whole lines (an edit above it) needs nothing but its new lines."""
 
-    __slots__ = ("age", "revision", "tail", "tracked")
+    __slots__ = ("age", "first", "last", "revision", "tail", "tracked")
 
-    def __init__(self, tracked: Tracked, revision: int, age: str, tail: str | None) -> None:
+    def __init__(
+        self, tracked: Tracked, revision: int, age: str, tail: str | None, lines: tuple[int, int]
+    ) -> None:
         self.tracked, self.revision, self.age, self.tail = tracked, revision, age, tail
-
-
-# One diagnostic as published: its two line numbers and the tail it shares with its
-# ``_Shown`` (so the JSON is held once), or its whole text when it has no reusable tail.
-_Part = tuple[int, int, str] | str
-
-
-def _text(part: _Part) -> str:
-    if isinstance(part, str):
-        return part
-    return f"{_HEAD}{part[0]}{_MIDDLE}{part[1]}{part[2]}"
+        self.first, self.last = lines  # the lines it was last made with
 
 
 class _Cache:
     """What this feature last made of one open document: each region's diagnostic (by
-    region id) and what it last published (with the document revision it published)."""
+    region id), and of the last diagnostics made, the document revision, the policy
+    problems and how many there were. What was published is not kept: whether anything
+    differs is known while they are made (``changed``), so each JSON is held once."""
 
-    __slots__ = ("document", "published", "revision", "shown")
+    __slots__ = ("changed", "count", "document", "problems", "revision", "shown")
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self.shown: dict[str, _Shown] = {}
-        self.published: list[_Part] | None = None
         self.revision = -1
+        self.problems: list[str] | None = None
+        self.count = -1
+        self.changed = True  # the diagnostics last made differ from those made before
 
 
 def _cache_for(caches: dict[str, _Cache], document: Document) -> _Cache:
@@ -104,22 +100,22 @@ def _region_json(
     now: float,
     rule: str | None,
     shapes: dict[_Shape, Finding | None],
-) -> _Part | None:
+) -> str | None:
     """The region's diagnostic, remade only when something it shows changed (the session
     bumps the region's revision then) or its age reads differently."""
     region = tracked.region
     age = format_age(now - region.created_at)
-    shown = cache.shown.get(tracked.key)
-    if (
-        shown is not None
-        and shown.tracked is tracked
-        and shown.revision == tracked.revision
-        and shown.age == age
-    ):
+    shown = cache.shown.get(region.id)
+    if shown is not None and shown.tracked is not tracked:
+        shown = None  # another region with this id (the store's, reloaded)
+    if shown is not None and shown.revision == tracked.revision and shown.age == age:
         if shown.tail is None:
             return None
         first, last = _lines_shown(document, tracked)
-        return (first, last, shown.tail)
+        if first != shown.first or last != shown.last:
+            shown.first, shown.last = first, last
+            cache.changed = True
+        return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
     state = tracked.state
     shape: _Shape | None = None
     if tracked.history is None and state.claim is None and state.dismissal is None:
@@ -139,11 +135,11 @@ def _region_json(
                     like.evidence,
                 )
             )
-            return _remember(document, cache, tracked, age, finding, server.encoding)
+            return _remember(document, cache, tracked, shown, age, finding, server.encoding)
     finding = _finding(server, document, tracked, now, rule)
     if shape is not None:
         shapes[shape] = finding
-    return _remember(document, cache, tracked, age, finding, server.encoding)
+    return _remember(document, cache, tracked, shown, age, finding, server.encoding)
 
 
 def _finding(
@@ -172,33 +168,44 @@ def _remember(
     document: Document,
     cache: _Cache,
     tracked: Tracked,
+    old: _Shown | None,
     age: str,
     finding: Finding | None,
     encoding: str | None,
-) -> _Part | None:
-    """The finding's JSON, kept (after its line numbers) in the document's cache."""
+) -> str | None:
+    """The finding as JSON text, kept (after its line numbers) in the document's cache;
+    ``cache.changed`` is set unless it reads as ``old`` did."""
+    lines = _lines_shown(document, tracked)
     if finding is None:
-        cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, None)
+        if old is None or old.tail is not None:
+            cache.changed = True
+        cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, None, lines)
         return None
     text = finding_to_json(document.buffer, finding, encoding)
-    first, last = _lines_shown(document, tracked)
-    head = f"{_HEAD}{first}{_MIDDLE}{last}"
+    head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
     # (finding_to_json always starts so; anything else is never reused for other lines)
     if not text.startswith(head):
         cache.shown.pop(tracked.key, None)
+        cache.changed = True
         return text
     tail = text[len(head) :]
-    cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, tail)
-    return (first, last, tail)
+    if old is None or old.tail != tail or (old.first, old.last) != lines:
+        cache.changed = True
+    cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, tail, lines)
+    return text
 
 
-def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list[_Part]:
-    """The document's diagnostics (see ``_text`` for each one's JSON text)."""
+def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list[str]:
+    """The document's diagnostics, each as JSON text; ``cache.changed`` says whether
+    they differ from those made before."""
     session = server.session
-    result: list[_Part] = [
+    cache.changed = False
+    result = [
         json.dumps(policy_problem_to_diagnostic(document.buffer, problem, server.encoding))
         for problem in session.policy_problems(document)
     ]
+    if result != cache.problems:
+        cache.changed, cache.problems = True, list(result)
     now = time.time()
     effective = server.session.rule_for(document)
     # What the message names: the rule that applies, said truly (EffectiveRule.rule_phrase);
@@ -211,9 +218,13 @@ def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list
     shapes: dict[_Shape, Finding | None] = {}
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
-            part = _region_json(server, document, cache, tracked, now, rule, shapes)
-            if part is not None:
-                result.append(part)
+            text = _region_json(server, document, cache, tracked, now, rule, shapes)
+            if text is not None:
+                result.append(text)
+    # (a region gone, or another showing none now, changes how many there are)
+    if len(result) != cache.count:
+        cache.changed = True
+    cache.count = len(result)
     return result
 
 
@@ -221,7 +232,7 @@ def diagnostics_json(
     server: OwnitServer, caches: dict[str, _Cache], document: Document
 ) -> list[str]:
     """The document's diagnostics, each as JSON text."""
-    return [_text(part) for part in _diagnostics(server, document, _cache_for(caches, document))]
+    return _diagnostics(server, document, _cache_for(caches, document))
 
 
 def publish(
@@ -236,18 +247,17 @@ def publish(
     if server.client.pull_diagnostics:
         return
     document = server.session.documents.get(uri)
-    parts: list[_Part] = []
+    items: list[str] = []
     if document is None:
         caches.pop(uri, None)
     else:
         cache = _cache_for(caches, document)
         if only_if_changed and document.revision == cache.revision:
             return  # nothing shown can have changed: not even worth computing
-        parts = _diagnostics(server, document, cache)
+        items = _diagnostics(server, document, cache)
         cache.revision = document.revision
-        if only_if_changed and parts == cache.published:
+        if only_if_changed and not cache.changed:
             return
-        cache.published = parts
     version = (
         f',"version":{document.version}'
         if document is not None and document.version is not None
@@ -258,7 +268,7 @@ def publish(
         + json.dumps(uri)
         + version
         + ',"diagnostics":['
-        + ",".join(map(_text, parts))
+        + ",".join(items)
         + "]}}",
     )
 
