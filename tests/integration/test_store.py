@@ -374,6 +374,31 @@ def test_region_round_trip_and_filters(store: Store) -> None:
     assert store.region_state("missing") is None
 
 
+def test_document_regions_reads_what_region_states_and_region_bases_read(store: Store) -> None:
+    a = make_region("src/a.py", 0, 2, model="gpt-5", session="s1")
+    b = make_region("src/a.py", 3, 5, tool="claude-code")
+    gone = make_region("src/a.py", 1, 2)
+    c = make_region("src/b.py", 0, 1)
+    no_basis = make_region("src/a.py", 2, 3)
+    for r in (b, a, gone, c):
+        store.add_region(r, TEXT)
+    store.add_region(no_basis, None)
+    store.add_claim(make_claim(a))
+    store.add_claim(make_claim(a, "read it again after the second change"))
+    store.add_dismissal(Dismissal(b.id, "dev@example.com", "a person wrote it", 1_700_000_200.0))
+    store.set_status(gone.id, RegionStatus.REMOVED, "deleted")
+    store.update_positions("src/a.py", [(b.id, 4, 6, b.fingerprint)], "# header\n" + TEXT)
+    for inactive in (False, True):
+        states, basis_of, texts = store.document_regions("src/a.py", include_inactive=inactive)
+        assert states == store.region_states("src/a.py", include_inactive=inactive)
+        assert (basis_of, texts) == store.region_bases("src/a.py", include_inactive=inactive)
+        assert len(texts) == 2 and no_basis.id not in basis_of
+    states, _, _ = store.document_regions("src/a.py")
+    # The strings many regions repeat are one object each, as the rows come back.
+    assert states[0].region.path is states[1].region.path
+    assert store.document_regions("nope.py") == ([], {}, {})
+
+
 def test_duplicate_region_id_is_refused(store: Store) -> None:
     region = make_region()
     store.add_region(region, TEXT)

@@ -4,9 +4,12 @@ renamed file adopted, and the store written back when its file vanished."""
 
 from __future__ import annotations
 
+import gc
 import sys
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ownit.core.fingerprint import fingerprint
@@ -29,14 +32,16 @@ def attach(document: Document, context: RepoContext, path: Path, key: str, *, de
     document.context = context
     document.key = key
     document.is_policy_file = context.policy_file == path
-    states = context.store.region_states(key)
-    if defer:
-        groups = stored_groups(document, states)
-        if groups:
+    with collection_paused():
+        states, basis_of, texts = context.store.document_regions(key)
+        groups = stored_groups(document, states, bases=(basis_of, texts))
+        if defer and groups:
             text = document.buffer.text
             document.loading = PendingLoad(groups, text, list(document.buffer.lines))
             return
-    load_regions(document, states)
+        if groups:
+            buffer = document.buffer
+            install(document, reanchor_groups(groups, buffer.text, buffer.lines))
     if not document.tracked and not document.is_policy_file:
         adopt_moved(document)
 
@@ -47,9 +52,10 @@ def finish_loading(document: Document, results: list[Reanchoring] | None) -> Non
     assert pending is not None
     document.loading = None
     text = document.buffer.text
-    if results is None or text != pending.text:
-        results = reanchor_groups(pending.groups, text, document.buffer.lines)
-    install(document, results)
+    with collection_paused():
+        if results is None or text != pending.text:
+            results = reanchor_groups(pending.groups, text, document.buffer.lines)
+        install(document, results)
     if not document.tracked and not document.is_policy_file:
         adopt_moved(document)
     if document.merge_after_load and document.context is not None:
@@ -116,10 +122,15 @@ def load_regions(document: Document, states: Iterable[RegionState], *, live: boo
 
 
 def stored_groups(
-    document: Document, states: Iterable[RegionState], *, live: bool = False
+    document: Document,
+    states: Iterable[RegionState],
+    *,
+    live: bool = False,
+    bases: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> list[StoredGroup]:
     """The regions to add, grouped by the text their lines refer to (one store read
-    for every basis text; each distinct text is re-anchored against once)."""
+    for every basis text, unless ``bases`` holds what ``Store.region_bases`` returns;
+    each distinct text is re-anchored against once)."""
     assert document.context is not None and document.key is not None
     wanted = [
         state
@@ -128,7 +139,9 @@ def stored_groups(
     ]
     if not wanted:
         return []
-    basis_of, texts = document.context.store.region_bases(document.key, include_inactive=live)
+    if bases is None:
+        bases = document.context.store.region_bases(document.key, include_inactive=live)
+    basis_of, texts = bases
     by_basis: dict[str | None, list[RegionState]] = {}
     for state in wanted:
         by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
@@ -293,6 +306,39 @@ def write_back(
         notice += " " + store.recovery_message
         store.recovery_message = None
     return notice
+
+
+_paused_lock = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a document's regions are read, re-anchored,
+    installed and first shown: each of the collections the new objects would trigger
+    walks every object the process holds (at 50,000 regions that cost more than the
+    work itself). Nothing is lost: what is garbage is collected once the pause ends.
+    Nests, and holds across threads (the worker that re-anchors and the message loop)."""
+    global _paused, _was_enabled
+    with _paused_lock:
+        _paused += 1
+        if _paused == 1:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+def reanchor_pending(pending: PendingLoad) -> list[Reanchoring]:
+    """Re-anchor a deferred open's regions (what a worker runs for ``finish_loading``)."""
+    with collection_paused():
+        return reanchor_groups(pending.groups, pending.text, pending.lines)
 
 
 def _share_strings(region: Region, path: str) -> None:

@@ -770,6 +770,44 @@ class Store:
             ).fetchall()
         return _assemble(regions, claims, dismissals)
 
+    def document_regions(
+        self, path: str, *, include_inactive: bool = False
+    ) -> tuple[list[RegionState], dict[str, str], dict[str, str]]:
+        """What ``region_states(path)`` and ``region_bases(path)`` return, read at once
+        (the didOpen of a document: its regions and their basis hashes come back in one
+        query, each distinct basis text once)."""
+        cond = " WHERE r.path = ?" + ("" if include_inactive else " AND r.status = 'active'")
+        args = (path,)
+        with self._read() as conn:
+            regions = conn.execute(
+                f"SELECT {_REGION_COLUMNS}, basis FROM regions r{cond}"
+                " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
+                args,
+            ).fetchall()
+            claims = conn.execute(
+                "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
+                f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
+                " ORDER BY c.created_at, c.id",
+                args,
+            ).fetchall()
+            dismissals = conn.execute(
+                "SELECT d.region_id, d.by, d.reason, d.created_at"
+                f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+                " ORDER BY d.created_at, d.id",
+                args,
+            ).fetchall()
+            texts = conn.execute(
+                "SELECT hash, text FROM snapshots WHERE hash IN"
+                f" (SELECT DISTINCT r.basis FROM regions r{cond})",
+                args,
+            ).fetchall()
+        basis_of = {str(r[0]): str(r[12]) for r in regions if r[12] is not None}
+        return (
+            _assemble(regions, claims, dismissals),
+            basis_of,
+            {str(h): str(t) for h, t in texts},
+        )
+
     def region_state(self, region_id: str) -> RegionState | None:
         """One region (whatever its status) with its claims and dismissal, or ``None``."""
         with self._read() as conn:
@@ -810,22 +848,26 @@ _SOURCES = {str(source): source for source in Source}
 
 def _assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
     states: dict[str, RegionState] = {}
+    # One copy of the strings many regions repeat (path, tool, model, session), not one
+    # per row as SQLite returns them.
+    shared: dict[str, str] = {}
     for r in regions:
         source = _SOURCES.get(r[6]) or _source(r[6])
         confidence = r[7] if r[7] is not None else CONFIDENCE[source]
+        model, session = r[5], r[11]
         region = Region(
             id=r[0],
-            path=r[1],
+            path=shared.setdefault(r[1], r[1]),
             first_line=int(r[2]),
             end_line=int(r[3]),
-            tool=r[4],
-            model=r[5],
+            tool=shared.setdefault(r[4], r[4]),
+            model=model if model is None else shared.setdefault(model, model),
             source=source,
             confidence=float(confidence),
             created_at=float(r[8]),
             fingerprint=r[9],
             status=_STATUSES.get(r[10]) or RegionStatus(r[10]),
-            session=r[11],
+            session=session if session is None else shared.setdefault(session, session),
         )
         states[region.id] = RegionState(region=region)
     for c in claims:  # oldest first, so the last one seen is the latest

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ownit.core.findings import finding_for, format_age
+from ownit.core.findings import Finding, finding_for, format_age
 from ownit.core.model import Severity
 from ownit.lsp.convert import finding_to_json, policy_problem_to_diagnostic
 from ownit.lsp.server import RawJson
@@ -51,18 +51,58 @@ def _lines_shown(document: Document, tracked: Tracked) -> tuple[int, int]:
     )
 
 
+# What a finding reads of a region with no claim, dismissal or history behind it, but its
+# id and lines: regions alike in these share their finding (in one publish).
+_Shape = tuple[object, int, str, str | None, str]
+
+
 def _region_json(
-    server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
+    server: OwnitServer,
+    document: Document,
+    tracked: Tracked,
+    now: float,
+    rule: str | None,
+    shapes: dict[_Shape, Finding | None],
 ) -> str | None:
     """The region's diagnostic as JSON text, remade only when something it shows changed
     (the session bumps the region's revision then) or its age reads differently."""
-    age = format_age(now - tracked.region.created_at)
+    region = tracked.region
+    age = format_age(now - region.created_at)
     shown = tracked.shown
     if isinstance(shown, _Shown) and shown.revision == tracked.revision and shown.age == age:
         if shown.tail is None:
             return None
         first, last = _lines_shown(document, tracked)
         return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
+    state = tracked.state
+    shape: _Shape | None = None
+    if tracked.history is None and state.claim is None and state.dismissal is None:
+        shape = (region.source, region.line_count, region.tool, region.model, age)
+        if shape in shapes:  # (a document opened with thousands: most are alike)
+            like = shapes[shape]
+            finding = (
+                None
+                if like is None
+                else Finding(
+                    region.id,
+                    region.first_line,
+                    region.end_line,
+                    like.code,
+                    like.severity,
+                    like.message,
+                    like.evidence,
+                )
+            )
+            return _remember(document, tracked, age, finding, server.encoding)
+    finding = _finding(server, document, tracked, now, rule)
+    if shape is not None:
+        shapes[shape] = finding
+    return _remember(document, tracked, age, finding, server.encoding)
+
+
+def _finding(
+    server: OwnitServer, document: Document, tracked: Tracked, now: float, rule: str | None
+) -> Finding | None:
     issue = server.session.policy_issue(document, tracked.state)
     severity = server.session.severity_for(document, tracked.state, issue)
     history = tracked.history
@@ -70,7 +110,7 @@ def _region_json(
         severity = Severity.HINT  # what history says is a hint; the store's regions warn
     commit = history.commit if history is not None else None
     invalid = history.invalid if history is not None else ""
-    finding = finding_for(
+    return finding_for(
         tracked.state,
         now,
         severity,
@@ -80,10 +120,16 @@ def _region_json(
         issue=issue,
         history_invalid=invalid,
     )
+
+
+def _remember(
+    document: Document, tracked: Tracked, age: str, finding: Finding | None, encoding: str | None
+) -> str | None:
+    """The finding as JSON text, kept (after its line numbers) in ``tracked.shown``."""
     if finding is None:
         tracked.shown = _Shown(tracked.revision, age, None)
         return None
-    text = finding_to_json(document.buffer, finding, server.encoding)
+    text = finding_to_json(document.buffer, finding, encoding)
     lines = _lines_shown(document, tracked)
     head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
     # (finding_to_json always starts so; anything else is never reused for other lines)
@@ -108,9 +154,10 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
         if effective is not None and effective.rule_name != "defaults"
         else None
     )
+    shapes: dict[_Shape, Finding | None] = {}
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
-            text = _region_json(server, document, tracked, now, rule)
+            text = _region_json(server, document, tracked, now, rule, shapes)
             if text is not None:
                 result.append(text)
     return result

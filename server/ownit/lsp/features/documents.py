@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ownit.core.reanchor import reanchor_groups
 from ownit.lsp.convert import to_core_range
 from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
+from ownit.session.store_sync import collection_paused, reanchor_pending
 from ownit.store import StoreError
 
 if TYPE_CHECKING:
@@ -40,18 +40,21 @@ def register(server: OwnitServer) -> None:
             results = None
             try:
                 results = await asyncio.get_running_loop().run_in_executor(
-                    None, reanchor_groups, pending.groups, pending.text, pending.lines
+                    None, reanchor_pending, pending
                 )
             except Exception:
                 log.exception("re-anchoring %s (done again on the message loop)", item.uri)
             if session.documents.get(item.uri) is not document:
                 return  # closed (or opened again) meanwhile
-            try:
-                session.finish_loading(document, results)
-            except Exception as error:
-                _cannot_track(item.uri, error)
-            server.show_notices()
-        diagnostics.publish(server, item.uri)
+            with collection_paused():  # every region's first diagnostic too
+                try:
+                    session.finish_loading(document, results)
+                except Exception as error:
+                    _cannot_track(item.uri, error)
+                server.show_notices()
+                diagnostics.publish(server, item.uri)
+        else:
+            diagnostics.publish(server, item.uri)
         diagnostics.schedule_history(server, item.uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:
