@@ -16,11 +16,7 @@ from typing import Any
 
 from ownit import __version__
 from ownit.core.printable import printable
-
-EXIT_OK = 0
-EXIT_POLICY = 1
-EXIT_USAGE = 2
-EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE), as git exits
+from ownit.exits import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, UsageError
 
 # `ownit --help` lists these first, in this order; any other module in ownit/commands/
 # (not starting with "_") is a verb too, listed after them alphabetically. A new verb is a
@@ -57,10 +53,6 @@ def command_modules() -> list[str]:
     return first + sorted(names - set(first))
 
 
-class UsageError(Exception):
-    """Bad arguments or input: printed as `ownit: <message>`, exit 2."""
-
-
 def _columns() -> int:
     """The terminal's width as :func:`shutil.get_terminal_size` tells it (``COLUMNS``,
     then stdout's terminal, else 80), without importing shutil and the compression
@@ -75,10 +67,6 @@ def _columns() -> int:
         except (AttributeError, ValueError, OSError):
             columns = 0
     return columns or 80
-
-
-# The help of --json, the same for every verb that has it.
-JSON_HELP = "print one JSON document on stdout instead of text"
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -141,15 +129,6 @@ class _Parser(argparse.ArgumentParser):
         # as argparse's own, with the width it would find (it subtracts 2 as well)
         formatter: Any = self.formatter_class  # typeshed knows only `prog`; all take width
         return formatter(prog=self.prog, width=_columns() - 2)  # type: ignore[no-any-return]
-
-
-def doc_description(doc: str | None) -> str | None:
-    """A verb module's docstring without its first paragraph (the one-line summary, which
-    is the verb's help in the list), for ``description=``."""
-    if not doc:
-        return None
-    parts = doc.split("\n\n", 1)
-    return parts[1] if len(parts) > 1 else None
 
 
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -227,9 +206,3 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"ownit: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     return result
-
-
-def print_notices(notices: Sequence[str]) -> None:
-    """What a session noted for the user (a store moved aside or recreated): stderr."""
-    for notice in notices:
-        print(f"ownit: {printable(notice)}", file=sys.stderr, flush=True)

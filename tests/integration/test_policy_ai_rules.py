@@ -238,8 +238,8 @@ def test_a_version_1_store_opens_with_its_claims_and_no_purpose(tmp_path: Path) 
 
     from ownit.core.model import Claim
     from ownit.store import Store
+    from ownit.store.opening import statements as _statements
     from ownit.store.schema import _V1, APPLICATION_ID, SCHEMA_VERSION
-    from ownit.store.store import _statements
 
     path = tmp_path / "store.db"
     conn = sqlite3.connect(path)

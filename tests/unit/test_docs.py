@@ -2,12 +2,13 @@
 package: a module moved or renamed without the page following fails here, so the page
 cannot go stale silently.
 
-What counts as a name on the page: a dotted ``ownit.x.y`` (a module, or a module and a
-name it defines), a path under ``server/ownit/`` written in full or from its package
-(``core/text.py``, ``lsp/features/``, ``commit/runner.prepare_commit_msg``), a path from the
-repository's root (``tests/unit/test_docs.py``, ``bench/run.py``) and a module's file name
-alone as code (`` `loader.py` ``: some module of that name). ``*`` is a glob that must
-match something; a ``<placeholder>`` is not a name.
+What counts as a name on the page: a dotted ``ownit.x.y`` whose ``x`` is a package or
+module (a module, or a module and a name it defines; ``ownit.status`` is a command id), a
+path under ``server/ownit/`` written in full or from its package (``core/text.py``,
+``lsp/features/``, ``commit/runner.prepare_commit_msg``), a path from the repository's root
+(``tests/unit/test_docs.py``, ``bench/run.py``) and a module's file name alone as code
+(`` `loader.py` ``: some module of that name). ``*`` is a glob that must match something;
+a ``<placeholder>`` is not a name.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _module_file(parts: list[str]) -> Path | None:
 
 def _check_dotted(name: str) -> str | None:
     parts = name.split(".")
+    if _module_file(parts[:2]) is None:
+        return None  # not a module's name: a command id (`ownit.status`), a config key
     for cut in range(len(parts), 0, -1):
         module = _module_file(parts[:cut])
         if module is None:
@@ -169,6 +172,7 @@ def test_a_name_that_does_not_exist_is_found(wrong: str) -> None:
         "`<git-dir>/ownit/state.db`",
         "docs/policy.md",
         "`loader.py`",
+        "`ownit.status` (a command)",
     ],
 )
 def test_a_name_that_exists_passes(right: str) -> None:

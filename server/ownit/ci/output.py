@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import UsageError
 from ownit.core.alerts import clean_text
 from ownit.core.printable import printable_json
+from ownit.exits import UsageError
 
 
 def _open(path: str) -> Any:

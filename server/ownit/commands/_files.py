@@ -5,12 +5,14 @@ arguments."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ownit.cli import UsageError, print_notices
+from ownit.core.printable import printable
 from ownit.core.text import NotTextError, decode_text
+from ownit.exits import UsageError
 from ownit.git.repo import GitError, Repository, find_repository
 from ownit.session import Document, RequestError, Session, Tracked, path_to_uri
 
@@ -83,6 +85,12 @@ def shut_down(session: Session, *, save: bool = True) -> None:
         session.shutdown(save=save)
     finally:
         print_notices(session.take_notices())
+
+
+def print_notices(notices: Sequence[str]) -> None:
+    """What a session noted for the user (a store moved aside or recreated): stderr."""
+    for notice in notices:
+        print(f"ownit: {printable(notice)}", file=sys.stderr, flush=True)
 
 
 def parse_path_line(value: str) -> tuple[str, int]:

@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.exits import EXIT_OK, UsageError
 
 DEFAULT_REF = "refs/notes/ai"
 

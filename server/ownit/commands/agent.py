@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from ownit.git.repo import Repository

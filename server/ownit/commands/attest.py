@@ -22,21 +22,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.commands._range import add_range_parser
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_range_parser(
+        subparsers,
         "attest",
         help="write an in-toto attestation of who owns a commit's AI-written code",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "range",
-        nargs="?",
-        metavar="REV-RANGE",
-        help="A..B, A...B or one commit (default: all of HEAD's history)",
+        doc=__doc__,
+        range_help="A..B, A...B or one commit (default: all of HEAD's history)",
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write the statement to FILE instead of stdout"
@@ -55,14 +51,13 @@ def run(args: argparse.Namespace) -> int:
     from ownit import __version__, progress
     from ownit.ci.output import write_json
     from ownit.ci.verify_alerts import repository_uri
-    from ownit.commands.report import tip_view
-    from ownit.commands.verify import PolicyRead, resolve_range
+    from ownit.commands._range import policy_of
     from ownit.core import attestation
-    from ownit.core.claim_judgement import blob_specs, judge
-    from ownit.core.verify import prepare
     from ownit.git import claim_signatures, history
-    from ownit.git import run as git
+    from ownit.git.range_reads import PolicyRead
+    from ownit.git.range_report import tip_view
     from ownit.git.repo import GitError, find_repository
+    from ownit.git.rev_range import range_or_history
 
     cwd = Path.cwd()
     try:
@@ -73,42 +68,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("not inside a git repository")
     progress.start("ownit attest")
     try:
-        if args.range is None:
-            head = git.rev(cwd, "HEAD")
-            if head is None:
-                raise UsageError("the repository has no commits yet: nothing to attest")
-            revisions: tuple[str, ...] = (head,)
-            spec, base, tip = "HEAD (all history)", None, head
-        else:
-            rng = resolve_range(cwd, args.range, everything=False)
-            spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
+        rng = range_or_history(cwd, args.range)
+        if rng is None:
+            raise UsageError("the repository has no commits yet: nothing to attest")
+        spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
         policy_commit = base or tip
         policy_job = PolicyRead(cwd, policy_commit, "base" if base else "tip")
         progress.phase("reading the commits")
         commits = history.log(cwd, revisions)
-        at = policy_job.result()
-        prepared = prepare(commits, at.policy)
-        claims = [(c, claim) for c in commits for claim in prepared.claims.get(c.sha, ())]
-        progress.phase(f"checking {len(claims)} claims")
-        fetched = history.BatchRead(
-            cwd, (f"{sha}:{path}" for sha, path in blob_specs(claims))
-        ).result()
-
-        def blobs(sha: str, path: str) -> list[str] | None:
-            data = fetched.get(f"{sha}:{path}")
-            return None if data is None else history.git_lines(data)
-
-        with_claims = [c for c in commits if c.sha in prepared.claims]
-        signatures = claim_signatures.check(
-            cwd, with_claims, policy_commit, at.policy.allowed_signers
-        )
-        judgements = judge(
-            claims,
-            at.policy,
-            blobs,
-            gitattributes_text=at.gitattributes_text,
-            signatures=signatures,
-        )
+        at = policy_of(policy_job)
+        claims, judgements = claim_signatures.judge_range_claims(cwd, commits, at, policy_commit)
         view = tip_view(repo, tip, at, policy_commit)
     except GitError as error:
         raise UsageError(str(error)) from None

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.exits import EXIT_OK, UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -112,7 +112,12 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(new_text)
         return EXIT_OK
     if new_text != text or created:
-        _write(path, new_text)
+        from ownit.whole_file import write_whole
+
+        try:
+            write_whole(path, new_text)
+        except OSError as error:
+            raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     if args.json:
         print(
             json.dumps(
@@ -138,23 +143,3 @@ def run(args: argparse.Namespace) -> int:
         " from the base of the range it checks"
     )
     return EXIT_OK
-
-
-def _write(path: Path, text: str) -> None:
-    """Through a temporary file beside it: never half a policy file."""
-    import os
-    import tempfile
-
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=".ownit.yaml.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None

@@ -21,8 +21,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, UsageError
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from ownit.git.blame import RunningBlame

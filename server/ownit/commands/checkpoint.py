@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK
 
 
 def add_parser(subparsers: Any) -> None:

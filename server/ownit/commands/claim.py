@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

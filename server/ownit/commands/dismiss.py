@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from ownit.cli import EXIT_OK, JSON_HELP
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK
 
 
 def add_parser(subparsers: Any) -> None:

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.exits import EXIT_OK, UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -35,18 +34,13 @@ def _no_kind(args: argparse.Namespace) -> int:
     raise UsageError("say what to export: ownit export agent-trace [REV-RANGE]")
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.ownit-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.trace_export import export_commits, export_working_tree
     from ownit.commands._files import current_repository
     from ownit.core.printable import printable, printable_json
     from ownit.git.history import log
     from ownit.git.repo import GitError
+    from ownit.whole_file import write_whole
 
     repo = current_repository()
     if repo is None:
@@ -55,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         if args.range is None:
             done = export_working_tree(repo)
         else:
-            from ownit.commands.verify import resolve_range
+            from ownit.git.rev_range import resolve_range
 
             chosen = resolve_range(repo.toplevel, args.range, everything=False)
             done = export_commits(repo, log(repo.toplevel, chosen.revisions))
@@ -72,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     target = Path(args.output)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, body)
+        write_whole(target, body)
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     print(

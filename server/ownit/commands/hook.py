@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ownit.cli import doc_description
+from ownit.commands._help import doc_description
 from ownit.commit import HOOK_NAMES
 
 

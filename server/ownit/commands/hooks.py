@@ -11,8 +11,9 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_USAGE, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, EXIT_USAGE, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

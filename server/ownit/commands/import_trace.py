@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, UsageError
 
 DEFAULT_PATH = ".agent-trace/traces.jsonl"
 

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, EXIT_USAGE, UsageError
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, EXIT_USAGE, UsageError
 
 if TYPE_CHECKING:
     from ownit.setup.init import InitResult, Step

@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from ownit.core.model import Region

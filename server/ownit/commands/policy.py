@@ -14,11 +14,16 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, UsageError
+from ownit.commands._help import missing_action
 from ownit.core.printable import printable
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
+
+if TYPE_CHECKING:
+    from ownit.core.policy import AiCommitPattern
 
 
 def add_parser(subparsers: Any) -> None:
@@ -46,15 +51,9 @@ def add_parser(subparsers: Any) -> None:
         help="print the example policy, every key documented (ownit policy example > .ownit.yaml)",
     )
     example.set_defaults(handler=run_example)
-    parser.set_defaults(handler=_missing_action(parser))
-
-
-def _missing_action(parser: argparse.ArgumentParser) -> Any:
-    def run(_: argparse.Namespace) -> int:
-        parser.print_usage(sys.stderr)
-        raise UsageError("policy: expected an action: check, explain or example")
-
-    return run
+    parser.set_defaults(
+        handler=missing_action(parser, "policy: expected an action: check, explain or example")
+    )
 
 
 def _toplevel() -> Path | None:
@@ -158,12 +157,9 @@ def run_example(_: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    from ownit.core.policy import PolicyError, codeowners_for, default_policy
-    from ownit.policy_files import (
-        load_policy_file,
-        read_codeowners,
-        read_gitattributes,
-    )
+    from ownit.core.policy import PolicyError, default_policy
+    from ownit.policy_explain import explain_path
+    from ownit.policy_files import load_policy_file
 
     toplevel = _toplevel()
     relative = _relative_path(args.path, toplevel)
@@ -188,13 +184,9 @@ def run_explain(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"{shown}: cannot read: {error.strerror or error}") from None
     source = shown if policy_path else "built-in defaults (no .ownit.yaml)"
-    root = toplevel or Path.cwd()
-    gitattributes = read_gitattributes(root)
-    exclusion = policy.exclusion_reason(relative, gitattributes)
-    effective = policy.effective(relative)
-    matches = policy.explain(relative)
-    codeowners_file = read_codeowners(root)
-    codeowners = codeowners_for(codeowners_file[1], relative) if codeowners_file else ()
+    explained = explain_path(policy, toplevel or Path.cwd(), relative)
+    exclusion, effective = explained.excluded_because, explained.effective
+    matches, codeowners = explained.matches, explained.codeowners
     if args.json:
         data: dict[str, Any] = {
             "path": relative,
@@ -236,24 +228,11 @@ def run_explain(args: argparse.Namespace) -> int:
     else:
         print("  no rule matches: the defaults apply")
     print("  requires:")
-    keys = [
-        "severity",
-        "require_ownership",
-        "rationale.min_chars",
-        "owners",
-        "codeowner",
-        "second_owner",
-        "stale",
-        "commit",
-        "sources.count",
-        "history_since",
-        "min_evidence",
-        "ai",
-        "tools",
-        "models",
-        "purpose",
-        "signatures",
-    ]
+    # One sentence per setting, in SETTING_KEYS order; a group's origin is its first key's.
+    from ownit.core.policy.model import SETTING_KEYS
+
+    first_of = {"rationale": "rationale.min_chars", "sources": "sources.count"}
+    keys = [first_of.get(key, key) for key in SETTING_KEYS]
     for key, line in zip(keys, effective.requirements(), strict=True):
         print(printable(f"    {line}   [{effective.origin(key)}]"))
     if effective.signatures.value != "off":
@@ -265,7 +244,7 @@ def run_explain(args: argparse.Namespace) -> int:
         )
     if effective.codeowner:
         listed = ", ".join(codeowners) if codeowners else "nobody"
-        location = codeowners_file[0] if codeowners_file else "no CODEOWNERS file"
+        location = explained.codeowners_location or "no CODEOWNERS file"
         print(printable(f"    CODEOWNERS ({location}) lists: {listed}"))
     if effective.forbids_ai:
         print(printable(f"  AI-written code is not allowed here: {effective.forbidden_reason()}"))
@@ -277,7 +256,7 @@ def run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_ai_patterns(patterns: Any) -> None:
+def _print_ai_patterns(patterns: Sequence[AiCommitPattern]) -> None:
     """The ai_commit_patterns in force, one line each: name, what it matches, the tool
     (and how the model is read), the evidence class."""
     from ownit.core.printable import printable

@@ -63,32 +63,32 @@ followed: code claimed under a file's old name is the same code under its new on
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, UsageError
+from ownit.commands._range import add_range_parser
 from ownit.core.printable import printable, printable_json
+from ownit.exits import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from ownit.core.report import Report
+    from ownit.core.statement import Statement
+    from ownit.git.history import Commit
+    from ownit.git.range_reads import PolicyAt
 
 FORMATS = ("text", "markdown", "sarif")
 BY_CHOICES = ("path", "owner", "tool")
 
 
 def add_parser(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
+    parser = add_range_parser(
+        subparsers,
         "report",
         help="who owns the AI-written code of a range of commits, and why (audit)",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "range",
-        nargs="?",
-        metavar="REV-RANGE",
-        help="A..B, A...B or one commit (default: all of HEAD's history)",
+        doc=__doc__,
+        range_help="A..B, A...B or one commit (default: all of HEAD's history)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
@@ -154,12 +154,13 @@ def _limit(value: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ownit import progress
-    from ownit.commands.verify import AiAdded, PolicyRead, Renames, resolve_range
+    from ownit.commands._range import policy_of, warner
     from ownit.core import report as core
-    from ownit.core.verify import prepare, unowned_at_tip
     from ownit.git import history
-    from ownit.git import run as git
+    from ownit.git.range_reads import PolicyRead
+    from ownit.git.range_report import build_report
     from ownit.git.repo import GitError, find_repository
+    from ownit.git.rev_range import range_or_history
 
     if args.json and args.format is not None:
         raise UsageError("give either --json or --format, not both")
@@ -185,30 +186,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("not inside a git repository")
     progress.start("ownit report")
     try:
-        if args.range is None:
-            head = git.rev(cwd, "HEAD")
-            if head is None:
-                progress.finish()
-                if args.statement:
-                    raise UsageError("the repository has no commits yet: nothing to state")
-                if args.html is not None:
-                    return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
-                return _output_empty_repository(args)
-            revisions: tuple[str, ...] = (head,)
-            spec, base, tip = "HEAD (all history)", None, head
-        else:
-            rng = resolve_range(cwd, args.range, everything=False)
-            spec, revisions, base, tip = rng.spec, rng.revisions, rng.base, rng.tip
+        rng = range_or_history(cwd, args.range)
+        if rng is None:
+            progress.finish()
+            if args.statement:
+                raise UsageError("the repository has no commits yet: nothing to state")
+            if args.html is not None:
+                return _write_html(args, repo.toplevel, "HEAD", None, None, None, None)
+            return _output_empty_repository(args)
+        spec, base, tip = rng.spec, rng.base, rng.tip
         policy_job = (
             PolicyRead(cwd, base, "base") if base is not None else PolicyRead(cwd, tip, "tip")
         )
         progress.phase("reading the commits")
-        commits = history.log(cwd, revisions)
-        at = policy_job.result()
-        policy = at.policy
+        commits = history.log(cwd, rng.revisions)
+        at = policy_of(policy_job)
         made = None
         if args.statement or args.html is not None:
-            from ownit.commands._statement import build_statement
+            from ownit.git.range_statement import build_statement
 
             progress.phase(f"checking {len(commits)} commits as verify does")
             made = build_statement(
@@ -220,69 +215,14 @@ def run(args: argparse.Namespace) -> int:
                 commits=commits,
                 at=at,
                 policy_from="base" if base is not None else "tip",
+                warn=warner("verify"),
             )
-        if args.statement:
+        if made is not None and args.statement:
             progress.finish()
             return _print_statement(args, made)
-        progress.phase(f"reading the files of {len(commits)} commits")
-        prepared = prepare(commits, policy)
-        ai_added = AiAdded(cwd, prepared)  # runs while the tip's blobs are read
-        renames = Renames(cwd, commits, prepared).result()
-        progress.phase("checking the claims")
-        invalid = _invalid_claims(cwd, commits, prepared, at, base or tip)
-        valid_claims = {
-            sha: tuple(c for c in claims if (sha, c) not in invalid)
-            for sha, claims in prepared.claims.items()
-        }
-        tracker = core.unowned_claims(commits, valid_claims, renames)
-        pending = tracker.pending()
-        paths = sorted({claim.path for _, claim in pending})
-        fetched = history.BatchRead(cwd, (f"{tip}:{path}" for path in paths)).result()
-        added = ai_added.result()
-        view = None if args.no_tip else tip_view(repo, tip, at, base or tip)
+        result = build_report(cwd, repo, commits, at, base=base, tip=tip, with_tip=not args.no_tip)
     except GitError as error:
         raise UsageError(str(error)) from None
-
-    def tip_lines(path: str) -> list[str] | None:
-        data = fetched.get(f"{tip}:{path}")
-        return None if data is None else history.git_lines(data)
-
-    shallow = history.shallow_commits(repo.common_dir)
-    skipped = sum(1 for sha in added if sha in shallow)
-    excluded: dict[str, bool] = {}
-
-    def counted(path: str) -> bool:
-        if path not in excluded:
-            excluded[path] = policy.is_excluded(path, at.gitattributes_text)
-        return not excluded[path]
-
-    unclaimed = unclaimed_lines(
-        cwd,
-        [c.sha for c in commits],
-        added,
-        stated=prepared.claims,
-        later=valid_claims,
-        shallow=shallow,
-        counted=counted,
-        renames=renames,
-    )
-    result = core.build(
-        commits,
-        prepared,
-        unclaimed,
-        unowned_at_tip(pending, tip_lines),
-        tracker=tracker,
-        shallow_skipped=skipped,
-        renames=renames,
-        invalid=invalid,
-    )
-    from ownit.core.statement import tool_approvals
-
-    excluded_paths = frozenset(path for path, out in excluded.items() if out)
-    approvals = tool_approvals(result, commits, prepared, unclaimed, policy, excluded_paths)
-    for row in result.tools:
-        row.unapproved = approvals.get(row.tool) or ""
-    result.tip = view
     progress.finish()
     header = {
         "version": core.JSON_VERSION,
@@ -300,8 +240,8 @@ def run(args: argparse.Namespace) -> int:
         from ownit.ci.output import write_json
         from ownit.ci.report_alerts import sarif_log
 
-        assert view is not None
-        write_json(sarif_log(cwd, spec, base, view, policy, at.note, commits), args.output)
+        assert result.tip is not None
+        write_json(sarif_log(cwd, spec, base, result.tip, at.policy, at.note, commits), args.output)
         return EXIT_OK
     from ownit.ci.output import output_to
 
@@ -310,104 +250,8 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _invalid_claims(
-    cwd: Path, commits: list[Any], prepared: Any, at: Any, trust: str | None
-) -> dict[tuple[str, Any], Any]:
-    """Why each invalid claim of the range is invalid (core.claim_validity), judged under
-    the policy read for the report, signatures against the keys of ``trust``."""
-    from ownit.git.claim_validity import CommitPeople, judge_commits_claims
-
-    people = {
-        c.sha: CommitPeople(c.sha, c.author_email, c.committer_email, c.message)
-        for c in commits
-        if c.sha in prepared.claims
-    }
-    judged = judge_commits_claims(
-        cwd,
-        prepared.claims,
-        at.policy,
-        gitattributes_text=at.gitattributes_text,
-        trust_commit=trust,
-        commits=people,
-    )
-    return {key: j for key, j in judged.items() if not j.valid}
-
-
-def unclaimed_lines(
-    cwd: Path,
-    order: list[str],
-    added: dict[str, dict[str, list[int]]],
-    *,
-    stated: Any,
-    later: Any,
-    shallow: set[str] | frozenset[str],
-    counted: Callable[[str], bool],
-    renames: Any = None,
-) -> dict[str, dict[str, int]]:
-    """How many lines each AI-assisted commit added, by path, that no claim owns: not
-    those its own claims state (``stated``), not those a later claim of the range owns
-    (``later``), only in paths ``counted`` keeps (it may cache); shallow commits are
-    left out. The one reading of "unclaimed" of the report and its statement."""
-    from ownit.core.verify import uncovered
-
-    by_commit = {
-        sha: {
-            path: lines
-            for path, lines in uncovered(by_path, stated.get(sha, ())).items()
-            if counted(path)
-        }
-        for sha, by_path in added.items()
-        if sha not in shallow
-    }
-    by_commit = _owned_later(cwd, order, later, by_commit, renames)
-    return {sha: {p: len(lines) for p, lines in paths.items()} for sha, paths in by_commit.items()}
-
-
-def _owned_later(
-    cwd: Path,
-    order: list[str],
-    claims: Any,
-    unclaimed: dict[str, dict[str, list[int]]],
-    renames: Any = None,
-) -> dict[str, dict[str, list[int]]]:
-    """``unclaimed`` without the lines later claims own (core.later_claims), under
-    whatever name the file has when they are made."""
-    from ownit.core import later_claims
-    from ownit.git import history
-
-    wanted = later_claims.blobs_wanted(order, claims, unclaimed, renames)
-    if not wanted:
-        return unclaimed
-    fetched = history.BatchRead(cwd, (f"{sha}:{path}" for sha, path in wanted)).result()
-    files: dict[tuple[str, str], list[str] | None] = {}
-    for sha, path in wanted:
-        data = fetched.get(f"{sha}:{path}")
-        files[(sha, path)] = None if data is None else history.git_lines(data)
-    return later_claims.take_owned_later(
-        order, claims, unclaimed, lambda sha, path: files.get((sha, path)), renames
-    )
-
-
-def tip_view(repo: Any, tip: str, at: Any, policy_commit: str) -> Any:
-    """The at-the-tip view of ``tip`` under the report's policy, read from
-    ``policy_commit`` (cached by both)."""
-    from ownit import progress
-    from ownit.commands.verify import _after_revisions
-    from ownit.git import tip_scan
-
-    progress.phase("the AI-written lines at the tip")
-    return tip_scan.scan(
-        repo,
-        tip,
-        at.policy,
-        policy_id=policy_commit,
-        gitattributes_text=at.gitattributes_text,
-        after_revision=_after_revisions(repo.toplevel, at.policy, tip),
-    )
-
-
 def _print(
-    args: argparse.Namespace, header: dict[str, Any], result: Any, spec: str, at: Any
+    args: argparse.Namespace, header: dict[str, Any], result: Report, spec: str, at: PolicyAt
 ) -> None:
     from ownit.core import report_render as core
 
@@ -431,10 +275,10 @@ def _write_html(
     toplevel: Path,
     spec: str,
     base: str | None,
-    tip: Any,
-    policy_at: Any,
-    result: Any,
-    statement: Any = None,
+    tip: Commit | None,
+    policy_at: PolicyAt | None,
+    result: Report | None,
+    statement: Statement | None = None,
 ) -> int:
     """The report as a page, written to ``args.html`` whole or not at all."""
     import datetime
@@ -461,12 +305,17 @@ def _write_html(
     if args.html == "-":
         sys.stdout.write(text)  # a reader that goes away (`| head`): cli.main
         return EXIT_OK
-    _write_whole(Path(args.html), text)
+    from ownit.whole_file import write_whole
+
+    try:
+        write_whole(Path(args.html), text)
+    except OSError as error:
+        raise UsageError(f"cannot write {args.html}: {error.strerror or error}") from None
     print(f"ownit report: wrote {printable(args.html)}")
     return EXIT_OK
 
 
-def _print_statement(args: argparse.Namespace, made: Any) -> int:
+def _print_statement(args: argparse.Namespace, made: Statement) -> int:
     from ownit.ci.output import output_to
     from ownit.core.statement import render_markdown
 
@@ -476,38 +325,6 @@ def _print_statement(args: argparse.Namespace, made: Any) -> int:
         else:
             sys.stdout.write(render_markdown(made))
     return EXIT_OK
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """``text`` to ``path`` through a temporary file beside it, so a failure never
-    leaves half a page (nor clobbers the one there)."""
-    import os
-    import tempfile
-
-    if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a directory")
-    folder = path.parent
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def _umask() -> int:
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _dump(data: dict[str, Any]) -> None:

@@ -10,9 +10,14 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ownit.cli import EXIT_OK, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from ownit.core.findings import PolicyIssue
+    from ownit.core.model import RegionState
 
 
 def add_parser(subparsers: Any) -> None:
@@ -30,37 +35,11 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _follow_renames(toplevel: Path, store: Any) -> None:
-    """Regions of files that are gone move to where git says the file went (a staged
-    ``git mv``, or a rename committed since)."""
-    from ownit.git import renames
-    from ownit.git import run as git
-
-    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
-    if not gone:
-        return
-    moves = renames.staged(toplevel, git.rev(toplevel, "HEAD"))
-    found = []
-    for old in gone:
-        new = renames.where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
-        if new is not None:
-            found.append((old, new))
-
-    def read(path: str) -> str | None:
-        try:
-            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-
-    if found:
-        renames.follow(store, found, read)
-
-
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
-    from ownit.core.findings import format_age
-    from ownit.core.model import Ownership
+    from ownit.git import renames
     from ownit.session import Session
+    from ownit.session.status import document_status
 
     repo = current_repository()
     if repo is None:
@@ -71,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
-        _follow_renames(repo.toplevel, context.store)
+        renames.follow_gone(repo.toplevel, context.store)
         paths = sorted({state.region.path for state in context.store.region_states()})
         for key in paths:
             path = repo.toplevel / key
@@ -83,39 +62,16 @@ def run(args: argparse.Namespace) -> int:
             except UsageError as error:
                 missing.append(f"{key} ({error})")
                 continue
-            for tracked in sorted(document.tracked.values(), key=lambda t: t.region.first_line):
-                state = tracked.state
-                issue = (
-                    session.policy_issue(document, state)
-                    if state.ownership is not Ownership.DISMISSED
-                    else None
-                )
-                if (
-                    not args.all
-                    and issue is None
-                    and state.ownership not in (Ownership.UNOWNED, Ownership.STALE)
-                ):
-                    continue
-                region = state.region
-                row: dict[str, Any] = {
-                    "path": region.path,
-                    "lines": [region.first_line + 1, region.end_line],
-                    "regionId": region.id,
-                    "tool": region.tool,
-                    "model": region.model,
-                    "source": str(region.source),
-                    "evidence": str(region.evidence),
-                    "ownership": str(state.ownership),
-                    "age": format_age(now - region.created_at),
-                }
-                if state.claim is not None:
-                    row["owner"] = state.claim.owner
-                    row["rationale"] = state.claim.rationale
-                    row["purpose"] = state.claim.purpose or None
-                row["policy"] = (
-                    None if issue is None else {"code": str(issue.code), "reason": issue.reason}
-                )
-                rows.append(row)
+            states = sorted(document.states(), key=lambda state: state.region.first_line)
+            listed = document_status(
+                document,
+                states,
+                include_owned=args.all,
+                include_dismissed=args.all,
+                issues=session.policy_issue,
+            )
+            for entry in listed:
+                rows.append(_row(entry.state, entry.issue, now))
             session.close(document.uri)
     finally:
         shut_down(session)
@@ -124,6 +80,21 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     _print_rows(rows, missing, show_all=args.all)
     return EXIT_OK
+
+
+def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str, Any]:
+    """A listed region as `ownit status --json` shows it."""
+    from ownit.core.findings import format_age
+    from ownit.session.status import region_json
+
+    row = region_json(state)
+    row["age"] = format_age(now - state.region.created_at)
+    if state.claim is not None:
+        row["owner"] = state.claim.owner
+        row["rationale"] = state.claim.rationale
+        row["purpose"] = state.claim.purpose or None
+    row["policy"] = None if issue is None else {"code": str(issue.code), "reason": issue.reason}
+    return row
 
 
 def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:

@@ -12,7 +12,8 @@ import json
 import sys
 from typing import Any
 
-from ownit.cli import EXIT_OK, EXIT_POLICY, JSON_HELP, UsageError
+from ownit.commands._help import JSON_HELP
+from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 
 def add_parser(subparsers: Any) -> None:

@@ -1,6 +1,6 @@
 """`ownit report`: who owns the AI-written code of a range of commits, and why. Pure:
 commits, their claims, the lines AI-assisted commits added without claims and the code
-still unowned at the tip come in through arguments (see ``ownit.commands.report``).
+still unowned at the tip come in through arguments (see ``ownit.git.range_report``).
 
 How lines are counted:
 

@@ -135,3 +135,26 @@ def follow(
         moved = store.move_regions(old, new, positions, text) if positions else 0
         done.append(Moved(old, new, moved, len(states) - moved))
     return done
+
+
+def follow_gone(toplevel: Path, store: Store) -> list[Moved]:
+    """The regions of files that are gone from the working tree at ``toplevel`` move to
+    where git says the file went (a staged ``git mv``, or a rename committed since), at
+    the lines they are found at there (``ownit status``)."""
+    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
+    if not gone:
+        return []
+    moves = staged(toplevel, git.rev(toplevel, "HEAD"))
+    found = []
+    for old in gone:
+        new = where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
+        if new is not None:
+            found.append((old, new))
+
+    def read(path: str) -> str | None:
+        try:
+            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
+        except OSError:
+            return None
+
+    return follow(store, found, read) if found else []

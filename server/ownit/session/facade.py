@@ -265,7 +265,7 @@ class Session:
             for state in document.states():
                 yield document, state
 
-    def status(self, *, include_owned: bool = False) -> list[tuple[str, RegionState]]:
+    def status(self, *, include_owned: bool = False) -> list[status.StatusEntry]:
         """Every unowned or stale region (with ``include_owned``, owned ones too): open
         documents as edited, other files as stored."""
         return status.status(

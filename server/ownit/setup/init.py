@@ -22,6 +22,7 @@ from pathlib import Path
 from ownit.core.policy import POLICY_FILE
 from ownit.git import run as git
 from ownit.git.repo import Repository
+from ownit.whole_file import write_whole
 
 
 class InitError(Exception):
@@ -68,12 +69,6 @@ def _backup_path(path: Path) -> Path:
     return candidate
 
 
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.ownit-tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")
-    os.replace(tmp, path)
-
-
 def policy_text(preset: str) -> str:
     """The ``.ownit.yaml`` of ``preset`` (PresetError for an unknown one)."""
     from ownit.core.presets import render_preset
@@ -87,7 +82,7 @@ def write_policy(toplevel: Path, text: str, preset: str, *, force: bool) -> Step
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise InitError(f"{POLICY_FILE} is not a regular file; move it away and run again")
     if not path.exists():
-        _write_text(path, text)
+        write_whole(path, text)
         return Step(POLICY_FILE, path, "created", f"preset {preset}")
     try:
         current = path.read_bytes().decode("utf-8")
@@ -104,7 +99,7 @@ def write_policy(toplevel: Path, text: str, preset: str, *, force: bool) -> Step
         )
     backup = _backup_path(path)
     os.replace(path, backup)
-    _write_text(path, text)
+    write_whole(path, text)
     return Step(POLICY_FILE, path, "replaced", f"preset {preset}; yours is kept as {backup.name}")
 
 

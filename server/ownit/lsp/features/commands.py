@@ -15,6 +15,7 @@ from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_posit
 from ownit.lsp.features import diagnostics
 from ownit.lsp.features.errors import answers_errors, field, object_argument
 from ownit.session import RequestError, uri_to_path
+from ownit.session.status import region_json
 
 if TYPE_CHECKING:
     from ownit.lsp.server import OwnitServer
@@ -181,23 +182,14 @@ def register(server: OwnitServer) -> None:
         include_owned = field(STATUS, obj, "includeOwned", bool, optional=True) or False
         now = time.time()
         regions = []
-        for uri, state in session.status(include_owned=include_owned):
+        for listed in session.status(include_owned=include_owned):
+            uri, state = listed.uri, listed.state
             if only_uri is not None and uri != only_uri:
                 continue
             region = state.region
             document = session.loaded(uri)
-            entry: dict[str, Any] = {
-                "uri": uri,
-                "path": region.path,
-                "regionId": region.id,
-                "lines": [region.first_line + 1, region.end_line],
-                "tool": region.tool,
-                "model": region.model,
-                "source": str(region.source),
-                "evidence": str(region.evidence),
-                "ownership": str(state.ownership),
-                "ageSeconds": round(now - region.created_at),
-            }
+            entry: dict[str, Any] = {"uri": uri, **region_json(state)}
+            entry["ageSeconds"] = round(now - region.created_at)
             if document is not None:
                 entry["range"] = range_to_json(
                     line_range_to_client(

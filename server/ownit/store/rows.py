@@ -1,0 +1,160 @@
+"""The store's rows and Python objects: region ids, snapshot hashes, the statements that
+insert a region, claim, dismissal or event, and rows read back as :class:`RegionState`.
+Every writer of the store (a new mark, a write-back after the file was lost, a salvage)
+inserts through these, so a row is written one way only."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from ownit.core.model import (
+    CONFIDENCE,
+    Claim,
+    Dismissal,
+    Region,
+    RegionState,
+    RegionStatus,
+    Source,
+)
+
+REGION_COLUMNS = (
+    "id, path, first_line, end_line, tool, model, source, confidence, created_at,"
+    " fingerprint, status, session"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoreEvent:
+    """Something that happened to a region: ``added``, ``removed``, ``lost``, ``reanchored``…"""
+
+    id: int
+    region_id: str
+    kind: str
+    detail: str
+    at: float
+
+
+def new_region_id() -> str:
+    """A fresh region id: 12 random hex digits (48 bits from :func:`os.urandom`, what
+    :mod:`secrets` reads, without importing it and :mod:`random` on every hook).
+
+    Collisions are astronomically unlikely, and :meth:`Store.add_region` refuses a
+    duplicate id rather than overwrite, so one can never silently replace another.
+    """
+    return os.urandom(6).hex()
+
+
+def snapshot_hash(text: str) -> str:
+    """The content hash a basis snapshot is stored under."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def insert_region(conn: sqlite3.Connection, region: Region, basis: str | None, now: float) -> None:
+    conn.execute(
+        f"INSERT INTO regions ({REGION_COLUMNS}, basis, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            region.id,
+            region.path,
+            region.first_line,
+            region.end_line,
+            region.tool,
+            region.model,
+            str(region.source),
+            region.confidence,
+            region.created_at,
+            region.fingerprint,
+            str(region.status),
+            region.session,
+            basis,
+            now,
+        ),
+    )
+
+
+def insert_claim(conn: sqlite3.Connection, claim: Claim) -> None:
+    conn.execute(
+        "INSERT INTO claims (region_id, owner_name, owner_email, rationale,"
+        " fingerprint, created_at, purpose) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            claim.region_id,
+            claim.owner_name,
+            claim.owner_email,
+            claim.rationale,
+            claim.fingerprint,
+            claim.created_at,
+            claim.purpose,
+        ),
+    )
+
+
+def insert_dismissal(conn: sqlite3.Connection, dismissal: Dismissal) -> None:
+    conn.execute(
+        "INSERT INTO dismissals (region_id, by, reason, created_at) VALUES (?, ?, ?, ?)",
+        (dismissal.region_id, dismissal.by, dismissal.reason, dismissal.created_at),
+    )
+
+
+def insert_event(
+    conn: sqlite3.Connection, region_id: str, kind: str, detail: str, at: float
+) -> None:
+    conn.execute(
+        "INSERT INTO events (region_id, kind, detail, at) VALUES (?, ?, ?, ?)",
+        (region_id, kind, detail, at),
+    )
+
+
+_STATUSES = {str(status): status for status in RegionStatus}
+_SOURCES = {str(source): source for source in Source}
+
+
+def _source(value: str) -> Source:
+    try:
+        return Source(value)
+    except ValueError:
+        # Only a newer writer can produce this; degrade to the least certain source.
+        return Source.HEURISTIC
+
+
+def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
+    """Region rows (:data:`REGION_COLUMNS`), claim rows and dismissal rows, oldest first,
+    as one :class:`RegionState` per region: its latest claim, claim history and latest
+    dismissal."""
+    states: dict[str, RegionState] = {}
+    # One copy of the strings many regions repeat (path, tool, model, session), not one
+    # per row as SQLite returns them.
+    shared: dict[str, str] = {}
+    for r in regions:
+        source = _SOURCES.get(r[6]) or _source(r[6])
+        confidence = r[7] if r[7] is not None else CONFIDENCE[source]
+        model, session = r[5], r[11]
+        region = Region(
+            id=r[0],
+            path=shared.setdefault(r[1], r[1]),
+            first_line=int(r[2]),
+            end_line=int(r[3]),
+            tool=shared.setdefault(r[4], r[4]),
+            model=model if model is None else shared.setdefault(model, model),
+            source=source,
+            confidence=float(confidence),
+            created_at=float(r[8]),
+            fingerprint=r[9],
+            status=_STATUSES.get(r[10]) or RegionStatus(r[10]),
+            session=session if session is None else shared.setdefault(session, session),
+        )
+        states[region.id] = RegionState(region=region)
+    for c in claims:  # oldest first, so the last one seen is the latest
+        state = states.get(c[0])
+        if state is not None:
+            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
+            state.history = (*state.history, claim)
+            state.claim = claim
+    for d in dismissals:
+        state = states.get(d[0])
+        if state is not None:
+            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
+    return list(states.values())
