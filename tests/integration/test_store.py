@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import sqlite3
@@ -164,7 +165,8 @@ def _real_db_bytes(db: Path, regions: int = 300) -> bytes:
         for i in range(regions):
             region = make_region(path=f"src/file_{i}.py")
             store.add_region(region, TEXT + f"# file {i}\n" * 20)
-            store.add_claim(make_claim(region, f"rationale number {i} long enough to count"))
+            claim = make_claim(region, f"rationale number {i} long enough to count")
+            store.add_claim(dataclasses.replace(claim, purpose=f"purpose-{i}"))
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
     return db.read_bytes()
 
@@ -190,6 +192,7 @@ def test_truncated_database_is_moved_aside_keeping_what_can_be_read(
             assert store.basis_text(state.region.id) in (None, TEXT + f"# file {number}\n" * 20)
             for claim in state.history:
                 assert claim.rationale == f"rationale number {number} long enough to count"
+                assert claim.purpose == f"purpose-{number}"  # a salvaged claim keeps its tag
         assert sum(len(s.history) for s in kept) == claims
         assert store.recovery_message is not None
         if some_kept:

@@ -84,14 +84,10 @@ def _read(conn: sqlite3.Connection) -> list[tuple[RegionState, str | None]]:
         if isinstance(row[0], str) and isinstance(row[1], str)
     }
     claims: dict[str, list[Claim]] = {}
-    for row in sorted(
-        _rows(
-            conn,
-            "claims",
-            "region_id, owner_name, owner_email, rationale, fingerprint, created_at, id",
-        ),
-        key=lambda r: (_number(r[5]), _number(r[6])),
-    ):
+    columns = "region_id, owner_name, owner_email, rationale, fingerprint, created_at, id"
+    # a store written before schema version 2 has no purpose column: read without it
+    claim_rows = _rows(conn, "claims", columns + ", purpose") or _rows(conn, "claims", columns)
+    for row in sorted(claim_rows, key=lambda r: (_number(r[5]), _number(r[6]))):
         claim = _claim(row)
         if claim is not None and claim.region_id in regions:
             claims.setdefault(claim.region_id, []).append(claim)
@@ -172,7 +168,8 @@ def _claim(row: tuple[Any, ...]) -> Claim | None:
         return None
     if not isinstance(row[5], int | float):
         return None
-    return Claim(row[0], row[1], row[2], row[3], row[4], float(row[5]))
+    purpose = row[7] if len(row) > 7 and isinstance(row[7], str) else ""
+    return Claim(row[0], row[1], row[2], row[3], row[4], float(row[5]), purpose)
 
 
 def _dismissal(row: tuple[Any, ...]) -> Dismissal | None:
