@@ -80,6 +80,22 @@ async def test_malformed_commands_get_clear_errors(git_repo: Path, home: Path) -
             "not open",
         ),
         ("ownit.claim", {"uri": uri, "regionId": region, "rationale": 42}, "must be a str"),
+        ("ownit.claim", {"uri": uri, "rationale": RATIONALE}, "ownit.claim: missing 'regionId'"),
+        (
+            "ownit.markAi",
+            {
+                "uri": uri,
+                "tool": "copilot",
+                "range": {"start": {"line": 0, "character": -1}, "end": {"line": 1}},
+            },
+            "ownit.markAi: 'range.start.character' must be a non-negative integer, got -1",
+        ),
+        (
+            "ownit.markAi",
+            {"uri": uri, "tool": "copilot", "range": [0, 1]},
+            "ownit.markAi: 'range' must be an object {start, end}, got list",
+        ),
+        ("ownit.status", {"includeOwned": "yes"}, "'includeOwned' must be a bool, got str"),
         (
             "ownit.claim",
             {"uri": uri, "regionId": region, "rationale": "looks good, lgtm, ok ok"},

@@ -147,3 +147,34 @@ def test_the_core_imports_no_adapter() -> None:
                 if name.startswith(ADAPTERS) or name.split(".")[0] in FOREIGN:
                     offenders.append(f"{module} imports {name}")
     assert offenders == []
+
+
+FEATURES = "ownit.lsp.features"
+
+
+def _every_import(path: Path) -> Iterator[str]:
+    """Every module ``path`` names in an import: at load, in functions and under
+    ``if TYPE_CHECKING:`` alike (a feature that needs another only for types still leans
+    on it)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def test_lsp_features_import_no_other_feature_and_not_the_factory() -> None:
+    """Features meet only through the server façade (``ownit.lsp.facade``): no feature
+    imports another, nor ``ownit.lsp.server`` (the factory that registers them all)."""
+    features = [module for module in MODULES if module.startswith(f"{FEATURES}.")]
+    assert f"{FEATURES}.diagnostics" in features and f"{FEATURES}.commands" in features
+    offenders = []
+    for module in features:
+        for name in _every_import(MODULES[module]):
+            target = _known(name)
+            if target == "ownit.lsp.server" or (
+                target is not None and target.startswith(f"{FEATURES}.") and target != module
+            ):
+                offenders.append(f"{module} imports {name}")
+    assert offenders == []

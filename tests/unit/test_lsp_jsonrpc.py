@@ -223,7 +223,7 @@ def test_error_responses_lose_pythons_traceback() -> None:
     from lsprotocol.types import ResponseError
     from pygls.exceptions import JsonRpcInternalError
 
-    from ownit.lsp.server import _without_traceback
+    from ownit.lsp.protocol import _without_traceback
 
     try:
         json.dumps(object())

@@ -45,18 +45,13 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import checked_path, file_on_disk, parse_line_range
     from ownit.core.columns import line_span
-    from ownit.core.model import Source
+    from ownit.core.mark_input import BadMarkInput, check_mark_input
 
     first, last = parse_line_range(args.lines)
     try:
-        source = Source(args.source)
-    except ValueError:
-        raise UsageError(
-            f"unknown --source {args.source!r}; one of {', '.join(s.value for s in Source)}"
-        ) from None
-    for label, value in (("--tool", args.tool), ("--model", args.model)):
-        if value is not None and (not value.strip() or any(c.isspace() for c in value)):
-            raise UsageError(f"{label} must be one word, got {value!r}")
+        source = check_mark_input(args.tool, args.model, args.source).source
+    except BadMarkInput as error:
+        raise UsageError(f"--{error.field} {error.reason}") from None
     path = checked_path(args.path)
     with file_on_disk(path) as (session, document):
         path_shown = document.key or args.path

@@ -8,16 +8,11 @@ from lsprotocol import types
 
 from ownit.core.findings import FindingCode
 from ownit.core.model import Ownership
+from ownit.lsp.command_ids import CLAIM, CLAIM_FROM_COMMENT, DISMISS, MARK_AI
 from ownit.lsp.convert import range_to_json, to_core_range
-from ownit.lsp.features.commands import (
-    CLAIM,
-    CLAIM_FROM_COMMENT,
-    DISMISS,
-    MARK_AI,
-)
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 OWN_TITLE = "Own this AI-written code…"
 DISMISS_TITLE = "Not AI-written…"

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ownit.core.model import Ownership
-from ownit.lsp.features.commands import CLAIM
+from ownit.lsp.command_ids import CLAIM
 from ownit.session import Document, RequestError, Session
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 
 def lens_title(

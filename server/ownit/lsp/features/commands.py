@@ -10,40 +10,23 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from ownit.core.model import Source
+from ownit.core.mark_input import BadMarkInput, check_mark_input
+from ownit.lsp.arguments import (
+    ClaimArgs,
+    DismissArgs,
+    MarkAiArgs,
+    RegionArgs,
+    StatusArgs,
+    answers_errors,
+    structure_argument,
+)
+from ownit.lsp.command_ids import CLAIM, CLAIM_FROM_COMMENT, DISMISS, MARK_AI, STATUS
 from ownit.lsp.convert import line_range_to_client, range_to_json, to_core_position
-from ownit.lsp.features import diagnostics
-from ownit.lsp.features.errors import answers_errors, field, object_argument
 from ownit.session import RequestError, uri_to_path
 from ownit.session.status import region_json
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
-
-MARK_AI = "ownit.markAi"
-CLAIM = "ownit.claim"
-DISMISS = "ownit.dismiss"
-STATUS = "ownit.status"
-CLAIM_FROM_COMMENT = "ownit.claimFromComment"
-
-_SOURCES = {source.value: source for source in Source}
-
-
-def _position(command: str, obj: Any, name: str) -> tuple[int, int]:
-    if not isinstance(obj, dict):
-        raise JsonRpcInvalidParams(f"{command}: range.{name} must be {{line, character}}")
-    line, character = obj.get("line"), obj.get("character")
-    if not isinstance(line, int) or not isinstance(character, int) or line < 0 or character < 0:
-        raise JsonRpcInvalidParams(
-            f"{command}: range.{name} needs non-negative integers 'line' and 'character'"
-        )
-    return line, character
-
-
-def region_argument(command: str, args: tuple[Any, ...]) -> tuple[dict[str, Any], str, str]:
-    """The object argument of a command about one region, with its uri and region id."""
-    obj = object_argument(command, args)
-    return obj, field(command, obj, "uri", str), field(command, obj, "regionId", str)
+    from ownit.lsp.facade import OwnitServer
 
 
 def register(server: OwnitServer) -> None:
@@ -81,23 +64,15 @@ def register(server: OwnitServer) -> None:
 
     @command(MARK_AI)
     def mark_ai(*args: Any) -> dict[str, Any]:
-        obj = object_argument(MARK_AI, args)
-        uri = field(MARK_AI, obj, "uri", str)
-        lsp_range = field(MARK_AI, obj, "range", dict)
-        tool = field(MARK_AI, obj, "tool", str).strip()
-        model = field(MARK_AI, obj, "model", str, optional=True)
-        source_name = field(MARK_AI, obj, "source", str, optional=True) or Source.MANUAL.value
-        if not tool or any(c.isspace() for c in tool):
-            raise JsonRpcInvalidParams(f"{MARK_AI}: 'tool' must be one word, e.g. 'copilot'")
-        if model is not None and (not model.strip() or any(c.isspace() for c in model)):
-            raise JsonRpcInvalidParams(f"{MARK_AI}: 'model' must be one word")
-        source = _SOURCES.get(source_name)
-        if source is None:
-            raise JsonRpcInvalidParams(
-                f"{MARK_AI}: unknown source {source_name!r}; one of {', '.join(_SOURCES)}"
-            )
-        start_line, start_char = _position(MARK_AI, lsp_range.get("start"), "start")
-        end_line, end_char = _position(MARK_AI, lsp_range.get("end"), "end")
+        arg = structure_argument(MARK_AI, args, MarkAiArgs)
+        uri, tool, model = arg.uri, arg.tool.strip(), arg.model
+        try:
+            checked = check_mark_input(tool, model, arg.source or None)
+        except BadMarkInput as error:
+            raise JsonRpcInvalidParams(f"{MARK_AI}: {error.field!r} {error.reason}") from None
+        source = checked.source
+        start_line, start_char = arg.range.start.line, arg.range.start.character
+        end_line, end_char = arg.range.end.line, arg.range.end.character
         document = session.document(uri)
         if start_line >= document.buffer.line_count():
             raise RequestError(
@@ -110,22 +85,22 @@ def register(server: OwnitServer) -> None:
         if end < start:
             raise JsonRpcInvalidParams(f"{MARK_AI}: range ends before it starts")
         region_id = session.mark(uri, start, end, tool, model, source)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return {"regionId": region_id}
 
     @command(CLAIM)
     def claim(*args: Any) -> dict[str, Any]:
-        obj, uri, region_id = region_argument(CLAIM, args)
-        rationale = field(CLAIM, obj, "rationale", str, optional=True)
+        claim_arg = structure_argument(CLAIM, args, ClaimArgs)
+        uri, region_id, rationale = claim_arg.uri, claim_arg.region_id, claim_arg.rationale
         if rationale is None:
             raise RequestError(
                 "a rationale is needed to own this code: say why it is correct and safe. "
                 "In an editor that cannot prompt, write a comment line `ownit: <rationale>` "
                 "directly above the region and use 'Own with the rationale above'"
             )
-        purpose = field(CLAIM, obj, "purpose", str, optional=True) or ""
+        purpose = claim_arg.purpose or ""
         result = session.claim(uri, region_id, rationale, purpose)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         answer = claim_json(result)
         note = session.signing_note(session.document(uri), result.owner_email)
         if note is not None:
@@ -135,7 +110,8 @@ def register(server: OwnitServer) -> None:
 
     @command(CLAIM_FROM_COMMENT)
     def claim_from_comment(*args: Any) -> dict[str, Any]:
-        _, uri, region_id = region_argument(CLAIM_FROM_COMMENT, args)
+        region_arg = structure_argument(CLAIM_FROM_COMMENT, args, RegionArgs)
+        uri, region_id = region_arg.uri, region_arg.region_id
         tracked = session.tracked(uri, region_id)
         above = tracked.region.first_line - 1
         rationale = session.comment_rationale_above(uri, tracked)
@@ -162,24 +138,23 @@ def register(server: OwnitServer) -> None:
         server.workspace_apply_edit(
             types.ApplyWorkspaceEditParams(edit=edit, label="ownit: remove the rationale comment")
         )
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return claim_json(result)
 
     @command(DISMISS)
     def dismiss(*args: Any) -> dict[str, Any]:
-        obj, uri, region_id = region_argument(DISMISS, args)
-        reason = field(DISMISS, obj, "reason", str, optional=True)
+        dismiss_arg = structure_argument(DISMISS, args, DismissArgs)
+        uri, region_id, reason = dismiss_arg.uri, dismiss_arg.region_id, dismiss_arg.reason
         if reason is None:
             raise RequestError("a reason is needed: say why this code is not AI-written")
         result = session.dismiss(uri, region_id, reason)
-        diagnostics.refresh(server, {uri})
+        server.refresh({uri})
         return {"regionId": result.region_id, "by": result.by, "reason": result.reason}
 
     @command(STATUS)
     def status(*args: Any) -> dict[str, Any]:
-        obj = object_argument(STATUS, args) if args else {}
-        only_uri = field(STATUS, obj, "uri", str, optional=True)
-        include_owned = field(STATUS, obj, "includeOwned", bool, optional=True) or False
+        status_arg = structure_argument(STATUS, args, StatusArgs) if args else StatusArgs()
+        only_uri, include_owned = status_arg.uri, status_arg.include_owned or False
         now = time.time()
         regions = []
         for listed in session.status(include_owned=include_owned):

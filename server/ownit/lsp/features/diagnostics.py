@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
@@ -18,10 +19,10 @@ from lsprotocol import types
 from ownit.core.findings import Finding, finding_for, format_age
 from ownit.core.model import Severity
 from ownit.lsp.convert import finding_to_json, policy_problem_to_diagnostic
-from ownit.lsp.server import RawJson
+from ownit.lsp.facade import RawJson
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
     from ownit.session import Document, Tracked
 
 log = logging.getLogger(__name__)
@@ -163,10 +164,6 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
     return result
 
 
-def _write(server: OwnitServer, body: str) -> None:
-    server.ownit_protocol.write_json(body)
-
-
 def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> None:
     """Send the document's diagnostics to a push client (pull clients ask for them).
 
@@ -174,7 +171,7 @@ def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> 
     client already has: it then already shows them at the right places (an edit that moves
     or reshapes a region changes its diagnostic), and most keystrokes cost no message.
     """
-    if server.use_pull_diagnostics:
+    if server.client.pull_diagnostics:
         return
     document = server.session.documents.get(uri)
     if (
@@ -194,8 +191,7 @@ def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> 
         if document is not None and document.version is not None
         else ""
     )
-    _write(
-        server,
+    server.write_json(
         '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
         + json.dumps(uri)
         + version
@@ -222,42 +218,58 @@ def schedule_history(server: OwnitServer, uri: str) -> None:
             log.exception("history hints for %s", uri)
             return
         if server.session.set_history(uri, runs, text):
-            refresh(server, {uri})
+            server.refresh({uri})
 
-    task = asyncio.ensure_future(run())
-    server.background_tasks.add(task)
-    task.add_done_callback(server.background_tasks.discard)
+    server.run_in_background(asyncio.ensure_future(run()))
 
 
 def clear(server: OwnitServer, uri: str) -> None:
-    if not server.use_pull_diagnostics:
-        _write(
-            server,
+    if not server.client.pull_diagnostics:
+        server.write_json(
             '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
             + json.dumps(uri)
             + ',"diagnostics":[]}}',
         )
 
 
-def refresh(server: OwnitServer, uris: set[str]) -> None:
+def refresh(server: OwnitServer, uris: Iterable[str]) -> None:
     """Diagnostics changed for reasons other than an edit (a claim, another process):
     push them again, or ask a pull client to pull; code lenses say the same, so ask the
     client to refresh those too."""
-    workspace_caps = server.client_capabilities.workspace
-    lenses = workspace_caps.code_lens if workspace_caps else None
-    if uris and lenses is not None and lenses.refresh_support:
+    uris = set(uris)
+    client = server.client
+    if uris and client.code_lens_refresh:
         server.protocol.send_request(types.WORKSPACE_CODE_LENS_REFRESH, None)
-    if server.use_pull_diagnostics:
-        workspace = server.client_capabilities.workspace
-        diagnostics = workspace.diagnostics if workspace else None
-        if diagnostics is not None and diagnostics.refresh_support:
+    if client.pull_diagnostics:
+        if client.diagnostic_refresh:
             server.protocol.send_request(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
         return
     for uri in uris:
         publish(server, uri)
 
 
+class _Service:
+    """The diagnostics services of the server (``OwnitServer.publish`` and friends)."""
+
+    def __init__(self, server: OwnitServer) -> None:
+        self._server = server
+
+    def publish(self, uri: str, *, only_if_changed: bool = False) -> None:
+        publish(self._server, uri, only_if_changed=only_if_changed)
+
+    def refresh(self, uris: Iterable[str]) -> None:
+        refresh(self._server, uris)
+
+    def clear(self, uri: str) -> None:
+        clear(self._server, uri)
+
+    def schedule_history(self, uri: str) -> None:
+        schedule_history(self._server, uri)
+
+
 def register(server: OwnitServer) -> None:
+    server.provide(diagnostics=_Service(server))
+
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(

@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ownit.lsp.convert import to_core_range
-from ownit.lsp.features import diagnostics, policy
 from ownit.session import RequestError
 from ownit.session.store_sync import collection_paused, reanchor_pending
 from ownit.store import StoreError
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +51,10 @@ def register(server: OwnitServer) -> None:
                 except Exception as error:
                     _cannot_track(item.uri, error)
                 server.show_notices()
-                diagnostics.publish(server, item.uri)
+                server.publish(item.uri)
         else:
-            diagnostics.publish(server, item.uri)
-        diagnostics.schedule_history(server, item.uri)
+            server.publish(item.uri)
+        server.schedule_history(item.uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:
         if isinstance(error, StoreError):  # the message says it all (and the fix)
@@ -83,7 +82,7 @@ def register(server: OwnitServer) -> None:
                 session.change(uri, version, [(start, end, change.text)])
             else:
                 session.replace_all(uri, version, change.text)
-        diagnostics.publish(server, uri, only_if_changed=True)
+        server.publish(uri, only_if_changed=True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
@@ -102,10 +101,10 @@ def register(server: OwnitServer) -> None:
             )
         server.show_notices()
         if document.is_policy_file and document.context is not None:
-            policy.reload(server, document.context)
-        diagnostics.schedule_history(server, document.uri)
+            server.reload_policy(document.context)
+        server.schedule_history(document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:
         session.close(params.text_document.uri)
-        diagnostics.clear(server, params.text_document.uri)
+        server.clear_diagnostics(params.text_document.uri)

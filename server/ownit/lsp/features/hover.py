@@ -11,7 +11,7 @@ from ownit.core.findings import hover_markdown
 from ownit.lsp.convert import line_range_to_client
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 
 def register(server: OwnitServer) -> None:

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ownit.lsp.facade import ClientSupport
+
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +20,7 @@ def register(server: OwnitServer) -> None:
 
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        text_document = params.capabilities.text_document
-        server.use_pull_diagnostics = bool(text_document and text_document.diagnostic)
+        server.client = ClientSupport.of(params.capabilities)
         # Opened after the initialize response (see `initialized`): start-up stays fast.
         server.pending_folders = [folder.uri for folder in params.workspace_folders or []]
         if not params.workspace_folders and params.root_uri:
@@ -32,4 +33,5 @@ def register(server: OwnitServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(*_: object) -> None:
+        server.shutting_down = True
         session.shutdown()

@@ -7,14 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from ownit.lsp.features import diagnostics
-from ownit.lsp.features.errors import answers_errors, field, object_argument
+from ownit.lsp.arguments import UriArgs, answers_errors, structure_argument
+from ownit.lsp.command_ids import RATIONALE_RULES
 
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
     from ownit.session import RepoContext
-
-RATIONALE_RULES = "ownit.rationaleRules"
 
 
 def reload(server: OwnitServer, context: RepoContext) -> None:
@@ -31,17 +29,17 @@ def reload(server: OwnitServer, context: RepoContext) -> None:
             )
         )
     uris = {uri for uri, doc in session.documents.items() if doc.context is context}
-    diagnostics.refresh(server, uris)
+    server.refresh(uris)
 
 
 def register(server: OwnitServer) -> None:
+    server.provide(reload_policy=lambda context: reload(server, context))
     session = server.session
 
     @server.command(RATIONALE_RULES)
     @answers_errors
     def rationale_rules(*args: Any) -> dict[str, Any]:
-        obj = object_argument(RATIONALE_RULES, args)
-        document = session.document(field(RATIONALE_RULES, obj, "uri", str))
+        document = session.document(structure_argument(RATIONALE_RULES, args, UriArgs).uri)
         rule = session.rule_for(document)
         if rule is None:
             from ownit.core.claims import RationaleRules

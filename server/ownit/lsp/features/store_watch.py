@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ownit.lsp.features import diagnostics, policy
-
 if TYPE_CHECKING:
-    from ownit.lsp.server import OwnitServer
+    from ownit.lsp.facade import OwnitServer
 
 log = logging.getLogger(__name__)
 
@@ -35,23 +33,23 @@ def _release_memory() -> None:
 async def watch(server: OwnitServer) -> None:
     session = server.session
     polls = 0
-    while not server.protocol._shutdown:  # after `shutdown` the stores are closed
+    while not server.shutting_down:  # after `shutdown` the stores are closed
         await asyncio.sleep(POLL_SECONDS)
         polls += 1
         try:
             changed = session.refresh_from_store()
             if changed:
-                diagnostics.refresh(server, changed)
+                server.refresh(changed)
             if polls % PERSIST_EVERY_POLLS == 0:
                 session.persist_all()
                 server.show_notices()
                 _release_memory()
                 for context in session.policy_files_changed():
-                    policy.reload(server, context)
+                    server.reload_policy(context)
                 for context in session.heads_moved():
                     for uri, document in list(session.documents.items()):
                         if document.context is context:
-                            diagnostics.schedule_history(server, uri)
+                            server.schedule_history(uri)
         except Exception:  # keep watching: one bad read must not end the loop
             log.exception("store watch")
 
@@ -63,6 +61,4 @@ def register(server: OwnitServer) -> None:
             server.session.add_workspace_folder(uri)
         server.pending_folders = []
         server.show_notices()
-        task = asyncio.get_running_loop().create_task(watch(server))
-        server.background_tasks.add(task)
-        task.add_done_callback(server.background_tasks.discard)
+        server.run_in_background(asyncio.get_running_loop().create_task(watch(server)))
