@@ -110,18 +110,23 @@ def measure(work: Path, ownit_src: Path | None) -> dict[str, list[str]]:
 
     paths: dict[str, set[str]] = {"didOpen": set(), "keystroke": set(), "commit hooks": set()}
     hook_processes = 0
+    imported: dict[str, int] = {}
     for line in trace.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         phases = record["phases"]
         argv = record["argv"]
         if "lsp" in argv[1:3]:
+            imported["language server"] = len(record["imported"])
             paths["didOpen"] |= set(phases.get("textDocument/didOpen#1", []))
             paths["keystroke"] |= set(phases.get("textDocument/didChange#1", []))
         else:  # only the commit runs traced besides the server: these are its hooks
             hook_processes += 1
+            imported[f"hook {hook_processes}"] = len(record["imported"])
             for modules in phases.values():
                 paths["commit hooks"] |= set(modules)
     print(f"({hook_processes} Python processes ran in the commit's hooks)")
+    for process, count in imported.items():
+        print(f"{process}: {count} ownit modules imported by the end")
     return {name: sorted(functions) for name, functions in paths.items()}
 
 
