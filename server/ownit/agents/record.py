@@ -261,7 +261,31 @@ def _add_regions(
     covered: set[int] = set()
     for first, end in active:
         covered.update(range(first, end))
-    done: list[tuple[int, int]] = []
+    done = free_runs(ranges, covered, count)
+    for run_start, line in done:
+        region = Region(
+            id=new_region_id(),
+            path=key,
+            first_line=run_start,
+            end_line=line,
+            tool=tool,
+            model=model,
+            source=source,
+            confidence=CONFIDENCE[source],
+            created_at=time.time(),
+            fingerprint=fingerprint([strip_terminator(x) for x in lines[run_start:line]]),
+            session=session_id,
+        )
+        store.add_region(region, text)
+    return done
+
+
+def free_runs(
+    ranges: list[tuple[int, int]], covered: set[int], count: int
+) -> list[tuple[int, int]]:
+    """The runs of lines in ``ranges`` (0-based, end exclusive, cut at ``count``) that no
+    region covers yet: what a checkpoint marks, so a line is never marked twice."""
+    runs: list[tuple[int, int]] = []
     for first, stop in ranges:
         stop = min(stop, count)
         run_start: int | None = None
@@ -270,23 +294,9 @@ def _add_regions(
             if free and run_start is None:
                 run_start = line
             elif not free and run_start is not None:
-                region = Region(
-                    id=new_region_id(),
-                    path=key,
-                    first_line=run_start,
-                    end_line=line,
-                    tool=tool,
-                    model=model,
-                    source=source,
-                    confidence=CONFIDENCE[source],
-                    created_at=time.time(),
-                    fingerprint=fingerprint([strip_terminator(x) for x in lines[run_start:line]]),
-                    session=session_id,
-                )
-                store.add_region(region, text)
-                done.append((run_start, line))
+                runs.append((run_start, line))
                 run_start = None
-    return done
+    return runs
 
 
 def _record_in_session(
@@ -314,18 +324,9 @@ def _record_in_session(
             region = tracked.region
             if region.status is RegionStatus.ACTIVE:
                 covered.update(range(region.first_line, region.end_line))
-        done: list[tuple[int, int]] = []
-        for first, stop in ranges:
-            stop = min(stop, count)
-            run_start: int | None = None
-            for line in range(first, stop + 1):
-                free = line < stop and line not in covered
-                if free and run_start is None:
-                    run_start = line
-                elif not free and run_start is not None:
-                    session.mark_lines(uri, run_start, line, tool, model, source, session_id)
-                    done.append((run_start, line))
-                    run_start = None
+        done = free_runs(ranges, covered, count)
+        for run_start, line in done:
+            session.mark_lines(uri, run_start, line, tool, model, source, session_id)
         session.close(uri)
         return done
     finally:

@@ -371,18 +371,7 @@ class Store(StoreFile):
                 " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
                 args,
             ).fetchall()
-            claims = conn.execute(
-                "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
-                f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
-                " ORDER BY c.created_at, c.id",
-                args,
-            ).fetchall()
-            dismissals = conn.execute(
-                "SELECT d.region_id, d.by, d.reason, d.created_at"
-                f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
-                " ORDER BY d.created_at, d.id",
-                args,
-            ).fetchall()
+            claims, dismissals = _claims_and_dismissals(conn, cond, args)
         return assemble(regions, claims, dismissals)
 
     def document_regions(
@@ -399,18 +388,7 @@ class Store(StoreFile):
                 " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
                 args,
             ).fetchall()
-            claims = conn.execute(
-                "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
-                f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
-                " ORDER BY c.created_at, c.id",
-                args,
-            ).fetchall()
-            dismissals = conn.execute(
-                "SELECT d.region_id, d.by, d.reason, d.created_at"
-                f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
-                " ORDER BY d.created_at, d.id",
-                args,
-            ).fetchall()
+            claims, dismissals = _claims_and_dismissals(conn, cond, args)
             texts = conn.execute(
                 "SELECT hash, text FROM snapshots WHERE hash IN"
                 f" (SELECT DISTINCT r.basis FROM regions r{cond})",
@@ -443,3 +421,23 @@ class Store(StoreFile):
             ).fetchall()
         states = assemble(regions, claims, dismissals)
         return states[0]
+
+
+def _claims_and_dismissals(
+    conn: sqlite3.Connection, cond: str, args: Sequence[object]
+) -> tuple[list[Any], list[Any]]:
+    """The claims and dismissals of the regions ``cond`` selects (``r`` is the regions
+    table), oldest first: what ``assemble`` joins to the region rows."""
+    claims = conn.execute(
+        "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
+        f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
+        " ORDER BY c.created_at, c.id",
+        args,
+    ).fetchall()
+    dismissals = conn.execute(
+        "SELECT d.region_id, d.by, d.reason, d.created_at"
+        f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+        " ORDER BY d.created_at, d.id",
+        args,
+    ).fetchall()
+    return claims, dismissals
