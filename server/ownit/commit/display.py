@@ -208,35 +208,23 @@ def warn_unapproved(verdict: Gate, out: TextIO = sys.stderr) -> None:
 
 
 def _print_dismiss_commands(pieces: list[Piece], out: TextIO) -> None:
-    seen: set[tuple[str, int]] = set()
-    for piece in pieces:
-        key = (piece.path, piece.worktree_line)
-        if key in seen:
-            continue
-        seen.add(key)
-        print(
-            printable(
-                f"  ownit dismiss {_shell_word(piece.path)}:{piece.worktree_line}"
-                ' -m "written by a person: <how you know>"'
-            ),
-            file=out,
-        )
+    _print_commands("dismiss", '"written by a person: <how you know>"', pieces, out)
 
 
 def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
+    _print_commands("claim", '"why this code is correct"', pieces, out)
+
+
+def _print_commands(verb: str, message: str, pieces: list[Piece], out: TextIO) -> None:
+    """One ``ownit VERB PATH:LINE -m MESSAGE`` line per worktree line the pieces start at."""
     seen: set[tuple[str, int]] = set()
     for piece in pieces:
         key = (piece.path, piece.worktree_line)
         if key in seen:
             continue
         seen.add(key)
-        print(
-            printable(
-                f"  ownit claim {_shell_word(piece.path)}:{piece.worktree_line}"
-                ' -m "why this code is correct"'
-            ),
-            file=out,
-        )
+        line = f"  ownit {verb} {_shell_word(piece.path)}:{piece.worktree_line} -m {message}"
+        print(printable(line), file=out)
 
 
 def warn_unowned(

@@ -177,12 +177,8 @@ def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
     """During ``rebase -i``, the claims of the ``fixup`` commits folded into the commit
     being made: git comments their messages out (in ``rebase-merge/message-squash``) and
     leaves them out of the message it gives the hooks, but their claims must stay."""
-    state = repo.git_dir / "rebase-merge"
-    try:
-        if not (state / "current-fixups").read_bytes().strip():
-            return None
-        squash = read_message(state / "message-squash")
-    except OSError:
+    squash = _fixup_messages(repo)
+    if squash is None:
         return None
     return tr.parse_commented(squash, staged.comment_char(repo.toplevel, squash))
 
@@ -190,15 +186,22 @@ def squashed_away(repo: Repository) -> tr.OwnitTrailers | None:
 def squashed_away_text(repo: Repository) -> str | None:
     """The commented-out messages of :func:`squashed_away`, uncommented (their co-author
     lines count for :func:`inherits_exact` too)."""
+    squash = _fixup_messages(repo)
+    if squash is None:
+        return None
+    comment = staged.comment_char(repo.toplevel, squash)
+    return tr.uncommented(squash, comment)
+
+
+def _fixup_messages(repo: Repository) -> str | None:
+    """``rebase-merge/message-squash`` while ``rebase -i`` folds fixups in, else None."""
     state = repo.git_dir / "rebase-merge"
     try:
         if not (state / "current-fixups").read_bytes().strip():
             return None
-        squash = read_message(state / "message-squash")
+        return read_message(state / "message-squash")
     except OSError:
         return None
-    comment = staged.comment_char(repo.toplevel, squash)
-    return tr.uncommented(squash, comment)
 
 
 def read_message(path: Path) -> str:
