@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from ownit.core.claims import RationaleRules
+from ownit.core.findings import comment_rationale
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import CONFIDENCE, Claim, Dismissal, Region, RegionState, Source
 from ownit.core.text import Pos, TextBuffer
@@ -31,6 +32,14 @@ def find(document: Document, region_id: str) -> Tracked:
     if tracked is None:
         raise RequestError(f"no AI region {region_id!r} in {document.uri}")
     return tracked
+
+
+def comment_rationale_above(document: Document, tracked: Tracked) -> str | None:
+    """The rationale of an ``ownit: <rationale>`` comment line right above a region."""
+    above = tracked.region.first_line - 1
+    if above < 0:
+        return None
+    return comment_rationale(document.buffer.content(above))
 
 
 def lines_of(buffer: TextBuffer, start: Pos, end: Pos) -> tuple[int, int]:

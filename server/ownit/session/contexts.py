@@ -17,6 +17,7 @@ from ownit.git.repo import (
     find_repository,
     store_path,
 )
+from ownit.session.documents import uri_to_path
 from ownit.session.errors import RequestError
 from ownit.store import Store
 
@@ -162,6 +163,18 @@ def open_context(
         contexts[db] = context
         store.on_recreated = lambda reopened, reason: on_recreated(context, reopened, reason)
     return context
+
+
+def add_workspace_folder(
+    uri: str, context_for: Callable[[Path], RepoContext], notices: list[str]
+) -> None:
+    """Open the store of a workspace folder; a broken one is a notice, never an error."""
+    path = uri_to_path(uri)
+    if path is not None and path.is_dir():
+        try:
+            context_for(path)
+        except Exception as error:  # a broken folder must not stop the server
+            notices.append(f"ownit cannot open the store for {path}: {error}")
 
 
 def heads_moved(contexts: Iterable[RepoContext]) -> list[RepoContext]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from ownit.core.fingerprint import fingerprint
@@ -36,7 +36,6 @@ class Tracked:
     span: Span
     history: HistoryRun | None = None  # set for lines known from history, not the store
     revision: int = 0  # bumped when anything its diagnostic shows may have changed
-    shown: Any = None  # the LSP diagnostics feature's record of what it made of it
 
     @property
     def region(self) -> Region:
@@ -85,7 +84,6 @@ class Document:
     excluded: str | None = None  # why the policy ignores AI code here
     policy_resolved: bool = False  # rule/excluded are resolved on first use
     is_policy_file: bool = False  # `.ownit.yaml` itself: its problems are its diagnostics
-    published: list[str] | None = None  # what the LSP layer last sent for it
     pending: dict[str, float] = field(default_factory=dict)  # region id -> give-up time
     # What history says (AI-assisted commits, their claims), tracked like regions under
     # edits but never stored: claiming one records a real region and its claim.
@@ -94,7 +92,6 @@ class Document:
     # moved, was edited, claimed, dismissed, added or removed; the policy changed). An
     # edit that leaves the revision alone needs no diagnostics work at all.
     revision: int = 0
-    published_revision: int = -1
     # Stored regions being re-anchored off the message loop (Session.open with defer).
     loading: PendingLoad | None = None
     merge_after_load: bool = False  # another process wrote the store while it loaded
@@ -149,6 +146,8 @@ def apply_edits(document: Document, edits: Iterable[tuple[Pos, Pos, str]]) -> li
         removed.extend(track_edit(document, document.buffer.replace(start, end, new_text)))
     if document.tracked or removed:
         document.positions_dirty = True
+    if document.is_policy_file:
+        document.touch()  # its problems (its diagnostics) are read from its text
     return removed
 
 

@@ -15,20 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ownit.core.claims import RationaleRules
-from ownit.core.findings import PolicyIssue, comment_rationale
+from ownit.core.findings import PolicyIssue
 from ownit.core.model import Claim, Dismissal, RegionState, Severity, Source
 from ownit.core.reanchor import Reanchoring
 from ownit.core.text import Pos, TextBuffer
 from ownit.core.text_compare import smallest_edit
 from ownit.session import actions, contexts, history, rules, status, store_sync
 from ownit.session.contexts import RepoContext
-from ownit.session.documents import (
-    Document,
-    Tracked,
-    apply_edits,
-    unsupported_reason,
-    uri_to_path,
-)
+from ownit.session.documents import Document, Tracked, apply_edits
 from ownit.session.errors import UnknownDocument
 from ownit.store import Store
 
@@ -72,12 +66,7 @@ class Session:
 
     def reload_policy(self, context: RepoContext) -> PolicyState:
         """Re-read the repository's policy and re-resolve every open document's rule."""
-        state = context.reload_policy()
-        for document in self.documents.values():
-            if document.context is context:
-                document.policy_resolved = False
-                document.touch(*document.tracked.values())
-        return state
+        return rules.reload_policy(context, self.documents.values())
 
     def heads_moved(self) -> list[RepoContext]:
         """Repositories whose HEAD moved since last asked: their history hints are old."""
@@ -100,12 +89,7 @@ class Session:
         self.notices.append(store_sync.write_back(self.documents.values(), context, store, reason))
 
     def add_workspace_folder(self, uri: str) -> None:
-        path = uri_to_path(uri)
-        if path is not None and path.is_dir():
-            try:
-                self.context_for(path)
-            except Exception as error:  # a broken folder must not stop the server
-                self.notices.append(f"ownit cannot open the store for {path}: {error}")
+        contexts.add_workspace_folder(uri, self.context_for, self.notices)
 
     # ---------------------------------------------------------------- documents
     def document(self, uri: str) -> Document:
@@ -142,18 +126,8 @@ class Session:
         regions to re-anchor, leave that to ``reanchor_groups`` (a worker can run it) and
         ``finish_loading``; until then ``document.loading`` is set."""
         document = Document(uri=uri, version=version, buffer=TextBuffer(text))
-        self.documents[uri] = document
-        path = uri_to_path(uri)
-        document.unsupported = unsupported_reason(path, text)
-        if path is not None and document.unsupported is None:
-            try:
-                context = self.context_for(path)
-                key = context.key_for(path)
-            except Exception as error:  # git refuses the repository, the store is unusable
-                # The document stays open, untracked, saying why; the caller reports it.
-                document.unsupported = f"the ownit store cannot be used here: {error}"
-                raise
-            store_sync.attach(document, context, path, key, defer=defer)
+        self.documents[uri] = document  # open even if it cannot be tracked (it says why)
+        store_sync.open_document(document, self.context_for, defer=defer)
         return document
 
     def close(self, uri: str) -> None:
@@ -219,10 +193,7 @@ class Session:
 
     def comment_rationale_above(self, uri: str, tracked: Tracked) -> str | None:
         """The rationale of an ``ownit: <rationale>`` comment line right above a region."""
-        above = tracked.region.first_line - 1
-        if above < 0:
-            return None
-        return comment_rationale(self.document(uri).buffer.content(above))
+        return actions.comment_rationale_above(self.document(uri), tracked)
 
     def adopt_history(self, uri: str, region_id: str) -> str:
         return actions.adopt_history(self.document(uri), region_id)
@@ -259,11 +230,7 @@ class Session:
 
     # ------------------------------------------------------------------ status
     def open_states(self) -> Iterator[tuple[Document, RegionState]]:
-        for document in list(self.documents.values()):
-            if document.loading is not None:
-                self.finish_loading(document, None)
-            for state in document.states():
-                yield document, state
+        return store_sync.open_states(self.documents)
 
     def status(self, *, include_owned: bool = False) -> list[status.StatusEntry]:
         """Every unowned or stale region (with ``include_owned``, owned ones too): open

@@ -3,18 +3,29 @@ regions, and whether a rationale, a purpose or a signature passes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ownit.core.claims import RationaleRejected, RationaleRules, validate_rationale
 from ownit.core.findings import PolicyIssue, policy_issue
 from ownit.core.model import RegionState, Severity
 from ownit.core.severity import severity_for as severity_under
-from ownit.session.contexts import POLICY_FILE
+from ownit.session.contexts import POLICY_FILE, PolicyState, RepoContext
 from ownit.session.documents import Document
 from ownit.session.errors import RequestError
 
 if TYPE_CHECKING:
     from ownit.core.policy import EffectiveRule, PolicyProblem
+
+
+def reload_policy(context: RepoContext, documents: Iterable[Document]) -> PolicyState:
+    """Re-read the repository's policy; its open documents' rules are resolved again."""
+    state = context.reload_policy()
+    for document in documents:
+        if document.context is context:
+            document.policy_resolved = False
+            document.touch(*document.tracked.values())
+    return state
 
 
 def rule_for(document: Document) -> EffectiveRule | None:

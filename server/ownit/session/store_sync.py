@@ -8,7 +8,7 @@ import gc
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -18,12 +18,37 @@ from ownit.core.reanchor import Anchor, Reanchoring, StoredGroup, reanchor, rean
 from ownit.core.text_compare import similar
 from ownit.core.tracking import span_for_lines
 from ownit.session.contexts import RepoContext
-from ownit.session.documents import Document, PendingLoad, Tracked
+from ownit.session.documents import (
+    Document,
+    PendingLoad,
+    Tracked,
+    unsupported_reason,
+    uri_to_path,
+)
 from ownit.store import Store, StoreError
 
 # How long a region written by another process waits for the editor's buffer to show the
 # text it was recorded on (an agent wrote the file; the editor reloads it a moment later).
 LIVE_GRACE_SECONDS = 5.0
+
+
+def open_document(
+    document: Document, context_for: Callable[[Path], RepoContext], *, defer: bool
+) -> None:
+    """Track the just-opened document's stored regions, or say why it cannot be tracked
+    (``unsupported``; when git or the store refuses, that is set and the error raised)."""
+    path = uri_to_path(document.uri)
+    document.unsupported = unsupported_reason(path, document.buffer.text)
+    if path is None or document.unsupported is not None:
+        return
+    try:
+        context = context_for(path)
+        key = context.key_for(path)
+    except Exception as error:  # git refuses the repository, the store is unusable
+        # The document stays open, untracked, saying why; the caller reports it.
+        document.unsupported = f"the ownit store cannot be used here: {error}"
+        raise
+    attach(document, context, path, key, defer=defer)
 
 
 def attach(document: Document, context: RepoContext, path: Path, key: str, *, defer: bool) -> None:
@@ -61,6 +86,15 @@ def finish_loading(document: Document, results: list[Reanchoring] | None) -> Non
     if document.merge_after_load and document.context is not None:
         document.merge_after_load = False
         document.context.seen_data_version = -1  # what others wrote: merged next poll
+
+
+def open_states(documents: dict[str, Document]) -> Iterator[tuple[Document, RegionState]]:
+    """Every open document's regions (a deferred load finishes first)."""
+    for document in list(documents.values()):
+        if document.loading is not None and documents.get(document.uri) is document:
+            finish_loading(document, None)
+        for state in document.states():
+            yield document, state
 
 
 def adopt_moved(document: Document) -> None:

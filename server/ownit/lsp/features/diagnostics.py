@@ -3,6 +3,8 @@
 This is the keystroke path: every didChange publishes the document's diagnostics. Each
 region's diagnostic is serialized once and reused until something it shows changes (its
 lines, the last line's text, its message); a publish is then a string join and one write.
+What was made is this feature's own cache (``_Cache``, one per open document), dropped when
+the document closes.
 """
 
 from __future__ import annotations
@@ -33,14 +35,47 @@ _MIDDLE = ', "character": 0}, "end": {"line": '
 
 
 class _Shown:
-    """A region's diagnostic as last made (``Tracked.shown``): the JSON after its two line
-    numbers, and what it was made from. A region that only moved by whole lines (an edit
-    above it) needs nothing but its new line numbers."""
+    """A region's diagnostic as last made: the JSON after its two line numbers, and what it
+    was made from (``tracked``: the very region, not another one with its id). A region
+    that only moved by whole lines (an edit above it) needs nothing but its new lines."""
 
-    __slots__ = ("age", "revision", "tail")
+    __slots__ = ("age", "first", "last", "revision", "tail", "tracked")
 
-    def __init__(self, revision: int, age: str, tail: str | None) -> None:
-        self.revision, self.age, self.tail = revision, age, tail
+    def __init__(
+        self, tracked: Tracked, revision: int, age: str, tail: str | None, lines: tuple[int, int]
+    ) -> None:
+        self.tracked, self.revision, self.age, self.tail = tracked, revision, age, tail
+        self.first, self.last = lines  # the lines it was last made with
+
+
+class _Cache:
+    """What this feature last made of one open document: each region's diagnostic (by
+    region id), and of the last diagnostics made, the document revision, the policy
+    problems and how many there were. What was published is not kept: whether anything
+    differs is known while they are made (``changed``), so each JSON is held once."""
+
+    __slots__ = ("changed", "count", "document", "problems", "revision", "shown")
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.shown: dict[str, _Shown] = {}
+        self.revision = -1
+        self.problems: list[str] | None = None
+        self.count = -1
+        self.changed = True  # the diagnostics last made differ from those made before
+
+
+def _cache_for(caches: dict[str, _Cache], document: Document) -> _Cache:
+    """The document's cache (a fresh one for a document opened again); entries of regions
+    gone are dropped once they outnumber the regions, so it never grows past twice them."""
+    cache = caches.get(document.uri)
+    if cache is None or cache.document is not document:
+        cache = caches[document.uri] = _Cache(document)
+    elif len(cache.shown) > 2 * (len(document.tracked) + len(document.history)) + 16:
+        cache.shown = {
+            key: shown for key, shown in cache.shown.items() if document.find(key) is shown.tracked
+        }
+    return cache
 
 
 def _lines_shown(document: Document, tracked: Tracked) -> tuple[int, int]:
@@ -60,20 +95,26 @@ _Shape = tuple[object, int, str, str | None, str]
 def _region_json(
     server: OwnitServer,
     document: Document,
+    cache: _Cache,
     tracked: Tracked,
     now: float,
     rule: str | None,
     shapes: dict[_Shape, Finding | None],
 ) -> str | None:
-    """The region's diagnostic as JSON text, remade only when something it shows changed
-    (the session bumps the region's revision then) or its age reads differently."""
+    """The region's diagnostic, remade only when something it shows changed (the session
+    bumps the region's revision then) or its age reads differently."""
     region = tracked.region
     age = format_age(now - region.created_at)
-    shown = tracked.shown
-    if isinstance(shown, _Shown) and shown.revision == tracked.revision and shown.age == age:
+    shown = cache.shown.get(region.id)
+    if shown is not None and shown.tracked is not tracked:
+        shown = None  # another region with this id (the store's, reloaded)
+    if shown is not None and shown.revision == tracked.revision and shown.age == age:
         if shown.tail is None:
             return None
         first, last = _lines_shown(document, tracked)
+        if first != shown.first or last != shown.last:
+            shown.first, shown.last = first, last
+            cache.changed = True
         return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
     state = tracked.state
     shape: _Shape | None = None
@@ -94,11 +135,11 @@ def _region_json(
                     like.evidence,
                 )
             )
-            return _remember(document, tracked, age, finding, server.encoding)
+            return _remember(document, cache, tracked, shown, age, finding, server.encoding)
     finding = _finding(server, document, tracked, now, rule)
     if shape is not None:
         shapes[shape] = finding
-    return _remember(document, tracked, age, finding, server.encoding)
+    return _remember(document, cache, tracked, shown, age, finding, server.encoding)
 
 
 def _finding(
@@ -124,28 +165,47 @@ def _finding(
 
 
 def _remember(
-    document: Document, tracked: Tracked, age: str, finding: Finding | None, encoding: str | None
+    document: Document,
+    cache: _Cache,
+    tracked: Tracked,
+    old: _Shown | None,
+    age: str,
+    finding: Finding | None,
+    encoding: str | None,
 ) -> str | None:
-    """The finding as JSON text, kept (after its line numbers) in ``tracked.shown``."""
+    """The finding as JSON text, kept (after its line numbers) in the document's cache;
+    ``cache.changed`` is set unless it reads as ``old`` did."""
+    lines = _lines_shown(document, tracked)
     if finding is None:
-        tracked.shown = _Shown(tracked.revision, age, None)
+        if old is None or old.tail is not None:
+            cache.changed = True
+        cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, None, lines)
         return None
     text = finding_to_json(document.buffer, finding, encoding)
-    lines = _lines_shown(document, tracked)
     head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
     # (finding_to_json always starts so; anything else is never reused for other lines)
-    reusable = text.startswith(head)
-    tracked.shown = _Shown(tracked.revision if reusable else -1, age, text[len(head) :])
+    if not text.startswith(head):
+        cache.shown.pop(tracked.key, None)
+        cache.changed = True
+        return text
+    tail = text[len(head) :]
+    if old is None or old.tail != tail or (old.first, old.last) != lines:
+        cache.changed = True
+    cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, tail, lines)
     return text
 
 
-def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
-    """The document's diagnostics, each as JSON text."""
+def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list[str]:
+    """The document's diagnostics, each as JSON text; ``cache.changed`` says whether
+    they differ from those made before."""
     session = server.session
+    cache.changed = False
     result = [
         json.dumps(policy_problem_to_diagnostic(document.buffer, problem, server.encoding))
         for problem in session.policy_problems(document)
     ]
+    if result != cache.problems:
+        cache.changed, cache.problems = True, list(result)
     now = time.time()
     effective = server.session.rule_for(document)
     # What the message names: the rule that applies, said truly (EffectiveRule.rule_phrase);
@@ -158,13 +218,26 @@ def diagnostics_json(server: OwnitServer, document: Document) -> list[str]:
     shapes: dict[_Shape, Finding | None] = {}
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
-            text = _region_json(server, document, tracked, now, rule, shapes)
+            text = _region_json(server, document, cache, tracked, now, rule, shapes)
             if text is not None:
                 result.append(text)
+    # (a region gone, or another showing none now, changes how many there are)
+    if len(result) != cache.count:
+        cache.changed = True
+    cache.count = len(result)
     return result
 
 
-def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> None:
+def diagnostics_json(
+    server: OwnitServer, caches: dict[str, _Cache], document: Document
+) -> list[str]:
+    """The document's diagnostics, each as JSON text."""
+    return _diagnostics(server, document, _cache_for(caches, document))
+
+
+def publish(
+    server: OwnitServer, caches: dict[str, _Cache], uri: str, *, only_if_changed: bool = False
+) -> None:
     """Send the document's diagnostics to a push client (pull clients ask for them).
 
     After an edit, ``only_if_changed`` skips the message when every diagnostic is what the
@@ -174,18 +247,17 @@ def publish(server: OwnitServer, uri: str, *, only_if_changed: bool = False) -> 
     if server.client.pull_diagnostics:
         return
     document = server.session.documents.get(uri)
-    if (
-        only_if_changed
-        and document is not None
-        and document.revision == document.published_revision
-    ):
-        return  # nothing shown can have changed: not even worth computing
-    items = diagnostics_json(server, document) if document is not None else []
-    if document is not None:
-        document.published_revision = document.revision
-        if only_if_changed and items == document.published:
+    items: list[str] = []
+    if document is None:
+        caches.pop(uri, None)
+    else:
+        cache = _cache_for(caches, document)
+        if only_if_changed and document.revision == cache.revision:
+            return  # nothing shown can have changed: not even worth computing
+        items = _diagnostics(server, document, cache)
+        cache.revision = document.revision
+        if only_if_changed and not cache.changed:
             return
-        document.published = items
     version = (
         f',"version":{document.version}'
         if document is not None and document.version is not None
@@ -223,7 +295,8 @@ def schedule_history(server: OwnitServer, uri: str) -> None:
     server.run_in_background(asyncio.ensure_future(run()))
 
 
-def clear(server: OwnitServer, uri: str) -> None:
+def clear(server: OwnitServer, caches: dict[str, _Cache], uri: str) -> None:
+    caches.pop(uri, None)
     if not server.client.pull_diagnostics:
         server.write_json(
             '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
@@ -232,7 +305,7 @@ def clear(server: OwnitServer, uri: str) -> None:
         )
 
 
-def refresh(server: OwnitServer, uris: Iterable[str]) -> None:
+def refresh(server: OwnitServer, caches: dict[str, _Cache], uris: Iterable[str]) -> None:
     """Diagnostics changed for reasons other than an edit (a claim, another process):
     push them again, or ask a pull client to pull; code lenses say the same, so ask the
     client to refresh those too."""
@@ -245,7 +318,7 @@ def refresh(server: OwnitServer, uris: Iterable[str]) -> None:
             server.protocol.send_request(types.WORKSPACE_DIAGNOSTIC_REFRESH, None)
         return
     for uri in uris:
-        publish(server, uri)
+        publish(server, caches, uri)
 
 
 class _Service:
@@ -253,22 +326,24 @@ class _Service:
 
     def __init__(self, server: OwnitServer) -> None:
         self._server = server
+        self.caches: dict[str, _Cache] = {}  # open document's URI -> what was made of it
 
     def publish(self, uri: str, *, only_if_changed: bool = False) -> None:
-        publish(self._server, uri, only_if_changed=only_if_changed)
+        publish(self._server, self.caches, uri, only_if_changed=only_if_changed)
 
     def refresh(self, uris: Iterable[str]) -> None:
-        refresh(self._server, uris)
+        refresh(self._server, self.caches, uris)
 
     def clear(self, uri: str) -> None:
-        clear(self._server, uri)
+        clear(self._server, self.caches, uri)
 
     def schedule_history(self, uri: str) -> None:
         schedule_history(self._server, uri)
 
 
 def register(server: OwnitServer) -> None:
-    server.provide(diagnostics=_Service(server))
+    service = _Service(server)
+    server.provide(diagnostics=service)
 
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
@@ -278,5 +353,5 @@ def register(server: OwnitServer) -> None:
     )
     def pull(params: types.DocumentDiagnosticParams) -> RawJson:
         document = server.session.loaded(params.text_document.uri)
-        items = diagnostics_json(server, document) if document is not None else []
+        items = [] if document is None else diagnostics_json(server, service.caches, document)
         return RawJson('{"kind":"full","items":[' + ",".join(items) + "]}")
