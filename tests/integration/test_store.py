@@ -501,6 +501,12 @@ def test_status_changes_are_recorded_as_events(store: Store) -> None:
         ("reanchored", "moved by a line diff"),
     ]
     assert all(e.region_id == a.id for e in store.events())
+    reanchored = [e.detail for e in store.events(kind="reanchored")]
+    assert reanchored == ["found by fingerprint at line 12", "moved by a line diff"]
+    assert [e.detail for e in store.events(a.id, kind="lost")] == [
+        "not found after the file changed"
+    ]
+    assert store.events("missing", kind="lost") == []
     with pytest.raises(UnknownRegionError):
         store.set_status("missing", RegionStatus.LOST, "x")
     with pytest.raises(UnknownRegionError):

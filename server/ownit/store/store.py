@@ -262,13 +262,19 @@ class Store(StoreFile):
             except sqlite3.IntegrityError as exc:
                 raise UnknownRegionError(f"no region with id {region_id!r}") from exc
 
-    def events(self, region_id: str | None = None) -> list[StoreEvent]:
-        """Events, oldest first; of one region or of all."""
-        sql = "SELECT id, region_id, kind, detail, at FROM events"
-        args: tuple[Any, ...] = ()
+    def events(self, region_id: str | None = None, *, kind: str | None = None) -> list[StoreEvent]:
+        """Events, oldest first; of one region or of all, of one kind or of every kind."""
+        where: list[str] = []
+        args: list[Any] = []
         if region_id is not None:
-            sql += " WHERE region_id = ?"
-            args = (region_id,)
+            where.append("region_id = ?")
+            args.append(region_id)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        sql = "SELECT id, region_id, kind, detail, at FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         with self._use() as conn:
             rows = conn.execute(sql + " ORDER BY id", args).fetchall()
         return [StoreEvent(int(r[0]), r[1], r[2], r[3], float(r[4])) for r in rows]
