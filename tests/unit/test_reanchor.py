@@ -505,3 +505,32 @@ def test_unchanged_text_shortcut_says_what_the_finder_says(
         anchors.append(Anchor(f"r{index}", first, end, fp))
     assert reanchor(text, text, anchors) == _reanchor(text, text, anchors)
     assert reanchor(text, text, anchors, split_lines(text)) == _reanchor(text, text, anchors)
+
+
+def test_group_by_basis_puts_each_text_once_and_unrecorded_regions_apart() -> None:
+    from ownit.core.model import Region, RegionState, Source
+    from ownit.core.reanchor import group_by_basis
+
+    def state(region_id: str) -> RegionState:
+        region = Region(
+            id=region_id,
+            path="a.py",
+            first_line=0,
+            end_line=1,
+            tool="copilot",
+            source=Source.INLINE_COMPLETION,
+            created_at=0.0,
+            fingerprint="f",
+            confidence=0.9,
+        )
+        return RegionState(region=region, claim=None, dismissal=None, history=())
+
+    states = [state("a"), state("b"), state("c"), state("d")]
+    basis_of = {"a": "h1", "b": "h2", "c": "h1", "d": "gone"}
+    groups = group_by_basis(states, basis_of, {"h1": "one\n", "h2": "two\n"})
+    assert [(g.basis, [s.region.id for s in g.states]) for g in groups] == [
+        ("one\n", ["a", "c"]),
+        ("two\n", ["b"]),
+        (None, ["d"]),  # its text is no longer stored: found by fingerprint alone
+    ]
+    assert group_by_basis([state("e")], {}, {}) == [(None, [state("e")])]

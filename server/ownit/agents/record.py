@@ -182,20 +182,13 @@ def _reanchored(store: Any, key: str, text: str) -> _Held:
     from ownit.core.text import split_lines
 
     lines = split_lines(text)
-    states = store.region_states(key)
+    states, basis_of, texts = store.document_regions(key)  # one read, as didOpen does
     if not states:
         return _Held(lines)
     from ownit.core.fingerprint import fingerprint
-    from ownit.core.reanchor import StoredGroup, reanchor_groups
+    from ownit.core.reanchor import group_by_basis, reanchor_groups
 
-    basis_of, texts = store.region_bases(key)
-    by_basis: dict[str | None, list[Any]] = {}
-    for state in states:
-        by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
-    groups = [
-        StoredGroup(texts.get(digest) if digest is not None else None, group)
-        for digest, group in by_basis.items()
-    ]
+    groups = group_by_basis(states, basis_of, texts)
     held = _Held(lines)
     for _basis, group, found, lost, same_text in reanchor_groups(groups, text, lines):
         regions = {state.region.id: state.region for state in group}

@@ -33,7 +33,7 @@ texts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -401,6 +401,22 @@ class StoredGroup(NamedTuple):
 
     basis: str | None
     states: list[RegionState]
+
+
+def group_by_basis(
+    states: Iterable[RegionState], basis_of: Mapping[str, str], texts: Mapping[str, str]
+) -> list[StoredGroup]:
+    """``states`` grouped by the text their lines refer to, as the store gives it
+    (``basis_of``: region id → text digest; ``texts``: digest → text), so each distinct
+    text is re-anchored against once; a region with no recorded text is in the ``None``
+    group."""
+    by_basis: dict[str | None, list[RegionState]] = {}
+    for state in states:
+        by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
+    return [
+        StoredGroup(texts.get(digest) if digest is not None else None, group)
+        for digest, group in by_basis.items()
+    ]
 
 
 class Reanchoring(NamedTuple):

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import Region, RegionState, RegionStatus
-from ownit.core.reanchor import Anchor, Reanchoring, StoredGroup, reanchor, reanchor_groups
+from ownit.core.reanchor import (
+    Anchor,
+    Reanchoring,
+    StoredGroup,
+    group_by_basis,
+    reanchor,
+    reanchor_groups,
+)
 from ownit.core.text_compare import similar
 from ownit.core.tracking import span_for_lines
 from ownit.session.contexts import RepoContext
@@ -175,14 +182,7 @@ def stored_groups(
         return []
     if bases is None:
         bases = document.context.store.region_bases(document.key, include_inactive=live)
-    basis_of, texts = bases
-    by_basis: dict[str | None, list[RegionState]] = {}
-    for state in wanted:
-        by_basis.setdefault(basis_of.get(state.region.id), []).append(state)
-    return [
-        StoredGroup(texts.get(digest) if digest is not None else None, group)
-        for digest, group in by_basis.items()
-    ]
+    return group_by_basis(wanted, *bases)
 
 
 def install(document: Document, groups: list[Reanchoring], *, live: bool = False) -> None:
