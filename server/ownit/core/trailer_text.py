@@ -47,6 +47,9 @@ _PERCENT_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 def _encode(text: str, also: str) -> str:
+    plain = text.isascii() and text.isprintable() and " " not in text and "%" not in text
+    if plain and not any(char in text for char in also):
+        return text  # every character is in 0x21..0x7E and none is escaped: its own token
     out: list[str] = []
     for char in text:
         code = ord(char)
