@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from ownit.store import Store
 
 
-# Above this many files with AI regions, `git diff --cached` names the changed ones
-# rather than every base blob being read.
-DIFF_ABOVE_FILES = 200
+# Above this many files with AI regions, `git diff-index` names the changed ones and their
+# blob ids rather than every base blob being read by path (one more git process, a few
+# milliseconds; each `<base>:<path>` costs git a walk of the base's trees).
+DIFF_ABOVE_FILES = 20
 
 
 def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
@@ -92,25 +93,32 @@ def plan_commit(
 
     # Few files with regions: the base's blob of each is read with the staged one, in the
     # same cat-file, and a file is changed when the two differ (what `git diff --cached`
-    # lists), sparing a git process. Many: git lists the changed ones, and only their
-    # base blobs are read.
-    listed: set[str] | None = None
+    # lists), sparing a git process. Many: git lists the changed ones with their blob ids
+    # (`git diff-index`), and only those blobs are read, by id — asking for `<base>:<path>`
+    # makes git walk the base's trees again for each file.
+    ids: dict[str, tuple[str | None, str]] | None = None
     if tree is None and len(by_path) > DIFF_ABOVE_FILES:
-        listed = set(staged.changed_paths(cwd, base))
+        ids = staged.changed_blobs(cwd, base)
 
     def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
-        specs = [f"{new_at}{path}" for path in by_path]
-        if base is not None:
-            specs += [
-                f"{base}:{renamed_from.get(path, path)}"
-                for path in by_path
-                if listed is None or path in listed
-            ]
-        return staged.read_blobs(cwd, dict.fromkeys(specs))
+        asked: dict[str, str] = {}  # key of `blobs` -> what cat-file is asked for it
+        for path in by_path:
+            known = ids.get(path) if ids is not None else None
+            asked[f"{new_at}{path}"] = known[1] if known is not None else f"{new_at}{path}"
+            if base is None or (ids is not None and known is None):
+                continue  # no base, or unchanged since the base: its base blob is not read
+            old_path = renamed_from.get(path, path)
+            if known is not None and old_path == path:
+                if known[0] is not None:  # (None: added since the base, nothing to read)
+                    asked[f"{base}:{path}"] = known[0]
+            else:
+                asked[f"{base}:{old_path}"] = f"{base}:{old_path}"
+        found = staged.read_blobs(cwd, dict.fromkeys(asked.values()))
+        return {key: found.get(spec) for key, spec in asked.items()}
 
     def changed_paths() -> set[str]:
-        if listed is not None:
-            return listed & by_path.keys()
+        if ids is not None:
+            return ids.keys() & by_path.keys()
         found = set()
         for path in by_path:
             new = blobs.get(f"{new_at}{path}")
