@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ownit.core.commit_plan import Plan
 from ownit.git import run as git
@@ -58,10 +58,16 @@ def save_commit_msg_ok(repo: Repository, message: str | None) -> None:
     if message is None:
         path.unlink(missing_ok=True)
         return
-    import hashlib
+    if TYPE_CHECKING:
+        from hashlib import sha1
+    else:
+        try:  # CPython's own SHA-1, without loading OpenSSL (core.fingerprint says why)
+            from _sha1 import sha1
+        except ImportError:  # a build without it
+            from hashlib import sha1
 
     data = message.encode("utf-8", "surrogateescape")
-    blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    blob = sha1(b"blob %d\0" % len(data) + data).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(blob + "\n", encoding="ascii")
 
