@@ -34,6 +34,4 @@ def normalize_line(line: str) -> str:
 def fingerprint(lines: Iterable[str]) -> str:
     """First 12 hex digits of SHA-256 over the lines, right-stripped and joined with ``\\n``."""
     joined = "\n".join(normalize_line(line) for line in lines)
-    return sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[
-        :FINGERPRINT_HEX_DIGITS
-    ]
+    return sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_HEX_DIGITS]
