@@ -176,6 +176,8 @@ def plan_commit(
                     else added_lines(staged.git_lines(old_text), new_lines)
                 )
             worktree = _read_worktree(cwd / path)
+            # each region's basis hash, each distinct text once (its regions share one)
+            basis_of, texts = store.region_bases(path)
         except Exception as error:
             reraise_when_debugging()
             plan.problems.append(display.file_problem(path, error))
@@ -183,7 +185,8 @@ def plan_commit(
         maps: LineMaps = {}  # the regions of a file mostly share one basis: one diff for all
         for state in by_path[path]:
             try:
-                basis = store.basis_text(state.region.id)
+                basis_hash = basis_of.get(state.region.id)
+                basis = None if basis_hash is None else texts.get(basis_hash)
                 plan.pieces += region_pieces(
                     state, basis, path, new_lines, added, worktree, committed, maps
                 )
