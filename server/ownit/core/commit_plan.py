@@ -208,6 +208,9 @@ def region_pieces(
         and claim is not None
         and (region.id, claim.fingerprint, claim.created_at) not in committed
     )
+    # A run carrying the whole region holds the lines just fingerprinted (the line map
+    # pairs only lines equal as fingerprints see them): the same fingerprint.
+    whole = len(ranges) == 1 and ranges[0][1] - ranges[0][0] == end - first
     pieces: list[Piece] = []
     for start, stop in ranges:
         if not pending_claim and not any(i in added for i in range(start, stop)):
@@ -218,7 +221,7 @@ def region_pieces(
                 path=path,
                 first=start,
                 end=stop,
-                fingerprint=fingerprint(new_lines[start:stop]),
+                fingerprint=region.fingerprint if whole else fingerprint(new_lines[start:stop]),
                 tool=region.tool_label,
                 owned=owned,
                 owner_name=claim.owner_name if owned and claim else "",

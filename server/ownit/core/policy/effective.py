@@ -261,6 +261,8 @@ class EffectiveRule(Record):
     def tool_problem(self, label: str) -> str | None:
         """Why the tool (``tool`` or ``tool:model``) is not approved here, naming the
         rule; None when it is (or the rule approves any)."""
+        if self.tools is None and self.models is None:
+            return None  # any tool, any model: the approval rules need not even load
         found = self.approval.problem(label)
         if found is None:
             return None
