@@ -291,8 +291,9 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ownit.commit.runner <hook> ARGS...``: what the installed hook scripts
-    run (``ownit hook`` without the command line's start-up cost)."""
+    """``<hook> ARGS...``: what the installed hook scripts run (``install.RUN_HOOK``; also
+    ``python -m ownit.commit.runner``): ``ownit hook`` without the command line's start-up
+    cost."""
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in HOOKS:
         print(
