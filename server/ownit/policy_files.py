@@ -18,8 +18,8 @@ from ownit.core.policy import (
     default_policy,
     load_policy,
 )
-from ownit.core.policy.record import Record, set_field
 from ownit.core.printable import printable
+from ownit.core.record import Record, set_field
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")

@@ -26,7 +26,7 @@ from ownit.core.policy.keys import (
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.approval import Approval

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ownit.core.policy.effective import EffectiveRule, resolve
 from ownit.core.policy.globs import Glob, normalize_path
 from ownit.core.policy.keys import BUILT_IN_SOURCE, DEFAULT_ALLOWED_SIGNERS
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.ai_commits import (
