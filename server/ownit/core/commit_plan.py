@@ -144,12 +144,15 @@ class Plan:
         return [p for p in self.pieces if not p.owned]
 
     def to_json(self) -> dict[str, Any]:
+        """The plan as the pending files hold it: each piece a row of its fields, named
+        once in ``piece_fields`` (a commit of 500 files has 2,000 pieces; rows write and
+        read in a fraction of the time of one object per piece)."""
         return {
             "base": self.base,
             "amend": self.amend,
-            # every field of a Piece is a str, int, float, bool or None: asdict's deep
-            # copy would give the same values, 10x slower at a commit's 2,000 claims
-            "pieces": [{name: getattr(p, name) for name in _PIECE_FIELDS} for p in self.pieces],
+            "piece_fields": list(_PIECE_FIELDS),
+            # every field of a Piece is a str, int, float, bool or None: the tuple is its row
+            "pieces": self.pieces,
             "notes": self.notes,
             "from_store": self.from_store,
             "inherit_exact": self.inherit_exact,
@@ -161,12 +164,22 @@ class Plan:
         return cls(
             base=data.get("base"),
             amend=bool(data.get("amend")),
-            pieces=[Piece(**p) for p in data.get("pieces", [])],
+            pieces=_pieces(data.get("pieces", []), data.get("piece_fields")),
             notes=list(data.get("notes", [])),
             from_store=bool(data.get("from_store", True)),
             inherit_exact=bool(data.get("inherit_exact", False)),
             problems=[str(p) for p in data.get("problems", [])],
         )
+
+
+def _pieces(rows: list[Any], fields: list[str] | None) -> list[Piece]:
+    """Pieces from pending-file rows (:meth:`Plan.to_json`), or from one object per piece
+    as an older ownit wrote them (a plan left in ``committed/`` across an upgrade)."""
+    if fields is None:
+        return [Piece(**row) for row in rows]
+    if tuple(fields) == _PIECE_FIELDS:
+        return [Piece._make(row) for row in rows]
+    return [Piece(**dict(zip(fields, row, strict=True))) for row in rows]
 
 
 def added_lines(old: list[str], new: list[str]) -> set[int]:

@@ -62,6 +62,9 @@ def _encode(text: str, also: str) -> str:
 
 
 def _decode(text: str) -> str:
+    if "%" not in text:
+        return text  # nothing escaped (most paths, tools and e-mails)
+
     def replace(match: re.Match[str]) -> str:
         data = bytes(int(match.group(0)[i + 1 : i + 3], 16) for i in range(0, len(match[0]), 3))
         return data.decode("utf-8", "surrogateescape")
