@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ownit.core.fingerprint import fingerprint
-from ownit.core.model import RegionStatus
 from ownit.core.text import split_lines, strip_terminator
 from ownit.git import renames
 from ownit.git import run as git
@@ -41,7 +40,8 @@ def follow(
     fingerprint, or through a line diff from what the store last saw (a move with edits:
     an owned region whose lines changed is then stale, as after any edit). Regions not
     found stay where they were."""
-    from ownit.core.reanchor import Anchor, reanchor  # only when something was renamed
+    # (only when something was renamed)
+    from ownit.core.reanchor import group_by_basis, reanchor_groups
 
     done: list[Moved] = []
     have = set(store.active_paths())
@@ -51,16 +51,12 @@ def follow(
         text = read(new)
         if text is None:
             continue
-        states = [s for s in store.region_states(old) if s.region.status is RegionStatus.ACTIVE]
-        by_basis: dict[str | None, list[Anchor]] = {}
-        for state in states:
-            region = state.region
-            anchor = Anchor(region.id, region.first_line, region.end_line, region.fingerprint)
-            by_basis.setdefault(store.basis_text(region.id), []).append(anchor)
-        lines = [strip_terminator(line) for line in split_lines(text)]
+        states = store.region_states(old)  # the active ones
+        groups = group_by_basis(states, *store.region_bases(old))
+        new_lines = split_lines(text)
+        lines = [strip_terminator(line) for line in new_lines]
         positions: list[tuple[str, int, int, str]] = []
-        for basis, anchors in by_basis.items():
-            found, _lost = reanchor(basis, text, anchors)
+        for _basis, _states, found, _lost, _same in reanchor_groups(groups, text, new_lines):
             for result in found:
                 span = lines[result.first_line : result.end_line]
                 positions.append(
