@@ -278,8 +278,11 @@ def post_commit(args: list[str], err: TextIO = sys.stderr) -> int:
 HOOKS = dict(zip(HOOK_NAMES, (prepare_commit_msg, commit_msg, post_commit), strict=True))
 
 
-def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
-    """Run hook ``name``; ownit's own failures are reported, never fatal to the commit."""
+def run(name: str, args: list[str], err: TextIO | None = None) -> int:
+    """Run hook ``name``; ownit's own failures are reported, never fatal to the commit.
+    ``err``: where to say things (None: ``sys.stderr`` as it is when the hook runs)."""
+    if err is None:
+        err = sys.stderr
     handler = HOOKS[name]
     try:
         return handler(args, err)
