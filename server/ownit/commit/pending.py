@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ownit.core.commit_plan import Plan
 from ownit.git import run as git
@@ -58,13 +58,7 @@ def save_commit_msg_ok(repo: Repository, message: str | None) -> None:
     if message is None:
         path.unlink(missing_ok=True)
         return
-    if TYPE_CHECKING:
-        from hashlib import sha1
-    else:
-        try:  # CPython's own SHA-1, without loading OpenSSL (core.fingerprint says why)
-            from _sha1 import sha1
-        except ImportError:  # a build without it
-            from hashlib import sha1
+    from ownit.core.fingerprint import sha1  # CPython's own: no OpenSSL load
 
     data = message.encode("utf-8", "surrogateescape")
     blob = sha1(b"blob %d\0" % len(data) + data).hexdigest()

@@ -100,11 +100,23 @@ def plan_commit(
     if tree is None and len(by_path) > DIFF_ABOVE_FILES:
         ids = staged.changed_blobs(cwd, base)
 
+    on_disk: dict[str, bytes | None] = {}  # the working tree's files, each read once
+
+    def file_bytes(path: str) -> bytes | None:
+        if path not in on_disk:
+            on_disk[path] = _read_bytes(cwd / path)
+        return on_disk[path]
+
     def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
         asked: dict[str, str] = {}  # key of `blobs` -> what cat-file is asked for it
+        as_on_disk: dict[str, bytes | None] = {}  # staged blobs that are the file on disk
         for path in by_path:
             known = ids.get(path) if ids is not None else None
-            asked[f"{new_at}{path}"] = known[1] if known is not None else f"{new_at}{path}"
+            if known is not None and _is_blob(file_bytes(path), known[1]):
+                # staged as it is on disk (the common case): git need not read the blob
+                as_on_disk[f"{new_at}{path}"] = file_bytes(path)
+            else:
+                asked[f"{new_at}{path}"] = known[1] if known is not None else f"{new_at}{path}"
             if base is None or (ids is not None and known is None):
                 continue  # no base, or unchanged since the base: its base blob is not read
             old_path = renamed_from.get(path, path)
@@ -114,7 +126,7 @@ def plan_commit(
             else:
                 asked[f"{base}:{old_path}"] = f"{base}:{old_path}"
         found = staged.read_blobs(cwd, dict.fromkeys(asked.values()))
-        return {key: found.get(spec) for key, spec in asked.items()}
+        return {**{key: found.get(spec) for key, spec in asked.items()}, **as_on_disk}
 
     def changed_paths() -> set[str]:
         if ids is not None:
@@ -175,7 +187,7 @@ def plan_commit(
                     if old_text is None
                     else added_lines(staged.git_lines(old_text), new_lines)
                 )
-            worktree = _read_worktree(cwd / path)
+            worktree = _decode(file_bytes(path))
             # each region's basis hash, each distinct text once (its regions share one)
             basis_of, texts = store.region_bases(path)
         except Exception as error:
@@ -230,6 +242,24 @@ def reraise_when_debugging() -> None:
     """Re-raise the error being handled when ``OWNIT_DEBUG`` is set."""
     if os.environ.get("OWNIT_DEBUG"):
         raise  # called only from an except block: the error being handled
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _is_blob(data: bytes | None, blob_id: str) -> bool:
+    """Whether ``data`` is the content of the git blob ``blob_id`` (SHA-1 or SHA-256
+    object names): a file staged as it is on disk, without a filter changing it."""
+    if data is None:
+        return False
+    from ownit.core.fingerprint import sha1, sha256  # (CPython's own: no OpenSSL load)
+
+    digest = sha1 if len(blob_id) == 40 else sha256
+    return digest(b"blob %d\0" % len(data) + data).hexdigest() == blob_id
 
 
 def _read_worktree(path: Path) -> str | None:

@@ -9,8 +9,14 @@ from typing import TYPE_CHECKING
 # hook's start), and what is hashed here is small (the standard library's random module
 # does the same with _sha512).
 if TYPE_CHECKING:
+    from hashlib import sha1 as sha1
     from hashlib import sha256 as sha256
 else:
+    try:  # (git's object names; SHA-1 is no fingerprint)
+        from _sha1 import sha1
+    except ImportError:  # a build without it
+        from hashlib import sha1
+
     try:
         from _sha256 import sha256
     except ImportError:
@@ -18,6 +24,8 @@ else:
             from _sha2 import sha256  # its name from Python 3.12 on
         except ImportError:  # a build without it
             from hashlib import sha256
+
+__all__ = ["FINGERPRINT_HEX_DIGITS", "fingerprint", "normalize_line", "sha1", "sha256"]
 
 FINGERPRINT_HEX_DIGITS = 12
 
