@@ -20,7 +20,6 @@ remembers every window it hashed, so many searches in one text share the work:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, normalize_line
@@ -118,6 +117,8 @@ class WindowFinder:
         key = (start, count)
         fp = self._window_fps.get(key)
         if fp is None:
+            import hashlib  # (see every_window)
+
             window = self._blob[self._offsets[start] : self._offsets[start + count] - 1]
             fp = hashlib.sha256(window).hexdigest()[:FINGERPRINT_HEX_DIGITS]
             self._window_fps[key] = fp
@@ -205,6 +206,11 @@ class WindowFinder:
         if table is None:
             table = self._all_windows[count] = {}
             wanted = self._wanted.get(count, set())
+            # hashlib's (OpenSSL's) SHA-256 is faster on many windows than the one
+            # core.fingerprint uses, but loading it costs a hook ≈ 2.5 ms: only when a
+            # window is searched for.
+            import hashlib
+
             blob, offsets = self._blob, self._offsets
             sha256, size = hashlib.sha256, len(next(iter(wanted), b""))
             for start in range(len(self.lines) - count + 1) if wanted else ():
