@@ -124,26 +124,38 @@ def parse_porcelain(out: bytes) -> list[BlameLine]:
     from ownit.git.history import unquote_path
 
     # Decoded once (as git.text does line by line: a NUL or newline never falls inside a
-    # UTF-8 sequence, and surrogateescape keeps every other byte where it was).
+    # UTF-8 sequence, and surrogateescape keeps every other byte where it was). Only the
+    # lines of the file start with a tab ("\t<text>"); each comes after its header
+    # ("<40 hex> <orig> <final>[ <count>]") and, the first time its commit is seen, lines
+    # about the commit ("author …", "filename <path>"). Split before each tab, the output
+    # is a piece per line of the file: its text, then the next line's header block.
+    pieces = ("\n" + git.text(out)).split("\n\t")
     lines: list[BlameLine] = []
     append = lines.append
     filenames: dict[str, str] = {}
     sha = name = ""
     orig = final = 0
-    for raw in git.text(out).split("\n"):
-        if raw[:1] == "\t":
-            append(BlameLine(final, sha, orig, name, raw[1:]))
-            continue
-        if raw.startswith("filename "):
-            name = filenames[sha] = unquote_path(raw[9:].encode("utf-8", "surrogateescape"))
-            continue
-        # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …") are
-        # not headers: a header's 41st character is a space after 40 hex digits
-        if len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
-            head = raw.split(" ", 4)
-            if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+    block = pieces[0][1:]
+    for piece in pieces[1:]:
+        if len(block) >= 44 and block[40] == " " and "\n" not in block:  # a header alone
+            head = block.split(" ", 3)
+            if block[0] in _HEX and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
                 sha, orig, final = head[0], int(head[1]), int(head[2])
                 name = filenames.get(sha, "")
+        elif block:
+            for raw in block.split("\n"):
+                # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …")
+                # are not: a header's 41st character is a space after 40 hex digits
+                if raw.startswith("filename "):
+                    unquoted = unquote_path(raw[9:].encode("utf-8", "surrogateescape"))
+                    name = filenames[sha] = unquoted
+                elif len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
+                    head = raw.split(" ", 4)
+                    if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+                        sha, orig, final = head[0], int(head[1]), int(head[2])
+                        name = filenames.get(sha, "")
+        text, _, block = piece.partition("\n")
+        append(BlameLine(final, sha, orig, name, text))
     return lines
 
 
