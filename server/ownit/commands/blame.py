@@ -72,6 +72,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ownit.git import blame  # git blame starts before anything heavy is imported
+    from ownit.git.blame_start import take
     from ownit.git.run import GitError
 
     contents: bytes | None = None
@@ -85,8 +86,13 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
     moves = _moves(args)
+    # started by ownit.cli before the arguments were parsed, when it is this blame
+    early = None if contents is not None else take(os.getcwd(), args.file, args.ranges, moves)
     try:  # the path as given, from here: git resolves it as it would for `git blame`
-        proc = blame.start_blame(os.getcwd(), args.file, args.ranges, contents, moves)
+        if early is not None:
+            proc = blame.RunningBlame(early, None)
+        else:
+            proc = blame.start_blame(os.getcwd(), args.file, args.ranges, contents, moves)
     except GitError as error:
         raise UsageError(str(error)) from None
     try:

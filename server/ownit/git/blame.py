@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ownit.core.policy import Policy
     from ownit.core.provenance import AiCommitDetector, BlameLine, ClaimIndex, CommitClaims
     from ownit.git import history
+    from ownit.git.blame_start import EarlyBlame
     from ownit.git.repo import Repository
 
 
@@ -47,7 +48,7 @@ class BlameError(GitError):
 class RunningBlame:
     """One ``git blame --porcelain`` at work; :func:`finish_blame` reads its lines."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], contents: bytes | None) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes] | EarlyBlame, contents: bytes | None) -> None:
         self.proc = proc
         self._writer: threading.Thread | None = None
         if contents is not None:  # git reads it all before it blames: give it at once
@@ -89,13 +90,9 @@ def start_blame(
     ``cwd``, or absolute). ``moves``: git blame's ``-M``/``-C`` options (``-M``,
     ``-M20``, ``-C``, ``-CC``…), which follow lines moved within the file or from other
     files."""
-    args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
-    args += list(moves)
-    for spec in ranges:
-        args += ["-L", spec]
-    if contents is not None:
-        args += ["--contents", "-"]
-    args += ["--", path]
+    from ownit.git.blame_start import blame_argv
+
+    args = blame_argv(git.git_exe(), path, ranges, contents is not None, moves)
     try:
         proc = subprocess.Popen(
             args,
