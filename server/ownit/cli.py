@@ -96,6 +96,12 @@ def _reader_went_away() -> int:
     return EXIT_BROKEN_PIPE
 
 
+def _plain_arguments(verb: str, arguments: list[str]) -> argparse.Namespace | None:
+    module = __import__(f"ownit.commands.{verb}", fromlist=["add_parser"])
+    plain = getattr(module, "plain_arguments", None)
+    return None if plain is None else plain(arguments)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     verb = arguments[0] if arguments else ""
@@ -106,12 +112,16 @@ def _main(argv: Sequence[str] | None) -> int:
 
         start_early(arguments[1:])
     only = [verb] if verb in command_modules() else None
-    parser = build_parser(only)
-    args = parser.parse_args(arguments)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    # A verb run on every event of another tool may read its usual command line itself
+    # (`plain_arguments`), without argparse; any other shape goes to the parser.
+    args = None if only is None else _plain_arguments(verb, arguments[1:])
+    if args is None:
+        parser = build_parser(only)
+        args = parser.parse_args(arguments)
+        if getattr(args, "handler", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+    handler = args.handler
     try:
         try:
             result: int = handler(args)

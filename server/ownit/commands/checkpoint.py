@@ -47,6 +47,32 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """The arguments of the command line every agent hook runs, ``--agent NAME`` (or
+    ``--agent=NAME``), as argparse would give them, without loading it; None for any
+    other shape."""
+    if len(arguments) == 2 and arguments[0] == "--agent":
+        agent = arguments[1]
+    elif len(arguments) == 1 and arguments[0].startswith("--agent="):
+        agent = arguments[0][len("--agent=") :]
+    else:
+        return None
+    if agent.startswith("-") and arguments[0] == "--agent":
+        return None  # argparse reads it as an option: its message says so
+    from types import SimpleNamespace
+
+    namespace: Any = SimpleNamespace(
+        command="checkpoint",
+        agent=agent,
+        before=None,
+        after=None,
+        model=None,
+        session=None,
+        handler=run,
+    )
+    return namespace  # type: ignore[no-any-return]
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit.agents.checkpoint import Request, checkpoint
     from ownit.agents.payloads import DEFAULT_NON_BLOCKING_EXIT, NON_BLOCKING_EXIT
