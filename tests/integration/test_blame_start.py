@@ -29,7 +29,15 @@ CODE = "def f(x):\n    return x * 2\n"
 def test_plain_command_lines_are_read_as_argparse_would(
     arguments: list[str], plain: tuple[str, list[str], list[str]]
 ) -> None:
-    assert blame_start._plain(arguments) == plain
+    from ownit.cli import build_parser
+    from ownit.commands import blame
+
+    read = blame_start.plain_blame(arguments)
+    assert read is not None and (read.file, read.ranges, read.moves()) == plain
+    # the verb's options, read without argparse, are argparse's
+    assert vars(blame.plain_arguments(arguments)) == vars(
+        build_parser(["blame"]).parse_args(["blame", *arguments])
+    )
 
 
 @pytest.mark.parametrize(
@@ -48,7 +56,7 @@ def test_plain_command_lines_are_read_as_argparse_would(
     ],
 )
 def test_other_command_lines_wait_for_the_parser(arguments: list[str]) -> None:
-    assert blame_start._plain(arguments) is None
+    assert blame_start.plain_blame(arguments) is None
 
 
 @pytest.fixture

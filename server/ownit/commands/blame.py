@@ -16,20 +16,24 @@ without them).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, UsageError
 
+TYPE_CHECKING = False  # a plain `ownit blame FILE` loads neither argparse nor typing
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from ownit.core.provenance import BlameLine, Verdict
     from ownit.git.blame import RunningBlame
 
 
 def add_parser(subparsers: Any) -> None:
+    import argparse
+
     parser = subparsers.add_parser(
         "blame",
         help="show, per line, whether AI wrote it and who owns it (git blame + claims)",
@@ -68,6 +72,29 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.set_defaults(handler=run)
+
+
+def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """A command line of the plain shape (``ownit.git.blame_start.plain_blame``: a file,
+    ``-L``, ``-M``, ``-C``, ``--json``) as argparse would read it, without loading it."""
+    from ownit.git.blame_start import plain_blame
+
+    plain = plain_blame(arguments)
+    if plain is None:
+        return None
+    from types import SimpleNamespace
+
+    namespace: Any = SimpleNamespace(
+        command="blame",
+        file=plain.file,
+        ranges=plain.ranges,
+        contents=None,
+        move_m=plain.move_m,
+        move_c=plain.move_c,
+        json=plain.json,
+        handler=run,
+    )
+    return namespace  # type: ignore[no-any-return]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,7 +4,8 @@ verb's module and subprocess are imported (:func:`start_early`, from :mod:`ownit
 git works on its own core meanwhile; the verb, once its arguments are parsed, takes the
 process (:func:`take`) when it asks for the same blame (same directory, file, ``-L``
 ranges and ``-M``/``-C`` options), or starts its own. Only arguments of a plain shape
-(a file, ``-L``, ``-M``, ``-C``, ``--json``) start one early; anything else (``--contents``,
+(a file, ``-L``, ``-M``, ``-C``, ``--json``: :func:`plain_blame`, which the verb also reads
+its options with, without argparse) start one early; anything else (``--contents``,
 ``--help``, an option argparse would read otherwise) waits for the parser. A blame not
 taken is ended by :func:`discard`.
 
@@ -84,18 +85,18 @@ def start_early(arguments: Sequence[str]) -> None:
     """Start the blame that ``ownit blame <arguments>`` will ask for, when the arguments
     are of the plain shape and the platform has ``posix_spawn``; else do nothing."""
     global _early
-    plain = _plain(arguments)
+    plain = plain_blame(arguments)
     if plain is None or not hasattr(os, "posix_spawn"):
         return
-    path, ranges, moves = plain
+    moves = plain.moves()
     try:
         exe = git.git_exe()
         cwd = os.getcwd()
-        process = _spawn(blame_argv(exe, path, ranges, False, moves), git.git_env())
+        process = _spawn(blame_argv(exe, plain.file, plain.ranges, False, moves), git.git_env())
     except (OSError, git.GitError):
         return  # the verb starts its own, and says what is wrong
     if process is not None:
-        _early = ((cwd, path, tuple(ranges), tuple(moves)), process)
+        _early = ((cwd, plain.file, tuple(plain.ranges), tuple(moves)), process)
 
 
 def take(cwd: str, path: str, ranges: Sequence[str], moves: Sequence[str]) -> EarlyBlame | None:
@@ -125,38 +126,54 @@ def _end(process: EarlyBlame) -> None:
     process.communicate()
 
 
-def _plain(arguments: Sequence[str]) -> tuple[str, list[str], list[str]] | None:
-    """(file, ``-L`` ranges, git's ``-M``/``-C`` options) of arguments made only of one
-    file, ``-L START,END`` (or ``-LSTART,END``), ``-M``, ``-C`` (up to three) and
-    ``--json``; None for any other shape (argparse reads those)."""
+class PlainBlame:
+    """``ownit blame``'s options, read from a command line of the plain shape."""
+
+    __slots__ = ("file", "json", "move_c", "move_m", "ranges")
+
+    def __init__(self) -> None:
+        self.file = ""
+        self.ranges: list[str] = []
+        self.move_m = False
+        self.move_c = 0
+        self.json = False
+
+    def moves(self) -> list[str]:
+        """git blame's ``-M``/``-C`` options, as the verb gives them to git."""
+        return (["-M"] if self.move_m else []) + ["-C"] * self.move_c
+
+
+def plain_blame(arguments: Sequence[str]) -> PlainBlame | None:
+    """The options of arguments made only of one file, ``-L START,END`` (or
+    ``-LSTART,END``), ``-M``, ``-C`` (up to three) and ``--json``, as argparse reads them;
+    None for any other shape (argparse reads those, with its messages)."""
+    plain = PlainBlame()
     path: str | None = None
-    ranges: list[str] = []
-    move_m = False
-    move_c = 0
     at = 0
     while at < len(arguments):
         word = arguments[at]
         at += 1
         if word == "--json":
-            continue
-        if word == "-M":
-            move_m = True
+            plain.json = True
+        elif word == "-M":
+            plain.move_m = True
         elif word == "-C":
-            move_c += 1
+            plain.move_c += 1
         elif word == "-L":
             if at == len(arguments) or arguments[at].startswith("-"):
                 return None
-            ranges.append(arguments[at])
+            plain.ranges.append(arguments[at])
             at += 1
         elif word.startswith("-L") and not word.startswith("-L-"):
-            ranges.append(word[2:])
+            plain.ranges.append(word[2:])
         elif word.startswith("-") or path is not None:
             return None
         else:
             path = word
-    if path is None or move_c > 3:
+    if path is None or plain.move_c > 3:
         return None
-    return path, ranges, (["-M"] if move_m else []) + ["-C"] * move_c
+    plain.file = path
+    return plain
 
 
 def _spawn(argv: list[str], env: dict[str, str]) -> EarlyBlame | None:
