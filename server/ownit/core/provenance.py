@@ -42,11 +42,27 @@ from dataclasses import dataclass
 
 from ownit.core import trailers as tr
 from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
-from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.fingerprint import normalize_line
 from ownit.core.line_provenance import HUMAN, UNCOMMITTED, BlameLine, LineProvenance, Verdict
 from ownit.core.model import Evidence
 from ownit.core.window_finder import WindowFinder
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
+
+_FROM_COMMIT_MESSAGE = ("AiCommitDetector", "may_hold_claims", "message_claims")
+
+
+def __getattr__(name: str) -> object:
+    # What a commit message says is read only where the claim index is built (a blame
+    # with the index cached never loads it): these names load their module when asked.
+    if name in _FROM_COMMIT_MESSAGE:
+        from ownit.core import commit_message
+
+        return getattr(commit_message, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Blame's inputs, read from history, and the records of a line live in their own modules;
 # the callers that take them from here (git/blame.py, the commit hook) keep doing so.
@@ -106,7 +122,7 @@ def resolve(
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
     blamed), from the claim index: each line's :func:`verdicts` with its own fields."""
     return [
-        LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path, *v.fields())
+        LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path, *v)
         for bl, v in zip(lines, verdicts(lines, index, path, invalid, first_line), strict=True)
     ]
 

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ownit.core import trailers as tr
+    from ownit.core.commit_message import AiCommitDetector
     from ownit.core.policy import Policy
-    from ownit.core.provenance import AiCommitDetector, BlameLine, ClaimIndex, CommitClaims
+    from ownit.core.provenance import BlameLine, ClaimIndex, CommitClaims
     from ownit.git import history
     from ownit.git.blame_start import EarlyBlame
     from ownit.git.repo import Repository
@@ -118,7 +119,6 @@ def finish_blame(running: RunningBlame) -> list[BlameLine]:
 def parse_porcelain(out: bytes) -> list[BlameLine]:
     """The lines of ``git blame --porcelain`` output."""
     from ownit.core.provenance import BlameLine
-    from ownit.git.history import unquote_path
 
     # Decoded once (as git.text does line by line: a NUL or newline never falls inside a
     # UTF-8 sequence, and surrogateescape keeps every other byte where it was). Only the
@@ -144,8 +144,12 @@ def parse_porcelain(out: bytes) -> list[BlameLine]:
                 # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …")
                 # are not: a header's 41st character is a space after 40 hex digits
                 if raw.startswith("filename "):
-                    unquoted = unquote_path(raw[9:].encode("utf-8", "surrogateescape"))
-                    name = filenames[sha] = unquoted
+                    name = raw[9:]
+                    if name.startswith('"'):  # C-quoted: it holds special bytes
+                        from ownit.git.history import unquote_path
+
+                        name = unquote_path(name.encode("utf-8", "surrogateescape"))
+                    filenames[sha] = name
                 elif len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
                     head = raw.split(" ", 4)
                     if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
@@ -170,8 +174,9 @@ def policy_key(policy: Policy) -> str:
 
 
 def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitClaims | None:
+    from ownit.core.commit_message import may_hold_claims, message_claims
     from ownit.core.model import evidence_of_pattern
-    from ownit.core.provenance import CommitClaims, may_hold_claims, message_claims
+    from ownit.core.provenance import CommitClaims
 
     claims = message_claims(commit.message) if may_hold_claims(commit.message) else ()
     match = ai.match(
@@ -195,8 +200,8 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
 
 def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> ClaimIndex:
     """The claim index of history up to HEAD (cached; built or extended as needed)."""
-    from ownit.core.provenance import AiCommitDetector, ClaimIndex
-    from ownit.git import claim_cache, history
+    from ownit.core.provenance import ClaimIndex
+    from ownit.git import claim_cache
 
     cwd = repo.toplevel
     if head is None:
@@ -212,6 +217,9 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         old = cached.head
         check = git.run(["merge-base", "--is-ancestor", old, head], cwd, check=False)
         if old and check.returncode == 0:
+            from ownit.core.commit_message import AiCommitDetector
+            from ownit.git import history
+
             ai = AiCommitDetector(policy)
             start = cached.next
             new = history.log(cwd, [head, f"^{old}"])
@@ -222,6 +230,9 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
             )
             raw = claim_cache.extended(cached, found)
             return claim_cache.write(path, head, key, start + len(new), raw).index()
+    from ownit.core.commit_message import AiCommitDetector
+    from ownit.git import history
+
     ai = AiCommitDetector(policy)
     commits = history.log(cwd, [head])
     raw = {
