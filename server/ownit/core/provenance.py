@@ -38,7 +38,7 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownit.core import trailers as tr
 from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
@@ -354,8 +354,7 @@ def _co_owners(
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryRun:
+class HistoryRun(NamedTuple):  # not a dataclass: every `ownit blame` defines it
     """Consecutive lines that history says an AI tool wrote, with one owner (or none).
 
     Lines are 0-based, half-open, in the text that was blamed. ``commit`` introduced the
