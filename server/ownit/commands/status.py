@@ -6,21 +6,23 @@ moved (staged or committed) follow it to its new name."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ownit.commands._help import JSON_HELP
 from ownit.exits import EXIT_OK, UsageError
 
+TYPE_CHECKING = False  # `ownit status` without options loads neither argparse nor typing
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
 
 
 def add_parser(subparsers: Any) -> None:
+    from ownit.commands._help import JSON_HELP
+
     parser = subparsers.add_parser(
         "status",
         help="list unowned and stale AI-written regions",
@@ -33,6 +35,19 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.set_defaults(handler=run)
+
+
+def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """``--all`` and ``--json`` (each any number of times, in any order) as argparse would
+    give them, without loading it; None for any other command line."""
+    if not set(arguments) <= {"--all", "--json"}:
+        return None
+    from types import SimpleNamespace
+
+    namespace: Any = SimpleNamespace(
+        command="status", all="--all" in arguments, json="--json" in arguments, handler=run
+    )
+    return namespace  # type: ignore[no-any-return]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         shut_down(session)
     if args.json:
+        import json
+
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
     _print_rows(rows, missing, show_all=args.all)
