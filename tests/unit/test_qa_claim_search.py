@@ -1,7 +1,8 @@
 """A commit message with thousands of claims that are not where they say (typed by hand,
 or a hostile commit in the history) made `ownit verify` scan the whole committed file once
 per claim: minutes for one commit. The claims of one file are looked for in one index of
-its windows; the answers are the same (core/claim_validity.locate)."""
+its windows; the answers are the same (core/window_finder.find_fingerprint, which the
+verifier, the commit hooks and the claim judgement use)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,13 @@ def test_a_claim_elsewhere_in_the_file_is_still_found_nearest_first() -> None:
     other = list(lines)  # another file (an equal list) is searched on its own
     other[10] = "changed = 1"
     assert locate(_claim(20, 21, fp), other) == (401, 402)
+
+
+def test_a_text_changed_in_place_is_searched_as_it_is_now() -> None:
+    lines = list(LINES)
+    fp = fingerprint(LINES[10:12])
+    assert window_finder.find_fingerprint(lines, fp, 2, near=0) == (10, 12)
+    lines[10] = "changed = 1"  # the same list, other text
+    assert window_finder.find_fingerprint(lines, fp, 2, near=0) is None
+    lines.extend(LINES[10:12])
+    assert window_finder.find_fingerprint(lines, fp, 2, near=0) == (400, 402)

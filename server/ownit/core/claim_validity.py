@@ -37,7 +37,7 @@ from ownit.core.fingerprint import fingerprint
 from ownit.core.printable import not_an_option
 from ownit.core.signing import SignatureStatus, SignatureVerdict
 from ownit.core.trailers import ClaimLine
-from ownit.core.window_finder import WindowFinder
+from ownit.core.window_finder import find_fingerprint
 
 OFF = "off"
 WARN = "warn"
@@ -191,30 +191,8 @@ def locate(claim: ClaimLine, lines: Sequence[str]) -> tuple[int, int] | None:
         fingerprint(lines[claim.first - 1 : claim.last]) == claim.fingerprint
     ):
         return claim.first, claim.last
-    if length < 1 or length > len(lines):
-        return None
-    found = _finder(lines).find_range(claim.fingerprint, length, claim.first - 1)
+    found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
     return None if found is None else (found[0] + 1, found[1])
-
-
-# The window finders of the last files searched, by the identity of their lines (held
-# here, so that an id is not reused while it is a key): the claims of one commit that are
-# not where they say search the same file, and each search after the first of a length is
-# a look-up (a message of thousands of forged claims took minutes, one file scan each).
-# The lines of a committed file are never changed once read.
-_FINDERS: dict[int, tuple[Sequence[str], WindowFinder]] = {}
-_KEEP_FINDERS = 8
-
-
-def _finder(lines: Sequence[str]) -> WindowFinder:
-    held = _FINDERS.get(id(lines))
-    if held is not None and held[0] is lines:
-        return held[1]
-    finder = WindowFinder(lines)
-    _FINDERS[id(lines)] = (lines, finder)
-    if len(_FINDERS) > _KEEP_FINDERS:
-        del _FINDERS[next(iter(_FINDERS))]
-    return finder
 
 
 def _code_problem(claim: ClaimLine, lines: Sequence[str] | None) -> ClaimProblem:
