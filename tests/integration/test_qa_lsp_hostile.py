@@ -87,6 +87,14 @@ def test_edits_of_documents_that_are_not_open_are_ignored_quietly(
     )
     never_opened = (repo / "b.py").as_uri()
     client.send(_change(never_opened, 2, "x = 1\n"))  # never opened
+    notebook = {"uri": (repo / "n.ipynb").as_uri(), "version": 2}
+    cell = {"document": {"uri": never_opened, "version": 2}, "changes": [{"text": "x"}]}
+    client.send(  # ownit announces no notebook sync; a client that sends one anyway
+        {
+            "method": "notebookDocument/didChange",
+            "params": {"notebookDocument": notebook, "change": {"cells": {"textContent": [cell]}}},
+        }
+    )
     client.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
     client.send(_change(uri, 2, "# after the close\n"))  # closed: ignored too
     client.send(
