@@ -121,7 +121,7 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
     import sys
 
     from ownit.core.columns import line_span, table
-    from ownit.core.printable import printable
+    from ownit.core.printable import not_an_option, printable
 
     if not rows:
         print("no AI-written regions" if show_all else "no unowned or stale AI-written code")
@@ -134,7 +134,7 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
         cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
     for row, line in zip(rows, table(cells), strict=True):
         print(line)
-        target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
+        target = printable(shlex.quote(f"{not_an_option(row['path'])}:{row['lines'][0]}"))
         issue = row.get("policy")
         if issue is not None:
             print(f"    {issue['code']}: {printable(issue['reason'])}")

@@ -20,6 +20,7 @@ remembers every window it hashed, so many searches in one text share the work:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, normalize_line
@@ -238,4 +239,27 @@ def find_fingerprint(
     :class:`WindowFinder` for several in the same text."""
     if length < 1 or length > len(lines):
         return None
-    return WindowFinder(lines).find_range(fp, length, near)
+    with _RECENT_LOCK:
+        return _finder_for(lines).find_range(fp, length, near)
+
+
+# The finders of the last texts searched. Callers search one text many times (a message of
+# thousands of claim lines, forged or squashed, each looked for in its file): each search
+# after the first of a length is then a look-up, not a scan of the whole text (minutes for
+# one commit). Held by the lines object and a copy of its items, so that an equal text in
+# another list, or a list changed since, is indexed afresh; under a lock (the server
+# searches from worker threads).
+_RECENT: list[tuple[Sequence[str], list[str], WindowFinder]] = []
+_KEEP_RECENT = 8
+_RECENT_LOCK = threading.Lock()
+
+
+def _finder_for(lines: Sequence[str]) -> WindowFinder:
+    for held, items, finder in _RECENT:
+        if held is lines and items == lines:  # the same strings: a pointer compare each
+            return finder
+    finder = WindowFinder(lines)
+    _RECENT.append((lines, list(lines), finder))
+    if len(_RECENT) > _KEEP_RECENT:
+        del _RECENT[0]
+    return finder

@@ -257,12 +257,16 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
     import hashlib
 
     from ownit import __version__
-    from ownit.core.policy import POLICY_FILE
+    from ownit.core.policy import MAX_FILE_BYTES, POLICY_FILE
 
+    policy_text: bytes | None = None
     try:
-        policy_text: bytes | None = (repo.toplevel / POLICY_FILE).read_bytes()
+        # Bounded: a checkout can make the file a symlink to /dev/zero. Past the limit the
+        # policy is refused anyway, so the first bytes over it say all the key needs.
+        with open(repo.toplevel / POLICY_FILE, "rb") as file:
+            policy_text = file.read(MAX_FILE_BYTES + 1)
     except OSError:
-        policy_text = None
+        pass
     digest = hashlib.sha256()
     for part in (
         __version__.encode(),
