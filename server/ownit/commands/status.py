@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ownit.commands._help import JSON_HELP
+from ownit.core.printable import printable
 from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
+    from ownit.session.contexts import PolicyState
 
 
 def add_parser(subparsers: Any) -> None:
@@ -48,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
+    policy_lines: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
         follow_gone(repo.toplevel, context.store)
@@ -73,13 +77,27 @@ def run(args: argparse.Namespace) -> int:
             for entry in listed:
                 rows.append(_row(entry.state, entry.issue, now))
             session.close(document.uri)
+        policy_lines = _invalid_policy_lines(context.loaded_policy)
     finally:
         shut_down(session)
+    for line in policy_lines:  # a typo in .ownit.yaml must not pass unnoticed
+        print(f"ownit: {printable(line)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
     _print_rows(rows, missing, show_all=args.all)
     return EXIT_OK
+
+
+def _invalid_policy_lines(state: PolicyState | None) -> list[str]:
+    """What is wrong with `.ownit.yaml`, when the listing went by the built-in defaults
+    instead (read only when some region asked for the policy: no YAML for an empty store)."""
+    if state is None or not state.problems:
+        return []
+    return [str(problem) for problem in state.problems] + [
+        "the policy file is not valid; these regions are listed under the built-in default"
+        " policy (see `ownit policy check`)"
+    ]
 
 
 def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str, Any]:
@@ -101,10 +119,8 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
     """One line per region, in columns as wide as their content: where, ownership, tool
     (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
-    import sys
 
     from ownit.core.columns import line_span, table
-    from ownit.core.printable import printable
 
     if not rows:
         print("no AI-written regions" if show_all else "no unowned or stale AI-written code")
