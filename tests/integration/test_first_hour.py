@@ -1,0 +1,96 @@
+"""What a new user meets in the first hour, run as they would run it (the venv's ownit in a
+real `git init` repository): the docs' commands and the example policy's keys work as
+written, and the mistakes they are likely to make are said with the fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.support import new_repo, ownit, write
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "policy.example.yaml"
+
+
+# The keys the example policy shows switched off, as `#   key: value` under the comment
+# that explains them (a block: deeper `#   ` lines belong to it).
+COMMENTED_KEYS = {
+    "owners",
+    "codeowner",
+    "second_owner",
+    "ai",
+    "tools",
+    "models",
+    "purpose",
+    "also_ai_commit_patterns",
+    "disable_ai_commit_patterns",
+    "purposes",
+    "handles",
+}
+
+
+def _commented_examples() -> str:
+    """The example policy with every commented-out example key switched on."""
+    lines: list[str] = []
+    block_indent: int | None = None  # the indent of the key whose block is being read
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^(\s*)#   (\s*)(\S.*)$", line)
+        if match is not None:
+            body = match.group(1) + match.group(2) + match.group(3).split("  #")[0].rstrip()
+            indent = len(body) - len(body.lstrip())
+            key = re.match(r"([\w]+):", body.lstrip())
+            if block_indent is not None and indent > block_indent:
+                lines.append(body)
+                continue
+            if key is not None and key.group(1) in COMMENTED_KEYS:
+                block_indent = indent
+                lines.append(body)
+                continue
+        block_indent = None
+        lines.append(line)
+    text = "\n".join(lines) + "\n"
+    # A key switched on just under its `key: []` / `key: {}` default would be set twice.
+    return re.sub(r"^(\s*)(\w+): (?:\[\]|\{\})\n(?=\1\2:)", "", text, flags=re.M)
+
+
+def test_every_commented_example_key_of_the_example_policy_is_accepted(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    policy = _commented_examples()
+    for key in ("tools:", "models:", "purpose:", 'owners: ["@acme/security"]', "ai: forbidden"):
+        assert key in policy, key
+    target = write(tmp_path, "all-keys.yaml", policy)
+    result = ownit(tmp_path, env, "policy", "check", str(target))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "valid policy" in result.stdout
+
+
+def test_status_says_when_the_policy_file_is_invalid(tmp_path: Path, env: dict[str, str]) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    write(repo, ".ownit.yaml", "version: 1\ndefaults:\n  severty: warning\n")
+    write(repo, "src/app.py", "a = 1\nb = 2\n")
+    assert (
+        ownit(repo, env, "mark", "src/app.py", "--lines", "1-2", "--tool", "copilot").returncode
+        == 0
+    )
+    result = ownit(repo, env, "status")
+    assert result.returncode == 0, result.stderr
+    assert "src/app.py:1-2" in result.stdout
+    assert ".ownit.yaml:3:3: defaults: unknown key 'severty' — did you mean 'severity'?" in (
+        result.stderr
+    )
+    assert "built-in default policy (see `ownit policy check`)" in result.stderr
+    write(repo, ".ownit.yaml", "version: 1\n")
+    assert ownit(repo, env, "status").stderr == ""
+
+
+def test_baseline_help_is_whole_and_says_what_all_reads(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    result = ownit(tmp_path, env, "baseline", "--help")
+    assert result.returncode == 0
+    description = result.stdout.split("\n\n")[1]
+    assert description.startswith("Records `history_since: <SINCE>`")
+    assert "the policy committed at HEAD" in result.stdout
+    assert "built-in defaults" not in result.stdout
