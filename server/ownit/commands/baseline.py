@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit baseline` in your project")
     value, meaning = _value(repo.toplevel, args.since)
     path = repo.toplevel / POLICY_FILE
     created = not path.exists()
