@@ -114,7 +114,9 @@ def _run(
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError(f"{args.file}: not inside a git repository")
+        raise UsageError(
+            f"{args.file}: not inside a git repository: run `ownit blame` in your project"
+        )
     try:
         relative = repo.relpath(target)
     except ValueError as error:
