@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.support import new_repo, ownit, write
+from tests.support import git, new_repo, ownit, write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "policy.example.yaml"
@@ -94,3 +94,38 @@ def test_baseline_help_is_whole_and_says_what_all_reads(
     assert description.startswith("Records `history_since: <SINCE>`")
     assert "the policy committed at HEAD" in result.stdout
     assert "built-in defaults" not in result.stdout
+
+
+def test_a_claim_or_a_preview_without_the_hooks_says_the_commit_will_not_carry_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    write(repo, "app.py", "a = 1\nb = 2\n")
+    assert ownit(repo, env, "mark", "app.py", "--lines", "1-2", "--tool", "copilot").returncode == 0
+    why = "Both constants checked against the spec; covered by test_app"
+    claimed = ownit(repo, env, "claim", "app.py:1", "-m", why)
+    assert claimed.returncode == 0, claimed.stderr
+    note = "ownit's git hooks are not installed here, so `git commit` will not carry"
+    assert f"{note} this claim: run `ownit hooks install` (or `ownit init`) first" in (
+        claimed.stderr
+    )
+    git(repo, env, "add", "app.py")
+    preview = ownit(repo, env, "trailers")
+    assert preview.returncode == 0 and "AI-Owned: app.py:1-2" in preview.stdout
+    assert f"{note} these trailers" in preview.stderr
+    assert ownit(repo, env, "hooks", "install").returncode == 0
+    again = ownit(repo, env, "claim", "app.py:1", "-m", why)
+    assert again.returncode == 0 and note not in again.stderr
+    assert note not in ownit(repo, env, "trailers").stderr
+
+
+def test_outside_a_repository_every_verb_says_where_to_run_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    for verb in (["verify"], ["report"], ["attest"], ["baseline"], ["import", "agent-trace"]):
+        result = ownit(outside, env, *verb)
+        assert result.returncode == 2, verb
+        said = f"ownit: not inside a git repository: run `ownit {' '.join(verb)}` in your project"
+        assert result.stderr.strip() == said, result.stderr
