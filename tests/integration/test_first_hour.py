@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.support import git, new_repo, ownit, write
+from tests.support import commit, git, new_repo, ownit, write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "policy.example.yaml"
@@ -129,3 +129,23 @@ def test_outside_a_repository_every_verb_says_where_to_run_it(
         assert result.returncode == 2, verb
         said = f"ownit: not inside a git repository: run `ownit {' '.join(verb)}` in your project"
         assert result.stderr.strip() == said, result.stderr
+
+
+def test_verify_the_readme_range_in_a_clone_without_origin_says_why_and_what_to_do(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    commit(repo, env, "First\n", {"a.py": "a = 1\n"})
+    result = ownit(repo, env, "verify", "origin/main..HEAD")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "ownit: unknown revision 'origin/main' (this clone has no remote 'origin': give a"
+        " branch or commit it has)"
+    )
+    git(repo, env, "remote", "add", "origin", str(tmp_path / "elsewhere"))
+    result = ownit(repo, env, "verify", "origin/main..HEAD")
+    assert result.stderr.strip().endswith("(not fetched yet? `git fetch origin main`)")
+    result = ownit(repo, env, "verify")
+    assert result.returncode == 2
+    assert "or `ownit verify --all` for every commit of HEAD" in result.stderr
+    assert ownit(repo, env, "verify", "--all").returncode == 0
