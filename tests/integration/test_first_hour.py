@@ -4,6 +4,7 @@ written, and the mistakes they are likely to make are said with the fix."""
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -149,3 +150,27 @@ def test_verify_the_readme_range_in_a_clone_without_origin_says_why_and_what_to_
     assert result.returncode == 2
     assert "or `ownit verify --all` for every commit of HEAD" in result.stderr
     assert ownit(repo, env, "verify", "--all").returncode == 0
+
+
+def _options(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """(verb, option strings…) for every option of every verb and sub-verb of ``parser``."""
+    found: list[tuple[str, ...]] = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _options(sub, (*path, name))
+        elif action.option_strings and "--help" not in action.option_strings and path:
+            found.append((path[0], *action.option_strings))
+    return found
+
+
+def test_the_cli_page_names_every_option_of_every_verb() -> None:
+    from ownit.cli import build_parser
+
+    rows = [line for line in (ROOT / "docs" / "cli.md").read_text().splitlines()]
+    missing = []
+    for verb, *names in _options(build_parser()):
+        cells = [row.split(" | ")[0] for row in rows if row.startswith(f"| `ownit {verb}")]
+        if not any(name in cell for cell in cells for name in names):
+            missing.append(f"ownit {verb} {'/'.join(names)}")
+    assert not missing, f"docs/cli.md does not show: {missing}"
