@@ -39,9 +39,12 @@ def _resolve(cwd: Path, name: str, shallow: bool) -> str:
 
 def _missing_hint(cwd: Path, name: str, shallow: bool) -> str:
     """Why a revision may be missing and what to do, for the likely cases: a shallow
-    clone, a remote's branch from a remote this clone has not got or has not fetched."""
+    clone, no commit yet, a remote's branch from a remote this clone has not got or has
+    not fetched."""
     if shallow:
         return " (this is a shallow clone: fetch the base too, e.g. fetch-depth: 0)"
+    if name == "HEAD":
+        return " (this repository has no commit yet: there is nothing to check)"
     remote, slash, branch = name.partition("/")
     if not slash or not remote or not branch:
         return ""
