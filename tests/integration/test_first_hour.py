@@ -174,3 +174,36 @@ def test_the_cli_page_names_every_option_of_every_verb() -> None:
         if not any(name in cell for cell in cells for name in names):
             missing.append(f"ownit {verb} {'/'.join(names)}")
     assert not missing, f"docs/cli.md does not show: {missing}"
+
+
+def test_a_fresh_repository_says_there_is_no_commit_yet(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    write(repo, "app.py", "a = 1\n")
+    verified = ownit(repo, env, "verify", "--all")
+    assert verified.returncode == 2
+    assert verified.stderr.strip() == (
+        "ownit: unknown revision 'HEAD' (this repository has no commit yet: there is nothing"
+        " to check)"
+    )
+    blamed = ownit(repo, env, "blame", "app.py")
+    assert blamed.returncode == 2
+    assert blamed.stderr.strip() == (
+        "ownit: this repository has no commit yet: there is no history to blame (commit first)"
+    )
+
+
+def test_blame_of_a_new_or_missing_file_says_which(tmp_path: Path, env: dict[str, str]) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    commit(repo, env, "First\n", {"a.py": "a = 1\n"})
+    write(repo, "new.py", "b = 2\n")
+    new = ownit(repo, env, "blame", "new.py")
+    assert new.returncode == 2
+    assert new.stderr.strip() == (
+        "ownit: no such path 'new.py' in HEAD: not committed yet (`ownit status` lists its"
+        " AI-written regions)"
+    )
+    gone = ownit(repo, env, "blame", "gone.py")
+    assert gone.returncode == 2 and gone.stderr.strip() == "ownit: gone.py: no such file"
+    assert ownit(repo, env, "blame", "a.py").returncode == 0
