@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
     from ownit.session.contexts import PolicyState
+    from ownit.session.documents import Document
 
 
 def add_parser(subparsers: Any) -> None:
@@ -52,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
     policy_lines: list[str] = []
+    not_asked: dict[int, str | None] = {}  # row -> why the policy asks no owner for it
     try:
         context = session.context_for(repo.toplevel)
         follow_gone(repo.toplevel, context.store)
@@ -76,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             )
             for entry in listed:
                 rows.append(_row(entry.state, entry.issue, now))
+                not_asked[len(rows) - 1] = _not_asked(document, entry.state, entry.issue)
             session.close(document.uri)
         policy_lines = _invalid_policy_lines(context.loaded_policy)
     finally:
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
-    _print_rows(rows, missing, show_all=args.all)
+    _print_rows(rows, missing, not_asked, show_all=args.all)
     return EXIT_OK
 
 
@@ -98,6 +101,26 @@ def _invalid_policy_lines(state: PolicyState | None) -> list[str]:
         "the policy file is not valid; these regions are listed under the built-in default"
         " policy (see `ownit policy check`)"
     ]
+
+
+def _not_asked(document: Document, state: RegionState, issue: PolicyIssue | None) -> str | None:
+    """Why the policy asks nobody to own this region (as the editor shows no diagnostic
+    for it), or None when it does."""
+    from ownit.session.rules import rule_for
+
+    rule = rule_for(document)
+    if rule is None or issue is not None:
+        return None
+    if document.excluded:
+        return f"the policy does not track this path ({document.excluded})"
+    if not rule.needs_ownership:
+        return f"require_ownership is false ({rule.origin_phrase('require_ownership')})"
+    region = state.region
+    if not rule.counts_source(region.source, region.line_count):
+        counted = str(region.source) in {str(source) for source in rule.sources}
+        key = "sources.heuristic_min_lines" if counted else "sources.count"
+        return f"source {region.source} does not count here ({key}, {rule.origin_phrase(key)})"
+    return None
 
 
 def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str, Any]:
@@ -115,7 +138,13 @@ def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str,
     return row
 
 
-def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
+def _print_rows(
+    rows: list[dict[str, Any]],
+    missing: list[str],
+    not_asked: dict[int, str | None],
+    *,
+    show_all: bool,
+) -> None:
     """One line per region, in columns as wide as their content: where, ownership, tool
     (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
@@ -131,7 +160,7 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
         tool = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
         evidence = f"{row['evidence']} evidence"
         cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
-    for row, line in zip(rows, table(cells), strict=True):
+    for index, (row, line) in enumerate(zip(rows, table(cells), strict=True)):
         print(line)
         target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
         issue = row.get("policy")
@@ -139,6 +168,8 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
             print(f"    {issue['code']}: {printable(issue['reason'])}")
         if issue is not None and issue["code"] == "ai-forbidden":
             print(f'    not AI-written? ownit dismiss {target} -m "<how you know>"')
+        elif row["ownership"] in ("unowned", "stale") and not_asked.get(index):
+            print(f"    not asked here: {printable(not_asked[index] or '')}")
         elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:
