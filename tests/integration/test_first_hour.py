@@ -207,3 +207,31 @@ def test_blame_of_a_new_or_missing_file_says_which(tmp_path: Path, env: dict[str
     gone = ownit(repo, env, "blame", "gone.py")
     assert gone.returncode == 2 and gone.stderr.strip() == "ownit: gone.py: no such file"
     assert ownit(repo, env, "blame", "a.py").returncode == 0
+
+
+def test_status_says_why_the_policy_asks_no_owner(tmp_path: Path, env: dict[str, str]) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    write(repo, "gen/out.py", "a = 1\n")
+    assert (
+        ownit(repo, env, "mark", "gen/out.py", "--lines", "1", "--tool", "copilot").returncode == 0
+    )
+    said = {
+        'exclude: ["gen/"]\n': "the policy does not track this path (",
+        "defaults:\n  require_ownership: false\n": (
+            "require_ownership is false (the defaults of .ownit.yaml)"
+        ),
+        "rules:\n  - name: generated\n    paths: [gen]\n"
+        "    sources:\n      count: [agent-hook]\n": (
+            "source manual does not count here (sources.count, policy rule 'generated')"
+        ),
+    }
+    for policy, reason in said.items():
+        write(repo, ".ownit.yaml", "version: 1\n" + policy)
+        result = ownit(repo, env, "status")
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert f"    not asked here: {reason}" in result.stdout, result.stdout
+        assert "own it:" not in result.stdout
+    write(repo, ".ownit.yaml", "version: 1\n")
+    assert '    own it: ownit claim gen/out.py:1 -m "<why it is right>"' in (
+        ownit(repo, env, "status").stdout
+    )
