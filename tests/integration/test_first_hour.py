@@ -235,3 +235,18 @@ def test_status_says_why_the_policy_asks_no_owner(tmp_path: Path, env: dict[str,
     assert '    own it: ownit claim gen/out.py:1 -m "<why it is right>"' in (
         ownit(repo, env, "status").stdout
     )
+
+
+def test_ci_verbs_run_by_hand_outside_ci_say_to_give_a_range(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    commit(repo, env, "First\n", {"a.py": "a = 1\n"})
+    gitlab = ownit(repo, env, "ci", "gitlab")
+    assert gitlab.returncode == 2
+    said = "CI_COMMIT_SHA is not set: this runs inside GitLab CI (elsewhere: --range A..B)"
+    assert said in gitlab.stdout + gitlab.stderr
+    github = ownit(repo, env, "ci", "github")
+    assert github.returncode == 2
+    assert "this runs inside GitHub Actions (elsewhere: --range A..B)" in github.stdout
+    assert ownit(repo, env, "ci", "gitlab", "--range", "HEAD").returncode == 0
