@@ -250,3 +250,17 @@ def test_ci_verbs_run_by_hand_outside_ci_say_to_give_a_range(
     assert github.returncode == 2
     assert "this runs inside GitHub Actions (elsewhere: --range A..B)" in github.stdout
     assert ownit(repo, env, "ci", "gitlab", "--range", "HEAD").returncode == 0
+
+
+def test_import_git_ai_in_a_clone_without_the_notes_says_to_fetch_them(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = new_repo(tmp_path / "repo", env)
+    commit(repo, env, "First\n", {"a.py": "a = 1\n"})
+    result = ownit(repo, env, "import", "git-ai")
+    assert result.returncode == 0
+    assert result.stdout.startswith("read 0 note(s)")
+    assert result.stderr.strip() == (
+        "ownit import: this clone has no refs/notes/ai: git does not fetch notes unless"
+        " asked; `git fetch origin 'refs/notes/ai:refs/notes/ai'` first"
+    )
