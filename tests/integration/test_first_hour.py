@@ -5,10 +5,11 @@ written, and the mistakes they are likely to make are said with the fix."""
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from pathlib import Path
 
-from tests.support import commit, git, new_repo, ownit, write
+from tests.support import commit, git, new_repo, ownit, run, write
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "policy.example.yaml"
@@ -264,3 +265,26 @@ def test_import_git_ai_in_a_clone_without_the_notes_says_to_fetch_them(
         "ownit import: this clone has no refs/notes/ai: git does not fetch notes unless"
         " asked; `git fetch origin 'refs/notes/ai:refs/notes/ai'` first"
     )
+
+
+def test_trailers_says_a_claim_will_go_unsigned_when_gpg_has_no_key(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    gnupg = tmp_path / "gnupg"
+    gnupg.mkdir(mode=0o700)
+    env = {**env, "GNUPGHOME": str(gnupg)}  # gpg with no key at all, git's default format
+    repo = new_repo(tmp_path / "repo", env)
+    write(repo, ".ownit.yaml", "version: 1\ndefaults:\n  signatures: warn\n")
+    write(repo, "app.py", "a = 1\n")
+    assert ownit(repo, env, "mark", "app.py", "--lines", "1", "--tool", "copilot").returncode == 0
+    why = "The constant checked against the spec; covered by test_app"
+    assert ownit(repo, env, "claim", "app.py:1", "-m", why).returncode == 0
+    git(repo, env, "add", "app.py")
+    preview = ownit(repo, env, "trailers")
+    assert preview.returncode == 0
+    assert "app.py:1-1 will be committed UNSIGNED (gpg has no secret key for dev@example.com" in (
+        preview.stderr
+    )
+    signatures = json.loads(ownit(repo, env, "trailers", "--json").stdout)["signatures"]
+    assert [(s["claim"], s["signed"]) for s in signatures] == [("app.py:1-1", False)]
+    run(tmp_path, env, "gpgconf", "--kill", "gpg-agent")  # listing keys may have started one
