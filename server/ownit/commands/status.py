@@ -31,7 +31,9 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "The AI-written regions of this repository that nobody owns yet, or whose code"
             " changed since it was owned (stale), placed on the files as they are on disk,"
-            " each with the `ownit claim` command that owns it."
+            " each with the `ownit claim` command that owns it (or why the policy asks nobody"
+            " to: a path it does not track, require_ownership: false, a source it does not"
+            " count)."
         ),
     )
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
