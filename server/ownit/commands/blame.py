@@ -8,7 +8,8 @@ the commit's trailer or author says an AI helped, ``corroborated`` (``inferred``
 trailer a tool also writes without AI code) for the whole commit, not for this very
 line. A claim that is not valid (its fingerprint does not match the committed code, its
 owner is not accepted by the policy, it is unsigned where the policy asks for signatures,
-...) owns nothing: the line shows `INVALID claim: <why>` (`ownit verify` says more).
+...) owns nothing: the line shows `INVALID claim by <owner>: <why>` (`ownit verify` says
+more).
 ``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
 and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
 without them).
