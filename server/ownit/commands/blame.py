@@ -26,8 +26,6 @@ from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ownit.git.blame import RunningBlame
 
 
@@ -93,6 +91,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     try:
         return _run(args, proc, contents, moves)
+    except UsageError as error:
+        from ownit.commands._blame_failure import explained
+
+        raise UsageError(explained(args.file, str(error))) from None
     finally:
         proc.stop()
 
@@ -156,7 +158,7 @@ def _run(
         )
         judgements.save()
     except GitError as error:
-        raise UsageError(_why_blame_failed(repo.toplevel, relative, str(error))) from None
+        raise UsageError(str(error)) from None
     results = resolve(lines, index, relative, invalid, judgements.first_line)
     progress.finish()
     if args.json:  # a reader that goes away (`| head`): cli.main
@@ -239,17 +241,3 @@ def _print_text(results: list[Any]) -> None:
         text_out.append("\n")
         text_out.extend(line + "\n" for line in legend)
     sys.stdout.write("".join(text_out))
-
-
-def _why_blame_failed(toplevel: Path, relative: str, message: str) -> str:
-    """git's message, with what to do for the two a new user meets first: a repository
-    with no commit yet, and a file not committed yet (git: "no such path 'x' in HEAD")."""
-    from ownit.git import run as git
-
-    if git.rev(toplevel, "HEAD") is None:
-        return "this repository has no commit yet: there is no history to blame (commit first)"
-    if message.startswith("no such path ") and message.endswith(" in HEAD"):
-        if not (toplevel / relative).exists():
-            return f"{printable(relative)}: no such file"
-        return f"{message}: not committed yet (`ownit status` lists its AI-written regions)"
-    return message
