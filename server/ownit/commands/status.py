@@ -8,20 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ownit.commands._help import JSON_HELP
-from ownit.core.printable import printable
 from ownit.exits import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
-    from ownit.session.contexts import PolicyState
-    from ownit.session.documents import Document
 
 
 def add_parser(subparsers: Any) -> None:
@@ -42,6 +38,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit.commands import _status_notes as notes
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.commit.renamed_files import follow_gone
     from ownit.session import Session
@@ -54,8 +51,7 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
-    policy_lines: list[str] = []
-    not_asked: dict[int, str | None] = {}  # row -> why the policy asks no owner for it
+    not_asked: dict[str, str] = {}  # region id -> why the policy asks nobody to own it
     try:
         context = session.context_for(repo.toplevel)
         follow_gone(repo.toplevel, context.store)
@@ -80,49 +76,18 @@ def run(args: argparse.Namespace) -> int:
             )
             for entry in listed:
                 rows.append(_row(entry.state, entry.issue, now))
-                not_asked[len(rows) - 1] = _not_asked(document, entry.state, entry.issue)
+                why = notes.not_asked(document, entry.state, entry.issue)
+                if why is not None:
+                    not_asked[entry.state.region.id] = why
             session.close(document.uri)
-        policy_lines = _invalid_policy_lines(context.loaded_policy)
+        notes.say_invalid_policy(context.loaded_policy)  # a typo must not pass unnoticed
     finally:
         shut_down(session)
-    for line in policy_lines:  # a typo in .ownit.yaml must not pass unnoticed
-        print(f"ownit: {printable(line)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
     _print_rows(rows, missing, not_asked, show_all=args.all)
     return EXIT_OK
-
-
-def _invalid_policy_lines(state: PolicyState | None) -> list[str]:
-    """What is wrong with `.ownit.yaml`, when the listing went by the built-in defaults
-    instead (read only when some region asked for the policy: no YAML for an empty store)."""
-    if state is None or not state.problems:
-        return []
-    return [str(problem) for problem in state.problems] + [
-        "the policy file is not valid; these regions are listed under the built-in default"
-        " policy (see `ownit policy check`)"
-    ]
-
-
-def _not_asked(document: Document, state: RegionState, issue: PolicyIssue | None) -> str | None:
-    """Why the policy asks nobody to own this region (as the editor shows no diagnostic
-    for it), or None when it does."""
-    from ownit.session.rules import rule_for
-
-    rule = rule_for(document)
-    if rule is None or issue is not None:
-        return None
-    if document.excluded:
-        return f"the policy does not track this path ({document.excluded})"
-    if not rule.needs_ownership:
-        return f"require_ownership is false ({rule.origin_phrase('require_ownership')})"
-    region = state.region
-    if not rule.counts_source(region.source, region.line_count):
-        counted = str(region.source) in {str(source) for source in rule.sources}
-        key = "sources.heuristic_min_lines" if counted else "sources.count"
-        return f"source {region.source} does not count here ({key}, {rule.origin_phrase(key)})"
-    return None
 
 
 def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str, Any]:
@@ -141,17 +106,15 @@ def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str,
 
 
 def _print_rows(
-    rows: list[dict[str, Any]],
-    missing: list[str],
-    not_asked: dict[int, str | None],
-    *,
-    show_all: bool,
+    rows: list[dict[str, Any]], missing: list[str], not_asked: dict[str, str], *, show_all: bool
 ) -> None:
     """One line per region, in columns as wide as their content: where, ownership, tool
     (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
+    import sys
 
     from ownit.core.columns import line_span, table
+    from ownit.core.printable import printable
 
     if not rows:
         print("no AI-written regions" if show_all else "no unowned or stale AI-written code")
@@ -162,7 +125,7 @@ def _print_rows(
         tool = printable(row["tool"] + (f":{row['model']}" if row["model"] else ""))
         evidence = f"{row['evidence']} evidence"
         cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
-    for index, (row, line) in enumerate(zip(rows, table(cells), strict=True)):
+    for row, line in zip(rows, table(cells), strict=True):
         print(line)
         target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
         issue = row.get("policy")
@@ -170,8 +133,8 @@ def _print_rows(
             print(f"    {issue['code']}: {printable(issue['reason'])}")
         if issue is not None and issue["code"] == "ai-forbidden":
             print(f'    not AI-written? ownit dismiss {target} -m "<how you know>"')
-        elif row["ownership"] in ("unowned", "stale") and not_asked.get(index):
-            print(f"    not asked here: {printable(not_asked[index] or '')}")
+        elif row["ownership"] in ("unowned", "stale") and row["regionId"] in not_asked:
+            print(f"    not asked here: {printable(not_asked[row['regionId']])}")
         elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:
