@@ -8,7 +8,8 @@ the commit's trailer or author says an AI helped, ``corroborated`` (``inferred``
 trailer a tool also writes without AI code) for the whole commit, not for this very
 line. A claim that is not valid (its fingerprint does not match the committed code, its
 owner is not accepted by the policy, it is unsigned where the policy asks for signatures,
-...) owns nothing: the line shows `INVALID claim: <why>` (`ownit verify` says more).
+...) owns nothing: the line shows `INVALID claim by <owner>: <why>` (`ownit verify` says
+more).
 ``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
 and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
 without them).
@@ -124,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     try:
         return _run(args, proc, contents, moves)
+    except UsageError as error:
+        from ownit.commands._blame_failure import explained
+
+        raise UsageError(explained(args.file, str(error))) from None
     finally:
         proc.stop()
 
@@ -147,7 +152,9 @@ def _run(
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError(f"{args.file}: not inside a git repository")
+        raise UsageError(
+            f"{args.file}: not inside a git repository: run `ownit blame` in your project"
+        )
     try:
         relative = repo.relpath(target)
     except ValueError as error:

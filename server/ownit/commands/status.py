@@ -29,7 +29,9 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "The AI-written regions of this repository that nobody owns yet, or whose code"
             " changed since it was owned (stale), placed on the files as they are on disk,"
-            " each with the `ownit claim` command that owns it."
+            " each with the `ownit claim` command that owns it (or why the policy asks nobody"
+            " to: a path it does not track, require_ownership: false, a source it does not"
+            " count)."
         ),
     )
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
@@ -51,6 +53,7 @@ def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ownit.commands import _status_notes as notes
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.commit.renamed_files import follow_gone
     from ownit.session import Session
@@ -63,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
+    not_asked: dict[str, str] = {}  # region id -> why the policy asks nobody to own it
     try:
         context = session.context_for(repo.toplevel)
         follow_gone(repo.toplevel, context.store)
@@ -87,7 +91,11 @@ def run(args: argparse.Namespace) -> int:
             )
             for entry in listed:
                 rows.append(_row(entry.state, entry.issue, now))
+                why = notes.not_asked(document, entry.state, entry.issue)
+                if why is not None:
+                    not_asked[entry.state.region.id] = why
             session.close(document.uri)
+        notes.say_invalid_policy(context.loaded_policy)  # a typo must not pass unnoticed
     finally:
         shut_down(session)
     if args.json:
@@ -95,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
-    _print_rows(rows, missing, show_all=args.all)
+    _print_rows(rows, missing, not_asked, show_all=args.all)
     return EXIT_OK
 
 
@@ -114,7 +122,9 @@ def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str,
     return row
 
 
-def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
+def _print_rows(
+    rows: list[dict[str, Any]], missing: list[str], not_asked: dict[str, str], *, show_all: bool
+) -> None:
     """One line per region, in columns as wide as their content: where, ownership, tool
     (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
@@ -140,6 +150,8 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
             print(f"    {issue['code']}: {printable(issue['reason'])}")
         if issue is not None and issue["code"] == "ai-forbidden":
             print(f'    not AI-written? ownit dismiss {target} -m "<how you know>"')
+        elif row["ownership"] in ("unowned", "stale") and row["regionId"] in not_asked:
+            print(f"    not asked here: {printable(not_asked[row['regionId']])}")
         elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit verify` in your project")
     progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
