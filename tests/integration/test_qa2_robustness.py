@@ -69,3 +69,23 @@ def test_policy_check_refuses_a_named_pipe_instead_of_waiting_on_it(
     explained = _ownit(repo, env, "policy", "explain", "--policy", ".ownit.yaml", "base.py")
     assert explained.returncode == 2, explained
     assert "not a regular file" in explained.stderr, explained.stderr
+
+
+@pytest.mark.parametrize(
+    ("agent", "payload"),
+    [
+        ("claude-code", b"[" * 100_000),
+        ("cursor", b'{"a":' * 100_000),
+        ("copilot", json.dumps({"toolName": "edit", "toolArgs": "[" * 100_000}).encode()),
+    ],
+)
+def test_a_payload_nested_too_deeply_is_an_invalid_payload(
+    tmp_path: Path, env: dict[str, str], agent: str, payload: bytes
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    done = _ownit(repo, env, "checkpoint", "--agent", agent, stdin=payload)
+    invalid = _ownit(repo, env, "checkpoint", "--agent", agent, stdin=b"[1]")
+    assert done.returncode == invalid.returncode == 1, (done, invalid)
+    assert "not a valid hook payload" in done.stderr, done.stderr
+    assert "nested too deeply" in done.stderr, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
