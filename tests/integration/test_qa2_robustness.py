@@ -89,3 +89,21 @@ def test_a_payload_nested_too_deeply_is_an_invalid_payload(
     assert "not a valid hook payload" in done.stderr, done.stderr
     assert "nested too deeply" in done.stderr, done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize("failing", [6, 50_000])
+def test_checkpoint_prints_a_few_problems_then_how_many_more(
+    tmp_path: Path, env: dict[str, str], failing: int
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    edits = [{"old_string": f"gone{i}", "new_string": f"absent{i}"} for i in range(failing)]
+    payload = {"tool_name": "MultiEdit", "tool_input": {"file_path": "base.py", "edits": edits}}
+    done = _ownit(
+        repo, env, "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload).encode()
+    )
+    assert done.returncode == 1, done
+    lines = done.stderr.splitlines()
+    assert len(lines) == 6, lines
+    assert all("base.py: edit" in line for line in lines[:5]), lines
+    more = failing - 5
+    assert lines[5] == f"ownit checkpoint: … and {more} more problem{'s' * (more != 1)}", lines
