@@ -107,3 +107,14 @@ def test_checkpoint_prints_a_few_problems_then_how_many_more(
     assert all("base.py: edit" in line for line in lines[:5]), lines
     more = failing - 5
     assert lines[5] == f"ownit checkpoint: … and {more} more problem{'s' * (more != 1)}", lines
+
+
+def test_a_tab_in_the_policy_says_to_indent_with_spaces(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    (repo / ".ownit.yaml").write_text("version: 1\nrules:\n  - name: x\n\tpaths: [a]\n")
+    done = _ownit(repo, env, "policy", "check")
+    assert done.returncode == 1, done
+    assert done.stdout.startswith(".ownit.yaml:4:1: not valid YAML:"), done.stdout
+    assert "indent with spaces, not tabs (the tab is at line 4, column 1)" in done.stdout
