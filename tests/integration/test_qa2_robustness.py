@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.store_harness import VENV_BIN, make_repo
+from tests.integration.store_harness import VENV_BIN, git, make_repo
 
 OWNIT = str(VENV_BIN / "ownit")
 HANG = 60  # seconds: far beyond any of these runs, only there to end a hang
@@ -118,3 +118,37 @@ def test_a_tab_in_the_policy_says_to_indent_with_spaces(
     assert done.returncode == 1, done
     assert done.stdout.startswith(".ownit.yaml:4:1: not valid YAML:"), done.stdout
     assert "indent with spaces, not tabs (the tab is at line 4, column 1)" in done.stdout
+
+
+def _empty_repo(root: Path) -> Path:
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "new.py").write_text("x = 1\n")
+    git(root, "add", "new.py")
+    return root
+
+
+def test_verify_all_with_no_commit_yet_has_nothing_to_check_and_passes(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = _empty_repo(tmp_path / "repo")
+    done = _ownit(repo, env, "verify", "--all")
+    assert done.returncode == 0, done
+    assert "nothing to check: this repository has no commit yet" in done.stdout, done.stdout
+    assert "unknown revision" not in done.stdout + done.stderr
+    as_json = json.loads(_ownit(repo, env, "verify", "--all", "--json").stdout)
+    assert (as_json["commits"], as_json["ok"], as_json["findings"]) == (0, True, [])
+    for kind in ("sarif", "codequality"):
+        alerts = _ownit(repo, env, "verify", "--all", "--format", kind)
+        assert alerts.returncode == 0, alerts
+        json.loads(alerts.stdout)
+
+
+def test_blame_with_no_commit_yet_says_there_is_no_history(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = _empty_repo(tmp_path / "repo")
+    done = _ownit(repo, env, "blame", "new.py")
+    assert done.returncode == 2, done
+    assert "no commit yet" in done.stderr, done.stderr
+    assert "unknown revision" not in done.stderr, done.stderr
