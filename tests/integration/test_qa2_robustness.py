@@ -152,3 +152,24 @@ def test_blame_with_no_commit_yet_says_there_is_no_history(
     assert done.returncode == 2, done
     assert "no commit yet" in done.stderr, done.stderr
     assert "unknown revision" not in done.stderr, done.stderr
+
+
+def test_ownit_store_in_a_missing_folder_is_an_error_naming_the_variable(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    repo = make_repo(tmp_path / "repo", env, hooks=False)
+    (repo / "ai.py").write_text("a = 1\nb = 2\n")
+    missing = tmp_path / "no" / "such" / "folder"
+    store_env = {**env, "OWNIT_STORE": str(missing / "state.db")}
+    done = _ownit(repo, store_env, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    assert done.returncode == 2, done
+    assert f"its folder {missing} does not exist" in done.stderr, done.stderr
+    assert "OWNIT_STORE must name a file in an existing folder" in done.stderr, done.stderr
+    assert not (tmp_path / "no").exists()
+
+    (tmp_path / "existing").mkdir()
+    store = tmp_path / "existing" / "state.db"
+    made = {**env, "OWNIT_STORE": str(store)}
+    done = _ownit(repo, made, "mark", "ai.py", "--lines", "1-2", "--tool", "copilot")
+    assert done.returncode == 0, done
+    assert store.is_file()
