@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,6 +121,90 @@ def _source(value: str) -> Source:
         return Source.HEURISTIC
 
 
+# A document's regions as its didOpen reads them: what most regions share (path .. basis)
+# last, so that one slice of a row is the key of its shared part.
+DOCUMENT_COLUMNS = (
+    "id, first_line, end_line, created_at, fingerprint,"
+    " path, tool, model, source, confidence, status, session, basis"
+)
+
+# (path, tool, model, source, confidence, status, session, basis digest)
+_Shared = tuple[str, str, "str | None", Source, float, RegionStatus, "str | None", "str | None"]
+
+
+def _shared(part: tuple[Any, ...]) -> _Shared:
+    path, tool, model, source_text, confidence, status, session, basis = part
+    source = _SOURCES.get(source_text) or _source(source_text)
+    return (
+        sys.intern(str(path)),
+        sys.intern(str(tool)),
+        None if model is None else sys.intern(str(model)),
+        source,
+        float(confidence) if confidence is not None else CONFIDENCE[source],
+        _STATUSES.get(status) or RegionStatus(status),
+        None if session is None else sys.intern(str(session)),
+        None if basis is None else str(basis),
+    )
+
+
+def assemble_document(
+    rows: list[Any], claims: list[Any], dismissals: list[Any]
+) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]]]:
+    """Rows of :data:`DOCUMENT_COLUMNS` (with claim and dismissal rows, as ``assemble``
+    takes them) as one :class:`RegionState` each, in row order and grouped by the digest
+    of the text their lines refer to (groups in order of first appearance). What regions
+    share (path, tool, model, source, confidence, status, session) is one object each,
+    made once per distinct combination, not once per row."""
+    shared: dict[tuple[Any, ...], _Shared] = {}
+    groups: dict[str | None, list[RegionState]] = {}
+    states: list[RegionState] = []
+    for r in rows:
+        part = r[5:]
+        known = shared.get(part)
+        if known is None:
+            known = shared[part] = _shared(part)
+        path, tool, model, source, confidence, status, session, basis = known
+        state = RegionState(
+            Region(
+                r[0],
+                path,
+                int(r[1]),
+                int(r[2]),
+                tool,
+                source,
+                float(r[3]),
+                r[4],
+                model,
+                confidence,
+                status,
+                session,
+            )
+        )
+        states.append(state)
+        group = groups.get(basis)
+        if group is None:
+            group = groups[basis] = []
+        group.append(state)
+    if claims or dismissals:
+        _join(states, claims, dismissals)
+    return states, list(groups.items())
+
+
+def _join(states: list[RegionState], claims: list[Any], dismissals: list[Any]) -> None:
+    """Give each state its claims (oldest first: the last is the latest) and dismissal."""
+    by_id = {state.region.id: state for state in states}
+    for c in claims:
+        state = by_id.get(c[0])
+        if state is not None:
+            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
+            state.history = (*state.history, claim)
+            state.claim = claim
+    for d in dismissals:
+        state = by_id.get(d[0])
+        if state is not None:
+            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
+
+
 def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
     """Region rows (:data:`REGION_COLUMNS`), claim rows and dismissal rows, oldest first,
     as one :class:`RegionState` per region: its latest claim, claim history and latest
@@ -147,14 +232,7 @@ def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> li
             session=session if session is None else shared.setdefault(session, session),
         )
         states[region.id] = RegionState(region=region)
-    for c in claims:  # oldest first, so the last one seen is the latest
-        state = states.get(c[0])
-        if state is not None:
-            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
-            state.history = (*state.history, claim)
-            state.claim = claim
-    for d in dismissals:
-        state = states.get(d[0])
-        if state is not None:
-            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
-    return list(states.values())
+    result = list(states.values())
+    if claims or dismissals:
+        _join(result, claims, dismissals)
+    return result

@@ -44,9 +44,11 @@ from ownit.core.model import Claim, Dismissal, Region, RegionState, RegionStatus
 from ownit.store.connection import StoreFile
 from ownit.store.errors import StoreError, StoreVersionError, UnknownRegionError
 from ownit.store.rows import (
+    DOCUMENT_COLUMNS,
     REGION_COLUMNS,
     StoreEvent,
     assemble,
+    assemble_document,
     insert_claim,
     insert_dismissal,
     insert_event,
@@ -384,28 +386,40 @@ class Store(StoreFile):
         self, path: str, *, include_inactive: bool = False
     ) -> tuple[list[RegionState], dict[str, str], dict[str, str]]:
         """What ``region_states(path)`` and ``region_bases(path)`` return, read at once
-        (the didOpen of a document: its regions and their basis hashes come back in one
-        query, each distinct basis text once)."""
+        (each distinct basis text once)."""
+        states, groups, texts = self.document_groups(path, include_inactive=include_inactive)
+        basis_of = {
+            state.region.id: digest for digest, group in groups if digest for state in group
+        }
+        return states, basis_of, texts
+
+    def document_groups(
+        self, path: str, *, include_inactive: bool = False
+    ) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]], dict[str, str]]:
+        """The didOpen of a document: its regions (ordered as ``region_states`` orders
+        them), the same grouped by the digest of the text their lines refer to, and those
+        texts (digest -> text). One query for the regions, one for the texts."""
         cond = " WHERE r.path = ?" + ("" if include_inactive else " AND r.status = 'active'")
         args = (path,)
         with self._read() as conn:
-            regions = conn.execute(
-                f"SELECT {REGION_COLUMNS}, basis FROM regions r{cond}"
-                " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
+            rows = conn.execute(
+                f"SELECT {DOCUMENT_COLUMNS} FROM regions r{cond}"
+                " ORDER BY r.first_line, r.end_line, r.created_at, r.id",
                 args,
             ).fetchall()
             claims, dismissals = _claims_and_dismissals(conn, cond, args)
-            texts = conn.execute(
-                "SELECT hash, text FROM snapshots WHERE hash IN"
-                f" (SELECT DISTINCT r.basis FROM regions r{cond})",
-                args,
-            ).fetchall()
-        basis_of = {str(r[0]): str(r[12]) for r in regions if r[12] is not None}
-        return (
-            assemble(regions, claims, dismissals),
-            basis_of,
-            {str(h): str(t) for h, t in texts},
-        )
+            states, groups = assemble_document(rows, claims, dismissals)
+            digests = [digest for digest, _ in groups if digest is not None]
+            texts = (
+                conn.execute(
+                    "SELECT hash, text FROM snapshots WHERE hash IN"
+                    f" ({', '.join(['?'] * len(digests))})",
+                    digests,
+                ).fetchall()
+                if digests
+                else []
+            )
+        return states, groups, {str(h): str(t) for h, t in texts}
 
     def region_state(self, region_id: str) -> RegionState | None:
         """One region (whatever its status) with its claims and dismissal, or ``None``."""
