@@ -181,12 +181,19 @@ def diagnostic_tail(
 ) -> str:
     """A diagnostic's JSON after its last line's number (``finding_to_json`` is the
     range's start and that number, then this)."""
-    text = buffer.lines[last]
+    return tail_text(line_end_units(buffer, last, encoding), region_id, template)
+
+
+def line_end_units(buffer: TextBuffer, line: int, encoding: str | None) -> int:
+    """Where ``line`` ends, in the client's code units (a diagnostic's end character)."""
+    text = buffer.lines[line]
+    return _units(text[: content_length(text)], encoding)
+
+
+def tail_text(units: int, region_id: str, template: tuple[str, str]) -> str:
+    """``diagnostic_tail`` of a last line ending at ``units``."""
     middle, end = template
-    return (
-        f', "character": {_units(text[: content_length(text)], encoding)}'
-        f"{middle}{_json_id(region_id)}{end}"
-    )
+    return f', "character": {units}{middle}{_json_id(region_id)}{end}'
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]*")
@@ -194,7 +201,7 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]*")
 
 def _json_id(region_id: str) -> str:
     """``json.dumps(region_id)``; ids as ownit makes them need no escaping at all."""
-    if _PLAIN_ID.fullmatch(region_id):
+    if (region_id.isascii() and region_id.isalnum()) or _PLAIN_ID.fullmatch(region_id):
         return f'"{region_id}"'
     return json.dumps(region_id)
 

@@ -9,6 +9,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,10 +149,10 @@ def _shared(part: tuple[Any, ...]) -> _Shared:
 
 
 def assemble_document(
-    rows: list[Any], claims: list[Any], dismissals: list[Any]
+    rows: Iterable[Any],
 ) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]]]:
-    """Rows of :data:`DOCUMENT_COLUMNS` (with claim and dismissal rows, as ``assemble``
-    takes them) as one :class:`RegionState` each, in row order and grouped by the digest
+    """Rows of :data:`DOCUMENT_COLUMNS` as one :class:`RegionState` each (claims and
+    dismissals not yet joined: ``join_claims``), in row order and grouped by the digest
     of the text their lines refer to (groups in order of first appearance). What regions
     share (path, tool, model, source, confidence, status, session) is one object each,
     made once per distinct combination, not once per row."""
@@ -185,13 +186,14 @@ def assemble_document(
         if group is None:
             group = groups[basis] = []
         group.append(state)
-    if claims or dismissals:
-        _join(states, claims, dismissals)
     return states, list(groups.items())
 
 
-def _join(states: list[RegionState], claims: list[Any], dismissals: list[Any]) -> None:
-    """Give each state its claims (oldest first: the last is the latest) and dismissal."""
+def join_claims(states: list[RegionState], claims: list[Any], dismissals: list[Any]) -> None:
+    """Give each state its claims (rows oldest first: the last is the latest) and its
+    latest dismissal."""
+    if not claims and not dismissals:
+        return
     by_id = {state.region.id: state for state in states}
     for c in claims:
         state = by_id.get(c[0])
@@ -233,6 +235,5 @@ def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> li
         )
         states[region.id] = RegionState(region=region)
     result = list(states.values())
-    if claims or dismissals:
-        _join(result, claims, dismissals)
+    join_claims(result, claims, dismissals)
     return result

@@ -21,11 +21,12 @@ from lsprotocol import types
 from ownit.core.findings import Finding, finding_for, format_age
 from ownit.core.model import Severity
 from ownit.lsp.convert import (
-    diagnostic_tail,
     diagnostic_template,
     finding_to_json,
+    line_end_units,
     policy_problem_to_diagnostic,
     shown_lines,
+    tail_text,
 )
 from ownit.lsp.facade import RawJson
 
@@ -40,17 +41,34 @@ _HEAD = '{"range": {"start": {"line": '
 _MIDDLE = ', "character": 0}, "end": {"line": '
 
 
-class _Shown:
-    """A region's diagnostic as last made: the JSON after its two line numbers, and what it
-    was made from (``tracked``: the very region, not another one with its id). A region
-    that only moved by whole lines (an edit above it) needs nothing but its new lines."""
+# What a finding reads of a region with no claim, dismissal or history behind it, but its
+# id and lines: regions alike in these share their finding (in one publish).
+_Shape = tuple[object, int, str, str | None, str]
+# A finding's JSON but its lines and region id (convert.diagnostic_template); None: the
+# finding shows nothing.
+_Template = tuple[str, str] | None
 
-    __slots__ = ("age", "first", "last", "revision", "tail", "tracked")
+
+class _Shown:
+    """A region's diagnostic as last made: what its JSON is made of after its two line
+    numbers (the finding's template, shared by regions alike, and where its last line
+    ends), and what it was made from (``tracked``: the very region, not another one with
+    its id). A region that only moved by whole lines (an edit above it) needs nothing but
+    its new lines. No JSON text is kept: the template and two numbers are all it takes."""
+
+    __slots__ = ("age", "first", "last", "revision", "template", "tracked", "units")
 
     def __init__(
-        self, tracked: Tracked, revision: int, age: str, tail: str | None, lines: tuple[int, int]
+        self,
+        tracked: Tracked,
+        revision: int,
+        age: str,
+        template: _Template,
+        units: int,
+        lines: tuple[int, int],
     ) -> None:
-        self.tracked, self.revision, self.age, self.tail = tracked, revision, age, tail
+        self.tracked, self.revision, self.age = tracked, revision, age
+        self.template, self.units = template, units
         self.first, self.last = lines  # the lines it was last made with
 
 
@@ -84,14 +102,6 @@ def _cache_for(caches: dict[str, _Cache], document: Document) -> _Cache:
     return cache
 
 
-# What a finding reads of a region with no claim, dismissal or history behind it, but its
-# id and lines: regions alike in these share their finding (in one publish).
-_Shape = tuple[object, int, str, str | None, str]
-# A finding's JSON but its lines and region id (convert.diagnostic_template); None: the
-# finding shows nothing.
-_Template = tuple[str, str] | None
-
-
 class _Publish:
     """What one making of a document's diagnostics shares across its regions."""
 
@@ -120,13 +130,14 @@ def _region_json(
     if shown is not None and shown.tracked is not tracked:
         shown = None  # another region with this id (the store's, reloaded)
     if shown is not None and shown.revision == tracked.revision and shown.age == age:
-        if shown.tail is None:
+        template = shown.template
+        if template is None:
             return None
         first, last = shown_lines(document.buffer, region.first_line, region.end_line)
         if first != shown.first or last != shown.last:
             shown.first, shown.last = first, last
             cache.changed = True
-        return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
+        return f"{_HEAD}{first}{_MIDDLE}{last}{tail_text(shown.units, region.id, template)}"
     state = tracked.state
     if tracked.history is None and state.claim is None and state.dismissal is None:
         # (a document opened with thousands: most are alike)
@@ -186,29 +197,41 @@ def _remember(
     buffer = document.buffer
     lines = shown_lines(buffer, region.first_line, region.end_line)
     if template is None:
-        if old is None or old.tail is not None:
+        if old is None or old.template is not None:
             cache.changed = True
-        cache.shown[region.id] = _Shown(tracked, tracked.revision, age, None, lines)
+        cache.shown[region.id] = _Shown(tracked, tracked.revision, age, None, 0, lines)
         return None
     first, last = lines
-    tail = diagnostic_tail(buffer, last, region.id, template, encoding)
-    if old is None or old.tail != tail or old.first != first or old.last != last:
+    units = line_end_units(buffer, last, encoding)
+    if (
+        old is None
+        or old.units != units
+        or old.first != first
+        or old.last != last
+        or old.template != template
+    ):
         cache.changed = True
-    cache.shown[region.id] = _Shown(tracked, tracked.revision, age, tail, lines)
-    return f"{_HEAD}{first}{_MIDDLE}{last}{tail}"
+    cache.shown[region.id] = _Shown(tracked, tracked.revision, age, template, units, lines)
+    return f"{_HEAD}{first}{_MIDDLE}{last}{tail_text(units, region.id, template)}"
+
+
+# Diagnostics are joined (with commas) a batch at a time as they are made: the JSON texts
+# of ten thousand regions are never all held at once (nor their memory left fragmented).
+_BATCH = 1024
 
 
 def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list[str]:
-    """The document's diagnostics, each as JSON text; ``cache.changed`` says whether
-    they differ from those made before."""
+    """The document's diagnostics as JSON texts, each of one or more diagnostics joined
+    with commas (so the list joined with commas is the array's content);
+    ``cache.changed`` says whether they differ from those made before."""
     session = server.session
     cache.changed = False
-    result = [
+    problems = [
         json.dumps(policy_problem_to_diagnostic(document.buffer, problem, server.encoding))
         for problem in session.policy_problems(document)
     ]
-    if result != cache.problems:
-        cache.changed, cache.problems = True, list(result)
+    if problems != cache.problems:
+        cache.changed, cache.problems = True, list(problems)
     effective = server.session.rule_for(document)
     # What the message names: the rule that applies, said truly (EffectiveRule.rule_phrase);
     # nothing when only the defaults apply.
@@ -218,22 +241,32 @@ def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list
         else None
     )
     run = _Publish(server.encoding, time.time(), rule)
+    joined = problems
+    count = len(problems)
+    batch: list[str] = []
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
             text = _region_json(server, document, cache, tracked, run)
             if text is not None:
-                result.append(text)
+                batch.append(text)
+                if len(batch) == _BATCH:
+                    joined.append(",".join(batch))
+                    count += len(batch)
+                    batch.clear()
+    if batch:
+        joined.append(",".join(batch))
+        count += len(batch)
     # (a region gone, or another showing none now, changes how many there are)
-    if len(result) != cache.count:
+    if count != cache.count:
         cache.changed = True
-    cache.count = len(result)
-    return result
+    cache.count = count
+    return joined
 
 
 def diagnostics_json(
     server: OwnitServer, caches: dict[str, _Cache], document: Document
 ) -> list[str]:
-    """The document's diagnostics, each as JSON text."""
+    """The document's diagnostics as JSON texts to join with commas (one or more each)."""
     return _diagnostics(server, document, _cache_for(caches, document))
 
 

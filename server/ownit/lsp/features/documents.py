@@ -29,12 +29,17 @@ def register(server: OwnitServer) -> None:
         publishes the diagnostics once the regions are in place."""
         item = params.text_document
         document = None
-        try:
-            document = session.open(item.uri, item.text, item.version, defer=True)
-        except Exception as error:  # a broken store or repository must not kill the server
-            _cannot_track(item.uri, error)
-        server.show_notices()
-        pending = document.loading if document is not None else None
+        # No cyclic garbage collection from the store read to the first publish when the
+        # regions are installed at once (each collection would walk every new object).
+        with collection_paused():
+            try:
+                document = session.open(item.uri, item.text, item.version, defer=True)
+            except Exception as error:  # a broken store or repository must not kill the server
+                _cannot_track(item.uri, error)
+            server.show_notices()
+            pending = document.loading if document is not None else None
+            if pending is None:
+                server.publish(item.uri)
         if document is not None and pending is not None:
             results = None
             try:
@@ -52,8 +57,6 @@ def register(server: OwnitServer) -> None:
                     _cannot_track(item.uri, error)
                 server.show_notices()
                 server.publish(item.uri)
-        else:
-            server.publish(item.uri)
         server.schedule_history(item.uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:
