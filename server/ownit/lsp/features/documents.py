@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ownit.lsp.convert import to_core_range
+from ownit.lsp.heap import release_memory
 from ownit.session import RequestError
 from ownit.session.store_sync import collection_paused, reanchor_pending
 from ownit.store import StoreError
@@ -57,6 +58,9 @@ def register(server: OwnitServer) -> None:
                     _cannot_track(item.uri, error)
                 server.show_notices()
                 server.publish(item.uri)
+        # What the open and its publish allocated for a moment goes back to the system
+        # now, not at the store watch's next trim (the client has its diagnostics).
+        asyncio.get_running_loop().call_soon(release_memory)
         server.schedule_history(item.uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:
