@@ -52,10 +52,8 @@ def run(args: argparse.Namespace) -> int:
         level=args.log_level, handlers=handlers, format="%(asctime)s %(name)s: %(message)s"
     )
     logging.getLogger("pygls.protocol.json_rpc").addFilter(_expected_refusals)
-    from ownit.lsp.heap import fix_large_block_threshold
     from ownit.lsp.server import create_server
 
-    fix_large_block_threshold()  # a didOpen's burst must not stay resident
     server = create_server()
     if args.tcp:
         server.start_tcp(args.host, args.port)

@@ -11,31 +11,38 @@ back the moment they are freed), and a trim after a burst gives back the freed h
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+from typing import Any
 
 _M_MMAP_THRESHOLD = -3  # mallopt parameter (malloc.h)
 _THRESHOLD = 128 * 1024  # glibc's own starting value, kept fixed
 
 
-def _libc() -> ctypes.CDLL | None:
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return None  # not glibc
-    return libc if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+_LIBC: list[Any] = []  # glibc once loaded (None: not glibc); ctypes is loaded on first use
 
 
-_LIBC = _libc()
+def _libc() -> Any:
+    if not _LIBC:
+        try:
+            import ctypes
+
+            libc: Any = ctypes.CDLL("libc.so.6")
+            if not (hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt")):
+                libc = None
+        except OSError:
+            libc = None  # not glibc
+        _LIBC.append(libc)
+    return _LIBC[0]
 
 
 def fix_large_block_threshold() -> None:
     """Serve every block of 128 KiB or more from its own mapping, whatever was freed."""
-    if _LIBC is not None:
-        _LIBC.mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _THRESHOLD)
 
 
 def release_memory() -> None:
     """Give the heap pages freed since back to the system."""
-    if _LIBC is not None:
-        _LIBC.malloc_trim(0)
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)

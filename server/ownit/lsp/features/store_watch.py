@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from ownit.lsp.heap import release_memory
+from ownit.lsp.heap import fix_large_block_threshold, release_memory
 
 if TYPE_CHECKING:
     from ownit.lsp.facade import OwnitServer
@@ -47,6 +47,8 @@ async def watch(server: OwnitServer) -> None:
 def register(server: OwnitServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
+        # Before the first document opens (not at start-up: ctypes costs milliseconds).
+        fix_large_block_threshold()
         for uri in server.pending_folders:
             server.session.add_workspace_folder(uri)
         server.pending_folders = []
