@@ -124,20 +124,20 @@ def _source(value: str) -> Source:
 
 # A document's regions as its didOpen reads them: what most regions share (path .. basis)
 # last, so that one slice of a row is the key of its shared part.
+# (Not the path: the one a document's read asks for.)
 DOCUMENT_COLUMNS = (
     "id, first_line, end_line, created_at, fingerprint,"
-    " path, tool, model, source, confidence, status, session, basis"
+    " tool, model, source, confidence, status, session, basis"
 )
 
-# (path, tool, model, source, confidence, status, session, basis digest)
-_Shared = tuple[str, str, "str | None", Source, float, RegionStatus, "str | None", "str | None"]
+# (tool, model, source, confidence, status, session, basis digest)
+_Shared = tuple[str, "str | None", Source, float, RegionStatus, "str | None", "str | None"]
 
 
 def _shared(part: tuple[Any, ...]) -> _Shared:
-    path, tool, model, source_text, confidence, status, session, basis = part
+    tool, model, source_text, confidence, status, session, basis = part
     source = _SOURCES.get(source_text) or _source(source_text)
     return (
-        sys.intern(str(path)),
         sys.intern(str(tool)),
         None if model is None else sys.intern(str(model)),
         source,
@@ -149,13 +149,14 @@ def _shared(part: tuple[Any, ...]) -> _Shared:
 
 
 def assemble_document(
-    rows: Iterable[Any],
+    rows: Iterable[Any], path: str
 ) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]]]:
-    """Rows of :data:`DOCUMENT_COLUMNS` as one :class:`RegionState` each (claims and
-    dismissals not yet joined: ``join_claims``), in row order and grouped by the digest
-    of the text their lines refer to (groups in order of first appearance). What regions
-    share (path, tool, model, source, confidence, status, session) is one object each,
-    made once per distinct combination, not once per row."""
+    """Rows of :data:`DOCUMENT_COLUMNS` (regions of ``path``) as one :class:`RegionState`
+    each (claims and dismissals not yet joined: ``join_claims``), in row order and
+    grouped by the digest of the text their lines refer to (groups in order of first
+    appearance). What regions share (tool, model, source, confidence, status, session)
+    is one object each, made once per distinct combination, not once per row."""
+    path = sys.intern(path)
     shared: dict[tuple[Any, ...], _Shared] = {}
     groups: dict[str | None, list[RegionState]] = {}
     states: list[RegionState] = []
@@ -164,7 +165,7 @@ def assemble_document(
         known = shared.get(part)
         if known is None:
             known = shared[part] = _shared(part)
-        path, tool, model, source, confidence, status, session, basis = known
+        tool, model, source, confidence, status, session, basis = known
         state = RegionState(
             Region(
                 r[0],

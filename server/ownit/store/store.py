@@ -411,8 +411,8 @@ class Store(StoreFile):
                 " ORDER BY r.first_line, r.end_line, r.created_at, r.id",
                 args,
             )
-            states, groups = assemble_document(rows)
-            claims, dismissals = _claims_and_dismissals(conn, cond, args)
+            states, groups = assemble_document(rows, path)
+            claims, dismissals = _claims_and_dismissals(conn, cond, args, len(states))
             join_claims(states, claims, dismissals)
             digests = [digest for digest, _ in groups if digest is not None]
             texts = (
@@ -449,20 +449,35 @@ class Store(StoreFile):
 
 
 def _claims_and_dismissals(
-    conn: sqlite3.Connection, cond: str, args: Sequence[object]
+    conn: sqlite3.Connection, cond: str, args: Sequence[object], regions: int = -1
 ) -> tuple[list[Any], list[Any]]:
     """The claims and dismissals of the regions ``cond`` selects (``r`` is the regions
-    table), oldest first: what ``assemble`` joins to the region rows."""
+    table), oldest first: what ``assemble`` joins to the region rows.
+
+    ``regions``: how many regions ``cond`` selects, when known. A table holding fewer rows
+    than that is read whole, each row's region looked up (``CROSS JOIN`` keeps SQLite to
+    that order), instead of looking up every selected region in it: the usual case of a
+    document with thousands of regions and a store with few claims or dismissals."""
+    join = {
+        table: "CROSS JOIN" if 0 <= _rows_at_most(conn, table) < regions else "JOIN"
+        for table in ("claims", "dismissals")
+    }
     claims = conn.execute(
         "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
-        f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
-        " ORDER BY c.created_at, c.id",
+        f" c.created_at, c.purpose FROM claims c {join['claims']} regions r"
+        f" ON r.id = c.region_id{cond} ORDER BY c.created_at, c.id",
         args,
     ).fetchall()
     dismissals = conn.execute(
         "SELECT d.region_id, d.by, d.reason, d.created_at"
-        f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+        f" FROM dismissals d {join['dismissals']} regions r ON r.id = d.region_id{cond}"
         " ORDER BY d.created_at, d.id",
         args,
     ).fetchall()
     return claims, dismissals
+
+
+def _rows_at_most(conn: sqlite3.Connection, table: str) -> int:
+    """An upper bound of the rows of ``table`` (its largest id: ids only grow), at once."""
+    row = conn.execute(f"SELECT max(id) FROM {table}").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
