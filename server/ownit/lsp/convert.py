@@ -186,8 +186,11 @@ def diagnostic_tail(
 
 def line_end_units(buffer: TextBuffer, line: int, encoding: str | None) -> int:
     """Where ``line`` ends, in the client's code units (a diagnostic's end character)."""
-    text = buffer.lines[line]
-    return _units(text[: content_length(text)], encoding)
+    # (a line's text holds no \r or \n but its terminator)
+    content = buffer.lines[line].rstrip("\r\n")
+    if encoding == UTF32 or content.isascii():
+        return len(content)
+    return int(codec(encoding).client_num_units(content))
 
 
 def tail_text(units: int, region_id: str, template: tuple[str, str]) -> str:

@@ -102,6 +102,9 @@ def _cache_for(caches: dict[str, _Cache], document: Document) -> _Cache:
     return cache
 
 
+_UNMADE: _Template = ("", "")  # (a template not made yet in this publish)
+
+
 class _Publish:
     """What one making of a document's diagnostics shares across its regions."""
 
@@ -143,8 +146,9 @@ def _region_json(
         # (a document opened with thousands: most are alike)
         shape = (region.source, region.end_line - region.first_line, region.tool, region.model, age)
         shapes = run.shapes
-        if shape in shapes:
-            return _remember(document, cache, tracked, shown, age, shapes[shape], run.encoding)
+        template = shapes.get(shape, _UNMADE)
+        if template is not _UNMADE:
+            return _remember(document, cache, tracked, shown, age, template, run.encoding)
         finding = _finding(server, document, tracked, run.now, run.rule)
         template = shapes[shape] = None if finding is None else diagnostic_template(finding)
         return _remember(document, cache, tracked, shown, age, template, run.encoding)
