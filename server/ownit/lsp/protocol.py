@@ -11,7 +11,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCRequest
 
 from ownit.lsp import jsonrpc, wire
@@ -273,6 +273,30 @@ class OwnitProtocol(LanguageServerProtocol):
                     types.LogMessageParams(type=types.MessageType.Warning, message=message),
                 )
             return ANSWERED
+
+    # Text synchronization: ownit keeps each open document's text itself (the session's
+    # ``Document.buffer``, edited in place). pygls's workspace would hold a second copy of
+    # every open document and split it whole again on every keystroke (a 100,000-line
+    # file: 100,000 strings made and dropped per keystroke, its memory left fragmented).
+    # Nothing of ownit reads that copy; the handlers of lsp/features/documents.py run as
+    # pygls's own would run them.
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
+        yield from self._document_feature(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
+        yield from self._document_feature(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
+        yield from self._document_feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _document_feature(self, method: str, params: Any) -> Any:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
 
     @property
     def _pending_writes(self) -> set[asyncio.Future[Any]]:
