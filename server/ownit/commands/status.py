@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
-    from ownit.git import renames
+    from ownit.commit.renamed_files import follow_gone
     from ownit.session import Session
     from ownit.session.status import document_status
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     missing: list[str] = []
     try:
         context = session.context_for(repo.toplevel)
-        renames.follow_gone(repo.toplevel, context.store)
+        follow_gone(repo.toplevel, context.store)
         paths = sorted({state.region.path for state in context.store.region_states()})
         for key in paths:
             path = repo.toplevel / key

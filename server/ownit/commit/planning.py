@@ -208,9 +208,9 @@ def _follow_staged_renames(
             text = _decode(staged.read_blobs(cwd, [f":{path}"]).get(f":{path}"))
         return text
 
-    from ownit.git import renames
+    from ownit.commit.renamed_files import follow
 
-    for moved in renames.follow(store, wanted, read):
+    for moved in follow(store, wanted, read):
         if moved.left:
             plan.notes.append(display.regions_left_behind(moved.left, moved.old, moved.new))
 

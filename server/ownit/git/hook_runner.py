@@ -1,7 +1,10 @@
 """Hook scripts installed by ownit before the commit workflow had its own package run
 ``python -m ownit.git.hook_runner NAME ARGS...``: they keep working (``ownit hooks
 install`` rewrites them to run :mod:`ownit.commit.runner` directly; ``ownit doctor``
-says when they are out of date)."""
+says when they are out of date).
+
+An entry point, so an adapter (docs/INTERNALS.md, "The layers"), though it sits in
+``git/``: its name is fixed by the scripts already out there. Nothing imports it."""
 
 from ownit.commit.runner import main
 

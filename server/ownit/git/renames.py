@@ -1,10 +1,8 @@
 """Files that git says were renamed or moved (``git mv``, or a delete and an add that keep
-at least half of the file: git's ``-M``), and the store's regions moved after them.
+at least half of the file: git's ``-M``): staged, committed, and where a file is now.
 
-Used by the commit hooks (the regions of a file renamed in what is being committed move to
-its new name before the trailers are worked out, so a renamed file keeps its regions and
-claims) and by ``ownit status`` (regions of a file that is gone follow it to where git
-says it went, staged or committed).
+Only what git says: moving the store's regions after a rename is the workflow's job
+(:mod:`ownit.commit.renamed_files`, used by the commit hooks and ``ownit status``).
 
 The ``git`` calls go through :mod:`ownit.git.run`, which keeps the environment git gives a
 hook (``GIT_INDEX_FILE`` of ``git commit -a``).
@@ -12,18 +10,10 @@ hook (``GIT_INDEX_FILE`` of ``git commit -a``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ownit.core.fingerprint import fingerprint
-from ownit.core.model import RegionStatus
-from ownit.core.text import split_lines, strip_terminator
 from ownit.git import run as git
-
-if TYPE_CHECKING:
-    from ownit.store.store import Store
 
 MAX_HOPS = 20  # a file renamed more often than this is followed this far
 
@@ -89,72 +79,3 @@ def where_now(
         if exists(path) and path not in staged_moves:
             return path
     return path if path != old and exists(path) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Moved:
-    old: str
-    new: str
-    regions: int  # how many regions moved
-    left: int  # how many could not be found in the new file (they stay on the old name)
-
-
-def follow(
-    store: Store, moves: Iterable[tuple[str, str]], read: Callable[[str], str | None]
-) -> list[Moved]:
-    """Move the active regions of each renamed file (``(old, new)``) to its new name, at
-    the lines they are found at in its text (``read(new)``): unchanged, elsewhere by
-    fingerprint, or through a line diff from what the store last saw (a move with edits:
-    an owned region whose lines changed is then stale, as after any edit). Regions not
-    found stay where they were."""
-    from ownit.core.reanchor import Anchor, reanchor  # only when something was renamed
-
-    done: list[Moved] = []
-    have = set(store.active_paths())
-    for old, new in moves:
-        if old not in have:
-            continue
-        text = read(new)
-        if text is None:
-            continue
-        states = [s for s in store.region_states(old) if s.region.status is RegionStatus.ACTIVE]
-        by_basis: dict[str | None, list[Anchor]] = {}
-        for state in states:
-            region = state.region
-            anchor = Anchor(region.id, region.first_line, region.end_line, region.fingerprint)
-            by_basis.setdefault(store.basis_text(region.id), []).append(anchor)
-        lines = [strip_terminator(line) for line in split_lines(text)]
-        positions: list[tuple[str, int, int, str]] = []
-        for basis, anchors in by_basis.items():
-            found, _lost = reanchor(basis, text, anchors)
-            for result in found:
-                span = lines[result.first_line : result.end_line]
-                positions.append(
-                    (result.region_id, result.first_line, result.end_line, fingerprint(span))
-                )
-        moved = store.move_regions(old, new, positions, text) if positions else 0
-        done.append(Moved(old, new, moved, len(states) - moved))
-    return done
-
-
-def follow_gone(toplevel: Path, store: Store) -> list[Moved]:
-    """The regions of files that are gone from the working tree at ``toplevel`` move to
-    where git says the file went (a staged ``git mv``, or a rename committed since), at
-    the lines they are found at there (``ownit status``)."""
-    gone = [path for path in store.active_paths() if not (toplevel / path).exists()]
-    if not gone:
-        return []
-    moves = staged(toplevel, git.rev(toplevel, "HEAD"))
-    found = []
-    for old in gone:
-        new = where_now(toplevel, old, moves, lambda p: (toplevel / p).is_file())
-        if new is not None:
-            found.append((old, new))
-
-    def read(path: str) -> str | None:
-        try:
-            return (toplevel / path).read_bytes().decode("utf-8", "surrogateescape")
-        except OSError:
-            return None
-
-    return follow(store, found, read) if found else []
