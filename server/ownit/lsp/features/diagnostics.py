@@ -127,7 +127,8 @@ def _region_json(
 ) -> str | None:
     """The region's diagnostic, remade only when something it shows changed (the session
     bumps the region's revision then) or its age reads differently."""
-    region = tracked.region
+    state = tracked.state
+    region = state.region
     age = run.age(region.created_at)
     shown = cache.shown.get(region.id)
     if shown is not None and shown.tracked is not tracked:
@@ -141,7 +142,6 @@ def _region_json(
             shown.first, shown.last = first, last
             cache.changed = True
         return f"{_HEAD}{first}{_MIDDLE}{last}{tail_text(shown.units, region.id, template)}"
-    state = tracked.state
     if tracked.history is None and state.claim is None and state.dismissal is None:
         # (a document opened with thousands: most are alike)
         shape = (region.source, region.end_line - region.first_line, region.tool, region.model, age)
@@ -197,7 +197,7 @@ def _remember(
 ) -> str | None:
     """The region's diagnostic as JSON text, kept (after its line numbers) in the
     document's cache; ``cache.changed`` is set unless it reads as ``old`` did."""
-    region = tracked.region
+    region = tracked.state.region
     buffer = document.buffer
     lines = shown_lines(buffer, region.first_line, region.end_line)
     if template is None:
