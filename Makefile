@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit integration e2e bench system clean
+.PHONY: demo test lint typecheck bench system clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

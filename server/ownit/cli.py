@@ -1,22 +1,25 @@
 """The `ownit` command line (docs/cli.md). Exit codes: 0 fine, 1 policy says no, 2 usage/input.
 
 Each verb lives in ``ownit/commands/<verb>.py`` with ``add_parser(subparsers)``; modules
-import their heavy dependencies inside their handlers so `ownit lsp` starts fast.
+import their heavy dependencies inside their handlers so `ownit lsp` starts fast. The
+parser itself is ``ownit/commands/_parser.py``; `ownit blame` starts its git blame before
+that loads (``ownit/git/blame_start.py``).
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import importlib
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
 
-from ownit import __version__
 from ownit.core.printable import printable
 from ownit.exits import EXIT_BROKEN_PIPE, EXIT_OK, EXIT_USAGE, UsageError
+
+# Neither argparse nor typing at import: `ownit blame` starts git before they load, and
+# every hook and agent checkpoint is a new process.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Sequence
 
 # `ownit --help` lists these first, in this order; any other module in ownit/commands/
 # (not starting with "_") is a verb too, listed after them alphabetically. A new verb is a
@@ -53,92 +56,11 @@ def command_modules() -> list[str]:
     return first + sorted(names - set(first))
 
 
-def _columns() -> int:
-    """The terminal's width as :func:`shutil.get_terminal_size` tells it (``COLUMNS``,
-    then stdout's terminal, else 80), without importing shutil and the compression
-    modules it pulls in on every hook and agent checkpoint."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _HelpFormatter(argparse.HelpFormatter):
-    """argparse's, without breaking lines inside hyphenated words (`prepare-commit-msg`)."""
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        import textwrap
-
-        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        import textwrap
-
-        return textwrap.fill(
-            " ".join(text.split()),
-            width,
-            initial_indent=indent,
-            subsequent_indent=indent,
-            break_on_hyphens=False,
-        )
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"ownit: {printable(self._unknown_verb(message) or message)}\n")
-
-    def _unknown_verb(self, message: str) -> str | None:
-        """argparse's "invalid choice" for a verb, said with the verbs people use (not the
-        hidden ones) and the nearest one."""
-        import difflib
-
-        for action in self._actions:
-            if not isinstance(action, argparse._SubParsersAction):
-                continue
-            if not message.startswith(f"argument {action.metavar}:"):
-                return None  # another argument's choices
-            given = message.partition("invalid choice: ")[2].partition(" (choose from")[0]
-            if not given:
-                return None
-            verbs = [choice.dest for choice in action._choices_actions]
-            near = difflib.get_close_matches(given.strip("'"), verbs, n=1)
-            hint = f"did you mean `{self.prog} {near[0]}`? " if near else ""
-            return f"{given} is not a command; {hint}`{self.prog} --help` lists them"
-        return None
-
-    def format_help(self) -> str:
-        # Descriptions are the modules' docstrings, written for Sphinx-style readers:
-        # ``code`` reads as `code` on a terminal.
-        return super().format_help().replace("``", "`")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("``", "`")
-
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # as argparse's own, with the width it would find (it subtracts 2 as well)
-        formatter: Any = self.formatter_class  # typeshed knows only `prog`; all take width
-        return formatter(prog=self.prog, width=_columns() - 2)  # type: ignore[no-any-return]
-
-
 def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    parser = _Parser(prog="ownit", description="Own the AI-written code you ship.")
-    parser.add_argument("--version", action="version", version=f"ownit {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in command_modules() if modules is None else modules:
-        module = importlib.import_module(f"ownit.commands.{name}")
-        module.add_parser(subparsers)
-    return parser
+    """The parser of ``ownit`` with the verbs of these modules (all of them by default)."""
+    from ownit.commands._parser import build_parser as build
+
+    return build(command_modules() if modules is None else modules)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -153,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()  # a closed pipe shows here, not at exit where it prints a warning
     except BrokenPipeError:
         return _reader_went_away()
+    finally:
+        early = sys.modules.get("ownit.git.blame_start")
+        if early is not None:
+            early.discard()  # a blame started for a command line that did not use it
     return result
 
 
@@ -160,6 +86,8 @@ def _reader_went_away() -> int:
     """Whoever read our output stopped (`ownit status | head -1`): stop quietly, as git
     does, with the exit status of a process ended by SIGPIPE (128 + 13). Both streams go to
     /dev/null first, so Python's own flush at exit has nowhere left to fail."""
+    import contextlib
+
     devnull = os.open(os.devnull, os.O_WRONLY)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # not a real file: nothing to do
@@ -168,18 +96,32 @@ def _reader_went_away() -> int:
     return EXIT_BROKEN_PIPE
 
 
+def _plain_arguments(verb: str, arguments: list[str]) -> argparse.Namespace | None:
+    module = __import__(f"ownit.commands.{verb}", fromlist=["add_parser"])
+    plain = getattr(module, "plain_arguments", None)
+    return None if plain is None else plain(arguments)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     verb = arguments[0] if arguments else ""
     # Hooks run `ownit <verb>` inside other tools (git, agents): import only that verb's
     # module when it is named like one; everything else builds the whole parser.
+    if verb == "blame":  # git works while the rest loads; the verb takes it or it is ended
+        from ownit.git.blame_start import start_early
+
+        start_early(arguments[1:])
     only = [verb] if verb in command_modules() else None
-    parser = build_parser(only)
-    args = parser.parse_args(arguments)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    # A verb run on every event of another tool may read its usual command line itself
+    # (`plain_arguments`), without argparse; any other shape goes to the parser.
+    args = None if only is None else _plain_arguments(verb, arguments[1:])
+    if args is None:
+        parser = build_parser(only)
+        args = parser.parse_args(arguments)
+        if getattr(args, "handler", None) is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+    handler = args.handler
     try:
         try:
             result: int = handler(args)

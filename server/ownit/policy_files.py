@@ -18,8 +18,8 @@ from ownit.core.policy import (
     default_policy,
     load_policy,
 )
-from ownit.core.policy.record import Record, set_field
 from ownit.core.printable import printable
+from ownit.core.record import Record, set_field
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -164,12 +164,11 @@ def _remembered_policy(toplevel: Path, text: str) -> Policy:
 
 
 def _cache_key(text: str) -> str:
-    import hashlib
-
     from ownit import __version__
+    from ownit.core.fingerprint import sha256  # (not hashlib's: see there)
     from ownit.core.policy.snapshot import SNAPSHOT_FORMAT
 
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     return f"{POLICY_FILE} {digest} ownit {__version__} format {SNAPSHOT_FORMAT}"
 
 

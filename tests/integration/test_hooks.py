@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ownit.commit.install import RUN_HOOK
 from ownit.core import trailers as tr
 from ownit.core.fingerprint import fingerprint
 from ownit.core.model import Claim, Region, Source
@@ -515,12 +516,12 @@ def test_hook_scripts_installed_before_the_commit_package_keep_working(
     for name in ("prepare-commit-msg", "commit-msg", "post-commit"):
         script = hooks / name
         text = script.read_text()
-        assert "-m ownit.commit.runner" in text
-        script.write_text(text.replace("-m ownit.commit.runner", "-m ownit.git.hook_runner"))
+        assert RUN_HOOK in text
+        script.write_text(text.replace(RUN_HOOK, "-m ownit.git.hook_runner"))
     add_ai_file(repo, env, claim=True)
     git(repo, env, "add", "ai.py")
     git(repo, env, "commit", "-q", "-m", "Add f")
     assert "Owned-by: Dev Name <dev@example.com>" in head_trailers(repo, env)
     installed = ownit(repo, env, "hooks", "install").stdout
     assert installed.count("updated") == 3, installed
-    assert "-m ownit.commit.runner" in (hooks / "prepare-commit-msg").read_text()
+    assert RUN_HOOK in (hooks / "prepare-commit-msg").read_text()

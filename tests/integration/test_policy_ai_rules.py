@@ -267,5 +267,5 @@ def test_a_version_1_store_opens_with_its_claims_and_no_purpose(tmp_path: Path) 
         [state] = store.region_states()
         assert state.claim is not None and state.claim.purpose == "tests"
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     check.close()

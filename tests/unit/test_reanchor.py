@@ -9,13 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ownit.core.fingerprint import fingerprint
+from ownit.core.line_diff import line_opcodes, map_line, map_lines
 from ownit.core.reanchor import (
     Anchor,
     Reanchored,
     _reanchor,
-    line_opcodes,
-    map_line,
-    map_lines,
     reanchor,
 )
 from ownit.core.text import split_lines

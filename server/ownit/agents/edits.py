@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ownit.core.fingerprint import normalize_line
 from ownit.core.linemap import added_lines
 from ownit.core.text import split_lines
 
 
-@dataclass(frozen=True, slots=True)
-class Replacement:
+# Named tuples and a plain class, not dataclasses: every agent edit starts a process that
+# defines them, and a dataclass costs a few tenths of a millisecond to define.
+class Replacement(NamedTuple):
     """``old`` replaced by ``new`` (every occurrence when ``replace_all``)."""
 
     old: str
@@ -31,20 +32,21 @@ class Replacement:
     replace_all: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Hunk:
+class Hunk(NamedTuple):
     """A unified-diff hunk: ``new_start`` is 1-based; ``lines`` start with ' ', '-' or '+'."""
 
     new_start: int
     lines: tuple[str, ...]
 
 
-@dataclass(slots=True)
 class Written:
     """The lines an agent wrote, and why some of what it did could not be recorded."""
 
-    lines: set[int] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
+    __slots__ = ("lines", "notes")
+
+    def __init__(self, lines: set[int] | None = None, notes: list[str] | None = None) -> None:
+        self.lines: set[int] = set() if lines is None else lines
+        self.notes: list[str] = [] if notes is None else notes
 
     def ranges(self) -> list[tuple[int, int]]:
         return to_ranges(self.lines)

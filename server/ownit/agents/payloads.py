@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ownit.agents.edits import Hunk, Replacement
@@ -51,30 +50,49 @@ class PayloadError(ValueError):
     """The payload is not one ownit understands; the message says what is wrong."""
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: every agent edit starts a process that defines them.
 class FileChange:
     """What an agent did to one file. ``path`` is as the payload gives it: untrusted."""
 
-    path: str
-    replacements: list[Replacement] = field(default_factory=list)
-    content: str | None = None  # a whole-file write
-    hunks: list[Hunk] | None = None  # exact positions, when the agent gave them
-    original: str | None = None  # the file before the edit, when the agent gave it
+    __slots__ = ("content", "hunks", "original", "path", "replacements")
+
+    def __init__(
+        self,
+        path: str,
+        replacements: list[Replacement] | None = None,
+        content: str | None = None,  # a whole-file write
+        hunks: list[Hunk] | None = None,  # exact positions, when the agent gave them
+        original: str | None = None,  # the file before the edit, when the agent gave it
+    ) -> None:
+        self.path = path
+        self.replacements: list[Replacement] = [] if replacements is None else replacements
+        self.content = content
+        self.hunks = hunks
+        self.original = original
 
     @property
     def is_write(self) -> bool:
         return self.content is not None
 
 
-@dataclass(slots=True)
 class Checkpoint:
     """A parsed payload: the edits, who made them, and where the agent was running."""
 
-    changes: list[FileChange]
-    model: str | None = None
-    session: str | None = None
-    cwd: str | None = None
-    ignored: str | None = None  # why nothing is to be recorded (not an edit, failed tool)
+    __slots__ = ("changes", "cwd", "ignored", "model", "session")
+
+    def __init__(
+        self,
+        changes: list[FileChange],
+        model: str | None = None,
+        session: str | None = None,
+        cwd: str | None = None,
+        ignored: str | None = None,  # why nothing is to be recorded (not an edit, failed tool)
+    ) -> None:
+        self.changes = changes
+        self.model = model
+        self.session = session
+        self.cwd = cwd
+        self.ignored = ignored
 
 
 def valid_agent_name(name: str) -> bool:

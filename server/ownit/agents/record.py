@@ -15,7 +15,6 @@ import json
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,25 @@ class RecordError(Exception):
     """A file cannot be recorded; the message (one line) says why."""
 
 
-@dataclass(slots=True)
 class Recorded:
-    path: str  # repo-relative
-    ranges: list[tuple[int, int]]  # 0-based half-open, as recorded
-    pending: bool = False  # kept in the pending queue (store unavailable)
-    notices: list[str] = field(default_factory=list)  # e.g. the store was moved aside
-    reason: str = ""  # why the store was unavailable (pending)
+    """What one record did (a plain class: every agent edit starts a process that defines
+    it)."""
+
+    __slots__ = ("notices", "path", "pending", "ranges", "reason")
+
+    def __init__(
+        self,
+        path: str,  # repo-relative
+        ranges: list[tuple[int, int]],  # 0-based half-open, as recorded
+        pending: bool = False,  # kept in the pending queue (store unavailable)
+        notices: list[str] | None = None,  # e.g. the store was moved aside
+        reason: str = "",  # why the store was unavailable (pending)
+    ) -> None:
+        self.path = path
+        self.ranges = ranges
+        self.pending = pending
+        self.notices: list[str] = [] if notices is None else notices
+        self.reason = reason
 
 
 def checkpoints_dir(repo: Repository) -> Path:

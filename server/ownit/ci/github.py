@@ -34,7 +34,10 @@ from ownit.core.printable import printable
 def _payload(env: Mapping[str, str]) -> dict[str, Any]:
     path = env.get("GITHUB_EVENT_PATH")
     if not path:
-        raise RangeError("GITHUB_EVENT_PATH is not set: this runs inside GitHub Actions")
+        raise RangeError(
+            "GITHUB_EVENT_PATH is not set: this runs inside GitHub Actions"
+            " (elsewhere: --range A..B)"
+        )
     try:
         data = json.loads(Path(path).read_text("utf-8"))
     except (OSError, ValueError) as error:

@@ -47,6 +47,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     for problem in done.problems:
         print(f"ownit import: {printable(problem)}", file=sys.stderr)
+    if done.notes == 0:
+        from ownit.git import run as git
+
+        if git.rev(repo.toplevel, args.ref) is None:  # git clone and fetch leave notes out
+            print(
+                f"ownit import: this clone has no {printable(args.ref)}: git does not fetch"
+                f" notes unless asked; `git fetch origin '{printable(args.ref)}:"
+                f"{printable(args.ref)}'` first",
+                file=sys.stderr,
+            )
     if args.json:
         print(
             json.dumps(

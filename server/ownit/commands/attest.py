@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit attest` in your project")
     progress.start("ownit attest")
     try:
         rng = range_or_history(cwd, args.range)

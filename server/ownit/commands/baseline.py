@@ -1,16 +1,17 @@
 """`ownit baseline [SINCE] [--dry-run] [--json]`: adopt ownit on a repository with AI
-history in one step. Records ``history_since: <SINCE>`` in the ``defaults`` of the
-repository's ``.ownit.yaml`` (written from the example policy when there is none; an
-existing file keeps its comments and layout, only that value changes), so ``ownit
-verify``, the commit gate, the editor's history hints, ``ownit blame`` and ``ownit
-report`` ask claims only for work after it.
+history in one step.
 
-SINCE is a revision (default ``HEAD``), recorded as the full id of its commit: history
-*after* it counts. Or a date ``YYYY-MM-DD``: commits made on or after it count. Commit
-the file: ``ownit verify`` reads the policy from the base of the range it checks, so the
-baseline applies to ranges whose base has it (and ``--all``, which has no base, checks
-all history with the built-in defaults).
-"""
+Records `history_since: <SINCE>` in the `defaults` of the repository's `.ownit.yaml`
+(written from the example policy when there is none; an existing file keeps its comments
+and layout, only that value changes or one line is added), so `ownit verify`, the commit
+gate, the editor's history hints, `ownit blame` and `ownit report` ask claims only for
+work after it.
+
+SINCE is a revision (default `HEAD`), recorded as the full id of its commit: history
+*after* it counts. Or a date `YYYY-MM-DD`: commits made on or after it count. Commit
+the file: `ownit verify` reads the policy from the base of the range it checks, so the
+baseline applies to ranges whose base has it, and to `--all` (which has no base and reads
+the policy committed at HEAD)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ownit.commands._help import doc_description
 from ownit.exits import EXIT_OK, UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -31,7 +33,7 @@ def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "baseline",
         help="adopt ownit on existing history: check only work after a commit or date",
-        description=__doc__.split("\n", 2)[2] if __doc__ else None,
+        description=doc_description(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -82,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit baseline` in your project")
     value, meaning = _value(repo.toplevel, args.since)
     path = repo.toplevel / POLICY_FILE
     created = not path.exists()

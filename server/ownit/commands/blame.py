@@ -8,7 +8,8 @@ the commit's trailer or author says an AI helped, ``corroborated`` (``inferred``
 trailer a tool also writes without AI code) for the whole commit, not for this very
 line. A claim that is not valid (its fingerprint does not match the committed code, its
 owner is not accepted by the policy, it is unsigned where the policy asks for signatures,
-...) owns nothing: the line shows `INVALID claim: <why>` (`ownit verify` says more).
+...) owns nothing: the line shows `INVALID claim by <owner>: <why>` (`ownit verify` says
+more).
 ``--contents -`` blames the text given on stdin (an editor's unsaved buffer). ``-M``
 and ``-C`` follow moved and copied lines as git blame does (a renamed file is followed
 without them).
@@ -16,19 +17,24 @@ without them).
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, Any
 
 from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, UsageError
 
+TYPE_CHECKING = False  # a plain `ownit blame FILE` loads neither argparse nor typing
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
+    from ownit.core.provenance import BlameLine, Verdict
     from ownit.git.blame import RunningBlame
 
 
 def add_parser(subparsers: Any) -> None:
+    import argparse
+
     parser = subparsers.add_parser(
         "blame",
         help="show, per line, whether AI wrote it and who owns it (git blame + claims)",
@@ -69,8 +75,32 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """A command line of the plain shape (``ownit.git.blame_start.plain_blame``: a file,
+    ``-L``, ``-M``, ``-C``, ``--json``) as argparse would read it, without loading it."""
+    from ownit.git.blame_start import plain_blame
+
+    plain = plain_blame(arguments)
+    if plain is None:
+        return None
+    from types import SimpleNamespace
+
+    namespace: Any = SimpleNamespace(
+        command="blame",
+        file=plain.file,
+        ranges=plain.ranges,
+        contents=None,
+        move_m=plain.move_m,
+        move_c=plain.move_c,
+        json=plain.json,
+        handler=run,
+    )
+    return namespace  # type: ignore[no-any-return]
+
+
 def run(args: argparse.Namespace) -> int:
     from ownit.git import blame  # git blame starts before anything heavy is imported
+    from ownit.git.blame_start import take
     from ownit.git.run import GitError
 
     contents: bytes | None = None
@@ -84,12 +114,21 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise UsageError(f"{args.contents}: cannot read: {error.strerror or error}") from None
     moves = _moves(args)
+    # started by ownit.cli before the arguments were parsed, when it is this blame
+    early = None if contents is not None else take(os.getcwd(), args.file, args.ranges, moves)
     try:  # the path as given, from here: git resolves it as it would for `git blame`
-        proc = blame.start_blame(os.getcwd(), args.file, args.ranges, contents, moves)
+        if early is not None:
+            proc = blame.RunningBlame(early, None)
+        else:
+            proc = blame.start_blame(os.getcwd(), args.file, args.ranges, contents, moves)
     except GitError as error:
         raise UsageError(str(error)) from None
     try:
         return _run(args, proc, contents, moves)
+    except UsageError as error:
+        from ownit.commands._blame_failure import explained
+
+        raise UsageError(explained(args.file, str(error))) from None
     finally:
         proc.stop()
 
@@ -97,11 +136,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(
     args: argparse.Namespace, proc: RunningBlame, contents: bytes | None, moves: list[str]
 ) -> int:
-    import json
     from pathlib import Path
 
     from ownit import progress
-    from ownit.core.provenance import resolve
+    from ownit.core.provenance import verdicts
     from ownit.git import blame
     from ownit.git import run as git
     from ownit.git.claim_validity import blame_validity
@@ -114,7 +152,9 @@ def _run(
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError(f"{args.file}: not inside a git repository")
+        raise UsageError(
+            f"{args.file}: not inside a git repository: run `ownit blame` in your project"
+        )
     try:
         relative = repo.relpath(target)
     except ValueError as error:
@@ -152,15 +192,12 @@ def _run(
         judgements.save()
     except GitError as error:
         raise UsageError(str(error)) from None
-    results = resolve(lines, index, relative, invalid, judgements.first_line)
+    found = verdicts(lines, index, relative, invalid, judgements.first_line)
     progress.finish()
     if args.json:  # a reader that goes away (`| head`): cli.main
-        out = sys.stdout
-        for result in results:
-            out.write(printable_json(json.dumps(result.to_json(), ensure_ascii=False)))
-            out.write("\n")
+        _print_json(lines, found)
     else:
-        _print_text(results)
+        _print_text(lines, found)
     return EXIT_OK
 
 
@@ -172,16 +209,47 @@ def _moves(args: argparse.Namespace) -> list[str]:
     return (["-M"] if args.move_m else []) + ["-C"] * args.move_c
 
 
-def _print_text(results: list[Any]) -> None:
+def _print_json(lines: list[BlameLine], found: list[Verdict]) -> None:
+    """One JSON object per line (:meth:`LineProvenance.to_json`): the line's own keys,
+    then its verdict's, written once per verdict."""
+    import json
+
+    from ownit.core.provenance import UNCOMMITTED
+
+    tails: dict[int, str] = {}
+    out: list[str] = []
+    for bl, verdict in zip(lines, found, strict=True):
+        tail = tails.get(id(verdict))
+        if tail is None:  # "{<verdict's keys>}" -> ", <verdict's keys>}"
+            tail = tails[id(verdict)] = ", " + json.dumps(verdict.to_json(), ensure_ascii=False)[1:]
+        head = {
+            "line": bl.line,
+            "text": bl.text,
+            "commit": None if bl.commit == UNCOMMITTED else bl.commit,
+            "origLine": bl.orig_line,
+            "origPath": bl.orig_path,
+        }
+        out.append(json.dumps(head, ensure_ascii=False)[:-1] + tail + "\n")
+    sys.stdout.write(printable_json("".join(out)))
+
+
+def _print_text(lines: list[BlameLine], found: list[Verdict]) -> None:
     from ownit.core.columns import display_width, line_span, pad
+    from ownit.core.provenance import UNCOMMITTED
 
     claims: dict[tuple[str, Any], int] = {}
     commits: dict[str, int] = {}
     legend: list[str] = []
+    # A run of lines shares its verdict (and commit): its column is made once.
+    columns: dict[tuple[int, str], str] = {}
     rows: list[tuple[str, str, str, str]] = []
-    for r in results:
-        sha = r.commit[:8] if r.committed else "uncommit"
-        if not r.ai:
+    for bl, r in zip(lines, found, strict=True):
+        commit = bl.commit
+        sha = commit[:8] if commit != UNCOMMITTED else "uncommit"
+        column = columns.get((id(r), commit))
+        if column is not None:
+            pass
+        elif not r.ai:
             column = "-"
         else:
             tool = r.tool or "AI"
@@ -190,6 +258,7 @@ def _print_text(results: list[Any]) -> None:
                 if key not in claims:
                     claims[key] = len(claims) + 1
                     c = r.claim
+                    assert c is not None  # an owned line has its claim
                     legend.append(
                         printable(
                             f"[{claims[key]}] {c.path}:{line_span(c.first, c.last)} owned by"
@@ -205,11 +274,11 @@ def _print_text(results: list[Any]) -> None:
             elif r.claim is not None:
                 column = printable(f"AI {tool} UNOWNED exact")
             else:
-                if r.commit not in commits:
-                    commits[r.commit] = len(claims) + len(commits) + 1
+                if commit not in commits:
+                    commits[commit] = len(claims) + len(commits) + 1
                     legend.append(
                         printable(
-                            f"[{commits[r.commit]}] commit {r.commit[:8]}: {r.commit_reason};"
+                            f"[{commits[commit]}] commit {commit[:8]}: {r.commit_reason};"
                             f" {r.evidence} evidence for the whole commit: its trailer"
                             " attributes every line the commit added to an AI tool, it does"
                             " not say which lines an AI wrote (no claim covers these lines)"
@@ -217,9 +286,10 @@ def _print_text(results: list[Any]) -> None:
                     )
                 column = printable(
                     f"AI-assisted commit {tool} UNOWNED {r.evidence}, commit-level"
-                    f" [{commits[r.commit]}]"
+                    f" [{commits[commit]}]"
                 )
-        rows.append((sha, column, str(r.line), printable(r.text, keep_tabs=True)))
+            columns[(id(r), commit)] = column
+        rows.append((sha, column, str(bl.line), printable(bl.text, keep_tabs=True)))
     # A file's lines share a few distinct columns: each measured and padded once.
     padded = dict.fromkeys(row[1] for row in rows)
     width = max((display_width(column) for column in padded), default=1)

@@ -86,7 +86,21 @@ def run(args: argparse.Namespace) -> int:
         print(printable(f"owned {where}{tag} as {claim.owner}: {claim.rationale}"))
         if commit is not None:
             print(f"committed the claim alone as {commit[:12]}")
+    if commit is None:
+        _say_if_hooks_missing(path)
     return EXIT_OK
+
+
+def _say_if_hooks_missing(path: Path) -> None:
+    """The claim goes with the next commit only through the hooks: say so now if they are
+    not installed (a file outside any repository has no commit to go with)."""
+    from ownit.git.repo import find_repository
+    from ownit.setup.hook_state import hooks_missing_note
+
+    repo = find_repository(path.parent)
+    note = None if repo is None else hooks_missing_note(repo.toplevel, "this claim")
+    if note is not None:
+        print(f"ownit: {note}", file=sys.stderr)
 
 
 def _commit(path: Path, region_id: str) -> str:

@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError(
+            "not inside a git repository: run `ownit import agent-trace` in your project"
+        )
     source = Path(args.path) if args.path else repo.toplevel / DEFAULT_PATH
     try:
         content = source.read_text(encoding="utf-8")

@@ -60,8 +60,12 @@ def _agent_list(raw: str) -> list[str]:
 
     names = [name.strip() for name in raw.split(",") if name.strip()]
     unknown = [name for name in names if name not in SUPPORTED]
-    if unknown or not names:
-        raise UsageError(f"--agents {raw!r}: say which of {', '.join(SUPPORTED)} (comma-separated)")
+    choices = f"{', '.join(SUPPORTED)} (comma-separated, e.g. --agents claude-code,cursor)"
+    if unknown:
+        listed = ", ".join(repr(name) for name in unknown)
+        raise UsageError(f"--agents: unknown agent {listed}; ownit knows {choices}")
+    if not names:
+        raise UsageError(f"--agents {raw!r}: name the agents, of {choices}")
     return names
 
 

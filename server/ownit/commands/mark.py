@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
                 document.uri, first - 1, last, args.tool, args.model, source
             )
             region = document.tracked[region_id].region
-    asked = f"{path_shown}:{line_span(first, last)}"
+    from ownit.core.printable import printable
+
+    # Escaped here, not only when printed: _say splits its text at the newlines.
+    asked = f"{printable(path_shown)}:{line_span(first, last)}"
     if same:  # already recorded as asked: the store keeps it as it is
         region_id, region = same[0]
         _say(
@@ -101,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
             "and model it was recorded with)"
         )
     text = (
-        f"marked {region.path}:{region.display_lines()} as AI-written "
+        f"marked {printable(region.path)}:{region.display_lines()} as AI-written "
         f"({region.tool_label}); region {region_id}"
     )
     overlaps = sorted(

@@ -183,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit report` in your project")
     progress.start("ownit report")
     try:
         rng = range_or_history(cwd, args.range)

@@ -6,28 +6,32 @@ moved (staged or committed) follow it to its new name."""
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from ownit.commands._help import JSON_HELP
 from ownit.exits import EXIT_OK, UsageError
 
+TYPE_CHECKING = False  # `ownit status` without options loads neither argparse nor typing
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any
+
     from ownit.core.findings import PolicyIssue
     from ownit.core.model import RegionState
 
 
 def add_parser(subparsers: Any) -> None:
+    from ownit.commands._help import JSON_HELP
+
     parser = subparsers.add_parser(
         "status",
         help="list unowned and stale AI-written regions",
         description=(
             "The AI-written regions of this repository that nobody owns yet, or whose code"
             " changed since it was owned (stale), placed on the files as they are on disk,"
-            " each with the `ownit claim` command that owns it."
+            " each with the `ownit claim` command that owns it (or why the policy asks nobody"
+            " to: a path it does not track, require_ownership: false, a source it does not"
+            " count)."
         ),
     )
     parser.add_argument("--all", action="store_true", help="also list owned and dismissed ones")
@@ -35,7 +39,21 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def plain_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """``--all`` and ``--json`` (each any number of times, in any order) as argparse would
+    give them, without loading it; None for any other command line."""
+    if not set(arguments) <= {"--all", "--json"}:
+        return None
+    from types import SimpleNamespace
+
+    namespace: Any = SimpleNamespace(
+        command="status", all="--all" in arguments, json="--json" in arguments, handler=run
+    )
+    return namespace  # type: ignore[no-any-return]
+
+
 def run(args: argparse.Namespace) -> int:
+    from ownit.commands import _status_notes as notes
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.commit.renamed_files import follow_gone
     from ownit.session import Session
@@ -48,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
+    not_asked: dict[str, str] = {}  # region id -> why the policy asks nobody to own it
     try:
         context = session.context_for(repo.toplevel)
         follow_gone(repo.toplevel, context.store)
@@ -72,13 +91,19 @@ def run(args: argparse.Namespace) -> int:
             )
             for entry in listed:
                 rows.append(_row(entry.state, entry.issue, now))
+                why = notes.not_asked(document, entry.state, entry.issue)
+                if why is not None:
+                    not_asked[entry.state.region.id] = why
             session.close(document.uri)
+        notes.say_invalid_policy(context.loaded_policy)  # a typo must not pass unnoticed
     finally:
         shut_down(session)
     if args.json:
+        import json
+
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
-    _print_rows(rows, missing, show_all=args.all)
+    _print_rows(rows, missing, not_asked, show_all=args.all)
     return EXIT_OK
 
 
@@ -97,14 +122,16 @@ def _row(state: RegionState, issue: PolicyIssue | None, now: float) -> dict[str,
     return row
 
 
-def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: bool) -> None:
+def _print_rows(
+    rows: list[dict[str, Any]], missing: list[str], not_asked: dict[str, str], *, show_all: bool
+) -> None:
     """One line per region, in columns as wide as their content: where, ownership, tool
     (and model), evidence class, age; under each unowned or stale one, the command that owns it."""
     import shlex
     import sys
 
     from ownit.core.columns import line_span, table
-    from ownit.core.printable import printable
+    from ownit.core.printable import not_an_option, printable
 
     if not rows:
         print("no AI-written regions" if show_all else "no unowned or stale AI-written code")
@@ -117,12 +144,14 @@ def _print_rows(rows: list[dict[str, Any]], missing: list[str], *, show_all: boo
         cells.append([where, row["ownership"], tool, evidence, f"marked {row['age']}"])
     for row, line in zip(rows, table(cells), strict=True):
         print(line)
-        target = printable(shlex.quote(f"{row['path']}:{row['lines'][0]}"))
+        target = printable(shlex.quote(f"{not_an_option(row['path'])}:{row['lines'][0]}"))
         issue = row.get("policy")
         if issue is not None:
             print(f"    {issue['code']}: {printable(issue['reason'])}")
         if issue is not None and issue["code"] == "ai-forbidden":
             print(f'    not AI-written? ownit dismiss {target} -m "<how you know>"')
+        elif row["ownership"] in ("unowned", "stale") and row["regionId"] in not_asked:
+            print(f"    not asked here: {printable(not_asked[row['regionId']])}")
         elif row["ownership"] in ("unowned", "stale"):
             print(f'    own it: ownit claim {target} -m "<why it is right>"')
     for key in missing:

@@ -107,6 +107,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     for line in lines:
         print(printable(line))  # one line each already (encoded); escaped all the same
+    from ownit.setup.hook_state import hooks_missing_note
+
+    note = hooks_missing_note(repo.toplevel, "these trailers")
+    if note is not None:
+        print(f"ownit: {note}", file=sys.stderr)
     for item in outlook:
         if item.problem is None:
             continue

@@ -27,6 +27,8 @@ from ownit.core.printable import printable, printable_json
 from ownit.exits import EXIT_OK, EXIT_POLICY, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ownit.core.verify_findings import Finding
     from ownit.core.verify_prepare import Prepared
     from ownit.git.history import Commit
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     except GitError as error:
         raise UsageError(str(error)) from None
     if repo is None:
-        raise UsageError("not inside a git repository")
+        raise UsageError("not inside a git repository: run `ownit verify` in your project")
     progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
@@ -106,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         at = policy_of(policy_job)
     except GitError as error:
         raise UsageError(str(error)) from None
+    _say_if_cut(repo.common_dir, commits, warner("verify"))
     policy = at.policy
     if rng.base is None and not args.all:
         policy_note = "built-in defaults (the range has no base commit)"
@@ -152,6 +155,21 @@ def run(args: argparse.Namespace) -> int:
     with output_to(args.output):  # a reader that goes away (`| head`): cli.main
         _output(args, rng, commits, prepared, policy_note, findings)
     return code
+
+
+def _say_if_cut(common_dir: Path, commits: list[Commit], warn: Callable[[str], None]) -> None:
+    """A shallow clone holds only part of the range (`--all` included): the commits before
+    its cut are not checked, and "no problems found" must not read as if they were."""
+    from ownit.git import history
+
+    cut = sorted(history.shallow_commits(common_dir) & {c.sha for c in commits})
+    if not cut:
+        return
+    shown = ", ".join(sha[:10] for sha in cut[:3]) + (" …" if len(cut) > 3 else "")
+    warn(
+        f"this clone is shallow: the history before {shown} is not in it and was not"
+        " checked; `git fetch --unshallow` fetches it"
+    )
 
 
 def _output(

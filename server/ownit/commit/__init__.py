@@ -2,8 +2,9 @@
 
 A commit passes through these modules (docs/trailers.md, docs/INTERNALS.md):
 
-- :mod:`.runner`: the three hooks (``python -m ownit.commit.runner NAME ARGS...``, what
-  the installed scripts run; ``ownit hook NAME`` is the same);
+- :mod:`.runner`: the three hooks (its ``main`` is what the installed scripts run, see
+  :data:`.install.RUN_HOOK`; ``python -m ownit.commit.runner NAME ARGS...`` and ``ownit
+  hook NAME`` are the same);
 - :mod:`.planning`: which AI regions of the store the staged content holds (reads the
   store and the staged blobs, then the pure plan of :mod:`ownit.core.commit_plan`);
 - :mod:`.message`: the commit message with the plan's trailers merged in, old claim lines

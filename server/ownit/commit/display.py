@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from ownit.core.commit_plan import FORBIDS, Gate, Piece, Plan
-from ownit.core.printable import printable
+from ownit.core.printable import not_an_option, printable
 from ownit.core.trailers import encode_path
 
 if TYPE_CHECKING:
@@ -223,7 +223,8 @@ def _print_commands(verb: str, message: str, pieces: list[Piece], out: TextIO) -
         if key in seen:
             continue
         seen.add(key)
-        line = f"  ownit {verb} {_shell_word(piece.path)}:{piece.worktree_line} -m {message}"
+        where = _shell_word(not_an_option(piece.path))
+        line = f"  ownit {verb} {where}:{piece.worktree_line} -m {message}"
         print(printable(line), file=out)
 
 

@@ -58,10 +58,10 @@ def save_commit_msg_ok(repo: Repository, message: str | None) -> None:
     if message is None:
         path.unlink(missing_ok=True)
         return
-    import hashlib
+    from ownit.core.fingerprint import sha1  # CPython's own: no OpenSSL load
 
     data = message.encode("utf-8", "surrogateescape")
-    blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+    blob = sha1(b"blob %d\0" % len(data) + data).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(blob + "\n", encoding="ascii")
 

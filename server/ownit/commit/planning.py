@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from ownit.store import Store
 
 
-# Above this many files with AI regions, `git diff --cached` names the changed ones
-# rather than every base blob being read.
-DIFF_ABOVE_FILES = 200
+# Above this many files with AI regions, `git diff-index` names the changed ones and their
+# blob ids rather than every base blob being read by path (one more git process, a few
+# milliseconds; each `<base>:<path>` costs git a walk of the base's trees).
+DIFF_ABOVE_FILES = 20
 
 
 def open_store(repo: Repository, err: TextIO | None = None) -> Store | None:
@@ -92,25 +93,44 @@ def plan_commit(
 
     # Few files with regions: the base's blob of each is read with the staged one, in the
     # same cat-file, and a file is changed when the two differ (what `git diff --cached`
-    # lists), sparing a git process. Many: git lists the changed ones, and only their
-    # base blobs are read.
-    listed: set[str] | None = None
+    # lists), sparing a git process. Many: git lists the changed ones with their blob ids
+    # (`git diff-index`), and only those blobs are read, by id — asking for `<base>:<path>`
+    # makes git walk the base's trees again for each file.
+    ids: dict[str, tuple[str | None, str]] | None = None
     if tree is None and len(by_path) > DIFF_ABOVE_FILES:
-        listed = set(staged.changed_paths(cwd, base))
+        ids = staged.changed_blobs(cwd, base)
+
+    on_disk: dict[str, bytes | None] = {}  # the working tree's files, each read once
+
+    def file_bytes(path: str) -> bytes | None:
+        if path not in on_disk:
+            on_disk[path] = _read_bytes(cwd / path)
+        return on_disk[path]
 
     def read(renamed_from: dict[str, str]) -> dict[str, bytes | None]:
-        specs = [f"{new_at}{path}" for path in by_path]
-        if base is not None:
-            specs += [
-                f"{base}:{renamed_from.get(path, path)}"
-                for path in by_path
-                if listed is None or path in listed
-            ]
-        return staged.read_blobs(cwd, dict.fromkeys(specs))
+        asked: dict[str, str] = {}  # key of `blobs` -> what cat-file is asked for it
+        as_on_disk: dict[str, bytes | None] = {}  # staged blobs that are the file on disk
+        for path in by_path:
+            known = ids.get(path) if ids is not None else None
+            if known is not None and _is_blob(file_bytes(path), known[1]):
+                # staged as it is on disk (the common case): git need not read the blob
+                as_on_disk[f"{new_at}{path}"] = file_bytes(path)
+            else:
+                asked[f"{new_at}{path}"] = known[1] if known is not None else f"{new_at}{path}"
+            if base is None or (ids is not None and known is None):
+                continue  # no base, or unchanged since the base: its base blob is not read
+            old_path = renamed_from.get(path, path)
+            if known is not None and old_path == path:
+                if known[0] is not None:  # (None: added since the base, nothing to read)
+                    asked[f"{base}:{path}"] = known[0]
+            else:
+                asked[f"{base}:{old_path}"] = f"{base}:{old_path}"
+        found = staged.read_blobs(cwd, dict.fromkeys(asked.values()))
+        return {**{key: found.get(spec) for key, spec in asked.items()}, **as_on_disk}
 
     def changed_paths() -> set[str]:
-        if listed is not None:
-            return listed & by_path.keys()
+        if ids is not None:
+            return ids.keys() & by_path.keys()
         found = set()
         for path in by_path:
             new = blobs.get(f"{new_at}{path}")
@@ -167,7 +187,9 @@ def plan_commit(
                     if old_text is None
                     else added_lines(staged.git_lines(old_text), new_lines)
                 )
-            worktree = _read_worktree(cwd / path)
+            worktree = _decode(file_bytes(path))
+            # each region's basis hash, each distinct text once (its regions share one)
+            basis_of, texts = store.region_bases(path)
         except Exception as error:
             reraise_when_debugging()
             plan.problems.append(display.file_problem(path, error))
@@ -175,7 +197,8 @@ def plan_commit(
         maps: LineMaps = {}  # the regions of a file mostly share one basis: one diff for all
         for state in by_path[path]:
             try:
-                basis = store.basis_text(state.region.id)
+                basis_hash = basis_of.get(state.region.id)
+                basis = None if basis_hash is None else texts.get(basis_hash)
                 plan.pieces += region_pieces(
                     state, basis, path, new_lines, added, worktree, committed, maps
                 )
@@ -219,6 +242,24 @@ def reraise_when_debugging() -> None:
     """Re-raise the error being handled when ``OWNIT_DEBUG`` is set."""
     if os.environ.get("OWNIT_DEBUG"):
         raise  # called only from an except block: the error being handled
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _is_blob(data: bytes | None, blob_id: str) -> bool:
+    """Whether ``data`` is the content of the git blob ``blob_id`` (SHA-1 or SHA-256
+    object names): a file staged as it is on disk, without a filter changing it."""
+    if data is None:
+        return False
+    from ownit.core.fingerprint import sha1, sha256  # (CPython's own: no OpenSSL load)
+
+    digest = sha1 if len(blob_id) == 40 else sha256
+    return digest(b"blob %d\0" % len(data) + data).hexdigest() == blob_id
 
 
 def _read_worktree(path: Path) -> str | None:

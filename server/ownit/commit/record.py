@@ -1,5 +1,6 @@
 """What each commit carried, recorded in the store: a ``committed`` event per commit
-naming, per region, the pieces whose trailer line is in its message. The installed
+naming, per region, the pieces whose trailer line is in its message, and a row per claim
+it carried (:mod:`ownit.store.committed`). The installed
 post-commit script leaves the plan under ``<git-dir>/ownit/committed/<sha>.json``
 instead of starting Python; :func:`settle_committed` records those before anything reads
 the records (:func:`committed_claims`)."""
@@ -20,15 +21,14 @@ from ownit.git.repo import Repository
 if TYPE_CHECKING:
     from ownit.store import Store
 
-COMMITTED_EVENT = "committed"
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def committed_claims(
     store: Store, repo: Repository, asked: CommittedClaims | None = None
 ) -> CommittedClaims:
-    """``(region_id, fingerprint, claim time)`` of every claim already in a commit; of
-    those in ``asked`` only, when given (none asked: the records are not read)."""
+    """``(region_id, fingerprint, claim time)`` of the claims already in a commit: of the
+    regions of those in ``asked``, when given, else of every region."""
     done: CommittedClaims = set()
     for plan in settle_committed(repo, store):  # commits a read-only store cannot record yet
         for piece in plan.pieces:
@@ -36,17 +36,9 @@ def committed_claims(
                 done.add((piece.region_id, piece.claim_fp, piece.claim_at))
     if asked is not None and not asked - done:
         return done
-    # only the commit records: a store's status events outnumber them and are not read
-    for event in store.events(kind=COMMITTED_EVENT):
-        try:
-            detail = json.loads(event.detail)
-        except ValueError:
-            continue
-        for piece in detail.get("pieces", []):
-            if piece.get("owned") and piece.get("claim_at") is not None:
-                region_id = str(piece.get("region", event.region_id))
-                done.add((region_id, str(piece["claim_fp"]), float(piece["claim_at"])))
-    return done
+    # the store's table of them (schema 3), not its commit records: those grow with history
+    regions = None if asked is None else {region_id for region_id, _, _ in asked - done}
+    return done | store.committed_claims(regions)
 
 
 def record_commit(
@@ -81,7 +73,7 @@ def record_commit(
         # to disk, cost more than the rest of the hooks together.)
         pieces = [piece for region_pieces in by_region.values() for piece in region_pieces]
         detail = {"commit": commit, "at": time.time(), "pieces": pieces}
-        store.add_event(next(iter(by_region)), COMMITTED_EVENT, json.dumps(detail, sort_keys=True))
+        store.add_commit_record(next(iter(by_region)), json.dumps(detail, sort_keys=True))
     return len(by_region)
 
 

@@ -278,8 +278,11 @@ def post_commit(args: list[str], err: TextIO = sys.stderr) -> int:
 HOOKS = dict(zip(HOOK_NAMES, (prepare_commit_msg, commit_msg, post_commit), strict=True))
 
 
-def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
-    """Run hook ``name``; ownit's own failures are reported, never fatal to the commit."""
+def run(name: str, args: list[str], err: TextIO | None = None) -> int:
+    """Run hook ``name``; ownit's own failures are reported, never fatal to the commit.
+    ``err``: where to say things (None: ``sys.stderr`` as it is when the hook runs)."""
+    if err is None:
+        err = sys.stderr
     handler = HOOKS[name]
     try:
         return handler(args, err)
@@ -291,8 +294,9 @@ def run(name: str, args: list[str], err: TextIO = sys.stderr) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ownit.commit.runner <hook> ARGS...``: what the installed hook scripts
-    run (``ownit hook`` without the command line's start-up cost)."""
+    """``<hook> ARGS...``: what the installed hook scripts run (``install.RUN_HOOK``; also
+    ``python -m ownit.commit.runner``): ``ownit hook`` without the command line's start-up
+    cost."""
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in HOOKS:
         print(

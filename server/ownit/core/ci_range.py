@@ -113,6 +113,10 @@ def github_plan(event_name: str, payload: Mapping[str, Any]) -> Plan:
 
 def gitlab_plan(env: Mapping[str, str]) -> Plan:
     """The plan for a GitLab CI pipeline, from its predefined variables."""
+    if not env.get("CI_COMMIT_SHA"):
+        raise RangeError(
+            "CI_COMMIT_SHA is not set: this runs inside GitLab CI (elsewhere: --range A..B)"
+        )
     sha = _sha(env.get("CI_COMMIT_SHA"), "CI_COMMIT_SHA")
     if env.get("CI_PIPELINE_SOURCE") == "merge_request_event" or env.get("CI_MERGE_REQUEST_IID"):
         base = _sha(env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"), "CI_MERGE_REQUEST_DIFF_BASE_SHA")

@@ -34,6 +34,7 @@ from typing import Protocol
 
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
+from ownit.core.printable import not_an_option
 from ownit.core.signing import SignatureStatus, SignatureVerdict
 from ownit.core.trailers import ClaimLine
 from ownit.core.window_finder import find_fingerprint
@@ -174,7 +175,8 @@ class ClaimJudgement:
 
 def claim_command(path: str, line: int) -> str:
     """The command that owns the code at ``path:line``, quoted for a shell."""
-    return f'ownit claim {shlex.quote(f"{path}:{line}")} -m "<why this code is right>"'
+    target = shlex.quote(f"{not_an_option(path)}:{line}")
+    return f'ownit claim {target} -m "<why this code is right>"'
 
 
 # --------------------------------------------------------------------------- the code

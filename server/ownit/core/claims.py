@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
-from dataclasses import dataclass
+
+from ownit.core.record import Record, set_field
 
 DEFAULT_MIN_CHARS = 20
 DEFAULT_MAX_CHARS = 300
@@ -33,11 +33,22 @@ DEFAULT_REJECT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RationaleRules:
-    min_chars: int = DEFAULT_MIN_CHARS
-    max_chars: int = DEFAULT_MAX_CHARS
-    reject: tuple[str, ...] = DEFAULT_REJECT
+class RationaleRules(Record):
+    __slots__ = ("max_chars", "min_chars", "reject")
+    _fields = ("min_chars", "max_chars", "reject")  # (repr in this order)
+    min_chars: int
+    max_chars: int
+    reject: tuple[str, ...]
+
+    def __init__(
+        self,
+        min_chars: int = DEFAULT_MIN_CHARS,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        reject: tuple[str, ...] = DEFAULT_REJECT,
+    ) -> None:
+        set_field(self, "min_chars", min_chars)
+        set_field(self, "max_chars", max_chars)
+        set_field(self, "reject", reject)
 
 
 class RationaleRejected(ValueError):
@@ -59,6 +70,8 @@ def normalize_rationale(text: str) -> str:
     if text.isascii() and text.isprintable():
         # no control or format character, no whitespace but spaces: the same answer
         return _WHITESPACE.sub(" ", text).strip()
+    import unicodedata  # (only for text that is not plain printable ASCII)
+
     kept = []
     for char in text:
         category = unicodedata.category(char)
@@ -78,7 +91,10 @@ def _strip_phrases(text: str, phrases: tuple[str, ...]) -> str:
     return lowered
 
 
-def validate_rationale(text: str, rules: RationaleRules = RationaleRules()) -> str:
+DEFAULT_RULES = RationaleRules()
+
+
+def validate_rationale(text: str, rules: RationaleRules = DEFAULT_RULES) -> str:
     """The normalized rationale, or ``RationaleRejected`` saying why it is not enough."""
     rationale = normalize_rationale(text)
     if len(rationale) < rules.min_chars:

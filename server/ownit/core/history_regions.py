@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ownit.core.fingerprint import fingerprint
+from ownit.core.line_diff import line_opcodes, map_lines
 from ownit.core.model import CONFIDENCE, Claim, Region, RegionState, Source
-from ownit.core.reanchor import line_opcodes, map_lines
 from ownit.core.text import TextBuffer
 from ownit.core.tracking import Span, span_for_lines
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ownit.core.fingerprint import normalize_line
-from ownit.core.reanchor import line_opcodes
+from ownit.core.line_diff import line_opcodes
 from ownit.core.window_finder import find_fingerprint  # the hooks import it from here
 
 __all__ = ["added_lines", "find_fingerprint", "line_map", "map_range"]
@@ -23,7 +23,7 @@ def line_map(old: Sequence[str], new: Sequence[str]) -> list[int | None]:
 
     Lines are compared without their terminators and trailing whitespace (as fingerprints
     see them), so a CRLF/LF difference does not break the mapping. The diff is
-    ``reanchor.line_opcodes``: linear-ish on files with many repeated lines, where a plain
+    ``line_diff.line_opcodes``: linear-ish on files with many repeated lines, where a plain
     ``SequenceMatcher`` is quadratic.
     """
     a = [normalize_line(line) for line in old]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ownit.core.record import Record, set_field
+
 
 class Source(StrEnum):
     """How we learned that a region is AI-written, most certain first."""
@@ -227,12 +229,21 @@ class Claim:
         return f"{self.owner_name} <{self.owner_email}>"
 
 
-@dataclass(frozen=True, slots=True)
-class Dismissal:
+class Dismissal(Record):
+    """A person said the region is not AI-written (a slotted record: ``core/record.py``)."""
+
+    __slots__ = ("by", "created_at", "reason", "region_id")
+    _fields = ("region_id", "by", "reason", "created_at")  # (repr in this order)
     region_id: str
     by: str
     reason: str
     created_at: float
+
+    def __init__(self, region_id: str, by: str, reason: str, created_at: float) -> None:
+        set_field(self, "region_id", region_id)
+        set_field(self, "by", by)
+        set_field(self, "reason", reason)
+        set_field(self, "created_at", created_at)
 
 
 class RegionState:

@@ -59,3 +59,9 @@ def printable_json(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(f"\\u{ord(c):04x}" if c != "\n" and _unsafe(c) else c for c in text)
+
+
+def not_an_option(path: str) -> str:
+    """``path`` as a command argument that no parser reads as an option: ``./`` before a
+    relative path starting with ``-`` (``ownit claim ./-x.py:3``, never ``-x.py:3``)."""
+    return "./" + path if path.startswith("-") else path

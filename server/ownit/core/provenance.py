@@ -38,20 +38,36 @@ the trailer says that the commit is AI-assisted, not that this very line was AI-
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownit.core import trailers as tr
 from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
-from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
 from ownit.core.fingerprint import normalize_line
+from ownit.core.line_provenance import HUMAN, UNCOMMITTED, BlameLine, LineProvenance, Verdict
 from ownit.core.model import Evidence
 from ownit.core.window_finder import WindowFinder
 
-UNCOMMITTED = "0" * 40
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ownit.core.commit_message import AiCommitDetector, may_hold_claims, message_claims
 
-# Blame's inputs, read from history, live in their own modules; the callers that take
-# them from here (git/blame.py, the commit hook) keep doing so.
+_FROM_COMMIT_MESSAGE = ("AiCommitDetector", "may_hold_claims", "message_claims")
+
+
+def __getattr__(name: str) -> object:
+    # What a commit message says is read only where the claim index is built (a blame
+    # with the index cached never loads it): these names load their module when asked.
+    if name in _FROM_COMMIT_MESSAGE:
+        from ownit.core import commit_message
+
+        return getattr(commit_message, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Blame's inputs, read from history, and the records of a line live in their own modules;
+# the callers that take them from here (git/blame.py, the commit hook) keep doing so.
 __all__ = [
+    "HUMAN",
     "UNCOMMITTED",
     "AiCommitDetector",
     "BlameLine",
@@ -60,96 +76,15 @@ __all__ = [
     "HistoryRun",
     "InvalidWhy",
     "LineProvenance",
+    "Verdict",
     "all_valid",
     "history_runs",
     "index_from",
     "may_hold_claims",
     "message_claims",
     "resolve",
+    "verdicts",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class BlameLine:
-    """One line as ``git blame --porcelain`` reports it (line numbers 1-based)."""
-
-    line: int  # in the file blamed
-    commit: str
-    orig_line: int  # in the introducing commit's version
-    orig_path: str
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class LineProvenance:
-    line: int
-    text: str
-    commit: str  # the commit that introduced the line (UNCOMMITTED: not committed yet)
-    orig_line: int
-    orig_path: str
-    ai: bool = False
-    tool: str | None = None
-    owned: bool = False
-    owner_email: str | None = None
-    rationale: str = ""
-    claim_commit: str | None = None  # the commit carrying the claim
-    claim: tr.ClaimLine | None = None
-    how: str = ""  # "claim", "later-claim", "moved-claim", "ai-commit", "" (human/unknown)
-    evidence: str = ""  # an Evidence value for an AI line, "" for the others
-    # "line": a claim line names this line; "commit": the commit's attribution covers all
-    # the lines it added, this one among them (see ``commit_reason``); "" for human lines.
-    scope: str = ""
-    commit_reason: str = ""  # what made the commit AI-assisted (scope "commit")
-    # Why the claim shown is invalid ("": it is valid, or there is none): the line is not
-    # owned, whatever the claim says (core.claim_validity).
-    invalid: str = ""
-    # Other people whose AI-Owned claim of the same code holds the line too (a second
-    # owner or a code owner who claimed it later, policy second_owner / codeowner).
-    co_owners: tuple[str, ...] = ()
-
-    @property
-    def committed(self) -> bool:
-        return self.commit != UNCOMMITTED
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "line": self.line,
-            "text": self.text,
-            "commit": None if not self.committed else self.commit,
-            "origLine": self.orig_line,
-            "origPath": self.orig_path,
-            "ai": self.ai,
-            "tool": self.tool,
-            "owned": self.owned,
-            "owner": self.owner_email,
-            "rationale": self.rationale or None,
-            "claimCommit": self.claim_commit,
-            "claim": None
-            if self.claim is None
-            else {
-                "key": self.claim.key,
-                "path": self.claim.path,
-                "first": self.claim.first,
-                "last": self.claim.last,
-                "fingerprint": self.claim.fingerprint,
-            },
-            "how": self.how or None,
-            "evidence": self.evidence or None,
-            "scope": self.scope or None,
-            "commitAttribution": self.commit_reason or None,
-            "invalid": self.invalid or None,
-            "coOwners": list(self.co_owners),
-        }
-
-    @property
-    def evidence_label(self) -> str:
-        """How the line is known, in words: ``exact, line-level claim`` or
-        ``corroborated, commit-level: <what matched>``; "" for a human line."""
-        if not self.ai:
-            return ""
-        if self.scope == "commit":
-            return f"{self.evidence}, commit-level"
-        return f"{self.evidence}, {self.scope or 'line'}-level"
 
 
 def _located(
@@ -185,12 +120,32 @@ def resolve(
     first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
 ) -> list[LineProvenance]:
     """Per-line provenance of ``lines`` (consecutive lines of the file at ``path``, as
-    blamed), from the claim index. ``invalid`` says which claims are invalid (and why):
-    those own nothing; a line only they speak for is AI-written, not owned, and says
-    why. ``first_line``: a claim's first line as its commit has it (normalised), where
-    known: the claim is then looked for only where that line is."""
+    blamed), from the claim index: each line's :func:`verdicts` with its own fields."""
+    return [
+        LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path, *v)
+        for bl, v in zip(lines, verdicts(lines, index, path, invalid, first_line), strict=True)
+    ]
+
+
+_Located = tuple[int, int, CommitClaims, tr.ClaimLine]  # (start, end) in file lines
+
+
+def verdicts(
+    lines: Sequence[BlameLine],
+    index: ClaimIndex,
+    path: str,
+    invalid: InvalidWhy = all_valid,
+    first_line: Callable[[str, tr.ClaimLine], str | None] | None = None,
+) -> list[Verdict]:
+    """What history says about each of ``lines`` (consecutive lines of the file at
+    ``path``, as blamed), from the claim index; the lines history speaks for alike share
+    one :class:`Verdict`. ``invalid`` says which claims are invalid (and why): those own
+    nothing; a line only they speak for is AI-written, not owned, and says why.
+    ``first_line``: a claim's first line as its commit has it (normalised), where known:
+    the claim is then looked for only where that line is."""
     if not lines:
         return []
+    invalid = _remembered(invalid)
     offset = lines[0].line - 1
     normalized = [normalize_line(bl.text) for bl in lines]
     # A budget of hashed lines, so that a file with many claims of different lengths stays
@@ -199,8 +154,8 @@ def resolve(
     # The names the file's lines had where they were written (renames and moves, as
     # git blame followed them): claims on any of them speak for this file.
     names = tuple(dict.fromkeys([path, *(bl.orig_path for bl in lines if bl.orig_path)]))
-    # Claims located in the current text, latest first: (start, end) in file lines.
-    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
+    # Claims located in the current text, latest first.
+    located: list[_Located] = []
     # (commit, path, line there) -> file line, of the lines blame says that commit wrote
     written = {(bl.commit, bl.orig_path, bl.orig_line): bl.line - 1 for bl in lines}
     for name in names:
@@ -214,28 +169,72 @@ def resolve(
         located.sort(key=lambda item: -item[2].order)
 
     # The located claims over each file line, in the same order (a line looks only at
-    # those, not at every claim of the file).
-    over: dict[int, list[tuple[int, int, CommitClaims, tr.ClaimLine]]] = {}
+    # those, not at every claim of the file); lines with the same claims over them share
+    # one list, so that a run of them is recognised by it.
+    over: dict[int, list[_Located]] = {}
     low, high = min(bl.line for bl in lines) - 1, max(bl.line for bl in lines)
     for item in located:
         for line0 in range(max(item[0], low), min(item[1], high)):
             over.setdefault(line0, []).append(item)
-    nothing: list[tuple[int, int, CommitClaims, tr.ClaimLine]] = []
-    out: list[LineProvenance] = []
+    shared: dict[tuple[int, ...], list[_Located]] = {}
+    for line0, items in over.items():
+        over[line0] = shared.setdefault(tuple(map(id, items)), items)
+    nothing: list[_Located] = []
+    # A line's verdict follows from its commit, the claims of that commit that hold it
+    # (where it was written) and the claims located over it: each such case is judged
+    # once.
+    entries: dict[str, CommitClaims | None] = {}
+    judged: dict[tuple[str, tuple[int, ...], int], Verdict] = {}
+    out: list[Verdict] = []
     for bl in lines:
         here = over.get(bl.line - 1, nothing)
-        out.append(_resolve_line(bl, index, here, names=names, invalid=invalid))
+        commit = bl.commit
+        if commit in entries:
+            introduced = entries[commit]
+        else:
+            introduced = entries[commit] = index.commits.get(commit)
+        inside: tuple[int, ...] = ()
+        if introduced is not None and introduced.claims:
+            orig_path, orig_line = bl.orig_path, bl.orig_line
+            inside = tuple(
+                i
+                for i, c in enumerate(introduced.claims)
+                if c.path == orig_path and c.first <= orig_line <= c.last
+            )
+        key = (commit, inside, id(here))
+        verdict = judged.get(key)
+        if verdict is None:
+            verdict = judged[key] = _resolve_line(bl, introduced, index, here, names, invalid)
+        out.append(verdict)
     return out
+
+
+def _remembered(invalid: InvalidWhy) -> InvalidWhy:
+    """``invalid``, asked once per claim object (the claim is kept with its answer, so an
+    identity is never taken for another's)."""
+    if invalid is all_valid:
+        return invalid
+    known: dict[tuple[str, int], tuple[tr.ClaimLine, str | None]] = {}
+
+    def why(sha: str, claim: tr.ClaimLine) -> str | None:
+        hit = known.get((sha, id(claim)))
+        if hit is not None and hit[0] is claim:
+            return hit[1]
+        found = invalid(sha, claim)
+        known[(sha, id(claim))] = (claim, found)
+        return found
+
+    return why
 
 
 def _resolve_line(
     bl: BlameLine,
+    entry: CommitClaims | None,
     index: ClaimIndex,
-    located: list[tuple[int, int, CommitClaims, tr.ClaimLine]],
+    located: list[_Located],
     names: Sequence[str] = (),
     invalid: InvalidWhy = all_valid,
-) -> LineProvenance:
-    entry = index.commits.get(bl.commit)
+) -> Verdict:
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
     how = ""
@@ -278,12 +277,7 @@ def _resolve_line(
             if later is not None:
                 owner_entry, owner_claim = later
                 how = "later-claim"
-        return LineProvenance(
-            bl.line,
-            bl.text,
-            bl.commit,
-            bl.orig_line,
-            bl.orig_path,
+        return Verdict(
             ai=True,
             tool=claim.tool,
             owned=owner_claim.owned,
@@ -303,12 +297,7 @@ def _resolve_line(
         bad_entry, bad, why, bad_how = rejected
         later = index.find_owner(bad.path, bad.fingerprint, -1, aliases=names, invalid=invalid)
         if later is not None:
-            return LineProvenance(
-                bl.line,
-                bl.text,
-                bl.commit,
-                bl.orig_line,
-                bl.orig_path,
+            return Verdict(
                 ai=True,
                 tool=bad.tool,
                 owned=True,
@@ -320,12 +309,7 @@ def _resolve_line(
                 evidence=Evidence.EXACT.value,
                 scope="line",
             )
-        return LineProvenance(
-            bl.line,
-            bl.text,
-            bl.commit,
-            bl.orig_line,
-            bl.orig_path,
+        return Verdict(
             ai=True,
             tool=bad.tool or (entry.ai_tool if entry is not None else None) or None,
             owner_email=bad.owner_email,
@@ -339,12 +323,7 @@ def _resolve_line(
     if entry is not None and entry.ai:
         # A commit-level attribution makes every line the commit added AI-written; this
         # one no claim covers. (An exact commit is not `ai`: its claims said it all.)
-        return LineProvenance(
-            bl.line,
-            bl.text,
-            bl.commit,
-            bl.orig_line,
-            bl.orig_path,
+        return Verdict(
             ai=True,
             tool=entry.ai_tool or None,
             how="ai-commit",
@@ -352,7 +331,7 @@ def _resolve_line(
             scope="commit",
             commit_reason=entry.ai_reason,
         )
-    return LineProvenance(bl.line, bl.text, bl.commit, bl.orig_line, bl.orig_path)
+    return HUMAN
 
 
 def _co_owners(
@@ -375,8 +354,7 @@ def _co_owners(
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryRun:
+class HistoryRun(NamedTuple):  # not a dataclass: every `ownit blame` defines it
     """Consecutive lines that history says an AI tool wrote, with one owner (or none).
 
     Lines are 0-based, half-open, in the text that was blamed. ``commit`` introduced the

@@ -265,14 +265,14 @@ def _tip_markdown(view: TipView, by: Sequence[str], limit: int) -> list[str]:
             ]
             for r in shown:
                 out.append(
-                    f"| `{_md_cell(r.location)}` | {_md_cell(r.tool)} | "
+                    f"| {_md_code(r.location)} | {_md_cell(r.tool)} | "
                     f"{_md_cell(r.owner or '-')} in {(r.claim_commit or '')[:10]} | "
                     f"{_md_cell(r.reason)} |"
                 )
         else:
             out += ["| location | tool | introduced in |", "| --- | --- | --- |"]
             for r in shown:
-                out.append(f"| `{_md_cell(r.location)}` | {_md_cell(r.tool)} | {r.commit[:10]} |")
+                out.append(f"| {_md_code(r.location)} | {_md_cell(r.tool)} | {r.commit[:10]} |")
         if left:
             out += ["", f"…and {_plural(left, 'more region')}."]
     return out
@@ -316,7 +316,16 @@ def render_text(report: Report, title: str, by: Sequence[str], limit: int) -> st
 
 
 def _md_cell(text: str) -> str:
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|")
+    """Repository text as a table cell's literal text: no markup (``<`` and ``&`` as
+    entities, as the CI summary writes them), no end of the cell."""
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _md_code(text: str) -> str:
+    """Repository text as a code span in a table cell: a backtick in it (which would end
+    the span) shown as ``'``, as the statement does; GitHub reads ``\\|`` there as ``|``."""
+    return "`" + printable(text).replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _md_table(
@@ -330,7 +339,7 @@ def _md_table(
     out.append("| " + " | ".join(header) + " |")
     out.append("| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |")
     for row in rows:
-        first = f"`{_md_cell(row[0])}`" if code else _md_cell(row[0])
+        first = _md_code(row[0]) if code else _md_cell(row[0])
         out.append("| " + " | ".join([first, *(_md_cell(cell) for cell in row[1:])]) + " |")
     if left:
         out += ["", f"…and {_plural(left, 'more path')}."]
@@ -368,7 +377,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
     for tool in report.tools:
         if tool.unapproved and tool.lines.total:
             out.append(
-                f"| lines from `{_md_cell(tool.tool)}`, not approved here"
+                f"| lines from {_md_code(tool.tool)}, not approved here"
                 f" ({_md_cell(tool.unapproved)}) | {tool.lines.total} |"
             )
     for name, header, rows, left in _tables(report, by, limit):
@@ -383,7 +392,7 @@ def render_markdown(report: Report, title: str, by: Sequence[str], limit: int) -
         out.append("| --- | --- | --- |")
         for item in report.at_tip:
             out.append(
-                f"| `{_md_cell(_tip_location(item))}` | {_md_cell(item.claim.tool)} | "
+                f"| {_md_code(_tip_location(item))} | {_md_cell(item.claim.tool)} | "
                 f"{item.commit.sha[:10]} {_md_cell(subject_of(item.commit))} |"
             )
     if report.tip is not None:

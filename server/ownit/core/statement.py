@@ -416,6 +416,17 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _md_inline(text: str) -> str:
+    """Statement text as Markdown: outside its code spans, ``<`` and ``&`` as entities, so
+    that repository text (a subject, an owner's name) cannot become markup; the spans are
+    the statement's own (``_text`` turned the repository's backticks into ``'``)."""
+    parts = text.split("`")
+    return "`".join(
+        part if index % 2 else part.replace("&", "&amp;").replace("<", "&lt;")
+        for index, part in enumerate(parts)
+    )
+
+
 TABLE_HEADER = ("Tool / model", "Approved", "Commits", "AI-written lines", "Owned", "Not owned")
 
 
@@ -439,12 +450,13 @@ def table_rows(statement: Statement) -> list[tuple[str, ...]]:
 
 
 def render_markdown(statement: Statement) -> str:
-    out = [f"# {_md(printable(statement.title))}", "", f"_{statement.subtitle}_", ""]
+    title = _md_inline(_md(printable(statement.title)))
+    out = [f"# {title}", "", f"_{_md_inline(statement.subtitle)}_", ""]
     for section in statement.sections:
-        out.append(f"**{section.title}.** {section.text}".rstrip())
+        out.append(f"**{section.title}.** {_md_inline(section.text)}".rstrip())
         if section.items:
             out.append("")
-            out += [f"- {item}" for item in section.items]
+            out += [f"- {_md_inline(item)}" for item in section.items]
         out.append("")
     rows = table_rows(statement)
     if rows:
@@ -452,7 +464,7 @@ def render_markdown(statement: Statement) -> str:
         out.append("| --- | --- | ---: | ---: | ---: | ---: |")
         for row in rows:
             cells = [_code(row[0]) if row[0] != "all" else "**all**"]
-            cells += [_md(printable(cell)) for cell in row[1:]]
+            cells += [_md_inline(_md(printable(cell))) for cell in row[1:]]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)

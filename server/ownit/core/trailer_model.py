@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ownit.core.claims import DEFAULT_MAX_CHARS
+from ownit.core.record import Record, set_field
 from ownit.core.trailer_text import (
     AI_OWNED,
     AI_PURPOSE,
@@ -65,40 +66,60 @@ class ClaimLine:
         return self.path == other.path and self.fingerprint == other.fingerprint
 
 
-@dataclass(frozen=True, slots=True)
-class Owner:
+# The other values are slotted records (``core/record.py``: no ``@dataclass`` code to
+# generate at each hook's start); ClaimLine stays a dataclass, replaced field by field
+# with ``dataclasses.replace`` throughout.
+
+
+class Owner(Record):
+    __slots__ = ("email", "name")
+    _fields = ("name", "email")  # (repr in this order)
     name: str
     email: str
+
+    def __init__(self, name: str, email: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "email", email)
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True, slots=True)
-class PurposeLine:
+class PurposeLine(Record):
     """An ``AI-Purpose`` line: the purpose tag of the ``AI-Owned`` claim on the same code
     (path and fingerprint)."""
 
+    __slots__ = ("fingerprint", "first", "last", "path", "purpose")
+    _fields = ("path", "first", "last", "fingerprint", "purpose")  # (repr in this order)
     path: str
     first: int
     last: int
     fingerprint: str
     purpose: str
 
+    def __init__(self, path: str, first: int, last: int, fingerprint: str, purpose: str) -> None:
+        set_field(self, "path", path)
+        set_field(self, "first", first)
+        set_field(self, "last", last)
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "purpose", purpose)
 
-@dataclass(frozen=True, slots=True)
-class LinesMarker:
+
+class LinesMarker(Record):
     """An ``AI-Lines:`` line; ownit writes only ``AI-Lines: exact``."""
 
+    __slots__ = ("value",)
     value: str
+
+    def __init__(self, value: str) -> None:
+        set_field(self, "value", value)
 
     @property
     def exact(self) -> bool:
         return self.value == EXACT
 
 
-@dataclass(frozen=True, slots=True)
-class OwnitTrailers:
+class OwnitTrailers(Record):
     """ownit's part of a trailer block, in the order it is written.
 
     ``exact``: the claim lines say exactly which lines an AI wrote (ownit's hook worked
@@ -106,10 +127,24 @@ class OwnitTrailers:
     message, it says that an ``AI-Lines: exact`` line is there.
     """
 
-    assisted_by: tuple[str, ...] = ()
-    owned_by: tuple[Owner, ...] = ()
-    claims: tuple[ClaimLine, ...] = ()
-    exact: bool = False
+    __slots__ = ("assisted_by", "claims", "exact", "owned_by")
+    _fields = ("assisted_by", "owned_by", "claims", "exact")  # (repr in this order)
+    assisted_by: tuple[str, ...]
+    owned_by: tuple[Owner, ...]
+    claims: tuple[ClaimLine, ...]
+    exact: bool
+
+    def __init__(
+        self,
+        assisted_by: tuple[str, ...] = (),
+        owned_by: tuple[Owner, ...] = (),
+        claims: tuple[ClaimLine, ...] = (),
+        exact: bool = False,
+    ) -> None:
+        set_field(self, "assisted_by", assisted_by)
+        set_field(self, "owned_by", owned_by)
+        set_field(self, "claims", claims)
+        set_field(self, "exact", exact)
 
     def __bool__(self) -> bool:
         return bool(self.assisted_by or self.owned_by or self.claims)
@@ -154,13 +189,9 @@ def dedupe_claims(claims: Iterable[ClaimLine]) -> list[ClaimLine]:
 
 
 def unique_items(items: Iterable[_T]) -> list[_T]:
-    seen: set[_T] = set()
-    out: list[_T] = []
-    for item in items:
-        if item not in seen:
-            seen.add(item)
-            out.append(item)
-    return out
+    """First occurrence of each item, in order (one hash per item: a commit of 500 files
+    has thousands of claim lines, de-duplicated several times on the way)."""
+    return list(dict.fromkeys(items))
 
 
 # --------------------------------------------------------------------------- format

@@ -5,7 +5,7 @@ one set. Pure."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from ownit.core.trailer_block import is_blank, message_lines, scissors_at
 from ownit.core.trailer_model import (
@@ -84,13 +84,18 @@ def parse_trailer(key: str, value: str) -> Item | None:
     )
 
 
-@dataclass(slots=True)
 class Collected:
-    tools: list[str] = field(default_factory=list)
-    owners: list[Owner] = field(default_factory=list)
-    claims: list[ClaimLine] = field(default_factory=list)
-    exact: bool = False
-    purposes: dict[tuple[str, str], str] = field(default_factory=dict)
+    """ownit's lines gathered from messages, in order (a slotted class, not a dataclass:
+    see ``core/record.py``)."""
+
+    __slots__ = ("claims", "exact", "owners", "purposes", "tools")
+
+    def __init__(self, claims: list[ClaimLine] | None = None) -> None:
+        self.tools: list[str] = []
+        self.owners: list[Owner] = []
+        self.claims: list[ClaimLine] = [] if claims is None else claims
+        self.exact = False
+        self.purposes: dict[tuple[str, str], str] = {}
 
     def add(self, item: Item) -> None:
         if isinstance(item, ClaimLine):

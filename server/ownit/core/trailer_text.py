@@ -47,6 +47,9 @@ _PERCENT_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
 def _encode(text: str, also: str) -> str:
+    plain = text.isascii() and text.isprintable() and " " not in text and "%" not in text
+    if plain and not any(char in text for char in also):
+        return text  # every character is in 0x21..0x7E and none is escaped: its own token
     out: list[str] = []
     for char in text:
         code = ord(char)
@@ -59,6 +62,9 @@ def _encode(text: str, also: str) -> str:
 
 
 def _decode(text: str) -> str:
+    if "%" not in text:
+        return text  # nothing escaped (most paths, tools and e-mails)
+
     def replace(match: re.Match[str]) -> str:
         data = bytes(int(match.group(0)[i + 1 : i + 3], 16) for i in range(0, len(match[0]), 3))
         return data.decode("utf-8", "surrogateescape")

@@ -20,7 +20,7 @@ remembers every window it hashed, so many searches in one text share the work:
 
 from __future__ import annotations
 
-import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, normalize_line
@@ -118,6 +118,8 @@ class WindowFinder:
         key = (start, count)
         fp = self._window_fps.get(key)
         if fp is None:
+            import hashlib  # (see every_window)
+
             window = self._blob[self._offsets[start] : self._offsets[start + count] - 1]
             fp = hashlib.sha256(window).hexdigest()[:FINGERPRINT_HEX_DIGITS]
             self._window_fps[key] = fp
@@ -205,6 +207,11 @@ class WindowFinder:
         if table is None:
             table = self._all_windows[count] = {}
             wanted = self._wanted.get(count, set())
+            # hashlib's (OpenSSL's) SHA-256 is faster on many windows than the one
+            # core.fingerprint uses, but loading it costs a hook ≈ 2.5 ms: only when a
+            # window is searched for.
+            import hashlib
+
             blob, offsets = self._blob, self._offsets
             sha256, size = hashlib.sha256, len(next(iter(wanted), b""))
             for start in range(len(self.lines) - count + 1) if wanted else ():
@@ -232,4 +239,27 @@ def find_fingerprint(
     :class:`WindowFinder` for several in the same text."""
     if length < 1 or length > len(lines):
         return None
-    return WindowFinder(lines).find_range(fp, length, near)
+    with _RECENT_LOCK:
+        return _finder_for(lines).find_range(fp, length, near)
+
+
+# The finders of the last texts searched. Callers search one text many times (a message of
+# thousands of claim lines, forged or squashed, each looked for in its file): each search
+# after the first of a length is then a look-up, not a scan of the whole text (minutes for
+# one commit). Held by the lines object and a copy of its items, so that an equal text in
+# another list, or a list changed since, is indexed afresh; under a lock (the server
+# searches from worker threads).
+_RECENT: list[tuple[Sequence[str], list[str], WindowFinder]] = []
+_KEEP_RECENT = 8
+_RECENT_LOCK = threading.Lock()
+
+
+def _finder_for(lines: Sequence[str]) -> WindowFinder:
+    for held, items, finder in _RECENT:
+        if held is lines and items == lines:  # the same strings: a pointer compare each
+            return finder
+    finder = WindowFinder(lines)
+    _RECENT.append((lines, list(lines), finder))
+    if len(_RECENT) > _KEEP_RECENT:
+        del _RECENT[0]
+    return finder

@@ -34,9 +34,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ownit.core import trailers as tr
+    from ownit.core.commit_message import AiCommitDetector
     from ownit.core.policy import Policy
-    from ownit.core.provenance import AiCommitDetector, BlameLine, ClaimIndex, CommitClaims
+    from ownit.core.provenance import BlameLine, ClaimIndex, CommitClaims
     from ownit.git import history
+    from ownit.git.blame_start import EarlyBlame
     from ownit.git.repo import Repository
 
 
@@ -47,7 +49,7 @@ class BlameError(GitError):
 class RunningBlame:
     """One ``git blame --porcelain`` at work; :func:`finish_blame` reads its lines."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], contents: bytes | None) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes] | EarlyBlame, contents: bytes | None) -> None:
         self.proc = proc
         self._writer: threading.Thread | None = None
         if contents is not None:  # git reads it all before it blames: give it at once
@@ -89,13 +91,9 @@ def start_blame(
     ``cwd``, or absolute). ``moves``: git blame's ``-M``/``-C`` options (``-M``,
     ``-M20``, ``-C``, ``-CC``…), which follow lines moved within the file or from other
     files."""
-    args = [git.git_exe(), "-c", "core.quotePath=true", "blame", "--porcelain"]
-    args += list(moves)
-    for spec in ranges:
-        args += ["-L", spec]
-    if contents is not None:
-        args += ["--contents", "-"]
-    args += ["--", path]
+    from ownit.git.blame_start import blame_argv
+
+    args = blame_argv(git.git_exe(), path, ranges, contents is not None, moves)
     try:
         proc = subprocess.Popen(
             args,
@@ -121,29 +119,44 @@ def finish_blame(running: RunningBlame) -> list[BlameLine]:
 def parse_porcelain(out: bytes) -> list[BlameLine]:
     """The lines of ``git blame --porcelain`` output."""
     from ownit.core.provenance import BlameLine
-    from ownit.git.history import unquote_path
 
     # Decoded once (as git.text does line by line: a NUL or newline never falls inside a
-    # UTF-8 sequence, and surrogateescape keeps every other byte where it was).
+    # UTF-8 sequence, and surrogateescape keeps every other byte where it was). Only the
+    # lines of the file start with a tab ("\t<text>"); each comes after its header
+    # ("<40 hex> <orig> <final>[ <count>]") and, the first time its commit is seen, lines
+    # about the commit ("author …", "filename <path>"). Split before each tab, the output
+    # is a piece per line of the file: its text, then the next line's header block.
+    pieces = ("\n" + git.text(out)).split("\n\t")
     lines: list[BlameLine] = []
     append = lines.append
     filenames: dict[str, str] = {}
     sha = name = ""
     orig = final = 0
-    for raw in git.text(out).split("\n"):
-        if raw[:1] == "\t":
-            append(BlameLine(final, sha, orig, name, raw[1:]))
-            continue
-        if raw.startswith("filename "):
-            name = filenames[sha] = unquote_path(raw[9:].encode("utf-8", "surrogateescape"))
-            continue
-        # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …") are
-        # not headers: a header's 41st character is a space after 40 hex digits
-        if len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
-            head = raw.split(" ", 4)
-            if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+    block = pieces[0][1:]
+    for piece in pieces[1:]:
+        if len(block) >= 44 and block[40] == " " and "\n" not in block:  # a header alone
+            head = block.split(" ", 3)
+            if block[0] in _HEX and len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
                 sha, orig, final = head[0], int(head[1]), int(head[2])
                 name = filenames.get(sha, "")
+        elif block:
+            for raw in block.split("\n"):
+                # a header: "<40 hex> <orig> <final>[ <count>]"; other lines ("author …")
+                # are not: a header's 41st character is a space after 40 hex digits
+                if raw.startswith("filename "):
+                    name = raw[9:]
+                    if name.startswith('"'):  # C-quoted: it holds special bytes
+                        from ownit.git.history import unquote_path
+
+                        name = unquote_path(name.encode("utf-8", "surrogateescape"))
+                    filenames[sha] = name
+                elif len(raw) >= 44 and raw[40] == " " and raw[0] in _HEX:
+                    head = raw.split(" ", 4)
+                    if len(head[0]) == 40 and head[1].isdigit() and head[2].isdigit():
+                        sha, orig, final = head[0], int(head[1]), int(head[2])
+                        name = filenames.get(sha, "")
+        text, _, block = piece.partition("\n")
+        append(BlameLine(final, sha, orig, name, text))
     return lines
 
 
@@ -161,8 +174,9 @@ def policy_key(policy: Policy) -> str:
 
 
 def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitClaims | None:
+    from ownit.core.commit_message import may_hold_claims, message_claims
     from ownit.core.model import evidence_of_pattern
-    from ownit.core.provenance import CommitClaims, may_hold_claims, message_claims
+    from ownit.core.provenance import CommitClaims
 
     claims = message_claims(commit.message) if may_hold_claims(commit.message) else ()
     match = ai.match(
@@ -186,8 +200,8 @@ def _entry(commit: history.Commit, order: int, ai: AiCommitDetector) -> CommitCl
 
 def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> ClaimIndex:
     """The claim index of history up to HEAD (cached; built or extended as needed)."""
-    from ownit.core.provenance import AiCommitDetector, ClaimIndex
-    from ownit.git import claim_cache, history
+    from ownit.core.provenance import ClaimIndex
+    from ownit.git import claim_cache
 
     cwd = repo.toplevel
     if head is None:
@@ -203,6 +217,9 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
         old = cached.head
         check = git.run(["merge-base", "--is-ancestor", old, head], cwd, check=False)
         if old and check.returncode == 0:
+            from ownit.core.commit_message import AiCommitDetector
+            from ownit.git import history
+
             ai = AiCommitDetector(policy)
             start = cached.next
             new = history.log(cwd, [head, f"^{old}"])
@@ -213,6 +230,9 @@ def claim_index(repo: Repository, policy: Policy, head: str | None = None) -> Cl
             )
             raw = claim_cache.extended(cached, found)
             return claim_cache.write(path, head, key, start + len(new), raw).index()
+    from ownit.core.commit_message import AiCommitDetector
+    from ownit.git import history
+
     ai = AiCommitDetector(policy)
     commits = history.log(cwd, [head])
     raw = {
@@ -237,12 +257,16 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
     import hashlib
 
     from ownit import __version__
-    from ownit.core.policy import POLICY_FILE
+    from ownit.core.policy import MAX_FILE_BYTES, POLICY_FILE
 
+    policy_text: bytes | None = None
     try:
-        policy_text: bytes | None = (repo.toplevel / POLICY_FILE).read_bytes()
+        # Bounded: a checkout can make the file a symlink to /dev/zero. Past the limit the
+        # policy is refused anyway, so the first bytes over it say all the key needs.
+        with open(repo.toplevel / POLICY_FILE, "rb") as file:
+            policy_text = file.read(MAX_FILE_BYTES + 1)
     except OSError:
-        policy_text = None
+        pass
     digest = hashlib.sha256()
     for part in (
         __version__.encode(),

@@ -41,7 +41,13 @@ from ownit.core.signing import (
     parse_signature_value,
 )
 from ownit.git.repo import Repository
-from ownit.git.signing import SigningError, read_signing_config, sign_claims, signer_for
+from ownit.git.signing import (
+    OpenPgpSigner,
+    SigningError,
+    read_signing_config,
+    sign_claims,
+    signer_for,
+)
 
 CACHE_FILE = "claim-signatures.json"
 MAX_CACHE_ENTRIES = 20_000
@@ -267,7 +273,9 @@ def signing_outlook(
         if setup is False:
             try:
                 config = read_signing_config(repo.toplevel)
-                signer_for(config, repo.toplevel, claim.owner_email or "")
+                signer = signer_for(config, repo.toplevel, claim.owner_email or "")
+                if isinstance(signer, OpenPgpSigner):  # an SSH signer found its key already
+                    signer.check_ready()
                 setup = None
             except SigningError as error:
                 setup = str(error)

@@ -33,11 +33,25 @@ class Range:
 def _resolve(cwd: Path, name: str, shallow: bool) -> str:
     found = git.rev(cwd, name)
     if found is None:
-        hint = (
-            " (this is a shallow clone: fetch the base too, e.g. fetch-depth: 0)" if shallow else ""
-        )
-        raise RangeError(f"unknown revision {name!r}{hint}")
+        raise RangeError(f"unknown revision {name!r}{_missing_hint(cwd, name, shallow)}")
     return found
+
+
+def _missing_hint(cwd: Path, name: str, shallow: bool) -> str:
+    """Why a revision may be missing and what to do, for the likely cases: a shallow
+    clone, no commit yet, a remote's branch from a remote this clone has not got or has
+    not fetched."""
+    if shallow:
+        return " (this is a shallow clone: fetch the base too, e.g. fetch-depth: 0)"
+    if name == "HEAD":
+        return " (this repository has no commit yet: there is nothing to check)"
+    remote, slash, branch = name.partition("/")
+    if not slash or not remote or not branch:
+        return ""
+    listed = git.run(["remote"], cwd, check=False)
+    if remote not in git.text(listed.stdout).split():
+        return f" (this clone has no remote {remote!r}: give a branch or commit it has)"
+    return f" (not fetched yet? `git fetch {remote} {branch}`)"
 
 
 def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
@@ -60,7 +74,8 @@ def resolve_range(cwd: Path, spec: str | None, *, everything: bool) -> Range:
                 "has no upstream"
             )
             raise RangeError(
-                f"{where}; give the range to check, e.g. `ownit verify origin/main..HEAD`"
+                f"{where}; give the range to check, e.g. `ownit verify origin/main..HEAD`,"
+                " or `ownit verify --all` for every commit of HEAD"
             )
         tip = _resolve(cwd, "HEAD", shallow)
         return Range("@{upstream}..HEAD", (tip, f"^{upstream}"), upstream, tip)

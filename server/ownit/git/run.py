@@ -12,13 +12,12 @@ git means (e.g. the temporary index of ``git commit -a``). ``isolate=True`` remo
 
 from __future__ import annotations
 
-import functools
 import os
-import subprocess
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # not imported: `ownit blame` starts git before pathlib loads
+TYPE_CHECKING = False  # typing itself not imported: `ownit blame` starts git before it loads
+if TYPE_CHECKING:
+    import subprocess
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
 # Variables that would make git answer about another repository than the path's.
@@ -59,15 +58,22 @@ def git_env(*, isolate: bool = False, keep_locale: bool = False) -> dict[str, st
     return env
 
 
-@functools.cache
+_FOUND: dict[tuple[str, str], str | None] = {}
+
+
 def _find_on_path(name: str, path: str) -> str | None:
     # shutil.which, minus importing shutil (and the compression modules it pulls in) on
-    # every hook and agent checkpoint start.
+    # every hook and agent checkpoint start; remembered per PATH.
+    if (name, path) in _FOUND:
+        return _FOUND[(name, path)]
+    found = None
     for directory in path.split(os.pathsep):
         candidate = os.path.join(directory or ".", name)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return candidate
-    return None
+            found = candidate
+            break
+    _FOUND[(name, path)] = found
+    return found
 
 
 def git_exe() -> str:
@@ -104,6 +110,8 @@ def run(
     With ``check`` a non-zero exit raises :class:`GitError` with git's message;
     ``isolate`` and ``keep_locale`` as in :func:`git_env`; ``extra_env`` set on top.
     """
+    import subprocess  # here: `ownit blame` starts git blame before subprocess loads
+
     exe = git_exe()
     env = git_env(isolate=isolate, keep_locale=keep_locale)
     env.update(extra_env or {})

@@ -209,14 +209,33 @@ class OpenPgpSigner:
 
         return _sign_all(len(statements), sign_one, self.workers)
 
+    def check_ready(self) -> None:
+        """Raise the SigningError signing would raise for a missing gpg or secret key,
+        without signing (`ownit trailers` says before the commit what it would say)."""
+        if not self.key:
+            raise SigningError(
+                "no user.signingKey, nor an e-mail address to find an OpenPGP key by:"
+                f" set user.signingKey, or sign with ssh ({SSH_SETUP})"
+            )
+        listed = _run(
+            [self.program, "--batch", "--list-secret-keys", "--", self.key],
+            self.program,
+            "gpg.program",
+        )
+        if listed.returncode != 0 or not listed.stdout.strip():
+            raise SigningError(self._no_secret_key())
+
+    def _no_secret_key(self) -> str:
+        return (
+            f"gpg has no secret key for {self.key}: set user.signingKey to your key"
+            " (gpg --list-secret-keys --keyid-format=long) or sign with ssh"
+            f" ({SSH_SETUP})"
+        )
+
     def _why(self, stderr: str) -> str:
         status = [line.split()[1:] for line in stderr.splitlines() if line.startswith("[GNUPG:] ")]
         if any(s[:2] == ["INV_SGNR", "9"] or s[:1] == ["NO_SECKEY"] for s in status):
-            return (
-                f"gpg has no secret key for {self.key}: set user.signingKey to your key"
-                " (gpg --list-secret-keys --keyid-format=long) or sign with ssh"
-                f" ({SSH_SETUP})"
-            )
+            return self._no_secret_key()
         if any(s[:1] == ["INV_SGNR"] for s in status):
             return f"gpg cannot sign with {self.key} (revoked, expired or not a signing key)"
         folded = stderr.casefold()

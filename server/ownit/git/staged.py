@@ -26,13 +26,29 @@ def empty_tree(cwd: Path) -> str:
     return git.text(result.stdout).strip()
 
 
-def changed_paths(cwd: Path, base: str | None) -> list[str]:
-    """Paths whose staged content differs from ``base`` (a commit or tree; None: the
-    empty tree), deletions left out, renames seen as a new path."""
-    args = ["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d"]
-    args += ["--no-ext-diff", base or empty_tree(cwd), "--"]
-    out = git.run(args, cwd).stdout
-    return [git.text(p) for p in out.split(b"\0") if p]
+_NO_OBJECT = frozenset({"0" * 40, "0" * 64})
+
+
+def changed_blobs(cwd: Path, base: str | None) -> dict[str, tuple[str | None, str]]:
+    """``path -> (base blob id, staged blob id)`` of each path whose staged content
+    differs from ``base`` (a commit or tree; None: the empty tree), deletions left out,
+    renames seen as a new path (base id None), in one ``git diff-index``: the blobs are
+    then read by id, without git resolving ``<base>:<path>`` through the trees once per
+    file."""
+    args = ["diff-index", "--cached", "-z", "--no-renames", "--no-ext-diff"]
+    out = git.run([*args, base or empty_tree(cwd), "--"], cwd).stdout
+    fields = out.split(b"\0")
+    found: dict[str, tuple[str | None, str]] = {}
+    # Each entry: ":<old mode> <new mode> <old id> <new id> <status>" NUL "<path>" NUL.
+    for at in range(0, len(fields) - 1, 2):
+        meta = fields[at].split()
+        if len(meta) < 5 or not meta[0].startswith(b":"):
+            continue
+        old, new = meta[2].decode("ascii"), meta[3].decode("ascii")
+        if new in _NO_OBJECT:
+            continue  # deleted from the index
+        found[git.text(fields[at + 1])] = (None if old in _NO_OBJECT else old, new)
+    return found
 
 
 def read_blobs(cwd: Path, specs: Iterable[str]) -> dict[str, bytes | None]:

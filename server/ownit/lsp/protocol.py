@@ -13,6 +13,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.protocol.json_rpc import RPCRequest
+from pygls.protocol.language_server import lsp_method
 
 from ownit.lsp import jsonrpc, wire
 from ownit.lsp.jsonrpc import (
@@ -274,28 +275,46 @@ class OwnitProtocol(LanguageServerProtocol):
                 )
             return ANSWERED
 
-    # Text synchronization: ownit keeps each open document's text itself (the session's
-    # ``Document.buffer``, edited in place). pygls's workspace would hold a second copy of
-    # every open document and split it whole again on every keystroke (a 100,000-line
-    # file: 100,000 strings made and dropped per keystroke, its memory left fragmented).
-    # Nothing of ownit reads that copy; the handlers of lsp/features/documents.py run as
-    # pygls's own would run them.
+    # ownit keeps its own copy of each open document (session/documents.py). pygls's
+    # built-in handlers keep another in its workspace (a second copy of every document,
+    # split whole again on every keystroke: 100,000 strings made and dropped per keystroke
+    # in a 100,000-line file), and its didChange raises KeyError for a document that is
+    # not open (shown to the user as "Error in server"); these only hand the notification
+    # on (features/documents.py ignores unknown documents).
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
-        yield from self._document_feature(types.TEXT_DOCUMENT_DID_OPEN, params)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
-        yield from self._document_feature(types.TEXT_DOCUMENT_DID_CHANGE, params)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
-        yield from self._document_feature(types.TEXT_DOCUMENT_DID_CLOSE, params)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
 
-    def _document_feature(self, method: str, params: Any) -> Any:
-        handler = self.fm.features.get(method)
-        if handler is not None:
+    # ownit announces no notebook sync and tracks no notebook: pygls's workspace copy of
+    # one is never read, and its didChange raised KeyError for a notebook not open.
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def lsp_notebook_document__did_open(self, params: types.DidOpenNotebookDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: types.DidChangeNotebookDocumentParams
+    ) -> Any:
+        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def lsp_notebook_document__did_close(self, params: types.DidCloseNotebookDocumentParams) -> Any:
+        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
     @property

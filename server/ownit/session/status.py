@@ -6,8 +6,7 @@ the JSON fields of a listed region that both show (docs/cli.md, docs/lsp.md)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownit.core.model import Ownership, RegionState
 from ownit.session.contexts import RepoContext
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
 Issues = Callable[[Document, RegionState], "PolicyIssue | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class StatusEntry:
+class StatusEntry(NamedTuple):  # not a dataclass: defined by every `ownit status`
     uri: str
     state: RegionState
     document: Document | None  # the open document (positions as edited); None: as stored

@@ -71,3 +71,23 @@ def hook_states(cwd: Path, python: str | None = None) -> list[HookState]:
     """The state of each of ownit's hooks where git runs hooks for ``cwd``."""
     directory = hooks_dir(cwd)
     return [_state(name, directory / name, python or sys.executable) for name in HOOK_NAMES]
+
+
+def hooks_missing_note(cwd: Path, what: str) -> str | None:
+    """What to tell someone about to rely on the hooks (``what``: "this claim", "these
+    trailers") when no prepare-commit-msg hook (the one that writes the trailers) is where
+    git runs hooks for ``cwd``: a commit then carries nothing of ownit's, which they must
+    hear now, not in CI. Another program's hook there (the pre-commit framework's, which
+    may run ``ownit hook``) is left to ``ownit doctor`` to judge."""
+    from ownit.git.run import GitError
+
+    try:
+        hook = hooks_dir(cwd) / "prepare-commit-msg"
+    except GitError:
+        return None
+    if hook.exists() or hook.is_symlink():
+        return None
+    return (
+        f"ownit's git hooks are not installed here, so `git commit` will not carry {what}:"
+        " run `ownit hooks install` (or `ownit init`) first"
+    )

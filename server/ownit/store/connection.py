@@ -23,6 +23,7 @@ from ownit.store.errors import (
 )
 from ownit.store.opening import (
     BUSY_TIMEOUT_S,
+    FrozenConnection,
     Unreadable,
     connect_valid,
     file_identity,
@@ -185,6 +186,9 @@ class StoreFile:
                 " it aside and start a fresh one"
             )
         doing = "cannot record in" if writing else "cannot read"
+        conn = self._conn
+        if writing and isinstance(conn, FrozenConnection) and conn.cause is not None:
+            exc = conn.cause  # opened read-only for this reason: say it, not "read-only"
         explained = explain_sqlite(self.path, exc, doing)
         if explained is not None:
             return explained
@@ -250,6 +254,7 @@ class StoreFile:
         """
         with self._lock:
             self.ensure_current()
+            self._thaw()
             with self._use(writing=True) as conn:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -265,6 +270,23 @@ class StoreFile:
                     f"the ownit store {self.path} was deleted or replaced during a write;"
                     " it is not sure to be recorded: try again (ownit recreates the store)"
                 )
+
+    def _thaw(self) -> None:
+        """A store opened read-only because it could not be written (its folder read-only,
+        its disk full) is opened again for writing when that has changed: a process that
+        lives long (the language server) must not refuse claims once space is freed."""
+        frozen = self._conn
+        if not isinstance(frozen, FrozenConnection):
+            return
+        try:
+            fresh = connect_valid(self.path, check=False)
+        except (StoreError, Unreadable):
+            return  # still not writable: the write fails and says why
+        if isinstance(fresh, FrozenConnection):
+            fresh.close()
+            return
+        frozen.close()
+        self._conn = fresh
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

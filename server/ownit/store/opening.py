@@ -4,7 +4,8 @@ full sync) and migrated to this schema; or why not (docs/store.md).
 :func:`connect_valid` raises :class:`Unreadable` for a file whose content is not a usable
 ownit database (the caller moves it aside), :class:`StoreVersionError` for one written by
 a newer ownit (left untouched) and :class:`StoreError` when the path cannot be opened at
-all. A store in a read-only folder is opened read-only (:func:`_connect_frozen`).
+all. A store in a read-only folder or on a full disk is opened read-only
+(:func:`_connect_frozen`).
 
 And the files at the store's path, outside SQLite: their identity (is it still the file
 we opened?), the lock taken while a store is created, migrated or moved aside, and moving
@@ -82,8 +83,10 @@ def connect_valid(path: Path, *, locked: bool = False, check: bool = True) -> sq
     except StoreError as exc:
         conn.close()
         cause = exc.__cause__
-        if isinstance(cause, sqlite3.Error) and _folder_read_only(path, cause):
-            frozen = _connect_frozen(path, check=check)
+        if isinstance(cause, sqlite3.Error) and (
+            _folder_read_only(path, cause) or _disk_full(cause)
+        ):
+            frozen = _connect_frozen(path, cause, check=check)
             if frozen is not None:
                 return frozen
         raise
@@ -100,22 +103,44 @@ def _folder_read_only(path: Path, exc: sqlite3.Error) -> bool:
     )
 
 
-def _connect_frozen(path: Path, *, check: bool) -> sqlite3.Connection | None:
-    """A read-only connection to a store whose folder is read-only, or None.
+def _disk_full(exc: sqlite3.Error) -> bool:
+    # SQLITE_IOERR_SHMSIZE when not even the -shm fits; SQLITE_FULL when the -wal does not.
+    name = sqlite_error_name(exc)
+    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR")
+
+
+class FrozenConnection(sqlite3.Connection):
+    """A read-only connection to a store that cannot be written now (its folder is
+    read-only, its disk is full); ``cause`` is why, for the message a write gets."""
+
+    cause: sqlite3.Error | None = None
+
+
+def _connect_frozen(path: Path, cause: sqlite3.Error, *, check: bool) -> sqlite3.Connection | None:
+    """A read-only connection to a store whose folder is read-only or whose disk is
+    full, or None.
 
     SQLite cannot create the ``-shm`` it needs there, so it cannot even read; but with
     no ``-wal`` holding changes nobody can be writing this file either (a writer needs
-    that folder too), so reading it as immutable is exact. Every write then fails with
-    a message saying the folder is read-only.
+    that folder, and that space, too), so reading it as immutable is exact. Every write
+    then fails with a message saying why (``cause``) until the store can be written
+    again (:meth:`ownit.store.connection.StoreFile._write` tries again each time).
     """
     wal = Path(f"{path}-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return None  # changes not yet in the file: only SQLite with a -shm may read them
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=FrozenConnection,
+        )
     except sqlite3.Error:
         return None
+    conn.cause = cause
     try:
         if check:
             rows = conn.execute("PRAGMA quick_check").fetchall()
@@ -255,7 +280,11 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
         if version > SCHEMA_VERSION:
             raise StoreVersionError(_too_new(path, version))
         for step in range(version, SCHEMA_VERSION):
-            for statement in statements(MIGRATIONS[step]):
+            migration = MIGRATIONS[step]
+            if callable(migration):
+                migration(conn)
+                continue
+            for statement in statements(migration):
                 conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

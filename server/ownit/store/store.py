@@ -29,7 +29,8 @@ Where each part lives: :class:`Store` (this module) is what is stored, the regio
 claims, dismissals, events and basis snapshots; it is a :class:`StoreFile`
 (``connection.py``: opening, recovery, transactions, the file's identity), which
 connects through ``opening.py`` (valid, configured, migrated; the file's identity, its
-lock, moving it aside), and writes and reads rows through ``rows.py``.
+lock, moving it aside), and writes and reads rows through ``rows.py``; what commits
+carried is ``committed.py`` (:class:`CommitRecords`, a part of :class:`Store`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ownit.core.model import Claim, Dismissal, Region, RegionState, RegionStatus
-from ownit.store.connection import StoreFile
+from ownit.store.committed import CommitRecords
 from ownit.store.errors import StoreError, StoreVersionError, UnknownRegionError
 from ownit.store.rows import (
     DOCUMENT_COLUMNS,
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 
-class Store(StoreFile):
+class Store(CommitRecords):
     """The ownit state database. Create with :meth:`Store.open`.
 
     Thread-safe: one lock serialises the use of the connection. Not fork-safe: open a new

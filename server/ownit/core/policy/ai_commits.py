@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ownit.core.policy.keys import AiField
 from ownit.core.policy.patterns import MAX_MATCH_INPUT
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.patterns import Matcher

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ownit.core.policy.keys import AiUse
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 __all__ = [
     "MAX_PATTERN",

@@ -26,7 +26,7 @@ from ownit.core.policy.keys import (
     StaleMode,
 )
 from ownit.core.policy.patterns import Matcher
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.approval import Approval
@@ -261,6 +261,8 @@ class EffectiveRule(Record):
     def tool_problem(self, label: str) -> str | None:
         """Why the tool (``tool`` or ``tool:model``) is not approved here, naming the
         rule; None when it is (or the rule approves any)."""
+        if self.tools is None and self.models is None:
+            return None  # any tool, any model: the approval rules need not even load
         found = self.approval.problem(label)
         if found is None:
             return None
@@ -326,89 +328,15 @@ class EffectiveRule(Record):
         return problems
 
     def requirements(self) -> list[str]:
-        """What this path requires, one human sentence per key."""
-        lines = [
-            f"severity: {self.severity.value} (editor diagnostics for unowned or stale AI code)",
-            "require_ownership: "
-            + ("yes, AI-written code must be owned" if self.require_ownership else "no"),
-            f"rationale: {self.rationale.min_chars}-{self.rationale.max_chars} characters, "
-            f"rejecting {_count(len(self.rationale.phrases), 'phrase')} and "
-            f"{_count(len(self.rationale.patterns), 'pattern')}",
-            "owners: " + (", ".join(self.owners) if self.owners else "anyone"),
-            f"codeowner: {'a CODEOWNERS owner must claim' if self.codeowner else 'no'}",
-            f"second_owner: {'two distinct owners' if self.second_owner else 'no'}",
-            f"stale: {self.stale.value}",
-            f"commit: {self.commit.value} (unowned AI code in a commit)",
-            "sources: "
-            + ", ".join(sorted(source.value for source in self.sources))
-            + (
-                f" (heuristic from {self.heuristic_min_lines} lines)"
-                if Source.HEURISTIC in self.sources
-                else ""
-            ),
-            f"history_since: {self.history_since}",
-            f"min_evidence: {self.min_evidence.value} ({_EVIDENCE_WORDS[self.min_evidence]})",
-            "ai: "
-            + {
-                AiUse.ALLOWED: "allowed",
-                AiUse.OWNED_ONLY: "owned-only (AI-written code must be owned)",
-                AiUse.FORBIDDEN: "forbidden (no AI-written code, owned or not)",
-            }[self.ai],
-            "tools: " + (", ".join(self.tools) or "none" if self.tools is not None else "any"),
-            "models: " + (", ".join(self.models) or "none" if self.models is not None else "any"),
-            "purpose: " + (self.purpose or "(not said)"),
-            "signatures: "
-            + {
-                SignatureMode.OFF: "off (claim signatures are not checked)",
-                SignatureMode.WARN: "warn (an unsigned or badly signed claim is a warning)",
-                SignatureMode.REQUIRE: "require (a claim needs a valid AI-Signature by a key"
-                " the base trusts for its owner)",
-            }[self.signatures],
-        ]
-        return lines
+        """What this path requires, one human sentence per key (:mod:`.rule_text`)."""
+        from ownit.core.policy.rule_text import requirements
+
+        return requirements(self)
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "rule": self.rule_name,
-            "ruleIndex": self.rule_index,
-            "matchedRules": list(self.matched_rules),
-            "severity": self.severity.value,
-            "require_ownership": self.require_ownership,
-            "rationale": {
-                "min_chars": self.rationale.min_chars,
-                "max_chars": self.rationale.max_chars,
-                "reject": [matcher.text for matcher in self.rationale.reject],
-            },
-            "owners": list(self.owners),
-            "codeowner": self.codeowner,
-            "second_owner": self.second_owner,
-            "stale": self.stale.value,
-            "commit": self.commit.value,
-            "sources": {
-                "count": sorted(source.value for source in self.sources),
-                "heuristic_min_lines": self.heuristic_min_lines,
-            },
-            "history_since": None if self.history_since.kind == "all" else self.history_since.value,
-            "min_evidence": self.min_evidence.value,
-            "ai": self.ai.value,
-            "tools": None if self.tools is None else list(self.tools),
-            "models": None if self.models is None else list(self.models),
-            "purpose": self.purpose or None,
-            "signatures": self.signatures.value,
-            "origins": dict(self.origins),
-        }
+        from ownit.core.policy.rule_text import rule_json
 
-
-_EVIDENCE_WORDS = {
-    Evidence.INFERRED: "AI code counts however it is known",
-    Evidence.CORROBORATED: "code known only from a guess or a weak trailer never blocks",
-    Evidence.EXACT: "code known only from a commit's trailer or a guess never blocks",
-}
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+        return rule_json(self)
 
 
 def _email_in(

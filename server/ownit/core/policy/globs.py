@@ -20,7 +20,7 @@ dynamic programme over ``**`` segments, so every pattern runs in polynomial time
 
 from __future__ import annotations
 
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 MAX_GLOB_LENGTH = 1000
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 
 from ownit.core.model import Evidence, Severity
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     import datetime

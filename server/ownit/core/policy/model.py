@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ownit.core.policy.effective import EffectiveRule, resolve
 from ownit.core.policy.globs import Glob, normalize_path
 from ownit.core.policy.keys import BUILT_IN_SOURCE, DEFAULT_ALLOWED_SIGNERS
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 if TYPE_CHECKING:
     from ownit.core.policy.ai_commits import (
@@ -140,11 +140,15 @@ _FIELDS = (
 )
 
 
+_EFFECTIVE_REMEMBERED = 10_000  # paths whose rule a Policy keeps
+
+
 class Policy(Record):
     __slots__ = (
         *(name for name in _FIELDS if name != "ai_commit_patterns"),
         "_ai_commit_patterns",
         "_evidence_reader",
+        "_effective",
     )
     _fields = _FIELDS
     # ``source`` (where the policy was read) does not take part in == and hash.
@@ -163,6 +167,9 @@ class Policy(Record):
     allowed_signers: str
     # From ai_commit_patterns, for ai_commit_evidence; made on first use.
     _evidence_reader: EvidenceReader | None
+    # path -> its rule, resolved once (a policy never changes; the editor, the hooks and
+    # verify ask for the same paths again and again).
+    _effective: dict[str, EffectiveRule]
 
     def __init__(
         self,
@@ -188,6 +195,7 @@ class Policy(Record):
         set_field(self, "source", source)
         set_field(self, "allowed_signers", allowed_signers)
         set_field(self, "_evidence_reader", None)
+        set_field(self, "_effective", {})
 
     @property
     def ai_commit_patterns(self) -> tuple[AiCommitPattern, ...]:
@@ -210,8 +218,15 @@ class Policy(Record):
     def effective(self, path: str) -> EffectiveRule:
         """Every key resolved for ``path`` (repo-relative, ``/``-separated)."""
         path = normalize_path(path)
-        matches = [(index, rule) for index, rule, _ in self.matching_rules(path)]
-        return resolve(path, self.defaults, matches, self.handles, self.source)
+        remembered = self._effective
+        found = remembered.get(path)
+        if found is None:
+            if len(remembered) >= _EFFECTIVE_REMEMBERED:
+                remembered.clear()  # (a bound: a long-lived server sees many paths)
+            matches = [(index, rule) for index, rule, _ in self.matching_rules(path)]
+            found = resolve(path, self.defaults, matches, self.handles, self.source)
+            remembered[path] = found
+        return found
 
     def exclusion_reason(self, path: str, gitattributes_text: str | None = None) -> str | None:
         """Why ``path`` is excluded from tracking, or None when it is not."""

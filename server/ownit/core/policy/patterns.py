@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 MAX_PATTERN_LENGTH = 500
 MAX_MATCH_INPUT = 2000

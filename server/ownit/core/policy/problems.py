@@ -6,7 +6,7 @@ problems, or evaluates the built-in policy, never pays for importing YAML.
 
 from __future__ import annotations
 
-from ownit.core.policy.record import Record, set_field
+from ownit.core.record import Record, set_field
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 10

@@ -1,7 +1,8 @@
-"""The base of the policy's value classes: slotted, immutable, equal by their fields.
+"""The base of value classes on the hooks' path (the policy's, the trailer sets, the
+commit plan's): slotted, immutable, equal by their fields.
 
-Every hook and every ``ownit checkpoint`` is a new interpreter that imports the policy
-package, so its classes are plain slotted classes with hand-written ``__init__``:
+Every hook and every ``ownit checkpoint`` is a new interpreter that imports them, so
+they are plain slotted classes with hand-written ``__init__``:
 ``@dataclass`` generates and ``exec``s the same methods at import time, about 0.7 ms a
 class (issue 13). A subclass lists its fields in ``__slots__`` and, when some of them do
 not take part in ``==`` and ``hash`` (caches, where a value came from), the compared ones
