@@ -20,6 +20,7 @@ from ownit.core.policy import (
 )
 from ownit.core.printable import printable
 from ownit.core.record import Record, set_field
+from ownit.regular_file import NotRegularFileError, read_regular
 
 EXAMPLE_POLICY = "policy.example.yaml"  # package data of ownit; equal to default_policy()
 CODEOWNERS_LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
@@ -58,11 +59,11 @@ def example_policy_text() -> str:
 def read_policy_text(path: Path, display: str | None = None) -> str:
     """The file's text, refusing (``PolicyError``) files over the size cap or not UTF-8.
 
-    Raises ``OSError`` when it cannot be read at all (missing, a directory, no permission).
+    Raises ``OSError`` when it cannot be read at all (missing, a directory, no permission,
+    a named pipe or a device: :class:`~ownit.regular_file.NotRegularFileError`, never read).
     """
     name = display or str(path)
-    with path.open("rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
+    data = read_regular(path, MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise PolicyError(
             [
@@ -100,7 +101,7 @@ def load_tree_policy(toplevel: Path) -> LoadedPolicy:
     read again, so its problems are always reported.
     """
     path = toplevel / POLICY_FILE
-    if not path.is_file():
+    if not path.exists() or path.is_dir():
         return LoadedPolicy(default_policy(), None)
     try:
         text = read_policy_text(path, POLICY_FILE)
@@ -108,9 +109,13 @@ def load_tree_policy(toplevel: Path) -> LoadedPolicy:
     except PolicyError as error:
         return LoadedPolicy(None, path, tuple(error.problems))
     except OSError as error:
-        return LoadedPolicy(
-            None, path, (PolicyProblem(POLICY_FILE, 1, 1, f"cannot read: {error}"),)
-        )
+        return LoadedPolicy(None, path, (PolicyProblem(POLICY_FILE, 1, 1, _unreadable(error)),))
+
+
+def _unreadable(error: OSError) -> str:
+    if isinstance(error, NotRegularFileError):  # a named pipe: refused, never read
+        return f"{error.strerror}: a policy must be a regular file; replace it with one"
+    return f"cannot read: {error}"
 
 
 def policy_in_force(loaded: LoadedPolicy, last_good: Policy | None = None) -> Policy:
@@ -226,9 +231,8 @@ def _write_cache(cache: Path, key: str, policy: Policy) -> None:
 
 def _read_small(path: Path) -> str | None:
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SIDE_FILE_BYTES)
-    except OSError:
+        data = read_regular(path, MAX_SIDE_FILE_BYTES)
+    except OSError:  # missing, unreadable, or not a regular file (never read)
         return None
     return data.decode("utf-8", "replace")
 

@@ -194,6 +194,7 @@ BANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "ownit.policy_files",
             "ownit.policy_explain",
             "ownit.whole_file",
+            "ownit.regular_file",
             "ownit.progress",
             "ownit.exits",
         ),

@@ -46,6 +46,9 @@ DEFAULT_NON_BLOCKING_EXIT = 1
 _AGENT_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 
 
+_TOO_DEEP = "payload is not a valid hook payload: its JSON is nested too deeply to read"
+
+
 class PayloadError(ValueError):
     """The payload is not one ownit understands; the message says what is wrong."""
 
@@ -117,6 +120,8 @@ def parse(agent: str, raw: bytes) -> Checkpoint:
         raise PayloadError("payload is not UTF-8") from None
     except json.JSONDecodeError as error:
         raise PayloadError(f"payload is not JSON ({error.msg} at char {error.pos})") from None
+    except RecursionError:  # JSON nested thousands deep: no agent sends that
+        raise PayloadError(_TOO_DEEP) from None
     if not isinstance(data, dict):
         raise PayloadError(f"payload is a JSON {type(data).__name__}, not an object")
     parsers: list[Callable[[dict[str, Any]], Checkpoint]]
@@ -269,6 +274,8 @@ def parse_copilot(data: dict[str, Any]) -> Checkpoint:
             args = json.loads(args)
         except json.JSONDecodeError:
             raise PayloadError("toolArgs is not JSON") from None
+        except RecursionError:
+            raise PayloadError(_TOO_DEEP) from None
     checkpoint = Checkpoint(
         [],
         model=one_word(data.get("model")),

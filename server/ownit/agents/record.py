@@ -62,13 +62,18 @@ def safe_file(repo: Repository, raw: str, base: Path) -> tuple[Path, str]:
 
 
 def read_text(path: Path, rel: str) -> str | None:
-    """The file's text; None when it does not exist. Binary or non-UTF-8: RecordError."""
+    """The file's text; None when it does not exist. Binary, non-UTF-8, or not a regular
+    file (a named pipe is never opened for reading: it would wait forever): RecordError."""
+    from ownit.regular_file import NotRegularFileError, read_regular
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise RecordError(f"{rel} is a directory") from None
+    except NotRegularFileError as error:
+        raise RecordError(f"{rel} {error.strerror}: it is not read") from None
     except OSError as error:
         raise RecordError(f"cannot read {rel}: {error.strerror}") from None
     try:

@@ -8,10 +8,11 @@ recorded.
 
 Never in the way: a hook runs inside someone else's tool. Whatever goes wrong (a malformed
 payload, a path outside the repository, a binary file, a busy store) ends with one line
-per problem on stderr and the agent's *non-blocking* exit code, never a traceback and
-never the "block" code. Regions that cannot be stored now are queued and recorded by the
-next checkpoint. The workflow is ``ownit.agents.checkpoint``; this verb reads the options,
-calls it and prints the problems it met.
+per problem on stderr (the first few, then how many more: a payload of thousands of
+failing edits is not thousands of lines) and the agent's *non-blocking* exit code, never
+a traceback and never the "block" code. Regions that cannot be stored now are queued and
+recorded by the next checkpoint. The workflow is ``ownit.agents.checkpoint``; this verb
+reads the options, calls it and prints the problems it met.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ TYPE_CHECKING = False  # neither argparse nor typing at import: run on every age
 if TYPE_CHECKING:
     import argparse
     from typing import Any
+
+
+# Problems printed before "… and N more": an agent shows them to a person (or a model).
+MAX_PROBLEM_LINES = 5
 
 
 def add_parser(subparsers: Any) -> None:
@@ -87,9 +92,12 @@ def run(args: argparse.Namespace) -> int:
         session=args.session,
     )
     problems = checkpoint(request)
-    for problem in problems:
+    for problem in problems[:MAX_PROBLEM_LINES]:
         # One line each (an agent shows the first line), nothing raw from the payload.
         print(f"ownit checkpoint: {printable(' '.join(problem.split()))}", file=sys.stderr)
+    if len(problems) > MAX_PROBLEM_LINES:
+        more = len(problems) - MAX_PROBLEM_LINES
+        print(f"ownit checkpoint: … and {more} more problem{'s' * (more != 1)}", file=sys.stderr)
     return failure if problems else EXIT_OK
 
 

@@ -83,6 +83,7 @@ def _display(path: Path) -> str:
 def run_check(args: argparse.Namespace) -> int:
     from ownit.core.policy import PolicyError
     from ownit.policy_files import load_policy_file
+    from ownit.regular_file import NotRegularFileError
 
     path = Path(args.file) if args.file else _default_policy_path()
     shown = args.file if args.file else _display(path)
@@ -106,6 +107,10 @@ def run_check(args: argparse.Namespace) -> int:
             count = len(problems)
             print(printable(f"{shown}: {count} problem{'s' * (count != 1)}"), file=sys.stderr)
         return EXIT_POLICY
+    except NotRegularFileError as error:  # a named pipe: never opened for reading
+        raise UsageError(
+            f"{shown} {error.strerror}: a policy file must be a regular file"
+        ) from None
     except OSError as error:
         raise UsageError(f"{shown}: cannot read: {error.strerror or error}") from None
     if args.json:

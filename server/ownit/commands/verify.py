@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from ownit.git.range_reads import PolicyRead
     from ownit.git.repo import GitError, find_repository
     from ownit.git.rev_range import published_commits, resolve_range
+    from ownit.git.run import rev
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"give either --json or --format {args.format}, not both")
@@ -93,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if repo is None:
         raise UsageError("not inside a git repository: run `ownit verify` in your project")
+    if args.all and not args.range and rev(cwd, "HEAD") is None:
+        return _no_history(args, cwd)
     progress.start("ownit verify")
     try:
         rng = resolve_range(cwd, args.range, everything=args.all)
@@ -155,6 +158,34 @@ def run(args: argparse.Namespace) -> int:
     with output_to(args.output):  # a reader that goes away (`| head`): cli.main
         _output(args, rng, commits, prepared, policy_note, findings)
     return code
+
+
+def _no_history(args: argparse.Namespace, cwd: Path) -> int:
+    """``--all`` in a repository with no commit yet: nothing to check, which passes (as
+    ``git log`` has nothing to show), said plainly, in the format asked for."""
+    from ownit.ci.output import output_to, write_json
+    from ownit.ci.verify_alerts import FORMATS as ALERT_FORMATS
+    from ownit.ci.verify_alerts import VerifyRun, render
+    from ownit.core.policy import default_policy
+
+    spec, policy = "--all (HEAD)", "built-in defaults (no commit yet)"
+    if args.format in ALERT_FORMATS:
+        run_info = VerifyRun(spec, None, "", 0, 0, 0, policy, True)
+        document = render(args.format, cwd, run_info, [], default_policy(), exit_code=EXIT_OK)
+        write_json(document, args.output)
+        return EXIT_OK
+    with output_to(args.output):
+        if args.format == "json":
+            empty = {"range": spec, "base": None, "tip": None, "commits": 0}
+            counts = {"aiAssistedCommits": 0, "claims": 0, "policy": policy, "ok": True}
+            report = {**empty, **counts, "findings": [], "info": []}
+            sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        else:
+            print(
+                "ownit verify --all: nothing to check: this repository has no commit yet"
+                " (commit first; `ownit verify --all` then checks every commit of HEAD)"
+            )
+    return EXIT_OK
 
 
 def _say_if_cut(common_dir: Path, commits: list[Commit], warn: Callable[[str], None]) -> None:

@@ -6,6 +6,7 @@ the file was deleted or replaced under an open store (docs/store.md).
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from abc import abstractmethod
@@ -31,6 +32,15 @@ from ownit.store.opening import (
     is_unreadable,
     move_aside,
 )
+
+# The variable that names the store file (read by git/repo.store_path; store/ does not
+# import git/): ownit creates that file, never the folders it is in.
+STORE_VARIABLE = "OWNIT_STORE"
+
+
+def _named_by_variable(path: Path) -> bool:
+    named = os.environ.get(STORE_VARIABLE)
+    return named is not None and named != "" and Path(named).expanduser() == path
 
 
 class StoreFile:
@@ -84,6 +94,13 @@ class StoreFile:
             raise StoreError(
                 f"cannot open the ownit store {path}: {blocker} is a file, not a folder;"
                 " move it away (ownit will create the folder and a fresh store there)"
+            )
+        if _named_by_variable(path) and not path.parent.is_dir():
+            # A typo in $OWNIT_STORE must not leave a chain of new folders behind.
+            raise StoreError(
+                f"cannot open the ownit store {path}: its folder {path.parent} does not"
+                f" exist; {STORE_VARIABLE} must name a file in an existing folder: create"
+                f" the folder, or fix or unset {STORE_VARIABLE}"
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -334,6 +334,11 @@ def yaml_problem(filename: str, error: yaml.YAMLError, text: str) -> PolicyProbl
         mark = error.problem_mark or error.context_mark
         message = " ".join(part for part in (error.context, error.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if "'\\t'" in message or "tab character" in message:
+            # YAML forbids tabs in indentation; its message does not say what to do.
+            message += (
+                f"; indent with spaces, not tabs (the tab is at line {line}, column {column})"
+            )
         return PolicyProblem(filename, line, column, f"not valid YAML: {message}")
     if isinstance(error, yaml.reader.ReaderError):
         before = text[: error.position]
