@@ -7,11 +7,16 @@ session or an agent hook would have left them, with the file's text as their bas
 servers run at once on it: ``ownit lsp``, the bare pygls server (the baseline), and the bare
 server publishing as many fixed diagnostics as there are regions (the reference for the
 publish of N moved diagnostics). Every figure is printed per count as a ratio against the
-baseline measured in the same run; the headline is the worst row.
+baseline measured in the same run; the headline is the worst row. For didOpen a fourth
+server runs too: the bare server writing as many diagnostics, shaped as ownit's, as one
+JSON text made at its start (``--raw-diagnostics``): the floor of ownit's own way of
+publishing (pre-made JSON, no serialization per publish), where the pygls reference is
+the floor of a server serializing its diagnostics as pygls does.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -81,6 +86,29 @@ def seed_store(store_file: Path, key: str, text: str, spans: list[tuple[int, int
     finally:
         store.close()
     return time.perf_counter() - started
+
+
+def raw_diagnostics(path: Path, lines: list[str], spans: list[tuple[int, int]]) -> Path:
+    """The diagnostics ownit publishes for ``spans`` (their shape and size: unowned, one
+    tool, one age), as the one JSON array text the raw floor server writes."""
+    items = [
+        json.dumps(
+            {
+                "range": {
+                    "start": {"line": first, "character": 0},
+                    "end": {"line": end - 1, "character": len(lines[end - 1])},
+                },
+                "severity": 2,
+                "code": "unowned-ai",
+                "source": "ownit",
+                "message": "AI-written (copilot, 10 min ago) — not yet owned",
+                "data": {"regionId": f"g{index:07d}", "evidence": "exact"},
+            }
+        )
+        for index, (first, end) in enumerate(spans)
+    ]
+    path.write_text("[" + ",".join(items) + "]", encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -192,7 +220,15 @@ def measure_count(ctx: Context, count: int) -> Row:
         servers["ownit"] = Server(ctx, "ownit", root)
         servers["bare"] = Server(ctx, "bare", root)
         servers["reference"] = Server(ctx, "bare", root, ("--diagnostics", str(count)))
-        want = {"ownit": count if not ctx.self_check else 0, "bare": 0, "reference": count}
+        # (named relative to the servers' directory: the name goes into its stderr file's)
+        raw = raw_diagnostics(root / "raw-diagnostics.json", lines, spans)
+        servers["raw"] = Server(ctx, "bare", root, ("--raw-diagnostics", raw.name))
+        want = {
+            "ownit": count if not ctx.self_check else 0,
+            "bare": 0,
+            "reference": count,
+            "raw": count,
+        }
 
         # didOpen, regions already stored (the first one is counted: nothing is warm but
         # the file cache; a server that takes over SLOW_OPEN seconds is not asked again).
@@ -200,7 +236,7 @@ def measure_count(ctx: Context, count: int) -> Row:
         # floor for ownit's: what serializing and sending that publish costs alone.
         opens = ctx.reps(5)
         for index in range(opens):
-            order = ("ownit", "bare", "reference")
+            order = ("ownit", "bare", "reference", "raw")
             for which in order if index % 2 else order[::-1]:
                 if index and which == "ownit" and max(row.open_ms["ownit"]) > SLOW_OPEN * 1000:
                     continue
@@ -335,11 +371,14 @@ def bench_growth_open(ctx: Context) -> Figure:
     figure = curve(ctx, "open_ms", "ownit", "bare", 10.0, {10_000: 50.0, 50_000: 250.0})
     for row in rows(ctx):
         ours, floor = row.open_ms.get("ownit"), row.open_ms.get("reference")
-        if row.count and ours and floor and not row.timed_out:
+        raw = row.open_ms.get("raw")
+        if row.count and ours and floor and raw and not row.timed_out:
             figure.notes.append(
-                f"{row.count:>6,} regions: floor (bare server publishing {row.count:,}"
-                f" diagnostics at didOpen) {median(floor):.2f} ms; ownit"
-                f" {median(ours) / median(floor):.2f}× the floor"
+                f"{row.count:>6,} regions: floors (bare server publishing {row.count:,}"
+                f" diagnostics at didOpen) through pygls {median(floor):.2f} ms, as one"
+                f" pre-made JSON text {median(raw):.2f} ms; ownit {median(ours):.2f} ms ="
+                f" {median(ours) / median(floor):.2f}× / {median(ours) / median(raw):.2f}×"
+                " those floors"
             )
     figure.notes.append(
         "opened, closed and opened again in the same servers; bare publishes an empty list"

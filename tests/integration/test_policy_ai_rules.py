@@ -179,7 +179,8 @@ def test_statement_says_exactly_what_happened(repo: Path, env: dict[str, str]) -
     assert "8 lines (53%) are AI-written, in 3 AI-assisted commits of 4." in text
     assert "- `lib.py:1-2`: 2 AI-written lines of lib.py (1-2) come from cursor" in text
     assert "4 lines of the 8 AI-written lines (50%) are owned by a named engineer" in text
-    assert "Dev Name <dev@example.com> (4 lines)" in text
+    # Markdown: "<" outside code is an entity, so an owner's name cannot become markup.
+    assert "Dev Name &lt;dev@example.com> (4 lines)" in text
     assert "- `app.py:5-6` (copilot): committed without a valid claim" in text
     assert "- 2 lines of `crypto/aes.py` added by AI-assisted commit" in text
     assert "These paths forbid AI-written code, and AI-written code was found there:" in text
@@ -223,7 +224,7 @@ def test_statement_of_a_clean_range_says_so(repo: Path, env: dict[str, str]) -> 
     assert "`ownit verify` finds no problem in the range under it." in text
     assert (
         "Every AI-written line (2 lines) is owned by a named engineer who gave a rationale"
-        " the policy accepts: Dev Name <dev@example.com> (2 lines)." in text
+        " the policy accepts: Dev Name &lt;dev@example.com> (2 lines)." in text
     )
     assert "Every one of them is approved by the policy for the paths it wrote in." in text
     assert "These paths forbid AI-written code, and none was found there" in text

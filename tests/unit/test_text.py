@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ownit.core.text import (
     Pos,
@@ -235,3 +239,20 @@ def test_span_is_only_terminators() -> None:
     assert not buffer.span_is_only_terminators(Pos(1, 0), Pos(2, 1))
     assert buffer.span_is_only_terminators(Pos(2, 2), Pos(3, 0))
     assert buffer.span_is_only_terminators(Pos(1, 0), Pos(1, 0))  # nothing at all
+
+
+_BREAKS_AND_MORE = st.lists(
+    st.sampled_from(["a", "é", "😋", "\r", "\n", "\r\n", *"\v\f\x1c\x1d\x1e\x85\u2028\u2029"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_BREAKS_AND_MORE)
+def test_split_lines_is_the_lsp_rule_for_any_text(text: str) -> None:
+    """Lines end at \\r\\n, \\r or \\n only (the fast path through str.splitlines, taken
+    when no other break is in the text, splits as the rule does)."""
+    expected = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$", text)
+    if not expected or expected[-1].endswith(("\n", "\r")):
+        expected.append("")
+    assert split_lines(text) == expected

@@ -106,22 +106,87 @@ class Ownership(StrEnum):
     DISMISSED = "dismissed"
 
 
-@dataclass(slots=True)
-class Region:
-    """Lines ``first_line`` .. ``end_line - 1`` (0-based, half-open) of ``path``."""
+# Region's fields in the order its constructor takes them.
+_REGION_FIELDS = (
+    "id",
+    "path",
+    "first_line",
+    "end_line",
+    "tool",
+    "source",
+    "created_at",
+    "fingerprint",
+    "model",
+    "confidence",
+    "status",
+    "session",
+)
 
-    id: str
-    path: str
-    first_line: int
-    end_line: int
-    tool: str
-    source: Source
-    created_at: float
-    fingerprint: str
-    model: str | None = None
-    confidence: float = 1.0
-    status: RegionStatus = RegionStatus.ACTIVE
-    session: str | None = None
+
+class Region:
+    """Lines ``first_line`` .. ``end_line - 1`` (0-based, half-open) of ``path``.
+
+    A plain slotted class, not a dataclass: a document opens with tens of thousands of
+    these (its generated ``__init__`` costs a third more), and nothing here needs more
+    than fields, equality and a repr."""
+
+    __slots__ = (
+        "confidence",
+        "created_at",
+        "end_line",
+        "fingerprint",
+        "first_line",
+        "id",
+        "model",
+        "path",
+        "session",
+        "source",
+        "status",
+        "tool",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        path: str,
+        first_line: int,
+        end_line: int,
+        tool: str,
+        source: Source,
+        created_at: float,
+        fingerprint: str,
+        model: str | None = None,
+        confidence: float = 1.0,
+        status: RegionStatus = RegionStatus.ACTIVE,
+        session: str | None = None,
+    ) -> None:
+        self.id = id
+        self.path = path
+        self.first_line = first_line
+        self.end_line = end_line
+        self.tool = tool
+        self.source = source
+        self.created_at = created_at
+        self.fingerprint = fingerprint
+        self.model = model
+        self.confidence = confidence
+        self.status = status
+        self.session = session
+
+    def _fields(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in _REGION_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Region)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in _REGION_FIELDS)
+        return f"Region({inner})"
 
     @property
     def tool_label(self) -> str:
@@ -181,14 +246,41 @@ class Dismissal(Record):
         set_field(self, "created_at", created_at)
 
 
-@dataclass(slots=True)
 class RegionState:
     """A region with what people said about it: the latest claim and dismissal."""
 
-    region: Region
-    claim: Claim | None = None
-    dismissal: Dismissal | None = None
-    history: tuple[Claim, ...] = ()  # every claim, oldest first
+    __slots__ = ("claim", "dismissal", "history", "region")
+
+    def __init__(
+        self,
+        region: Region,
+        claim: Claim | None = None,
+        dismissal: Dismissal | None = None,
+        history: tuple[Claim, ...] = (),  # every claim, oldest first
+    ) -> None:
+        self.region = region
+        self.claim = claim
+        self.dismissal = dismissal
+        self.history = history
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, RegionState)
+        return (self.region, self.claim, self.dismissal, self.history) == (
+            other.region,
+            other.claim,
+            other.dismissal,
+            other.history,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
+
+    def __repr__(self) -> str:
+        return (
+            f"RegionState(region={self.region!r}, claim={self.claim!r},"
+            f" dismissal={self.dismissal!r}, history={self.history!r})"
+        )
 
     @property
     def ownership(self) -> Ownership:

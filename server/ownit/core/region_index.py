@@ -191,15 +191,28 @@ class RegionIndex(Generic[T]):
         self._shift = _Fenwick(len(self._items))
         self._max_lines = max(self._max_lines, _lines(item.span))
 
-    def add_all(self, items: list[T]) -> None:
-        """Add many regions at once (one sort, not one insertion each)."""
+    def add_all(self, items: list[T], *, in_order: bool = False, longest: int = -1) -> None:
+        """Add many regions at once (one sort, not one insertion each). ``in_order``: the
+        items are in text order already (sorted by span start), so added to an empty
+        index they need no sort; ``longest``: no item spans more lines than this, when
+        the caller knows it (-1: measured here)."""
         if not items:
             return
         self.settle()
+        by_key = self._by_key
+        if in_order and not self._items and longest >= 0:
+            for item in items:
+                by_key[item.key] = item
+            if len(by_key) == len(items):  # no key twice: the list is the index
+                self._items = list(items)
+                self._shift = _Fenwick(len(items))
+                self._max_lines = max(self._max_lines, longest)
+                return
+            by_key.clear()
         for item in items:
-            if item.key in self._by_key:
-                self._remove(self._by_key[item.key])
-            self._by_key[item.key] = item
+            if item.key in by_key:
+                self._remove(by_key[item.key])
+            by_key[item.key] = item
             self._max_lines = max(self._max_lines, _lines(item.span))
         self._items.extend(items)
         self._items.sort(key=lambda item: item.span.start)  # stable: equal starts keep order

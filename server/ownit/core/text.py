@@ -28,9 +28,16 @@ class Pos(NamedTuple):
     col: int
 
 
+# What str.splitlines breaks lines at besides \r, \n and \r\n (LSP does not).
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def split_lines(text: str) -> list[str]:
     """Lines *with* their terminators; the last line has none (and may be empty)."""
-    lines = _LINE_WITH_TERMINATOR.findall(text)
+    if any(mark in text for mark in _OTHER_BREAKS):
+        lines = _LINE_WITH_TERMINATOR.findall(text)
+    else:  # the same lines, three times as fast (a didOpen of 100,000 lines splits them)
+        lines = text.splitlines(keepends=True)
     if not lines or lines[-1].endswith(("\n", "\r")):
         lines.append("")
     return lines

@@ -15,13 +15,15 @@ character reference model:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ownit.core.text import EditResult, Pos, TextBuffer
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """Characters ``start`` .. ``end`` (a tuple: made by the thousand when a document opens
+    or every region moves)."""
+
     start: Pos
     end: Pos
 

@@ -148,19 +148,55 @@ def _json_string(text: str) -> str:
 def finding_to_json(buffer: TextBuffer, finding: Finding, encoding: str | None) -> str:
     """``json.dumps(finding_to_diagnostic(...))``, the same text, written without building
     the dictionary (the didOpen of ten thousand regions writes ten thousand of these)."""
-    count = buffer.line_count()
-    last = max(finding.first_line, min(finding.end_line, count) - 1)
-    text = buffer.lines[last]
+    first, last = shown_lines(buffer, finding.first_line, finding.end_line)
+    return (
+        f'{{"range": {{"start": {{"line": {first}, "character": 0}}, "end": {{"line": {last}'
+        + diagnostic_tail(buffer, last, finding.region_id, diagnostic_template(finding), encoding)
+    )
+
+
+def shown_lines(buffer: TextBuffer, first_line: int, end_line: int) -> tuple[int, int]:
+    """The first and last line a diagnostic of lines ``first_line .. end_line - 1`` shows
+    (clamped to the document)."""
+    count = len(buffer.lines)
+    return min(first_line, count - 1), max(first_line, min(end_line, count) - 1)
+
+
+def diagnostic_template(finding: Finding) -> tuple[str, str]:
+    """What a finding's JSON holds besides its lines, last line's length and region id:
+    the text between that length and the id, and after the id. Regions alike in their
+    finding share one (a publish of thousands makes it once)."""
     severity = _SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning.value)
     evidence = f', "evidence": {_json_id(finding.evidence)}' if finding.evidence else ""
     return (
-        f'{{"range": {{"start": {{"line": {min(finding.first_line, count - 1)}, '
-        f'"character": 0}}, "end": {{"line": {last}, '
-        f'"character": {_units(text[: content_length(text)], encoding)}}}}}, '
-        f'"severity": {severity}, "code": {_json_string(str(finding.code))}, '
+        f'}}}}, "severity": {severity}, "code": {_json_string(str(finding.code))}, '
         f'"source": "ownit", "message": {_json_string(finding.message)}, '
-        f'"data": {{"regionId": {_json_id(finding.region_id)}{evidence}}}}}'
+        '"data": {"regionId": ',
+        f"{evidence}}}}}",
     )
+
+
+def diagnostic_tail(
+    buffer: TextBuffer, last: int, region_id: str, template: tuple[str, str], encoding: str | None
+) -> str:
+    """A diagnostic's JSON after its last line's number (``finding_to_json`` is the
+    range's start and that number, then this)."""
+    return tail_text(line_end_units(buffer, last, encoding), region_id, template)
+
+
+def line_end_units(buffer: TextBuffer, line: int, encoding: str | None) -> int:
+    """Where ``line`` ends, in the client's code units (a diagnostic's end character)."""
+    # (a line's text holds no \r or \n but its terminator)
+    content = buffer.lines[line].rstrip("\r\n")
+    if encoding == UTF32 or content.isascii():
+        return len(content)
+    return int(codec(encoding).client_num_units(content))
+
+
+def tail_text(units: int, region_id: str, template: tuple[str, str]) -> str:
+    """``diagnostic_tail`` of a last line ending at ``units``."""
+    middle, end = template
+    return f', "character": {units}{middle}{_json_id(region_id)}{end}'
 
 
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]*")
@@ -168,7 +204,7 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_.:-]*")
 
 def _json_id(region_id: str) -> str:
     """``json.dumps(region_id)``; ids as ownit makes them need no escaping at all."""
-    if _PLAIN_ID.fullmatch(region_id):
+    if (region_id.isascii() and region_id.isalnum()) or _PLAIN_ID.fullmatch(region_id):
         return f'"{region_id}"'
     return json.dumps(region_id)
 

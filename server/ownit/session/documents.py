@@ -28,14 +28,55 @@ if TYPE_CHECKING:
     from ownit.session.contexts import RepoContext
 
 
-@dataclass(slots=True)
 class Tracked:
-    """A region of an open document: its state and its exact character span."""
+    """A region of an open document: its state and its exact character span.
 
-    state: RegionState
-    span: Span
-    history: HistoryRun | None = None  # set for lines known from history, not the store
-    revision: int = 0  # bumped when anything its diagnostic shows may have changed
+    Most regions cover whole lines, from the start of their first line to the start of
+    the line after their last, and stay so until an edit cuts into them: their span is
+    then not kept but read from the region's lines (one object less per region, and a
+    region that only moves by whole lines moves by its line numbers alone). A span of
+    any other shape (a region cut by an edit, or ending at the end of the text) is kept
+    as it is.
+    """
+
+    __slots__ = ("_span", "history", "revision", "state")
+
+    def __init__(
+        self,
+        state: RegionState,
+        span: Span | None = None,
+        history: HistoryRun | None = None,
+        revision: int = 0,
+    ) -> None:
+        self.state = state
+        self.history = history  # set for lines known from history, not the store
+        self.revision = revision  # bumped when anything its diagnostic shows may have changed
+        self._span: Span | None = None
+        if span is not None:
+            self._keep(span)
+
+    def __repr__(self) -> str:
+        return f"Tracked({self.state!r}, {self.span!r}, revision={self.revision})"
+
+    @property
+    def span(self) -> Span:
+        span = self._span
+        if span is None:
+            region = self.state.region
+            return Span(Pos(region.first_line, 0), Pos(region.end_line, 0))
+        return span
+
+    def _keep(self, span: Span) -> None:
+        """Keep ``span`` unless it is the whole lines the region's line numbers give."""
+        region = self.state.region
+        start, end = span.start, span.end
+        whole = (
+            start.col == 0
+            and end.col == 0
+            and start.line == region.first_line
+            and end.line == region.end_line
+        )
+        self._span = None if whole else span
 
     @property
     def region(self) -> Region:
@@ -47,16 +88,18 @@ class Tracked:
 
     def place(self, span: Span) -> None:
         """Take ``span`` as the region's extent (the region index moves regions so)."""
-        self.span = span
         region = self.state.region
         region.first_line, region.end_line = line_range(span)
+        self._keep(span)
 
     def shift(self, delta: int) -> None:
-        start, end = self.span.start, self.span.end
-        self.span = Span(Pos(start.line + delta, start.col), Pos(end.line + delta, end.col))
         region = self.state.region
         region.first_line += delta
         region.end_line += delta
+        span = self._span
+        if span is not None:
+            start, end = span.start, span.end
+            self._span = Span(Pos(start.line + delta, start.col), Pos(end.line + delta, end.col))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +213,9 @@ def _track_in(document: Document, regions: RegionIndex[Tracked], edit: EditResul
         first, end = line_range(new)
         region = tracked.region
         visible = line_range(old) != (first, end)
-        if first <= touched_last and touched_first < end:
+        # Its lines' text changed if the edit touched them, or if it now has other lines
+        # (a deletion at its end leaves it fewer lines, none of them touched).
+        if visible or (first <= touched_last and touched_first < end):
             fp = fingerprint(document.buffer.contents(first, end))
             if fp != region.fingerprint:
                 region.fingerprint = fp

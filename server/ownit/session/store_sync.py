@@ -65,17 +65,50 @@ def attach(document: Document, context: RepoContext, path: Path, key: str, *, de
     document.key = key
     document.is_policy_file = context.policy_file == path
     with collection_paused():
-        states, basis_of, texts = context.store.document_regions(key)
-        groups = stored_groups(document, states, bases=(basis_of, texts))
-        if defer and groups:
-            text = document.buffer.text
-            document.loading = PendingLoad(groups, text, list(document.buffer.lines))
-            return
-        if groups:
+        _states, stored, texts = context.store.document_groups(key)
+        groups = [
+            StoredGroup(texts.get(digest) if digest is not None else None, states)
+            for digest, states in stored
+        ]
+        if groups and not install_in_place(document, groups):
             buffer = document.buffer
+            if defer:
+                document.loading = PendingLoad(groups, buffer.text, list(buffer.lines))
+                return
             install(document, reanchor_groups(groups, buffer.text, buffer.lines))
     if not document.tracked and not document.is_policy_file:
         adopt_moved(document)
+
+
+def install_in_place(document: Document, groups: list[StoredGroup]) -> bool:
+    """Track the stored regions at their stored lines when the document's text is the
+    text those lines refer to (a file opened as it was left): nothing to re-anchor. A
+    region's fingerprint is that of its lines in that text (every writer stores the two
+    together), so each is where it was, as ``reanchor`` would find it ("unchanged").
+    False, with nothing done, when some group refers to another text, or some region's
+    lines are not all in the text: those take the re-anchoring path."""
+    buffer = document.buffer
+    text = buffer.text
+    if any(group.basis != text for group in groups):
+        return False
+    count = buffer.line_count()
+    added: list[Tracked] = []
+    longest = 0
+    for group in groups:
+        for state in group.states:
+            region = state.region
+            first, end = region.first_line, region.end_line
+            if not 0 <= first < end <= count:
+                return False
+            if end - first > longest:
+                longest = end - first
+            # A region ending at the end of the text ends there, not at a next line.
+            span = span_for_lines(buffer, first, end) if end >= count else None
+            added.append(Tracked(state, span))
+    # One group comes in the store's order, which is text order: nothing to sort.
+    document.tracked.add_all(added, in_order=len(groups) == 1, longest=longest)
+    document.touch()
+    return True
 
 
 def finish_loading(document: Document, results: list[Reanchoring] | None) -> None:

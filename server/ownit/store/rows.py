@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +123,92 @@ def _source(value: str) -> Source:
         return Source.HEURISTIC
 
 
+# A document's regions as its didOpen reads them: what most regions share (path .. basis)
+# last, so that one slice of a row is the key of its shared part.
+# (Not the path: the one a document's read asks for.)
+DOCUMENT_COLUMNS = (
+    "id, first_line, end_line, created_at, fingerprint,"
+    " tool, model, source, confidence, status, session, basis"
+)
+
+# (tool, model, source, confidence, status, session, basis digest)
+_Shared = tuple[str, "str | None", Source, float, RegionStatus, "str | None", "str | None"]
+
+
+def _shared(part: tuple[Any, ...]) -> _Shared:
+    tool, model, source_text, confidence, status, session, basis = part
+    source = _SOURCES.get(source_text) or _source(source_text)
+    return (
+        sys.intern(str(tool)),
+        None if model is None else sys.intern(str(model)),
+        source,
+        float(confidence) if confidence is not None else CONFIDENCE[source],
+        _STATUSES.get(status) or RegionStatus(status),
+        None if session is None else sys.intern(str(session)),
+        None if basis is None else str(basis),
+    )
+
+
+def assemble_document(
+    rows: Iterable[Any], path: str
+) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]]]:
+    """Rows of :data:`DOCUMENT_COLUMNS` (regions of ``path``) as one :class:`RegionState`
+    each (claims and dismissals not yet joined: ``join_claims``), in row order and
+    grouped by the digest of the text their lines refer to (groups in order of first
+    appearance). What regions share (tool, model, source, confidence, status, session)
+    is one object each, made once per distinct combination, not once per row."""
+    path = sys.intern(path)
+    shared: dict[tuple[Any, ...], _Shared] = {}
+    groups: dict[str | None, list[RegionState]] = {}
+    states: list[RegionState] = []
+    for r in rows:
+        part = r[5:]
+        known = shared.get(part)
+        if known is None:
+            known = shared[part] = _shared(part)
+        tool, model, source, confidence, status, session, basis = known
+        state = RegionState(
+            Region(
+                r[0],
+                path,
+                int(r[1]),
+                int(r[2]),
+                tool,
+                source,
+                float(r[3]),
+                r[4],
+                model,
+                confidence,
+                status,
+                session,
+            )
+        )
+        states.append(state)
+        group = groups.get(basis)
+        if group is None:
+            group = groups[basis] = []
+        group.append(state)
+    return states, list(groups.items())
+
+
+def join_claims(states: list[RegionState], claims: list[Any], dismissals: list[Any]) -> None:
+    """Give each state its claims (rows oldest first: the last is the latest) and its
+    latest dismissal."""
+    if not claims and not dismissals:
+        return
+    by_id = {state.region.id: state for state in states}
+    for c in claims:
+        state = by_id.get(c[0])
+        if state is not None:
+            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
+            state.history = (*state.history, claim)
+            state.claim = claim
+    for d in dismissals:
+        state = by_id.get(d[0])
+        if state is not None:
+            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
+
+
 def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> list[RegionState]:
     """Region rows (:data:`REGION_COLUMNS`), claim rows and dismissal rows, oldest first,
     as one :class:`RegionState` per region: its latest claim, claim history and latest
@@ -148,14 +236,6 @@ def assemble(regions: list[Any], claims: list[Any], dismissals: list[Any]) -> li
             session=session if session is None else shared.setdefault(session, session),
         )
         states[region.id] = RegionState(region=region)
-    for c in claims:  # oldest first, so the last one seen is the latest
-        state = states.get(c[0])
-        if state is not None:
-            claim = Claim(c[0], c[1], c[2], c[3], c[4], float(c[5]), str(c[6] or ""))
-            state.history = (*state.history, claim)
-            state.claim = claim
-    for d in dismissals:
-        state = states.get(d[0])
-        if state is not None:
-            state.dismissal = Dismissal(d[0], d[1], d[2], float(d[3]))
-    return list(states.values())
+    result = list(states.values())
+    join_claims(result, claims, dismissals)
+    return result

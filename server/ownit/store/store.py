@@ -45,13 +45,16 @@ from ownit.core.model import Claim, Dismissal, Region, RegionState, RegionStatus
 from ownit.store.committed import CommitRecords
 from ownit.store.errors import StoreError, StoreVersionError, UnknownRegionError
 from ownit.store.rows import (
+    DOCUMENT_COLUMNS,
     REGION_COLUMNS,
     StoreEvent,
     assemble,
+    assemble_document,
     insert_claim,
     insert_dismissal,
     insert_event,
     insert_region,
+    join_claims,
     new_region_id,
     snapshot_hash,
 )
@@ -385,28 +388,44 @@ class Store(CommitRecords):
         self, path: str, *, include_inactive: bool = False
     ) -> tuple[list[RegionState], dict[str, str], dict[str, str]]:
         """What ``region_states(path)`` and ``region_bases(path)`` return, read at once
-        (the didOpen of a document: its regions and their basis hashes come back in one
-        query, each distinct basis text once)."""
+        (each distinct basis text once)."""
+        states, groups, texts = self.document_groups(path, include_inactive=include_inactive)
+        basis_of = {
+            state.region.id: digest for digest, group in groups if digest for state in group
+        }
+        return states, basis_of, texts
+
+    def document_groups(
+        self, path: str, *, include_inactive: bool = False
+    ) -> tuple[list[RegionState], list[tuple[str | None, list[RegionState]]], dict[str, str]]:
+        """The didOpen of a document: its regions (ordered as ``region_states`` orders
+        them), the same grouped by the digest of the text their lines refer to, and those
+        texts (digest -> text). One query for the regions, one for the texts."""
         cond = " WHERE r.path = ?" + ("" if include_inactive else " AND r.status = 'active'")
         args = (path,)
         with self._read() as conn:
-            regions = conn.execute(
-                f"SELECT {REGION_COLUMNS}, basis FROM regions r{cond}"
-                " ORDER BY r.path, r.first_line, r.end_line, r.created_at, r.id",
+            # Row by row, not fetchall: what a row holds but its region keeps (the parts
+            # regions share) is freed before the next is read, so the memory of ten
+            # thousand rows is never held at once (nor left behind, fragmented).
+            rows = conn.execute(
+                f"SELECT {DOCUMENT_COLUMNS} FROM regions r{cond}"
+                " ORDER BY r.first_line, r.end_line, r.created_at, r.id",
                 args,
-            ).fetchall()
-            claims, dismissals = _claims_and_dismissals(conn, cond, args)
-            texts = conn.execute(
-                "SELECT hash, text FROM snapshots WHERE hash IN"
-                f" (SELECT DISTINCT r.basis FROM regions r{cond})",
-                args,
-            ).fetchall()
-        basis_of = {str(r[0]): str(r[12]) for r in regions if r[12] is not None}
-        return (
-            assemble(regions, claims, dismissals),
-            basis_of,
-            {str(h): str(t) for h, t in texts},
-        )
+            )
+            states, groups = assemble_document(rows, path)
+            claims, dismissals = _claims_and_dismissals(conn, cond, args, len(states))
+            join_claims(states, claims, dismissals)
+            digests = [digest for digest, _ in groups if digest is not None]
+            texts = (
+                conn.execute(
+                    "SELECT hash, text FROM snapshots WHERE hash IN"
+                    f" ({', '.join(['?'] * len(digests))})",
+                    digests,
+                ).fetchall()
+                if digests
+                else []
+            )
+        return states, groups, {str(h): str(t) for h, t in texts}
 
     def region_state(self, region_id: str) -> RegionState | None:
         """One region (whatever its status) with its claims and dismissal, or ``None``."""
@@ -431,20 +450,35 @@ class Store(CommitRecords):
 
 
 def _claims_and_dismissals(
-    conn: sqlite3.Connection, cond: str, args: Sequence[object]
+    conn: sqlite3.Connection, cond: str, args: Sequence[object], regions: int = -1
 ) -> tuple[list[Any], list[Any]]:
     """The claims and dismissals of the regions ``cond`` selects (``r`` is the regions
-    table), oldest first: what ``assemble`` joins to the region rows."""
+    table), oldest first: what ``assemble`` joins to the region rows.
+
+    ``regions``: how many regions ``cond`` selects, when known. A table holding fewer rows
+    than that is read whole, each row's region looked up (``CROSS JOIN`` keeps SQLite to
+    that order), instead of looking up every selected region in it: the usual case of a
+    document with thousands of regions and a store with few claims or dismissals."""
+    join = {
+        table: "CROSS JOIN" if 0 <= _rows_at_most(conn, table) < regions else "JOIN"
+        for table in ("claims", "dismissals")
+    }
     claims = conn.execute(
         "SELECT c.region_id, c.owner_name, c.owner_email, c.rationale, c.fingerprint,"
-        f" c.created_at, c.purpose FROM claims c JOIN regions r ON r.id = c.region_id{cond}"
-        " ORDER BY c.created_at, c.id",
+        f" c.created_at, c.purpose FROM claims c {join['claims']} regions r"
+        f" ON r.id = c.region_id{cond} ORDER BY c.created_at, c.id",
         args,
     ).fetchall()
     dismissals = conn.execute(
         "SELECT d.region_id, d.by, d.reason, d.created_at"
-        f" FROM dismissals d JOIN regions r ON r.id = d.region_id{cond}"
+        f" FROM dismissals d {join['dismissals']} regions r ON r.id = d.region_id{cond}"
         " ORDER BY d.created_at, d.id",
         args,
     ).fetchall()
     return claims, dismissals
+
+
+def _rows_at_most(conn: sqlite3.Connection, table: str) -> int:
+    """An upper bound of the rows of ``table`` (its largest id: ids only grow), at once."""
+    row = conn.execute(f"SELECT max(id) FROM {table}").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0

@@ -20,7 +20,14 @@ from lsprotocol import types
 
 from ownit.core.findings import Finding, finding_for, format_age
 from ownit.core.model import Severity
-from ownit.lsp.convert import finding_to_json, policy_problem_to_diagnostic
+from ownit.lsp.convert import (
+    diagnostic_template,
+    finding_to_json,
+    line_end_units,
+    policy_problem_to_diagnostic,
+    shown_lines,
+    tail_text,
+)
 from ownit.lsp.facade import RawJson
 
 if TYPE_CHECKING:
@@ -34,17 +41,34 @@ _HEAD = '{"range": {"start": {"line": '
 _MIDDLE = ', "character": 0}, "end": {"line": '
 
 
-class _Shown:
-    """A region's diagnostic as last made: the JSON after its two line numbers, and what it
-    was made from (``tracked``: the very region, not another one with its id). A region
-    that only moved by whole lines (an edit above it) needs nothing but its new lines."""
+# What a finding reads of a region with no claim, dismissal or history behind it, but its
+# id and lines: regions alike in these share their finding (in one publish).
+_Shape = tuple[object, int, str, str | None, str]
+# A finding's JSON but its lines and region id (convert.diagnostic_template); None: the
+# finding shows nothing.
+_Template = tuple[str, str] | None
 
-    __slots__ = ("age", "first", "last", "revision", "tail", "tracked")
+
+class _Shown:
+    """A region's diagnostic as last made: what its JSON is made of after its two line
+    numbers (the finding's template, shared by regions alike, and where its last line
+    ends), and what it was made from (``tracked``: the very region, not another one with
+    its id). A region that only moved by whole lines (an edit above it) needs nothing but
+    its new lines. No JSON text is kept: the template and two numbers are all it takes."""
+
+    __slots__ = ("age", "first", "last", "revision", "template", "tracked", "units")
 
     def __init__(
-        self, tracked: Tracked, revision: int, age: str, tail: str | None, lines: tuple[int, int]
+        self,
+        tracked: Tracked,
+        revision: int,
+        age: str,
+        template: _Template,
+        units: int,
+        lines: tuple[int, int],
     ) -> None:
-        self.tracked, self.revision, self.age, self.tail = tracked, revision, age, tail
+        self.tracked, self.revision, self.age = tracked, revision, age
+        self.template, self.units = template, units
         self.first, self.last = lines  # the lines it was last made with
 
 
@@ -78,68 +102,66 @@ def _cache_for(caches: dict[str, _Cache], document: Document) -> _Cache:
     return cache
 
 
-def _lines_shown(document: Document, tracked: Tracked) -> tuple[int, int]:
-    """The first and last line numbers a region's diagnostic shows (convert's rule)."""
-    count = document.buffer.line_count()
-    region = tracked.region
-    return min(region.first_line, count - 1), max(
-        region.first_line, min(region.end_line, count) - 1
-    )
+_UNMADE: _Template = ("", "")  # (a template not made yet in this publish)
 
 
-# What a finding reads of a region with no claim, dismissal or history behind it, but its
-# id and lines: regions alike in these share their finding (in one publish).
-_Shape = tuple[object, int, str, str | None, str]
+class _Publish:
+    """What one making of a document's diagnostics shares across its regions."""
+
+    __slots__ = ("ages", "encoding", "now", "rule", "shapes")
+
+    def __init__(self, encoding: str | None, now: float, rule: str | None) -> None:
+        self.encoding, self.now, self.rule = encoding, now, rule
+        self.shapes: dict[_Shape, _Template] = {}
+        self.ages: dict[float, str] = {}  # created_at -> its age as shown
+
+    def age(self, created_at: float) -> str:
+        age = self.ages.get(created_at)
+        if age is None:
+            age = self.ages[created_at] = format_age(self.now - created_at)
+        return age
 
 
 def _region_json(
-    server: OwnitServer,
-    document: Document,
-    cache: _Cache,
-    tracked: Tracked,
-    now: float,
-    rule: str | None,
-    shapes: dict[_Shape, Finding | None],
+    server: OwnitServer, document: Document, cache: _Cache, tracked: Tracked, run: _Publish
 ) -> str | None:
     """The region's diagnostic, remade only when something it shows changed (the session
     bumps the region's revision then) or its age reads differently."""
-    region = tracked.region
-    age = format_age(now - region.created_at)
+    state = tracked.state
+    region = state.region
+    age = run.age(region.created_at)
     shown = cache.shown.get(region.id)
     if shown is not None and shown.tracked is not tracked:
         shown = None  # another region with this id (the store's, reloaded)
     if shown is not None and shown.revision == tracked.revision and shown.age == age:
-        if shown.tail is None:
+        template = shown.template
+        if template is None:
             return None
-        first, last = _lines_shown(document, tracked)
+        first, last = shown_lines(document.buffer, region.first_line, region.end_line)
         if first != shown.first or last != shown.last:
             shown.first, shown.last = first, last
             cache.changed = True
-        return f"{_HEAD}{first}{_MIDDLE}{last}{shown.tail}"
-    state = tracked.state
-    shape: _Shape | None = None
+        return f"{_HEAD}{first}{_MIDDLE}{last}{tail_text(shown.units, region.id, template)}"
     if tracked.history is None and state.claim is None and state.dismissal is None:
-        shape = (region.source, region.line_count, region.tool, region.model, age)
-        if shape in shapes:  # (a document opened with thousands: most are alike)
-            like = shapes[shape]
-            finding = (
-                None
-                if like is None
-                else Finding(
-                    region.id,
-                    region.first_line,
-                    region.end_line,
-                    like.code,
-                    like.severity,
-                    like.message,
-                    like.evidence,
-                )
-            )
-            return _remember(document, cache, tracked, shown, age, finding, server.encoding)
-    finding = _finding(server, document, tracked, now, rule)
-    if shape is not None:
-        shapes[shape] = finding
-    return _remember(document, cache, tracked, shown, age, finding, server.encoding)
+        # (a document opened with thousands: most are alike)
+        shape = (region.source, region.end_line - region.first_line, region.tool, region.model, age)
+        shapes = run.shapes
+        template = shapes.get(shape, _UNMADE)
+        if template is not _UNMADE:
+            return _remember(document, cache, tracked, shown, age, template, run.encoding)
+        finding = _finding(server, document, tracked, run.now, run.rule)
+        template = shapes[shape] = None if finding is None else diagnostic_template(finding)
+        return _remember(document, cache, tracked, shown, age, template, run.encoding)
+    finding = _finding(server, document, tracked, run.now, run.rule)
+    if finding is not None and (
+        (finding.region_id, finding.first_line, finding.end_line)
+        != (region.id, region.first_line, region.end_line)
+    ):  # (never so today) a finding about other lines is not kept for these
+        cache.shown.pop(tracked.key, None)
+        cache.changed = True
+        return finding_to_json(document.buffer, finding, run.encoding)
+    template = None if finding is None else diagnostic_template(finding)
+    return _remember(document, cache, tracked, shown, age, template, run.encoding)
 
 
 def _finding(
@@ -170,43 +192,50 @@ def _remember(
     tracked: Tracked,
     old: _Shown | None,
     age: str,
-    finding: Finding | None,
+    template: _Template,
     encoding: str | None,
 ) -> str | None:
-    """The finding as JSON text, kept (after its line numbers) in the document's cache;
-    ``cache.changed`` is set unless it reads as ``old`` did."""
-    lines = _lines_shown(document, tracked)
-    if finding is None:
-        if old is None or old.tail is not None:
+    """The region's diagnostic as JSON text, kept (after its line numbers) in the
+    document's cache; ``cache.changed`` is set unless it reads as ``old`` did."""
+    region = tracked.state.region
+    buffer = document.buffer
+    lines = shown_lines(buffer, region.first_line, region.end_line)
+    if template is None:
+        if old is None or old.template is not None:
             cache.changed = True
-        cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, None, lines)
+        cache.shown[region.id] = _Shown(tracked, tracked.revision, age, None, 0, lines)
         return None
-    text = finding_to_json(document.buffer, finding, encoding)
-    head = f"{_HEAD}{lines[0]}{_MIDDLE}{lines[1]}"
-    # (finding_to_json always starts so; anything else is never reused for other lines)
-    if not text.startswith(head):
-        cache.shown.pop(tracked.key, None)
+    first, last = lines
+    units = line_end_units(buffer, last, encoding)
+    if (
+        old is None
+        or old.units != units
+        or old.first != first
+        or old.last != last
+        or old.template != template
+    ):
         cache.changed = True
-        return text
-    tail = text[len(head) :]
-    if old is None or old.tail != tail or (old.first, old.last) != lines:
-        cache.changed = True
-    cache.shown[tracked.key] = _Shown(tracked, tracked.revision, age, tail, lines)
-    return text
+    cache.shown[region.id] = _Shown(tracked, tracked.revision, age, template, units, lines)
+    return f"{_HEAD}{first}{_MIDDLE}{last}{tail_text(units, region.id, template)}"
+
+
+# Diagnostics are joined (with commas) a batch at a time as they are made: the JSON texts
+# of ten thousand regions are never all held at once (nor their memory left fragmented).
+_BATCH = 1024
 
 
 def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list[str]:
-    """The document's diagnostics, each as JSON text; ``cache.changed`` says whether
-    they differ from those made before."""
+    """The document's diagnostics as JSON texts, each of one or more diagnostics joined
+    with commas (so the list joined with commas is the array's content);
+    ``cache.changed`` says whether they differ from those made before."""
     session = server.session
     cache.changed = False
-    result = [
+    problems = [
         json.dumps(policy_problem_to_diagnostic(document.buffer, problem, server.encoding))
         for problem in session.policy_problems(document)
     ]
-    if result != cache.problems:
-        cache.changed, cache.problems = True, list(result)
-    now = time.time()
+    if problems != cache.problems:
+        cache.changed, cache.problems = True, list(problems)
     effective = server.session.rule_for(document)
     # What the message names: the rule that applies, said truly (EffectiveRule.rule_phrase);
     # nothing when only the defaults apply.
@@ -215,23 +244,33 @@ def _diagnostics(server: OwnitServer, document: Document, cache: _Cache) -> list
         if effective is not None and effective.rule_name != "defaults"
         else None
     )
-    shapes: dict[_Shape, Finding | None] = {}
+    run = _Publish(server.encoding, time.time(), rule)
+    joined = problems
+    count = len(problems)
+    batch: list[str] = []
     for regions in (document.tracked, document.history):
         for tracked in regions.values():
-            text = _region_json(server, document, cache, tracked, now, rule, shapes)
+            text = _region_json(server, document, cache, tracked, run)
             if text is not None:
-                result.append(text)
+                batch.append(text)
+                if len(batch) == _BATCH:
+                    joined.append(",".join(batch))
+                    count += len(batch)
+                    batch.clear()
+    if batch:
+        joined.append(",".join(batch))
+        count += len(batch)
     # (a region gone, or another showing none now, changes how many there are)
-    if len(result) != cache.count:
+    if count != cache.count:
         cache.changed = True
-    cache.count = len(result)
-    return result
+    cache.count = count
+    return joined
 
 
 def diagnostics_json(
     server: OwnitServer, caches: dict[str, _Cache], document: Document
 ) -> list[str]:
-    """The document's diagnostics, each as JSON text."""
+    """The document's diagnostics as JSON texts to join with commas (one or more each)."""
     return _diagnostics(server, document, _cache_for(caches, document))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from ownit.lsp.convert import to_core_range
+from ownit.lsp.heap import release_memory
 from ownit.session import RequestError
 from ownit.session.store_sync import collection_paused, reanchor_pending
 from ownit.store import StoreError
@@ -29,12 +30,17 @@ def register(server: OwnitServer) -> None:
         publishes the diagnostics once the regions are in place."""
         item = params.text_document
         document = None
-        try:
-            document = session.open(item.uri, item.text, item.version, defer=True)
-        except Exception as error:  # a broken store or repository must not kill the server
-            _cannot_track(item.uri, error)
-        server.show_notices()
-        pending = document.loading if document is not None else None
+        # No cyclic garbage collection from the store read to the first publish when the
+        # regions are installed at once (each collection would walk every new object).
+        with collection_paused():
+            try:
+                document = session.open(item.uri, item.text, item.version, defer=True)
+            except Exception as error:  # a broken store or repository must not kill the server
+                _cannot_track(item.uri, error)
+            server.show_notices()
+            pending = document.loading if document is not None else None
+            if pending is None:
+                server.publish(item.uri)
         if document is not None and pending is not None:
             results = None
             try:
@@ -52,8 +58,9 @@ def register(server: OwnitServer) -> None:
                     _cannot_track(item.uri, error)
                 server.show_notices()
                 server.publish(item.uri)
-        else:
-            server.publish(item.uri)
+        # What the open and its publish allocated for a moment goes back to the system
+        # now, not at the store watch's next trim (the client has its diagnostics).
+        asyncio.get_running_loop().call_soon(release_memory)
         server.schedule_history(item.uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ownit.lsp.heap import fix_large_block_threshold, release_memory
+
 if TYPE_CHECKING:
     from ownit.lsp.facade import OwnitServer
 
@@ -16,18 +18,6 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.3  # PRAGMA data_version is one cheap read per store
 PERSIST_EVERY_POLLS = 5  # positions of edited documents are saved every ~1.5 s
-
-
-def _release_memory() -> None:
-    """Hand freed heap back to the OS after a burst (glibc keeps it otherwise: marking ten
-    thousand regions would leave the server's resident size high for good)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to do
 
 
 async def watch(server: OwnitServer) -> None:
@@ -43,7 +33,7 @@ async def watch(server: OwnitServer) -> None:
             if polls % PERSIST_EVERY_POLLS == 0:
                 session.persist_all()
                 server.show_notices()
-                _release_memory()
+                release_memory()
                 for context in session.policy_files_changed():
                     server.reload_policy(context)
                 for context in session.heads_moved():
@@ -57,6 +47,8 @@ async def watch(server: OwnitServer) -> None:
 def register(server: OwnitServer) -> None:
     @server.feature(types.INITIALIZED)
     def initialized(params: types.InitializedParams) -> None:
+        # Before the first document opens (not at start-up: ctypes costs milliseconds).
+        fix_large_block_threshold()
         for uri in server.pending_folders:
             server.session.add_workspace_folder(uri)
         server.pending_folders = []
