@@ -48,7 +48,7 @@ class ClaimIndex:
     """Claims of every commit in history, by commit and by code (path and fingerprint)."""
 
     commits: dict[str, CommitClaims] = field(default_factory=dict)
-    _by_code: dict[tuple[str, str], list[CommitClaims]] | None = None
+    _by_code: dict[tuple[str, str], list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
     _by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
 
     def add(self, entry: CommitClaims) -> None:
@@ -70,19 +70,13 @@ class ClaimIndex:
         ``after``; ``invalid`` says which claims are invalid (those own nothing)."""
         best: tuple[CommitClaims, tr.ClaimLine] | None = None
         for name in dict.fromkeys((path, *aliases)):
-            for entry in self._code_index().get((name, fp), ()):
-                if entry.order <= after:
+            # the claims of this code, by commit as added, a commit's in their order: of a
+            # commit, its first valid owned one (a later one of it is never later)
+            for entry, claim in self._code_index().get((name, fp), ()):
+                if entry.order <= after or not claim.owned or invalid(entry.sha, claim):
                     continue
-                for claim in entry.claims:
-                    if (
-                        claim.owned
-                        and claim.path == name
-                        and claim.fingerprint == fp
-                        and not invalid(entry.sha, claim)
-                    ):
-                        if best is None or entry.order > best[0].order:
-                            best = (entry, claim)
-                        break
+                if best is None or entry.order > best[0].order:
+                    best = (entry, claim)
         return best
 
     def claims_for_path(self, path: str) -> list[tuple[CommitClaims, tr.ClaimLine]]:
@@ -97,14 +91,12 @@ class ClaimIndex:
             self._by_path = by_path
         return self._by_path.get(path, [])
 
-    def _code_index(self) -> dict[tuple[str, str], list[CommitClaims]]:
+    def _code_index(self) -> dict[tuple[str, str], list[tuple[CommitClaims, tr.ClaimLine]]]:
         if self._by_code is None:
-            by_code: dict[tuple[str, str], list[CommitClaims]] = {}
+            by_code: dict[tuple[str, str], list[tuple[CommitClaims, tr.ClaimLine]]] = {}
             for entry in self.commits.values():
                 for claim in entry.claims:
-                    bucket = by_code.setdefault((claim.path, claim.fingerprint), [])
-                    if not bucket or bucket[-1] is not entry:
-                        bucket.append(entry)
+                    by_code.setdefault((claim.path, claim.fingerprint), []).append((entry, claim))
             self._by_code = by_code
         return self._by_code
 
@@ -114,3 +106,61 @@ def index_from(entries: Iterable[CommitClaims]) -> ClaimIndex:
     for entry in entries:
         index.commits[entry.sha] = entry
     return index
+
+
+class SpanIndex:
+    """Which of a list of closed line ranges ``[first, last]`` hold a line, in
+    O(log n + k) (a centred interval tree, built once): a commit may carry thousands of
+    claims for one file, and every blamed line of it asks. A range with ``first > last``
+    holds nothing."""
+
+    __slots__ = ("_root",)
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        items = [(first, last, at) for at, (first, last) in enumerate(spans) if first <= last]
+        self._root = _span_node(items)
+
+    def holding(self, line: int) -> tuple[int, ...]:
+        """The positions (in the list given) of the ranges holding ``line``, ascending."""
+        found: list[int] = []
+        node = self._root
+        while node is not None:
+            center, by_first, by_last, left, right = node
+            if line < center:
+                for first, at in by_first:
+                    if first > line:
+                        break
+                    found.append(at)
+                node = left
+            elif line > center:
+                for last, at in by_last:
+                    if last < line:
+                        break
+                    found.append(at)
+                node = right
+            else:
+                found.extend(at for _first, at in by_first)
+                break
+        found.sort()
+        return tuple(found)
+
+
+# (centre, the ranges holding it by first ascending, by last descending, left, right)
+_SpanNode = tuple[
+    int, list[tuple[int, int]], list[tuple[int, int]], "_SpanNode | None", "_SpanNode | None"
+]
+
+
+def _span_node(items: list[tuple[int, int, int]]) -> _SpanNode | None:
+    if not items:
+        return None
+    ends = sorted(end for first, last, _at in items for end in (first, last))
+    center = ends[len(ends) // 2]  # the median end: each side holds at most half the ranges
+    here = [item for item in items if item[0] <= center <= item[1]]
+    return (
+        center,
+        sorted((first, at) for first, _last, at in here),
+        sorted(((last, at) for _first, last, at in here), key=lambda pair: (-pair[0], pair[1])),
+        _span_node([item for item in items if item[1] < center]),
+        _span_node([item for item in items if item[0] > center]),
+    )

@@ -41,7 +41,14 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from ownit.core import trailers as tr
-from ownit.core.claim_index import ClaimIndex, CommitClaims, InvalidWhy, all_valid, index_from
+from ownit.core.claim_index import (
+    ClaimIndex,
+    CommitClaims,
+    InvalidWhy,
+    SpanIndex,
+    all_valid,
+    index_from,
+)
 from ownit.core.fingerprint import normalize_line
 from ownit.core.line_provenance import HUMAN, UNCOMMITTED, BlameLine, LineProvenance, Verdict
 from ownit.core.model import Evidence
@@ -184,6 +191,10 @@ def verdicts(
     # (where it was written) and the claims located over it: each such case is judged
     # once.
     entries: dict[str, CommitClaims | None] = {}
+    # Per (commit, path there): its claims on that path, and which hold a line (a commit
+    # may carry thousands: a line looks only at those over it)
+    spans: dict[tuple[str, str], tuple[SpanIndex, list[int]]] = {}
+    owner = _owner_finder(index, names, invalid)
     judged: dict[tuple[str, tuple[int, ...], int], Verdict] = {}
     out: list[Verdict] = []
     for bl in lines:
@@ -195,16 +206,18 @@ def verdicts(
             introduced = entries[commit] = index.commits.get(commit)
         inside: tuple[int, ...] = ()
         if introduced is not None and introduced.claims:
-            orig_path, orig_line = bl.orig_path, bl.orig_line
-            inside = tuple(
-                i
-                for i, c in enumerate(introduced.claims)
-                if c.path == orig_path and c.first <= orig_line <= c.last
-            )
+            orig_path = bl.orig_path
+            found = spans.get((commit, orig_path))
+            if found is None:
+                claims = introduced.claims
+                on_path = [i for i, c in enumerate(claims) if c.path == orig_path]
+                span_index = SpanIndex((claims[i].first, claims[i].last) for i in on_path)
+                found = spans[(commit, orig_path)] = (span_index, on_path)
+            inside = tuple(found[1][j] for j in found[0].holding(bl.orig_line))
         key = (commit, inside, id(here))
         verdict = judged.get(key)
         if verdict is None:
-            verdict = judged[key] = _resolve_line(bl, introduced, index, here, names, invalid)
+            verdict = judged[key] = _resolve_line(bl, introduced, inside, here, owner, invalid)
         out.append(verdict)
     return out
 
@@ -227,26 +240,50 @@ def _remembered(invalid: InvalidWhy) -> InvalidWhy:
     return why
 
 
+# The latest valid AI-Owned claim of (path, fingerprint) in a commit later than ``after``
+_FindOwner = Callable[[str, str, int], "tuple[CommitClaims, tr.ClaimLine] | None"]
+
+
+def _owner_finder(index: ClaimIndex, names: Sequence[str], invalid: InvalidWhy) -> _FindOwner:
+    """``index.find_owner`` under the file's ``names``, each code asked about once: the
+    latest valid owner of all is the answer for any ``after`` earlier than its commit, and
+    no later one exists for the others."""
+    latest: dict[tuple[str, str], tuple[CommitClaims, tr.ClaimLine] | None] = {}
+
+    def find(path: str, fp: str, after: int) -> tuple[CommitClaims, tr.ClaimLine] | None:
+        key = (path, fp)
+        if key in latest:
+            found = latest[key]
+        else:
+            found = latest[key] = index.find_owner(
+                path, fp, _EARLIEST, aliases=names, invalid=invalid
+            )
+        return found if found is not None and found[0].order > after else None
+
+    return find
+
+
+_EARLIEST = -(1 << 62)  # before every commit's order
+
+
 def _resolve_line(
     bl: BlameLine,
     entry: CommitClaims | None,
-    index: ClaimIndex,
+    inside: tuple[int, ...],
     located: list[_Located],
-    names: Sequence[str] = (),
+    find_owner: _FindOwner,
     invalid: InvalidWhy = all_valid,
 ) -> Verdict:
+    """The line's verdict: ``inside`` are the positions of ``entry``'s claims that hold it
+    where it was written, ``located`` the claims located over it, latest first."""
     claim: tr.ClaimLine | None = None
     claim_entry: CommitClaims | None = None
     how = ""
     # The first invalid claim that speaks for the line: shown when no valid one does.
     rejected: tuple[CommitClaims, tr.ClaimLine, str, str] | None = None
     if entry is not None:
-        for candidate in entry.claims:
-            inside = candidate.path == bl.orig_path and (
-                candidate.first <= bl.orig_line <= candidate.last
-            )
-            if not inside:
-                continue
+        for at in inside:
+            candidate = entry.claims[at]
             why = invalid(entry.sha, candidate)
             if why:
                 rejected = rejected or (entry, candidate, why, "claim")
@@ -271,9 +308,7 @@ def _resolve_line(
     if claim is not None and claim_entry is not None:
         owner_entry, owner_claim = claim_entry, claim
         if not claim.owned:
-            later = index.find_owner(
-                claim.path, claim.fingerprint, claim_entry.order, aliases=names, invalid=invalid
-            )
+            later = find_owner(claim.path, claim.fingerprint, claim_entry.order)
             if later is not None:
                 owner_entry, owner_claim = later
                 how = "later-claim"
@@ -295,7 +330,7 @@ def _resolve_line(
         # names it: exact), and owns nothing (a later valid claim for the same code, under
         # any of the file's names, still can).
         bad_entry, bad, why, bad_how = rejected
-        later = index.find_owner(bad.path, bad.fingerprint, -1, aliases=names, invalid=invalid)
+        later = find_owner(bad.path, bad.fingerprint, -1)
         if later is not None:
             return Verdict(
                 ai=True,

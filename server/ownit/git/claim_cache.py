@@ -96,12 +96,13 @@ class StoredClaimIndex(ClaimIndex):
     """A :class:`ClaimIndex` read from the file: the same answers, from tables built
     when it was written (no pass over every commit per question)."""
 
-    __slots__ = ("_path_claims", "_paths")
+    __slots__ = ("_code_claims", "_path_claims", "_paths")
 
     def __init__(self, raw: dict[str, Raw], paths: dict[str, tuple[tuple[str, int], ...]]):
         super().__init__(commits=_Commits(raw))  # type: ignore[arg-type]
         self._paths = paths
         self._path_claims: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] = {}
+        self._code_claims: dict[str, dict[str, list[tuple[CommitClaims, tr.ClaimLine]]]] = {}
 
     def add(self, entry: CommitClaims) -> None:  # pragma: no cover - never extended in place
         raise TypeError("a stored claim index is read-only")
@@ -115,6 +116,18 @@ class StoredClaimIndex(ClaimIndex):
                 entry = commits[sha]
                 found.append((entry, entry.claims[at]))
             self._path_claims[path] = found
+        return found
+
+    def _claims_by_fingerprint(
+        self, path: str
+    ) -> dict[str, list[tuple[CommitClaims, tr.ClaimLine]]]:
+        """The path's claims by fingerprint, each list latest first (as claims_for_path)."""
+        found = self._code_claims.get(path)
+        if found is None:
+            found = {}
+            for entry, claim in self.claims_for_path(path):
+                found.setdefault(claim.fingerprint, []).append((entry, claim))
+            self._code_claims[path] = found
         return found
 
     def find_owner(
@@ -131,10 +144,10 @@ class StoredClaimIndex(ClaimIndex):
         # of the file's names (a renamed file's old ones), the latest such claim
         best: tuple[CommitClaims, tr.ClaimLine] | None = None
         for name in dict.fromkeys((path, *aliases)):
-            for entry, claim in self.claims_for_path(name):
+            for entry, claim in self._claims_by_fingerprint(name).get(fp, ()):
                 if entry.order <= after:
                     break
-                if claim.owned and claim.fingerprint == fp and not invalid(entry.sha, claim):
+                if claim.owned and not invalid(entry.sha, claim):
                     if best is None or entry.order > best[0].order:
                         best = (entry, claim)
                     break
