@@ -116,9 +116,9 @@ def test_round_trip_one_byte_changed_and_the_owners_key(
     assert signature.format is SignatureFormat.OPENPGP
     (verdict,) = verify(keys, [(mine, signature)])
     assert verdict.status is SignatureStatus.VALID, verdict.message
-    moved = replace(mine, path="elsewhere.py", first=90, last=94)
+    moved = mine.replace(path="elsewhere.py", first=90, last=94)
     assert verify(keys, [(moved, signature)])[0].valid
-    changed = replace(mine, rationale=RATIONALE + ".")
+    changed = mine.replace(rationale=RATIONALE + ".")
     (verdict,) = verify(keys, [(changed, signature)])
     assert verdict.status is SignatureStatus.INVALID and "not what was signed" in verdict.message
     # Bob signs a claim in Alice's name: his key is not in the keyring, or is, with his uid.
