@@ -283,3 +283,18 @@ def test_claim_commit_refuses_during_a_merge(repo: Path, env: dict[str, str]) ->
     assert head(repo, env) == before
     assert "merge" in result.stderr and "next commit" in result.stderr
     assert _claimed_in_store(repo, region_id)
+
+
+def test_claim_commit_refuses_with_unmerged_paths_alone(repo: Path, env: dict[str, str]) -> None:
+    region_id = stage_ai(repo, env, "ai.py")
+    assert commit(repo, env, "Add f")[0] == 0
+    (repo / "base.py").write_text("stashed\n")
+    git(repo, env, "stash", "-q")
+    (repo / "base.py").write_text("committed\n")
+    git(repo, env, "commit", "-q", "-am", "Other")
+    assert git(repo, env, "stash", "pop", check=False).returncode != 0  # no operation left
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode != 0 and head(repo, env) == before
+    assert "unmerged paths: no claim-only commit" in result.stderr
+    assert _claimed_in_store(repo, region_id)

@@ -77,12 +77,16 @@ def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr
 # What git leaves in the (per-worktree) git directory while an operation is under way, and
 # how to finish or leave it; checked in this order (a rebase stopped on a merge has both).
 _IN_PROGRESS = (
-    ("rebase-merge", "a rebase", "git rebase --continue` or `git rebase --abort"),
-    ("rebase-apply", "a rebase", "git rebase --continue` or `git rebase --abort"),
-    ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue` or `--abort"),
-    ("REVERT_HEAD", "a revert", "git revert --continue` or `--abort"),
-    ("sequencer", "a cherry-pick or revert", "git cherry-pick --continue` or `--abort"),
-    ("MERGE_HEAD", "a merge", "git commit` (to conclude it) or `git merge --abort"),
+    ("rebase-merge", "rebase", "git rebase --continue` or `git rebase --abort"),
+    ("rebase-apply", "rebase", "git rebase --continue` or `git rebase --abort"),
+    ("CHERRY_PICK_HEAD", "cherry-pick", "git cherry-pick --continue` or `git cherry-pick --abort"),
+    ("REVERT_HEAD", "revert", "git revert --continue` or `git revert --abort"),
+    (
+        "sequencer",
+        "cherry-pick or revert",
+        "git cherry-pick --continue` or `git cherry-pick --abort",
+    ),
+    ("MERGE_HEAD", "merge", "git commit` (to conclude it) or `git merge --abort"),
 )
 
 
@@ -103,7 +107,7 @@ def _refuse_mid_operation(repo: Repository) -> None:
     else:
         what, how = operation
         conflicts = "the index has unmerged paths and " if unmerged else ""
-        why, todo = f"{conflicts}{what} is in progress", f"Finish or abort {what} (`{how}`)"
+        why, todo = f"{conflicts}a {what} is in progress", f"Finish or abort the {what} (`{how}`)"
     raise ClaimCommitError(
         f"{why}: no claim-only commit was made (git would not commit it here); the claim"
         f" goes with your next commit. {todo} first, then commit or run"
