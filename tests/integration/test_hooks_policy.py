@@ -223,3 +223,78 @@ def test_claim_commit_refuses_for_code_not_committed(repo: Path, env: dict[str, 
     assert head(repo, env) == before
     code, _ = commit(repo, env, "Add f")  # the claim goes with the next commit
     assert code == 0 and h.check_fingerprints(repo, env)[0].owned
+
+
+def _conflicted_rebase(repo: Path, env: dict[str, str]) -> None:
+    """A rebase stopped on a conflict in base.py (unmerged entries in the index)."""
+    git(repo, env, "checkout", "-q", "-b", "topic")
+    (repo / "base.py").write_text("topic\n")
+    git(repo, env, "commit", "-q", "-am", "Topic")
+    git(repo, env, "checkout", "-q", "-")
+    (repo / "base.py").write_text("main\n")
+    git(repo, env, "commit", "-q", "-am", "Main")
+    git(repo, env, "checkout", "-q", "topic")
+    assert git(repo, env, "rebase", "-", check=False).returncode != 0
+
+
+def _claimed_in_store(repo: Path, region_id: str) -> bool:
+    with Store.open(store_path(find_repository(repo))) as store:
+        return any(s.claim is not None for s in store.region_states() if s.region.id == region_id)
+
+
+def test_claim_commit_refuses_where_git_would_not_commit(repo: Path, env: dict[str, str]) -> None:
+    region_id = stage_ai(repo, env, "ai.py")
+    assert commit(repo, env, "Add f")[0] == 0
+    _conflicted_rebase(repo, env)
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode != 0
+    assert head(repo, env) == before
+    assert "unmerged" in result.stderr and "claim recorded" in result.stderr
+    assert _claimed_in_store(repo, region_id)
+
+
+def test_claim_commit_refuses_in_the_middle_of_a_rebase(repo: Path, env: dict[str, str]) -> None:
+    region_id = stage_ai(repo, env, "ai.py")
+    assert commit(repo, env, "Add f")[0] == 0
+    _conflicted_rebase(repo, env)
+    (repo / "base.py").write_text("resolved\n")
+    git(repo, env, "add", "base.py")  # no conflict left: still mid-rebase
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode != 0
+    assert head(repo, env) == before
+    assert "rebase" in result.stderr and "next commit" in result.stderr
+    assert _claimed_in_store(repo, region_id)
+
+
+def test_claim_commit_refuses_during_a_merge(repo: Path, env: dict[str, str]) -> None:
+    region_id = stage_ai(repo, env, "ai.py")
+    assert commit(repo, env, "Add f")[0] == 0
+    git(repo, env, "checkout", "-q", "-b", "topic")
+    (repo / "other.txt").write_text("topic\n")
+    git(repo, env, "add", "other.txt")
+    git(repo, env, "commit", "-q", "-m", "Topic")
+    git(repo, env, "checkout", "-q", "-")
+    git(repo, env, "merge", "-q", "--no-commit", "--no-ff", "topic")
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode != 0
+    assert head(repo, env) == before
+    assert "merge" in result.stderr and "next commit" in result.stderr
+    assert _claimed_in_store(repo, region_id)
+
+
+def test_claim_commit_refuses_with_unmerged_paths_alone(repo: Path, env: dict[str, str]) -> None:
+    region_id = stage_ai(repo, env, "ai.py")
+    assert commit(repo, env, "Add f")[0] == 0
+    (repo / "base.py").write_text("stashed\n")
+    git(repo, env, "stash", "-q")
+    (repo / "base.py").write_text("committed\n")
+    git(repo, env, "commit", "-q", "-am", "Other")
+    assert git(repo, env, "stash", "pop", check=False).returncode != 0  # no operation left
+    before = head(repo, env)
+    result = ownit(repo, env, "claim", "ai.py:1", "-m", GOOD_REASON, "--commit", check=False)
+    assert result.returncode != 0 and head(repo, env) == before
+    assert "unmerged paths: no claim-only commit" in result.stderr
+    assert _claimed_in_store(repo, region_id)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from ownit.commit.planning import DIFF_ABOVE_FILES
 from ownit.core import trailers as tr
 from tests.integration import test_hooks as h
+from tests.support import new_repo
 
 repo = h.repo
 git = h.git
@@ -341,3 +343,50 @@ def test_amend_is_read_from_the_git_commit_running_the_hook(
         git(repo, env, *args)
     seen = seen_file.read_text().split()
     assert seen == ["False", "True", "True", "False"]
+
+
+# ----------------------------------------------------- a rename, the hooks run twice
+
+
+def _moved_commit(
+    tmp_path: Path, env: dict[str, str], *, aborted_first: bool, others: int
+) -> tuple[str, ...]:
+    """Commit ai.py (an owned and an unowned region), `git mv` it with a line added on
+    top, and commit that, optionally after a first commit aborted in the editor (an empty
+    message: prepare-commit-msg runs, then git gives up). The rename commit's trailers
+    and what the hooks said. ``others``: more committed files with regions (above
+    planning.DIFF_ABOVE_FILES git lists the changed files)."""
+    repo = new_repo(tmp_path / ("twice" if aborted_first else "once"), env, "dev@example.com")
+    h.ownit(repo, env, "hooks", "install")
+    for n in range(others):
+        (repo / f"other{n}.py").write_text(f"def other{n}():\n    return {n}\n")
+        h.mark(repo, f"other{n}.py", 1, 2)
+        h.git(repo, env, "add", f"other{n}.py")
+    (repo / "ai.py").write_text(_AI)
+    h.mark(repo, "ai.py", 1, 2, claim=True)
+    h.mark(repo, "ai.py", 4, 5)
+    h.git(repo, env, "add", "ai.py")
+    h.git(repo, env, "commit", "-q", "-m", "Add ai.py")
+    (repo / "src").mkdir()
+    h.git(repo, env, "mv", "ai.py", "src/moved.py")
+    (repo / "src/moved.py").write_text("import os\n" + _AI)
+    h.git(repo, env, "add", "src/moved.py")
+    if aborted_first:
+        empty = {**env, "GIT_EDITOR": "truncate -s 0"}
+        aborted = h.git(repo, empty, "commit", check=False)
+        assert aborted.returncode != 0 and "empty commit message" in aborted.stderr
+    done = h.git(repo, env, "commit", "-m", "Move ai.py")
+    said = "\n".join(line for line in done.stderr.splitlines() if "ownit" in line)
+    return (*h.head_trailers(repo, env), said)
+
+
+_AI = "def f():\n    return 1\n\ndef g():\n    return 2\n"
+
+
+@pytest.mark.parametrize("others", [0, DIFF_ABOVE_FILES])
+def test_a_rename_commit_aborted_once_gets_the_same_trailers(
+    tmp_path: Path, env: dict[str, str], others: int
+) -> None:
+    once = _moved_commit(tmp_path, env, aborted_first=False, others=others)
+    assert not any(line.startswith("AI-Unowned") for line in once)  # no AI line added
+    assert _moved_commit(tmp_path, env, aborted_first=True, others=others) == once

@@ -36,6 +36,7 @@ def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr
     head = git.rev(repo.toplevel, "HEAD")
     if head is None:
         raise ClaimCommitError("nothing is committed yet: the claim goes with your first commit")
+    _refuse_mid_operation(repo)
     store = open_store(repo, err)
     try:
         plan = plan_commit(repo, store, head=head, tree=head)
@@ -71,6 +72,47 @@ def claim_only_commit(repo: Repository, region_id: str, err: TextIO = sys.stderr
     commit = git.rev(repo.toplevel, "HEAD") or ""
     _record_if_hook_did_not(repo, plan, region_id)
     return commit
+
+
+# What git leaves in the (per-worktree) git directory while an operation is under way, and
+# how to finish or leave it; checked in this order (a rebase stopped on a merge has both).
+_IN_PROGRESS = (
+    ("rebase-merge", "rebase", "git rebase --continue` or `git rebase --abort"),
+    ("rebase-apply", "rebase", "git rebase --continue` or `git rebase --abort"),
+    ("CHERRY_PICK_HEAD", "cherry-pick", "git cherry-pick --continue` or `git cherry-pick --abort"),
+    ("REVERT_HEAD", "revert", "git revert --continue` or `git revert --abort"),
+    (
+        "sequencer",
+        "cherry-pick or revert",
+        "git cherry-pick --continue` or `git cherry-pick --abort",
+    ),
+    ("MERGE_HEAD", "merge", "git commit` (to conclude it) or `git merge --abort"),
+)
+
+
+def _refuse_mid_operation(repo: Repository) -> None:
+    """Refuse where ``git commit`` would (unmerged paths in the index) and in the middle of
+    a rebase, cherry-pick, revert or merge: the claim-only commit is made from its own
+    index, so git would not see the conflicts, and a commit there would land in the
+    history being rewritten (or conclude the merge with HEAD's tree)."""
+    unmerged = git.run(["ls-files", "-u", "-z"], repo.toplevel).stdout
+    operation = next(
+        ((what, how) for name, what, how in _IN_PROGRESS if (repo.git_dir / name).exists()),
+        None,
+    )
+    if not unmerged and operation is None:
+        return
+    if operation is None:  # (a conflicted `git stash pop` or `checkout -m`)
+        why, todo = "the index has unmerged paths", "Resolve them and `git add` them"
+    else:
+        what, how = operation
+        conflicts = "the index has unmerged paths and " if unmerged else ""
+        why, todo = f"{conflicts}a {what} is in progress", f"Finish or abort the {what} (`{how}`)"
+    raise ClaimCommitError(
+        f"{why}: no claim-only commit was made (git would not commit it here); the claim"
+        f" goes with your next commit. {todo} first, then commit or run"
+        " `ownit claim --commit` again"
+    )
 
 
 def _record_if_hook_did_not(repo: Repository, plan: Plan, region_id: str) -> None:

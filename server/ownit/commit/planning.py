@@ -141,11 +141,24 @@ def plan_commit(
 
     renamed_from: dict[str, str] = {}
     blobs = read(renamed_from)
+
+    def new_since_base(path: str) -> bool:
+        if ids is not None:
+            known = ids.get(path)
+            return known is not None and known[0] is None
+        return blobs.get(f":{path}") is not None and blobs.get(f"{base}:{path}") is None
+
     # A file renamed or moved in what is staged (git mv, with or without edits): its
     # regions, and their claims, follow it to its new name; its lines are compared with
-    # the old file's, so a rename alone adds none. (Asked only when a file with regions
-    # is not staged: git's rename detection costs a diff.)
-    if tree is None and base is not None and any(blobs.get(f":{path}") is None for path in by_path):
+    # the old file's, so a rename alone adds none. Asked only when a file with regions is
+    # not staged (its old name) or is new since the base (its new name: the regions moved
+    # already when the hooks ran before for this commit, one aborted in the editor) — git's
+    # rename detection costs a diff.
+    if (
+        tree is None
+        and base is not None
+        and any(blobs.get(f":{path}") is None or new_since_base(path) for path in by_path)
+    ):
         from ownit.git import renames  # only when a file with regions is not staged
 
         moves = renames.staged(cwd, base)

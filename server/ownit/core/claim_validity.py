@@ -37,7 +37,7 @@ from ownit.core.printable import not_an_option
 from ownit.core.record import Record, set_field
 from ownit.core.signing import SignatureStatus, SignatureVerdict
 from ownit.core.trailers import ClaimLine
-from ownit.core.window_finder import find_fingerprint
+from ownit.core.window_finder import WindowFinder, find_fingerprint
 
 OFF = "off"
 WARN = "warn"
@@ -223,16 +223,43 @@ def claim_command(path: str, line: int) -> str:
 # --------------------------------------------------------------------------- the code
 
 
-def locate(claim: ClaimLine, lines: Sequence[str]) -> tuple[int, int] | None:
+class TextFinders:
+    """One :class:`WindowFinder` per text, for judging many claims against the same
+    texts: a message of thousands of claims (forged or squashed) on one file then costs
+    the file's windows once, each claim a look-up, not a new index and a scan each. A
+    text is held by its object (the caller's list of a (commit, path) blob, not changed
+    while judged), so an equal text in another list is indexed afresh."""
+
+    __slots__ = ("_held",)
+
+    def __init__(self) -> None:
+        self._held: dict[int, tuple[Sequence[str], WindowFinder]] = {}
+
+    def of(self, lines: Sequence[str]) -> WindowFinder:
+        held = self._held.get(id(lines))
+        if held is None or held[0] is not lines:
+            held = self._held[id(lines)] = (lines, WindowFinder(lines))
+        return held[1]
+
+
+def locate(
+    claim: ClaimLine, lines: Sequence[str], finders: TextFinders | None = None
+) -> tuple[int, int] | None:
     """Where the claim's code is in ``lines`` (the committed file): its stated lines when
     their fingerprint matches, else as many lines elsewhere with that fingerprint (nearest
-    the stated place first); 1-based inclusive, or None."""
+    the stated place first); 1-based inclusive, or None. ``finders``: the index of each
+    text, for many claims in the same texts (the same answer)."""
     length = claim.last - claim.first + 1
     if claim.last <= len(lines) and (
         fingerprint(lines[claim.first - 1 : claim.last]) == claim.fingerprint
     ):
         return claim.first, claim.last
-    found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
+    if finders is None:
+        found = find_fingerprint(lines, claim.fingerprint, length, near=claim.first - 1)
+    elif 1 <= length <= len(lines):
+        found = finders.of(lines).find_range(claim.fingerprint, length, near=claim.first - 1)
+    else:
+        found = None
     return None if found is None else (found[0] + 1, found[1])
 
 
@@ -310,6 +337,7 @@ def judge_claim(
     committer_email: str,
     rule: OwnerRule | None,
     signature: SignatureVerdict | None = None,
+    finders: TextFinders | None = None,
 ) -> ClaimJudgement:
     """The verdict on ``claim`` as the commit carrying it has it.
 
@@ -317,8 +345,8 @@ def judge_claim(
     policy rule of the path as the base of the range has it (None: the path is excluded,
     nothing is asked of the owner). ``signature``: the verdict on the claim's
     ``AI-Signature`` when it has one and it was checked (None: unsigned, or not checked
-    because the rule says ``signatures: off``)."""
-    located = None if lines is None else locate(claim, lines)
+    because the rule says ``signatures: off``). ``finders``: see :func:`locate`."""
+    located = None if lines is None else locate(claim, lines, finders)
     if located is None:
         actual = None
         if lines is not None and claim.last <= len(lines):

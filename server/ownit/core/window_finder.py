@@ -21,6 +21,7 @@ remembers every window it hashed, so many searches in one text share the work:
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from ownit.core.fingerprint import FINGERPRINT_HEX_DIGITS, normalize_line
@@ -55,6 +56,17 @@ def nearest(starts: Iterable[int], near: int) -> int | None:
         if best is None or (abs(start - near), start) < (abs(best - near), best):
             best = start
     return best
+
+
+def nearest_sorted(starts: Sequence[int], near: int) -> int | None:
+    """:func:`nearest` of ascending ``starts``, by bisection: a text whose windows repeat
+    (thousands of equal lines) costs a claim a log, not a walk of every match."""
+    at = bisect_left(starts, near)
+    after = starts[at] if at < len(starts) else None
+    before = starts[at - 1] if at > 0 else None
+    if before is None or (after is not None and after - near < near - before):
+        return after
+    return before  # of two equally near, the earlier
 
 
 def find_window(
@@ -98,6 +110,7 @@ class WindowFinder:
             self._offsets.append(self._offsets[-1] + len(data) + 1)
         self._window_fps: dict[tuple[int, int], str] = {}
         self._tables: dict[int, dict[str, list[int]]] = {}  # every window of a length
+        self._searched: set[int] = set()  # lengths searched once without a table
         self._wanted: dict[int, set[bytes]] = {}  # window scans: digests per length
         self._all_windows: dict[int, dict[bytes, list[int]]] = {}
 
@@ -139,24 +152,34 @@ class WindowFinder:
             return None
         table = self._tables.get(length)
         if table is not None:
-            return nearest(table.get(fp, ()), near)
+            return nearest_sorted(table.get(fp, ()), near)
         if not self._afford(length):
             return None
+        if first_line is None and length in self._searched:
+            # A second search of a length (the first found its window early): every
+            # window of it once, then each later search is a look-up, not a scan.
+            return nearest_sorted(self._table(length).get(fp, ()), near)
         if first_line is not None:
             starts = [s for s in self.where.get(first_line, ()) if s <= total - length]
             for start in sorted(starts, key=lambda s: (abs(s - near), s)):
                 if self.window_fp(start, length) == fp:
                     return start
             return None
-        window_fps = self._window_fps
+        self._searched.add(length)
         for start in scan_order(total - length + 1, near):
             if self.window_fp(start, length) == fp:
                 return start
-        # Every window of this length is hashed now: later searches look them up.
-        table = self._tables[length] = {}
-        for start in range(total - length + 1):
-            table.setdefault(window_fps[(start, length)], []).append(start)
+        self._table(length)  # every window of this length is hashed now: keep them
         return None
+
+    def _table(self, length: int) -> dict[str, list[int]]:
+        """Start lines of every window of ``length`` lines by fingerprint, ascending."""
+        table = self._tables.get(length)
+        if table is None:
+            table = self._tables[length] = {}
+            for start in range(len(self.lines) - length + 1):
+                table.setdefault(self.window_fp(start, length), []).append(start)
+        return table
 
     def _afford(self, length: int) -> bool:
         """Whether the budget pays for the windows of ``length`` lines: each length is

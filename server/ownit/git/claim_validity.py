@@ -186,7 +186,7 @@ def judge_commits_claims(
     shas = [sha for sha, items in claims.items() if items]
     if not shas:
         return {}
-    from ownit.core.claim_validity import OFF, judge_claim
+    from ownit.core.claim_validity import OFF, TextFinders, judge_claim
     from ownit.git import history
 
     if commits is None:
@@ -197,13 +197,16 @@ def judge_commits_claims(
     if blobs is None:
         specs = [f"{sha}:{claim.path}" for sha in shas for claim in claims[sha]]
         fetched = history.BatchRead(cwd, specs).result()
+        # One list per (commit, path), however many claims name it: the finders below
+        # index each text once.
+        texts: dict[tuple[str, str], list[str] | None] = {} if lines_read is None else lines_read
 
         def read(sha: str, path: str) -> list[str] | None:
-            data = fetched.get(f"{sha}:{path}")
-            lines = None if data is None else history.git_lines(data)
-            if lines_read is not None:
-                lines_read[(sha, path)] = lines
-            return lines
+            key = (sha, path)
+            if key not in texts:
+                data = fetched.pop(f"{sha}:{path}", None)
+                texts[key] = None if data is None else history.git_lines(data)
+            return texts[key]
 
         blobs = read
     excluded: dict[str, bool] = {}
@@ -227,6 +230,7 @@ def judge_commits_claims(
     if asked:
         verdicts = signature_verdicts(cwd, trusted_keys(cwd, trust_commit, policy), asked)
     out: dict[tuple[str, tr.ClaimLine], ClaimJudgement] = {}
+    finders = TextFinders()  # a commit's claims on one file share its index
     for sha in shas:
         people = commits.get(sha)
         for claim in claims[sha]:
@@ -237,6 +241,7 @@ def judge_commits_claims(
                 committer_email=people.committer_email if people else "",
                 rule=rule_of(claim.path),
                 signature=verdicts.get((sha, claim)),
+                finders=finders,
             )
     return out
 
