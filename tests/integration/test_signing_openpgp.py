@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -116,9 +115,9 @@ def test_round_trip_one_byte_changed_and_the_owners_key(
     assert signature.format is SignatureFormat.OPENPGP
     (verdict,) = verify(keys, [(mine, signature)])
     assert verdict.status is SignatureStatus.VALID, verdict.message
-    moved = replace(mine, path="elsewhere.py", first=90, last=94)
+    moved = mine.replace(path="elsewhere.py", first=90, last=94)
     assert verify(keys, [(moved, signature)])[0].valid
-    changed = replace(mine, rationale=RATIONALE + ".")
+    changed = mine.replace(rationale=RATIONALE + ".")
     (verdict,) = verify(keys, [(changed, signature)])
     assert verdict.status is SignatureStatus.INVALID and "not what was signed" in verdict.message
     # Bob signs a claim in Alice's name: his key is not in the keyring, or is, with his uid.
@@ -194,7 +193,7 @@ def test_key_validity_is_judged_when_the_signature_was_made(
     (verdict,) = verify([("past.asc", while_valid)], [(mine, before_key)])
     assert verdict.status is SignatureStatus.KEY_NOT_YET_VALID
     # The trailer's signed-at is what the signature's own time must agree with.
-    moved_time = replace(at_two, signed_at="20200101050000Z")
+    moved_time = at_two.replace(signed_at="20200101050000Z")
     (verdict,) = verify([("past.asc", while_valid)], [(mine, moved_time)])
     assert verdict.status is SignatureStatus.INVALID  # the statement differs: bad signature
 
@@ -211,9 +210,9 @@ def test_signed_message_or_garbage_is_malformed(
     (good,) = sign(homes["alice"], [mine], monkeypatch)
     statement = claim_statement(mine, good.signed_at)
     message = gpg(homes["alice"], "-u", "alice@example.com", "--sign", input=statement)
-    inline = replace(good, signature=base64.b64encode(message).decode())
+    inline = good.replace(signature=base64.b64encode(message).decode())
     keys = [("alice.asc", public(homes["alice"]))]
-    verdicts = verify(keys, [(mine, inline), (mine, replace(good, signature="AAAA"))])
+    verdicts = verify(keys, [(mine, inline), (mine, good.replace(signature="AAAA"))])
     assert [v.status for v in verdicts] == [SignatureStatus.MALFORMED] * 2
     assert "packet type" in verdicts[0].message
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,21 +94,21 @@ def test_round_trip_and_one_byte_changed(keys: dict[str, Path]) -> None:
     assert verdict.status is SignatureStatus.VALID, verdict.message
     assert verdict.key is not None and verdict.key.startswith("SHA256:")
     # Moved and renamed (what rebase, amend and renames do to a claim): still valid.
-    moved = replace(mine, path="lib/renamed.py", first=100, last=104)
+    moved = mine.replace(path="lib/renamed.py", first=100, last=104)
     assert status(allowed, (moved, signature)).valid
     # One byte of what was signed changed: rationale, owner's case aside, lines, time, tool.
     changed = [
-        replace(mine, rationale=RATIONALE.replace("first", "First")),
-        replace(mine, last=mine.last + 1),
-        replace(mine, tool="cursor"),
+        mine.replace(rationale=RATIONALE.replace("first", "First")),
+        mine.replace(last=mine.last + 1),
+        mine.replace(tool="cursor"),
     ]
     for other in changed:
         verdict = status(allowed, (other, signature))
         assert verdict.status is SignatureStatus.INVALID, other
         assert "not what was signed" in verdict.message
-    later = replace(signature, signed_at="20250601120001Z")
+    later = signature.replace(signed_at="20250601120001Z")
     assert status(allowed, (mine, later)).status is SignatureStatus.INVALID
-    other_code = replace(mine, fingerprint="ffffffffffff")
+    other_code = mine.replace(fingerprint="ffffffffffff")
     assert "is for the code" in status(allowed, (other_code, signature)).message
 
 
@@ -121,8 +120,8 @@ def test_a_key_only_vouches_for_its_own_owner(keys: dict[str, Path]) -> None:
     assert verdict.status is SignatureStatus.UNKNOWN_KEY
     assert "for bob@example.com, not for alice@example.com" in verdict.message
     # Alice's key for Alice's claim, written with another case: e-mails ignore case.
-    (by_alice,) = sign(keys["alice"], [replace(in_alices_name, owner_email="Alice@Example.COM")])
-    upper = replace(in_alices_name, owner_email="Alice@Example.COM")
+    (by_alice,) = sign(keys["alice"], [in_alices_name.replace(owner_email="Alice@Example.COM")])
+    upper = in_alices_name.replace(owner_email="Alice@Example.COM")
     assert status(allowed, (upper, by_alice)).valid
     nobody = f"carol@example.com {public(keys['ca'])}\n"
     assert "has no key for alice@example.com" in status(nobody, (in_alices_name, by_bob)).message
@@ -197,7 +196,7 @@ def test_cert_authority(keys: dict[str, Path], tmp_path: Path) -> None:
     mine = claim(owner="dana@example.com")
     (signature,) = sign(cert, [mine])
     assert status(allowed, (mine, signature)).valid
-    someone_else = replace(mine, owner_email="erin@example.com")
+    someone_else = mine.replace(owner_email="erin@example.com")
     (as_erin,) = sign(cert, [someone_else])
     verdict = status(allowed, (someone_else, as_erin))
     assert verdict.status is SignatureStatus.UNKNOWN_KEY and "certificate" in verdict.message
@@ -213,9 +212,9 @@ def test_malformed_signatures(keys: dict[str, Path]) -> None:
     mine = claim()
     (good,) = sign(keys["alice"], [mine])
     for body in ("AAAA", good.signature[:-8] + "AAAAAAAA", "U1NIU0lH" + "A" * 40):
-        verdict = status(allowed, (mine, replace(good, signature=body)))
+        verdict = status(allowed, (mine, good.replace(signature=body)))
         assert verdict.status in (SignatureStatus.MALFORMED, SignatureStatus.INVALID), body
-    assert status(allowed, (mine, replace(good, signature="AAAA"))).status is (
+    assert status(allowed, (mine, good.replace(signature="AAAA"))).status is (
         SignatureStatus.MALFORMED
     )
     unowned = tr.ClaimLine("a.py", 1, 5, mine.fingerprint, "copilot")
@@ -259,7 +258,7 @@ def test_cache_spares_signing_the_same_claim_again(keys: dict[str, Path], tmp_pa
     first = sign_claims([claim(1), claim(2), claim(1)], signer, now=SIGNED, cache=cache)
     assert first[0] == first[2] and len(cache) == 2
     key.unlink()  # signing again would fail: a re-run (amend, rebase) must not need to
-    moved = replace(claim(1), path="moved.py", first=40, last=44)
+    moved = claim(1).replace(path="moved.py", first=40, last=44)
     again = sign_claims([moved, claim(2)], signer, now=SIGNED + timedelta(hours=1), cache=cache)
     assert again == first[:2]
     with pytest.raises(SigningError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 import sqlite3
@@ -166,7 +165,7 @@ def _real_db_bytes(db: Path, regions: int = 300) -> bytes:
             region = make_region(path=f"src/file_{i}.py")
             store.add_region(region, TEXT + f"# file {i}\n" * 20)
             claim = make_claim(region, f"rationale number {i} long enough to count")
-            store.add_claim(dataclasses.replace(claim, purpose=f"purpose-{i}"))
+            store.add_claim(claim.replace(purpose=f"purpose-{i}"))
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
     return db.read_bytes()
 

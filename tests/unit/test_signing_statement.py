@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -47,7 +46,7 @@ def test_statement_is_exactly_the_documented_bytes() -> None:
 
 
 def test_statement_leaves_out_place_so_it_survives_reanchoring() -> None:
-    moved = replace(CLAIM, path="renamed/token.py", first=7, last=24)
+    moved = CLAIM.replace(path="renamed/token.py", first=7, last=24)
     assert claim_statement(moved, "20250301120000Z") == claim_statement(CLAIM, "20250301120000Z")
     longer = tr.ClaimLine(CLAIM.path, 41, 59, CLAIM.fingerprint, CLAIM.tool, CLAIM.owner_email)
     assert b"lines 19\n" in claim_statement(longer, "20250301120000Z")

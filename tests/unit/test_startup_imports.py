@@ -164,3 +164,86 @@ def _git_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     return env
+
+
+# ``dataclasses`` imports inspect, ast, dis and tokenize (6-12 ms): the records on these
+# paths are slotted :class:`ownit.core.record.Record` classes instead.
+GENERATED_CODE = ("dataclasses", "inspect")
+
+
+def _hook_modules(tmp_path: Path, hook: str, *args: str, cwd: Path) -> set[str]:
+    """The modules of a hook run as the installed script runs it (``RUN_HOOK``)."""
+    from ownit.commit.install import RUN_HOOK
+
+    out = tmp_path / f"{hook}.json"
+    run_hook = RUN_HOOK.split(" ", 2)[2].strip("'")
+    probe = (
+        "import json, sys\n"
+        "try:\n"
+        f"    {run_hook.replace('; ', chr(10) + '    ')}\n"
+        "finally:\n"
+        f"    json.dump(sorted(sys.modules), open({str(out)!r}, 'w'))\n"
+    )
+    env = _git_env()
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", probe, hook, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_checkpoint_hooks_and_blame_do_not_import_dataclasses(tmp_path: Path) -> None:
+    # A real round: an agent writes lines (checkpoint), a person claims them, the commit's
+    # hooks write the trailers, blame reads them back (and then from its cache).
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-c", "user.name=A", "-c", "user.email=a@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True, env=_git_env())
+    target = repo / "a.py"
+    target.write_text("x = 1\n", encoding="utf-8")
+    subprocess.run([*git, "add", "a.py"], cwd=repo, check=True, env=_git_env())
+    subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True, env=_git_env())
+    content = "x = 1\ndef f():\n    return 2\n"
+    target.write_text(content, encoding="utf-8")
+    payload = {
+        "session_id": "s",
+        "cwd": str(repo),
+        "hook_event_name": "PostToolUse",
+        "tool_name": "Write",
+        "tool_input": {"file_path": str(target), "content": content},
+        "tool_response": {"filePath": str(target), "success": True},
+    }
+    checkpoint = _loaded(
+        tmp_path, "run", "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload)
+    )
+    assert "ownit.store" in checkpoint
+    assert _present(checkpoint, GENERATED_CODE) == []
+
+    subprocess.run([*git, "add", "a.py"], cwd=repo, check=True, env=_git_env())
+    claim = ["claim", "a.py:2", "-m", "returns the constant the caller expects"]
+    _loaded(repo, "run", *claim)
+    message = repo / ".git" / "COMMIT_EDITMSG"
+    message.write_text("add f\n", encoding="utf-8")
+    for hook, args in (("prepare-commit-msg", (str(message),)), ("commit-msg", (str(message),))):
+        modules = _hook_modules(tmp_path, hook, *args, cwd=repo)
+        assert "ownit.core.trailers" in modules, hook
+        assert _present(modules, GENERATED_CODE) == [], hook
+    assert "AI-Owned: a.py:2-3" in message.read_text(encoding="utf-8")
+    subprocess.run(
+        [*git, "commit", "-q", "--no-verify", "-F", str(message)],
+        cwd=repo,
+        check=True,
+        env=_git_env(),
+    )
+
+    for _ in range(2):  # the second one reads the claim cache the first one wrote
+        blame = _loaded(repo, "run", "blame", "a.py")
+        assert "ownit.core.claim_index" in blame
+        assert _present(blame, GENERATED_CODE) == []

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ownit.core import trailers as tr
 
 OWNED = tr.ClaimLine(
     "src/a.py", 3, 9, "3f9a1c2b7d4e", "copilot", "dev@example.com", "Checked every branch by hand"
 )
-TAGGED = replace(OWNED, purpose="tests")
+TAGGED = OWNED.replace(purpose="tests")
 
 # The grammar of an AI-Owned value as every earlier ownit reads it (core/trailers.py before
 # purposes existed): a new message's AI-Owned lines must still match it, unchanged.
@@ -50,7 +49,7 @@ def test_amend_keeps_the_tag_where_the_code_moved() -> None:
     message = "Add tests\n\n" + "\n".join(tr.format_trailers(tr.build([TAGGED]))) + "\n"
 
     def moved(claim: tr.ClaimLine) -> tr.ClaimLine:
-        return replace(claim, first=claim.first + 2, last=claim.last + 2)
+        return claim.replace(first=claim.first + 2, last=claim.last + 2)
 
     new = tr.merge_into_message(message, tr.OwnitTrailers(), reanchor=moved)
     assert "AI-Purpose: src/a.py:5-11 3f9a1c2b7d4e tests" in new
@@ -59,7 +58,7 @@ def test_amend_keeps_the_tag_where_the_code_moved() -> None:
 
 
 def test_a_purpose_cannot_add_a_line_or_a_trailer() -> None:
-    hostile = replace(OWNED, purpose="tests\nAI-Owned: src/x.py:1-2 000000000000 x y -- z")
+    hostile = OWNED.replace(purpose="tests\nAI-Owned: src/x.py:1-2 000000000000 x y -- z")
     lines = tr.format_trailers(tr.build([hostile]))
     purpose_lines = [line for line in lines if line.startswith("AI-Purpose:")]
     assert len(purpose_lines) == 1 and "\n" not in purpose_lines[0]

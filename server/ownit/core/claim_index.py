@@ -4,10 +4,10 @@ code (path and fingerprint), with the latest valid owner of a piece of code. Pur
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from ownit.core import trailers as tr
 from ownit.core.model import Evidence
+from ownit.core.record import Record, set_field
 
 # Why the claim ``claim`` of commit ``sha`` is invalid ("" or None: it is valid), from
 # :mod:`ownit.core.claim_validity`; an invalid claim owns nothing.
@@ -19,16 +19,40 @@ def all_valid(sha: str, claim: tr.ClaimLine) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class CommitClaims:
+class CommitClaims(Record):
     """What history says about one commit: its claims and whether an AI tool helped."""
 
+    __slots__ = ("ai_evidence", "ai_reason", "ai_tool", "claims", "order", "sha")
+    _fields = (
+        "sha",
+        "order",
+        "claims",
+        "ai_tool",
+        "ai_reason",
+        "ai_evidence",
+    )  # (repr in this order)
     sha: str
     order: int  # position in history, oldest first (larger is later)
-    claims: tuple[tr.ClaimLine, ...] = ()
-    ai_tool: str | None = None  # the tool when the commit is AI-assisted ("" = unknown)
-    ai_reason: str = ""
-    ai_evidence: str = ""  # the commit-level attribution's Evidence value ("" = none)
+    claims: tuple[tr.ClaimLine, ...]
+    ai_tool: str | None  # the tool when the commit is AI-assisted ("" = unknown)
+    ai_reason: str
+    ai_evidence: str  # the commit-level attribution's Evidence value ("" = none)
+
+    def __init__(
+        self,
+        sha: str,
+        order: int,
+        claims: tuple[tr.ClaimLine, ...] = (),
+        ai_tool: str | None = None,
+        ai_reason: str = "",
+        ai_evidence: str = "",
+    ) -> None:
+        set_field(self, "sha", sha)
+        set_field(self, "order", order)
+        set_field(self, "claims", claims)
+        set_field(self, "ai_tool", ai_tool)
+        set_field(self, "ai_reason", ai_reason)
+        set_field(self, "ai_evidence", ai_evidence)
 
     @property
     def commit_evidence(self) -> Evidence:
@@ -43,13 +67,29 @@ class CommitClaims:
         return self.ai_tool is not None
 
 
-@dataclass(slots=True)
 class ClaimIndex:
-    """Claims of every commit in history, by commit and by code (path and fingerprint)."""
+    """Claims of every commit in history, by commit and by code (path and fingerprint).
 
-    commits: dict[str, CommitClaims] = field(default_factory=dict)
-    _by_code: dict[tuple[str, str], list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
-    _by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
+    Mutable (:meth:`add`), so unhashable; equal when the commits are (the tables by code
+    and by path are built from them on first use)."""
+
+    __slots__ = ("_by_code", "_by_path", "commits")
+
+    def __init__(self, commits: dict[str, CommitClaims] | None = None) -> None:
+        self.commits: dict[str, CommitClaims] = {} if commits is None else commits
+        self._by_code: dict[tuple[str, str], list[tuple[CommitClaims, tr.ClaimLine]]] | None
+        self._by_code = None
+        self._by_path: dict[str, list[tuple[CommitClaims, tr.ClaimLine]]] | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClaimIndex):
+            return NotImplemented
+        return self.commits == other.commits
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(commits={self.commits!r})"
 
     def add(self, entry: CommitClaims) -> None:
         self.commits[entry.sha] = entry

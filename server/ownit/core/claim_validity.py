@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from ownit.core.claims import RationaleRejected
 from ownit.core.fingerprint import fingerprint
 from ownit.core.printable import not_an_option
+from ownit.core.record import Record, set_field
 from ownit.core.signing import SignatureStatus, SignatureVerdict
 from ownit.core.trailers import ClaimLine
 from ownit.core.window_finder import WindowFinder, find_fingerprint
@@ -99,33 +99,74 @@ class OwnerRule(Protocol):
     def origin_phrase(self, key: str) -> str: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimProblem:
+class ClaimProblem(Record):
+    __slots__ = ("fix", "kind", "message")
+    _fields = ("kind", "message", "fix")  # (repr in this order)
     kind: Problem
     message: str  # one line for a person
-    fix: str = ""  # what to do about it (a command when there is one)
+    fix: str  # what to do about it (a command when there is one)
+
+    def __init__(self, kind: Problem, message: str, fix: str = "") -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
 
     @property
     def label(self) -> str:
         return LABELS[self.kind]
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimJudgement:
+class ClaimJudgement(Record):
     """The verdict on one claim. ``problems`` empty: valid. ``located``: where its code is
     in the committed file (1-based inclusive; None when it is not there); ``moved``: not
     at the lines it states. ``warnings``: signature problems under ``signatures: warn``.
     ``signature``: the signature's verdict when it was checked."""
 
+    __slots__ = (
+        "actual_fingerprint",
+        "claim",
+        "located",
+        "moved",
+        "problems",
+        "signature",
+        "warnings",
+    )
+    _fields = (
+        "claim",
+        "problems",
+        "located",
+        "moved",
+        "warnings",
+        "signature",
+        "actual_fingerprint",
+    )  # (repr in this order)
     claim: ClaimLine
-    problems: tuple[ClaimProblem, ...] = ()
-    located: tuple[int, int] | None = None
-    moved: bool = False
-    warnings: tuple[ClaimProblem, ...] = ()
-    signature: SignatureVerdict | None = None
+    problems: tuple[ClaimProblem, ...]
+    located: tuple[int, int] | None
+    moved: bool
+    warnings: tuple[ClaimProblem, ...]
+    signature: SignatureVerdict | None
     # The fingerprint of the lines the claim states, when the file has them (for a
     # claim whose fingerprint does not match: the code those lines really are).
-    actual_fingerprint: str | None = None
+    actual_fingerprint: str | None
+
+    def __init__(
+        self,
+        claim: ClaimLine,
+        problems: tuple[ClaimProblem, ...] = (),
+        located: tuple[int, int] | None = None,
+        moved: bool = False,
+        warnings: tuple[ClaimProblem, ...] = (),
+        signature: SignatureVerdict | None = None,
+        actual_fingerprint: str | None = None,
+    ) -> None:
+        set_field(self, "claim", claim)
+        set_field(self, "problems", problems)
+        set_field(self, "located", located)
+        set_field(self, "moved", moved)
+        set_field(self, "warnings", warnings)
+        set_field(self, "signature", signature)
+        set_field(self, "actual_fingerprint", actual_fingerprint)
 
     @property
     def code_fingerprint(self) -> str:

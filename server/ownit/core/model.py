@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from ownit.core.record import Record, set_field
@@ -214,15 +213,50 @@ class Region:
         return line_span(self.first_line + 1, self.end_line)
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(Record):
+    __slots__ = (
+        "created_at",
+        "fingerprint",
+        "owner_email",
+        "owner_name",
+        "purpose",
+        "rationale",
+        "region_id",
+    )
+    _fields = (
+        "region_id",
+        "owner_name",
+        "owner_email",
+        "rationale",
+        "fingerprint",
+        "created_at",
+        "purpose",
+    )  # (repr in this order)
     region_id: str
     owner_name: str
     owner_email: str
     rationale: str
     fingerprint: str
     created_at: float
-    purpose: str = ""  # what the AI code is for (``--purpose tests``); "" when not said
+    purpose: str  # what the AI code is for (``--purpose tests``); "" when not said
+
+    def __init__(
+        self,
+        region_id: str,
+        owner_name: str,
+        owner_email: str,
+        rationale: str,
+        fingerprint: str,
+        created_at: float,
+        purpose: str = "",
+    ) -> None:
+        set_field(self, "region_id", region_id)
+        set_field(self, "owner_name", owner_name)
+        set_field(self, "owner_email", owner_email)
+        set_field(self, "rationale", rationale)
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "created_at", created_at)
+        set_field(self, "purpose", purpose)
 
     @property
     def owner(self) -> str:

@@ -34,36 +34,50 @@ texts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from ownit.core.fingerprint import fingerprint, normalize_line
 from ownit.core.line_diff import Opcode, line_opcodes, map_line, map_lines
 from ownit.core.model import RegionState
+from ownit.core.record import Record, set_field
 from ownit.core.text import split_lines
 from ownit.core.window_finder import WindowFinder, digest_prefix, nearest
 
 How = Literal["unchanged", "fingerprint", "diff"]
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(Record):
     """A region as last seen: lines ``first_line .. end_line - 1`` (0-based) of the basis."""
 
+    __slots__ = ("end_line", "fingerprint", "first_line", "region_id")
+    _fields = ("region_id", "first_line", "end_line", "fingerprint")  # (repr in this order)
     region_id: str
     first_line: int
     end_line: int
     fingerprint: str
 
+    def __init__(self, region_id: str, first_line: int, end_line: int, fingerprint: str) -> None:
+        set_field(self, "region_id", region_id)
+        set_field(self, "first_line", first_line)
+        set_field(self, "end_line", end_line)
+        set_field(self, "fingerprint", fingerprint)
 
-@dataclass(frozen=True)
-class Reanchored:
+
+class Reanchored(Record):
     """Where a region is in the new text (0-based, half-open), and how it was found."""
 
+    __slots__ = ("end_line", "first_line", "how", "region_id")
+    _fields = ("region_id", "first_line", "end_line", "how")  # (repr in this order)
     region_id: str
     first_line: int
     end_line: int
     how: How
+
+    def __init__(self, region_id: str, first_line: int, end_line: int, how: How) -> None:
+        set_field(self, "region_id", region_id)
+        set_field(self, "first_line", first_line)
+        set_field(self, "end_line", end_line)
+        set_field(self, "how", how)
 
 
 def reanchor(

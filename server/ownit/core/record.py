@@ -1,13 +1,16 @@
-"""The base of value classes on the hooks' path (the policy's, the trailer sets, the
-commit plan's): slotted, immutable, equal by their fields.
+"""The base of value classes on the paths of short-lived processes (the hooks,
+``ownit checkpoint``, ``ownit blame``: the policy's, the trailers and claims, the store's
+rows, the commit plan's, history's): slotted, immutable, equal by their fields.
 
 Every hook and every ``ownit checkpoint`` is a new interpreter that imports them, so
 they are plain slotted classes with hand-written ``__init__``:
 ``@dataclass`` generates and ``exec``s the same methods at import time, about 0.7 ms a
-class (issue 13). A subclass lists its fields in ``__slots__`` and, when some of them do
-not take part in ``==`` and ``hash`` (caches, where a value came from), the compared ones
-in ``_compare``. Fields whose name starts with ``_`` are left out of ``repr`` and
-``replace`` unless the class lists its fields in ``_fields``.
+class, and importing :mod:`dataclasses` loads inspect, ast, dis and tokenize, 6-12 ms
+(issue 13; tests/unit/test_startup_imports.py keeps them off those paths). A subclass
+lists its fields in ``__slots__`` and, when some of them do not take part in ``==`` and
+``hash`` (caches, where a value came from), the compared ones in ``_compare``. Fields
+whose name starts with ``_`` are left out of ``repr`` and ``replace`` unless the class
+lists its fields in ``_fields``.
 """
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ import binascii
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from ownit.core.claims import DEFAULT_MAX_CHARS, normalize_rationale
+from ownit.core.record import Record, set_field
 from ownit.core.trailers import (
     AI_OWNED,
     ClaimLine,
@@ -84,23 +84,33 @@ def parse_signed_at(text: str) -> datetime:
 # --------------------------------------------------------------------------- trailer
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimSignature:
+class ClaimSignature(Record):
     """One ``AI-Signature`` trailer: which claim (by fingerprint), when, how, and the
     signature's base64 body (the armor and its line breaks removed, see
     :mod:`ownit.core.signature_armor`)."""
 
+    __slots__ = ("fingerprint", "format", "signature", "signed_at")
+    _fields = ("fingerprint", "signed_at", "format", "signature")  # (repr in this order)
     fingerprint: str
     signed_at: str
     format: SignatureFormat
     signature: str
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        fingerprint: str,
+        signed_at: str,
+        format: SignatureFormat,
+        signature: str,
+    ) -> None:
         try:
-            object.__setattr__(self, "format", SignatureFormat(self.format))
+            set_field(self, "format", SignatureFormat(format))
         except ValueError:
-            raise SignatureSyntaxError(f"unknown signature format {self.format!r}") from None
-        problem = _signature_problem(self.fingerprint, self.signed_at, self.signature)
+            raise SignatureSyntaxError(f"unknown signature format {format!r}") from None
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "signed_at", signed_at)
+        set_field(self, "signature", signature)
+        problem = _signature_problem(fingerprint, signed_at, signature)
         if problem is not None:
             raise SignatureSyntaxError(problem)
 
@@ -220,21 +230,36 @@ def signing_cache_key(claim: ClaimLine, key_id: str) -> str:
 # --------------------------------------------------------------------------- in a message
 
 
-@dataclass(frozen=True, slots=True)
-class SignedClaim:
+class SignedClaim(Record):
     """An ``AI-Owned`` line of a message and what followed it: its signature, or None and,
     when the next line was an ``AI-Signature`` that could not be read, why (``problem``)."""
 
+    __slots__ = ("claim", "problem", "signature")
+    _fields = ("claim", "signature", "problem")  # (repr in this order)
     claim: ClaimLine
-    signature: ClaimSignature | None = None
-    problem: str | None = None
+    signature: ClaimSignature | None
+    problem: str | None
+
+    def __init__(
+        self,
+        claim: ClaimLine,
+        signature: ClaimSignature | None = None,
+        problem: str | None = None,
+    ) -> None:
+        set_field(self, "claim", claim)
+        set_field(self, "signature", signature)
+        set_field(self, "problem", problem)
 
 
-@dataclass(frozen=True, slots=True)
-class MessageSignatures:
+class MessageSignatures(Record):
+    __slots__ = ("claims", "stray")
     claims: tuple[SignedClaim, ...]
     # AI-Signature lines that follow no AI-Owned line of their fingerprint: (line, why).
     stray: tuple[tuple[str, str], ...]
+
+    def __init__(self, claims: tuple[SignedClaim, ...], stray: tuple[tuple[str, str], ...]) -> None:
+        set_field(self, "claims", claims)
+        set_field(self, "stray", stray)
 
 
 def _trailer_lines(message: str, comment_char: str) -> Iterator[tuple[str, str, str]]:
@@ -322,14 +347,20 @@ class SignatureStatus(StrEnum):
     TOOL_MISSING = "tool-missing"  # ssh-keygen or gpg is not installed
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureVerdict:
+class SignatureVerdict(Record):
     """What checking one signature found; ``message`` is one line for a person, ``key``
     the signing key's fingerprint when it could be read."""
 
+    __slots__ = ("key", "message", "status")
+    _fields = ("status", "message", "key")  # (repr in this order)
     status: SignatureStatus
     message: str
-    key: str | None = None
+    key: str | None
+
+    def __init__(self, status: SignatureStatus, message: str, key: str | None = None) -> None:
+        set_field(self, "status", status)
+        set_field(self, "message", message)
+        set_field(self, "key", key)
 
     @property
     def valid(self) -> bool:

@@ -42,7 +42,7 @@ def validated(prepared: Prepared, findings: Sequence[Finding]) -> Prepared:
             if verdict == "forged":
                 continue
             if verdict == "refused" and claim.owned:
-                claim = replace(claim, owner_email=None, rationale="", purpose="")
+                claim = claim.replace(owner_email=None, rationale="", purpose="")
             kept.append(claim)
         if kept:
             claims[sha] = tuple(kept)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
+
+from ownit.core.record import Record, set_field
 
 _LINE_WITH_TERMINATOR = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _TERMINATOR_CHARS = "\r\n"
@@ -52,8 +53,7 @@ def strip_terminator(line: str) -> str:
     return line[: content_length(line)]
 
 
-@dataclass(frozen=True, slots=True)
-class EditResult:
+class EditResult(Record):
     """What an edit did, in enough detail to move any position of the old text.
 
     The edit replaced the old characters between ``start`` and ``end`` (old coordinates)
@@ -62,6 +62,24 @@ class EditResult:
     ``new_chunk_lines``.
     """
 
+    __slots__ = (
+        "chunk_first",
+        "end",
+        "inserted_end",
+        "new_chunk_lines",
+        "new_start",
+        "old_chunk_lines",
+        "start",
+    )
+    _fields = (
+        "start",
+        "end",
+        "new_start",
+        "inserted_end",
+        "chunk_first",
+        "old_chunk_lines",
+        "new_chunk_lines",
+    )  # (repr in this order)
     start: Pos
     end: Pos
     new_start: Pos
@@ -69,6 +87,24 @@ class EditResult:
     chunk_first: int
     old_chunk_lines: tuple[str, ...]
     new_chunk_lines: tuple[str, ...]
+
+    def __init__(
+        self,
+        start: Pos,
+        end: Pos,
+        new_start: Pos,
+        inserted_end: Pos,
+        chunk_first: int,
+        old_chunk_lines: tuple[str, ...],
+        new_chunk_lines: tuple[str, ...],
+    ) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "new_start", new_start)
+        set_field(self, "inserted_end", inserted_end)
+        set_field(self, "chunk_first", chunk_first)
+        set_field(self, "old_chunk_lines", old_chunk_lines)
+        set_field(self, "new_chunk_lines", new_chunk_lines)
 
     @property
     def line_delta(self) -> int:

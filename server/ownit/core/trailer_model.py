@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ownit.core.claims import DEFAULT_MAX_CHARS
@@ -31,23 +30,63 @@ _T = TypeVar("_T")
 # --------------------------------------------------------------------------- values
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimLine:
+class ClaimLine(Record):
     """An ``AI-Owned`` line (``owner_email`` set) or an ``AI-Unowned`` line (it is None).
 
     ``first`` and ``last`` are 1-based and inclusive, in the file as committed.
     """
 
+    __slots__ = (
+        "fingerprint",
+        "first",
+        "last",
+        "owner_email",
+        "path",
+        "purpose",
+        "rationale",
+        "tool",
+    )
+    _fields = (
+        "path",
+        "first",
+        "last",
+        "fingerprint",
+        "tool",
+        "owner_email",
+        "rationale",
+        "purpose",
+    )  # (repr in this order)
+    _compare = ("path", "first", "last", "fingerprint", "tool", "owner_email", "rationale")
     path: str
     first: int
     last: int
     fingerprint: str
     tool: str
-    owner_email: str | None = None
-    rationale: str = ""
+    owner_email: str | None
+    rationale: str
     # The claim's purpose tag (an ``AI-Purpose`` line beside an ``AI-Owned`` one); not part
     # of what makes two claim lines the same.
-    purpose: str = field(default="", compare=False)
+    purpose: str
+
+    def __init__(
+        self,
+        path: str,
+        first: int,
+        last: int,
+        fingerprint: str,
+        tool: str,
+        owner_email: str | None = None,
+        rationale: str = "",
+        purpose: str = "",
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "first", first)
+        set_field(self, "last", last)
+        set_field(self, "fingerprint", fingerprint)
+        set_field(self, "tool", tool)
+        set_field(self, "owner_email", owner_email)
+        set_field(self, "rationale", rationale)
+        set_field(self, "purpose", purpose)
 
     @property
     def owned(self) -> bool:
@@ -67,8 +106,8 @@ class ClaimLine:
 
 
 # The other values are slotted records (``core/record.py``: no ``@dataclass`` code to
-# generate at each hook's start); ClaimLine stays a dataclass, replaced field by field
-# with ``dataclasses.replace`` throughout.
+# generate at each hook's start); ClaimLine too, copied with changes by
+# ``Record.replace``.
 
 
 class Owner(Record):

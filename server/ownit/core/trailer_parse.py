@@ -5,7 +5,6 @@ one set. Pure."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from ownit.core.trailer_block import is_blank, message_lines, scissors_at
 from ownit.core.trailer_model import (
@@ -115,7 +114,7 @@ class Collected:
         if not self.purposes:
             return self.claims
         return [
-            replace(claim, purpose=self.purposes.get((claim.path, claim.fingerprint), ""))
+            claim.replace(purpose=self.purposes.get((claim.path, claim.fingerprint), ""))
             if claim.owned and not claim.purpose
             else claim
             for claim in self.claims

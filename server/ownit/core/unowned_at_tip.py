@@ -5,7 +5,7 @@ verify and report share it. Pure."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ownit.core import trailers as tr
 from ownit.core.claim_validity import locate
@@ -39,7 +39,7 @@ class UnownedTracker:
         for (path, fp), (commit, claim) in self._pending.items():
             new = moved.get(path)
             if new is not None:
-                claim = replace(claim, path=new)
+                claim = claim.replace(path=new)
                 path = new
             pending.setdefault((path, fp), (commit, claim))
         self._pending = pending

@@ -109,7 +109,7 @@ def _renamed_groups(
     for key, group in groups.items():
         new = _renamed(key, moves)
         if new != key and group.claim is not None:
-            group.claim = replace(group.claim, path=new[0])
+            group.claim = group.claim.replace(path=new[0])
         target = out.get(new)
         if target is None:
             out[new] = group

@@ -13,10 +13,10 @@ the claims' signatures.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ownit.core.record import Record, set_field
 from ownit.git import run as git
 
 if TYPE_CHECKING:  # the judgement's modules load where a claim is judged (not on a blame
@@ -31,14 +31,32 @@ MAX_KEY_FILES = 200  # OpenPGP key files read from .ownit/openpgp/
 MAX_KEY_BYTES = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class TrustedKeys:
+class TrustedKeys(Record):
     """The keys a commit trusts to sign claims, and where they came from."""
 
+    __slots__ = ("allowed_signers", "allowed_signers_label", "commit", "openpgp_keys")
+    _fields = (
+        "commit",
+        "allowed_signers",
+        "allowed_signers_label",
+        "openpgp_keys",
+    )  # (repr in this order)
     commit: str | None
     allowed_signers: str | None  # the file's text; None: there is none
     allowed_signers_label: str  # e.g. "base 1a2b3c4d5e:.ownit/allowed_signers"
-    openpgp_keys: tuple[tuple[str, bytes], ...] = ()
+    openpgp_keys: tuple[tuple[str, bytes], ...]
+
+    def __init__(
+        self,
+        commit: str | None,
+        allowed_signers: str | None,
+        allowed_signers_label: str,
+        openpgp_keys: tuple[tuple[str, bytes], ...] = (),
+    ) -> None:
+        set_field(self, "commit", commit)
+        set_field(self, "allowed_signers", allowed_signers)
+        set_field(self, "allowed_signers_label", allowed_signers_label)
+        set_field(self, "openpgp_keys", openpgp_keys)
 
 
 def trusted_keys(cwd: Path, commit: str | None, policy: Policy) -> TrustedKeys:
@@ -134,12 +152,19 @@ def signed_claims(message: str) -> dict[tr.ClaimLine, SignedClaim]:
     return {item.claim: item for item in message_signatures(message).claims}
 
 
-@dataclass(frozen=True, slots=True)
-class CommitPeople:
+class CommitPeople(Record):
+    __slots__ = ("author_email", "committer_email", "message", "sha")
+    _fields = ("sha", "author_email", "committer_email", "message")  # (repr in this order)
     sha: str
     author_email: str
     committer_email: str
     message: str
+
+    def __init__(self, sha: str, author_email: str, committer_email: str, message: str) -> None:
+        set_field(self, "sha", sha)
+        set_field(self, "author_email", author_email)
+        set_field(self, "committer_email", committer_email)
+        set_field(self, "message", message)
 
 
 def judge_commits_claims(

@@ -10,9 +10,9 @@ import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from ownit.core.record import Record, set_field
 from ownit.git import catfile
 from ownit.git.run import GitError, run, text
 
@@ -38,8 +38,27 @@ def shallow_commits(git_common_dir: Path) -> set[str]:
         return set()
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(Record):
+    __slots__ = (
+        "author_email",
+        "author_name",
+        "committer_email",
+        "committer_name",
+        "message",
+        "parents",
+        "sha",
+        "time",
+    )
+    _fields = (
+        "sha",
+        "parents",
+        "author_name",
+        "author_email",
+        "committer_name",
+        "committer_email",
+        "time",
+        "message",
+    )  # (repr in this order)
     sha: str
     parents: tuple[str, ...]
     author_name: str
@@ -48,6 +67,26 @@ class Commit:
     committer_email: str
     time: int  # committer date, seconds since the epoch
     message: str
+
+    def __init__(
+        self,
+        sha: str,
+        parents: tuple[str, ...],
+        author_name: str,
+        author_email: str,
+        committer_name: str,
+        committer_email: str,
+        time: int,
+        message: str,
+    ) -> None:
+        set_field(self, "sha", sha)
+        set_field(self, "parents", parents)
+        set_field(self, "author_name", author_name)
+        set_field(self, "author_email", author_email)
+        set_field(self, "committer_name", committer_name)
+        set_field(self, "committer_email", committer_email)
+        set_field(self, "time", time)
+        set_field(self, "message", message)
 
     @property
     def short(self) -> str:

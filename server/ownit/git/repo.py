@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import subprocess
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ownit.core.record import Record, set_field
 from ownit.git import run as git
 from ownit.git.run import GitError as GitError  # re-exported: callers import it from here
 from ownit.git.run import GitNotFoundError as GitNotFoundError
@@ -28,10 +28,15 @@ class NotARepositoryError(GitError):
     """The path is not inside a git working tree."""
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(Record):
+    __slots__ = ("email", "name")
+    _fields = ("name", "email")  # (repr in this order)
     name: str
     email: str
+
+    def __init__(self, name: str, email: str) -> None:
+        set_field(self, "name", name)
+        set_field(self, "email", email)
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"
@@ -53,13 +58,20 @@ def run_git(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Repository:
+class Repository(Record):
     """A git working tree: its top level and its own (per-worktree) git directory."""
 
+    __slots__ = ("common_dir", "git_dir", "toplevel")
+    _fields = ("toplevel", "git_dir", "common_dir")  # (repr in this order)
+    _compare = ("toplevel", "git_dir")
     toplevel: Path
     git_dir: Path
-    common_dir: Path = field(compare=False)
+    common_dir: Path
+
+    def __init__(self, toplevel: Path, git_dir: Path, common_dir: Path) -> None:
+        set_field(self, "toplevel", toplevel)
+        set_field(self, "git_dir", git_dir)
+        set_field(self, "common_dir", common_dir)
 
     def relpath(self, path: Path | str) -> str:
         """``path`` relative to the top level, with ``/``.

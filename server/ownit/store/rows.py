@@ -9,7 +9,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from ownit.core.model import (
@@ -21,6 +20,7 @@ from ownit.core.model import (
     RegionStatus,
     Source,
 )
+from ownit.core.record import Record, set_field
 
 REGION_COLUMNS = (
     "id, path, first_line, end_line, tool, model, source, confidence, created_at,"
@@ -28,15 +28,23 @@ REGION_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class StoreEvent:
+class StoreEvent(Record):
     """Something that happened to a region: ``added``, ``removed``, ``lost``, ``reanchored``…"""
 
+    __slots__ = ("at", "detail", "id", "kind", "region_id")
+    _fields = ("id", "region_id", "kind", "detail", "at")  # (repr in this order)
     id: int
     region_id: str
     kind: str
     detail: str
     at: float
+
+    def __init__(self, id: int, region_id: str, kind: str, detail: str, at: float) -> None:
+        set_field(self, "id", id)
+        set_field(self, "region_id", region_id)
+        set_field(self, "kind", kind)
+        set_field(self, "detail", detail)
+        set_field(self, "at", at)
 
 
 def new_region_id() -> str:
