@@ -275,6 +275,11 @@ class OwnitProtocol(LanguageServerProtocol):
                 )
             return ANSWERED
 
+    def _hand_on(self, method: str, params: Any) -> Any:
+        """The feature's own handler for ``method``, and not pygls's built-in one (above)."""
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
     # ownit keeps its own copy of each open document (session/documents.py). pygls's
     # built-in handlers keep another in its workspace (a second copy of every document,
     # split whole again on every keystroke: 100,000 strings made and dropped per keystroke
@@ -284,38 +289,32 @@ class OwnitProtocol(LanguageServerProtocol):
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.TEXT_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Any:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.TEXT_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
     def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Any:
-        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
     # ownit announces no notebook sync and tracks no notebook: pygls's workspace copy of
     # one is never read, and its didChange raised KeyError for a notebook not open.
 
     @lsp_method(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def lsp_notebook_document__did_open(self, params: types.DidOpenNotebookDocumentParams) -> Any:
-        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_OPEN)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.NOTEBOOK_DOCUMENT_DID_OPEN, params)
 
     @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     def lsp_notebook_document__did_change(
         self, params: types.DidChangeNotebookDocumentParams
     ) -> Any:
-        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_CHANGE)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.NOTEBOOK_DOCUMENT_DID_CHANGE, params)
 
     @lsp_method(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def lsp_notebook_document__did_close(self, params: types.DidCloseNotebookDocumentParams) -> Any:
-        if (handler := self.fm.features.get(types.NOTEBOOK_DOCUMENT_DID_CLOSE)) is not None:
-            yield handler, (params,), None
+        yield from self._hand_on(types.NOTEBOOK_DOCUMENT_DID_CLOSE, params)
 
     @property
     def _pending_writes(self) -> set[asyncio.Future[Any]]:
