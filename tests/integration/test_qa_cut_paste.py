@@ -14,13 +14,12 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.integration.lsp_helpers import isolated_env
 from tests.integration.store_harness import VENV_BIN
-from tests.integration.wire_client import WireClient
+from tests.integration.wire_client import WireClient, git_repo_with, serving
 
 TEXT = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(6))
 REGION = "def f2():\n    return 2\n"  # lines 7-8 (0-based 6..8)
@@ -29,37 +28,13 @@ RATIONALE = "Returns two, as the callers expect; covered by test_f2"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for args in (
-        ["init", "-q"],
-        ["config", "user.name", "QA Dev"],
-        ["config", "user.email", "qa@example.com"],
-    ):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-    (root / "a.py").write_text(TEXT)
-    return root
+    return git_repo_with(tmp_path / "repo", {"a.py": TEXT})
 
 
 @pytest.fixture
 def client(tmp_path: Path, repo: Path) -> Iterator[WireClient]:
-    home = tmp_path / "home"
-    home.mkdir()
-    wire = WireClient(isolated_env(home))
-    try:
-        wire.initialize(repo.as_uri())
+    with serving(tmp_path / "home", repo) as wire:
         yield wire
-    finally:
-        wire.close()
-
-
-def _command(client: WireClient, name: str, argument: dict[str, Any]) -> dict[str, Any]:
-    response = client.request(
-        "workspace/executeCommand", {"command": name, "arguments": [argument]}
-    )
-    assert "result" in response, response
-    result: dict[str, Any] = response["result"]
-    return result
 
 
 def _edit(
@@ -80,7 +55,7 @@ def _edit(
 
 
 def _owned(client: WireClient, uri: str) -> list[tuple[list[int], str]]:
-    regions = _command(client, "ownit.status", {"uri": uri, "includeOwned": True})["regions"]
+    regions = client.command("ownit.status", {"uri": uri, "includeOwned": True})["regions"]
     return [(r["lines"], r["ownership"]) for r in regions]
 
 
@@ -95,9 +70,9 @@ def _claimed(client: WireClient, repo: Path) -> str:
         }
     )
     lines = {"start": {"line": 6, "character": 0}, "end": {"line": 8, "character": 0}}
-    region = _command(client, "ownit.markAi", {"uri": uri, "range": lines, "tool": "copilot"})
+    region = client.command("ownit.markAi", {"uri": uri, "range": lines, "tool": "copilot"})
     claim = {"uri": uri, "regionId": region["regionId"], "rationale": RATIONALE}
-    _command(client, "ownit.claim", claim)
+    client.command("ownit.claim", claim)
     assert _owned(client, uri) == [([7, 8], "owned")]
     return uri
 

@@ -6,52 +6,26 @@ user's editor, and the document that is open keeps its edits and its claims."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.integration.lsp_helpers import isolated_env
-from tests.integration.wire_client import WireClient
+from tests.integration.wire_client import WireClient, git_repo_with, serving
 
 TEXT = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for args in (
-        ["init", "-q"],
-        ["config", "user.name", "QA Dev"],
-        ["config", "user.email", "qa@example.com"],
-    ):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-    (root / "a.py").write_text(TEXT)
-    return root
+    return git_repo_with(tmp_path / "repo", {"a.py": TEXT})
 
 
 @pytest.fixture
 def client(tmp_path: Path, repo: Path) -> Iterator[WireClient]:
-    home = tmp_path / "home"
-    home.mkdir()
-    wire = WireClient(isolated_env(home))
-    try:
-        wire.initialize(repo.as_uri())
+    with serving(tmp_path / "home", repo) as wire:
         yield wire
-    finally:
-        wire.close()
-
-
-def _command(client: WireClient, name: str, argument: dict[str, Any]) -> dict[str, Any]:
-    response = client.request(
-        "workspace/executeCommand", {"command": name, "arguments": [argument]}
-    )
-    assert "result" in response, response
-    result: dict[str, Any] = response["result"]
-    return result
 
 
 def _change(uri: str, version: int, text: str) -> dict[str, Any]:
@@ -78,10 +52,9 @@ def test_edits_of_documents_that_are_not_open_are_ignored_quietly(
         }
     )
     whole = {"start": {"line": 4, "character": 0}, "end": {"line": 6, "character": 0}}
-    marked = _command(client, "ownit.markAi", {"uri": uri, "range": whole, "tool": "copilot"})
+    marked = client.command("ownit.markAi", {"uri": uri, "range": whole, "tool": "copilot"})
     rationale = "Returns the constant the callers expect; covered by test_g"
-    _command(
-        client,
+    client.command(
         "ownit.claim",
         {"uri": uri, "regionId": marked["regionId"], "rationale": rationale},
     )
@@ -106,7 +79,7 @@ def test_edits_of_documents_that_are_not_open_are_ignored_quietly(
         }
     )
     client.send(_change(uri, 4, "# one line more\n"))  # open again: this edit counts
-    regions = _command(client, "ownit.status", {"uri": uri, "includeOwned": True})["regions"]
+    regions = client.command("ownit.status", {"uri": uri, "includeOwned": True})["regions"]
     assert [(r["lines"], r["ownership"]) for r in regions] == [([6, 7], "owned")], regions
     errors = [
         m

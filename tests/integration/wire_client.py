@@ -9,10 +9,12 @@ import queue
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
-from tests.integration.lsp_helpers import SERVER
+from tests.integration.lsp_helpers import SERVER, isolated_env
 
 Message = dict[str, Any]
 
@@ -120,6 +122,15 @@ class WireClient:
         self.send({"id": msg_id, "method": method, "params": params})
         return self.response(msg_id, timeout)
 
+    def command(self, name: str, argument: dict[str, Any]) -> dict[str, Any]:
+        """``workspace/executeCommand`` with one argument; its result (an error fails)."""
+        response = self.request(
+            "workspace/executeCommand", {"command": name, "arguments": [argument]}
+        )
+        assert "result" in response, response
+        result: dict[str, Any] = response["result"]
+        return result
+
     def initialize(self, root_uri: str | None) -> None:
         folders = [{"uri": root_uri, "name": "root"}] if root_uri else None
         capabilities = {"general": {"positionEncodings": ["utf-16"]}}
@@ -143,3 +154,31 @@ class WireClient:
             if self.process.poll() is None:
                 self.process.kill()
                 self.process.wait()
+
+
+def git_repo_with(root: Path, files: dict[str, str]) -> Path:
+    """A new git repository at ``root`` with a committer identity and ``files`` written
+    (not committed)."""
+    root.mkdir()
+    for args in (
+        ["init", "-q"],
+        ["config", "user.name", "QA Dev"],
+        ["config", "user.email", "qa@example.com"],
+    ):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+@contextmanager
+def serving(home: Path, root: Path) -> Iterator[WireClient]:
+    """A real server over stdio, initialized on ``root``, with ``home`` as its isolated
+    home; shut down at the end."""
+    home.mkdir()
+    wire = WireClient(isolated_env(home))
+    try:
+        wire.initialize(root.as_uri())
+        yield wire
+    finally:
+        wire.close()
