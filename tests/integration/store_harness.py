@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import select
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -52,6 +53,26 @@ def file_size_limit(limit: int) -> Preexec:
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return apply
+
+
+def can_unshare() -> bool:
+    """Whether this process may make a private mount namespace (root, or user namespaces
+    allowed): the full-disk tests mount a tiny tmpfs there."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--mount", "--", "true"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+def run_in_private_mounts(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``sh -c script`` in a private mount namespace (what it mounts is gone with it)."""
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def make_repo(root: Path, env: dict[str, str], *, hooks: bool = True) -> Path:

@@ -8,13 +8,17 @@ needs root or user namespaces, as tests/integration/test_store_disk_full.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration.store_harness import VENV_BIN, functions, make_repo
+from tests.integration.store_harness import (
+    VENV_BIN,
+    can_unshare,
+    functions,
+    make_repo,
+    run_in_private_mounts,
+)
 
 SCRIPT = r"""
 set -e
@@ -49,13 +53,6 @@ echo "== status again"; "$OWNIT" status --all; echo "exit=$?"
 """
 
 
-def _can_unshare() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "--mount", "--", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
 def _sections(stdout: str) -> dict[str, str]:
     parts: dict[str, str] = {}
     for chunk in stdout.split("== ")[1:]:
@@ -64,7 +61,7 @@ def _sections(stdout: str) -> dict[str, str]:
     return parts
 
 
-@pytest.mark.skipif(not _can_unshare(), reason="no mount namespace here (needs root)")
+@pytest.mark.skipif(not can_unshare(), reason="no mount namespace here (needs root)")
 def test_a_completely_full_disk_still_reads_and_recovers(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
@@ -81,13 +78,7 @@ def test_a_completely_full_disk_still_reads_and_recovers(
         "PYTHON": str(VENV_BIN / "python"),
         "OWNIT_STORE": str(store),
     }
-    done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", SCRIPT],
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_in_private_mounts(SCRIPT, run_env)
     assert "Traceback" not in done.stderr, done.stderr
     parts = _sections(done.stdout)
     assert set(parts) == {"status", "mark", "long-lived", "mark again", "status again"}, (

@@ -4,13 +4,17 @@ elsewhere the file-size limit of the corruption matrix covers the same failure."
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.integration.store_harness import VENV_BIN, functions, make_repo
+from tests.integration.store_harness import (
+    VENV_BIN,
+    can_unshare,
+    functions,
+    make_repo,
+    run_in_private_mounts,
+)
 
 SCRIPT = r"""
 set -e
@@ -28,14 +32,7 @@ echo "exit=$?"
 """
 
 
-def _can_unshare() -> bool:
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(["unshare", "--mount", "--", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
-
-
-@pytest.mark.skipif(not _can_unshare(), reason="no mount namespace here (needs root)")
+@pytest.mark.skipif(not can_unshare(), reason="no mount namespace here (needs root)")
 def test_a_full_disk_is_one_line_with_the_fix(tmp_path: Path, env: dict[str, str]) -> None:
     repo = make_repo(tmp_path / "repo", env, hooks=False)
     (repo / "a.py").write_text(functions(2))
@@ -50,13 +47,7 @@ def test_a_full_disk_is_one_line_with_the_fix(tmp_path: Path, env: dict[str, str
         "OWNIT": str(VENV_BIN / "ownit"),
         "OWNIT_STORE": str(store),
     }
-    done = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", SCRIPT],
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run_in_private_mounts(SCRIPT, run_env)
     assert "Traceback" not in done.stderr, done.stderr
     outputs = done.stdout.split("exit=")
     assert done.stdout.count("exit=") == 2, (done.stdout, done.stderr)
