@@ -55,6 +55,20 @@ with open(out, "w", encoding="utf-8") as file:
 """
 
 
+def _write_payload(repo: Path, target: Path, content: str) -> str:
+    """Claude Code's PostToolUse payload for a Write of ``content`` to ``target``."""
+    return json.dumps(
+        {
+            "session_id": "s",
+            "cwd": str(repo),
+            "hook_event_name": "PostToolUse",
+            "tool_name": "Write",
+            "tool_input": {"file_path": str(target), "content": content},
+            "tool_response": {"filePath": str(target), "success": True},
+        }
+    )
+
+
 def _loaded(tmp_path: Path, mode: str, *args: str, stdin: str = "") -> set[str]:
     out = tmp_path / "modules.json"
     env = dict(os.environ)
@@ -139,16 +153,13 @@ def test_a_checkpoint_that_records_loads_no_session_or_policy(tmp_path: Path) ->
     for round_ in range(2):  # the second one re-anchors the region the first one stored
         content = f"x = 1\ndef f{round_}():\n    return {round_}\n"
         target.write_text(content, encoding="utf-8")
-        payload = {
-            "session_id": "s",
-            "cwd": str(repo),
-            "hook_event_name": "PostToolUse",
-            "tool_name": "Write",
-            "tool_input": {"file_path": str(target), "content": content},
-            "tool_response": {"filePath": str(target), "success": True},
-        }
         modules = _loaded(
-            tmp_path, "run", "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload)
+            tmp_path,
+            "run",
+            "checkpoint",
+            "--agent",
+            "claude-code",
+            stdin=_write_payload(repo, target, content),
         )
         assert "ownit.store" in modules
         assert _present(modules, (*NEVER, "ownit.session", "ownit.core.policy")) == []
@@ -212,16 +223,13 @@ def test_checkpoint_hooks_and_blame_do_not_import_dataclasses(tmp_path: Path) ->
     subprocess.run([*git, "commit", "-qm", "init"], cwd=repo, check=True, env=_git_env())
     content = "x = 1\ndef f():\n    return 2\n"
     target.write_text(content, encoding="utf-8")
-    payload = {
-        "session_id": "s",
-        "cwd": str(repo),
-        "hook_event_name": "PostToolUse",
-        "tool_name": "Write",
-        "tool_input": {"file_path": str(target), "content": content},
-        "tool_response": {"filePath": str(target), "success": True},
-    }
     checkpoint = _loaded(
-        tmp_path, "run", "checkpoint", "--agent", "claude-code", stdin=json.dumps(payload)
+        tmp_path,
+        "run",
+        "checkpoint",
+        "--agent",
+        "claude-code",
+        stdin=_write_payload(repo, target, content),
     )
     assert "ownit.store" in checkpoint
     assert _present(checkpoint, GENERATED_CODE) == []
