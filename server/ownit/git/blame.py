@@ -49,8 +49,14 @@ class BlameError(GitError):
 class RunningBlame:
     """One ``git blame --porcelain`` at work; :func:`finish_blame` reads its lines."""
 
-    def __init__(self, proc: subprocess.Popen[bytes] | EarlyBlame, contents: bytes | None) -> None:
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes] | EarlyBlame,
+        contents: bytes | None,
+        cwd: Path | str = "",
+    ) -> None:
         self.proc = proc
+        self.cwd = cwd  # for messages
         self._writer: threading.Thread | None = None
         if contents is not None:  # git reads it all before it blames: give it at once
             self._writer = threading.Thread(target=self._write, args=(contents,), daemon=True)
@@ -71,6 +77,8 @@ class RunningBlame:
         if self._writer is not None:
             self._writer.join()
             self.proc.stdin = None  # written and closed by the writer
+        if isinstance(self.proc, subprocess.Popen):  # within the limit (the server's)
+            return git.communicate(self.proc, ["blame"], self.cwd)
         return self.proc.communicate()
 
     def stop(self) -> None:
@@ -95,7 +103,7 @@ def start_blame(
 
     args = blame_argv(git.git_exe(), path, ranges, contents is not None, moves)
     try:
-        proc = subprocess.Popen(
+        proc = git.spawn(
             args,
             cwd=cwd,
             env=git.git_env(),
@@ -105,7 +113,7 @@ def start_blame(
         )
     except OSError as exc:
         raise GitError(f"cannot run git blame in {cwd}: {exc}") from exc
-    return RunningBlame(proc, contents)
+    return RunningBlame(proc, contents, cwd)
 
 
 def finish_blame(running: RunningBlame) -> list[BlameLine]:

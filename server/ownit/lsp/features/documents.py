@@ -29,19 +29,26 @@ def register(server: OwnitServer) -> None:
         answering other messages meanwhile (an edit of this document included), and
         publishes the diagnostics once the regions are in place."""
         item = params.text_document
-        document = None
+        document = session.open(item.uri, item.text, item.version, attach=False)
+        if not session.repository_known(item.uri):
+            # Finding the repository runs git: in a worker, so that a git that hangs never
+            # stops the server (the document is open meanwhile: its edits are applied).
+            await asyncio.get_running_loop().run_in_executor(None, session.discover, item.uri)
+            if session.documents.get(item.uri) is not document or server.shutting_down:
+                return  # closed (or opened again) meanwhile, or the stores are closed
         # No cyclic garbage collection from the store read to the first publish when the
         # regions are installed at once (each collection would walk every new object).
         with collection_paused():
             try:
-                document = session.open(item.uri, item.text, item.version, defer=True)
+                if not session.attached(document):  # (a request may have attached it)
+                    session.attach(document, defer=True)
             except Exception as error:  # a broken store or repository must not kill the server
                 _cannot_track(item.uri, error)
             server.show_notices()
-            pending = document.loading if document is not None else None
+            pending = document.loading
             if pending is None:
                 server.publish(item.uri)
-        if document is not None and pending is not None:
+        if pending is not None:
             results = None
             try:
                 results = await asyncio.get_running_loop().run_in_executor(
