@@ -126,7 +126,13 @@ class OwnitServer(LanguageServer):
         # The server must keep answering: git has a limit here (the CLI waits for git).
         git.set_timeout(git.server_timeout())
         try:
-            await wire.read_messages(reader, protocol.receive, protocol.refuse_oversized, stop)
+            await wire.read_messages(
+                reader,
+                protocol.receive,
+                protocol.refuse_oversized,
+                stop,
+                refuse_frame=protocol.refuse_frame,
+            )
         finally:
             git.stop_all()  # a git still running must not hold up the exit
 
