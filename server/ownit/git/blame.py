@@ -266,15 +266,14 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
 
     from ownit import __version__
     from ownit.core.policy import MAX_FILE_BYTES, POLICY_FILE
+    from ownit.regular_file import read_regular
 
     policy_text: bytes | None = None
-    try:
-        # Bounded: a checkout can make the file a symlink to /dev/zero. Past the limit the
-        # policy is refused anyway, so the first bytes over it say all the key needs.
-        with open(repo.toplevel / POLICY_FILE, "rb") as file:
-            policy_text = file.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        pass
+    # A regular file only, and bounded: a checkout can make it a named pipe or a symlink
+    # to /dev/zero. Past the limit the policy is refused anyway, so the first bytes over
+    # it say all the key needs.
+    with contextlib.suppress(OSError):
+        policy_text = read_regular(repo.toplevel / POLICY_FILE, MAX_FILE_BYTES + 1)
     digest = hashlib.sha256()
     for part in (
         __version__.encode(),
@@ -346,8 +345,10 @@ class Judgements:
     def _read(self) -> None:
         import hashlib
 
+        from ownit.regular_file import read_regular  # a named pipe is refused
+
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path)
         except OSError:
             return
         head = len(_JUDGEMENTS_MAGIC)
