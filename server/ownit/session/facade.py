@@ -122,10 +122,13 @@ class Session:
         return document
 
     def loaded(self, uri: str) -> Document | None:
-        """The open document with its regions in place, or None if it is not open."""
+        """The open document with its regions in place, or None if it is not open (one
+        whose repository is still being looked up is answered as it is, with no regions:
+        a query must not wait for git; the open shows them once it is done)."""
         document = self.documents.get(uri)
         if document is not None:
-            self._attach_now(document)
+            if self.repository_known(uri):
+                self._attach_now(document)
             if document.loading is not None:
                 self.finish_loading(document, None)
         return document
@@ -243,8 +246,12 @@ class Session:
         return actions.find(self.document(uri), region_id)
 
     def regions_at(self, uri: str, first_line: int, last_line: int) -> list[Tracked]:
-        """Regions of the document overlapping lines ``first_line`` .. ``last_line``."""
-        return self.document(uri).regions_at(first_line, last_line)
+        """Regions of the document overlapping lines ``first_line`` .. ``last_line`` (a
+        query: none yet while its repository is being looked up)."""
+        document = self.loaded(uri)
+        if document is None:
+            raise UnknownDocument(f"{uri} is not open in the editor (open it first)")
+        return document.regions_at(first_line, last_line)
 
     def comment_rationale_above(self, uri: str, tracked: Tracked) -> str | None:
         """The rationale of an ``ownit: <rationale>`` comment line right above a region."""

@@ -396,6 +396,11 @@ def register(server: OwnitServer) -> None:
         ),
     )
     def pull(params: types.DocumentDiagnosticParams) -> RawJson:
-        document = server.session.loaded(params.text_document.uri)
+        uri = params.text_document.uri
+        document = server.session.loaded(uri)
+        if document is not None and not server.client.diagnostic_refresh:
+            # A client that cannot be asked to pull again waits for the regions (its
+            # repository looked up on the message loop, within git's limit).
+            document = server.session.document(uri)
         items = [] if document is None else diagnostics_json(server, service.caches, document)
         return RawJson('{"kind":"full","items":[' + ",".join(items) + "]}")
