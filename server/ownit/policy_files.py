@@ -185,7 +185,8 @@ def _cache_file(toplevel: Path) -> Path | None:
         if dot_git.is_dir():
             return dot_git / "ownit" / POLICY_CACHE
         if dot_git.is_file():
-            first = dot_git.read_text(encoding="utf-8", errors="replace").partition("\n")[0]
+            text = read_regular(dot_git, 64 * 1024).decode("utf-8", "replace")
+            first = text.replace("\r\n", "\n").partition("\n")[0]
             if first.startswith("gitdir:"):
                 git_dir = Path(first[len("gitdir:") :].strip())
                 git_dir = git_dir if git_dir.is_absolute() else toplevel / git_dir
@@ -202,7 +203,7 @@ def _read_cache(cache: Path, key: str) -> Policy | None:
     from ownit.core.policy.snapshot import SnapshotError, from_snapshot
 
     try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(cache).decode("utf-8"))
         if not isinstance(data, dict) or data.get("key") != key:
             return None
         policy = from_snapshot(data.get("policy"))

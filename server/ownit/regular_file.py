@@ -1,7 +1,8 @@
 """Reading a file the user named, only if it is a regular file: a named pipe, a device or a
 socket in its place is refused, never read (opening a pipe for reading waits for a writer,
 forever; a device may never end). For the files ownit reads from a working tree: the files
-an agent wrote, the policy, `.gitattributes`, CODEOWNERS."""
+an agent wrote, the policy, `.gitattributes`, CODEOWNERS, and ownit's own files under
+`<git-dir>/ownit/` (the hooks' plan, the commits' records, snapshots, caches, the store)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,19 @@ def _kind(mode: int) -> str:
     if stat.S_ISSOCK(mode):
         return "a socket"
     return "not a file"
+
+
+def not_regular(path: Path) -> str | None:
+    """What is at ``path`` when it is there and neither a regular file nor a directory
+    ("a named pipe (FIFO)", "a device", "a socket"), else None (symlinks followed). For a
+    file another library opens by name (SQLite): refused before it would wait on it."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return _kind(mode)
 
 
 def read_regular(path: Path, limit: int = -1) -> bytes:

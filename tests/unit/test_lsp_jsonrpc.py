@@ -210,6 +210,39 @@ def test_a_bad_frame_costs_only_itself() -> None:
     assert _read(data) == ([b"lo", b"next", b"after", b"last"], [])
 
 
+def _read_refused(data: bytes) -> tuple[list[bytes], list[str]]:
+    bodies: list[bytes] = []
+    refused: list[str] = []
+    stream = _Stream(data)
+    asyncio.run(
+        read_messages(stream, bodies.append, print, threading.Event(), refuse_frame=refused.append)
+    )
+    return bodies, refused
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        (b"Content-Length: 5\r\nContent-Length: 40\r\n\r\nfirst", "2 Content-Length headers"),
+        (b"Content-Length: 5\r\ncontent-length: 5\r\n\r\nfirst", "2 Content-Length headers"),
+        (b"Content-Length: five\r\n\r\nfirst", "Content-Length 'five' is not a length"),
+        (b"Content-Length: -5\r\n\r\nfirst", "Content-Length '-5' is not a length"),
+        (b"Content-Type: x\r\n\r\nfirst", "a message header without Content-Length"),
+    ],
+)
+def test_a_header_that_does_not_say_where_its_body_ends_is_refused(bad: bytes, why: str) -> None:
+    """Refused (with why), and the next good message is read as sent: never swallowed."""
+    bodies, refused = _read_refused(bad + b"Content-Length: 4\r\n\r\nnext")
+    assert bodies == [b"next"]
+    assert len(refused) == 1 and why in refused[0], refused
+    assert "skipped up to the next Content-Length header" in refused[0]
+
+
+def test_blank_lines_between_messages_are_no_header() -> None:
+    data = b"Content-Length: 3\r\n\r\none\r\n\r\nContent-Length: 3\r\n\r\ntwo"
+    assert _read_refused(data) == ([b"one", b"two"], [])
+
+
 def test_an_oversized_body_is_read_past_and_reported() -> None:
     data = b"Content-Length: 5000\r\n\r\n" + b"x" * 5000 + b"Content-Length: 2\r\n\r\nok"
     assert _read(data, max_body=1000) == ([b"ok"], [5000])

@@ -224,8 +224,10 @@ def _after(request: Request, problems: list[str]) -> None:
         if not snapshots:
             raise _Failed(f"no snapshots for {request.agent}: run --before FILE… first")
     for snapshot in snapshots:
+        from ownit.regular_file import read_regular  # a named pipe is refused
+
         try:
-            saved = json.loads(snapshot.read_text(encoding="utf-8"))
+            saved = json.loads(read_regular(snapshot).decode("utf-8"))
             path, rel = safe_file(repo, str(saved["path"]), repo.toplevel)
             before = saved.get("text")
             text = read_text(path, rel)

@@ -408,10 +408,12 @@ def flush_pending(repo: Repository) -> list[str]:
     directory = _pending_dir(repo)
     if not directory.is_dir():
         return []
+    from ownit.regular_file import read_regular  # a named pipe is refused
+
     problems: list[str] = []
     for entry_path in sorted(directory.glob("*.json")):
         try:
-            entry = json.loads(entry_path.read_text(encoding="utf-8"))
+            entry = json.loads(read_regular(entry_path).decode("utf-8"))
             rel = str(entry["path"])
             path, rel = safe_file(repo, rel, repo.toplevel)
             current = read_text(path, rel)

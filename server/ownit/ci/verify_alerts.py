@@ -31,7 +31,7 @@ class VerifyRun:
 
     spec: str
     base: str | None
-    tip: str
+    tip: str | None  # None: no commit yet (null in the SARIF, as in `--json`)
     commits: int
     ai_commits: int
     claims: int
@@ -210,7 +210,7 @@ def render(
     exit_code: int,
 ) -> Mapping[str, Any] | list[dict[str, Any]]:
     """The document of ``fmt`` (one of :data:`FORMATS`) for verify's result."""
-    alerts, notes = alerts_for(cwd, run.tip, findings, policy)
+    alerts, notes = alerts_for(cwd, run.tip or "", findings, policy)
     if fmt == "codequality":
         return codequality.build(alerts)
     return sarif_log(cwd, run, alerts, notes, exit_code=exit_code)

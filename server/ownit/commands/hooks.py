@@ -47,7 +47,7 @@ def add_parser(subparsers: Any) -> None:
 
 def _missing_action(parser: argparse.ArgumentParser) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        parser.print_usage()
+        parser.print_usage(sys.stderr)  # a usage error: stderr, as every verb's
         raise UsageError("say what to do: `ownit hooks install` or `ownit hooks uninstall`")
 
     return handler

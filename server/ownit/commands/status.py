@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from ownit.commands._files import current_repository, open_on_disk, shut_down
     from ownit.commit.renamed_files import follow_gone
     from ownit.session import Session
-    from ownit.session.status import document_status
+    from ownit.session.status import document_status, outside_reason
 
     repo = current_repository()
     if repo is None:
@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
     now = time.time()
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
+    unchecked: dict[str, str] = {}  # path -> why its regions are not checked there
     not_asked: dict[str, str] = {}  # region id -> why the policy asks nobody to own it
     try:
         context = session.context_for(repo.toplevel)
@@ -75,6 +76,10 @@ def run(args: argparse.Namespace) -> int:
             path = repo.toplevel / key
             if not path.is_file():
                 missing.append(key)
+                continue
+            outside = outside_reason(repo, path)
+            if outside is not None:  # its regions are not this file's: say so, never drop
+                unchecked[key] = outside
                 continue
             try:
                 document = open_on_disk(session, Path(path))
@@ -101,9 +106,16 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
+        missing += [f"{key} ({why})" for key, why in unchecked.items()]
         print(json.dumps({"regions": rows, "missingFiles": missing}, indent=2))
         return EXIT_OK
     _print_rows(rows, missing, not_asked, show_all=args.all)
+    if unchecked:
+        import sys
+
+        from ownit.core.printable import printable
+    for key, why in unchecked.items():
+        print(f"ownit: {printable(key)}: {printable(why)}; its regions are kept", file=sys.stderr)
     return EXIT_OK
 
 

@@ -170,7 +170,7 @@ def _no_history(args: argparse.Namespace, cwd: Path) -> int:
 
     spec, policy = "--all (HEAD)", "built-in defaults (no commit yet)"
     if args.format in ALERT_FORMATS:
-        run_info = VerifyRun(spec, None, "", 0, 0, 0, policy, True)
+        run_info = VerifyRun(spec, None, None, 0, 0, 0, policy, True)
         document = render(args.format, cwd, run_info, [], default_policy(), exit_code=EXIT_OK)
         write_json(document, args.output)
         return EXIT_OK

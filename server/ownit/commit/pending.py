@@ -37,8 +37,10 @@ def save_pending(repo: Repository, plan: Plan, head: str | None) -> None:
 
 
 def load_pending(repo: Repository) -> tuple[Plan, dict[str, Any]] | None:
+    from ownit.regular_file import read_regular  # a named pipe is refused
+
     try:
-        data = json.loads(pending_path(repo).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(pending_path(repo)).decode("utf-8"))
         return Plan.from_json(data), data
     except (OSError, ValueError, TypeError, KeyError):
         return None
@@ -63,7 +65,10 @@ def save_commit_msg_ok(repo: Repository, message: str | None) -> None:
     data = message.encode("utf-8", "surrogateescape")
     blob = sha1(b"blob %d\0" % len(data) + data).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(blob + "\n", encoding="ascii")
+    # Through a temporary file: written in place, a named pipe there would wait forever.
+    tmp = path.with_name(f"{COMMIT_MSG_OK_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(blob + "\n", encoding="ascii")
+    os.replace(tmp, path)
 
 
 def parent_matches(repo: Repository, data: dict[str, Any]) -> bool:

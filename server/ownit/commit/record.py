@@ -96,8 +96,10 @@ def settle_committed(repo: Repository, store: Store) -> list[Plan]:
     unsettled: list[Plan] = []
     plans: list[tuple[str, Plan, dict[str, Any]]] = []
     for file in files:
+        from ownit.regular_file import read_regular  # a named pipe is refused
+
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(file).decode("utf-8"))
             plans.append((file.stem, Plan.from_json(data), data))
         except (OSError, ValueError, TypeError, KeyError):
             file.unlink(missing_ok=True)  # unreadable: nothing trustworthy to record

@@ -49,8 +49,14 @@ class BlameError(GitError):
 class RunningBlame:
     """One ``git blame --porcelain`` at work; :func:`finish_blame` reads its lines."""
 
-    def __init__(self, proc: subprocess.Popen[bytes] | EarlyBlame, contents: bytes | None) -> None:
+    def __init__(
+        self,
+        proc: subprocess.Popen[bytes] | EarlyBlame,
+        contents: bytes | None,
+        cwd: Path | str = "",
+    ) -> None:
         self.proc = proc
+        self.cwd = cwd  # for messages
         self._writer: threading.Thread | None = None
         if contents is not None:  # git reads it all before it blames: give it at once
             self._writer = threading.Thread(target=self._write, args=(contents,), daemon=True)
@@ -71,6 +77,8 @@ class RunningBlame:
         if self._writer is not None:
             self._writer.join()
             self.proc.stdin = None  # written and closed by the writer
+        if isinstance(self.proc, subprocess.Popen):  # within the limit (the server's)
+            return git.communicate(self.proc, ["blame"], self.cwd)
         return self.proc.communicate()
 
     def stop(self) -> None:
@@ -95,7 +103,7 @@ def start_blame(
 
     args = blame_argv(git.git_exe(), path, ranges, contents is not None, moves)
     try:
-        proc = subprocess.Popen(
+        proc = git.spawn(
             args,
             cwd=cwd,
             env=git.git_env(),
@@ -105,7 +113,7 @@ def start_blame(
         )
     except OSError as exc:
         raise GitError(f"cannot run git blame in {cwd}: {exc}") from exc
-    return RunningBlame(proc, contents)
+    return RunningBlame(proc, contents, cwd)
 
 
 def finish_blame(running: RunningBlame) -> list[BlameLine]:
@@ -258,15 +266,14 @@ def judgements_key(repo: Repository, head: str | None, gitattributes: str | None
 
     from ownit import __version__
     from ownit.core.policy import MAX_FILE_BYTES, POLICY_FILE
+    from ownit.regular_file import read_regular
 
     policy_text: bytes | None = None
-    try:
-        # Bounded: a checkout can make the file a symlink to /dev/zero. Past the limit the
-        # policy is refused anyway, so the first bytes over it say all the key needs.
-        with open(repo.toplevel / POLICY_FILE, "rb") as file:
-            policy_text = file.read(MAX_FILE_BYTES + 1)
-    except OSError:
-        pass
+    # A regular file only, and bounded: a checkout can make it a named pipe or a symlink
+    # to /dev/zero. Past the limit the policy is refused anyway, so the first bytes over
+    # it say all the key needs.
+    with contextlib.suppress(OSError):
+        policy_text = read_regular(repo.toplevel / POLICY_FILE, MAX_FILE_BYTES + 1)
     digest = hashlib.sha256()
     for part in (
         __version__.encode(),
@@ -338,8 +345,10 @@ class Judgements:
     def _read(self) -> None:
         import hashlib
 
+        from ownit.regular_file import read_regular  # a named pipe is refused
+
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path)
         except OSError:
             return
         head = len(_JUDGEMENTS_MAGIC)

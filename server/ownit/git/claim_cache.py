@@ -210,9 +210,11 @@ def read(path: Path) -> Cached | None:
     memo = _MEMO.get(path)
     if memo is not None and memo[0] == key:
         return memo[1]
+    from ownit.regular_file import read_regular  # a named pipe is refused
+
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path)
+    except OSError:  # a named pipe there too: refused, never waited on
         return None
     cached = _decode(data)
     if cached is not None:

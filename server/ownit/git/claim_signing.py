@@ -95,8 +95,10 @@ def _cache_path(repo: Repository) -> Path:
 
 
 def _load_cache(repo: Repository) -> dict[str, ClaimSignature]:
+    from ownit.regular_file import read_regular  # a named pipe is refused
+
     try:
-        data = json.loads(_cache_path(repo).read_text("utf-8"))
+        data = json.loads(read_regular(_cache_path(repo)).decode("utf-8"))
     except (OSError, ValueError):
         return {}
     out: dict[str, ClaimSignature] = {}

@@ -8,6 +8,14 @@ By default git sees the caller's environment, so inside a hook it reads what the
 git means (e.g. the temporary index of ``git commit -a``). ``isolate=True`` removes
 ``GIT_DIR``, ``GIT_INDEX_FILE`` and the like, so the answer is about the repository at
 ``cwd`` alone.
+
+How long git may take: the CLI and the hooks wait for git as long as it takes (a long
+history's log is slow, and a hook that gave up would commit without trailers). The
+language server must keep answering, so it sets a limit (:func:`set_timeout`,
+:data:`SERVER_TIMEOUT_SECONDS`, ``$OWNIT_GIT_TIMEOUT``): a git that does not answer in time
+is killed with every process it started (it runs in a process group of its own) and
+reaped, and :class:`GitTimeoutError` says which command it was and what to do. At the
+server's exit :func:`stop_all` kills the git commands still running, so none holds it up.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ if TYPE_CHECKING:
     import subprocess
     from collections.abc import Mapping, Sequence
     from pathlib import Path
+    from typing import Any
 
 # Variables that would make git answer about another repository than the path's.
 LOCATION_ENV = (
@@ -39,6 +48,112 @@ class GitError(Exception):
 
 class GitNotFoundError(GitError):
     """The ``git`` executable is not on ``PATH``."""
+
+
+class GitTimeoutError(GitError):
+    """git did not answer within the limit the caller set (the language server's)."""
+
+
+SERVER_TIMEOUT_SECONDS = 30.0
+TIMEOUT_ENV = "OWNIT_GIT_TIMEOUT"
+
+# The limit in force (None: wait, the CLI and the hooks); whether `stop_all` ran; the
+# git processes started under a limit that are still running (a set: its add, discard
+# and copy are each atomic under the GIL, so no lock is imported on every hook's start).
+_limit: list[float | None] = [None]
+_stopped = [False]
+_running: set[subprocess.Popen[bytes]] = set()
+
+
+def server_timeout() -> float:
+    """The language server's limit: ``$OWNIT_GIT_TIMEOUT`` seconds when that is a positive
+    number, else :data:`SERVER_TIMEOUT_SECONDS`."""
+    raw = os.environ.get(TIMEOUT_ENV, "")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return SERVER_TIMEOUT_SECONDS
+    return seconds if 0 < seconds < float("inf") else SERVER_TIMEOUT_SECONDS
+
+
+def set_timeout(seconds: float | None) -> None:
+    """Limit every git command of this process to ``seconds`` (None: wait for git)."""
+    _limit[0] = seconds
+    _stopped[0] = False
+
+
+def timeout() -> float | None:
+    return _limit[0]
+
+
+def stop_all() -> None:
+    """Kill every git command started under a limit that is still running, and refuse to
+    start more (the language server is exiting: nobody waits for their answers)."""
+    _stopped[0] = True
+    for proc in list(_running):
+        _kill(proc)
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill ``proc``'s process group (git's own children too: a hook, ssh, a helper)."""
+    try:
+        os.killpg(proc.pid, 9)  # SIGKILL; proc leads its group (start_new_session)
+    except (AttributeError, OSError):  # no process groups here, or it is gone
+        try:
+            proc.kill()
+        except OSError:  # it ended meanwhile
+            return
+
+
+def spawn(args: Sequence[str], **options: Any) -> subprocess.Popen[bytes]:
+    """A :class:`subprocess.Popen` of ``args`` (git's full command line) for a process
+    read as it goes (``git blame``, ``git cat-file --batch``): under a limit, in a group
+    of its own and known to :func:`stop_all`; call :func:`wait` to end it."""
+    import subprocess
+
+    if _stopped[0]:
+        raise GitError(f"{_command(args[1:])} not started: the language server is stopping")
+    limited = _limit[0] is not None
+    proc = subprocess.Popen(args, start_new_session=limited, **options)
+    if limited:
+        _running.add(proc)
+    return proc
+
+
+def communicate(
+    proc: subprocess.Popen[bytes], args: Sequence[str], cwd: Path | str, input: bytes | None = None
+) -> tuple[bytes, bytes]:
+    """``proc.communicate(input)`` within the limit in force; past it, ``proc`` is killed
+    with its children and reaped, and :class:`GitTimeoutError` raised (``args``: git's
+    arguments, for the message)."""
+    import subprocess
+
+    limit = _limit[0]
+    try:
+        out, err = proc.communicate(input, timeout=limit)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        assert limit is not None
+        raise GitTimeoutError(_timeout_message(args, cwd, limit)) from None
+    finally:
+        _running.discard(proc)
+    if _stopped[0] and proc.returncode is not None and proc.returncode < 0:
+        raise GitError(f"{_command(args)} stopped: the language server is stopping")
+    return out, err
+
+
+def _timeout_message(args: Sequence[str], cwd: Path | str, limit: float) -> str:
+    command = _command(args)
+    return (
+        f"{command} did not answer within {limit:g} s in {cwd}, so ownit stopped it:"
+        f" check that `{command}` answers there (a hung network drive, a lock, a slow"
+        f" fsmonitor or hook), or set {TIMEOUT_ENV} to the seconds ownit's language"
+        " server may wait for git, then restart the server"
+    )
 
 
 def git_env(*, isolate: bool = False, keep_locale: bool = False) -> dict[str, str]:
@@ -110,14 +225,28 @@ def run(
     With ``check`` a non-zero exit raises :class:`GitError` with git's message;
     ``isolate`` and ``keep_locale`` as in :func:`git_env`; ``extra_env`` set on top.
     """
-    import subprocess  # here: `ownit blame` starts git blame before subprocess loads
-
     exe = git_exe()
     env = git_env(isolate=isolate, keep_locale=keep_locale)
     env.update(extra_env or {})
+    if _limit[0] is not None:
+        result = _run_limited([exe, *args], args, cwd, env, input)
+    else:
+        result = _run_waiting([exe, *args], cwd, env, input)
+    if check and result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip()
+        failed = f"{_command(args)} failed"
+        raise GitError(f"{failed}: {message}" if message else failed)
+    return result
+
+
+def _run_waiting(
+    argv: list[str], cwd: Path, env: dict[str, str], input: bytes | None
+) -> subprocess.CompletedProcess[bytes]:
+    import subprocess  # here: `ownit blame` starts git blame before subprocess loads
+
     try:
-        result = subprocess.run(
-            [exe, *args],
+        return subprocess.run(
+            argv,
             cwd=cwd,
             env=env,
             input=input,
@@ -129,11 +258,28 @@ def run(
         raise GitError(f"cannot run git in {cwd}: not a directory") from exc
     except OSError as exc:
         raise GitError(f"cannot run git in {cwd}: {exc}") from exc
-    if check and result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip()
-        failed = f"{_command(args)} failed"
-        raise GitError(f"{failed}: {message}" if message else failed)
-    return result
+
+
+def _run_limited(
+    argv: list[str], args: Sequence[str], cwd: Path, env: dict[str, str], input: bytes | None
+) -> subprocess.CompletedProcess[bytes]:
+    import subprocess
+
+    try:
+        proc = spawn(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+    except NotADirectoryError as exc:
+        raise GitError(f"cannot run git in {cwd}: not a directory") from exc
+    except OSError as exc:
+        raise GitError(f"cannot run git in {cwd}: {exc}") from exc
+    out, err = communicate(proc, args, cwd, input)
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 def text(data: bytes) -> str:

@@ -66,7 +66,10 @@ def git_lines(content: str) -> list[str]:
 
 
 def in_sequencer(git_dir: Path, common_dir: Path) -> bool:
-    """A rebase, cherry-pick or revert is replaying commits."""
+    """A rebase, cherry-pick or revert is replaying commits (the store does not describe
+    them). A merge in progress (``MERGE_HEAD``) is not: its commit is the working tree the
+    user resolved, planned from the store like any other (tests/integration/
+    test_robust_merge.py)."""
     names = ("rebase-merge", "rebase-apply", "CHERRY_PICK_HEAD", "REVERT_HEAD")
     if any((git_dir / name).exists() for name in names):
         return True

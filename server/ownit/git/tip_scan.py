@@ -56,8 +56,10 @@ def cache_key(tip: str, policy_id: str, gitattributes_text: str | None, extra: s
 
 
 def _load(path: Path) -> dict[str, Any] | None:
+    from ownit.regular_file import read_regular  # a named pipe is refused
+
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_regular(path))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:

@@ -22,6 +22,7 @@ from pygls.io_ import StdinAsyncReader, StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from ownit import __version__
+from ownit.git import run as git
 from ownit.lsp import wire
 from ownit.lsp.protocol import OwnitProtocol, RawJson
 from ownit.session import Session
@@ -122,7 +123,30 @@ class OwnitServer(LanguageServer):
 
     async def _serve(self, reader: wire.Reader, stop: threading.Event) -> None:
         protocol = self.ownit_protocol
-        await wire.read_messages(reader, protocol.receive, protocol.refuse_oversized, stop)
+        # The server must keep answering: git has a limit here (the CLI waits for git).
+        git.set_timeout(git.server_timeout())
+        try:
+            await wire.read_messages(
+                reader,
+                protocol.receive,
+                protocol.refuse_oversized,
+                stop,
+                refuse_frame=protocol.refuse_frame,
+            )
+        finally:
+            git.stop_all()  # a git still running must not hold up the exit
+
+    async def add_workspace_folders(self, uris: Iterable[str]) -> None:
+        """Open each folder's store, its repository looked up in a worker thread first
+        (git may hang: the message loop goes on meanwhile)."""
+        loop = asyncio.get_running_loop()
+        for uri in uris:
+            if not self.session.repository_known(uri):
+                await loop.run_in_executor(None, self.session.discover, uri)
+            if self.shutting_down:
+                return  # the stores are closed
+            self.session.add_workspace_folder(uri)
+            self.show_notices()
 
     @property
     def ownit_protocol(self) -> OwnitProtocol:

@@ -196,6 +196,11 @@ class OwnitProtocol(LanguageServerProtocol):
         message = f"Invalid Request: a message of {size} bytes is over the {limit}-byte limit"
         self._refuse((Refusal(INVALID_REQUEST, message),))
 
+    def refuse_frame(self, why: str) -> None:
+        """A message whose header does not say where it ends: answered with ``id: null``
+        (its id is in a body that cannot be told from the next message)."""
+        self._refuse((Refusal(INVALID_REQUEST, f"Invalid Request: {why}"),))
+
     def write_json(self, body: str) -> None:
         """Send one message that is already JSON text (what _send_data does after dumps)."""
         if self.writer is None:

@@ -4,6 +4,7 @@ hold; later the last good policy stays in force), with the problems to show."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from ownit.git.repo import (
     find_repository,
     store_path,
 )
+from ownit.git.run import GitTimeoutError
 from ownit.session.documents import uri_to_path
 from ownit.session.errors import RequestError
 from ownit.store import Store
@@ -138,6 +140,55 @@ class RepoContext:
         return ident.name, ident.email
 
 
+class Discovery:
+    """Which folders' repositories were looked up (``git rev-parse``), and the lookups git
+    did not answer in time. The server looks a folder up in a worker thread before it
+    opens a context there on its message loop (``known``, ``look_up``), so a git that
+    hangs never stops the loop; a lookup running in one thread is waited for, not run
+    again, in another; a folder whose git did not answer is not asked again (its error
+    raised at once: one stuck git per folder, not one per file)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._known: set[Path] = set()
+        self._running: dict[Path, threading.Event] = {}
+        self._unanswered: dict[Path, str] = {}
+
+    @staticmethod
+    def folder(path: Path) -> Path:
+        return path if path.is_dir() else path.parent
+
+    def known(self, path: Path) -> bool:
+        return self.folder(path) in self._known
+
+    def look_up(self, path: Path) -> Repository | None:
+        """The repository holding the file or folder ``path`` (git's errors raised)."""
+        folder = self.folder(path)
+        with self._lock:
+            running = self._running.get(folder)
+            if running is None:
+                self._running[folder] = threading.Event()
+        if running is not None:
+            running.wait()  # git's own limit bounds it (the server's)
+            return self._answer(folder)
+        try:
+            return self._answer(folder)
+        finally:
+            with self._lock:
+                self._known.add(folder)
+                self._running.pop(folder).set()
+
+    def _answer(self, folder: Path) -> Repository | None:
+        unanswered = self._unanswered.get(folder)
+        if unanswered is not None:
+            raise GitTimeoutError(unanswered)
+        try:
+            return find_repository(folder)  # cached once answered
+        except GitTimeoutError as error:
+            self._unanswered[folder] = str(error)
+            raise
+
+
 def open_context(
     contexts: dict[Path, RepoContext],
     path: Path,
@@ -145,9 +196,10 @@ def open_context(
     check: bool,
     notices: list[str],
     on_recreated: Callable[[RepoContext, Store, str], None],
+    discovery: Discovery | None = None,
 ) -> RepoContext:
     """The context of the file or folder ``path`` (its store opened on first use)."""
-    repo = find_repository(path.parent if not path.is_dir() else path)
+    repo = (discovery or Discovery()).look_up(path)
     if repo is not None:
         try:
             repo.relpath(path)

@@ -22,7 +22,7 @@ from ownit.core.text import Pos, TextBuffer
 from ownit.core.text_compare import smallest_edit
 from ownit.session import actions, contexts, history, rules, status, store_sync
 from ownit.session.contexts import RepoContext
-from ownit.session.documents import Document, Tracked, apply_edits
+from ownit.session.documents import Document, Tracked, apply_edits, uri_to_path
 from ownit.session.errors import UnknownDocument
 from ownit.store import Store
 
@@ -41,6 +41,8 @@ class Session:
         self.contexts: dict[Path, RepoContext] = {}
         self.rationale_rules = RationaleRules()
         self.notices: list[str] = []  # messages for the user (e.g. a store moved aside)
+        self.discovery = contexts.Discovery()
+        self._unattached: set[str] = set()  # opened with attach=False, not attached yet
 
     def take_notices(self) -> list[str]:
         notices, self.notices = self.notices, []
@@ -83,7 +85,26 @@ class Session:
             check=self.check_stores,
             notices=self.notices,
             on_recreated=self._store_recreated,
+            discovery=self.discovery,
         )
+
+    def repository_known(self, uri: str) -> bool:
+        """Whether opening ``uri`` needs no git (its folder was looked up, or it is no
+        file): else :meth:`discover` first, in a worker thread."""
+        path = uri_to_path(uri)
+        return path is None or self.discovery.known(path)
+
+    def discover(self, uri: str) -> None:
+        """Look up the repository of ``uri``'s folder (git; safe in a worker thread). A
+        failure is left for the open to tell (a timeout is remembered: it is not run
+        again)."""
+        path = uri_to_path(uri)
+        if path is None:
+            return
+        try:
+            self.discovery.look_up(path)
+        except Exception:  # the open, on the message loop, says what went wrong
+            return
 
     def _store_recreated(self, context: RepoContext, store: Store, reason: str) -> None:
         self.notices.append(store_sync.write_back(self.documents.values(), context, store, reason))
@@ -95,16 +116,31 @@ class Session:
     def document(self, uri: str) -> Document:
         """An open document with its regions (a deferred load finishes here and now)."""
         document = self._open_document(uri)
+        self._attach_now(document)
         if document.loading is not None:
             self.finish_loading(document, None)
         return document
 
     def loaded(self, uri: str) -> Document | None:
-        """The open document with its regions in place, or None if it is not open."""
+        """The open document with its regions in place, or None if it is not open (one
+        whose repository is still being looked up is answered as it is, with no regions:
+        a query must not wait for git; the open shows them once it is done)."""
         document = self.documents.get(uri)
-        if document is not None and document.loading is not None:
-            self.finish_loading(document, None)
+        if document is not None:
+            if self.repository_known(uri):
+                self._attach_now(document)
+            if document.loading is not None:
+                self.finish_loading(document, None)
         return document
+
+    def _attach_now(self, document: Document) -> None:
+        """A request came before the open's own attach: attach here (waiting for a lookup
+        still running); what fails is a notice, the document untracked saying why."""
+        if document.uri in self._unattached:
+            try:
+                self.attach(document)
+            except Exception as error:
+                self.notices.append(f"ownit cannot track {document.uri}: {error}")
 
     def _open_document(self, uri: str) -> Document:
         document = self.documents.get(uri)
@@ -121,17 +157,39 @@ class Session:
         store_sync.finish_loading(document, results)
         return True
 
-    def open(self, uri: str, text: str, version: int | None, *, defer: bool = False) -> Document:
+    def open(
+        self,
+        uri: str,
+        text: str,
+        version: int | None,
+        *,
+        defer: bool = False,
+        attach: bool = True,
+    ) -> Document:
         """Open a document and track its stored regions. ``defer``: when there are stored
         regions to re-anchor, leave that to ``reanchor_groups`` (a worker can run it) and
-        ``finish_loading``; until then ``document.loading`` is set."""
+        ``finish_loading``; until then ``document.loading`` is set. ``attach=False``: open
+        it only (its edits applied), :meth:`attach` later."""
         document = Document(uri=uri, version=version, buffer=TextBuffer(text))
         self.documents[uri] = document  # open even if it cannot be tracked (it says why)
-        store_sync.open_document(document, self.context_for, defer=defer)
+        if attach:
+            self.attach(document, defer=defer)
+        else:
+            self._unattached.add(uri)
         return document
+
+    def attached(self, document: Document) -> bool:
+        return document.uri not in self._unattached
+
+    def attach(self, document: Document, *, defer: bool = False) -> None:
+        """Give an open document its repository context and stored regions (those
+        re-anchored to its text as it is now); raises what git or the store refused."""
+        self._unattached.discard(document.uri)
+        store_sync.open_document(document, self.context_for, defer=defer)
 
     def close(self, uri: str) -> None:
         document = self.documents.pop(uri, None)
+        self._unattached.discard(uri)
         if document is not None:
             self.persist(document)
 
@@ -188,8 +246,12 @@ class Session:
         return actions.find(self.document(uri), region_id)
 
     def regions_at(self, uri: str, first_line: int, last_line: int) -> list[Tracked]:
-        """Regions of the document overlapping lines ``first_line`` .. ``last_line``."""
-        return self.document(uri).regions_at(first_line, last_line)
+        """Regions of the document overlapping lines ``first_line`` .. ``last_line`` (a
+        query: none yet while its repository is being looked up)."""
+        document = self.loaded(uri)
+        if document is None:
+            raise UnknownDocument(f"{uri} is not open in the editor (open it first)")
+        return document.regions_at(first_line, last_line)
 
     def comment_rationale_above(self, uri: str, tracked: Tracked) -> str | None:
         """The rationale of an ``ownit: <rationale>`` comment line right above a region."""

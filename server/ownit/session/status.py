@@ -5,7 +5,9 @@ the JSON fields of a listed region that both show (docs/cli.md, docs/lsp.md)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ownit.core.model import Ownership, RegionState
@@ -14,6 +16,7 @@ from ownit.session.documents import Document, path_to_uri
 
 if TYPE_CHECKING:
     from ownit.core.findings import PolicyIssue
+    from ownit.git.repo import Repository
 
 # What the policy objects to in a region of an open document (Session.policy_issue).
 Issues = Callable[[Document, RegionState], "PolicyIssue | None"]
@@ -80,6 +83,20 @@ def status(
                 uri = path_to_uri(context.path_for(state.region.path))
                 result.append(StatusEntry(uri, state, None))
     return result
+
+
+def outside_reason(repo: Repository, path: Path) -> str | None:
+    """Why the stored regions of ``path`` (a file of the working tree ``repo``) cannot be
+    checked there, when its name leads out of the tree (a symlink to a file elsewhere, or
+    into the git directory); None when it is the tree's own file."""
+    try:
+        repo.relpath(path)
+    except ValueError:
+        target = os.path.realpath(path)
+        if path.is_symlink():
+            return f"not checked: a symlink to {target}, outside the repository"
+        return f"not checked: it leads to {target}, outside the repository"
+    return None
 
 
 def region_json(state: RegionState) -> dict[str, Any]:

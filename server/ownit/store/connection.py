@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from ownit.regular_file import not_regular
 from ownit.store.errors import (
     StoreError,
     blocking_file,
@@ -36,6 +37,10 @@ from ownit.store.opening import (
 # The variable that names the store file (read by git/repo.store_path; store/ does not
 # import git/): ownit creates that file, never the folders it is in.
 STORE_VARIABLE = "OWNIT_STORE"
+
+
+# SQLite's files beside the database, and the lock ownit takes while it makes one.
+_BESIDE = ("-wal", "-shm", "-journal", ".lock")
 
 
 def _named_by_variable(path: Path) -> bool:
@@ -89,6 +94,14 @@ class StoreFile:
                 f"cannot open the ownit store: {path} is a directory, not a database file;"
                 " move it away (ownit will create a fresh store there)"
             )
+        for part in (path, *(path.with_name(path.name + end) for end in _BESIDE)):
+            kind = not_regular(part)
+            if kind is not None:  # SQLite would open a named pipe and wait on it forever
+                again = "a fresh store" if part == path else "it"
+                raise StoreError(
+                    f"cannot open the ownit store {path}: {part} is {kind}, not a regular"
+                    f" file; remove it (ownit will make {again} there)"
+                )
         blocker = blocking_file(path)
         if blocker is not None:
             raise StoreError(

@@ -20,6 +20,7 @@ from lsprotocol import types
 
 from ownit.core.findings import Finding, finding_for, format_age
 from ownit.core.model import Severity
+from ownit.git.run import GitError
 from ownit.lsp.convert import (
     diagnostic_template,
     finding_to_json,
@@ -325,6 +326,10 @@ def schedule_history(server: OwnitServer, uri: str) -> None:
             runs = await asyncio.get_running_loop().run_in_executor(
                 None, server.session.compute_history, context, key, text
             )
+        except GitError as error:  # git refused, or did not answer in time: one line
+            if not server.shutting_down:  # (then every git still running is stopped)
+                log.warning("history hints for %s: %s", uri, error)
+            return
         except Exception:
             log.exception("history hints for %s", uri)
             return
@@ -391,6 +396,11 @@ def register(server: OwnitServer) -> None:
         ),
     )
     def pull(params: types.DocumentDiagnosticParams) -> RawJson:
-        document = server.session.loaded(params.text_document.uri)
+        uri = params.text_document.uri
+        document = server.session.loaded(uri)
+        if document is not None and not server.client.diagnostic_refresh:
+            # A client that cannot be asked to pull again waits for the regions (its
+            # repository looked up on the message loop, within git's limit).
+            document = server.session.document(uri)
         items = [] if document is None else diagnostics_json(server, service.caches, document)
         return RawJson('{"kind":"full","items":[' + ",".join(items) + "]}")

@@ -29,19 +29,27 @@ def register(server: OwnitServer) -> None:
         answering other messages meanwhile (an edit of this document included), and
         publishes the diagnostics once the regions are in place."""
         item = params.text_document
-        document = None
+        document = session.open(item.uri, item.text, item.version, attach=False)
+        waited = not session.repository_known(item.uri)
+        if waited:
+            # Finding the repository runs git: in a worker, so that a git that hangs never
+            # stops the server (the document is open meanwhile: its edits are applied).
+            await asyncio.get_running_loop().run_in_executor(None, session.discover, item.uri)
+            if session.documents.get(item.uri) is not document or server.shutting_down:
+                return  # closed (or opened again) meanwhile, or the stores are closed
         # No cyclic garbage collection from the store read to the first publish when the
         # regions are installed at once (each collection would walk every new object).
         with collection_paused():
             try:
-                document = session.open(item.uri, item.text, item.version, defer=True)
+                if not session.attached(document):  # (a request may have attached it)
+                    session.attach(document, defer=True)
             except Exception as error:  # a broken store or repository must not kill the server
                 _cannot_track(item.uri, error)
             server.show_notices()
-            pending = document.loading if document is not None else None
+            pending = document.loading
             if pending is None:
-                server.publish(item.uri)
-        if document is not None and pending is not None:
+                show(item.uri, waited)
+        if pending is not None:
             results = None
             try:
                 results = await asyncio.get_running_loop().run_in_executor(
@@ -57,11 +65,19 @@ def register(server: OwnitServer) -> None:
                 except Exception as error:
                     _cannot_track(item.uri, error)
                 server.show_notices()
-                server.publish(item.uri)
+                show(item.uri, waited)
         # What the open and its publish allocated for a moment goes back to the system
         # now, not at the store watch's next trim (the client has its diagnostics).
         asyncio.get_running_loop().call_soon(release_memory)
         server.schedule_history(item.uri)
+
+    def show(uri: str, waited: bool) -> None:
+        """The first diagnostics of an open; after a wait for git, queries answered
+        meanwhile (lenses, a pull) saw no regions: ask the client to ask again."""
+        if waited:
+            server.refresh({uri})
+        else:
+            server.publish(uri)
 
     def _cannot_track(uri: str, error: Exception) -> None:
         if isinstance(error, StoreError):  # the message says it all (and the fix)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from ownit.git import run as git
 from ownit.lsp.facade import ClientSupport
 
 if TYPE_CHECKING:
@@ -27,11 +28,15 @@ def register(server: OwnitServer) -> None:
             server.pending_folders.append(params.root_uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
-    def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:
-        for folder in params.event.added:
-            session.add_workspace_folder(folder.uri)
+    async def folders_changed(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        await server.add_workspace_folders([folder.uri for folder in params.event.added])
 
     @server.feature(types.SHUTDOWN)
     def shutdown(*_: object) -> None:
         server.shutting_down = True
+        git.stop_all()  # nobody waits for a git still running: it must not hold up the exit
         session.shutdown()
+
+    @server.feature(types.EXIT)
+    def exit_(*_: object) -> None:
+        git.stop_all()  # an exit without shutdown too

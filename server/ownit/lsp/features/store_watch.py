@@ -46,11 +46,10 @@ async def watch(server: OwnitServer) -> None:
 
 def register(server: OwnitServer) -> None:
     @server.feature(types.INITIALIZED)
-    def initialized(params: types.InitializedParams) -> None:
+    async def initialized(params: types.InitializedParams) -> None:
         # Before the first document opens (not at start-up: ctypes costs milliseconds).
         fix_large_block_threshold()
-        for uri in server.pending_folders:
-            server.session.add_workspace_folder(uri)
-        server.pending_folders = []
-        server.show_notices()
-        server.run_in_background(asyncio.get_running_loop().create_task(watch(server)))
+        folders, server.pending_folders = server.pending_folders, []
+        await server.add_workspace_folders(folders)
+        if not server.shutting_down:
+            server.run_in_background(asyncio.get_running_loop().create_task(watch(server)))
