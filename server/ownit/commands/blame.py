@@ -256,7 +256,7 @@ def _print_text(lines: list[BlameLine], found: list[Verdict]) -> None:
             if r.owned:
                 key = (r.claim_commit or "", r.claim)
                 if key not in claims:
-                    claims[key] = len(claims) + 1
+                    claims[key] = len(legend) + 1  # one numbering for every note
                     c = r.claim
                     assert c is not None  # an owned line has its claim
                     legend.append(
@@ -275,7 +275,7 @@ def _print_text(lines: list[BlameLine], found: list[Verdict]) -> None:
                 column = printable(f"AI {tool} UNOWNED exact")
             else:
                 if commit not in commits:
-                    commits[commit] = len(claims) + len(commits) + 1
+                    commits[commit] = len(legend) + 1
                     legend.append(
                         printable(
                             f"[{commits[commit]}] commit {commit[:8]}: {r.commit_reason};"

@@ -212,7 +212,7 @@ def _print_dismiss_commands(pieces: list[Piece], out: TextIO) -> None:
 
 
 def _print_claim_commands(pieces: list[Piece], out: TextIO) -> None:
-    _print_commands("claim", '"why this code is correct"', pieces, out)
+    _print_commands("claim", '"<why this code is right>"', pieces, out)
 
 
 def _print_commands(verb: str, message: str, pieces: list[Piece], out: TextIO) -> None:

@@ -175,6 +175,14 @@ def plan_commit(
         if renamed_from:
             blobs = read(renamed_from)
     changed = changed_paths()
+    # A merge brings the other parents' lines: only those new to every parent are its own
+    # (its claims for the rest are in the branches' commits already).
+    merged = _merge_heads(repo) if tree is None and not amend else []
+    theirs = (
+        staged.read_blobs(cwd, [f"{head}:{path}" for head in merged for path in changed])
+        if merged
+        else {}
+    )
     claims = {
         (s.region.id, s.claim.fingerprint, s.claim.created_at)
         for paths in by_path.values()
@@ -200,6 +208,10 @@ def plan_commit(
                     if old_text is None
                     else added_lines(staged.git_lines(old_text), new_lines)
                 )
+                for head in merged:
+                    their_text = _decode(theirs.get(f"{head}:{path}"))
+                    if their_text is not None and added:
+                        added &= added_lines(staged.git_lines(their_text), new_lines)
             worktree = _decode(file_bytes(path))
             # each region's basis hash, each distinct text once (its regions share one)
             basis_of, texts = store.region_bases(path)
@@ -222,6 +234,19 @@ def plan_commit(
                 )
     plan.pieces.sort(key=lambda p: (p.path, p.first, p.end, p.region_id))
     return plan
+
+
+def _merge_heads(repo: Repository) -> list[str]:
+    """The other parents of the merge being committed (``MERGE_HEAD``), or none."""
+    try:
+        text = (repo.git_dir / "MERGE_HEAD").read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [
+        word
+        for word in text.split()
+        if len(word) in (40, 64) and not word.strip("0123456789abcdef")
+    ]
 
 
 def _follow_staged_renames(

@@ -57,6 +57,9 @@ class RationaleRejected(ValueError):
 
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# The whole rationale in angle brackets: the placeholder of a command ownit printed
+# (`-m "<why it is right>"`), copied as it was.
+_PLACEHOLDER = re.compile(r"<[^<>]*>")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -97,6 +100,11 @@ DEFAULT_RULES = RationaleRules()
 def validate_rationale(text: str, rules: RationaleRules = DEFAULT_RULES) -> str:
     """The normalized rationale, or ``RationaleRejected`` saying why it is not enough."""
     rationale = normalize_rationale(text)
+    if _PLACEHOLDER.fullmatch(rationale):
+        raise RationaleRejected(
+            f"rationale is placeholder text ({rationale}) — put in its place "
+            "what you checked and why the code is right"
+        )
     if len(rationale) < rules.min_chars:
         raise RationaleRejected(
             f"rationale too short: {len(rationale)} character{'s' * (len(rationale) != 1)}, "

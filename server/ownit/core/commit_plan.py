@@ -264,6 +264,7 @@ def region_pieces(
         now = text_lines(worktree)
         if find_fingerprint(now, claim.fingerprint, end - first, near=first) is None:
             owned, ownership = False, Ownership.STALE
+    at = _worktree_line(old_lines, first, end, basis, worktree)
     pending_claim = (
         owned
         and claim is not None
@@ -292,12 +293,35 @@ def region_pieces(
                 claim_at=claim.created_at if owned and claim else None,
                 claim_fp=claim.fingerprint if owned and claim else None,
                 stale=ownership is Ownership.STALE,
-                worktree_line=region.first_line + 1,
+                worktree_line=at,
                 source=str(region.source.value),
                 region_lines=end - first,
             )
         )
     return pieces
+
+
+def _worktree_line(
+    old_lines: list[str],
+    first: int,
+    end: int,
+    basis: str,
+    worktree: str | None,
+) -> int:
+    """The 1-based line of the working tree where the region (``first``..``end`` of the
+    basis) starts, for the `ownit claim` command the hooks print: the file may have
+    changed outside the editor since the store saw it (the first of the region's lines
+    still there, else where the basis has it)."""
+    if worktree is None or worktree == basis:
+        return first + 1
+    from ownit.core.linemap import line_map
+
+    mapping = line_map(old_lines, text_lines(worktree))
+    for line in range(first, end):
+        target = mapping[line] if line < len(mapping) else None
+        if target is not None:
+            return target + 1
+    return first + 1
 
 
 class PathRules:

@@ -289,12 +289,17 @@ def _resolve_line(
                 rejected = rejected or (entry, candidate, why, "claim")
             elif claim is None or (candidate.owned and not claim.owned):
                 claim, claim_entry, how = candidate, entry, "claim"
-    if claim is None:
+    # A line its commit claimed AI-Unowned is owned by a later valid AI-Owned claim found
+    # over it (owned again after an edit elsewhere in the region: another fingerprint).
+    committed_unowned = claim_entry if claim is not None and not claim.owned else None
+    if claim is None or committed_unowned is not None:
         file_line0 = bl.line - 1
         for start, end, other_entry, other in located:
             if not start <= file_line0 < end:
                 continue
             if claim is not None and not (other.owned and not claim.owned):
+                continue
+            if committed_unowned is not None and other_entry.order <= committed_unowned.order:
                 continue
             same = entry is not None and other_entry.sha == entry.sha
             why = invalid(other_entry.sha, other)

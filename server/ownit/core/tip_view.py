@@ -284,11 +284,12 @@ class _Line:
     evidence: str = ""
 
     def joins(self, other: _Line) -> bool:
+        # One claim owns one region, whichever commits brought its lines.
         return (
             other.number == self.number + 1
             and other.status == self.status
             and other.tool == self.tool
-            and other.commit == self.commit
+            and (other.commit == self.commit or (self.status == OWNED and self.claim is not None))
             and other.owner == self.owner
             and other.claim_commit == self.claim_commit
             and other.claim == self.claim

@@ -41,7 +41,7 @@ from ownit.git.blame import BlameError, claim_index, parse_porcelain
 from ownit.git.repo import GitError, Repository
 
 CACHE_FILE = "tip-view.json"
-CACHE_VERSION = 2  # 2: regions say their evidence class
+CACHE_VERSION = 3  # 2: regions say their evidence class; 3: one claim, one owned region
 _REGULAR_MODES = (b"100644", b"100755")
 
 
