@@ -176,7 +176,8 @@ async def test_a_second_owner_claims_owned_history_from_a_lens(git_repo: Path, h
     client = await start(git_repo, home)
     uri = open_file(client, path)
     lens = None
-    for _ in range(300)  # up to 30 s: repository lookup, blame and judgement run in workers on a loaded machine:
+    # up to 30 s: repository lookup, blame and judgement run in workers on a loaded machine
+    for _ in range(300):
         lenses = await client.text_document_code_lens_async(
             types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
