@@ -42,9 +42,7 @@ def test_a_bad_header_is_refused_and_the_next_message_answered(
         wire.send({"method": "exit"})
         assert wire.process.wait(timeout=20) == 0
     finally:
-        if wire.process.poll() is None:
-            wire.process.kill()
-            wire.process.wait()
+        wire.kill()
 
 
 def test_end_of_input_inside_a_body_ends_the_server_cleanly(tmp_path: Path) -> None:

@@ -92,9 +92,7 @@ def test_shutdown_is_answered_while_git_hangs(tmp_path: Path) -> None:
         assert wire.process.wait(timeout=20) == 0
         assert_all_killed(pids)
     finally:
-        if wire.process.poll() is None:
-            wire.process.kill()
-            wire.process.wait()
+        wire.kill()
 
 
 def test_a_git_that_does_not_answer_is_told_and_stopped(tmp_path: Path) -> None:
@@ -131,9 +129,7 @@ def test_a_git_that_does_not_answer_is_told_and_stopped(tmp_path: Path) -> None:
         wire.send({"method": "exit"})
         assert wire.process.wait(timeout=20) == 0
     finally:
-        if wire.process.poll() is None:
-            wire.process.kill()
-            wire.process.wait()
+        wire.kill()
 
 
 def test_run_under_a_limit_kills_git_and_says_which(

@@ -106,9 +106,7 @@ def test_pipes_among_owned_files_hang_nothing(tmp_path: Path, env: dict[str, str
         wire.send({"method": "exit"})
         assert wire.process.wait(timeout=HANG) == 0
     finally:
-        if wire.process.poll() is None:
-            wire.process.kill()
-            wire.process.wait()
+        wire.kill()
 
 
 @pytest.mark.parametrize("name", ["state.db", "state.db-wal", "state.db.lock"])

@@ -151,9 +151,13 @@ class WireClient:
                 self.send({"method": "exit"})
                 self.process.wait(timeout=10)
         finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait()
+            self.kill()
+
+    def kill(self) -> None:
+        """End the server if it still runs (a test's cleanup after its own exit checks)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def git_repo_with(root: Path, files: dict[str, str]) -> Path:
